@@ -1,0 +1,236 @@
+//! Findings and the registry of checks.
+//!
+//! Each check lives in its own file with a stable kebab-case code, a default severity, a one-line
+//! summary and an explanation (what it flags / why / example), which `copydesk explain CODE`
+//! prints and diagnostics link to. [`REGISTRY`] lists them all; tests below keep it honest.
+//!
+//! A check reads a finished [`Analysis`] (document space, absolute byte offsets) and pushes
+//! [`Finding`]s. Checks are cheap linear passes over what the analysis modules extracted; the
+//! expensive work happens once per paragraph in the modules themselves.
+
+use serde::Serialize;
+
+use super::text::TextRange;
+use super::{Analysis, Config};
+
+mod unattributed_quote;
+mod unbalanced_quote;
+
+/// How serious a finding is. Ordered from least to most serious.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [Severity::Hint, Severity::Info, Severity::Warning, Severity::Error];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parses `hint`, `info` (or `information`), `warning` (or `warn`) and `error`.
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "hint" => Some(Severity::Hint),
+            "info" | "information" => Some(Severity::Info),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One text replacement of a quick fix, in document byte offsets. An empty range inserts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub range: TextRange,
+    pub new_text: String,
+}
+
+/// A quick fix the editor can offer for a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Something a copy editor would point out, at a byte range of the document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub range: TextRange,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<Fix>,
+}
+
+/// What a check is: its stable code, default severity, one-line summary and explanation.
+#[derive(Debug)]
+pub struct CheckMeta {
+    /// Stable kebab-case code, e.g. `unattributed-quote`. Never rename one: users configure by it.
+    pub code: &'static str,
+    pub default_severity: Severity,
+    /// One line, no trailing period.
+    pub summary: &'static str,
+    /// Markdown with three sections: what it flags, why, example.
+    pub explanation: &'static str,
+}
+
+/// A check over a finished analysis.
+pub trait Check: Sync {
+    fn meta(&self) -> &'static CheckMeta;
+    /// Pushes findings with the check's default severity; [`run`] applies the configuration.
+    fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>);
+}
+
+/// Every check copydesk has, in the order they are documented.
+pub static REGISTRY: &[&dyn Check] = &[
+    &unbalanced_quote::UnbalancedQuote,
+    &unattributed_quote::UnattributedQuote,
+];
+
+/// The check with this code, if any.
+pub fn lookup(code: &str) -> Option<&'static CheckMeta> {
+    REGISTRY.iter().map(|c| c.meta()).find(|m| m.code == code)
+}
+
+/// Runs every enabled check, applies configured severities, and sorts findings by position.
+pub fn run(analysis: &Analysis, config: &Config) -> Vec<Finding> {
+    let mut all = Vec::new();
+    for check in REGISTRY {
+        let meta = check.meta();
+        if !config.check_enabled(meta.code) {
+            continue;
+        }
+        let start = all.len();
+        check.run(analysis, &mut all);
+        if let Some(sev) = config.severity_override(meta.code) {
+            for f in &mut all[start..] {
+                f.severity = sev;
+            }
+        }
+    }
+    all.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+    all
+}
+
+/// Test helper: the code a marker line names, for `^^^ code` annotations.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::engine::{Config, analyze};
+
+    /// Parses a fixture of prose lines with marker lines under them:
+    ///
+    /// ```text
+    /// “We won,” he said.
+    /// ^^^^^^^^^ unattributed-quote
+    /// ```
+    ///
+    /// A marker line consists of spaces, a run of `^` and a code; its carets sit under the
+    /// characters (not bytes) of the line above. Returns the text without marker lines and the
+    /// expected (range, code) pairs.
+    pub fn parse_markers(fixture: &str) -> (String, Vec<(TextRange, String)>) {
+        let mut text = String::new();
+        let mut expected = Vec::new();
+        let mut prev_line_start: Option<usize> = None;
+        for line in fixture.split_inclusive('\n') {
+            let body = line.trim_end_matches(['\n', '\r']);
+            let trimmed = body.trim_start();
+            let is_marker = trimmed.starts_with('^')
+                && trimmed.trim_start_matches('^').starts_with(' ')
+                && prev_line_start.is_some();
+            if is_marker {
+                let line_start = prev_line_start.unwrap();
+                let prev = text[line_start..].trim_end_matches(['\n', '\r']);
+                let col = body.len() - trimmed.len();
+                let carets = trimmed.len() - trimmed.trim_start_matches('^').len();
+                let code = trimmed.trim_start_matches('^').trim().to_string();
+                let char_to_byte = |c: usize| {
+                    prev.char_indices().nth(c).map_or(prev.len(), |(i, _)| i) + line_start
+                };
+                expected.push((TextRange::new(char_to_byte(col), char_to_byte(col + carets)), code));
+            } else {
+                prev_line_start = Some(text.len());
+                text.push_str(line);
+            }
+        }
+        (text, expected)
+    }
+
+    /// Asserts that the findings with `code` on the fixture are exactly those its markers name.
+    #[track_caller]
+    pub fn check(code: &str, fixture: &str) {
+        check_with(code, fixture, &Config::default());
+    }
+
+    #[track_caller]
+    pub fn check_with(code: &str, fixture: &str, config: &Config) {
+        let (text, expected) = parse_markers(fixture);
+        let analysis = analyze(&text, config);
+        let got: Vec<(TextRange, String)> = analysis
+            .findings
+            .iter()
+            .filter(|f| f.code == code)
+            .map(|f| (f.range, f.code.to_string()))
+            .collect();
+        let expected: Vec<_> = expected.into_iter().filter(|(_, c)| c == code).collect();
+        if got != expected {
+            let show = |v: &[(TextRange, String)]| {
+                v.iter().map(|(r, c)| format!("  {c} {:?} {:?}\n", r, &text[r.start..r.end])).collect::<String>()
+            };
+            panic!("findings for {code} differ\nexpected:\n{}got:\n{}", show(&expected), show(&got));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_explained() {
+        let mut seen = std::collections::HashSet::new();
+        for check in REGISTRY {
+            let m = check.meta();
+            assert!(seen.insert(m.code), "duplicate code {}", m.code);
+            assert!(
+                !m.code.is_empty()
+                    && m.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                    && !m.code.starts_with('-')
+                    && !m.code.ends_with('-'),
+                "{} is not kebab-case",
+                m.code
+            );
+            assert!(!m.summary.ends_with('.') && !m.summary.contains('\n'), "{}: summary must be one line", m.code);
+            for section in ["## What it flags", "## Why", "## Example"] {
+                assert!(m.explanation.contains(section), "{}: explanation lacks {section}", m.code);
+            }
+        }
+    }
+
+    #[test]
+    fn markers_map_characters_to_bytes() {
+        let (text, exp) = testing::parse_markers("a “b” c\n  ^^^ x\n");
+        assert_eq!(text, "a “b” c\n");
+        assert_eq!(exp.len(), 1);
+        assert_eq!(exp[0].0.of(&text), "“b”");
+    }
+}
