@@ -109,8 +109,8 @@ pub fn symbols(_analysis: &Analysis, _text: &str) -> Vec<Symbol> {
 }
 
 /// Inlay hints inside `range`.
-pub fn inlay_hints(_analysis: &Analysis, _range: TextRange) -> Vec<InlayHint> {
-    Vec::new()
+pub fn inlay_hints(analysis: &Analysis, range: TextRange) -> Vec<InlayHint> {
+    super::temporal::inlay_hints(analysis, range)
 }
 
 /// Semantic tokens in document order, non-overlapping.

@@ -93,3 +93,41 @@ pub fn resolve(
 ) -> (Vec<Quote>, Vec<SourcePhrase>) {
     (Vec::new(), Vec::new())
 }
+
+/// The sources ledger: every source of the document with its quotes, named people,
+/// institutions, and anonymous and vague sources counted apart. Serialised as JSON by
+/// `copydesk sources --format json` and the `copydesk.sources` LSP command.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Ledger {
+    pub sources: Vec<LedgerSource>,
+    /// Quotations nobody is named for.
+    pub unattributed: Vec<LedgerQuote>,
+    pub anonymous: usize,
+    pub vague: usize,
+}
+
+/// One source in the ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LedgerSource {
+    pub name: String,
+    /// `person`, `organization`, `place`, `anonymous`, `vague` or `unknown`.
+    pub kind: String,
+    pub role: Option<String>,
+    pub quotes: Vec<LedgerQuote>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LedgerQuote {
+    pub range: TextRange,
+    pub text: String,
+}
+
+/// Builds the sources ledger of an analysis.
+pub fn ledger(_analysis: &super::Analysis, _text: &str) -> Ledger {
+    Ledger::default()
+}
+
+/// Hover text (Markdown) for the quotation with index `quote` in `analysis.quotes`.
+pub fn hover(_analysis: &super::Analysis, _text: &str, _quote: usize) -> String {
+    String::new()
+}

@@ -102,3 +102,18 @@ pub fn anchor(_text: &str, config: &Config, front_matter: Option<&FrontMatter>, 
 pub fn resolve(_text: &str, _paras: &[Placed<'_>], _anchor: Option<&Anchor>, _quotes: &[Quote]) -> (Vec<Timex>, Vec<Event>) {
     (Vec::new(), Vec::new())
 }
+
+/// Hover text (Markdown) for the temporal expression with index `timex` in `analysis.timexes`.
+pub fn hover(_analysis: &super::Analysis, _text: &str, _timex: usize) -> String {
+    String::new()
+}
+
+/// Hover text (Markdown) for the publication date, when `offset` is on its source.
+pub fn hover_anchor(_analysis: &super::Analysis, _text: &str, _offset: usize) -> Option<super::navigation::Hover> {
+    None
+}
+
+/// Inlay hints with the resolved value after each relative expression inside `range`.
+pub fn inlay_hints(_analysis: &super::Analysis, _range: TextRange) -> Vec<super::navigation::InlayHint> {
+    Vec::new()
+}
