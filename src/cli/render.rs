@@ -1,0 +1,355 @@
+//! Rendering findings for people (source line with carets) and for programs (JSON).
+//!
+//! Contract:
+//! - Lines and columns shown to people are 1-based; columns count characters (Unicode scalar
+//!   values), not bytes. `\r\n` and `\n` both end a line.
+//! - Carets sit under the characters of a finding as a terminal shows them: wide characters (CJK,
+//!   most emoji) take two columns, combining marks none, tabs are shown as one space. A finding
+//!   that spans lines is underlined to the end of its first line; an empty one gets one caret.
+//! - Very long lines (news paragraphs are often one line) are shown as a window around the
+//!   finding, with `…` where text was cut.
+//! - The JSON types here are the stable schema documented in `docs/cli.md`; change them only by
+//!   raising [`JSON_VERSION`].
+
+use serde::Serialize;
+use unicode_width::UnicodeWidthChar;
+
+use crate::engine::{Finding, Severity};
+
+/// Version of the `check --format json` schema.
+pub const JSON_VERSION: u32 = 1;
+
+/// Display width of a source line window, in terminal columns.
+const MAX_WIDTH: usize = 110;
+/// How many columns of context to keep before a finding in a cut line.
+const CONTEXT_BEFORE: usize = 30;
+
+/// Line starts of a text, for turning byte offsets into lines and columns.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Self { text, starts }
+    }
+
+    /// The 0-based line holding byte `offset` (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// The byte range of 0-based line `line` without its line break.
+    pub fn line_range(&self, line: usize) -> (usize, usize) {
+        let start = self.starts[line];
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        (start, end.max(start))
+    }
+
+    /// 1-based line and 1-based character column of byte `offset`. An offset inside a character
+    /// counts as that character.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.line_of(offset);
+        let col = self.text[self.starts[line]..offset].chars().count();
+        (line + 1, col + 1)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn shown(c: char) -> (char, usize) {
+    if c == '\t' || c.is_control() {
+        (' ', 1)
+    } else {
+        (c, c.width().unwrap_or(0))
+    }
+}
+
+/// The source line of a finding and the caret line under it, without a trailing newline.
+pub fn snippet(index: &LineIndex<'_>, start: usize, end: usize) -> (String, String) {
+    let text = index.text;
+    let start = floor_char_boundary(text, start.min(text.len()));
+    let line = index.line_of(start);
+    let (line_start, line_end) = index.line_range(line);
+    let start = start.min(line_end);
+    let end = floor_char_boundary(text, end.clamp(start, line_end));
+    let chars: Vec<(usize, char, usize)> = text[line_start..line_end]
+        .char_indices()
+        .map(|(i, c)| {
+            let (c, w) = shown(c);
+            (line_start + i, c, w)
+        })
+        .collect();
+    let total: usize = chars.iter().map(|c| c.2).sum();
+    // Choose the window of characters to show.
+    let first_hit = chars
+        .iter()
+        .position(|c| c.0 >= start)
+        .unwrap_or(chars.len());
+    let (mut from, mut to) = (0, chars.len());
+    if total > MAX_WIDTH {
+        let mut before = 0;
+        from = first_hit;
+        while from > 0 && before + chars[from - 1].2 <= CONTEXT_BEFORE {
+            from -= 1;
+            before += chars[from].2;
+        }
+        let budget = MAX_WIDTH - if from > 0 { 1 } else { 0 } - 1;
+        let mut width = 0;
+        to = from;
+        while to < chars.len() && width + chars[to].2 <= budget {
+            width += chars[to].2;
+            to += 1;
+        }
+    }
+    let mut source = String::new();
+    let mut carets = String::new();
+    if from > 0 {
+        source.push('…');
+        carets.push(' ');
+    }
+    let mut underlined = 0;
+    for &(at, c, w) in &chars[from..to] {
+        source.push(c);
+        let mark = if at >= start && at < end { '^' } else { ' ' };
+        if mark == '^' {
+            underlined += w;
+        }
+        if at < start || mark == '^' {
+            carets.extend(std::iter::repeat_n(mark, w));
+        }
+    }
+    if to < chars.len() {
+        source.push('…');
+    }
+    if underlined == 0 {
+        carets.push('^');
+    }
+    (source, carets.trim_end().to_string())
+}
+
+/// Writes one finding in the human format:
+///
+/// ```text
+/// story.md:3:1: warning[unattributed-quote] A quotation with no speaker
+///     3 | “We won,” he said.
+///       | ^^^^^^^^^
+/// ```
+pub fn human_finding(out: &mut String, name: &str, index: &LineIndex<'_>, f: &Finding) {
+    let (line, col) = index.line_col(f.range.start);
+    out.push_str(&format!(
+        "{name}:{line}:{col}: {}[{}] {}\n",
+        f.severity, f.code, f.message
+    ));
+    let (source, carets) = snippet(index, f.range.start, f.range.end);
+    let gutter = line.to_string();
+    let pad = " ".repeat(gutter.len());
+    out.push_str(&format!(" {gutter} | {source}\n {pad} | {carets}\n"));
+    for fix in &f.fixes {
+        out.push_str(&format!(" {pad} = fix: {}\n", fix.title));
+    }
+}
+
+/// Counts of findings per severity, most serious first, in words: `2 warnings, 1 hint`.
+pub fn severity_counts(counts: &[usize; 4]) -> String {
+    let mut parts = Vec::new();
+    for sev in Severity::ALL.iter().rev() {
+        let n = counts[*sev as usize];
+        if n > 0 {
+            parts.push(format!(
+                "{n} {}{}",
+                sev.as_str(),
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    parts.join(", ")
+}
+
+/// `check --format json`: the whole run.
+#[derive(Debug, Serialize)]
+pub struct JsonReport {
+    pub version: u32,
+    pub files: Vec<JsonFile>,
+    pub errors: Vec<JsonError>,
+    pub summary: JsonSummary,
+}
+
+/// One checked file.
+#[derive(Debug, Serialize)]
+pub struct JsonFile {
+    pub path: String,
+    /// `markdown` or `plaintext`.
+    pub format: crate::engine::Format,
+    /// `YYYY-MM-DD`, or null when the manuscript has none.
+    pub publication_date: Option<String>,
+    /// `setting`, `front-matter` or `dateline`, or null.
+    pub publication_date_source: Option<crate::engine::temporal::AnchorSource>,
+    pub findings: Vec<JsonFinding>,
+}
+
+/// One finding with both byte offsets and human positions.
+#[derive(Debug, Serialize)]
+pub struct JsonFinding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub fixes: Vec<JsonFix>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonFix {
+    pub title: String,
+    pub edits: Vec<JsonEdit>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonEdit {
+    pub start: usize,
+    pub end: usize,
+    pub new_text: String,
+}
+
+/// An input that could not be read.
+#[derive(Debug, Serialize)]
+pub struct JsonError {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonSummary {
+    pub files: usize,
+    pub findings: usize,
+    pub errors: usize,
+    pub hint: usize,
+    pub info: usize,
+    pub warning: usize,
+    pub error: usize,
+}
+
+impl JsonFinding {
+    pub fn new(index: &LineIndex<'_>, f: &Finding) -> Self {
+        let (line, column) = index.line_col(f.range.start);
+        let (end_line, end_column) = index.line_col(f.range.end);
+        JsonFinding {
+            code: f.code,
+            severity: f.severity,
+            message: f.message.clone(),
+            start: f.range.start,
+            end: f.range.end,
+            line,
+            column,
+            end_line,
+            end_column,
+            fixes: f
+                .fixes
+                .iter()
+                .map(|fix| JsonFix {
+                    title: fix.title.clone(),
+                    edits: fix
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit {
+                            start: e.range.start,
+                            end: e.range.end,
+                            new_text: e.new_text.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snip(text: &str, needle: &str) -> (String, String) {
+        let start = text.find(needle).unwrap();
+        snippet(&LineIndex::new(text), start, start + needle.len())
+    }
+
+    #[test]
+    fn carets_count_characters_not_bytes() {
+        let (src, car) = snip("first\n“Ça va,” dit-il.\n", "dit");
+        assert_eq!(src, "“Ça va,” dit-il.");
+        assert_eq!(car, "         ^^^");
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        let (src, car) = snip("习近平说“合作”。", "“合作”");
+        assert_eq!(src, "习近平说“合作”。");
+        // Four wide characters (8 columns), then a narrow mark, two wide, a narrow mark.
+        assert_eq!(car, "        ^^^^^^");
+    }
+
+    #[test]
+    fn empty_and_multiline_findings() {
+        let text = "ab\r\ncd\n";
+        let (src, car) = snippet(&LineIndex::new(text), 1, 1);
+        assert_eq!((src.as_str(), car.as_str()), ("ab", " ^"));
+        let (src, car) = snippet(&LineIndex::new(text), 1, 6);
+        assert_eq!((src.as_str(), car.as_str()), ("ab", " ^"));
+        let (src, car) = snippet(&LineIndex::new(text), 4, 7);
+        assert_eq!((src.as_str(), car.as_str()), ("cd", "^^"));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_finding() {
+        let text = format!("{}“here”{}", "x".repeat(300), "y".repeat(300));
+        let (src, car) = snip(&text, "“here”");
+        assert!(src.starts_with('…') && src.ends_with('…'), "{src}");
+        assert!(src.chars().count() <= MAX_WIDTH, "{}", src.chars().count());
+        let col = car.find('^').unwrap();
+        assert_eq!(src.chars().skip(col).take(6).collect::<String>(), "“here”");
+    }
+
+    #[test]
+    fn line_col_is_one_based_in_characters() {
+        let idx = LineIndex::new("é\r\nab€c\n");
+        assert_eq!(idx.line_col(0), (1, 1));
+        assert_eq!(idx.line_col(2), (1, 2));
+        let euro_end = "é\r\nab€".len();
+        assert_eq!(idx.line_col(euro_end), (2, 4));
+        // Inside the euro sign: the character's own column.
+        assert_eq!(idx.line_col(euro_end - 1), (2, 3));
+    }
+
+    #[test]
+    fn severity_counts_read_naturally() {
+        assert_eq!(severity_counts(&[2, 0, 1, 0]), "1 warning, 2 hints");
+        assert_eq!(severity_counts(&[0; 4]), "");
+    }
+}
