@@ -1,34 +1,690 @@
 //! The language server: the only module that names LSP types.
+//!
+//! [`run_stdio`] serves stdin/stdout; [`serve`] serves any byte streams (tests use an in-memory
+//! duplex). The [`Backend`] only dispatches: edits go to [`documents`], settings to
+//! [`settings`], requests to [`handlers`] over a [`documents::Snapshot`], results through
+//! [`to_proto`] in the negotiated [`position`] encoding. Every engine call runs inside
+//! [`guard::catch`]; analyses run on a blocking thread so a big document never stalls the server.
+//!
+//! Publishing: after each didOpen/didChange/didSave (and for every open document after a
+//! settings change) the document is analysed from a snapshot of its text, and the diagnostics
+//! are published with the document version only if no newer edit or analysis has arrived in the
+//! meantime (see [`documents`]); publishing happens under one async lock, so the versions the
+//! client sees never go backwards. didClose clears the document's diagnostics.
+//!
+//! Requests (hover, definition, …) answer from the last good analysis when it is of the current
+//! version; when the document changed since, it is analysed on demand (cheap: the paragraph
+//! cache re-scans only what changed). A panic in the engine answers the request with
+//! `InternalError`, is logged, and the document keeps its last good results.
+//!
+//! Large documents: a document larger than `max-document-bytes` (default 8 MiB, see
+//! [`settings::DEFAULT_MAX_DOCUMENT_BYTES`]) is not analysed. The user gets one
+//! `window/showMessage` warning naming its size and the setting that raises the limit; its
+//! diagnostics are cleared and requests on it answer empty. Edits are still applied, so it is
+//! analysed again as soon as it shrinks below the limit. Other documents are unaffected.
 
+pub mod capabilities;
+pub mod documents;
+pub mod from_proto;
+pub mod guard;
+pub mod handlers;
+pub mod position;
+pub mod settings;
+pub mod to_proto;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::jsonrpc::{self, Result as RpcResult};
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::jsonrpc::Result as RpcResult;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::engine::{self, Analysis, Analyzer, Config, Format};
+use capabilities::ClientFeatures;
+use documents::{Documents, Snapshot};
+use settings::{Layers, Settings};
+
+/// The analysis function the server runs (the engine; tests can inject a failing one).
+pub type AnalyzeFn = Arc<dyn Fn(&mut Analyzer, &str, Format, &Config) -> Analysis + Send + Sync>;
 
 /// Serves the language server over stdin and stdout until the client exits. Builds its own
 /// tokio runtime.
 pub fn run_stdio() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     Ok(())
 }
 
-/// Serves the language server over any byte streams (tests use an in-memory duplex).
+/// Serves the language server over any byte streams until the client exits or the input ends.
 pub async fn serve<I: AsyncRead + Unpin, O: AsyncWrite>(input: I, output: O) {
-    let (service, socket) = LspService::new(|client| Backend { _client: client });
+    serve_with(
+        input,
+        output,
+        Arc::new(
+            |analyzer: &mut Analyzer, text: &str, format, config: &Config| {
+                analyzer.analyze(text, format, config)
+            },
+        ),
+    )
+    .await;
+}
+
+/// [`serve`] with another analysis function: for tests of the adapter's failure handling.
+#[doc(hidden)]
+pub async fn serve_with<I: AsyncRead + Unpin, O: AsyncWrite>(
+    input: I,
+    output: O,
+    analyze: AnalyzeFn,
+) {
+    let (service, socket) = LspService::new(|client| Backend::new(client, analyze));
     Server::new(input, output, socket).serve(service).await;
 }
 
-struct Backend {
-    _client: Client,
+/// Session-wide state, read often and written at initialize and on settings changes.
+#[derive(Default)]
+struct State {
+    features: ClientFeatures,
+    layers: Layers,
+    settings: Settings,
+    /// Settings problems found during `initialize`, shown once `initialized` arrives.
+    pending_messages: Vec<String>,
+}
+
+/// The server: dispatch only.
+pub struct Backend {
+    client: Client,
+    docs: Documents,
+    state: RwLock<State>,
+    /// Held while checking a result's version and sending it, so publishes stay in order.
+    publish_lock: tokio::sync::Mutex<()>,
+    /// Workspace files' symbols, by URI.
+    index: Mutex<BTreeMap<Uri, Vec<SymbolInformation>>>,
+    analyze: AnalyzeFn,
+}
+
+/// Why an analysis produced no snapshot.
+enum Skipped {
+    /// The document is not open.
+    NotOpen,
+    /// The document is above the size limit.
+    TooLarge,
+    /// The engine panicked (already logged).
+    Failed(jsonrpc::Error),
+}
+
+impl Backend {
+    fn new(client: Client, analyze: AnalyzeFn) -> Backend {
+        Backend {
+            client,
+            docs: Documents::default(),
+            state: RwLock::default(),
+            publish_lock: tokio::sync::Mutex::new(()),
+            index: Mutex::default(),
+            analyze,
+        }
+    }
+
+    fn state(&self) -> std::sync::RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn state_mut(&self) -> std::sync::RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn index(&self) -> MutexGuard<'_, BTreeMap<Uri, Vec<SymbolInformation>>> {
+        self.index.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Analyses the current text of `uri` off the async threads and publishes its diagnostics
+    /// if the result is still current.
+    async fn analyse(&self, uri: &Uri) -> Result<Arc<Snapshot>, Skipped> {
+        let (settings, encoding) = {
+            let s = self.state();
+            (s.settings.clone(), s.features.encoding)
+        };
+        let Some(len) = self.docs.len(uri) else {
+            return Err(Skipped::NotOpen);
+        };
+        if len > settings.max_document_bytes {
+            self.too_large(uri, len, settings.max_document_bytes).await;
+            return Err(Skipped::TooLarge);
+        }
+        let Some(job) = self.docs.job(uri) else {
+            return Err(Skipped::NotOpen);
+        };
+        self.docs.with(uri, |d| d.oversize_warned = false);
+        let ticket = job.ticket;
+        let analyze = Arc::clone(&self.analyze);
+        let span = tracing::debug_span!("analysis", uri = uri.as_str(), version = job.version);
+        let result = tokio::task::spawn_blocking(move || {
+            let _span = span.enter();
+            let mut analyzer = job.analyzer.lock().unwrap_or_else(|p| p.into_inner());
+            let analysis = guard::catch("analysis", || {
+                analyze(&mut analyzer, &job.text, job.format, &settings.config)
+            });
+            if analysis.is_err() {
+                // The cache may hold half-built state from the panicking run: start afresh.
+                *analyzer = Analyzer::default();
+            }
+            analysis.map(|a| Snapshot::new(job.version, job.text, a, encoding))
+        })
+        .await;
+        let snapshot = match result {
+            Ok(Ok(snapshot)) => Arc::new(snapshot),
+            Ok(Err(e)) => return Err(Skipped::Failed(e)),
+            Err(join) => {
+                tracing::error!(error = %join, "analysis task failed");
+                return Err(Skipped::Failed(guard::internal_error(
+                    "copydesk: the analysis task failed",
+                )));
+            }
+        };
+        let _order = self.publish_lock.lock().await;
+        if self.docs.accept(uri, ticket, &snapshot) {
+            let diagnostics = guard::catch("diagnostics", || {
+                snapshot
+                    .analysis
+                    .findings
+                    .iter()
+                    .map(|f| to_proto::diagnostic(&snapshot, f))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+            tracing::debug!(
+                uri = uri.as_str(),
+                version = snapshot.version,
+                count = diagnostics.len(),
+                "publishing"
+            );
+            self.client
+                .publish_diagnostics(uri.clone(), diagnostics, Some(snapshot.version))
+                .await;
+        }
+        Ok(snapshot)
+    }
+
+    /// Analyses and publishes, logging (not returning) failures: for notifications.
+    async fn refresh(&self, uri: &Uri) {
+        if let Err(Skipped::Failed(e)) = self.analyse(uri).await {
+            tracing::error!(uri = uri.as_str(), error = %e.message, "analysis failed; the last good results stay");
+        }
+    }
+
+    /// The large-document policy: clear diagnostics, forget the snapshot, warn once.
+    async fn too_large(&self, uri: &Uri, len: usize, limit: usize) {
+        let first = self
+            .docs
+            .with(uri, |d| {
+                d.latest = None;
+                d.ticket += 1;
+                !std::mem::replace(&mut d.oversize_warned, true)
+            })
+            .unwrap_or(false);
+        let version = self.docs.with(uri, |d| d.version);
+        let _order = self.publish_lock.lock().await;
+        self.client
+            .publish_diagnostics(uri.clone(), Vec::new(), version)
+            .await;
+        if first {
+            let name = uri
+                .path()
+                .split('/')
+                .next_back()
+                .unwrap_or_default()
+                .to_string();
+            let message = format!(
+                "copydesk: {name} is {:.1} MB, above the {:.1} MB limit, so it is not checked. \
+                 Raise the limit with the setting `max-document-bytes`.",
+                len as f64 / 1e6,
+                limit as f64 / 1e6
+            );
+            tracing::warn!(
+                uri = uri.as_str(),
+                len,
+                limit,
+                "document too large; analysis skipped"
+            );
+            self.client
+                .show_message(MessageType::WARNING, message)
+                .await;
+        }
+    }
+
+    /// The snapshot a request answers from: the last good one if current, else a fresh
+    /// analysis. `None` when the document is not open or too large.
+    async fn snapshot(&self, uri: &Uri) -> RpcResult<Option<Arc<Snapshot>>> {
+        match self.docs.latest(uri) {
+            None => {
+                tracing::warn!(
+                    uri = uri.as_str(),
+                    "request for a document that is not open"
+                );
+                Ok(None)
+            }
+            Some((Some(snap), version)) if snap.version == version => Ok(Some(snap)),
+            Some((latest, _)) => match self.analyse(uri).await {
+                Ok(snap) => Ok(Some(snap)),
+                Err(Skipped::NotOpen | Skipped::TooLarge) => Ok(None),
+                // A panic: the request fails, but only if there is no older result to use.
+                Err(Skipped::Failed(e)) => latest.map(Some).ok_or(e),
+            },
+        }
+    }
+
+    /// Runs a handler over the request's snapshot inside the panic boundary.
+    async fn with_snapshot<T>(
+        &self,
+        uri: &Uri,
+        what: &str,
+        f: impl FnOnce(&Snapshot) -> T,
+    ) -> RpcResult<Option<T>> {
+        let Some(snap) = self.snapshot(uri).await? else {
+            return Ok(None);
+        };
+        guard::catch(what, || f(&snap)).map(Some)
+    }
+
+    /// Recomputes settings from the layers, shows problems, re-analyses every open document.
+    async fn settings_changed(&self) {
+        let messages = {
+            let mut s = self.state_mut();
+            let (settings, messages) = s.layers.resolve();
+            s.settings = settings;
+            messages
+        };
+        self.show_messages(messages).await;
+        for uri in self.docs.uris() {
+            self.refresh(&uri).await;
+        }
+    }
+
+    async fn show_messages(&self, messages: Vec<String>) {
+        for m in messages {
+            self.client.show_message(MessageType::WARNING, m).await;
+        }
+    }
+
+    /// Whether `uri` is the workspace's `copydesk.toml`.
+    fn is_config_file(&self, uri: &Uri) -> bool {
+        let Some(path) = from_proto::file_path(uri) else {
+            return false;
+        };
+        match self.state().layers.file_path() {
+            Some(config) => path == config,
+            None => false,
+        }
+    }
+
+    /// Indexes the workspace's manuscripts in the background, reporting `$/progress` when the
+    /// client supports it.
+    async fn index_workspace(&self) {
+        let (root, config, encoding, progress) = {
+            let s = self.state();
+            (
+                s.layers.root.clone(),
+                s.settings.config.clone(),
+                s.features.encoding,
+                s.features.work_done_progress,
+            )
+        };
+        let Some(root) = root else { return };
+        let progress = if progress {
+            let token = NumberOrString::String("copydesk/index".to_string());
+            match self.client.create_work_done_progress(token.clone()).await {
+                Ok(()) => Some(
+                    self.client
+                        .progress(token, "Indexing manuscripts")
+                        .with_percentage(0)
+                        .begin()
+                        .await,
+                ),
+                Err(e) => {
+                    tracing::debug!(error = %e, "client refused progress");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let files = tokio::task::spawn_blocking(move || handlers::workspace::collect_files(&root))
+            .await
+            .unwrap_or_default();
+        let total = files.len();
+        for (i, chunk) in files.chunks(25).enumerate() {
+            let chunk = chunk.to_vec();
+            let config = config.clone();
+            let entries = tokio::task::spawn_blocking(move || {
+                chunk
+                    .iter()
+                    .filter_map(|p| handlers::workspace::index_file(p, &config, encoding))
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .unwrap_or_default();
+            self.index().extend(entries);
+            if let Some(p) = &progress {
+                let done = ((i + 1) * 25).min(total);
+                p.report_with_message(
+                    format!("{done}/{total} files"),
+                    (done * 100 / total.max(1)) as u32,
+                )
+                .await;
+            }
+        }
+        tracing::info!(files = total, "workspace indexed");
+        if let Some(p) = progress {
+            p.finish_with_message(format!("{total} files")).await;
+        }
+    }
+}
+
+fn uri_root(params: &InitializeParams) -> Option<std::path::PathBuf> {
+    if let Some(folder) = params.workspace_folders.as_ref().and_then(|f| f.first()) {
+        return from_proto::file_path(&folder.uri);
+    }
+    #[allow(deprecated)] // rootUri is deprecated in favour of workspaceFolders but still sent.
+    params.root_uri.as_ref().and_then(from_proto::file_path)
 }
 
 impl LanguageServer for Backend {
-    async fn initialize(&self, _: InitializeParams) -> RpcResult<InitializeResult> {
-        Ok(InitializeResult::default())
+    #[tracing::instrument(skip_all)]
+    async fn initialize(&self, params: InitializeParams) -> RpcResult<InitializeResult> {
+        let features = ClientFeatures::from_capabilities(&params.capabilities);
+        tracing::info!(encoding = ?features.encoding, "initialize");
+        let capabilities = capabilities::server_capabilities(&features);
+        let mut s = self.state_mut();
+        s.features = features;
+        s.layers.root = uri_root(&params);
+        s.layers.init = params.initialization_options.unwrap_or(Value::Null);
+        s.layers.read_file();
+        let (settings, messages) = s.layers.resolve();
+        s.settings = settings;
+        s.pending_messages = messages;
+        Ok(InitializeResult {
+            capabilities,
+            server_info: Some(ServerInfo {
+                name: "copydesk".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
     }
 
+    #[tracing::instrument(skip_all)]
+    async fn initialized(&self, _: InitializedParams) {
+        let (messages, watch) = {
+            let mut s = self.state_mut();
+            (
+                std::mem::take(&mut s.pending_messages),
+                s.features.watch_files_dynamically && s.layers.root.is_some(),
+            )
+        };
+        self.show_messages(messages).await;
+        if watch {
+            let options = DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(format!("**/{}", settings::CONFIG_FILE)),
+                    kind: None,
+                }],
+            };
+            let registration = Registration {
+                id: "copydesk-config-watcher".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                tracing::warn!(error = %e, "could not register the copydesk.toml watcher");
+            }
+        }
+        self.index_workspace().await;
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn shutdown(&self) -> RpcResult<()> {
+        tracing::info!("shutdown");
         Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(uri = params.text_document.uri.as_str(), version = params.text_document.version))]
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        self.docs
+            .open(doc.uri.clone(), &doc.text, doc.version, &doc.language_id);
+        self.refresh(&doc.uri).await;
+    }
+
+    #[tracing::instrument(skip_all, fields(uri = params.text_document.uri.as_str(), version = params.text_document.version))]
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let encoding = self.state().features.encoding;
+        let uri = params.text_document.uri;
+        // Applied synchronously, before any `.await`, so edits keep their arrival order.
+        if self.docs.change(
+            &uri,
+            params.text_document.version,
+            &params.content_changes,
+            encoding,
+        ) {
+            self.refresh(&uri).await;
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(uri = params.text_document.uri.as_str()))]
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let uri = params.text_document.uri;
+        if self.is_config_file(&uri) {
+            self.state_mut().layers.read_file();
+            self.settings_changed().await;
+        }
+        if self.docs.is_open(&uri) {
+            self.refresh(&uri).await;
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(uri = params.text_document.uri.as_str()))]
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        if self.docs.close(&uri).is_some() {
+            let _order = self.publish_lock.lock().await;
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.state_mut().layers.editor = params.settings;
+        self.settings_changed().await;
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        if params.changes.iter().any(|c| self.is_config_file(&c.uri)) {
+            self.state_mut().layers.read_file();
+            self.settings_changed().await;
+        }
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
+        let p = params.text_document_position_params;
+        Ok(self
+            .with_snapshot(&p.text_document.uri, "hover", |s| {
+                handlers::navigation::hover(s, p.position)
+            })
+            .await?
+            .flatten())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> RpcResult<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let uri = p.text_document.uri;
+        Ok(self
+            .with_snapshot(&uri, "definition", |s| {
+                handlers::navigation::definition(&uri, s, p.position)
+            })
+            .await?
+            .flatten())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn references(&self, params: ReferenceParams) -> RpcResult<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let uri = p.text_document.uri;
+        let include = params.context.include_declaration;
+        self.with_snapshot(&uri, "references", |s| {
+            handlers::navigation::references(&uri, s, p.position, include)
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> RpcResult<Option<Vec<DocumentHighlight>>> {
+        let p = params.text_document_position_params;
+        self.with_snapshot(&p.text_document.uri, "documentHighlight", |s| {
+            handlers::navigation::highlight(s, p.position)
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> RpcResult<Option<PrepareRenameResponse>> {
+        Ok(self
+            .with_snapshot(&params.text_document.uri, "prepareRename", |s| {
+                handlers::navigation::prepare_rename(s, params.position)
+            })
+            .await?
+            .flatten())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn rename(&self, params: RenameParams) -> RpcResult<Option<WorkspaceEdit>> {
+        let features = self.state().features.clone();
+        let p = params.text_document_position;
+        let uri = p.text_document.uri;
+        let result = self
+            .with_snapshot(&uri, "rename", |s| {
+                handlers::navigation::rename(&features, &uri, s, p.position, &params.new_name)
+            })
+            .await?;
+        result.transpose().map(Option::flatten)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> RpcResult<Option<DocumentSymbolResponse>> {
+        let features = self.state().features.clone();
+        let uri = params.text_document.uri;
+        self.with_snapshot(&uri, "documentSymbol", |s| {
+            handlers::symbols::document_symbols(&features, &uri, s)
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> RpcResult<Option<WorkspaceSymbolResponse>> {
+        use handlers::workspace::{MAX_RESULTS, matches};
+        let query = params.query;
+        let mut out = Vec::new();
+        let open = self.docs.uris();
+        for uri in &open {
+            let Ok(Some(snap)) = self.snapshot(uri).await else {
+                continue;
+            };
+            let symbols = guard::catch("workspace symbols", || {
+                engine::navigation::symbols(&snap.analysis, &snap.text)
+            })?;
+            out.extend(
+                to_proto::flat_symbols(uri, &snap, &symbols)
+                    .into_iter()
+                    .filter(|s| matches(&query, &s.name)),
+            );
+        }
+        for (uri, symbols) in self.index().iter() {
+            if !open.contains(uri) {
+                out.extend(symbols.iter().filter(|s| matches(&query, &s.name)).cloned());
+            }
+        }
+        out.truncate(MAX_RESULTS);
+        Ok(Some(WorkspaceSymbolResponse::Flat(out)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn inlay_hint(&self, params: InlayHintParams) -> RpcResult<Option<Vec<InlayHint>>> {
+        let enabled = self.state().settings.config.inlay_hints;
+        self.with_snapshot(&params.text_document.uri, "inlayHint", |s| {
+            handlers::decorations::inlay_hints(s, params.range, enabled)
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> RpcResult<Option<SemanticTokensResult>> {
+        Ok(self
+            .with_snapshot(&params.text_document.uri, "semanticTokens", |s| {
+                SemanticTokensResult::Tokens(handlers::decorations::semantic_tokens(s))
+            })
+            .await?)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
+        let features = self.state().features.clone();
+        let uri = params.text_document.uri;
+        self.with_snapshot(&uri, "codeAction", |s| {
+            handlers::actions::code_actions(&features, &uri, s, params.range, &params.context)
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all, fields(command = params.command))]
+    async fn execute_command(&self, params: ExecuteCommandParams) -> RpcResult<Option<LSPAny>> {
+        if params.command != capabilities::SOURCES_COMMAND {
+            return Err(jsonrpc::Error::invalid_params(format!(
+                "unknown command `{}`",
+                params.command
+            )));
+        }
+        let uri = params
+            .arguments
+            .first()
+            .and_then(|a| serde_json::from_value::<Uri>(a.clone()).ok())
+            .ok_or_else(|| {
+                jsonrpc::Error::invalid_params(
+                    "copydesk.sources takes one argument: the document URI",
+                )
+            })?;
+        match self
+            .with_snapshot(&uri, "copydesk.sources", handlers::actions::sources)
+            .await?
+        {
+            Some(Ok(value)) => Ok(Some(value)),
+            Some(Err(e)) => Err(guard::internal_error(e.to_string())),
+            None => Err(jsonrpc::Error::invalid_params(format!(
+                "{} is not open (or too large to analyse)",
+                uri.as_str()
+            ))),
+        }
     }
 }

@@ -1,0 +1,334 @@
+//! Open documents: a `ropey` buffer per document, its version, and its last good analysis.
+//!
+//! Contract:
+//! - Edits are applied synchronously, in arrival order, before the handler reaches any
+//!   `.await`; the store's `std::sync::Mutex` is held only for the edit or a lookup, never across
+//!   an `.await`.
+//! - Changes for a document that is not open are logged and ignored. Out-of-range positions in
+//!   a change clamp (see [`super::position`]).
+//! - Every analysis is a *job* with a ticket. A result is accepted for publishing only if its
+//!   ticket is the latest one issued for the document and its version is the document's current
+//!   version; so a result for an older version is never published after a newer one, and the
+//!   published version never goes backwards.
+//! - The last good [`Snapshot`] (text, line index, analysis) is kept for requests, so hover and
+//!   friends answer without re-analysing.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ropey::Rope;
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
+
+use super::position::{LineIndex, PositionEncoding, rope_char_index};
+use crate::engine::{Analysis, Analyzer, Format, TextRange};
+
+/// An analysed version of a document: everything a request needs, immutable.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub version: i32,
+    pub text: String,
+    pub index: LineIndex,
+    pub analysis: Analysis,
+    pub encoding: PositionEncoding,
+}
+
+impl Snapshot {
+    /// Builds a snapshot of `text` (indexes its lines).
+    pub fn new(
+        version: i32,
+        text: String,
+        analysis: Analysis,
+        encoding: PositionEncoding,
+    ) -> Snapshot {
+        let index = LineIndex::new(&text);
+        Snapshot {
+            version,
+            text,
+            index,
+            analysis,
+            encoding,
+        }
+    }
+
+    /// The byte offset of a client position.
+    pub fn offset(&self, pos: Position) -> usize {
+        self.index.offset(&self.text, pos, self.encoding)
+    }
+
+    /// The client position of a byte offset.
+    pub fn position(&self, offset: usize) -> Position {
+        self.index.position(&self.text, offset, self.encoding)
+    }
+
+    /// The client range of a byte range.
+    pub fn range(&self, range: TextRange) -> Range {
+        self.index.range(&self.text, range, self.encoding)
+    }
+
+    /// The byte range of a client range.
+    pub fn text_range(&self, range: Range) -> TextRange {
+        self.index.text_range(&self.text, range, self.encoding)
+    }
+}
+
+/// One open document.
+pub struct Document {
+    pub rope: Rope,
+    pub version: i32,
+    pub format: Format,
+    /// The paragraph cache; locked only on a blocking thread while analysing.
+    pub analyzer: Arc<Mutex<Analyzer>>,
+    /// The last good analysis, possibly of an older version.
+    pub latest: Option<Arc<Snapshot>>,
+    /// The ticket of the most recent analysis job.
+    pub ticket: u64,
+    /// The version last published (diagnostics), never decreasing.
+    pub published: Option<i32>,
+    /// Whether the user was told this document is too large to analyse.
+    pub oversize_warned: bool,
+}
+
+/// What an analysis job needs, taken under the lock and then analysed without it.
+pub struct Job {
+    pub ticket: u64,
+    pub version: i32,
+    pub text: String,
+    pub format: Format,
+    pub analyzer: Arc<Mutex<Analyzer>>,
+}
+
+/// All open documents.
+#[derive(Default)]
+pub struct Documents {
+    map: Mutex<HashMap<Uri, Document>>,
+}
+
+impl Documents {
+    fn lock(&self) -> MutexGuard<'_, HashMap<Uri, Document>> {
+        // A panic never happens while this lock is held (no engine call runs under it), but
+        // if one did, the map itself is still consistent: take it back.
+        self.map
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Opens (or reopens) a document.
+    pub fn open(&self, uri: Uri, text: &str, version: i32, language_id: &str) {
+        let doc = Document {
+            rope: Rope::from_str(text),
+            version,
+            format: Format::from_language_id(language_id),
+            analyzer: Arc::default(),
+            latest: None,
+            ticket: 0,
+            published: None,
+            oversize_warned: false,
+        };
+        self.lock().insert(uri, doc);
+    }
+
+    /// Applies changes in order. Returns false (and logs) if the document is not open.
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: &[TextDocumentContentChangeEvent],
+        enc: PositionEncoding,
+    ) -> bool {
+        let mut map = self.lock();
+        let Some(doc) = map.get_mut(uri) else {
+            tracing::warn!(
+                uri = uri.as_str(),
+                version,
+                "change for a document that is not open; ignored"
+            );
+            return false;
+        };
+        if version <= doc.version {
+            tracing::warn!(
+                uri = uri.as_str(),
+                version,
+                current = doc.version,
+                "version did not increase"
+            );
+        }
+        for change in changes {
+            apply_change(&mut doc.rope, change, enc);
+        }
+        doc.version = version;
+        true
+    }
+
+    /// Closes a document, returning it. Logs if it was not open.
+    pub fn close(&self, uri: &Uri) -> Option<Document> {
+        let doc = self.lock().remove(uri);
+        if doc.is_none() {
+            tracing::warn!(
+                uri = uri.as_str(),
+                "close for a document that is not open; ignored"
+            );
+        }
+        doc
+    }
+
+    /// Whether `uri` is open.
+    pub fn is_open(&self, uri: &Uri) -> bool {
+        self.lock().contains_key(uri)
+    }
+
+    /// Every open document's URI.
+    pub fn uris(&self) -> Vec<Uri> {
+        self.lock().keys().cloned().collect()
+    }
+
+    /// The byte length of the current text.
+    pub fn len(&self, uri: &Uri) -> Option<usize> {
+        self.lock().get(uri).map(|d| d.rope.len_bytes())
+    }
+
+    /// Runs `f` on the document under the lock (keep `f` short).
+    pub fn with<T>(&self, uri: &Uri, f: impl FnOnce(&mut Document) -> T) -> Option<T> {
+        self.lock().get_mut(uri).map(f)
+    }
+
+    /// Issues a new analysis job for the current text.
+    pub fn job(&self, uri: &Uri) -> Option<Job> {
+        self.with(uri, |doc| {
+            doc.ticket += 1;
+            Job {
+                ticket: doc.ticket,
+                version: doc.version,
+                text: doc.rope.to_string(),
+                format: doc.format,
+                analyzer: Arc::clone(&doc.analyzer),
+            }
+        })
+    }
+
+    /// Stores a finished analysis. Returns true if it may be published: its ticket is the
+    /// latest, its version is current, and it does not take the published version backwards.
+    /// The snapshot is kept for requests if it is at least as new as the one kept.
+    pub fn accept(&self, uri: &Uri, ticket: u64, snapshot: &Arc<Snapshot>) -> bool {
+        self.with(uri, |doc| {
+            if doc
+                .latest
+                .as_ref()
+                .is_none_or(|l| l.version <= snapshot.version)
+            {
+                doc.latest = Some(Arc::clone(snapshot));
+            }
+            let current = doc.ticket == ticket && doc.version == snapshot.version;
+            let monotonic = doc.published.is_none_or(|p| p <= snapshot.version);
+            if current && monotonic {
+                doc.published = Some(snapshot.version);
+                true
+            } else {
+                tracing::debug!(
+                    uri = uri.as_str(),
+                    version = snapshot.version,
+                    current = doc.version,
+                    "stale result dropped"
+                );
+                false
+            }
+        })
+        .unwrap_or(false)
+    }
+
+    /// The last good snapshot and the document's current version.
+    pub fn latest(&self, uri: &Uri) -> Option<(Option<Arc<Snapshot>>, i32)> {
+        self.with(uri, |doc| (doc.latest.clone(), doc.version))
+    }
+
+    /// The current text of a document (for tests and diagnostics of the adapter itself).
+    pub fn text(&self, uri: &Uri) -> Option<String> {
+        self.with(uri, |doc| doc.rope.to_string())
+    }
+}
+
+/// Applies one content change to `rope`: a full replacement when it has no range, a splice
+/// otherwise (positions clamped and snapped by [`rope_char_index`]).
+pub fn apply_change(
+    rope: &mut Rope,
+    change: &TextDocumentContentChangeEvent,
+    enc: PositionEncoding,
+) {
+    match change.range {
+        None => *rope = Rope::from_str(&change.text),
+        Some(range) => {
+            let a = rope_char_index(rope, range.start, enc);
+            let b = rope_char_index(rope, range.end, enc);
+            if b < a {
+                tracing::warn!(?range, "change range ends before it starts; put in order");
+            }
+            let (start, end) = (a.min(b), a.max(b));
+            rope.remove(start..end);
+            rope.insert(start, &change.text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(sl: u32, sc: u32, el: u32, ec: u32, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range {
+                start: Position::new(sl, sc),
+                end: Position::new(el, ec),
+            }),
+            range_length: None,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn incremental_edits_with_multibyte_characters() {
+        let mut rope = Rope::from_str("“Hi,” 👍 said\r\nshe.");
+        // UTF-16: “ is 1 unit, 👍 is 2.
+        apply_change(
+            &mut rope,
+            &change(0, 6, 0, 8, "🎉"),
+            PositionEncoding::Utf16,
+        );
+        assert_eq!(rope.to_string(), "“Hi,” 🎉 said\r\nshe.");
+        apply_change(
+            &mut rope,
+            &change(0, 13, 1, 0, " "),
+            PositionEncoding::Utf16,
+        );
+        assert_eq!(rope.to_string(), "“Hi,” 🎉 said she.");
+        apply_change(&mut rope, &change(0, 99, 9, 0, "!"), PositionEncoding::Utf8);
+        assert_eq!(rope.to_string(), "“Hi,” 🎉 said she.!");
+    }
+
+    #[test]
+    fn changes_for_unknown_documents_are_ignored() {
+        let docs = Documents::default();
+        let uri: Uri = "file:///nope.md".parse().unwrap();
+        assert!(!docs.change(&uri, 2, &[change(0, 0, 0, 0, "x")], PositionEncoding::Utf16));
+        assert!(docs.close(&uri).is_none());
+    }
+
+    #[test]
+    fn stale_results_are_not_accepted() {
+        let docs = Documents::default();
+        let uri: Uri = "file:///a.md".parse().unwrap();
+        docs.open(uri.clone(), "a", 1, "markdown");
+        let old = docs.job(&uri).unwrap();
+        assert!(docs.change(&uri, 2, &[change(0, 1, 0, 1, "b")], PositionEncoding::Utf16));
+        let new = docs.job(&uri).unwrap();
+        let snap = |job: &Job| {
+            Arc::new(Snapshot::new(
+                job.version,
+                job.text.clone(),
+                Analysis::default(),
+                PositionEncoding::Utf16,
+            ))
+        };
+        assert!(docs.accept(&uri, new.ticket, &snap(&new)));
+        assert!(!docs.accept(&uri, old.ticket, &snap(&old)));
+        assert_eq!(docs.latest(&uri).unwrap().0.unwrap().version, 2);
+    }
+}

@@ -1,0 +1,407 @@
+//! Byte offsets ↔ LSP positions, in the negotiated position encoding.
+//!
+//! Contract:
+//! - The engine speaks UTF-8 byte offsets; the client speaks `Position {line, character}` where
+//!   `character` counts UTF-8 bytes, UTF-16 code units or UTF-32 code points, as negotiated.
+//!   This module is the only place that converts between them.
+//! - Line breaks are those of LSP: `\n`, `\r\n` (one break) and a lone `\r`. The text is never
+//!   rewritten, so our copy stays byte-identical to the client's.
+//! - Nothing here panics. A position past the end of its line clamps to the line end (before the
+//!   line break); a line past the last clamps to the document end; a `character` inside a
+//!   character that takes several units (a UTF-16 surrogate pair, a multi-byte UTF-8 sequence)
+//!   snaps to the start of that character. Clamping is logged.
+//! - [`rope_char_index`] does the same for a `ropey::Rope` (used to apply incremental edits);
+//!   the crate builds ropey with `cr_lines` only, so its lines are exactly the LSP lines.
+
+use ropey::Rope;
+use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
+
+use crate::engine::TextRange;
+
+/// How `Position.character` counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum PositionEncoding {
+    Utf8,
+    /// The LSP default when the client states nothing.
+    #[default]
+    Utf16,
+    Utf32,
+}
+
+impl PositionEncoding {
+    /// Picks the encoding for a client's `general.positionEncodings`: the first one the client
+    /// lists (its order is its preference) that we support; UTF-16 when it lists none we know
+    /// or says nothing, as the protocol requires.
+    pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> PositionEncoding {
+        offered
+            .unwrap_or_default()
+            .iter()
+            .find_map(|kind| match kind.as_str() {
+                "utf-8" => Some(PositionEncoding::Utf8),
+                "utf-16" => Some(PositionEncoding::Utf16),
+                "utf-32" => Some(PositionEncoding::Utf32),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    /// The protocol name of this encoding.
+    pub fn kind(self) -> PositionEncodingKind {
+        match self {
+            PositionEncoding::Utf8 => PositionEncodingKind::UTF8,
+            PositionEncoding::Utf16 => PositionEncodingKind::UTF16,
+            PositionEncoding::Utf32 => PositionEncodingKind::UTF32,
+        }
+    }
+
+    /// How many units `c` takes in this encoding.
+    pub fn units(self, c: char) -> u32 {
+        match self {
+            PositionEncoding::Utf8 => c.len_utf8() as u32,
+            PositionEncoding::Utf16 => c.len_utf16() as u32,
+            PositionEncoding::Utf32 => 1,
+        }
+    }
+
+    /// How many units `s` takes in this encoding.
+    pub fn len(self, s: &str) -> u32 {
+        match self {
+            PositionEncoding::Utf8 => s.len() as u32,
+            _ => s.chars().map(|c| self.units(c)).sum(),
+        }
+    }
+}
+
+/// Line starts of one text, for fast conversions in both directions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineIndex {
+    /// Byte offset of the start of each line; the first is 0.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    /// Indexes the lines of `text` (`\n`, `\r\n` and lone `\r` end a line).
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                _ => {}
+            }
+        }
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    /// Number of lines (one more than the number of line breaks).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte range of line `line`'s content, without its line break; `None` past the last line.
+    pub fn line_range(&self, text: &str, line: usize) -> Option<TextRange> {
+        let start = *self.starts.get(line)?;
+        let end = match self.starts.get(line + 1) {
+            Some(&next) => {
+                let head = text.get(..next).unwrap_or(text);
+                next - if head.ends_with("\r\n") { 2 } else { 1 }
+            }
+            None => self.len,
+        };
+        Some(TextRange::new(start, end.max(start)))
+    }
+
+    /// The byte offset of `pos` in `text`, clamped and snapped as the module doc says.
+    pub fn offset(&self, text: &str, pos: Position, enc: PositionEncoding) -> usize {
+        let Some(line) = self.line_range(text, pos.line as usize) else {
+            tracing::warn!(
+                line = pos.line,
+                lines = self.line_count(),
+                "position past the last line; clamped to the end"
+            );
+            return text.len();
+        };
+        column_to_offset(line.of(text), pos, enc) + line.start
+    }
+
+    /// The position of byte `offset` in `text`. An offset past the end clamps to the end; one
+    /// inside a character snaps to its start; one inside a `\r\n` pair clamps to the line end.
+    pub fn position(&self, text: &str, offset: usize, enc: PositionEncoding) -> Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let range = self.line_range(text, line).unwrap_or_default();
+        let end = offset.clamp(range.start, range.end);
+        let character = enc.len(text.get(range.start..end).unwrap_or_default());
+        Position {
+            line: line as u32,
+            character,
+        }
+    }
+
+    /// The LSP range of a byte range.
+    pub fn range(&self, text: &str, range: TextRange, enc: PositionEncoding) -> Range {
+        Range {
+            start: self.position(text, range.start, enc),
+            end: self.position(text, range.end, enc),
+        }
+    }
+
+    /// The byte range of an LSP range; a reversed range is put in order.
+    pub fn text_range(&self, text: &str, range: Range, enc: PositionEncoding) -> TextRange {
+        let a = self.offset(text, range.start, enc);
+        let b = self.offset(text, range.end, enc);
+        TextRange::new(a.min(b), a.max(b))
+    }
+}
+
+/// Walks `line` (a line's content without its break) to `pos.character` units and returns the
+/// byte offset within the line.
+fn column_to_offset(line: &str, pos: Position, enc: PositionEncoding) -> usize {
+    let want = pos.character;
+    let mut seen = 0u32;
+    for (i, c) in line.char_indices() {
+        if seen >= want {
+            return i;
+        }
+        let u = enc.units(c);
+        if seen + u > want {
+            // Inside a character that takes several units: snap to its start.
+            return i;
+        }
+        seen += u;
+    }
+    if seen < want {
+        tracing::warn!(
+            line = pos.line,
+            character = pos.character,
+            "position past the end of its line; clamped"
+        );
+    }
+    line.len()
+}
+
+/// The char index of `pos` in `rope`, clamped and snapped as [`LineIndex::offset`] does.
+pub fn rope_char_index(rope: &Rope, pos: Position, enc: PositionEncoding) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        tracing::warn!(
+            line = pos.line,
+            lines = rope.len_lines(),
+            "position past the last line; clamped to the end"
+        );
+        return rope.len_chars();
+    }
+    let start = rope.line_to_char(line);
+    let want = pos.character;
+    let mut seen = 0u32;
+    let mut idx = start;
+    for c in rope.line(line).chars() {
+        if c == '\n' || c == '\r' || seen >= want {
+            break;
+        }
+        let u = enc.units(c);
+        if seen + u > want {
+            return idx;
+        }
+        seen += u;
+        idx += 1;
+    }
+    if seen < want {
+        tracing::warn!(
+            line = pos.line,
+            character = pos.character,
+            "position past the end of its line; clamped"
+        );
+    }
+    idx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PositionEncoding::{Utf8, Utf16, Utf32};
+    use super::*;
+
+    fn pos(line: u32, character: u32) -> Position {
+        Position { line, character }
+    }
+
+    #[test]
+    fn negotiation_prefers_the_clients_order_and_defaults_to_utf16() {
+        let k = |s: &'static str| PositionEncodingKind::from(s);
+        assert_eq!(PositionEncoding::negotiate(None), Utf16);
+        assert_eq!(PositionEncoding::negotiate(Some(&[])), Utf16);
+        assert_eq!(
+            PositionEncoding::negotiate(Some(&[k("utf-32"), k("utf-8")])),
+            Utf32
+        );
+        assert_eq!(
+            PositionEncoding::negotiate(Some(&[k("latin-1"), k("utf-8")])),
+            Utf8
+        );
+        assert_eq!(PositionEncoding::negotiate(Some(&[k("latin-1")])), Utf16);
+    }
+
+    #[test]
+    fn lone_cr_and_crlf_are_single_breaks() {
+        let text = "a\r\nb\rc\nd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(idx.position(text, 3, Utf16), pos(1, 0));
+        assert_eq!(idx.position(text, 5, Utf16), pos(2, 0));
+        assert_eq!(idx.position(text, 7, Utf16), pos(3, 0));
+        // The `\n` of a `\r\n` is not addressable: it clamps to the line end.
+        assert_eq!(idx.position(text, 2, Utf16), pos(0, 1));
+        assert_eq!(idx.offset(text, pos(0, 5), Utf16), 1);
+    }
+
+    #[test]
+    fn clamps_past_line_and_document_end() {
+        let text = "ab\ncd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.offset(text, pos(0, 99), Utf8), 2);
+        assert_eq!(idx.offset(text, pos(7, 0), Utf8), 5);
+        assert_eq!(idx.position(text, 99, Utf8), pos(1, 2));
+    }
+
+    #[test]
+    fn emoji_with_modifier_in_three_encodings() {
+        // 👍🏽 is two code points, four UTF-16 units and eight bytes.
+        let text = "x👍🏽y";
+        let idx = LineIndex::new(text);
+        let y = text.find('y').unwrap();
+        assert_eq!(idx.position(text, y, Utf8), pos(0, 9));
+        assert_eq!(idx.position(text, y, Utf16), pos(0, 5));
+        assert_eq!(idx.position(text, y, Utf32), pos(0, 3));
+        assert_eq!(idx.offset(text, pos(0, 5), Utf16), y);
+        // Inside the surrogate pair of 👍 snaps to its start.
+        assert_eq!(idx.offset(text, pos(0, 2), Utf16), 1);
+        // Inside the bytes of 👍 snaps to its start.
+        assert_eq!(idx.offset(text, pos(0, 3), Utf8), 1);
+    }
+
+    #[test]
+    fn zwj_family_counts_every_code_point() {
+        // 👨‍👩‍👧: three emoji joined by two ZWJ, 5 code points, 8 UTF-16 units, 18 bytes.
+        let text = "👨‍👩‍👧!";
+        let idx = LineIndex::new(text);
+        let bang = text.len() - 1;
+        assert_eq!(idx.position(text, bang, Utf8), pos(0, 18));
+        assert_eq!(idx.position(text, bang, Utf16), pos(0, 8));
+        assert_eq!(idx.position(text, bang, Utf32), pos(0, 5));
+        for enc in [Utf8, Utf16, Utf32] {
+            assert_eq!(idx.offset(text, idx.position(text, bang, enc), enc), bang);
+        }
+    }
+
+    #[test]
+    fn cjk_and_combining_marks() {
+        // 中文 are three bytes and one UTF-16 unit each; é as e + U+0301 is two code points.
+        let text = "中文 e\u{301}t";
+        let idx = LineIndex::new(text);
+        let t = text.len() - 1;
+        assert_eq!(idx.position(text, t, Utf8), pos(0, 10));
+        assert_eq!(idx.position(text, t, Utf16), pos(0, 5));
+        assert_eq!(idx.position(text, t, Utf32), pos(0, 5));
+        // The combining mark is its own unit: position 4 is between e and U+0301.
+        assert_eq!(idx.offset(text, pos(0, 4), Utf32), t - 2);
+    }
+
+    #[test]
+    fn crlf_lines_with_multibyte_in_three_encodings() {
+        let text = "“Hi,”\r\n👍 she\rsaid.";
+        let idx = LineIndex::new(text);
+        let she = text.find("she").unwrap();
+        let said = text.find("said").unwrap();
+        assert_eq!(idx.position(text, she, Utf8), pos(1, 5));
+        assert_eq!(idx.position(text, she, Utf16), pos(1, 3));
+        assert_eq!(idx.position(text, she, Utf32), pos(1, 2));
+        assert_eq!(idx.position(text, said, Utf16), pos(2, 0));
+        // End of line 0 is before the `\r\n`, in every encoding.
+        assert_eq!(idx.offset(text, pos(0, 100), Utf8), "“Hi,”".len());
+    }
+
+    #[test]
+    fn rope_index_matches_line_index() {
+        let text = "a\r\nb👍\rc中\n";
+        let rope = Rope::from_str(text);
+        let idx = LineIndex::new(text);
+        for line in 0..6 {
+            for character in 0..8 {
+                for enc in [Utf8, Utf16, Utf32] {
+                    let p = pos(line, character);
+                    let byte = idx.offset(text, p, enc);
+                    assert_eq!(
+                        rope.char_to_byte(rope_char_index(&rope, p, enc)),
+                        byte,
+                        "{p:?} {enc:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn texts() -> impl Strategy<Value = String> {
+            let pieces = prop::sample::select(vec![
+                "a",
+                " ",
+                "\n",
+                "\r",
+                "\r\n",
+                "é",
+                "e\u{301}",
+                "中",
+                "👍🏽",
+                "👨\u{200d}👩\u{200d}👧",
+                "“",
+                "\u{feff}",
+            ]);
+            prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+        }
+
+        fn encodings() -> impl Strategy<Value = PositionEncoding> {
+            prop::sample::select(vec![Utf8, Utf16, Utf32])
+        }
+
+        proptest! {
+            #[test]
+            fn offset_position_round_trip(text in texts(), enc in encodings()) {
+                let idx = LineIndex::new(&text);
+                for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                    // The `\n` of a `\r\n` pair is not addressable.
+                    if offset > 0 && text[..offset].ends_with('\r') && text[offset..].starts_with('\n') {
+                        continue;
+                    }
+                    let p = idx.position(&text, offset, enc);
+                    prop_assert_eq!(idx.offset(&text, p, enc), offset);
+                }
+            }
+
+            #[test]
+            fn any_position_lands_on_a_boundary(text in texts(), enc in encodings(), line in 0u32..12, character in 0u32..30) {
+                let idx = LineIndex::new(&text);
+                let p = Position { line, character };
+                let offset = idx.offset(&text, p, enc);
+                prop_assert!(text.is_char_boundary(offset));
+                let rope = Rope::from_str(&text);
+                prop_assert_eq!(rope.char_to_byte(rope_char_index(&rope, p, enc)), offset);
+                let back = idx.position(&text, offset, enc);
+                prop_assert!(back.line <= line);
+            }
+        }
+    }
+}
