@@ -11,4 +11,6 @@
 //! - [`cli`] renders the same analysis for terminals, CI and batch jobs.
 pub mod cli;
 pub mod engine;
+#[doc(hidden)]
+pub mod generate;
 pub mod lsp;
