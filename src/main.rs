@@ -230,7 +230,27 @@ fn init_logging(
     Ok(())
 }
 
+/// Replaces the default panic output (a message and, with `RUST_BACKTRACE`, a stack trace on
+/// stderr) with one log line naming the bug's location. Panics are contained where they can
+/// happen (per file in the CLI, per request in the server) and reported there to the user.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!("internal error{at}: {what}");
+    }));
+}
+
 fn main() -> ExitCode {
+    install_panic_hook();
     let args = Cli::parse();
     let default_level = if matches!(args.command, Command::Lsp { .. }) {
         "info"

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use super::inputs::{self, Input};
 use super::render::{self, JsonError, JsonFile, JsonFinding, JsonReport, JsonSummary, LineIndex};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Language, SettingsArgs};
-use crate::engine::{self, Format, Severity};
+use crate::engine::{Format, Severity};
 
 /// Output formats of `check`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -63,7 +63,6 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 
                 continue;
             }
         };
-        checked += 1;
         let format = match (opts.language, input) {
             (Some(lang), _) => lang.format(),
             (None, Input::File(path)) => super::format_for_path(path),
@@ -71,7 +70,19 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         };
         let name = input.display_name();
         tracing::debug!(file = %name, ?format, "checking");
-        let analysis = engine::analyze_as(&text, format, &config);
+        let analysis = match super::analyze_guarded(&text, format, &config) {
+            Ok(a) => a,
+            Err(message) => {
+                let e = inputs::InputError {
+                    path: name,
+                    message,
+                };
+                let _ = writeln!(err, "error: {e}");
+                errors.push(e);
+                continue;
+            }
+        };
+        checked += 1;
         let index = LineIndex::new(&text);
         for f in &analysis.findings {
             counts[f.severity as usize] += 1;

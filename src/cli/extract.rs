@@ -137,7 +137,7 @@ fn process(line: &[u8], format: Format) -> Result<String, String> {
             None => return Err(format!("`dct` is `{dct}`, not a date YYYY-MM-DD")),
         }
     }
-    let analysis = engine::analyze_as(&record.text, format, &config);
+    let analysis = super::analyze_guarded(&record.text, format, &config)?;
     serde_json::to_string(&output(&record.id, &analysis))
         .map_err(|e| format!("cannot write the result: {e}"))
 }

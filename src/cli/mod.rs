@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::engine::{Config, Format};
+use crate::engine::{self, Analysis, Config, Format};
 
 /// Exit status when nothing at or above the failure threshold was found.
 pub const EXIT_CLEAN: u8 = 0;
@@ -92,6 +92,20 @@ pub fn find_config(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
         .map(|d| d.join(CONFIG_FILE_NAME))
         .find(|p| p.is_file())
+}
+
+/// Analyses one text, containing a panic in the engine (a bug) so that one manuscript or record
+/// cannot stop a run over many: the error names what went wrong, and the caller reports it for
+/// that input and goes on with the others.
+pub fn analyze_guarded(text: &str, format: Format, config: &Config) -> Result<Analysis, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine::analyze_as(text, format, config))).map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        format!("copydesk failed to analyse this text (internal error: {what}); please report it with the text")
+    })
 }
 
 /// Where the settings come from and what overrides them.

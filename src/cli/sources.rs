@@ -115,7 +115,13 @@ pub fn run(
         (None, Input::File(path)) => super::format_for_path(path),
         (None, Input::Stdin) => Format::detect(&text),
     };
-    let analysis = engine::analyze_as(&text, format, &config);
+    let analysis = match super::analyze_guarded(&text, format, &config) {
+        Ok(a) => a,
+        Err(message) => {
+            let _ = writeln!(err, "error: {}: {message}", input.display_name());
+            return EXIT_ERROR;
+        }
+    };
     let ledger = engine::quotes::ledger(&analysis, &text);
     let rendered = match output {
         LedgerFormat::Table => table(&ledger),
