@@ -1,4 +1,19 @@
 //! Named entities (people, organisations, places) and every way a story refers to them.
+//!
+//! Two stages, like the rest of the engine:
+//! - [`scan`] (paragraph stage, [`recognise`]) finds candidate mentions in one paragraph:
+//!   capitalised name runs with their titles, organisation and place forms, gazetteer names,
+//!   descriptors ("the Chinese head of state") and appositive roles, with paragraph-relative
+//!   offsets.
+//! - [`resolve`] (document stage, [`coref`]) decides what the sentence-initial words are, and
+//!   groups mentions into [`Entity`]s: full name ← surname ← first name, acronyms, descriptors
+//!   linked to the person introduced with that role, entity-sheet names and aliases.
+//!
+//! Gazetteers are compiled-in data files ([`gazetteer`]).
+
+pub mod coref;
+pub mod gazetteer;
+pub mod recognise;
 
 use serde::Serialize;
 
@@ -25,10 +40,29 @@ pub enum MentionForm {
     Name,
 }
 
+/// One mention of an entity in document space.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Mention {
+    /// The whole mention, with a title before the name ("Chinese President Xi Jinping").
     pub range: TextRange,
     pub form: MentionForm,
+    /// The name itself inside `range` ("Xi Jinping"); equal to `range` for descriptors.
+    pub name: TextRange,
+}
+
+impl Mention {
+    /// Whether the mention is a name (a proper noun), as opposed to a lower-case descriptor
+    /// such as "the Chinese head of state". Name-only output (e.g. for scoring against
+    /// named-entity corpora) keeps these.
+    pub fn is_name(&self, text: &str) -> bool {
+        self.form != MentionForm::Descriptor
+            || self
+                .range
+                .of(text)
+                .split_whitespace()
+                .last()
+                .is_some_and(|w| w.starts_with(char::is_uppercase))
+    }
 }
 
 /// One entity and all its mentions, in document order.
@@ -47,18 +81,97 @@ pub struct Entity {
     pub sheet: Option<SheetEntity>,
 }
 
-/// Paragraph-stage result (offsets relative to the paragraph).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ParaEntities {}
-
-/// Paragraph stage.
-pub fn scan(_ctx: &ParaCtx<'_>, _quotes: &ParaQuotes) -> ParaEntities {
-    ParaEntities::default()
+/// A role's signature, used to link a descriptor to the person introduced with that role:
+/// "Chinese President" and "the Chinese head of state" both give (CN, leader).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RoleSig {
+    /// Country code or institution name the role belongs to.
+    pub affiliation: Option<String>,
+    /// Title class ("leader", "foreign minister", "spokesperson").
+    pub class: String,
 }
 
-/// Document stage: mentions grouped into entities.
-pub fn resolve(_text: &str, _paras: &[Placed<'_>], _config: &Config) -> Vec<Entity> {
-    Vec::new()
+/// A candidate mention found by the paragraph stage (paragraph-relative offsets).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub range: TextRange,
+    /// The name part of `range`.
+    pub name: TextRange,
+    /// `None` when only the document can tell (a lone capitalised word).
+    pub kind: Option<EntityKind>,
+    pub form: MentionForm,
+    /// Gazetteer canonical name, if the gazetteer knows the name.
+    pub canonical: Option<String>,
+    /// Country code of a gazetteer place or institution.
+    pub country: Option<String>,
+    /// Role text ("Chinese President", "head of the Munich Security Conference").
+    pub role: Option<String>,
+    pub sig: Option<RoleSig>,
+    /// A sentence-initial or headline word whose capital proves nothing: the document stage
+    /// keeps it only if the word is capitalised elsewhere mid-sentence.
+    pub unsure: Option<TextRange>,
+    /// The kind the surrounding words suggest ("X said" → person, "in X" → place).
+    pub cue: Option<EntityKind>,
+    /// A given name alone: a person only if nobody else in the story has this name.
+    pub weak: bool,
+    /// Index into the entity sheet when the sheet named it.
+    pub sheet: Option<usize>,
+}
+
+impl Candidate {
+    pub(crate) fn new(
+        range: TextRange,
+        name: TextRange,
+        kind: Option<EntityKind>,
+        form: MentionForm,
+    ) -> Candidate {
+        Candidate {
+            range,
+            name,
+            kind,
+            form,
+            canonical: None,
+            country: None,
+            role: None,
+            sig: None,
+            unsure: None,
+            cue: None,
+            weak: false,
+            sheet: None,
+        }
+    }
+
+    /// The candidate moved `by` bytes (paragraph → document space).
+    #[must_use]
+    pub fn shift(&self, by: usize) -> Candidate {
+        Candidate {
+            range: self.range.shift(by),
+            name: self.name.shift(by),
+            unsure: self.unsure.map(|r| r.shift(by)),
+            ..self.clone()
+        }
+    }
+}
+
+/// Paragraph-stage result (offsets relative to the paragraph).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParaEntities {
+    /// Candidate mentions in text order, non-overlapping.
+    pub cands: Vec<Candidate>,
+    /// Hashes of the capitalised words that are not sentence-initial (sorted, unique).
+    pub cap_words: Vec<u64>,
+    /// Hashes of the lower-case words (sorted, unique).
+    pub lower_words: Vec<u64>,
+}
+
+/// Paragraph stage: candidate mentions of one paragraph.
+pub fn scan(ctx: &ParaCtx<'_>, _quotes: &ParaQuotes) -> ParaEntities {
+    recognise::scan(ctx)
+}
+
+/// Document stage: mentions grouped into entities, in order of first mention.
+pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
+    coref::resolve(text, paras, config)
 }
 
 /// Records on each entity the quotes whose speaker was linked to it.
@@ -74,3 +187,6 @@ pub fn attach_quotes(entities: &mut [Entity], quotes: &[Quote]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,472 @@
+//! Document stage of the entity engine: which candidates are names, and which entity each
+//! belongs to.
+//!
+//! Contract: reads the paragraph scans in document order and returns entities whose mentions
+//! are in document space, sorted, non-overlapping, with entities in order of first mention.
+//! Linear in the number of candidates, except for look-ups among the people of one story.
+//!
+//! Rules, in order:
+//! 1. A sentence-initial word (or a headline word) is kept only if the gazetteer knows it, or
+//!    the same word is capitalised somewhere mid-sentence in the story and never lower-case.
+//! 2. Full names group by name; a longer and a shorter full name group when the last words
+//!    agree and the first words agree or one is an initial of the other. Two people who share
+//!    a surname stay apart.
+//! 3. A lone word joins the person whose surname (or first name) it is, the nearest mention
+//!    before it when several qualify, else the first after it; otherwise it is a gazetteer
+//!    name, a given name, or a word the context types ("X said", "in X").
+//! 4. Organisations and places group by canonical name; an acronym joins the organisation
+//!    whose initials it spells.
+//! 5. A descriptor joins the person introduced with the same role signature (most recent
+//!    first); a descriptor with no such person introduces the next new person of its
+//!    paragraph ("According to the head of X … said Y") and gives them the role.
+
+use std::collections::{HashMap, HashSet};
+
+use super::gazetteer::GAZETTEER;
+use super::recognise::word_hash;
+use super::{Candidate, Entity, Mention, MentionForm, RoleSig};
+use crate::engine::config::{EntityKind, SheetEntity};
+use crate::engine::text::TextRange;
+use crate::engine::{Config, Placed};
+
+/// A mention being grouped.
+struct Item {
+    c: Candidate,
+    para: usize,
+    entity: Option<usize>,
+}
+
+/// An entity being built.
+struct Building {
+    kind: EntityKind,
+    /// Grouping key: full name for people, canonical name for organisations and places.
+    key: String,
+    role: Option<String>,
+    sig: Option<RoleSig>,
+    sheet: Option<usize>,
+    /// Items, in document order.
+    items: Vec<usize>,
+}
+
+/// Words of a name, without a possessive.
+fn words(s: &str) -> Vec<&str> {
+    s.split_whitespace().collect()
+}
+
+fn is_initial_of(a: &str, b: &str) -> bool {
+    let a = a.trim_end_matches('.');
+    a.chars().count() == 1 && b.starts_with(a)
+}
+
+/// Whether two full names (as word lists) can be one person.
+fn same_person(a: &[&str], b: &[&str]) -> bool {
+    if a == b {
+        return true;
+    }
+    let (Some(la), Some(lb)) = (a.last(), b.last()) else {
+        return false;
+    };
+    let (Some(fa), Some(fb)) = (a.first(), b.first()) else {
+        return false;
+    };
+    la == lb && (fa == fb || is_initial_of(fa, fb) || is_initial_of(fb, fa))
+}
+
+/// Initials of a multi-word name, skipping function words ("International Criminal Court" → ICC).
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter(|w| !matches!(*w, "of" | "the" | "and" | "for" | "&" | "The"))
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_uppercase())
+        .collect()
+}
+
+/// Single words that look capitalised for grammatical reasons only: adjectives of place,
+/// religion or direction ("Western", "Islamic").
+fn adjective_like(w: &str) -> bool {
+    ["ern", "ese", "ish", "ean", "ians", "ans"]
+        .iter()
+        .any(|s| w.ends_with(s))
+        && !GAZETTEER.is_first_name(w)
+}
+
+/// Groups the paragraph candidates of a document into entities.
+pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
+    let mut cap_words: HashSet<u64> = HashSet::new();
+    let mut lower_words: HashSet<u64> = HashSet::new();
+    for p in paras {
+        cap_words.extend(p.scan.entities.cap_words.iter().copied());
+        lower_words.extend(p.scan.entities.lower_words.iter().copied());
+    }
+    // Rule 1: sentence-initial words.
+    let mut items: Vec<Item> = Vec::new();
+    for (pi, p) in paras.iter().enumerate() {
+        for c in &p.scan.entities.cands {
+            let mut c = c.shift(p.offset);
+            if let Some(u) = c.unsure {
+                let confirmed = u.of(text).split_whitespace().all(|w| {
+                    let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+                    cap_words.contains(&word_hash(w))
+                        && !lower_words.contains(&word_hash(&w.to_lowercase()))
+                });
+                if !confirmed {
+                    if u.end >= c.name.end {
+                        continue;
+                    }
+                    // Drop the unsure first word; keep the rest if anything is left.
+                    let rest = text[u.end..c.name.end].trim_start();
+                    if rest.is_empty() || c.name.end <= u.end {
+                        continue;
+                    }
+                    let start = c.name.end - rest.len();
+                    c.name = TextRange::new(start, c.name.end);
+                    c.range = TextRange::new(start.max(c.range.start), c.range.end);
+                    if c.form == MentionForm::FullName && !rest.contains(' ') {
+                        c.form = MentionForm::Surname;
+                    }
+                }
+            }
+            items.push(Item {
+                c,
+                para: pi,
+                entity: None,
+            });
+        }
+    }
+    items.sort_by_key(|i| i.c.range.start);
+
+    let mut ents: Vec<Building> = Vec::new();
+    let mut by_key: HashMap<(EntityKind, String), usize> = HashMap::new();
+    let new_entity = |ents: &mut Vec<Building>, kind, key: String| {
+        ents.push(Building {
+            kind,
+            key,
+            role: None,
+            sig: None,
+            sheet: None,
+            items: Vec::new(),
+        });
+        ents.len() - 1
+    };
+
+    // Sheet mentions first: each sheet entry is one entity.
+    let mut sheet_entity: HashMap<usize, usize> = HashMap::new();
+    for item in items.iter_mut() {
+        let Some(s) = item.c.sheet else {
+            continue;
+        };
+        let Some(sheet) = config.entities.get(s) else {
+            continue;
+        };
+        let e = *sheet_entity.entry(s).or_insert_with(|| {
+            let kind = sheet.kind.unwrap_or(EntityKind::Person);
+            let e = new_entity(&mut ents, kind, sheet.name.clone());
+            ents[e].sheet = Some(s);
+            ents[e].role = sheet.role.clone();
+            by_key.insert((kind, sheet.name.clone()), e);
+            e
+        });
+        item.entity = Some(e);
+    }
+
+    // Rule 2: full names of people.
+    let mut people: Vec<usize> = Vec::new();
+    for it in items.iter_mut() {
+        if it.entity.is_some()
+            || it.c.kind != Some(EntityKind::Person)
+            || it.c.form != MentionForm::FullName
+        {
+            continue;
+        }
+        let name = it.c.name.of(text).to_string();
+        let w = words(&name);
+        let found = people
+            .iter()
+            .copied()
+            .find(|&e| same_person(&words(&ents[e].key), &w));
+        let e = match found {
+            Some(e) => {
+                if w.len() > words(&ents[e].key).len() {
+                    ents[e].key = name.clone();
+                }
+                e
+            }
+            None => {
+                let e = new_entity(&mut ents, EntityKind::Person, name.clone());
+                people.push(e);
+                e
+            }
+        };
+        if ents[e].role.is_none() {
+            ents[e].role = it.c.role.clone();
+            ents[e].sig = it.c.sig.clone();
+        }
+        it.entity = Some(e);
+    }
+    // Sheet people can be named by surname too.
+    let mut sheet_people: Vec<usize> = sheet_entity.values().copied().collect();
+    sheet_people.sort_unstable();
+    for e in sheet_people {
+        if ents[e].kind == EntityKind::Person && !people.contains(&e) {
+            people.push(e);
+        }
+    }
+
+    // Rule 4: organisations and places with a known kind (gazetteer or form).
+    for it in items.iter_mut() {
+        if it.entity.is_some() {
+            continue;
+        }
+        let Some(kind) = it.c.kind else { continue };
+        if kind == EntityKind::Person {
+            continue;
+        }
+        let raw = it.c.name.of(text);
+        let key =
+            it.c.canonical
+                .clone()
+                .unwrap_or_else(|| raw.trim_start_matches("The ").to_string());
+        if it.c.canonical.as_deref().is_some_and(|c| c != raw) {
+            it.c.form = MentionForm::Alias;
+        }
+        let e = *by_key
+            .entry((kind, key.clone()))
+            .or_insert_with(|| new_entity(&mut ents, kind, key));
+        it.entity = Some(e);
+    }
+    // Acronyms join the organisation whose initials they spell.
+    let orgs: Vec<usize> = (0..ents.len())
+        .filter(|&e| ents[e].kind == EntityKind::Organization)
+        .collect();
+    for &e in &orgs {
+        let key = ents[e].key.clone();
+        if key.len() < 2 || key.len() > 6 || !key.chars().all(|c| c.is_uppercase()) {
+            continue;
+        }
+        if let Some(&target) = orgs
+            .iter()
+            .find(|&&o| o != e && initials(&ents[o].key) == key)
+        {
+            for it in items.iter_mut().filter(|i| i.entity == Some(e)) {
+                it.entity = Some(target);
+                it.c.form = MentionForm::Alias;
+            }
+        }
+    }
+
+    // Rule 3: lone words.
+    let mut first_mention: Vec<usize> = vec![usize::MAX; ents.len()];
+    for (idx, it) in items.iter().enumerate() {
+        if let Some(e) = it.entity {
+            first_mention[e] = first_mention[e].min(idx);
+        }
+    }
+    for idx in 0..items.len() {
+        if items[idx].entity.is_some() || items[idx].c.form == MentionForm::Descriptor {
+            continue;
+        }
+        let w = items[idx].c.name.of(text).to_string();
+        let kind = items[idx].c.kind;
+        if kind.is_some_and(|k| k != EntityKind::Person) {
+            continue;
+        }
+        // People whose surname or first name this is.
+        let candidates: Vec<(usize, bool)> = people
+            .iter()
+            .filter_map(|&e| {
+                let key = &ents[e].key;
+                let ws = words(key);
+                if ws.last() == Some(&w.as_str()) {
+                    Some((e, true))
+                } else if ws.len() >= 2 && ws.contains(&w.as_str()) {
+                    Some((e, false))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let pick = if candidates.len() <= 1 {
+            candidates.first().copied()
+        } else {
+            // The person mentioned most recently before this mention, else the first after it.
+            let before = (0..idx).rev().find_map(|j| {
+                let e = items[j].entity?;
+                candidates.iter().find(|(c, _)| *c == e).copied()
+            });
+            before.or_else(|| {
+                candidates
+                    .iter()
+                    .min_by_key(|(e, _)| first_mention[*e])
+                    .copied()
+            })
+        };
+        if let Some((e, is_surname)) = pick {
+            let it = &mut items[idx];
+            it.entity = Some(e);
+            if it.c.form != MentionForm::Alias {
+                let ws = words(&ents[e].key);
+                it.c.form = if is_surname {
+                    MentionForm::Surname
+                } else if ws.first() == Some(&w.as_str()) {
+                    MentionForm::FirstName
+                } else {
+                    MentionForm::Surname
+                };
+            }
+            continue;
+        }
+        // Not a known person: decide the kind from the word and its context.
+        let it = &items[idx];
+        let kind = match (kind, it.c.cue) {
+            (Some(EntityKind::Person), _) => Some(EntityKind::Person),
+            (None, _) if adjective_like(&w) => None,
+            (None, Some(cue)) => Some(cue),
+            (None, None) => UNKNOWN_KIND,
+            (Some(k), _) => Some(k),
+        };
+        let Some(kind) = kind else { continue };
+        let e = *by_key
+            .entry((kind, w.clone()))
+            .or_insert_with(|| new_entity(&mut ents, kind, w.clone()));
+        if kind == EntityKind::Person && !people.contains(&e) {
+            people.push(e);
+        }
+        let it = &mut items[idx];
+        it.entity = Some(e);
+        if kind == EntityKind::Person && it.c.form == MentionForm::Name {
+            it.c.form = MentionForm::Surname;
+        } else if kind != EntityKind::Person {
+            it.c.form = MentionForm::Name;
+        }
+    }
+
+    // Rule 5: descriptors.
+    for idx in 0..items.len() {
+        if items[idx].entity.is_some() || items[idx].c.form != MentionForm::Descriptor {
+            continue;
+        }
+        let Some(sig) = items[idx].c.sig.clone() else {
+            continue;
+        };
+        let matches = |e: usize, ents: &[Building]| {
+            ents[e].kind == EntityKind::Person
+                && ents[e].sig.as_ref().is_some_and(|s| {
+                    s.class == sig.class
+                        && (sig.affiliation.is_none() || s.affiliation == sig.affiliation)
+                })
+        };
+        // The most recent person with this role before the descriptor.
+        let mut pick = (0..idx)
+            .rev()
+            .find_map(|j| items[j].entity.filter(|&e| matches(e, &ents)));
+        if pick.is_none() {
+            pick = people
+                .iter()
+                .copied()
+                .filter(|&e| matches(e, &ents))
+                .min_by_key(|&e| first_mention[e]);
+        }
+        if pick.is_none() {
+            // Descriptor first: the next person introduced in this paragraph without a role.
+            let para = items[idx].para;
+            pick = (idx + 1..items.len())
+                .take_while(|&j| items[j].para == para)
+                .find_map(|j| {
+                    let e = items[j].entity?;
+                    (ents[e].kind == EntityKind::Person
+                        && ents[e].role.is_none()
+                        && first_mention[e] == j
+                        && items[j].c.form == MentionForm::FullName)
+                        .then_some(e)
+                });
+            if let Some(e) = pick {
+                ents[e].role = items[idx].c.role.clone();
+                ents[e].sig = Some(sig.clone());
+            }
+        }
+        match pick {
+            Some(e) => items[idx].entity = Some(e),
+            None => {
+                // A capitalised title alone ("The President") is a person of its own; a
+                // lower-case descriptor nobody fits is left out.
+                let t = items[idx].c.range.of(text);
+                if t.split_whitespace()
+                    .last()
+                    .is_some_and(|w| w.starts_with(char::is_uppercase))
+                {
+                    let key = items[idx].c.role.clone().unwrap_or_else(|| t.to_string());
+                    let e = *by_key
+                        .entry((EntityKind::Person, key.clone()))
+                        .or_insert_with(|| new_entity(&mut ents, EntityKind::Person, key));
+                    items[idx].entity = Some(e);
+                }
+            }
+        }
+    }
+
+    // Assemble.
+    for (idx, it) in items.iter().enumerate() {
+        if let Some(e) = it.entity {
+            ents[e].items.push(idx);
+        }
+    }
+    let mut out: Vec<(usize, Entity)> = Vec::new();
+    for b in ents {
+        if b.items.is_empty() {
+            continue;
+        }
+        let mentions: Vec<Mention> = b
+            .items
+            .iter()
+            .map(|&i| Mention {
+                range: items[i].c.range,
+                form: items[i].c.form,
+                name: items[i].c.name,
+            })
+            .collect();
+        let introduced = b
+            .items
+            .iter()
+            .position(|&i| items[i].c.form == MentionForm::FullName && items[i].c.role.is_some())
+            .or_else(|| {
+                b.items.iter().position(|&i| {
+                    matches!(items[i].c.form, MentionForm::FullName | MentionForm::Name)
+                })
+            })
+            .unwrap_or(0);
+        let sheet: Option<SheetEntity> = b
+            .sheet
+            .and_then(|s| config.entities.get(s).cloned())
+            .or_else(|| {
+                config
+                    .entities
+                    .iter()
+                    .find(|s| s.name == b.key || s.aliases.contains(&b.key))
+                    .cloned()
+            });
+        let name = sheet
+            .as_ref()
+            .map_or_else(|| b.key.clone(), |s| s.name.clone());
+        let role = b
+            .role
+            .or_else(|| sheet.as_ref().and_then(|s| s.role.clone()));
+        let first = mentions[0].range.start;
+        out.push((
+            first,
+            Entity {
+                name,
+                kind: b.kind,
+                role,
+                mentions,
+                introduced,
+                quotes: Vec::new(),
+                sheet,
+            },
+        ));
+    }
+    out.sort_by_key(|(first, _)| *first);
+    out.into_iter().map(|(_, e)| e).collect()
+}
+
+/// The kind given to a lone capitalised word that no rule types. `None` leaves it out.
+const UNKNOWN_KIND: Option<EntityKind> = Some(EntityKind::Organization);

@@ -1,0 +1,208 @@
+//! The shipped gazetteers: given names, countries with capitals and demonyms, major cities,
+//! regions and well-known institutions, compiled in from `src/engine/data/gazetteer/` (see its
+//! `SOURCES.md` for sources and licences).
+//!
+//! Everything is parsed once, on first use, into [`GAZETTEER`]: hash maps for exact look-ups and
+//! one Aho-Corasick automaton (leftmost-longest, case-sensitive) over every place and
+//! organisation name and alias, used to find gazetteer names inside a run of capitalised words.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::engine::config::EntityKind;
+
+const FIRST_NAMES: &str = include_str!("../data/gazetteer/first_names.txt");
+const COUNTRIES: &str = include_str!("../data/gazetteer/countries.tsv");
+const CITIES: &str = include_str!("../data/gazetteer/cities.txt");
+const CURATED: &str = include_str!("../data/gazetteer/curated.tsv");
+
+/// What the gazetteer knows about one name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GazEntry {
+    pub kind: EntityKind,
+    /// The canonical name ("United States" for "US").
+    pub canonical: &'static str,
+    /// The ISO country code the name stands for or belongs to ("RU" for Russia and the Kremlin).
+    pub country: Option<&'static str>,
+}
+
+/// All gazetteer data, parsed.
+pub struct Gazetteer {
+    first_names: HashSet<&'static str>,
+    /// Name or alias → entry.
+    names: HashMap<&'static str, GazEntry>,
+    /// Demonym ("Chinese") → country code.
+    demonyms: HashMap<&'static str, &'static str>,
+    /// Country code → canonical country name.
+    country_names: HashMap<&'static str, &'static str>,
+    /// Patterns of `matcher`, in order.
+    patterns: Vec<&'static str>,
+    matcher: AhoCorasick,
+}
+
+/// The gazetteer, built on first use.
+pub static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(Gazetteer::build);
+
+fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> {
+    s.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+impl Gazetteer {
+    fn build() -> Gazetteer {
+        let first_names = data_lines(FIRST_NAMES).collect();
+        let mut names: HashMap<&'static str, GazEntry> = HashMap::new();
+        let mut demonyms = HashMap::new();
+        let mut country_names = HashMap::new();
+        let place = |canonical, country| GazEntry {
+            kind: EntityKind::Place,
+            canonical,
+            country,
+        };
+        // Cities first, so that countries and curated entries win on a clash.
+        for city in data_lines(CITIES) {
+            names.insert(city, place(city, None));
+        }
+        for line in data_lines(COUNTRIES) {
+            let mut cols = line.split('\t');
+            let (Some(code), Some(name)) = (cols.next(), cols.next()) else {
+                continue;
+            };
+            let capital = cols.next().unwrap_or("");
+            let demonym = cols.next().unwrap_or("");
+            country_names.insert(code, name);
+            names.insert(name, place(name, Some(code)));
+            if !capital.is_empty() {
+                names.entry(capital).or_insert_with(|| place(capital, None));
+            }
+            if !demonym.is_empty() {
+                demonyms.insert(demonym, code);
+            }
+        }
+        let code_of: HashMap<&'static str, &'static str> =
+            country_names.iter().map(|(c, n)| (*n, *c)).collect();
+        for line in data_lines(CURATED) {
+            let mut cols = line.split('\t');
+            let (Some(kind), Some(name)) = (cols.next(), cols.next()) else {
+                continue;
+            };
+            let aliases = cols.next().unwrap_or("");
+            let country = cols.next().filter(|c| !c.is_empty());
+            let entry = match kind {
+                "alias" => match names.get(name) {
+                    Some(e) => e.clone(),
+                    None => continue,
+                },
+                "place" => place(name, country.or_else(|| code_of.get(name).copied())),
+                "org" => GazEntry {
+                    kind: EntityKind::Organization,
+                    canonical: name,
+                    country,
+                },
+                _ => continue,
+            };
+            names.insert(name, entry.clone());
+            for alias in aliases.split('|').filter(|a| !a.is_empty()) {
+                names.insert(alias, entry.clone());
+            }
+        }
+        // Demonyms the nationality list spells differently from news usage.
+        for (d, code) in [
+            ("American", "US"),
+            ("British", "GB"),
+            ("Dutch", "NL"),
+            ("Turkish", "TR"),
+            ("Czech", "CZ"),
+            ("Ukrainian", "UA"),
+        ] {
+            demonyms.insert(d, code);
+        }
+        let mut patterns: Vec<&'static str> = names.keys().copied().collect();
+        patterns.sort_unstable();
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("gazetteer patterns are plain strings and always build");
+        Gazetteer {
+            first_names,
+            names,
+            demonyms,
+            country_names,
+            patterns,
+            matcher,
+        }
+    }
+
+    /// Whether `word` is a known given name ("Christoph", "Vladimir").
+    pub fn is_first_name(&self, word: &str) -> bool {
+        self.first_names.contains(word)
+    }
+
+    /// The entry for exactly this name or alias.
+    pub fn lookup(&self, name: &str) -> Option<&GazEntry> {
+        self.names.get(name)
+    }
+
+    /// The country code a demonym stands for ("Chinese" → "CN").
+    pub fn demonym(&self, word: &str) -> Option<&'static str> {
+        self.demonyms.get(word).copied()
+    }
+
+    /// The canonical name of a country code.
+    pub fn country_name(&self, code: &str) -> Option<&'static str> {
+        self.country_names.get(code).copied()
+    }
+
+    /// Gazetteer names inside `text` (leftmost-longest, non-overlapping), as byte ranges that
+    /// start and end on word boundaries, with their entries.
+    pub fn find_in<'a>(
+        &'a self,
+        text: &'a str,
+    ) -> impl Iterator<Item = (usize, usize, &'a GazEntry)> + 'a {
+        self.matcher.find_iter(text).filter_map(move |m| {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+            if !boundary(before) || !boundary(after) {
+                return None;
+            }
+            let pat = self.patterns.get(m.pattern().as_usize())?;
+            Some((m.start(), m.end(), self.names.get(pat)?))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn countries_capitals_cities_and_institutions() {
+        let g = &*GAZETTEER;
+        assert_eq!(g.lookup("Moscow").map(|e| e.kind), Some(EntityKind::Place));
+        assert_eq!(g.lookup("US").map(|e| e.canonical), Some("United States"));
+        assert_eq!(g.lookup("Kremlin").and_then(|e| e.country), Some("RU"));
+        assert_eq!(
+            g.lookup("Munich Security Conference").map(|e| e.kind),
+            Some(EntityKind::Organization)
+        );
+        assert_eq!(g.demonym("Chinese"), Some("CN"));
+        assert_eq!(g.country_name("CN"), Some("China"));
+        assert!(g.is_first_name("Christoph") || g.is_first_name("Vladimir"));
+        assert!(
+            g.lookup("Nice").is_none(),
+            "city names that are common words are left out"
+        );
+    }
+
+    #[test]
+    fn finds_longest_names_on_word_boundaries() {
+        let g = &*GAZETTEER;
+        let text = "the Munich Security Conference in Romania";
+        let found: Vec<&str> = g.find_in(text).map(|(s, e, _)| &text[s..e]).collect();
+        assert_eq!(found, vec!["Munich Security Conference", "Romania"]);
+    }
+}

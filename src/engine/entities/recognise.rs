@@ -1,0 +1,1569 @@
+//! Paragraph stage of the entity engine: finds candidate mentions in one paragraph.
+//!
+//! Contract: looks only at the paragraph's prose mask (and the entity sheet in the config), and
+//! returns paragraph-relative offsets, so its result can be cached by paragraph content. What
+//! needs the whole story (whether a sentence-initial word is a name, which person a surname or
+//! a descriptor stands for) is left to [`super::coref`].
+//!
+//! The scan is linear: one pass to split the paragraph into word tokens, one pass to group
+//! capitalised tokens into runs, and a bounded amount of work per run (title prefixes,
+//! gazetteer look-ups, organisation and place heads).
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use super::gazetteer::{GAZETTEER, GazEntry};
+use super::{Candidate, MentionForm, ParaEntities, RoleSig};
+use crate::engine::config::EntityKind;
+use crate::engine::paragraph::{ParaCtx, ParagraphKind};
+use crate::engine::text::TextRange;
+
+/// A word of the paragraph.
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    start: usize,
+    /// End of the word without a possessive `’s`.
+    end: usize,
+    possessive: bool,
+    /// Starts with an upper-case letter (or is a lower-case particle joined to one, "al-Qaeda").
+    cap: bool,
+    /// Sentence-initial, after an opening quotation mark or colon, or in a headline: its capital
+    /// says nothing about whether it is a name.
+    initial: bool,
+    /// Only spaces (at most one line break) separate it from the previous token.
+    joined: bool,
+}
+
+/// Abbreviations that keep their final period inside the token.
+const DOTTED: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt",
+    "Adm", "Rev", "Hon", "Jr", "Sr", "St", "Inc", "Corp", "Ltd", "Co", "Bros", "Cmdr", "Maj",
+    "Supt", "Det", "Insp", "Amb", "Pres",
+];
+
+/// Honorifics: a person follows, but they give no role.
+const HONORIFICS: &[&str] = &[
+    "Mr.", "Mrs.", "Ms.", "Mx.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Madam", "Mme",
+    "Herr", "Frau",
+];
+
+/// Capitalised titles before a name, longest first where they share a first word. Each maps to
+/// a title class used to match descriptors ("head of state" ~ "President").
+const TITLES: &[(&str, &str)] = &[
+    ("Vice President", "vice president"),
+    ("President-elect", "leader"),
+    ("President", "leader"),
+    ("Prime Minister", "leader"),
+    ("Premier", "leader"),
+    ("Chancellor", "leader"),
+    ("Crown Prince", "prince"),
+    ("King", "leader"),
+    ("Queen", "leader"),
+    ("Emperor", "leader"),
+    ("Prince", "prince"),
+    ("Princess", "prince"),
+    ("Pope", "pope"),
+    ("Foreign Minister", "foreign minister"),
+    ("Defence Minister", "defence minister"),
+    ("Defense Minister", "defence minister"),
+    ("Defense Secretary", "defence minister"),
+    ("Foreign Secretary", "foreign minister"),
+    ("Finance Minister", "finance minister"),
+    ("Interior Minister", "interior minister"),
+    ("Health Minister", "health minister"),
+    ("Minister", "minister"),
+    ("Secretary-General", "secretary general"),
+    ("Secretary General", "secretary general"),
+    ("Secretary", "secretary"),
+    ("Attorney General", "attorney general"),
+    ("Chief Justice", "judge"),
+    ("Chief Executive", "leader"),
+    ("CEO", "leader"),
+    ("Chairman", "leader"),
+    ("Chairwoman", "leader"),
+    ("Director", "director"),
+    ("Senator", "senator"),
+    ("Sen.", "senator"),
+    ("Representative", "representative"),
+    ("Rep.", "representative"),
+    ("Congressman", "representative"),
+    ("Congresswoman", "representative"),
+    ("Governor", "governor"),
+    ("Gov.", "governor"),
+    ("Mayor", "mayor"),
+    ("Ambassador", "ambassador"),
+    ("Speaker", "speaker"),
+    ("General", "general"),
+    ("Gen.", "general"),
+    ("Admiral", "admiral"),
+    ("Colonel", "officer"),
+    ("Col.", "officer"),
+    ("Captain", "officer"),
+    ("Capt.", "officer"),
+    ("Lieutenant", "officer"),
+    ("Lt.", "officer"),
+    ("Sergeant", "officer"),
+    ("Sgt.", "officer"),
+    ("Major", "officer"),
+    ("Commander", "commander"),
+    ("Judge", "judge"),
+    ("Justice", "judge"),
+    ("Professor", "professor"),
+    ("Prof.", "professor"),
+    ("Cardinal", "cleric"),
+    ("Archbishop", "cleric"),
+    ("Bishop", "cleric"),
+    ("Rabbi", "cleric"),
+    ("Imam", "cleric"),
+    ("Reverend", "cleric"),
+    ("Rev.", "cleric"),
+    ("Father", "cleric"),
+    ("Sheikh", "leader"),
+    ("Detective", "officer"),
+    ("Inspector", "officer"),
+    ("Commissioner", "commissioner"),
+    ("Chief", "leader"),
+    ("Coach", "coach"),
+    ("Lord", "lord"),
+    ("Lady", "lord"),
+];
+
+/// Lower-case role phrases that make a descriptor ("the Chinese head of state") or an
+/// appositive role ("…, head of the Munich Security Conference"), with their title class.
+const ROLE_PHRASES: &[(&str, &str)] = &[
+    ("head of state", "leader"),
+    ("head of government", "leader"),
+    ("vice president", "vice president"),
+    ("prime minister", "leader"),
+    ("foreign minister", "foreign minister"),
+    ("defence minister", "defence minister"),
+    ("defense minister", "defence minister"),
+    ("finance minister", "finance minister"),
+    ("interior minister", "interior minister"),
+    ("chief executive", "leader"),
+    ("secretary of state", "foreign minister"),
+    ("secretary general", "secretary general"),
+    ("secretary-general", "secretary general"),
+    ("president", "leader"),
+    ("leader", "leader"),
+    ("chief", "leader"),
+    ("head", "leader"),
+    ("premier", "leader"),
+    ("chancellor", "leader"),
+    ("chairman", "leader"),
+    ("chairwoman", "leader"),
+    ("chair", "leader"),
+    ("ceo", "leader"),
+    ("boss", "leader"),
+    ("king", "leader"),
+    ("queen", "leader"),
+    ("founder", "founder"),
+    ("director", "director"),
+    ("minister", "minister"),
+    ("spokesman", "spokesperson"),
+    ("spokeswoman", "spokesperson"),
+    ("spokesperson", "spokesperson"),
+    ("ambassador", "ambassador"),
+    ("envoy", "ambassador"),
+    ("mayor", "mayor"),
+    ("governor", "governor"),
+    ("senator", "senator"),
+    ("commander", "commander"),
+    ("general", "general"),
+    ("pope", "pope"),
+    ("professor", "professor"),
+    ("coach", "coach"),
+    ("manager", "manager"),
+    ("editor", "editor"),
+    ("secretary", "secretary"),
+];
+
+/// Last words that make a capitalised run an organisation.
+const ORG_HEADS: &[&str] = &[
+    "Court",
+    "Conference",
+    "Ministry",
+    "Party",
+    "Inc.",
+    "Inc",
+    "Corp.",
+    "Corp",
+    "Ltd.",
+    "Ltd",
+    "LLC",
+    "Co.",
+    "University",
+    "College",
+    "School",
+    "Academy",
+    "Institute",
+    "Institution",
+    "Council",
+    "Committee",
+    "Commission",
+    "Association",
+    "Agency",
+    "Department",
+    "Bank",
+    "Company",
+    "Corporation",
+    "Foundation",
+    "Union",
+    "Organization",
+    "Organisation",
+    "Army",
+    "Navy",
+    "Police",
+    "Church",
+    "Museum",
+    "Hospital",
+    "Club",
+    "Group",
+    "Society",
+    "Parliament",
+    "Congress",
+    "Senate",
+    "Assembly",
+    "Federation",
+    "League",
+    "Times",
+    "Post",
+    "News",
+    "Network",
+    "Board",
+    "Office",
+    "Service",
+    "Services",
+    "Authority",
+    "Administration",
+    "Airlines",
+    "Airways",
+    "Fund",
+    "Center",
+    "Centre",
+    "Team",
+    "FC",
+    "Press",
+    "Herald",
+    "Tribune",
+    "Journal",
+    "Gazette",
+    "Magazine",
+    "Studios",
+    "Records",
+    "Entertainment",
+    "Systems",
+    "Technologies",
+    "Labs",
+    "Laboratory",
+    "Laboratories",
+    "Industries",
+    "Holdings",
+    "Group",
+    "Trust",
+    "Alliance",
+    "Coalition",
+    "Front",
+    "Movement",
+    "Guard",
+    "Forces",
+    "Force",
+    "Brigade",
+    "Cabinet",
+    "Government",
+    "Bureau",
+    "Institute",
+    "Program",
+    "Programme",
+    "Project",
+    "Initiative",
+    "Orchestra",
+    "Band",
+    "Festival",
+    "Exchange",
+    "Council",
+    "Tribunal",
+    "Secretariat",
+    "Directorate",
+    "Diocese",
+    "Mission",
+    "Cooperative",
+    "Consortium",
+    "Partnership",
+    "Associates",
+    "Partners",
+    "Publishing",
+    "Publishers",
+    "Broadcasting",
+    "Television",
+    "Radio",
+    "Channel",
+    "Wikinews",
+    "Library",
+    "Observatory",
+    "Zoo",
+];
+
+/// Last words that make a capitalised run a place.
+const PLACE_HEADS: &[&str] = &[
+    "Palace",
+    "Street",
+    "Square",
+    "River",
+    "Island",
+    "Islands",
+    "Mountain",
+    "Mountains",
+    "Mount",
+    "Lake",
+    "Park",
+    "Airport",
+    "Bridge",
+    "Province",
+    "County",
+    "Valley",
+    "Avenue",
+    "Road",
+    "Beach",
+    "Coast",
+    "Desert",
+    "Ocean",
+    "Sea",
+    "Bay",
+    "Strait",
+    "Canal",
+    "Peninsula",
+    "Stadium",
+    "Arena",
+    "Tower",
+    "Cathedral",
+    "Building",
+    "Station",
+    "Prison",
+    "Hall",
+    "Castle",
+    "Harbour",
+    "Harbor",
+    "Port",
+    "City",
+    "Town",
+    "Village",
+    "District",
+    "Region",
+    "State",
+    "Republic",
+    "Kingdom",
+    "Territory",
+    "Gulf",
+    "Falls",
+    "Hills",
+    "Heights",
+    "Forest",
+    "Plaza",
+    "Boulevard",
+    "Lane",
+    "Drive",
+    "Highway",
+    "Field",
+    "Gardens",
+    "Temple",
+    "Mosque",
+    "Memorial",
+    "Monument",
+    "Dam",
+    "Reef",
+    "Glacier",
+    "Crater",
+];
+
+/// Words whose capital at the start of a sentence (or in a headline) says nothing: function
+/// words and common sentence openers. They never start a name there.
+const STOPWORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "here",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "your",
+    "him",
+    "them",
+    "us",
+    "me",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "with",
+    "without",
+    "of",
+    "to",
+    "into",
+    "onto",
+    "over",
+    "under",
+    "after",
+    "before",
+    "during",
+    "since",
+    "until",
+    "while",
+    "when",
+    "where",
+    "why",
+    "how",
+    "what",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "if",
+    "unless",
+    "although",
+    "though",
+    "because",
+    "as",
+    "but",
+    "and",
+    "or",
+    "nor",
+    "so",
+    "yet",
+    "also",
+    "then",
+    "thus",
+    "however",
+    "meanwhile",
+    "moreover",
+    "furthermore",
+    "nevertheless",
+    "still",
+    "instead",
+    "indeed",
+    "according",
+    "despite",
+    "following",
+    "among",
+    "amid",
+    "about",
+    "above",
+    "across",
+    "against",
+    "along",
+    "around",
+    "behind",
+    "below",
+    "beside",
+    "besides",
+    "between",
+    "beyond",
+    "both",
+    "each",
+    "every",
+    "either",
+    "neither",
+    "all",
+    "any",
+    "some",
+    "many",
+    "much",
+    "more",
+    "most",
+    "few",
+    "several",
+    "such",
+    "no",
+    "not",
+    "now",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "tonight",
+    "recently",
+    "earlier",
+    "later",
+    "last",
+    "next",
+    "first",
+    "second",
+    "third",
+    "finally",
+    "once",
+    "only",
+    "even",
+    "just",
+    "already",
+    "again",
+    "yes",
+    "well",
+    "oh",
+    "so",
+    "do",
+    "does",
+    "did",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "let",
+    "other",
+    "another",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "other",
+    "others",
+    "police",
+    "officials",
+    "some",
+    "nobody",
+    "everyone",
+    "someone",
+    "something",
+    "nothing",
+    "everything",
+    "anyone",
+    "many",
+    "most",
+    "through",
+    "throughout",
+    "via",
+    "per",
+    "upon",
+    "within",
+    "outside",
+    "inside",
+    "near",
+    "like",
+    "unlike",
+    "whether",
+    "whatever",
+    "whoever",
+    "perhaps",
+    "maybe",
+    "overall",
+    "currently",
+    "previously",
+    "initially",
+    "eventually",
+    "ultimately",
+    "additionally",
+    "similarly",
+    "likewise",
+    "otherwise",
+    "therefore",
+    "hence",
+    "accordingly",
+    "consequently",
+    "regardless",
+    "although",
+    "sources",
+    "critics",
+    "experts",
+    "analysts",
+    "residents",
+    "witnesses",
+    "local",
+    "new",
+    "old",
+    "good",
+    "great",
+    "big",
+    "small",
+    "thank",
+    "thanks",
+    "please",
+    "sure",
+    "right",
+    "ok",
+    "okay",
+    "well",
+    "why",
+    "hello",
+    "hi",
+    "dear",
+    "mr",
+    "mrs",
+];
+
+/// Days and months: capitalised, never names of entities.
+const CALENDAR: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan.",
+    "Feb.",
+    "Mar.",
+    "Apr.",
+    "Jun.",
+    "Jul.",
+    "Aug.",
+    "Sep.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+    "I",
+    "OK",
+    "TV",
+    "AM",
+    "PM",
+    "A.M.",
+    "P.M.",
+    "Q",
+    "A",
+    "Ms",
+    "Mrs",
+    "Mr",
+    "Christmas",
+    "Easter",
+    "Ramadan",
+    "God",
+    "Internet",
+    "English",
+];
+
+/// Name particles that may join the words of a person's name ("Ludwig van Beethoven").
+const PARTICLES: &[&str] = &[
+    "van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "dos", "das", "le", "la",
+    "bin", "ibn", "al", "el", "ter",
+];
+
+/// First words that take an "of" phrase as part of an organisation or place name.
+const OF_LEADS: &[&str] = &[
+    "University",
+    "Ministry",
+    "Department",
+    "Bank",
+    "Institute",
+    "Museum",
+    "Council",
+    "Court",
+    "Church",
+    "School",
+    "College",
+    "Academy",
+    "Association",
+    "Federation",
+    "Union",
+    "League",
+    "Society",
+    "Office",
+    "Board",
+    "Commission",
+    "Committee",
+    "Organization",
+    "Organisation",
+    "Party",
+    "Republic",
+    "Kingdom",
+    "Gulf",
+    "Bay",
+    "Isle",
+    "Sea",
+    "State",
+    "States",
+    "City",
+    "Province",
+    "Federal",
+    "House",
+    "Chamber",
+    "Center",
+    "Centre",
+    "Bureau",
+    "Secretary",
+    "Minister",
+    "Governor",
+    "Director",
+    "President",
+    "Mayor",
+    "Chairman",
+    "Head",
+    "Duke",
+    "Prince",
+    "Princess",
+    "King",
+    "Queen",
+    "Archbishop",
+    "Bishop",
+    "Order",
+    "Cathedral",
+    "Palace",
+    "Port",
+    "Strait",
+    "Straits",
+    "Cape",
+    "Lake",
+    "Mount",
+    "Tower",
+    "Statue",
+    "Museums",
+    "Hall",
+    "Supreme",
+    "Journal",
+    "Times",
+    "Friends",
+    "Sisters",
+    "Brothers",
+    "Daughters",
+    "Sons",
+    "Knights",
+    "Medical",
+    "National",
+    "International",
+    "European",
+    "American",
+    "British",
+];
+
+/// Words after a name that mark it as a person.
+const PERSON_CUES: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "added",
+    "explained",
+    "wrote",
+    "writes",
+    "argued",
+    "asked",
+    "noted",
+    "stated",
+    "believes",
+    "thinks",
+    "claimed",
+    "claims",
+    "who",
+    "himself",
+    "herself",
+    "replied",
+    "answered",
+    "insisted",
+    "warned",
+    "admitted",
+    "recalled",
+    "tweeted",
+    "continued",
+    "concluded",
+    "responded",
+    "suggested",
+    "died",
+    "born",
+];
+
+/// Words before a name that mark it as a place.
+const PLACE_CUES: &[&str] = &[
+    "in",
+    "at",
+    "from",
+    "near",
+    "to",
+    "across",
+    "throughout",
+    "outside",
+    "into",
+    "towards",
+    "toward",
+    "visited",
+    "visit",
+];
+
+fn in_list(list: &[&str], w: &str) -> bool {
+    list.contains(&w)
+}
+
+fn is_calendar(w: &str) -> bool {
+    CALENDAR.contains(&w)
+}
+
+/// A stable hash of a word, for the document-wide word statistics.
+pub(super) fn word_hash(w: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    w.hash(&mut h);
+    h.finish()
+}
+
+fn is_open_mark(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '"' | '‘' | '(' | '[' | '«' | '„' | '—' | '–' | ':' | '\''
+    )
+}
+
+/// Splits the paragraph into word tokens.
+fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    let mut sent_starts = sentences.iter().map(|s| s.start).peekable();
+    let mut last_end = 0usize;
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let start = i;
+        let mut end = i + c.len_utf8();
+        // Extend over letters, digits and joiners (apostrophe, hyphen, period) followed by a letter.
+        while let Some(&(j, d)) = it.peek() {
+            if d.is_alphanumeric() {
+                end = j + d.len_utf8();
+                it.next();
+                continue;
+            }
+            if matches!(d, '\'' | '’' | '-' | '.' | '&') {
+                let after = text[j + d.len_utf8()..].chars().next();
+                if after.is_some_and(char::is_alphanumeric) {
+                    end = j + d.len_utf8();
+                    it.next();
+                    continue;
+                }
+            }
+            break;
+        }
+        // Keep the period of an abbreviation, an initial or a dotted acronym.
+        let word = &text[start..end];
+        if text[end..].starts_with('.') {
+            let single_cap = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+            if single_cap
+                || DOTTED.contains(&word)
+                || (word.contains('.') && word.chars().all(|c| c == '.' || c.is_uppercase()))
+            {
+                end += 1;
+                // Skip the period we just took.
+                it.next();
+            }
+        }
+        let word = &text[start..end];
+        let (name_end, possessive) =
+            if let Some(w) = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")) {
+                (start + w.len(), !w.is_empty())
+            } else {
+                (end, false)
+            };
+        // A plural possessive ("the Smiths’ house") leaves a bare apostrophe after the word.
+        let trailing_apostrophe = text[end..].starts_with('’')
+            && !text[end + '’'.len_utf8()..].starts_with(char::is_alphanumeric);
+        let first = word.chars().next().unwrap_or(' ');
+        let cap = first.is_uppercase()
+            || (first.is_lowercase()
+                && word.contains('-')
+                && word
+                    .split('-')
+                    .nth(1)
+                    .is_some_and(|p| p.starts_with(char::is_uppercase)));
+        while sent_starts.peek().is_some_and(|&s| s < start) {
+            sent_starts.next();
+        }
+        let gap = &text[last_end..start];
+        let prev_char = gap.trim_end().chars().next_back();
+        let sentence_start = sent_starts.peek().is_some_and(|&s| {
+            s <= start && text[s..start].trim().chars().all(|c| !c.is_alphanumeric())
+        });
+        let initial =
+            headline || toks.is_empty() || sentence_start || prev_char.is_some_and(is_open_mark);
+        let joined = !toks.is_empty()
+            && gap.chars().all(char::is_whitespace)
+            && gap.matches('\n').count() <= 1;
+        toks.push(Tok {
+            start,
+            end: name_end,
+            possessive: possessive || trailing_apostrophe,
+            cap,
+            initial,
+            joined,
+        });
+        last_end = end;
+    }
+    toks
+}
+
+/// Whether the paragraph reads as a headline: a heading, or one unpunctuated line in title case.
+fn is_headline(ctx: &ParaCtx<'_>) -> bool {
+    if ctx.kind == ParagraphKind::Heading {
+        return true;
+    }
+    let t = ctx.text.trim();
+    if t.contains('\n') || t.ends_with(['.', '?', '!', '”', '"', ':']) || t.len() > 200 {
+        return false;
+    }
+    let words: Vec<&str> = t
+        .split_whitespace()
+        .filter(|w| w.chars().count() > 3)
+        .collect();
+    !words.is_empty()
+        && words
+            .iter()
+            .filter(|w| w.starts_with(char::is_uppercase))
+            .count()
+            * 10
+            >= words.len() * 6
+}
+
+/// The paragraph stage: candidate mentions and word statistics.
+pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
+    let text = ctx.text;
+    let headline = is_headline(ctx);
+    let toks = tokenize(text, ctx.sentences, headline);
+    let mut out = ParaEntities::default();
+    for t in &toks {
+        let w = &text[t.start..t.end];
+        if t.cap && !t.initial {
+            out.cap_words.push(word_hash(w));
+        } else if !t.cap && w.chars().any(char::is_lowercase) {
+            out.lower_words.push(word_hash(w));
+        }
+    }
+    out.cap_words.sort_unstable();
+    out.cap_words.dedup();
+    out.lower_words.sort_unstable();
+    out.lower_words.dedup();
+
+    let s = Scanner { text, toks: &toks };
+    // Runs of capitalised tokens.
+    let mut i = 0;
+    while i < toks.len() {
+        if !s.is_name_word(i) {
+            // Names the gazetteer spells in lower case ("ntv").
+            let w = s.word(i);
+            if let Some(e) = GAZETTEER.lookup(w)
+                && e.canonical.starts_with(char::is_lowercase)
+            {
+                let r = s.range(i, i + 1);
+                let mut c = Candidate::new(r, r, Some(e.kind), MentionForm::Name);
+                c.canonical = Some(e.canonical.to_string());
+                out.cands.push(c);
+            }
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        loop {
+            if j >= toks.len() || toks[j - 1].possessive || !toks[j].joined {
+                break;
+            }
+            if s.is_name_word(j) {
+                j += 1;
+                continue;
+            }
+            // Connectors: name particles, and "of" (and "of the") after a word that takes one.
+            let w = s.word(j);
+            let next_name = |k: usize| k < toks.len() && toks[k].joined && s.is_name_word(k);
+            if in_list(PARTICLES, w) && next_name(j + 1) {
+                j += 2;
+                continue;
+            }
+            if matches!(w, "of" | "for") && in_list(OF_LEADS, s.word(j - 1)) {
+                if next_name(j + 1) {
+                    j += 2;
+                    continue;
+                }
+                if j + 2 < toks.len()
+                    && s.word(j + 1) == "the"
+                    && toks[j + 1].joined
+                    && next_name(j + 2)
+                {
+                    j += 3;
+                    continue;
+                }
+            }
+            break;
+        }
+        s.classify_run(i, j, ctx, &mut out.cands);
+        i = j;
+    }
+    s.descriptors(&mut out.cands);
+    s.appositives(&mut out.cands);
+    sheet_matches(ctx, &mut out.cands);
+    out.cands
+        .sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end)));
+    // Drop candidates nested in or overlapping an earlier one (sheet matches and descriptors
+    // may cover words a run already produced).
+    let mut kept: Vec<Candidate> = Vec::with_capacity(out.cands.len());
+    for c in std::mem::take(&mut out.cands) {
+        // An organisation or place named inside a descriptor ("the head of the Munich
+        // Security Conference") is a mention of its own.
+        let nested = kept.iter().rev().take(2).any(|p| {
+            p.form == MentionForm::Descriptor
+                && p.range.contains_range(c.range)
+                && c.kind != Some(EntityKind::Person)
+        });
+        if nested {
+            kept.push(c);
+            continue;
+        }
+        if let Some(prev) = kept.last_mut()
+            && prev.range.overlaps(c.range)
+        {
+            if c.sheet.is_some() && prev.sheet.is_none() && c.range.len() >= prev.range.len() {
+                *prev = c;
+            }
+            continue;
+        }
+        kept.push(c);
+    }
+    out.cands = kept;
+    out
+}
+
+/// Matches the entity sheet's names and aliases (exact, on word boundaries).
+fn sheet_matches(ctx: &ParaCtx<'_>, cands: &mut Vec<Candidate>) {
+    for (idx, e) in ctx.config.entities.iter().enumerate() {
+        let forms = std::iter::once(&e.name)
+            .chain(e.preferred.iter())
+            .chain(e.aliases.iter());
+        for form in forms {
+            if form.is_empty() {
+                continue;
+            }
+            for (at, _) in ctx.text.match_indices(form.as_str()) {
+                let end = at + form.len();
+                let before = ctx.text[..at].chars().next_back();
+                let after = ctx.text[end..].chars().next();
+                if before.is_some_and(char::is_alphanumeric)
+                    || after.is_some_and(char::is_alphanumeric)
+                {
+                    continue;
+                }
+                let r = TextRange::new(at, end);
+                if cands
+                    .iter()
+                    .any(|c| c.sheet == Some(idx) && c.range.overlaps(r))
+                {
+                    continue;
+                }
+                let kind = e.kind.unwrap_or(EntityKind::Person);
+                let is_alias = *form != e.name && Some(form) != e.preferred.as_ref();
+                let form_kind = if kind != EntityKind::Person {
+                    MentionForm::Name
+                } else if is_alias {
+                    MentionForm::Alias
+                } else if form.split_whitespace().count() >= 2 {
+                    MentionForm::FullName
+                } else {
+                    MentionForm::Surname
+                };
+                let mut c = Candidate::new(r, r, Some(kind), form_kind);
+                c.sheet = Some(idx);
+                cands.push(c);
+            }
+        }
+    }
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    toks: &'a [Tok],
+}
+
+impl<'a> Scanner<'a> {
+    fn word(&self, i: usize) -> &'a str {
+        let t = self.toks[i];
+        &self.text[t.start..t.end]
+    }
+
+    fn lower_is(&self, i: usize, w: &str) -> bool {
+        i < self.toks.len() && self.word(i).eq_ignore_ascii_case(w)
+    }
+
+    /// A capitalised word that can be part of a name (not a date word, not "I").
+    fn is_name_word(&self, i: usize) -> bool {
+        let t = self.toks[i];
+        t.cap && !is_calendar(self.word(i)) && !self.word(i).chars().all(|c| c.is_ascii_digit())
+    }
+
+    fn range(&self, a: usize, b: usize) -> TextRange {
+        TextRange::new(self.toks[a].start, self.toks[b - 1].end)
+    }
+
+    fn span_text(&self, a: usize, b: usize) -> &'a str {
+        self.range(a, b).of(self.text)
+    }
+
+    /// The longest capitalised title at token `i` (`TITLES`), as (end token, class).
+    fn title_at(&self, i: usize, end: usize) -> Option<(usize, &'static str)> {
+        let mut best = None;
+        for (title, class) in TITLES {
+            let n = title.split(' ').count();
+            if i + n <= end
+                && self.span_text(i, i + n) == *title
+                && best.is_none_or(|(e, _)| i + n > e)
+            {
+                best = Some((i + n, *class));
+            }
+        }
+        best
+    }
+
+    /// The longest role phrase at token `i` in any case (`ROLE_PHRASES`), as (end token, class).
+    fn role_phrase_at(&self, i: usize) -> Option<(usize, &'static str)> {
+        let mut best = None;
+        for (phrase, class) in ROLE_PHRASES {
+            let words: Vec<&str> = phrase.split(' ').collect();
+            let n = words.len();
+            if i + n > self.toks.len() {
+                continue;
+            }
+            let ok = words.iter().enumerate().all(|(k, w)| {
+                let t = self.toks[i + k];
+                (k == 0 || t.joined)
+                    && !(k + 1 < n && t.possessive)
+                    && self.word(i + k).eq_ignore_ascii_case(w)
+            });
+            if ok && best.is_none_or(|(e, _)| i + n > e) {
+                best = Some((i + n, *class));
+            }
+        }
+        best
+    }
+
+    /// The affiliation a premodifier gives (a demonym, or a gazetteer country, place or
+    /// institution), as (end token, key, displayed name).
+    fn affiliation_at(&self, i: usize, end: usize) -> Option<(usize, String)> {
+        if i >= end || !self.toks[i].cap {
+            return None;
+        }
+        if let Some(code) = GAZETTEER.demonym(self.word(i)) {
+            return Some((i + 1, code.to_string()));
+        }
+        // The longest gazetteer name starting at `i`.
+        for k in (i + 1..=end.min(i + 5)).rev() {
+            if let Some(e) = GAZETTEER.lookup(self.span_text(i, k)) {
+                return Some((k, affiliation_key(e)));
+            }
+        }
+        None
+    }
+
+    /// Classifies the capitalised run `toks[a..b]` into zero or more candidates.
+    fn classify_run(&self, mut a: usize, b: usize, ctx: &ParaCtx<'_>, out: &mut Vec<Candidate>) {
+        let whole = self.span_text(a, b);
+        let exact = GAZETTEER.lookup(whole);
+        // Sentence-initial function words ("The", "In", "According") are not part of a name,
+        // unless the gazetteer knows the whole run ("The Hague").
+        let mut determiner = None;
+        while a < b && exact.is_none() {
+            let w = self.word(a).to_lowercase();
+            if (self.toks[a].initial || w == "the") && in_list(STOPWORDS, &w) {
+                if w == "the" {
+                    determiner = Some(a);
+                }
+                a += 1;
+            } else {
+                break;
+            }
+        }
+        if a >= b {
+            return;
+        }
+        if a > 0 && determiner.is_none() && self.lower_is(a - 1, "the") && self.toks[a].joined {
+            determiner = Some(a - 1);
+        }
+        // A title, possibly after an affiliation: "Chinese President", "US Secretary of State".
+        let mut i = a;
+        let mut sig_aff = None;
+        let mut class = None;
+        let mut honorific = false;
+        if HONORIFICS.contains(&self.word(i)) {
+            honorific = true;
+            i += 1;
+        } else {
+            let (after_aff, aff) = match self.affiliation_at(i, b) {
+                Some((k, key)) if k < b && self.title_at(k, b).is_some() => (k, Some(key)),
+                _ => (i, None),
+            };
+            if let Some((k, cls)) = self.title_at(after_aff, b) {
+                sig_aff = aff;
+                class = Some(cls);
+                i = k;
+                // A second title ("President-elect General …") is part of the role.
+                while let Some((k2, _)) = self.title_at(i, b) {
+                    i = k2;
+                }
+            }
+        }
+        if i >= b {
+            if let Some(cls) = class {
+                // A capitalised title alone: "the Chinese President", "The President".
+                let start = determiner.unwrap_or(a);
+                let r = TextRange::new(self.toks[start].start, self.toks[b - 1].end);
+                let mut c = Candidate::new(
+                    r,
+                    self.range(a, b),
+                    Some(EntityKind::Person),
+                    MentionForm::Descriptor,
+                );
+                c.sig = Some(RoleSig {
+                    affiliation: sig_aff,
+                    class: cls.to_string(),
+                });
+                c.role = Some(self.span_text(a, b).to_string());
+                out.push(c);
+            }
+            return;
+        }
+        let titled = class.is_some() || honorific;
+        let n = b - i;
+        let name = self.range(i, b);
+        let name_text = name.of(self.text);
+        let last = self.word(b - 1);
+        let first = self.word(i);
+        let mut c = Candidate::new(self.range(a, b), name, None, MentionForm::Name);
+        if titled {
+            c.kind = Some(EntityKind::Person);
+            c.form = if n >= 2 {
+                MentionForm::FullName
+            } else {
+                MentionForm::Surname
+            };
+            if let Some(cls) = class {
+                c.role = Some(self.span_text(a, i).to_string());
+                c.sig = Some(RoleSig {
+                    affiliation: sig_aff,
+                    class: cls.to_string(),
+                });
+            }
+            out.push(c);
+            return;
+        }
+        let entry = GAZETTEER.lookup(name_text);
+        let org_form = (n >= 2
+            && (in_list(ORG_HEADS, last)
+                || self.span_text(i, b).contains(" of ") && in_list(OF_LEADS, first)))
+            || (n >= 1 && last.ends_with("Inc."));
+        let place_form = n >= 2 && in_list(PLACE_HEADS, last);
+        if let Some(e) = entry {
+            c.kind = Some(e.kind);
+            c.canonical = Some(e.canonical.to_string());
+            c.country = e.country.map(str::to_string);
+        } else if place_form && !org_form {
+            c.kind = Some(EntityKind::Place);
+        } else if org_form {
+            c.kind = Some(EntityKind::Organization);
+        } else if place_form {
+            c.kind = Some(EntityKind::Place);
+        } else if n == 1 {
+            let w = first;
+            if GAZETTEER.demonym(w).is_some()
+                || w.ends_with("ese")
+                || w.ends_with("ian") && GAZETTEER.demonym(w).is_some()
+            {
+                // An adjective of nationality, not a mention.
+                return;
+            }
+            let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.len() >= 2 && letters.len() <= 6 && letters.iter().all(|c| c.is_uppercase())
+            {
+                c.kind = Some(EntityKind::Organization);
+            } else if GAZETTEER.is_first_name(w) {
+                c.kind = Some(EntityKind::Person);
+                c.form = MentionForm::FirstName;
+                c.weak = true;
+            }
+            // Otherwise the kind stays unknown: the document stage decides (a surname of someone
+            // named elsewhere, or a cue).
+        } else {
+            // Two or more capitalised words with no organisation or place form.
+            let gaz: Vec<(usize, usize, &GazEntry)> = GAZETTEER.find_in(name_text).collect();
+            let first_is_name = GAZETTEER.is_first_name(first);
+            if !first_is_name && !gaz.is_empty() {
+                // Split around gazetteer names: "Moscow Beijing" → two places, "Russia Today" →
+                // place + rest.
+                self.split_run(i, b, ctx, out);
+                return;
+            }
+            c.kind = Some(EntityKind::Person);
+            c.form = MentionForm::FullName;
+            if !first_is_name && !self.toks[i].initial && n > 4 {
+                c.kind = Some(EntityKind::Organization);
+                c.form = MentionForm::Name;
+            }
+        }
+        // Sentence-initial words need confirmation unless the gazetteer or a title vouches.
+        let all_initial = (i..b).all(|k| self.toks[k].initial);
+        if self.toks[i].initial
+            && entry.is_none()
+            && (all_initial || !(c.form == MentionForm::FullName && GAZETTEER.is_first_name(first)))
+        {
+            // In a headline every word is capitalised: all of them need confirmation.
+            let last_unsure = if all_initial { b - 1 } else { i };
+            c.unsure = Some(TextRange::new(
+                self.toks[i].start,
+                self.toks[last_unsure].end,
+            ));
+        }
+        c.cue = self.cue(i, b);
+        out.push(c);
+    }
+
+    /// Splits a run at gazetteer names; the words between them are classified on their own.
+    fn split_run(&self, a: usize, b: usize, ctx: &ParaCtx<'_>, out: &mut Vec<Candidate>) {
+        let mut i = a;
+        while i < b {
+            let mut matched = None;
+            for k in (i + 1..=b.min(i + 6)).rev() {
+                if let Some(e) = GAZETTEER.lookup(self.span_text(i, k)) {
+                    matched = Some((k, e));
+                    break;
+                }
+            }
+            if let Some((k, e)) = matched {
+                let r = self.range(i, k);
+                let mut c = Candidate::new(r, r, Some(e.kind), MentionForm::Name);
+                c.canonical = Some(e.canonical.to_string());
+                c.country = e.country.map(str::to_string);
+                out.push(c);
+                i = k;
+            } else {
+                let mut k = i + 1;
+                while k < b && !(k..b).any(|m| GAZETTEER.lookup(self.span_text(k, m + 1)).is_some())
+                {
+                    k += 1;
+                }
+                if k - i == 1 {
+                    let w = self.word(i);
+                    if GAZETTEER.demonym(w).is_none() {
+                        let r = self.range(i, k);
+                        let mut c = Candidate::new(r, r, None, MentionForm::Name);
+                        if self.toks[i].initial {
+                            c.unsure = Some(r);
+                        }
+                        c.cue = self.cue(i, k);
+                        out.push(c);
+                    }
+                } else {
+                    self.classify_run(i, k, ctx, out);
+                }
+                i = k;
+            }
+        }
+    }
+
+    /// What the words around `toks[a..b]` say about its kind.
+    fn cue(&self, a: usize, b: usize) -> Option<EntityKind> {
+        if b < self.toks.len() && in_list(PERSON_CUES, self.word(b)) && !self.toks[b - 1].possessive
+        {
+            return Some(EntityKind::Person);
+        }
+        if a > 0 && in_list(PLACE_CUES, self.word(a - 1)) {
+            return Some(EntityKind::Place);
+        }
+        None
+    }
+
+    /// Lower-case descriptors: "the Chinese head of state", "The Kremlin chief", "the head of
+    /// the Munich Security Conference".
+    fn descriptors(&self, out: &mut Vec<Candidate>) {
+        let toks = self.toks;
+        for j in 0..toks.len() {
+            if !self.lower_is(j, "the") {
+                continue;
+            }
+            let mut k = j + 1;
+            let mut aff = None;
+            if let Some((e, key)) = self.affiliation_at(k, toks.len())
+                && e < toks.len()
+                && toks[e].joined
+            {
+                aff = Some(key);
+                k = e;
+            }
+            let premodified = aff.is_some();
+            if k >= toks.len() || !toks[k].joined || toks[k - 1].possessive && aff.is_none() {
+                continue;
+            }
+            let Some((mut e, class)) = self.role_phrase_at(k) else {
+                continue;
+            };
+            if aff.is_none() {
+                // "the head of [the] X": the affiliation follows.
+                if e + 1 < toks.len()
+                    && self.word(e) == "of"
+                    && toks[e].joined
+                    && !toks[e - 1].possessive
+                {
+                    let mut m = e + 1;
+                    if self.lower_is(m, "the") && m + 1 < toks.len() {
+                        m += 1;
+                    }
+                    let mut end = m;
+                    while end < toks.len()
+                        && toks[end].cap
+                        && toks[end].joined
+                        && (end == m || !toks[end - 1].possessive)
+                    {
+                        end += 1;
+                        if end < toks.len()
+                            && self.word(end) == "of"
+                            && end + 1 < toks.len()
+                            && toks[end + 1].cap
+                        {
+                            end += 1;
+                        }
+                    }
+                    if end > m {
+                        let org = self.span_text(m, end);
+                        aff = Some(
+                            GAZETTEER
+                                .lookup(org)
+                                .map_or_else(|| org.to_string(), affiliation_key),
+                        );
+                        e = end;
+                    }
+                }
+            }
+            let Some(aff) = aff else { continue };
+            // Followed by a name, it is a title of that name, not a descriptor.
+            if e < toks.len()
+                && toks[e].joined
+                && toks[e].cap
+                && !toks[e - 1].possessive
+                && !toks[e].initial
+            {
+                continue;
+            }
+            let r = TextRange::new(toks[j].start, toks[e - 1].end);
+            let mut c = Candidate::new(r, r, Some(EntityKind::Person), MentionForm::Descriptor);
+            c.role = Some(
+                TextRange::new(toks[j + 1].start, r.end)
+                    .of(self.text)
+                    .to_string(),
+            );
+            c.sig = Some(RoleSig {
+                affiliation: Some(aff),
+                class: class.to_string(),
+            });
+            // A premodifying institution is part of the descriptor ("The Kremlin chief"); an
+            // organisation after "of" stays a mention of its own.
+            out.retain(|o| !(o.form == MentionForm::Descriptor && o.range.overlaps(r)));
+            if premodified {
+                out.retain(|o| !(r.contains_range(o.range) && o.kind != Some(EntityKind::Person)));
+            }
+            out.push(c);
+        }
+    }
+
+    /// Appositive roles: "Christoph Heusgen, head of the Munich Security Conference".
+    fn appositives(&self, out: &mut [Candidate]) {
+        for c in out.iter_mut() {
+            if c.kind != Some(EntityKind::Person)
+                || c.form != MentionForm::FullName
+                || c.role.is_some()
+            {
+                continue;
+            }
+            let Some(b) = self.toks.iter().position(|t| t.start >= c.range.end) else {
+                continue;
+            };
+            if !self.text[c.range.end..self.toks[b].start]
+                .trim()
+                .starts_with(',')
+            {
+                continue;
+            }
+            let mut k = b;
+            let mut aff = None;
+            if self.lower_is(k, "the") || self.lower_is(k, "a") || self.lower_is(k, "an") {
+                k += 1;
+            }
+            if let Some((e, key)) = self.affiliation_at(k, self.toks.len()) {
+                aff = Some(key);
+                k = e;
+            }
+            let Some((mut e, class)) = self.role_phrase_at(k) else {
+                continue;
+            };
+            if e + 1 < self.toks.len() && self.word(e) == "of" {
+                let mut m = e + 1;
+                if self.lower_is(m, "the") {
+                    m += 1;
+                }
+                let mut end = m;
+                while end < self.toks.len()
+                    && self.toks[end].cap
+                    && (end == m || self.toks[end].joined)
+                {
+                    end += 1;
+                    if self.toks[end - 1].possessive {
+                        break;
+                    }
+                }
+                if end > m {
+                    let org = self.span_text(m, end);
+                    aff = Some(
+                        GAZETTEER
+                            .lookup(org)
+                            .map_or_else(|| org.to_string(), affiliation_key),
+                    );
+                    e = end;
+                }
+            }
+            c.role = Some(
+                TextRange::new(self.toks[b].start, self.toks[e - 1].end)
+                    .of(self.text)
+                    .to_string(),
+            );
+            c.sig = Some(RoleSig {
+                affiliation: aff,
+                class: class.to_string(),
+            });
+        }
+    }
+}
+
+/// The key a gazetteer entry gives as an affiliation: its country if it has one, else its name.
+fn affiliation_key(e: &GazEntry) -> String {
+    e.country.unwrap_or(e.canonical).to_string()
+}

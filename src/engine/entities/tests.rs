@@ -1,0 +1,233 @@
+//! Tests of the entity engine, including the xi-moscow acceptance expectations.
+
+use super::*;
+use crate::engine::{Format, analyze_as};
+
+const XI: &str = include_str!("../../../tests/fixtures/xi-moscow.txt");
+
+fn entities(text: &str) -> Vec<Entity> {
+    analyze_as(text, Format::PlainText, &Config::default()).entities
+}
+
+fn find<'a>(ents: &'a [Entity], name: &str) -> &'a Entity {
+    ents.iter().find(|e| e.name == name).unwrap_or_else(|| {
+        panic!(
+            "no entity {name}: {:?}",
+            ents.iter().map(|e| &e.name).collect::<Vec<_>>()
+        )
+    })
+}
+
+fn mention_texts<'a>(e: &Entity, text: &'a str) -> Vec<&'a str> {
+    e.mentions.iter().map(|m| m.range.of(text)).collect()
+}
+
+#[test]
+fn xi_moscow_has_the_thirteen_entities_with_their_kinds() {
+    let ents = entities(XI);
+    let expected = [
+        ("Xi Jinping", EntityKind::Person),
+        ("Vladimir Putin", EntityKind::Person),
+        ("Christoph Heusgen", EntityKind::Person),
+        ("International Criminal Court", EntityKind::Organization),
+        ("Munich Security Conference", EntityKind::Organization),
+        ("Kremlin", EntityKind::Organization),
+        ("ntv", EntityKind::Organization),
+        ("Moscow", EntityKind::Place),
+        ("Beijing", EntityKind::Place),
+        ("Russia", EntityKind::Place),
+        ("China", EntityKind::Place),
+        ("Ukraine", EntityKind::Place),
+        ("Senate Palace", EntityKind::Place),
+    ];
+    for (name, kind) in expected {
+        assert_eq!(find(&ents, name).kind, kind, "{name}");
+    }
+    // Nobody is a person who is not in the story.
+    let people: Vec<&str> = ents
+        .iter()
+        .filter(|e| e.kind == EntityKind::Person)
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(
+        people,
+        vec!["Xi Jinping", "Vladimir Putin", "Christoph Heusgen"]
+    );
+}
+
+#[test]
+fn xi_jinping_is_introduced_with_his_role_and_tracked_through_descriptors() {
+    let ents = entities(XI);
+    let xi = find(&ents, "Xi Jinping");
+    assert_eq!(xi.role.as_deref(), Some("Chinese President"));
+    assert_eq!(
+        xi.mentions[xi.introduced].range.of(XI),
+        "Chinese President Xi Jinping"
+    );
+    let ms = mention_texts(xi, XI);
+    for m in [
+        "Xi Jinping",
+        "Xi",
+        "the Chinese head of state",
+        "the Chinese President",
+    ] {
+        assert!(ms.iter().any(|t| t.contains(m)), "{m} not in {ms:?}");
+    }
+}
+
+#[test]
+fn putin_is_the_kremlin_chief() {
+    let ents = entities(XI);
+    let putin = find(&ents, "Vladimir Putin");
+    assert_eq!(putin.role.as_deref(), Some("Russian President"));
+    let ms = mention_texts(putin, XI);
+    for m in [
+        "Russian President Vladimir Putin",
+        "Putin",
+        "The Kremlin chief",
+    ] {
+        assert!(ms.contains(&m), "{m} not in {ms:?}");
+    }
+}
+
+#[test]
+fn heusgen_gets_his_role_from_a_descriptor_that_comes_first() {
+    let ents = entities(XI);
+    let h = find(&ents, "Christoph Heusgen");
+    assert_eq!(
+        h.role.as_deref(),
+        Some("head of the Munich Security Conference")
+    );
+    assert_eq!(h.mentions[h.introduced].range.of(XI), "Christoph Heusgen");
+    let ms = mention_texts(h, XI);
+    for m in [
+        "Christoph Heusgen",
+        "Heusgen",
+        "the head of the Munich Security Conference",
+    ] {
+        assert!(ms.contains(&m), "{m} not in {ms:?}");
+    }
+}
+
+#[test]
+fn possessives_are_trimmed_and_mentions_do_not_overlap() {
+    let ents = entities(XI);
+    let russia = find(&ents, "Russia");
+    assert!(mention_texts(russia, XI).iter().all(|t| *t == "Russia"));
+    let mut all: Vec<TextRange> = ents
+        .iter()
+        .flat_map(|e| e.mentions.iter().map(|m| m.range))
+        .collect();
+    all.sort();
+    for w in all.windows(2) {
+        assert!(
+            !w[0].overlaps(w[1]) || w[0].contains_range(w[1]),
+            "{:?} and {:?} overlap",
+            w[0].of(XI),
+            w[1].of(XI)
+        );
+    }
+}
+
+#[test]
+fn sentence_initial_common_words_are_not_names() {
+    let text = "Officials met on Monday. Later, the talks failed. Smith said he was sorry.\n\nJohn Smith is a diplomat.";
+    let ents = entities(text);
+    let names: Vec<&str> = ents.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, vec!["John Smith"]);
+    let smith = find(&ents, "John Smith");
+    assert_eq!(smith.mentions.len(), 2);
+    assert_eq!(smith.mentions[0].form, MentionForm::Surname);
+}
+
+#[test]
+fn two_people_sharing_a_surname_stay_apart() {
+    let text = "George Bush met Laura Bush in Texas. Later George Bush spoke to reporters.";
+    let ents = entities(text);
+    let g = find(&ents, "George Bush");
+    let l = find(&ents, "Laura Bush");
+    assert_eq!(g.mentions.len(), 2);
+    assert_eq!(l.mentions.len(), 1);
+    assert_eq!(find(&ents, "Texas").kind, EntityKind::Place);
+}
+
+#[test]
+fn surname_goes_to_the_most_recent_namesake() {
+    let text = "George Bush met Laura Bush. Laura Bush smiled, and Bush waved.";
+    let ents = entities(text);
+    let l = find(&ents, "Laura Bush");
+    assert_eq!(
+        mention_texts(l, text),
+        vec!["Laura Bush", "Laura Bush", "Bush"]
+    );
+}
+
+#[test]
+fn organisation_forms_titles_and_acronyms() {
+    let text = "Dr. Jane Roe of Stanford University told the European Commission that the ICC and the International Criminal Court agree. Roe said so.";
+    let ents = entities(text);
+    let roe = find(&ents, "Jane Roe");
+    assert_eq!(roe.kind, EntityKind::Person);
+    assert_eq!(roe.mentions.len(), 2);
+    assert_eq!(
+        find(&ents, "Stanford University").kind,
+        EntityKind::Organization
+    );
+    let icc = find(&ents, "International Criminal Court");
+    assert_eq!(icc.mentions.len(), 2);
+    assert_eq!(icc.mentions[0].form, MentionForm::Alias);
+}
+
+#[test]
+fn appositive_gives_a_role() {
+    let text = "“We are ready,” said Anna Berg, the foreign minister of Sweden, on Friday.";
+    let ents = entities(text);
+    let a = find(&ents, "Anna Berg");
+    assert_eq!(a.role.as_deref(), Some("the foreign minister of Sweden"));
+}
+
+#[test]
+fn entity_sheet_names_and_aliases_are_recognised() {
+    let mut config = Config::default();
+    let errs = config.apply_toml(
+        "[[entity]]\nname = \"Acme Widgets\"\nkind = \"organization\"\naliases = [\"the widget maker\"]\ndescription = \"A maker of widgets\"\n",
+    );
+    assert!(errs.is_empty());
+    let text = "Acme Widgets grew. Sales at the widget maker doubled.";
+    let ents = analyze_as(text, Format::PlainText, &config).entities;
+    let acme = find(&ents, "Acme Widgets");
+    assert_eq!(acme.mentions.len(), 2);
+    assert_eq!(
+        acme.sheet.as_ref().and_then(|s| s.description.as_deref()),
+        Some("A maker of widgets")
+    );
+}
+
+#[test]
+fn headline_words_need_confirmation() {
+    let text = "Storm Hits Coast As Mayor Responds\n\nThe storm hit the coast on Monday.";
+    let ents = analyze_as(text, Format::Markdown, &Config::default()).entities;
+    assert!(
+        ents.iter().all(|e| e.kind != EntityKind::Person),
+        "{:?}",
+        ents.iter().map(|e| &e.name).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn odd_input_does_not_panic() {
+    for text in [
+        "",
+        "’s",
+        "A.",
+        "Mr.",
+        "U.S.’s",
+        "the head of the",
+        "“Él” dijo José Ñandú’s",
+        "Dr. ",
+        "The The The",
+        "X, the",
+    ] {
+        let _ = entities(text);
+    }
+}
