@@ -25,6 +25,7 @@
 
 pub mod capabilities;
 pub mod documents;
+pub mod framing;
 pub mod from_proto;
 pub mod guard;
 pub mod handlers;
@@ -60,7 +61,7 @@ pub fn run_stdio() -> anyhow::Result<()> {
 }
 
 /// Serves the language server over any byte streams until the client exits or the input ends.
-pub async fn serve<I: AsyncRead + Unpin, O: AsyncWrite>(input: I, output: O) {
+pub async fn serve<I: AsyncRead + Unpin + Send + 'static, O: AsyncWrite>(input: I, output: O) {
     serve_with(
         input,
         output,
@@ -75,13 +76,19 @@ pub async fn serve<I: AsyncRead + Unpin, O: AsyncWrite>(input: I, output: O) {
 
 /// [`serve`] with another analysis function: for tests of the adapter's failure handling.
 #[doc(hidden)]
-pub async fn serve_with<I: AsyncRead + Unpin, O: AsyncWrite>(
+pub async fn serve_with<I: AsyncRead + Unpin + Send + 'static, O: AsyncWrite>(
     input: I,
     output: O,
     analyze: AnalyzeFn,
 ) {
-    let (service, socket) = LspService::new(|client| Backend::new(client, analyze));
-    Server::new(input, output, socket).serve(service).await;
+    let (service, socket) = LspService::build(|client| Backend::new(client, analyze))
+        .custom_method(framing::PARSE_ERROR_METHOD, Backend::parse_error)
+        .custom_method(framing::INVALID_REQUEST_METHOD, Backend::invalid_request)
+        .finish();
+    // Malformed frames would end tower-lsp-server's reader: see `framing`.
+    Server::new(framing::guard_input(input), output, socket)
+        .serve(service)
+        .await;
 }
 
 /// Session-wide state, read often and written at initialize and on settings changes.
@@ -92,6 +99,9 @@ struct State {
     settings: Settings,
     /// Settings problems found during `initialize`, shown once `initialized` arrives.
     pending_messages: Vec<String>,
+    /// The settings problems of the current layers, already shown: a problem is shown once,
+    /// not again each time another layer changes.
+    shown_messages: Vec<String>,
 }
 
 /// The server: dispatch only.
@@ -126,6 +136,16 @@ impl Backend {
             index: Mutex::default(),
             analyze,
         }
+    }
+
+    /// Answers a malformed frame (see [`framing`]).
+    async fn parse_error(&self, params: Value) -> RpcResult<()> {
+        framing::parse_error(params)
+    }
+
+    /// Answers a JSON body that is no JSON-RPC message (see [`framing`]).
+    async fn invalid_request(&self, params: Value) -> RpcResult<()> {
+        framing::invalid_request(params)
     }
 
     fn state(&self) -> std::sync::RwLockReadGuard<'_, State> {
@@ -238,10 +258,10 @@ impl Backend {
                 .unwrap_or_default()
                 .to_string();
             let message = format!(
-                "copydesk: {name} is {:.1} MB, above the {:.1} MB limit, so it is not checked. \
+                "copydesk: {name} is {}, above the {} limit, so it is not checked. \
                  Raise the limit with the setting `max-document-bytes`.",
-                len as f64 / 1e6,
-                limit as f64 / 1e6
+                human_size(len),
+                human_size(limit)
             );
             tracing::warn!(
                 uri = uri.as_str(),
@@ -267,11 +287,11 @@ impl Backend {
                 Ok(None)
             }
             Some((Some(snap), version)) if snap.version == version => Ok(Some(snap)),
-            Some((latest, _)) => match self.analyse(uri).await {
+            Some(_) => match self.analyse(uri).await {
                 Ok(snap) => Ok(Some(snap)),
                 Err(Skipped::NotOpen | Skipped::TooLarge) => Ok(None),
-                // A panic: the request fails, but only if there is no older result to use.
-                Err(Skipped::Failed(e)) => latest.map(Some).ok_or(e),
+                // A panic: the request fails; the document keeps its last good results.
+                Err(Skipped::Failed(e)) => Err(e),
             },
         }
     }
@@ -295,7 +315,13 @@ impl Backend {
             let mut s = self.state_mut();
             let (settings, messages) = s.layers.resolve();
             s.settings = settings;
-            messages
+            let fresh: Vec<String> = messages
+                .iter()
+                .filter(|m| !s.shown_messages.contains(m))
+                .cloned()
+                .collect();
+            s.shown_messages = messages;
+            fresh
         };
         self.show_messages(messages).await;
         for uri in self.docs.uris() {
@@ -383,6 +409,15 @@ impl Backend {
     }
 }
 
+/// A byte count for people: `10.5 MB`, `1.5 kB`, `300 bytes`.
+fn human_size(n: usize) -> String {
+    match n {
+        1_000_000.. => format!("{:.1} MB", n as f64 / 1e6),
+        1_000.. => format!("{:.1} kB", n as f64 / 1e3),
+        _ => format!("{n} bytes"),
+    }
+}
+
 fn uri_root(params: &InitializeParams) -> Option<std::path::PathBuf> {
     if let Some(folder) = params.workspace_folders.as_ref().and_then(|f| f.first()) {
         return from_proto::file_path(&folder.uri);
@@ -404,6 +439,7 @@ impl LanguageServer for Backend {
         s.layers.read_file();
         let (settings, messages) = s.layers.resolve();
         s.settings = settings;
+        s.shown_messages = messages.clone();
         s.pending_messages = messages;
         Ok(InitializeResult {
             capabilities,
@@ -641,11 +677,10 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> RpcResult<Option<SemanticTokensResult>> {
-        Ok(self
-            .with_snapshot(&params.text_document.uri, "semanticTokens", |s| {
-                SemanticTokensResult::Tokens(handlers::decorations::semantic_tokens(s))
-            })
-            .await?)
+        self.with_snapshot(&params.text_document.uri, "semanticTokens", |s| {
+            SemanticTokensResult::Tokens(handlers::decorations::semantic_tokens(s))
+        })
+        .await
     }
 
     #[tracing::instrument(skip_all)]
