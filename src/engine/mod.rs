@@ -74,6 +74,8 @@ pub struct Analysis {
     pub quotes: Vec<quotes::Quote>,
     /// Phrases that put an unnamed or vague source behind a claim.
     pub sources: Vec<quotes::SourcePhrase>,
+    /// Quotation marks left unbalanced (beyond the run-on-paragraph convention).
+    pub quote_marks: Vec<quotes::MarkIssue>,
     pub timexes: Vec<temporal::Timex>,
     /// Past-tense events with whether a reader can date them.
     pub events: Vec<temporal::Event>,
@@ -186,6 +188,7 @@ fn document_passes(
     let (quotes, sources) = quotes::resolve(text, &placed, &analysis.entities, &analysis.paragraphs);
     analysis.quotes = quotes;
     analysis.sources = sources;
+    analysis.quote_marks = quotes::unbalanced(&placed);
     analysis.anchor = temporal::anchor(text, config, analysis.front_matter.as_ref(), &placed);
     let (timexes, events) = temporal::resolve(text, &placed, analysis.anchor.as_ref(), &analysis.quotes);
     analysis.timexes = timexes;

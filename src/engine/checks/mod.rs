@@ -13,6 +13,8 @@ use serde::Serialize;
 use super::text::TextRange;
 use super::{Analysis, Config};
 
+mod anonymous_source;
+mod vague_source;
 mod unattributed_quote;
 mod unbalanced_quote;
 
@@ -104,6 +106,8 @@ pub trait Check: Sync {
 pub static REGISTRY: &[&dyn Check] = &[
     &unbalanced_quote::UnbalancedQuote,
     &unattributed_quote::UnattributedQuote,
+    &vague_source::VagueSource,
+    &anonymous_source::AnonymousSource,
 ];
 
 /// The check with this code, if any.

@@ -1,16 +1,31 @@
 //! Quotations and their speakers, and the phrases that put vague or anonymous sources behind
 //! a claim.
 //!
-//! Paragraph stage ([`scan`]): quotation marks paired into spans; speech cues near them.
+//! Paragraph stage ([`scan`]): quotation marks paired into spans ([`marks`]); the paragraph's
+//! words outside its quotations read as a token stream ([`words`]); speech cues found for each
+//! quotation ([`attribution`]), with vague and anonymous source phrases and candidate full names.
+//! Everything is paragraph-relative and depends on the paragraph alone.
+//!
 //! Document stage ([`resolve`]): quotes left open at a paragraph end and reopened in the next
-//! are joined; speakers are linked to entities; bare quotes continue the previous speaker.
+//! are joined; speakers are linked to entities (or, without one, completed from the names the
+//! story gives); bare quotes continue the previous speaker; quoted words nobody said become
+//! [`QuoteKind::NotAQuote`]. [`ledger`] and [`hover`] present the result.
+
+mod attribution;
+mod lexicon;
+mod marks;
+#[cfg(test)]
+mod tests;
+mod words;
 
 use serde::Serialize;
 
 use super::entities::Entity;
 use super::paragraph::ParaCtx;
 use super::text::TextRange;
-use super::{Paragraph, Placed};
+use super::{EntityKind, Paragraph, Placed};
+
+pub use marks::Family;
 
 /// What a quoted span is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -24,10 +39,29 @@ pub enum QuoteKind {
     NotAQuote,
 }
 
+/// What kind of words name a speaker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SpeakerClass {
+    /// A person's name ("Putin", "Christoph Heusgen", "Mr. Burman").
+    Person,
+    /// An institution ("the Kremlin", "the ministry", "the campaign").
+    Institution,
+    /// A description of a person ("the Chinese head of state", "a campaign spokesman").
+    Descriptor,
+    /// A pronoun ("he", "she", "they").
+    Pronoun,
+    /// A single unnamed source ("a source", "officials").
+    Anonymous,
+    /// An unnamed group ("critics", "many experts").
+    Vague,
+}
+
 /// Who said a quotation, and how copydesk knows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Speaker {
-    /// Canonical name: the entity's name when the speaker was linked to one, else the words.
+    /// Canonical name: the entity's name when the speaker was linked to one, else the words
+    /// (titles dropped, a surname completed from a full name the story gives).
     pub name: String,
     /// The words that name the speaker for this quote ("Putin", "the Chinese head of state", "he").
     pub mention: TextRange,
@@ -37,6 +71,8 @@ pub struct Speaker {
     pub rule: &'static str,
     /// The reporting verb or cue ("said", "according to", a colon), if any.
     pub cue: Option<TextRange>,
+    /// What kind of words name the speaker.
+    pub class: SpeakerClass,
 }
 
 /// A quotation in document space.
@@ -49,6 +85,12 @@ pub struct Quote {
     pub speaker: Option<Speaker>,
     /// Index into [`super::Analysis::paragraphs`].
     pub paragraph: usize,
+    /// Whether the quotation has its closing mark (false for one that runs on into the next
+    /// paragraph, or that is never closed).
+    pub closed: bool,
+    /// The punctuation that ends the quoted words inside the closing mark, with its offset
+    /// (`.` in `“…failed.”`), if any.
+    pub closing_punct: Option<(char, usize)>,
 }
 
 /// Kinds of unnamed source.
@@ -68,30 +110,483 @@ pub struct SourcePhrase {
     pub kind: SourceKind,
 }
 
+/// A speech cue found in a paragraph (paragraph-relative offsets).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cue {
+    /// The words naming the speaker.
+    pub mention: TextRange,
+    /// The reporting verb or cue word.
+    pub verb: Option<TextRange>,
+    pub rule: &'static str,
+    pub class: SpeakerClass,
+    /// The name to show when no entity is linked.
+    pub name: String,
+}
+
+/// One top-level quotation of a paragraph, as the paragraph stage reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParaQuote {
+    /// Marks included; a quotation never closed runs to the paragraph end.
+    pub range: TextRange,
+    pub closed: bool,
+    /// The cue the paragraph gives for it.
+    pub cue: Option<Cue>,
+    /// `Direct` or `Partial`, by the quotation's shape (whole sentences or a few words).
+    pub shape: QuoteKind,
+    /// Introduced as a term ("so-called", "titled", "known as"): never a quotation.
+    pub term: bool,
+    /// Looks like a title (a few capitalised words without final punctuation).
+    pub title_like: bool,
+    /// The punctuation ending the quoted words inside the closing mark, with its offset.
+    pub closing_punct: Option<(char, usize)>,
+}
+
 /// Paragraph-stage result (offsets relative to the paragraph).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ParaQuotes {
-    /// Paired quotation spans, marks included.
+    /// Paired top-level quotation spans, marks included.
     pub spans: Vec<TextRange>,
     /// Opening marks never closed in this paragraph.
     pub open: Vec<TextRange>,
     /// Closing marks with no opening mark.
     pub stray_close: Vec<TextRange>,
+    /// Paired quotation spans nested inside another quotation.
+    pub nested: Vec<TextRange>,
+    /// Every top-level quotation in order, with its cue.
+    pub items: Vec<ParaQuote>,
+    /// Vague and anonymous source phrases.
+    pub sources: Vec<SourcePhrase>,
+    /// Runs of capitalised words that may be full names, with the name they give.
+    pub names: Vec<(TextRange, String)>,
+    /// A cue at the end of the paragraph (`Smith said:`, or a last sentence that reports
+    /// speech) for a quotation opening the next paragraph.
+    pub trailing_cue: Option<Cue>,
+    /// Whether the paragraph opens with a quotation mark.
+    pub opens_with_quote: bool,
+    /// Whether the paragraph ends inside a quotation that was never closed.
+    pub ends_open: bool,
 }
 
 /// Paragraph stage.
-pub fn scan(_ctx: &ParaCtx<'_>) -> ParaQuotes {
-    ParaQuotes::default()
+pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
+    let text = ctx.text;
+    let pairing = marks::pair(text);
+    let mut out = ParaQuotes::default();
+    let mut items: Vec<(TextRange, bool, usize, usize)> = Vec::new(); // range, closed, open len, close len
+    for s in &pairing.spans {
+        if s.depth == 0 {
+            out.spans.push(s.range);
+            items.push((s.range, true, s.open_len, s.close_len));
+        } else {
+            out.nested.push(s.range);
+        }
+    }
+    out.stray_close = pairing.stray_close.clone();
+    out.open = pairing.open.iter().map(|(r, _)| *r).collect();
+    // The last opening mark never closed, at top level and after every paired quotation, is
+    // a quotation running to the paragraph end (perhaps on into the next paragraph).
+    if let Some((r, 0)) = pairing.open.last()
+        && items.last().is_none_or(|(last, ..)| last.end <= r.start)
+    {
+        let end = text.trim_end().len().max(r.end);
+        items.push((TextRange::new(r.start, end), false, r.len(), 0));
+        out.ends_open = true;
+    }
+    out.opens_with_quote = items.first().is_some_and(|(r, ..)| r.start == 0);
+    let ranges: Vec<TextRange> = items.iter().map(|i| i.0).collect();
+    let toks = words::tokenize(text, &ranges, ctx.sentences);
+    let quote_toks: Vec<usize> = toks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| matches!(t.kind, words::Kind::Quote(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let reader = attribution::Reader::new(text, &toks);
+    let cues = if quote_toks.len() == items.len() {
+        attribution::attribute(&reader, &quote_toks)
+    } else {
+        vec![None; items.len()]
+    };
+    for (i, ((range, closed, open_len, close_len), cue)) in items.into_iter().zip(cues).enumerate()
+    {
+        let content = text
+            .get(range.start + open_len..range.end - close_len)
+            .unwrap_or("")
+            .trim();
+        let k = quote_toks.get(i).copied();
+        let starts_sentence =
+            k.is_none_or(|k| k == 0 || toks[k - 1].last_sentence != toks[k].sentence);
+        let after_colon = k.is_some_and(|k| k > 0 && toks[k - 1].range.of(text) == ":");
+        let ends_clause = content.ends_with(['.', ',', '?', '!', '…', ':', ';', '—', '–', '-']);
+        let shape = if ends_clause || starts_sentence || after_colon || !closed {
+            QuoteKind::Direct
+        } else {
+            QuoteKind::Partial
+        };
+        let term = k.is_some_and(|k| attribution::introduced_as_term(&reader, k));
+        let closing_punct = if closed {
+            let inner_end = range.end - close_len;
+            text.get(..inner_end)
+                .and_then(|t| t.chars().next_back())
+                .filter(|c| matches!(c, '.' | ',' | '?' | '!' | '…' | ';' | ':'))
+                .map(|c| (c, inner_end - c.len_utf8()))
+        } else {
+            None
+        };
+        out.items.push(ParaQuote {
+            range,
+            closed,
+            cue,
+            shape,
+            term,
+            title_like: looks_like_title(content),
+            closing_punct,
+        });
+    }
+    out.sources = reader
+        .source_phrases()
+        .into_iter()
+        .map(|(range, vague)| SourcePhrase {
+            range,
+            kind: if vague {
+                SourceKind::Vague
+            } else {
+                SourceKind::Anonymous
+            },
+        })
+        .collect();
+    out.names = reader.name_runs();
+    out.trailing_cue = attribution::trailing_colon(&reader).or_else(|| {
+        let last = toks.last()?;
+        if out.ends_open
+            || toks
+                .iter()
+                .rev()
+                .take_while(|t| t.sentence == last.sentence)
+                .any(|t| matches!(t.kind, words::Kind::Quote(_)))
+        {
+            return None;
+        }
+        reader.last_sentence_speaker(last.sentence)
+    });
+    out
 }
 
-/// Document stage: quotes, vague/anonymous source phrases, and quotation marks left unbalanced.
+/// A few capitalised words without final punctuation: a title ("War and Peace").
+fn looks_like_title(content: &str) -> bool {
+    let words: Vec<&str> = content.split_whitespace().collect();
+    if words.is_empty() || words.len() > 8 || content.ends_with(['.', ',', '?', '!', '…']) {
+        return false;
+    }
+    let small = |w: &str| {
+        matches!(
+            w,
+            "a" | "an"
+                | "the"
+                | "and"
+                | "or"
+                | "of"
+                | "in"
+                | "on"
+                | "to"
+                | "for"
+                | "at"
+                | "with"
+                | "by"
+        )
+    };
+    words.len() >= 2
+        && words[0].chars().next().is_some_and(char::is_uppercase)
+        && words.iter().all(|w| {
+            small(w)
+                || w.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+        })
+}
+
+/// A quotation mark left unbalanced, in document space.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MarkIssue {
+    /// The mark itself.
+    pub range: TextRange,
+    /// True for an opening mark never closed, false for a closing mark never opened.
+    pub unclosed: bool,
+}
+
+/// Quotation marks left unbalanced, beyond the news convention that a quotation running on
+/// into the next paragraph is not closed at its paragraph end when the next paragraph reopens it.
+pub fn unbalanced(paras: &[Placed<'_>]) -> Vec<MarkIssue> {
+    let mut out = Vec::new();
+    for (i, p) in paras.iter().enumerate() {
+        let q = &p.scan.quotes;
+        let continued = q.ends_open
+            && paras
+                .get(i + 1)
+                .is_some_and(|n| n.scan.quotes.opens_with_quote);
+        let run_on = if q.ends_open {
+            q.items.last().map(|it| it.range.start)
+        } else {
+            None
+        };
+        for r in &q.open {
+            if continued && run_on == Some(r.start) {
+                continue;
+            }
+            out.push(MarkIssue {
+                range: r.shift(p.offset),
+                unclosed: true,
+            });
+        }
+        for r in &q.stray_close {
+            out.push(MarkIssue {
+                range: r.shift(p.offset),
+                unclosed: false,
+            });
+        }
+    }
+    out
+}
+
+/// Document-wide context for turning cues into speakers.
+struct Linker<'a> {
+    entities: &'a [Entity],
+    /// (start, end, entity) of every mention of a person entity, by start.
+    person_mentions: Vec<(usize, usize, usize)>,
+    /// Full names the story gives, in document order: (range, name).
+    names: Vec<(TextRange, String)>,
+}
+
+impl Linker<'_> {
+    fn entity_at(&self, mention: TextRange) -> Option<usize> {
+        self.entities
+            .iter()
+            .position(|e| e.mentions.iter().any(|m| m.range.overlaps(mention)))
+    }
+
+    /// A full name ending with `surname`, from the first full name the story gives.
+    fn complete(&self, name: &str) -> Option<&str> {
+        let last = name.split_whitespace().last()?;
+        if name.split_whitespace().count() > 1 {
+            return None;
+        }
+        self.names
+            .iter()
+            .find(|(_, n)| n.len() > last.len() && n.rsplit(' ').next() == Some(last))
+            .map(|(_, n)| n.as_str())
+    }
+
+    fn speaker(&self, cue: &Cue, offset: usize, previous: &[Quote]) -> Speaker {
+        let mention = cue.mention.shift(offset);
+        let mut sp = Speaker {
+            name: cue.name.clone(),
+            mention,
+            entity: None,
+            rule: cue.rule,
+            cue: cue.verb.map(|v| v.shift(offset)),
+            class: cue.class,
+        };
+        if let Some(e) = self.entity_at(mention) {
+            sp.entity = Some(e);
+            sp.name = self.entities[e].name.clone();
+            if self.entities[e].kind == EntityKind::Organization && sp.class == SpeakerClass::Person
+            {
+                sp.class = SpeakerClass::Institution;
+            }
+            return sp;
+        }
+        match cue.class {
+            SpeakerClass::Pronoun => {
+                let word = cue.name.to_lowercase();
+                if matches!(word.as_str(), "he" | "she") {
+                    // The nearest person named before the pronoun.
+                    let i = self
+                        .person_mentions
+                        .partition_point(|m| m.0 < mention.start);
+                    let by_entity = i.checked_sub(1).map(|j| self.person_mentions[j]);
+                    let by_speaker = previous
+                        .iter()
+                        .rev()
+                        .filter_map(|q| q.speaker.as_ref())
+                        .find(|s| {
+                            s.class == SpeakerClass::Person
+                                || s.entity
+                                    .is_some_and(|e| self.entities[e].kind == EntityKind::Person)
+                        });
+                    if let Some((_, _, e)) = by_entity {
+                        sp.entity = Some(e);
+                        sp.name = self.entities[e].name.clone();
+                    } else if let Some(s) = by_speaker {
+                        sp.entity = s.entity;
+                        sp.name = s.name.clone();
+                    } else if let Some((_, n)) = self
+                        .names
+                        .iter()
+                        .rev()
+                        .find(|(r, _)| r.end <= mention.start)
+                    {
+                        sp.name = n.clone();
+                    }
+                } else if word == "it"
+                    && let Some(s) = previous
+                        .iter()
+                        .rev()
+                        .filter_map(|q| q.speaker.as_ref())
+                        .find(|s| s.class == SpeakerClass::Institution)
+                {
+                    sp.entity = s.entity;
+                    sp.name = s.name.clone();
+                }
+            }
+            SpeakerClass::Person => {
+                if let Some(full) = self.complete(&cue.name) {
+                    sp.name = full.to_string();
+                }
+            }
+            _ => {}
+        }
+        sp
+    }
+}
+
+/// Document stage: quotes with their speakers, and vague/anonymous source phrases.
 pub fn resolve(
     _text: &str,
-    _paras: &[Placed<'_>],
-    _entities: &[Entity],
+    paras: &[Placed<'_>],
+    entities: &[Entity],
     _paragraphs: &[Paragraph],
 ) -> (Vec<Quote>, Vec<SourcePhrase>) {
-    (Vec::new(), Vec::new())
+    let mut person_mentions: Vec<(usize, usize, usize)> = entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == EntityKind::Person)
+        .flat_map(|(i, e)| {
+            e.mentions
+                .iter()
+                .map(move |m| (m.range.start, m.range.end, i))
+        })
+        .collect();
+    person_mentions.sort_unstable();
+    let names = paras
+        .iter()
+        .flat_map(|p| {
+            p.scan
+                .quotes
+                .names
+                .iter()
+                .map(|(r, n)| (r.shift(p.offset), n.clone()))
+        })
+        .collect();
+    let linker = Linker {
+        entities,
+        person_mentions,
+        names,
+    };
+    let mut quotes: Vec<Quote> = Vec::new();
+    let mut sources = Vec::new();
+    // Per quote: (term, title-like, shape, opens its paragraph).
+    let mut info: Vec<(bool, bool, QuoteKind, bool)> = Vec::new();
+    for (pi, p) in paras.iter().enumerate() {
+        let q = &p.scan.quotes;
+        let first_in_para = quotes.len();
+        for (ii, item) in q.items.iter().enumerate() {
+            let mut speaker = item
+                .cue
+                .as_ref()
+                .map(|c| linker.speaker(c, p.offset, &quotes));
+            // Only whole-sentence quotations continue a speaker: a few quoted words with no
+            // cue of their own are scare quotes more often than not.
+            if speaker.is_none()
+                && !item.term
+                && item.shape == QuoteKind::Direct
+                && !item.title_like
+            {
+                if ii > 0 {
+                    // Continuation inside the paragraph.
+                    speaker = quotes[first_in_para..]
+                        .iter()
+                        .rev()
+                        .find_map(|x| x.speaker.clone())
+                        .map(|mut s| {
+                            s.rule = "continues the attributed quote before it";
+                            s
+                        });
+                } else if item.range.start == 0 && pi > 0 {
+                    let prev = &paras[pi - 1];
+                    let run_on = prev.scan.quotes.ends_open;
+                    let last_prev = quotes.iter().rposition(|x| x.paragraph == pi - 1);
+                    let from_quote = || {
+                        last_prev
+                            .and_then(|j| quotes[j].speaker.clone())
+                            .map(|mut s| {
+                                s.rule = if run_on {
+                                    "continues the quotation of the paragraph before"
+                                } else {
+                                    "continues the attributed quote of the paragraph before"
+                                };
+                                s
+                            })
+                    };
+                    speaker = if run_on {
+                        from_quote()
+                    } else {
+                        prev.scan
+                            .quotes
+                            .trailing_cue
+                            .as_ref()
+                            .map(|c| linker.speaker(c, prev.offset, &quotes))
+                            .or_else(from_quote)
+                    };
+                }
+            }
+            quotes.push(Quote {
+                range: item.range.shift(p.offset),
+                kind: item.shape,
+                speaker,
+                paragraph: pi,
+                closed: item.closed,
+                closing_punct: item.closing_punct.map(|(c, at)| (c, at + p.offset)),
+            });
+            info.push((
+                item.term,
+                item.title_like,
+                item.shape,
+                item.range.start == 0,
+            ));
+        }
+        sources.extend(q.sources.iter().map(|s| SourcePhrase {
+            range: s.range.shift(p.offset),
+            kind: s.kind,
+        }));
+    }
+    // A quotation running on into the next paragraph takes the speaker its later part names.
+    for i in (0..quotes.len().saturating_sub(1)).rev() {
+        let next = i + 1;
+        if quotes[i].speaker.is_none()
+            && !quotes[i].closed
+            && quotes[next].paragraph == quotes[i].paragraph + 1
+            && info[next].3
+            && let Some(mut s) = quotes[next].speaker.clone()
+        {
+            s.rule = "quotation continued in the next paragraph";
+            quotes[i].speaker = Some(s);
+        }
+    }
+    for (q, (term, title_like, shape, _)) in quotes.iter_mut().zip(info) {
+        q.kind = if term {
+            QuoteKind::NotAQuote
+        } else if q.speaker.is_some() {
+            shape
+        } else if shape == QuoteKind::Partial || title_like {
+            QuoteKind::NotAQuote
+        } else {
+            QuoteKind::Direct
+        };
+        if q.kind == QuoteKind::NotAQuote {
+            q.speaker = None;
+        }
+    }
+    (quotes, sources)
 }
 
 /// The sources ledger: every source of the document with its quotes, named people,
@@ -102,7 +597,9 @@ pub struct Ledger {
     pub sources: Vec<LedgerSource>,
     /// Quotations nobody is named for.
     pub unattributed: Vec<LedgerQuote>,
+    /// Anonymous source phrases and quotations from anonymous sources.
     pub anonymous: usize,
+    /// Vague source phrases and quotations from unnamed groups.
     pub vague: usize,
 }
 
@@ -116,18 +613,151 @@ pub struct LedgerSource {
     pub quotes: Vec<LedgerQuote>,
 }
 
+/// One quotation in the ledger.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LedgerQuote {
     pub range: TextRange,
     pub text: String,
 }
 
+fn ledger_kind(analysis: &super::Analysis, s: &Speaker) -> &'static str {
+    if let Some(e) = s.entity.and_then(|e| analysis.entities.get(e)) {
+        return e.kind.as_str();
+    }
+    match s.class {
+        SpeakerClass::Person => "person",
+        SpeakerClass::Institution => "organization",
+        SpeakerClass::Anonymous => "anonymous",
+        SpeakerClass::Vague => "vague",
+        SpeakerClass::Descriptor | SpeakerClass::Pronoun => "unknown",
+    }
+}
+
 /// Builds the sources ledger of an analysis.
-pub fn ledger(_analysis: &super::Analysis, _text: &str) -> Ledger {
-    Ledger::default()
+pub fn ledger(analysis: &super::Analysis, text: &str) -> Ledger {
+    let mut out = Ledger::default();
+    let quote_of = |q: &Quote| LedgerQuote {
+        range: q.range,
+        text: text
+            .get(q.range.start..q.range.end)
+            .unwrap_or("")
+            .to_string(),
+    };
+    for q in analysis
+        .quotes
+        .iter()
+        .filter(|q| q.kind != QuoteKind::NotAQuote)
+    {
+        let Some(s) = &q.speaker else {
+            out.unattributed.push(quote_of(q));
+            continue;
+        };
+        let kind = ledger_kind(analysis, s);
+        let found = out
+            .sources
+            .iter_mut()
+            .find(|x| x.name == s.name && x.kind == kind);
+        match found {
+            Some(src) => src.quotes.push(quote_of(q)),
+            None => out.sources.push(LedgerSource {
+                name: s.name.clone(),
+                kind: kind.to_string(),
+                role: s
+                    .entity
+                    .and_then(|e| analysis.entities.get(e))
+                    .and_then(|e| e.role.clone()),
+                quotes: vec![quote_of(q)],
+            }),
+        }
+    }
+    let quoted_phrase = |r: TextRange| {
+        analysis
+            .quotes
+            .iter()
+            .any(|q| q.speaker.as_ref().is_some_and(|s| s.mention.overlaps(r)))
+    };
+    for s in &analysis.sources {
+        if quoted_phrase(s.range) {
+            continue;
+        }
+        match s.kind {
+            SourceKind::Anonymous => out.anonymous += 1,
+            SourceKind::Vague => out.vague += 1,
+        }
+    }
+    for src in &out.sources {
+        match src.kind.as_str() {
+            "anonymous" => out.anonymous += 1,
+            "vague" => out.vague += 1,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Shortens quoted text for a one-line display.
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    format!("{}…", cut.trim_end())
 }
 
 /// Hover text (Markdown) for the quotation with index `quote` in `analysis.quotes`.
-pub fn hover(_analysis: &super::Analysis, _text: &str, _quote: usize) -> String {
-    String::new()
+pub fn hover(analysis: &super::Analysis, text: &str, quote: usize) -> String {
+    let Some(q) = analysis.quotes.get(quote) else {
+        return String::new();
+    };
+    let of = |r: TextRange| text.get(r.start..r.end).unwrap_or("");
+    if q.kind == QuoteKind::NotAQuote {
+        return "**Not a quotation**: a title, nickname, scare quote or so-called word (no one is said to have said it).".into();
+    }
+    let Some(s) = &q.speaker else {
+        return "**Unattributed quotation**: no speaker is named for it in its sentence, by a colon, or by the quote before it.".into();
+    };
+    let mut md = format!("**Quotation** · speaker: **{}**", s.name);
+    if let Some(e) = s.entity.and_then(|e| analysis.entities.get(e))
+        && let Some(role) = &e.role
+    {
+        md.push_str(&format!(" ({role})"));
+    }
+    md.push_str("\n\n");
+    let mention = of(s.mention);
+    match s.cue.map(of) {
+        Some(cue) if !cue.is_empty() => {
+            md.push_str(&format!("Named by “{mention}” with “{cue}”: {}.", s.rule))
+        }
+        _ => md.push_str(&format!("Named by “{mention}”: {}.", s.rule)),
+    }
+    let same = |o: &Speaker| match (o.entity, s.entity) {
+        (Some(a), Some(b)) => a == b,
+        _ => o.name == s.name,
+    };
+    let others: Vec<&Quote> = analysis
+        .quotes
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| {
+            *i != quote && o.kind != QuoteKind::NotAQuote && o.speaker.as_ref().is_some_and(same)
+        })
+        .map(|(_, o)| o)
+        .collect();
+    if others.is_empty() {
+        md.push_str(&format!(
+            "\n\nNo other quote from {} in this story.",
+            s.name
+        ));
+    } else {
+        md.push_str(&format!(
+            "\n\nOther quotes from {} in this story ({}):",
+            s.name,
+            others.len()
+        ));
+        for o in others {
+            let (line, _) = super::text::line_col(text, o.range.start);
+            md.push_str(&format!("\n- line {line}: {}", clip(of(o.range), 80)));
+        }
+    }
+    md
 }

@@ -1,0 +1,78 @@
+//! `vague-source`: an unnamed group stands behind a claim ("critics say", "many believe").
+
+use super::{Check, CheckMeta, Finding, Severity};
+use crate::engine::Analysis;
+use crate::engine::quotes::SourceKind;
+
+pub struct VagueSource;
+
+static META: CheckMeta = CheckMeta {
+    code: "vague-source",
+    default_severity: Severity::Warning,
+    summary: "An unnamed group stands behind a claim",
+    explanation: "\
+## What it flags
+A claim put in the mouth of an unnamed group: `critics say`, `experts say`, `many believe`,
+`some have argued`, `it is understood`, `many Western heads of state and government believe`.
+
+## Why
+A reader cannot tell who the group is, how many of them there are, or whether the reporter
+asked any of them. Vague attribution lets an opinion pass as consensus. Name at least one
+member of the group, or say how the reporter knows what the group thinks.
+
+## Example
+```text
+Critics say the plan will fail.
+```
+Name them: `Two opposition leaders, Ana Ruiz and Tom Reed, say the plan will fail.`
+",
+};
+
+impl Check for VagueSource {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
+        for s in analysis
+            .sources
+            .iter()
+            .filter(|s| s.kind == SourceKind::Vague)
+        {
+            out.push(Finding {
+                code: META.code,
+                severity: META.default_severity,
+                range: s.range,
+                message: "Vague source: who exactly says or believes this?".into(),
+                fixes: Vec::new(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::checks::testing::check;
+
+    #[test]
+    fn flags_unnamed_groups_behind_claims() {
+        check(
+            "vague-source",
+            "Critics say the plan will fail. It is understood that talks stalled.
+^^^^^^^^^^^ vague-source
+                                ^^^^^^^^^^^^^^^^ vague-source
+However, many Western heads of state and government believe that it will.
+         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ vague-source
+",
+        );
+    }
+
+    #[test]
+    fn named_and_single_sources_are_not_vague() {
+        check(
+            "vague-source",
+            "Ana Ruiz, a critic of the plan, says it will fail. The minister believes it will work.
+",
+        );
+    }
+}

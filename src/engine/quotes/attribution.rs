@@ -1,0 +1,929 @@
+//! Speech cues: who a quotation is attributed to, read from its own paragraph.
+//!
+//! Contract: [`attribute`] gets the token stream of one paragraph ([`super::words`]) and returns,
+//! for each top-level quotation, the cue the paragraph gives for it (speaker words, reporting
+//! verb, rule) or `None`. It reads nothing outside the paragraph; continuation across paragraphs
+//! and linking to entities happen in the document stage ([`super::resolve`]).
+//!
+//! Rules, tried in order for each quotation (a cue found by an earlier rule wins):
+//! 1. after the quotation: `“…,” said X`, `“…,” X said`, `“…,” X, a spokesman, said`,
+//!    `“…,” according to X`;
+//! 2. a colon before it: `X said: “…”`, `X: “…”`;
+//! 3. a cue earlier in its sentence: `X said that “…”`, `X hailed the “close” ties`,
+//!    `X described … as “symbolic”`, `According to X, … “…”`;
+//! 4. a cue later in its sentence (`according to X`, or a reporting verb with its subject);
+//! 5. another quotation of the same sentence that has a cue;
+//! 6. a sentence-initial quotation right after a sentence whose subject reports speech
+//!    (`Smith said he would run. “It is time.”`).
+
+use super::lexicon::{self, lexicon};
+use super::words::{Kind, Tok, is_capitalised, lower};
+use super::{Cue, SpeakerClass};
+use crate::engine::text::TextRange;
+
+/// What kind of cue a word is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verb {
+    Reporting,
+    Partial,
+    According,
+}
+
+pub(super) struct Reader<'a> {
+    text: &'a str,
+    toks: &'a [Tok],
+    lower: Vec<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> Reader<'a> {
+    pub(super) fn new(text: &'a str, toks: &'a [Tok]) -> Self {
+        let lower = toks
+            .iter()
+            .map(|t| {
+                if t.kind == Kind::Word {
+                    lower(t.range.of(text))
+                } else {
+                    std::borrow::Cow::Borrowed("")
+                }
+            })
+            .collect();
+        Reader { text, toks, lower }
+    }
+
+    fn w(&self, i: usize) -> &str {
+        self.lower.get(i).map_or("", |c| c.as_ref())
+    }
+
+    fn raw(&self, i: usize) -> &'a str {
+        self.toks.get(i).map_or("", |t| t.range.of(self.text))
+    }
+
+    fn is_word(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == Kind::Word)
+    }
+
+    fn is_punct(&self, i: usize, p: &str) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == Kind::Punct) && self.raw(i) == p
+    }
+
+    fn is_quote(&self, i: usize) -> bool {
+        self.toks
+            .get(i)
+            .is_some_and(|t| matches!(t.kind, Kind::Quote(_)))
+    }
+
+    /// Whether token `i` is a cue word, used as a verb (not after a determiner: "the report").
+    fn verb(&self, i: usize) -> Option<Verb> {
+        if !self.is_word(i) {
+            return None;
+        }
+        let w = self.w(i);
+        if w == "according" && self.w(i + 1) == "to" {
+            return Some(Verb::According);
+        }
+        let lex = lexicon();
+        let kind = if lex.reporting.contains(w) {
+            Verb::Reporting
+        } else if lex.partial.contains(w) {
+            Verb::Partial
+        } else {
+            return None;
+        };
+        let prev = if i > 0 && self.is_word(i - 1) {
+            self.w(i - 1)
+        } else {
+            ""
+        };
+        if lexicon::is_determiner(prev)
+            || matches!(
+                prev,
+                "of" | "for" | "in" | "on" | "with" | "by" | "from" | "at"
+            )
+        {
+            return None;
+        }
+        if lex.ambiguous_base.contains(w)
+            && !(lexicon::is_subject_pronoun(prev)
+                || matches!(
+                    prev,
+                    "to" | "will"
+                        | "would"
+                        | "did"
+                        | "does"
+                        | "do"
+                        | "could"
+                        | "should"
+                        | "may"
+                        | "might"
+                        | "must"
+                        | "can"
+                ))
+        {
+            return None;
+        }
+        // A capitalised cue word inside a sentence is a name ("Post", "Read").
+        if is_capitalised(self.raw(i))
+            && i > 0
+            && self.toks[i - 1].sentence == self.toks[i].sentence
+        {
+            return None;
+        }
+        Some(kind)
+    }
+
+    /// The noun phrase that ends at token `e`, reading back no further than `lo`.
+    fn np_back(&self, e: usize, lo: usize) -> Option<(usize, usize)> {
+        if e < lo || !self.is_word(e) {
+            return None;
+        }
+        let we = self.w(e);
+        if lexicon::is_subject_pronoun(we) {
+            return Some((e, e));
+        }
+        if lexicon::is_np_stop(we) || lexicon::is_verb_filler(we) || lexicon::is_determiner(we) {
+            return None;
+        }
+        let mut s = e;
+        let mut n = 1;
+        while s > lo && n < 9 {
+            let j = s - 1;
+            if !self.is_word(j) {
+                break;
+            }
+            let wj = self.w(j);
+            if lexicon::is_determiner(wj) {
+                s = j;
+                break;
+            }
+            if wj == "of" {
+                if j > lo && self.is_word(j - 1) && !lexicon::is_np_stop(self.w(j - 1)) {
+                    s = j;
+                    continue;
+                }
+                break;
+            }
+            if matches!(wj, "with" | "to" | "on")
+                && j > lo
+                && matches!(
+                    self.w(j - 1),
+                    "familiar" | "close" | "briefed" | "knowledgeable" | "involved"
+                )
+            {
+                s = j;
+                continue;
+            }
+            if wj == "and"
+                && j > lo
+                && is_capitalised(self.raw(j - 1))
+                && is_capitalised(self.raw(s))
+            {
+                s = j;
+                continue;
+            }
+            if lexicon::is_np_stop(wj) || self.verb(j).is_some() || lexicon::is_verb_filler(wj) {
+                break;
+            }
+            s = j;
+            n += 1;
+        }
+        Some((s, e))
+    }
+
+    /// The noun phrase that starts at token `s`, reading on no further than `hi` (exclusive).
+    fn np_fwd(&self, s: usize, hi: usize) -> Option<(usize, usize)> {
+        if s >= hi || !self.is_word(s) {
+            return None;
+        }
+        let ws = self.w(s);
+        if lexicon::is_subject_pronoun(ws) {
+            return Some((s, s));
+        }
+        if lexicon::is_np_stop(ws) || lexicon::is_time_word(ws) || lexicon::is_verb_filler(ws) {
+            return None;
+        }
+        let mut e = s;
+        while e + 1 < hi && e - s < 10 {
+            let j = e + 1;
+            if !self.is_word(j) {
+                break;
+            }
+            let wj = self.w(j);
+            if wj == "of" {
+                if self.is_word(j + 1) && j + 1 < hi {
+                    e = j;
+                    continue;
+                }
+                break;
+            }
+            if (wj == "and"
+                && is_capitalised(self.raw(e))
+                && is_capitalised(self.raw(j + 1))
+                && j + 1 < hi)
+                || (matches!(wj, "with" | "to" | "on")
+                    && matches!(
+                        self.w(e),
+                        "familiar" | "close" | "briefed" | "knowledgeable"
+                    ))
+            {
+                e = j;
+                continue;
+            }
+            if lexicon::is_np_stop(wj)
+                || self.verb(j).is_some()
+                || (lexicon::is_time_word(wj) && e > s)
+            {
+                break;
+            }
+            if lexicon::is_verb_filler(wj) && !is_capitalised(self.raw(j)) {
+                break;
+            }
+            e = j;
+        }
+        // Trailing words that cannot end a speaker's name ("the", "of").
+        while e > s
+            && (lexicon::is_determiner(self.w(e)) || self.w(e) == "of" || self.w(e) == "and")
+        {
+            e -= 1;
+        }
+        Some((s, e))
+    }
+
+    /// Whether a noun phrase can name a speaker.
+    fn speaker_ok(&self, (s, e): (usize, usize)) -> bool {
+        let last = self.w(e);
+        if lexicon::is_time_word(last)
+            || lexicon::is_np_stop(last) && !lexicon::is_subject_pronoun(last)
+        {
+            return false;
+        }
+        if s == e {
+            let raw = self.raw(s);
+            let lex = lexicon();
+            return lexicon::is_subject_pronoun(last)
+                || is_capitalised(raw)
+                || lex.vague_nouns.contains(last)
+                || lex.anonymous_nouns.contains(last)
+                || lexicon::is_institution_noun(last)
+                || (last.ends_with('s') && !last.ends_with("ss") && last.len() > 3);
+        }
+        true
+    }
+
+    /// The subject of the verb at `v`, no further back than `lo`.
+    fn subject_of(&self, v: usize, lo: usize) -> Option<(usize, usize)> {
+        if v <= lo {
+            return None;
+        }
+        let mut j = v - 1;
+        while j > lo
+            && self.is_word(j)
+            && lexicon::is_verb_filler(self.w(j))
+            && !lexicon::is_subject_pronoun(self.w(j))
+        {
+            j -= 1;
+        }
+        if self.is_word(j) && self.w(j) == "to" && j >= lo + 2 {
+            // "X refused to call it …": the subject of the governing verb.
+            j -= 2;
+            while j > lo && self.is_word(j) && lexicon::is_verb_filler(self.w(j)) {
+                j -= 1;
+            }
+        }
+        if self.is_punct(j, ",") {
+            // "X, a spokesman for Y, said": the phrase before the appositive.
+            let mut c = j;
+            while c > lo && j - c < 25 {
+                c -= 1;
+                if self.is_quote(c) {
+                    return None;
+                }
+                if self.is_punct(c, ",") {
+                    return if c > lo {
+                        self.np_back(c - 1, lo).filter(|np| self.speaker_ok(*np))
+                    } else {
+                        None
+                    };
+                }
+            }
+            // No opening comma: the appositive opens the clause ("Officials, …, said").
+            return None;
+        }
+        if self.is_word(j) && matches!(self.w(j), "who" | "which") && j > lo {
+            let k = if self.is_punct(j - 1, ",") {
+                j.checked_sub(2)?
+            } else {
+                j - 1
+            };
+            return self.np_back(k, lo).filter(|np| self.speaker_ok(*np));
+        }
+        self.np_back(j, lo).filter(|np| self.speaker_ok(*np))
+    }
+
+    /// Builds a cue from a speaker phrase.
+    fn cue(&self, np: (usize, usize), verb: Option<usize>, rule: &'static str) -> Cue {
+        let mention = TextRange::new(self.toks[np.0].range.start, self.toks[np.1].range.end);
+        let (class, name) = classify(self, np);
+        Cue {
+            mention,
+            verb: verb.map(|v| self.toks[v].range),
+            rule,
+            class,
+            name,
+        }
+    }
+
+    /// First token of the clause a token belongs to: its sentence start, or just after the
+    /// previous quotation in the same sentence.
+    fn clause_start(&self, k: usize, stop_at_quotes: bool) -> usize {
+        let sent = self.toks[k].sentence;
+        let mut i = k;
+        while i > 0 {
+            let p = &self.toks[i - 1];
+            if p.last_sentence != sent && p.sentence != sent {
+                break;
+            }
+            if stop_at_quotes && matches!(p.kind, Kind::Quote(_)) {
+                break;
+            }
+            if p.kind == Kind::Punct && self.raw(i - 1) == ";" {
+                break;
+            }
+            i -= 1;
+        }
+        i
+    }
+
+    /// One past the last token of the sentence the quotation at `k` ends in.
+    fn sentence_end(&self, k: usize) -> usize {
+        let sent = self.toks[k].last_sentence;
+        let mut i = k + 1;
+        while i < self.toks.len() && self.toks[i].sentence == sent {
+            i += 1;
+        }
+        i
+    }
+
+    /// Rule 1: a cue right after the quotation.
+    fn after(&self, k: usize, hi: usize) -> Option<Cue> {
+        let mut j = k + 1;
+        let mut skipped = 0;
+        while j < hi
+            && skipped < 2
+            && [",", "—", "–", "-", "("]
+                .iter()
+                .any(|p| self.is_punct(j, p))
+        {
+            j += 1;
+            skipped += 1;
+        }
+        if j >= hi || !self.is_word(j) {
+            return None;
+        }
+        match self.verb(j) {
+            Some(Verb::According) => {
+                let np = self.np_fwd(j + 2, hi).filter(|np| self.speaker_ok(*np))?;
+                return Some(self.cue(np, Some(j), "‘according to X’ after the quote"));
+            }
+            Some(Verb::Reporting) => {
+                let mut s = j + 1;
+                while s < hi && self.is_word(s) && lexicon::is_verb_filler(self.w(s)) {
+                    s += 1;
+                }
+                if let Some(np) = self.np_fwd(s, hi).filter(|np| self.speaker_starts_ok(*np)) {
+                    return Some(self.cue(np, Some(j), "‘said X’ after the quote"));
+                }
+                return None;
+            }
+            _ => {}
+        }
+        let np = self
+            .np_fwd(j, hi)
+            .filter(|np| self.speaker_starts_ok(*np) && self.speaker_ok(*np))?;
+        let mut m = np.1 + 1;
+        while m < hi && self.is_word(m) && lexicon::is_verb_filler(self.w(m)) {
+            m += 1;
+        }
+        if m < hi && self.verb(m) == Some(Verb::Reporting) {
+            return Some(self.cue(np, Some(m), "‘X said’ after the quote"));
+        }
+        if self.is_punct(m, ",") {
+            // "“…,” X, a spokesman for Y, said."
+            let mut c = m + 1;
+            while c < hi && c - m < 25 {
+                if self.is_quote(c) {
+                    return None;
+                }
+                if self.is_punct(c, ",") {
+                    let mut v = c + 1;
+                    while v < hi && self.is_word(v) && lexicon::is_verb_filler(self.w(v)) {
+                        v += 1;
+                    }
+                    if v < hi && self.verb(v) == Some(Verb::Reporting) {
+                        return Some(self.cue(np, Some(v), "‘X, …, said’ after the quote"));
+                    }
+                    return None;
+                }
+                c += 1;
+            }
+        }
+        None
+    }
+
+    /// Whether a phrase read forward can open a speaker: a name, a pronoun, a determiner or a
+    /// known source noun.
+    fn speaker_starts_ok(&self, (s, _): (usize, usize)) -> bool {
+        let w = self.w(s);
+        let lex = lexicon();
+        is_capitalised(self.raw(s))
+            || lexicon::is_subject_pronoun(w)
+            || lexicon::is_determiner(w)
+            || lex.vague_nouns.contains(w)
+            || lex.anonymous_nouns.contains(w)
+            || lexicon::is_institution_noun(w)
+            || w.ends_with('s') && w.len() > 3
+    }
+
+    /// Rule 2: `X said: “…”` or `X: “…”`.
+    fn colon(&self, k: usize) -> Option<Cue> {
+        if k == 0 || !self.is_punct(k - 1, ":") {
+            return None;
+        }
+        let c = k - 1;
+        let lo = self.clause_start(c, true);
+        let mut j = c;
+        while j > lo && c - j < 30 {
+            j -= 1;
+            if let Some(v) = self.verb(j) {
+                if v == Verb::According {
+                    if let Some(np) = self.np_fwd(j + 2, c).filter(|np| self.speaker_ok(*np)) {
+                        return Some(self.cue(np, Some(j), "‘according to X:’ before the quote"));
+                    }
+                    continue;
+                }
+                if let Some(np) = self.subject_of(j, lo) {
+                    return Some(self.cue(np, Some(j), "‘X said:’ before the quote"));
+                }
+                if let Some(np) = self
+                    .np_fwd(j + 1, c)
+                    .filter(|np| self.speaker_starts_ok(*np) && self.speaker_ok(*np))
+                {
+                    return Some(self.cue(np, Some(j), "‘said X:’ before the quote"));
+                }
+            }
+        }
+        if c > lo && c - lo <= 8 {
+            let np = self.np_back(c - 1, lo)?;
+            if np.0 == lo && self.speaker_ok(np) {
+                return Some(self.cue(np, None, "colon introduction ‘X: “…”’"));
+            }
+        }
+        None
+    }
+
+    /// Rule 3: a cue earlier in the quotation's sentence.
+    fn before(&self, k: usize) -> Option<Cue> {
+        let lo = self.clause_start(k, true);
+        let sentence_lo = self.clause_start(k, false);
+        let mut j = k;
+        while j > lo && k - j < 30 {
+            j -= 1;
+            if self.is_punct(j, ";") {
+                break;
+            }
+            let Some(v) = self.verb(j) else { continue };
+            match v {
+                Verb::According => {
+                    if let Some(np) = self.np_fwd(j + 2, k).filter(|np| self.speaker_ok(*np)) {
+                        return Some(self.cue(np, Some(j), "‘according to X’ in the sentence"));
+                    }
+                }
+                _ => {
+                    if let Some(np) = self.subject_of(j, sentence_lo) {
+                        let rule = if v == Verb::Reporting {
+                            "subject of the reporting verb before the quote"
+                        } else {
+                            "subject of the clause that carries the partial quote"
+                        };
+                        return Some(self.cue(np, Some(j), rule));
+                    }
+                    if v == Verb::Reporting
+                        && let Some(np) = self.np_fwd(j + 1, k).filter(|np| {
+                            self.speaker_starts_ok(*np)
+                                && self.speaker_ok(*np)
+                                && is_capitalised(self.raw(np.0))
+                        })
+                    {
+                        return Some(self.cue(np, Some(j), "‘said X’ before the quote"));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Rule 4: a cue later in the sentence, after other words.
+    fn later(&self, k: usize, hi: usize) -> Option<Cue> {
+        let mut j = k + 1;
+        while j < hi && j - k < 25 {
+            if self.is_quote(j) || self.is_punct(j, ";") {
+                return None;
+            }
+            match self.verb(j) {
+                Some(Verb::According) => {
+                    return self
+                        .np_fwd(j + 2, hi)
+                        .filter(|np| self.speaker_ok(*np))
+                        .map(|np| self.cue(np, Some(j), "‘according to X’ in the sentence"));
+                }
+                Some(Verb::Reporting) => {
+                    if let Some(np) = self.subject_of(j, k + 1) {
+                        return Some(self.cue(
+                            np,
+                            Some(j),
+                            "subject of the reporting verb after the quote",
+                        ));
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        None
+    }
+
+    /// The speaker of the paragraph's sentence `sentence`, if it reports speech and has no
+    /// quotation.
+    pub(super) fn last_sentence_speaker(&self, sentence: usize) -> Option<Cue> {
+        self.sentence_speaker(sentence)
+    }
+
+    /// Rule 6: the speaker of a sentence that reports speech, with no quotation in it.
+    fn sentence_speaker(&self, sentence: usize) -> Option<Cue> {
+        let start = self.toks.iter().position(|t| t.sentence == sentence)?;
+        let mut j = start;
+        let mut found = None;
+        while j < self.toks.len() && self.toks[j].sentence == sentence {
+            if self.is_quote(j) {
+                return None;
+            }
+            if found.is_none()
+                && self.verb(j) == Some(Verb::Reporting)
+                && let Some(np) = self.subject_of(j, start)
+            {
+                found = Some(self.cue(np, Some(j), "speaker of the sentence before the quote"));
+            }
+            j += 1;
+        }
+        found
+    }
+}
+
+/// Sorts a speaker phrase into a class and gives the name to show when no entity is linked.
+fn classify(r: &Reader<'_>, (s, e): (usize, usize)) -> (SpeakerClass, String) {
+    let words: Vec<&str> = (s..=e)
+        .filter(|&i| r.is_word(i))
+        .map(|i| r.raw(i))
+        .collect();
+    let text = TextRange::new(r.toks[s].range.start, r.toks[e].range.end)
+        .of(r.text)
+        .to_string();
+    let first = r.w(s);
+    let last = r.w(e);
+    let lex = lexicon();
+    if s == e && lexicon::is_subject_pronoun(first) {
+        return (SpeakerClass::Pronoun, text);
+    }
+    // A capital at a sentence start says nothing, unless the word is not a common source noun.
+    let sentence_initial = (s == 0 || r.toks[s - 1].sentence != r.toks[s].sentence)
+        && (lex.vague_nouns.contains(first)
+            || lex.anonymous_nouns.contains(first)
+            || lexicon::is_institution_noun(first)
+            || lexicon::is_determiner(first)
+            || lexicon::is_quantifier(first)
+            || first.ends_with('s') && s < e);
+    let quantified = (s..=e).any(|i| lexicon::is_quantifier(r.w(i)));
+    if lex.vague_nouns.contains(last)
+        && !(lexicon::is_determiner(first) && matches!(first, "the" | "his" | "her" | "their"))
+        || quantified && last.ends_with('s')
+    {
+        return (SpeakerClass::Vague, text);
+    }
+    let headed_by = |i: usize| lex.anonymous_nouns.contains(r.w(i));
+    if headed_by(e) || (s..=e).any(|i| matches!(r.w(i), "familiar" | "anonymity")) {
+        let named = (s..e).any(|i| {
+            is_capitalised(r.raw(i)) && !(i == s && sentence_initial) && !lexicon::is_title(r.w(i))
+        });
+        if !named || last.ends_with('s') || matches!(first, "a" | "an" | "one" | "two" | "three") {
+            return (SpeakerClass::Anonymous, text);
+        }
+    }
+    let capital_last = is_capitalised(r.raw(e)) && !(s == e && sentence_initial);
+    if lexicon::is_determiner(first) {
+        let rest = words[1..].join(" ");
+        if capital_last || lexicon::is_institution_noun(last) {
+            return (
+                SpeakerClass::Institution,
+                if capital_last { rest } else { text },
+            );
+        }
+        return (SpeakerClass::Descriptor, text);
+    }
+    if capital_last {
+        if lexicon::is_institution_noun(last) && words.len() == 1 {
+            return (SpeakerClass::Institution, words.join(" "));
+        }
+        return (SpeakerClass::Person, person_name(&words));
+    }
+    if lexicon::is_institution_noun(last) {
+        return (SpeakerClass::Institution, text);
+    }
+    (SpeakerClass::Descriptor, text)
+}
+
+/// The name in a speaker phrase: the capitalised words after the last title
+/// ("Russian President Vladimir Putin" → "Vladimir Putin"), possessive dropped.
+pub(super) fn person_name(words: &[&str]) -> String {
+    let start = words
+        .iter()
+        .rposition(|w| {
+            let l = lower(w);
+            lexicon::is_title(&l) || l == "of" || !is_capitalised(w)
+        })
+        .map_or(0, |i| i + 1);
+    let picked = if start < words.len() {
+        &words[start..]
+    } else {
+        words
+    };
+    let mut name = picked.join(" ");
+    for suffix in ["’s", "'s"] {
+        if let Some(n) = name.strip_suffix(suffix) {
+            name = n.to_string();
+        }
+    }
+    name
+}
+
+/// Paragraph-stage attribution: a cue (or none) for each top-level quotation, given the
+/// quotations' token indices in order.
+pub(super) fn attribute(r: &Reader<'_>, quote_toks: &[usize]) -> Vec<Option<Cue>> {
+    let mut cues: Vec<Option<Cue>> = Vec::with_capacity(quote_toks.len());
+    for &k in quote_toks {
+        let hi = r.sentence_end(k);
+        let next_quote = (k + 1..hi).find(|&i| r.is_quote(i)).unwrap_or(hi);
+        let cue = r
+            .after(k, next_quote)
+            .or_else(|| r.colon(k))
+            .or_else(|| r.before(k))
+            .or_else(|| r.later(k, next_quote));
+        cues.push(cue);
+    }
+    // Rule 5: quotations of one sentence share a cue, nearest first.
+    for i in 0..quote_toks.len() {
+        if cues[i].is_some() {
+            continue;
+        }
+        let sent = |j: usize| {
+            (
+                r.toks[quote_toks[j]].sentence,
+                r.toks[quote_toks[j]].last_sentence,
+            )
+        };
+        let (s, _) = sent(i);
+        let prev = (0..i)
+            .rev()
+            .find(|&j| cues[j].is_some() && (sent(j).1 == s || sent(j).0 == s));
+        let next = (i + 1..quote_toks.len()).find(|&j| cues[j].is_some() && sent(j).0 == sent(i).1);
+        if let Some(j) = prev.or(next) {
+            if let Some(mut c) = cues[j].clone() {
+                c.rule = "shares the attribution of its sentence";
+                cues[i] = Some(c);
+            }
+        }
+    }
+    // Rule 6: a quotation that opens its sentence, right after a sentence that reports speech.
+    for (i, &k) in quote_toks.iter().enumerate() {
+        if cues[i].is_some() || (i > 0 && cues[..i].iter().any(Option::is_some)) {
+            continue;
+        }
+        let sentence = r.toks[k].sentence;
+        let opens = k == 0 || r.toks[k - 1].last_sentence != sentence;
+        if opens && sentence > 0 && k > 0 && r.toks[k - 1].last_sentence + 1 == sentence {
+            cues[i] = r.sentence_speaker(r.toks[k - 1].last_sentence);
+        }
+    }
+    cues
+}
+
+/// The cue of a paragraph that ends with a colon (`Smith said:`), for a quotation opening the
+/// next paragraph.
+pub(super) fn trailing_colon(r: &Reader<'_>) -> Option<Cue> {
+    let last = r.toks.len().checked_sub(1)?;
+    if !r.is_punct(last, ":") {
+        return None;
+    }
+    let lo = r.clause_start(last, true);
+    let mut j = last;
+    while j > lo {
+        j -= 1;
+        if r.verb(j) == Some(Verb::Reporting)
+            && let Some(np) = r.subject_of(j, lo)
+        {
+            return Some(r.cue(np, Some(j), "‘X said:’ ending the paragraph before"));
+        }
+    }
+    if last > lo && last - lo <= 6 {
+        let np = r.np_back(last - 1, lo)?;
+        if np.0 == lo && r.speaker_ok(np) {
+            return Some(r.cue(np, None, "colon introduction ending the paragraph before"));
+        }
+    }
+    None
+}
+
+/// Whether the words right before token `k` say the quotation is a title, nickname or
+/// so-called word rather than a quotation.
+pub(super) fn introduced_as_term(r: &Reader<'_>, k: usize) -> bool {
+    if k == 0 || !r.is_word(k - 1) {
+        return false;
+    }
+    let w = r.w(k - 1);
+    matches!(
+        w,
+        "so-called"
+            | "titled"
+            | "entitled"
+            | "headlined"
+            | "nicknamed"
+            | "hashtag"
+            | "slogan"
+            | "motto"
+    ) || (w == "called" && k >= 2 && r.w(k - 2) == "so")
+        || (w == "as" && k >= 2 && r.w(k - 2) == "known")
+}
+
+/// Verbs that put a group behind a claim when their subject is vague ("critics say").
+fn is_claim_verb(w: &str) -> bool {
+    lexicon().reporting.contains(w)
+        || matches!(
+            w,
+            "fear"
+                | "fears"
+                | "feared"
+                | "worry"
+                | "worries"
+                | "worried"
+                | "expect"
+                | "expects"
+                | "expected"
+                | "doubt"
+                | "doubts"
+                | "doubted"
+                | "question"
+                | "questioned"
+                | "see"
+                | "view"
+                | "regard"
+                | "consider"
+                | "considered"
+                | "reckon"
+                | "reckons"
+        )
+}
+
+impl Reader<'_> {
+    /// Phrases that put a vague or anonymous source behind a claim: `(range, is vague)`.
+    pub(super) fn source_phrases(&self) -> Vec<(TextRange, bool)> {
+        let lex = lexicon();
+        let mut out: Vec<(TextRange, bool)> = Vec::new();
+        let span =
+            |s: usize, e: usize| TextRange::new(self.toks[s].range.start, self.toks[e].range.end);
+        for i in 0..self.toks.len() {
+            if !self.is_word(i) {
+                continue;
+            }
+            // Fixed phrases.
+            if let Some(list) = lex.phrases.get(self.w(i)) {
+                for (words, vague) in list {
+                    let n = words.len();
+                    if (0..n).all(|d| self.is_word(i + d) && self.w(i + d) == words[d]) {
+                        out.push((span(i, i + n - 1), *vague));
+                        break;
+                    }
+                }
+            }
+            // A vague or anonymous subject of a claim verb.
+            let w = self.w(i);
+            if i == 0
+                || !is_claim_verb(w)
+                || is_capitalised(self.raw(i)) && self.toks[i - 1].sentence == self.toks[i].sentence
+            {
+                continue;
+            }
+            let mut k = i - 1;
+            while k > 0 && self.is_word(k) && lexicon::is_verb_filler(self.w(k)) {
+                k -= 1;
+            }
+            if !self.is_word(k) {
+                continue;
+            }
+            // "many Western heads of state and government believe".
+            let mut j = k;
+            let mut quantifier = None;
+            while self.is_word(j) && k - j < 9 {
+                let wj = self.w(j);
+                if lexicon::is_quantifier(wj) && wj != "other" {
+                    quantifier = Some(j);
+                    break;
+                }
+                if lexicon::is_np_stop(wj) && !matches!(wj, "and")
+                    || lexicon::is_subject_pronoun(wj)
+                {
+                    break;
+                }
+                if j == 0 {
+                    break;
+                }
+                j -= 1;
+            }
+            let head = self.w(k);
+            if let Some(q) = quantifier
+                && (k == q || head.ends_with('s') || head == "people" || head == "government")
+            {
+                out.push((span(q, i), true));
+                continue;
+            }
+            let Some((s, _)) = self.np_back(k, 0) else {
+                continue;
+            };
+            if lex.vague_nouns.contains(head) && !lexicon::is_subject_pronoun(head) {
+                out.push((span(s, i), true));
+            } else if lex.anonymous_nouns.contains(head) && lexicon().reporting.contains(w) {
+                let named = (s..k)
+                    .any(|x| is_capitalised(self.raw(x)) && !lexicon::is_title(self.w(x)) && x > s);
+                if !named || head.ends_with('s') {
+                    out.push((span(s, i), false));
+                }
+            }
+        }
+        // "according to critics", "according to sources".
+        for i in 0..self.toks.len() {
+            if self.verb(i) == Some(Verb::According)
+                && let Some((s, e)) = self.np_fwd(i + 2, self.toks.len())
+            {
+                let head = self.w(e);
+                if lex.vague_nouns.contains(head) {
+                    out.push((span(i, e), true));
+                } else if lex.anonymous_nouns.contains(head) {
+                    out.push((span(i, e.max(s)), false));
+                }
+            }
+        }
+        out.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+        // Overlapping or touching phrases are one source ("spoke on condition" + "on condition
+        // of anonymity"); the vague reading wins over the anonymous one.
+        let mut kept: Vec<(TextRange, bool)> = Vec::with_capacity(out.len());
+        for (r, v) in out {
+            if let Some((k, kv)) = kept.last_mut()
+                && r.start <= k.end + 1
+            {
+                k.end = k.end.max(r.end);
+                *kv = *kv || v;
+                continue;
+            }
+            kept.push((r, v));
+        }
+        kept
+    }
+
+    /// Runs of two or more capitalised words (candidate full names), as
+    /// `(range, name without titles)`.
+    pub(super) fn name_runs(&self) -> Vec<(TextRange, String)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.toks.len() {
+            if !(self.is_word(i) && is_capitalised(self.raw(i))) {
+                i += 1;
+                continue;
+            }
+            let s = i;
+            while i < self.toks.len()
+                && self.is_word(i)
+                && is_capitalised(self.raw(i))
+                && self.toks[i].sentence == self.toks[s].sentence
+            {
+                i += 1;
+            }
+            let words: Vec<&str> = (s..i).map(|j| self.raw(j)).collect();
+            let name = person_name(&words);
+            if name.split(' ').count() >= 2 {
+                out.push((span_of(self.toks, s, i - 1), name));
+            }
+        }
+        out
+    }
+}
+
+fn span_of(toks: &[Tok], s: usize, e: usize) -> TextRange {
+    TextRange::new(toks[s].range.start, toks[e].range.end)
+}

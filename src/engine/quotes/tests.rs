@@ -1,0 +1,247 @@
+//! Engine tests of the quotation module: attribution patterns on small inline texts, and the
+//! xi-moscow acceptance article against its expected quotes.
+
+use crate::engine::quotes::{QuoteKind, SourceKind, SpeakerClass};
+use crate::engine::{Analysis, Config, analyze};
+
+fn run(text: &str) -> Analysis {
+    analyze(text, &Config::default())
+}
+
+/// (quote text, speaker name, speaker words) for every quotation that is not `NotAQuote`.
+fn quotes(text: &str) -> Vec<(String, Option<String>, Option<String>)> {
+    run(text)
+        .quotes
+        .iter()
+        .filter(|q| q.kind != QuoteKind::NotAQuote)
+        .map(|q| {
+            (
+                q.range.of(text).to_string(),
+                q.speaker.as_ref().map(|s| s.name.clone()),
+                q.speaker.as_ref().map(|s| s.mention.of(text).to_string()),
+            )
+        })
+        .collect()
+}
+
+fn speakers(text: &str) -> Vec<Option<String>> {
+    quotes(text).into_iter().map(|q| q.1).collect()
+}
+
+#[test]
+fn xi_moscow_acceptance() {
+    let text = include_str!("../../../tests/fixtures/xi-moscow.txt");
+    let expected: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../tests/fixtures/xi-moscow.expected.json"
+    ))
+    .expect("fixture is JSON");
+    let want: Vec<(String, Option<String>)> = expected["quotes"]
+        .as_array()
+        .expect("quotes")
+        .iter()
+        .map(|q| {
+            (
+                q["text"].as_str().unwrap_or("").to_string(),
+                q["speaker"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    let got: Vec<(String, Option<String>)> =
+        quotes(text).into_iter().map(|(t, s, _)| (t, s)).collect();
+    assert_eq!(got, want);
+    let a = run(text);
+    let vague: Vec<&str> = a
+        .sources
+        .iter()
+        .filter(|s| s.kind == SourceKind::Vague)
+        .map(|s| s.range.of(text))
+        .collect();
+    assert_eq!(
+        vague,
+        vec!["many Western heads of state and government believe"]
+    );
+    let codes: Vec<&str> = a.findings.iter().map(|f| f.code).collect();
+    assert!(
+        !codes.contains(&"unattributed-quote") && !codes.contains(&"unbalanced-quote"),
+        "{codes:?}"
+    );
+    assert!(codes.contains(&"vague-source"), "{codes:?}");
+}
+
+#[test]
+fn speaker_after_the_quote_either_order() {
+    assert_eq!(
+        quotes(
+            "“We won,” said Maria Lopez. “We lost,” Tom Reed said. ''Again,'' he told reporters."
+        ),
+        vec![
+            (
+                "“We won,”".into(),
+                Some("Maria Lopez".into()),
+                Some("Maria Lopez".into())
+            ),
+            (
+                "“We lost,”".into(),
+                Some("Tom Reed".into()),
+                Some("Tom Reed".into())
+            ),
+            (
+                "''Again,''".into(),
+                Some("Tom Reed".into()),
+                Some("he".into())
+            ),
+        ]
+    );
+}
+
+#[test]
+fn appositive_colon_and_according_to() {
+    let t = "“It is anti-reform,” Douglas Holtz-Eakin, an economist at the forum, said. \
+             Heusgen: “Russia is isolated.” According to the ministry, talks were “productive.”";
+    let words: Vec<Option<String>> = quotes(t).into_iter().map(|q| q.2).collect();
+    assert_eq!(
+        words,
+        vec![
+            Some("Douglas Holtz-Eakin".into()),
+            Some("Heusgen".into()),
+            Some("the ministry".into())
+        ]
+    );
+}
+
+#[test]
+fn partial_quotes_take_the_subject_of_their_clause() {
+    let t = "Senator Ann Cole called the bill “a disaster” on Monday. The governor described the plan as “symbolic”.";
+    let q = quotes(t);
+    assert_eq!(q[0].1.as_deref(), Some("Ann Cole"));
+    assert_eq!(q[1].2.as_deref(), Some("The governor"));
+}
+
+#[test]
+fn surnames_are_completed_from_the_full_name() {
+    let t = "Mayor Ann Cole opened the session.\n\n“We are ready,” Cole said.";
+    assert_eq!(speakers(t), vec![Some("Ann Cole".into())]);
+}
+
+#[test]
+fn pronouns_resolve_to_the_last_person_named() {
+    let t = "Ann Cole spoke first.\n\n“We are ready,” she said.";
+    let a = run(t);
+    let s = a.quotes[0].speaker.as_ref().expect("a speaker");
+    assert_eq!(
+        (s.name.as_str(), s.mention.of(t), s.class),
+        ("Ann Cole", "she", SpeakerClass::Pronoun)
+    );
+}
+
+#[test]
+fn multi_paragraph_quotes_keep_their_speaker() {
+    let t = "“We have waited long enough,” the minister said. “We will act.\n\n“Now is the time.”\n\nThe count went on.";
+    let q = quotes(t);
+    assert_eq!(q.len(), 3);
+    assert!(
+        q.iter().all(|x| x.2.as_deref() == Some("the minister")),
+        "{q:?}"
+    );
+    // The open part ends at its paragraph end.
+    assert_eq!(q[1].0, "“We will act.");
+    // A run-on quotation whose speaker comes in its later part.
+    let t = "“We have waited long enough.\n\n“Now is the time,” the minister said.";
+    assert_eq!(
+        speakers(t),
+        vec![Some("the minister".into()), Some("the minister".into())]
+    );
+}
+
+#[test]
+fn a_paragraph_ending_with_a_colon_introduces_the_next() {
+    let t = "The minister said:\n\n“We will act.”";
+    assert_eq!(speakers(t), vec![Some("The minister".into())]);
+}
+
+#[test]
+fn non_quotations_are_not_quotes() {
+    let t = "She read “War and Peace” twice. The so-called “deal” failed. His “friends” left.";
+    assert!(quotes(t).is_empty());
+    let a = run(t);
+    assert!(
+        a.quotes
+            .iter()
+            .all(|q| q.kind == QuoteKind::NotAQuote && q.speaker.is_none())
+    );
+}
+
+#[test]
+fn anonymous_and_vague_speakers_are_classed() {
+    let a = run("“It is over,” a senior official said. “It is not,” critics say.");
+    let classes: Vec<SpeakerClass> = a
+        .quotes
+        .iter()
+        .filter_map(|q| q.speaker.as_ref().map(|s| s.class))
+        .collect();
+    assert_eq!(classes, vec![SpeakerClass::Anonymous, SpeakerClass::Vague]);
+}
+
+#[test]
+fn ledger_groups_quotes_by_source_and_counts_unnamed_ones() {
+    let t = include_str!("../../../tests/fixtures/xi-moscow.txt");
+    let a = run(t);
+    let l = super::ledger(&a, t);
+    let count = |name: &str| {
+        l.sources
+            .iter()
+            .find(|s| s.name == name)
+            .map_or(0, |s| s.quotes.len())
+    };
+    assert_eq!(
+        (
+            count("Xi Jinping"),
+            count("Vladimir Putin"),
+            count("Christoph Heusgen"),
+            count("Kremlin")
+        ),
+        (2, 6, 3, 2)
+    );
+    assert!(l.unattributed.is_empty());
+    assert_eq!(l.vague, 1);
+}
+
+#[test]
+fn hover_names_the_speaker_rule_and_other_quotes() {
+    let t = include_str!("../../../tests/fixtures/xi-moscow.txt");
+    let a = run(t);
+    let i = a
+        .quotes
+        .iter()
+        .position(|q| q.range.of(t).starts_with("“Russia is now"))
+        .expect("the colon quote");
+    let md = super::hover(&a, t, i);
+    assert!(md.contains("**Christoph Heusgen**"), "{md}");
+    assert!(md.contains("colon"), "{md}");
+    assert!(
+        md.contains("Other quotes from Christoph Heusgen in this story (2)"),
+        "{md}"
+    );
+}
+
+#[test]
+fn never_panics_on_odd_marks() {
+    for t in [
+        "\"",
+        "''",
+        "'''",
+        "“",
+        "”",
+        "„",
+        "«»",
+        "``",
+        "‘’",
+        "a\"b\"c",
+        "\" \" \"",
+        "”“",
+        "x ’n’",
+        "“\n\n”",
+    ] {
+        let _ = run(t);
+    }
+}
