@@ -533,3 +533,26 @@ fn logs_never_reach_stdout_and_go_to_the_log_file() {
     let log = std::fs::read_to_string(dir.path().join("run.log")).unwrap();
     assert!(log.contains("checking"), "{log}");
 }
+
+#[test]
+fn readme_lists_every_check() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md exists");
+    let start = readme
+        .find("<!-- checks:start")
+        .expect("README.md has a <!-- checks:start --> marker");
+    let body_start = start
+        + readme[start..]
+            .find("-->\n")
+            .expect("the start marker ends with -->")
+        + 4;
+    let end = readme
+        .find("<!-- checks:end -->")
+        .expect("README.md has a <!-- checks:end --> marker");
+    let want = copydesk::cli::explain::checks_table("docs/checks.md");
+    assert!(
+        readme.get(body_start..end) == Some(want.as_str()),
+        "the table of checks in README.md is out of date. Replace the lines between \
+         <!-- checks:start … --> and <!-- checks:end --> with:\n\n{want}"
+    );
+}

@@ -118,6 +118,21 @@ pub fn markdown_section(meta: &CheckMeta) -> String {
     )
 }
 
+/// A Markdown table of every check (code, default severity, summary), each code linking to
+/// `{link_base}#{code}`: `""` inside `docs/checks.md`, `"docs/checks.md"` from the README.
+pub fn checks_table(link_base: &str) -> String {
+    let mut s = String::from("| Code | Default severity | Summary |\n|---|---|---|\n");
+    for m in metas() {
+        s.push_str(&format!(
+            "| [`{c}`]({link_base}#{c}) | {} | {} |\n",
+            m.default_severity,
+            m.summary,
+            c = m.code
+        ));
+    }
+    s
+}
+
 /// Every explanation as one Markdown document: the contents of `docs/checks.md`.
 pub fn markdown_document() -> String {
     let mut s = String::from("# copydesk checks\n\n");
@@ -129,15 +144,7 @@ pub fn markdown_document() -> String {
          `copydesk.toml` (`[checks]` table) or in the editor settings; `copydesk explain CODE` prints the \
          same text in a terminal.\n\n",
     );
-    s.push_str("| Code | Default severity | Summary |\n|---|---|---|\n");
-    for m in metas() {
-        s.push_str(&format!(
-            "| [`{c}`](#{c}) | {} | {} |\n",
-            m.default_severity,
-            m.summary,
-            c = m.code
-        ));
-    }
+    s.push_str(&checks_table(""));
     for m in metas() {
         s.push('\n');
         s.push_str(&markdown_section(m));
