@@ -15,8 +15,13 @@ use super::{Analysis, Config};
 
 mod anonymous_source;
 mod vague_source;
+mod ambiguous_date;
+mod impossible_date;
 mod unattributed_quote;
 mod unbalanced_quote;
+mod undated_event;
+mod unresolved_relative_date;
+mod weekday_mismatch;
 
 /// How serious a finding is. Ordered from least to most serious.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -108,6 +113,11 @@ pub static REGISTRY: &[&dyn Check] = &[
     &unattributed_quote::UnattributedQuote,
     &vague_source::VagueSource,
     &anonymous_source::AnonymousSource,
+    &unresolved_relative_date::UnresolvedRelativeDate,
+    &weekday_mismatch::WeekdayMismatch,
+    &impossible_date::ImpossibleDate,
+    &ambiguous_date::AmbiguousDate,
+    &undated_event::UndatedEvent,
 ];
 
 /// The check with this code, if any.

@@ -1,14 +1,37 @@
 //! Temporal expressions (TimeML TIMEX3), the publication date they resolve against, and past
 //! events a reader cannot date.
+//!
+//! Contract:
+//! - Paragraph stage ([`scan`]): tokens, recognised expressions with TimeBank extents and an
+//!   anchor-free meaning ([`recognise`]), the tense of each expression's clause and the speech
+//!   time of quotations ([`tense`]), and event verbs ([`events`]). Offsets are relative to the
+//!   paragraph; nothing outside the paragraph is read, so the scan caches exactly.
+//! - Document stage: [`anchor`] finds the publication date ([`anchor`](mod@anchor) module);
+//!   [`resolve`] turns each expression into a TIMEX3 value against it ([`normalise`]), with
+//!   dates inside a quotation counted from when it was spoken when the text says so, and
+//!   decides which events are dated.
+//! - Editor features ([`hover`], [`hover_anchor`], [`inlay_hints`]) answer from a finished
+//!   [`super::Analysis`].
+//! - Matchers and word tables are built once per process; every pass is linear in the text.
+
+pub mod anchor;
+pub mod events;
+pub mod lexicon;
+pub mod normalise;
+pub mod recognise;
+pub mod tense;
 
 use jiff::civil::Date;
 use serde::Serialize;
 
 use super::markup::FrontMatter;
+use super::navigation::{Hover, InlayHint};
 use super::paragraph::ParaCtx;
 use super::quotes::{ParaQuotes, Quote};
 use super::text::TextRange;
 use super::{Config, Placed};
+use normalise::{Reference, weekday_name, weekday_number};
+use recognise::{Flaw, RawTimex, month_name};
 
 /// TIMEX3 types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -21,6 +44,7 @@ pub enum TimexType {
 }
 
 impl TimexType {
+    /// The TIMEX3 `type` attribute.
     pub fn as_str(self) -> &'static str {
         match self {
             TimexType::Date => "DATE",
@@ -37,8 +61,21 @@ impl TimexType {
 pub enum AnchorSource {
     /// `copydesk.toml`, an editor setting or `--date`.
     Setting,
+    /// The `date:` key of the front matter.
     FrontMatter,
+    /// A dateline or a date line in the story's header.
     Dateline,
+}
+
+impl AnchorSource {
+    /// In words, for hovers and explanations.
+    pub fn describe(self) -> &'static str {
+        match self {
+            AnchorSource::Setting => "setting",
+            AnchorSource::FrontMatter => "front matter",
+            AnchorSource::Dateline => "dateline",
+        }
+    }
 }
 
 /// The publication date relative expressions resolve against.
@@ -48,6 +85,31 @@ pub struct Anchor {
     pub source: AnchorSource,
     /// The text it was read from (front matter value or dateline), if any.
     pub range: Option<TextRange>,
+}
+
+/// Something wrong with a written date, for the date checks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum DateProblem {
+    /// The weekday written with a date is not that date's weekday.
+    WeekdayMismatch {
+        /// The weekday word.
+        weekday: TextRange,
+        written: &'static str,
+        actual: &'static str,
+        /// The day number, and the nearest day of the same month that is the written weekday.
+        day: Option<TextRange>,
+        suggested_day: Option<u8>,
+    },
+    /// A day or month that does not exist.
+    Impossible { why: String },
+    /// A numeric date whose day and month could be swapped; both readings in words.
+    Ambiguous {
+        read: String,
+        swapped: String,
+        read_iso: String,
+        swapped_iso: String,
+    },
 }
 
 /// A temporal expression in document space.
@@ -65,6 +127,11 @@ pub struct Timex {
     pub resolved: bool,
     /// How the value was worked out, in words, for hover.
     pub how: String,
+    /// The day it denotes, when it denotes one day.
+    pub day: Option<Date>,
+    /// Something wrong with the date as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<DateProblem>,
 }
 
 /// A past-tense event verb and whether the reader can date it.
@@ -78,42 +145,253 @@ pub struct Event {
 
 /// Paragraph-stage result (offsets relative to the paragraph).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ParaTemporal {}
-
-/// Paragraph stage.
-pub fn scan(_ctx: &ParaCtx<'_>, _quotes: &ParaQuotes) -> ParaTemporal {
-    ParaTemporal::default()
+pub struct ParaTemporal {
+    /// Recognised expressions, in order, not overlapping.
+    pub timexes: Vec<RawTimex>,
+    /// Event verbs, at most one per sentence.
+    pub events: Vec<events::RawEvent>,
 }
 
-/// The publication date: the setting, else front matter `date:`, else a dateline.
-pub fn anchor(_text: &str, config: &Config, front_matter: Option<&FrontMatter>, _paras: &[Placed<'_>]) -> Option<Anchor> {
-    if let Some(date) = config.publication_date {
-        return Some(Anchor { date, source: AnchorSource::Setting, range: None });
-    }
-    if let Some(fm) = front_matter
-        && let Some(date) = fm.date
-    {
-        return Some(Anchor { date, source: AnchorSource::FrontMatter, range: fm.date_range });
-    }
-    None
+/// Paragraph stage: expressions, their clause tense and speech time, and event verbs.
+pub fn scan(ctx: &ParaCtx<'_>, _quotes: &ParaQuotes) -> ParaTemporal {
+    let toks = lexicon::tokenize(ctx.text);
+    let mut timexes = recognise::recognise(ctx.text, &toks);
+    // Quotation spans are found here from the tokens, so the scan does not depend on the
+    // quotation module's (possibly different) notion of a quote.
+    let quotes = tense::quote_spans(&toks);
+    tense::annotate(ctx.text, &toks, ctx.sentences, &quotes, &mut timexes);
+    let events = events::scan(ctx.text, &toks, ctx.sentences, &quotes);
+    ParaTemporal { timexes, events }
+}
+
+/// The publication date: the setting, else front matter `date:`, else a dateline or header
+/// date line.
+pub fn anchor(
+    _text: &str,
+    config: &Config,
+    front_matter: Option<&FrontMatter>,
+    paras: &[Placed<'_>],
+) -> Option<Anchor> {
+    anchor::find(config, front_matter, paras)
+}
+
+fn describe_anchor(a: &Anchor) -> String {
+    format!("the publication date {} ({})", a.date, a.source.describe())
 }
 
 /// Document stage: timexes resolved against the anchor, and events.
-pub fn resolve(_text: &str, _paras: &[Placed<'_>], _anchor: Option<&Anchor>, _quotes: &[Quote]) -> (Vec<Timex>, Vec<Event>) {
-    (Vec::new(), Vec::new())
+pub fn resolve(
+    text: &str,
+    paras: &[Placed<'_>],
+    anchor: Option<&Anchor>,
+    _quotes: &[Quote],
+) -> (Vec<Timex>, Vec<Event>) {
+    let pub_describe = anchor.map(describe_anchor).unwrap_or_default();
+    let pub_ref = anchor.map(|a| Reference {
+        date: a.date,
+        describe: &pub_describe,
+    });
+    let mut timexes = Vec::new();
+    let mut events = Vec::new();
+    for p in paras {
+        let raw = &p.scan.temporal.timexes;
+        let first = timexes.len();
+        let normals: Vec<normalise::Normal> = raw
+            .iter()
+            .map(|tx| normalise::normalise(tx, pub_ref))
+            .collect();
+        for (i, tx) in raw.iter().enumerate() {
+            let mut n = normals[i].clone();
+            // A date inside a quotation counts from when the quotation was spoken.
+            if let Some(k) = tx.speech
+                && let Some(spoken) = normals.get(k).and_then(|s| s.day)
+                && (n.relative || n.day.is_none())
+            {
+                let words = raw.get(k).map(|s| s.range.of(&p.scan.prose)).unwrap_or("");
+                let describe = format!("the day the quotation was spoken, {spoken} (‘{words}’)");
+                n = normalise::normalise(
+                    tx,
+                    Some(Reference {
+                        date: spoken,
+                        describe: &describe,
+                    }),
+                );
+            }
+            let problem = problem_of(tx, &n, p.offset);
+            timexes.push(Timex {
+                range: tx.range.shift(p.offset),
+                kind: tx.kind,
+                value: n.value,
+                relative: n.relative,
+                resolved: n.resolved,
+                how: n.how,
+                day: n.day,
+                problem,
+            });
+        }
+        let para_timexes = &timexes[first..];
+        for ev in &p.scan.temporal.events {
+            let Some(sentence) = p.scan.sentences.get(ev.sentence).copied() else {
+                continue;
+            };
+            let sentence_abs = sentence.shift(p.offset);
+            // Dated when its sentence, or an earlier sentence of its paragraph, has a date or time.
+            let dated = para_timexes.iter().any(|t| {
+                matches!(t.kind, TimexType::Date | TimexType::Time)
+                    && t.range.start < sentence_abs.end
+            });
+            events.push(Event {
+                range: ev.verb.shift(p.offset),
+                sentence: sentence_abs,
+                dated,
+            });
+        }
+    }
+    let _ = text;
+    (timexes, events)
+}
+
+fn problem_of(tx: &RawTimex, n: &normalise::Normal, offset: usize) -> Option<DateProblem> {
+    match &tx.flaw {
+        Some(Flaw::Impossible(why)) => return Some(DateProblem::Impossible { why: why.clone() }),
+        Some(Flaw::Ambiguous {
+            read,
+            swapped,
+            year,
+        }) => {
+            let words = |(m, d): (u8, u8)| format!("{} {d}, {year}", month_name(m));
+            return Some(DateProblem::Ambiguous {
+                read: words(*read),
+                swapped: words(*swapped),
+                read_iso: format!("{year:04}-{:02}-{:02}", read.0, read.1),
+                swapped_iso: format!("{year:04}-{:02}-{:02}", swapped.0, swapped.1),
+            });
+        }
+        None => {}
+    }
+    let (wd, wr) = tx.weekday?;
+    let day = n.day?;
+    let actual = weekday_number(day);
+    if actual == wd {
+        return None;
+    }
+    // The nearest day of the same month with the written weekday.
+    let fwd = (i64::from(wd) - i64::from(actual)).rem_euclid(7);
+    let back = 7 - fwd;
+    let dom = i64::from(day.day());
+    let last = i64::from(day.days_in_month());
+    let suggested = [(fwd, dom + fwd), (back, dom - back)]
+        .into_iter()
+        .filter(|(_, d)| (1..=last).contains(d))
+        .min_by_key(|(dist, _)| *dist)
+        .and_then(|(_, d)| u8::try_from(d).ok());
+    Some(DateProblem::WeekdayMismatch {
+        weekday: wr.shift(offset),
+        written: weekday_name(wd),
+        actual: weekday_name(actual),
+        day: tx.day_range.map(|r| r.shift(offset)),
+        suggested_day: suggested,
+    })
+}
+
+/// A short label for a resolved value: `Mon 20 Mar 2023` for a day, the value otherwise.
+fn label(t: &Timex) -> String {
+    match t.day {
+        Some(d) => {
+            let wd = weekday_name(weekday_number(d));
+            let month = month_name(d.month() as u8);
+            format!("{} {} {} {}", &wd[..3], d.day(), &month[..3], d.year())
+        }
+        None => t.value.clone(),
+    }
 }
 
 /// Hover text (Markdown) for the temporal expression with index `timex` in `analysis.timexes`.
-pub fn hover(_analysis: &super::Analysis, _text: &str, _timex: usize) -> String {
-    String::new()
+pub fn hover(analysis: &super::Analysis, text: &str, timex: usize) -> String {
+    let Some(t) = analysis.timexes.get(timex) else {
+        return String::new();
+    };
+    let words = text.get(t.range.start..t.range.end).unwrap_or("");
+    let mut md = format!("**{}** · {} `{}`", words.trim(), t.kind.as_str(), t.value);
+    if let Some(d) = t.day {
+        md.push_str(&format!(
+            "\n\n{} {}",
+            weekday_name(weekday_number(d)),
+            label(t).split_once(' ').map_or("", |x| x.1)
+        ));
+    }
+    md.push_str(&format!("\n\n{}", t.how));
+    if t.relative && !t.resolved {
+        md.push_str("\n\nAdd a publication date (front matter `date:`, a dateline, or the `publication-date` setting) to resolve it.");
+    }
+    match &t.problem {
+        Some(DateProblem::WeekdayMismatch {
+            written, actual, ..
+        }) => {
+            md.push_str(&format!("\n\n⚠ The date is a {actual}, not a {written}."));
+        }
+        Some(DateProblem::Impossible { why }) => {
+            md.push_str(&format!("\n\n⚠ No such date: {why}."))
+        }
+        Some(DateProblem::Ambiguous { read, swapped, .. }) => {
+            md.push_str(&format!(
+                "\n\n⚠ Ambiguous: read as {read}; could be {swapped}."
+            ));
+        }
+        None => {}
+    }
+    md
 }
 
 /// Hover text (Markdown) for the publication date, when `offset` is on its source.
-pub fn hover_anchor(_analysis: &super::Analysis, _text: &str, _offset: usize) -> Option<super::navigation::Hover> {
-    None
+pub fn hover_anchor(analysis: &super::Analysis, text: &str, offset: usize) -> Option<Hover> {
+    let a = analysis.anchor.as_ref()?;
+    let range = a.range?;
+    if !range.touches(offset) {
+        return None;
+    }
+    let wd = weekday_name(weekday_number(a.date));
+    let from = match a.source {
+        AnchorSource::Setting => "the `publication-date` setting".to_string(),
+        AnchorSource::FrontMatter => "the front matter `date:`".to_string(),
+        AnchorSource::Dateline => format!(
+            "the dateline ‘{}’",
+            text.get(range.start..range.end).unwrap_or("").trim()
+        ),
+    };
+    let relative = analysis
+        .timexes
+        .iter()
+        .filter(|t| t.relative && t.resolved)
+        .count();
+    Some(Hover {
+        range,
+        markdown: format!(
+            "**Publication date: {wd}, {} {} {}** (`{}`)\n\nRead from {from}. {relative} relative date{} resolve against it.",
+            a.date.day(),
+            month_name(a.date.month() as u8),
+            a.date.year(),
+            a.date,
+            if relative == 1 { "" } else { "s" }
+        ),
+    })
 }
 
 /// Inlay hints with the resolved value after each relative expression inside `range`.
-pub fn inlay_hints(_analysis: &super::Analysis, _range: TextRange) -> Vec<super::navigation::InlayHint> {
-    Vec::new()
+pub fn inlay_hints(analysis: &super::Analysis, range: TextRange) -> Vec<InlayHint> {
+    analysis
+        .timexes
+        .iter()
+        .filter(|t| {
+            t.relative && t.resolved && range.touches(t.range.end) && range.start <= t.range.start
+        })
+        .map(|t| InlayHint {
+            offset: t.range.end,
+            label: format!("‹{}›", label(t)),
+            tooltip: Some(t.how.clone()),
+        })
+        .collect()
 }
+
+#[cfg(test)]
+mod tests;

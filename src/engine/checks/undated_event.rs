@@ -1,0 +1,68 @@
+//! `undated-event`: a past event in the reporter's words that the reader has no date for.
+
+use super::{Check, CheckMeta, Finding, Severity};
+use crate::engine::Analysis;
+
+pub struct UndatedEvent;
+
+static META: CheckMeta = CheckMeta {
+    code: "undated-event",
+    default_severity: Severity::Hint,
+    summary: "A past event with no date in its sentence or paragraph",
+    explanation: "\
+## What it flags
+A finite past-tense verb of happening (announced, met, called on, criticized, signed, launched,
+arrested, …) in the reporter's own words, in a sentence with no date or time, in a paragraph
+with no earlier date it could inherit. Verbs inside quotations, after auxiliaries (“has
+signed”), passive participles (“imposed by”) and questions are left alone.
+
+## Why
+Readers want to know when things happened, and “the ministry called on Xi” could be today or
+last year. Tuned for precision: a hint, not a warning, and only where no date is in sight.
+
+## Example
+```text
+Ukraine's foreign ministry called on Xi to use his influence with Putin.
+```
+Say when: “On Tuesday, Ukraine's foreign ministry called on Xi …”.
+",
+};
+
+impl Check for UndatedEvent {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
+        for e in analysis.events.iter().filter(|e| !e.dated) {
+            out.push(Finding {
+                code: META.code,
+                severity: META.default_severity,
+                range: e.range,
+                message: "When did this happen? No date in this sentence or paragraph".into(),
+                fixes: Vec::new(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::checks::testing::check;
+
+    #[test]
+    fn flags_past_events_with_no_date_in_sight() {
+        check(
+            "undated-event",
+            "The ministry announced new sanctions.
+             ^^^^^^^^^ undated-event
+
+The ministry announced new sanctions on Monday. It also criticized the plan.
+
+Sanctions imposed by the West hurt. The treaty has signed nothing. “We signed it,” she said.
+
+Did the ministry sign it?
+",
+        );
+    }
+}

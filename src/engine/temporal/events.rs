@@ -1,0 +1,144 @@
+//! Past-tense events a reader may need a date for.
+//!
+//! Paragraph stage: a verb from `data/temporal/event_verbs.txt` ("announced", "called on") is
+//! an event when it is finite past tense in the reporter's own words: not inside a quotation,
+//! not after an auxiliary or a determiner ("has signed", "had met", "the launched product"),
+//! not a passive participle ("sanctions imposed by the West"), not in a question, and with a
+//! subject-like word before it. Tuned for precision: when in doubt, no event.
+//!
+//! Document stage ([`super::resolve`]) decides whether each event is dated.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::lexicon::{Kw, Tok, TokKind};
+use crate::engine::text::TextRange;
+
+const EVENT_VERBS: &str = include_str!("../data/temporal/event_verbs.txt");
+
+/// First word → possible second words ("" for a one-word verb).
+static VERBS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
+    let mut m: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+    for line in EVENT_VERBS.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        if let Some(first) = words.next() {
+            m.entry(first).or_default().push(words.next().unwrap_or(""));
+        }
+    }
+    m
+});
+
+/// An event verb in a paragraph (paragraph-relative).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RawEvent {
+    pub verb: TextRange,
+    /// Index into the paragraph's sentences.
+    pub sentence: usize,
+}
+
+fn in_any(spans: &[TextRange], t: &Tok) -> bool {
+    spans.iter().any(|q| q.start <= t.start && t.end <= q.end)
+}
+
+/// Finds event verbs, at most one per sentence (the first).
+pub fn scan(
+    text: &str,
+    toks: &[Tok],
+    sentences: &[TextRange],
+    quotes: &[TextRange],
+) -> Vec<RawEvent> {
+    let mut out = Vec::new();
+    let mut lower = String::new();
+    for (si, s) in sentences.iter().enumerate() {
+        let body = s.of(text).trim_end();
+        if body.ends_with('?') || body.ends_with("?”") || body.ends_with("?\"") {
+            continue;
+        }
+        let lo = toks.partition_point(|t| t.start < s.start);
+        let hi = toks.partition_point(|t| t.start < s.end);
+        for i in lo..hi {
+            let Some(t) = toks.get(i) else { break };
+            if t.kind != TokKind::Word || t.cap && i != lo || in_any(quotes, t) {
+                continue;
+            }
+            lower.clear();
+            lower.push_str(&text[t.start..t.end]);
+            lower.make_ascii_lowercase();
+            let Some(seconds) = VERBS.get(lower.as_str()) else {
+                continue;
+            };
+            let mut end = t.end;
+            let mut matched = false;
+            for second in seconds {
+                if second.is_empty() {
+                    matched = true;
+                } else if let Some(n) = toks.get(i + 1)
+                    && n.kind == TokKind::Word
+                    && text[n.start..n.end].eq_ignore_ascii_case(second)
+                {
+                    matched = true;
+                    end = n.end;
+                    break;
+                }
+            }
+            if !matched || i == lo {
+                continue;
+            }
+            let prev = toks.get(i - 1);
+            let prev_ok = prev.is_some_and(|p| {
+                let aux = matches!(
+                    p.kw(),
+                    Some(
+                        Kw::Has
+                            | Kw::Have
+                            | Kw::Had
+                            | Kw::Is
+                            | Kw::Are
+                            | Kw::Was
+                            | Kw::Were
+                            | Kw::Be
+                            | Kw::Been
+                            | Kw::Being
+                            | Kw::The
+                            | Kw::A
+                            | Kw::To
+                            | Kw::Will
+                            | Kw::Would
+                            | Kw::Not
+                            | Kw::Of
+                            | Kw::In
+                            | Kw::On
+                            | Kw::At
+                            | Kw::By
+                            | Kw::For
+                            | Kw::From
+                            | Kw::And
+                            | Kw::Or
+                            | Kw::That
+                            | Kw::Did
+                            | Kw::Who
+                            | Kw::Which
+                    )
+                );
+                let word = p.kind == TokKind::Word
+                    || p.is_punct('’')
+                    || p.is_punct('\'')
+                    || p.is_punct(')');
+                word && !aux && !text[p.start..p.end].eq_ignore_ascii_case("newly")
+            });
+            let passive = toks.get(i + 1).and_then(Tok::kw) == Some(Kw::By) && end == t.end;
+            if prev_ok && !passive {
+                out.push(RawEvent {
+                    verb: TextRange::new(t.start, end),
+                    sentence: si,
+                });
+                break;
+            }
+        }
+    }
+    out
+}

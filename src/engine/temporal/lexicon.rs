@@ -1,0 +1,792 @@
+//! Tokens and the words the temporal recogniser knows.
+//!
+//! [`tokenize`] cuts a paragraph into words, numbers and single punctuation characters, with
+//! byte offsets on character boundaries, and classifies each word once ([`Lex`]) against the
+//! tables below, so the matchers compare small enums instead of strings. The tables are built
+//! once per process ([`LazyLock`]) from `data/temporal/*.txt` and a few grammar words.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Units of time, from smallest to largest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Unit {
+    Second,
+    Minute,
+    Hour,
+    Day,
+    Week,
+    Weekend,
+    Month,
+    Quarter,
+    Year,
+    Decade,
+    Century,
+}
+
+impl Unit {
+    /// The ISO 8601 duration letter(s) and multiplier, and whether it is a time unit (`PT`).
+    pub fn duration(self) -> (&'static str, u32, bool) {
+        match self {
+            Unit::Second => ("S", 1, true),
+            Unit::Minute => ("M", 1, true),
+            Unit::Hour => ("H", 1, true),
+            Unit::Day => ("D", 1, false),
+            Unit::Week => ("W", 1, false),
+            Unit::Weekend => ("D", 2, false),
+            Unit::Month => ("M", 1, false),
+            Unit::Quarter => ("Q", 1, false),
+            Unit::Year => ("Y", 1, false),
+            Unit::Decade => ("DE", 1, false),
+            Unit::Century => ("CE", 1, false),
+        }
+    }
+}
+
+/// Grammar words the matchers and the tense finder look for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kw {
+    The,
+    A,
+    Of,
+    In,
+    On,
+    At,
+    By,
+    For,
+    Since,
+    Until,
+    From,
+    To,
+    Before,
+    After,
+    During,
+    And,
+    Or,
+    Last,
+    Next,
+    This,
+    That,
+    These,
+    Past,
+    Coming,
+    Previous,
+    Following,
+    First,
+    Ago,
+    Earlier,
+    Later,
+    Early,
+    Late,
+    Mid,
+    End,
+    Beginning,
+    Start,
+    Middle,
+    Every,
+    Each,
+    Per,
+    Today,
+    Yesterday,
+    Tomorrow,
+    Tonight,
+    Now,
+    Currently,
+    Current,
+    Recently,
+    Recent,
+    Previously,
+    Future,
+    Soon,
+    Nowadays,
+    Fiscal,
+    Noon,
+    Midnight,
+    Few,
+    Several,
+    Couple,
+    Many,
+    Some,
+    Nearly,
+    Almost,
+    About,
+    Around,
+    More,
+    Less,
+    Than,
+    Least,
+    Over,
+    Up,
+    Half,
+    Old,
+    Long,
+    Same,
+    Latest,
+    Period,
+    Full,
+    Will,
+    Shall,
+    Going,
+    Would,
+    Has,
+    Have,
+    Had,
+    Was,
+    Were,
+    Is,
+    Are,
+    Am,
+    Be,
+    Been,
+    Being,
+    Said,
+    Says,
+    Told,
+    Added,
+    Did,
+    Do,
+    Does,
+    Not,
+    Who,
+    Which,
+    Weekly,
+    Daily,
+    Monthly,
+    Yearly,
+    Annually,
+    Hourly,
+    Quarterly,
+    Nightly,
+    Times,
+    Once,
+    Twice,
+}
+
+/// What a word is, for the recogniser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lex {
+    Other,
+    Month(u8),
+    /// 1 = Monday … 7 = Sunday.
+    Weekday(u8),
+    /// "Mondays".
+    Weekdays(u8),
+    /// `MO`, `AF`, `EV`, `NI` (morning, afternoon, evening, night).
+    DayPart(&'static str),
+    Unit(Unit),
+    Units(Unit),
+    /// `SP`, `SU`, `FA`, `WI`.
+    Season(&'static str),
+    /// Cardinal number words ("two", "twenty", "hundred" = 100).
+    Num(u32),
+    /// Ordinal words ("third", "20th" is handled as a number).
+    Ordinal(u8),
+    /// Index into the holiday table.
+    Holiday(u16),
+    Kw(Kw),
+    /// A time zone abbreviation (EST, GMT, …).
+    Zone,
+    /// An irregular past-tense verb form ("began", "met"), for the tense finder.
+    PastVerb,
+}
+
+/// A holiday's rule: fixed month-day, or the nth weekday (1 = Monday) of a month (-1 = last).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HolidayRule {
+    Fixed(u8, u8),
+    Nth(i8, u8, u8),
+}
+
+/// A holiday: its words (lower case, hyphen-joined) and rule.
+#[derive(Clone, Debug)]
+pub struct Holiday {
+    pub words: Vec<String>,
+    pub rule: HolidayRule,
+}
+
+struct Tables {
+    words: HashMap<&'static str, Lex>,
+    holidays: Vec<Holiday>,
+}
+
+const CALENDAR: &str = include_str!("../data/temporal/calendar_names.txt");
+
+static TABLES: LazyLock<Tables> = LazyLock::new(build_tables);
+
+fn build_tables() -> Tables {
+    let mut words: HashMap<&'static str, Lex> = HashMap::new();
+    let mut holidays = Vec::new();
+    for line in CALENDAR.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.split_whitespace();
+        let (Some(cat), Some(word), Some(value)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        match cat {
+            "month" => {
+                if let Ok(m) = value.parse() {
+                    words.insert(word, Lex::Month(m));
+                }
+            }
+            "weekday" => {
+                if let Ok(d) = value.parse::<u8>() {
+                    words.insert(word, Lex::Weekday(d));
+                    if word.len() > 4 {
+                        // "Mondays" is a set; leak-free because the plural is a static table.
+                        if let Some(plural) = WEEKDAY_PLURALS.get(usize::from(d) - 1) {
+                            words.insert(plural, Lex::Weekdays(d));
+                        }
+                    }
+                }
+            }
+            "season" => {
+                let code = match value {
+                    "SP" => "SP",
+                    "SU" => "SU",
+                    "FA" => "FA",
+                    _ => "WI",
+                };
+                words.insert(word, Lex::Season(code));
+            }
+            "holiday" => {
+                let rule = parse_holiday_rule(value);
+                if let Some(rule) = rule {
+                    holidays.push(Holiday {
+                        words: word.split('-').map(str::to_string).collect(),
+                        rule,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    for (w, l) in GRAMMAR {
+        words.entry(w).or_insert(*l);
+    }
+    // Holidays are recognised by their first word; the matcher checks the rest.
+    for (i, h) in holidays.iter().enumerate() {
+        if let Some(first) = h.words.first()
+            && let Some(&k) = HOLIDAY_HEADS.iter().find(|k| **k == first.as_str())
+        {
+            words.entry(k).or_insert(Lex::Holiday(i as u16));
+        }
+    }
+    Tables { words, holidays }
+}
+
+const WEEKDAY_PLURALS: [&str; 7] = [
+    "mondays",
+    "tuesdays",
+    "wednesdays",
+    "thursdays",
+    "fridays",
+    "saturdays",
+    "sundays",
+];
+
+/// First words of holiday names (static, so the word table can borrow them).
+const HOLIDAY_HEADS: &[&str] = &[
+    "christmas",
+    "new",
+    "valentine's",
+    "halloween",
+    "independence",
+    "veterans",
+    "thanksgiving",
+    "labor",
+    "memorial",
+    "election",
+];
+
+fn parse_holiday_rule(v: &str) -> Option<HolidayRule> {
+    let nums: Vec<i32> = if let Some(rest) = v.strip_prefix('-') {
+        let mut n: Vec<i32> = rest.split('-').filter_map(|p| p.parse().ok()).collect();
+        if let Some(first) = n.first_mut() {
+            *first = -*first;
+        }
+        n
+    } else {
+        v.split('-').filter_map(|p| p.parse().ok()).collect()
+    };
+    match nums.as_slice() {
+        [m, d] => Some(HolidayRule::Fixed(
+            u8::try_from(*m).ok()?,
+            u8::try_from(*d).ok()?,
+        )),
+        [n, wd, m] => Some(HolidayRule::Nth(
+            i8::try_from(*n).ok()?,
+            u8::try_from(*wd).ok()?,
+            u8::try_from(*m).ok()?,
+        )),
+        _ => None,
+    }
+}
+
+/// The holiday table.
+pub fn holidays() -> &'static [Holiday] {
+    &TABLES.holidays
+}
+
+const GRAMMAR: &[(&str, Lex)] = &[
+    ("the", Lex::Kw(Kw::The)),
+    ("a", Lex::Kw(Kw::A)),
+    ("an", Lex::Kw(Kw::A)),
+    ("of", Lex::Kw(Kw::Of)),
+    ("in", Lex::Kw(Kw::In)),
+    ("on", Lex::Kw(Kw::On)),
+    ("at", Lex::Kw(Kw::At)),
+    ("by", Lex::Kw(Kw::By)),
+    ("for", Lex::Kw(Kw::For)),
+    ("since", Lex::Kw(Kw::Since)),
+    ("until", Lex::Kw(Kw::Until)),
+    ("till", Lex::Kw(Kw::Until)),
+    ("through", Lex::Kw(Kw::Until)),
+    ("from", Lex::Kw(Kw::From)),
+    ("to", Lex::Kw(Kw::To)),
+    ("before", Lex::Kw(Kw::Before)),
+    ("after", Lex::Kw(Kw::After)),
+    ("during", Lex::Kw(Kw::During)),
+    ("and", Lex::Kw(Kw::And)),
+    ("or", Lex::Kw(Kw::Or)),
+    ("last", Lex::Kw(Kw::Last)),
+    ("next", Lex::Kw(Kw::Next)),
+    ("this", Lex::Kw(Kw::This)),
+    ("that", Lex::Kw(Kw::That)),
+    ("these", Lex::Kw(Kw::These)),
+    ("past", Lex::Kw(Kw::Past)),
+    ("coming", Lex::Kw(Kw::Coming)),
+    ("previous", Lex::Kw(Kw::Previous)),
+    ("prior", Lex::Kw(Kw::Previous)),
+    ("following", Lex::Kw(Kw::Following)),
+    ("ago", Lex::Kw(Kw::Ago)),
+    ("earlier", Lex::Kw(Kw::Earlier)),
+    ("later", Lex::Kw(Kw::Later)),
+    ("early", Lex::Kw(Kw::Early)),
+    ("late", Lex::Kw(Kw::Late)),
+    ("mid", Lex::Kw(Kw::Mid)),
+    ("end", Lex::Kw(Kw::End)),
+    ("beginning", Lex::Kw(Kw::Beginning)),
+    ("start", Lex::Kw(Kw::Start)),
+    ("middle", Lex::Kw(Kw::Middle)),
+    ("every", Lex::Kw(Kw::Every)),
+    ("each", Lex::Kw(Kw::Each)),
+    ("per", Lex::Kw(Kw::Per)),
+    ("today", Lex::Kw(Kw::Today)),
+    ("yesterday", Lex::Kw(Kw::Yesterday)),
+    ("tomorrow", Lex::Kw(Kw::Tomorrow)),
+    ("tonight", Lex::Kw(Kw::Tonight)),
+    ("now", Lex::Kw(Kw::Now)),
+    ("currently", Lex::Kw(Kw::Currently)),
+    ("current", Lex::Kw(Kw::Current)),
+    ("recently", Lex::Kw(Kw::Recently)),
+    ("recent", Lex::Kw(Kw::Recent)),
+    ("previously", Lex::Kw(Kw::Previously)),
+    ("formerly", Lex::Kw(Kw::Previously)),
+    ("future", Lex::Kw(Kw::Future)),
+    ("soon", Lex::Kw(Kw::Soon)),
+    ("nowadays", Lex::Kw(Kw::Nowadays)),
+    ("fiscal", Lex::Kw(Kw::Fiscal)),
+    ("noon", Lex::Kw(Kw::Noon)),
+    ("midday", Lex::Kw(Kw::Noon)),
+    ("midnight", Lex::Kw(Kw::Midnight)),
+    ("few", Lex::Kw(Kw::Few)),
+    ("several", Lex::Kw(Kw::Several)),
+    ("couple", Lex::Kw(Kw::Couple)),
+    ("many", Lex::Kw(Kw::Many)),
+    ("some", Lex::Kw(Kw::Some)),
+    ("nearly", Lex::Kw(Kw::Nearly)),
+    ("almost", Lex::Kw(Kw::Almost)),
+    ("about", Lex::Kw(Kw::About)),
+    ("around", Lex::Kw(Kw::Around)),
+    ("roughly", Lex::Kw(Kw::About)),
+    ("approximately", Lex::Kw(Kw::About)),
+    ("more", Lex::Kw(Kw::More)),
+    ("less", Lex::Kw(Kw::Less)),
+    ("fewer", Lex::Kw(Kw::Less)),
+    ("than", Lex::Kw(Kw::Than)),
+    ("least", Lex::Kw(Kw::Least)),
+    ("over", Lex::Kw(Kw::Over)),
+    ("up", Lex::Kw(Kw::Up)),
+    ("half", Lex::Kw(Kw::Half)),
+    ("old", Lex::Kw(Kw::Old)),
+    ("long", Lex::Kw(Kw::Long)),
+    ("same", Lex::Kw(Kw::Same)),
+    ("latest", Lex::Kw(Kw::Latest)),
+    ("period", Lex::Kw(Kw::Period)),
+    ("full", Lex::Kw(Kw::Full)),
+    ("will", Lex::Kw(Kw::Will)),
+    ("'ll", Lex::Kw(Kw::Will)),
+    ("shall", Lex::Kw(Kw::Shall)),
+    ("going", Lex::Kw(Kw::Going)),
+    ("would", Lex::Kw(Kw::Would)),
+    ("has", Lex::Kw(Kw::Has)),
+    ("have", Lex::Kw(Kw::Have)),
+    ("had", Lex::Kw(Kw::Had)),
+    ("was", Lex::Kw(Kw::Was)),
+    ("were", Lex::Kw(Kw::Were)),
+    ("is", Lex::Kw(Kw::Is)),
+    ("are", Lex::Kw(Kw::Are)),
+    ("am", Lex::Kw(Kw::Am)),
+    ("be", Lex::Kw(Kw::Be)),
+    ("been", Lex::Kw(Kw::Been)),
+    ("being", Lex::Kw(Kw::Being)),
+    ("said", Lex::Kw(Kw::Said)),
+    ("says", Lex::Kw(Kw::Says)),
+    ("told", Lex::Kw(Kw::Told)),
+    ("added", Lex::Kw(Kw::Added)),
+    ("did", Lex::Kw(Kw::Did)),
+    ("do", Lex::Kw(Kw::Do)),
+    ("does", Lex::Kw(Kw::Does)),
+    ("not", Lex::Kw(Kw::Not)),
+    ("who", Lex::Kw(Kw::Who)),
+    ("which", Lex::Kw(Kw::Which)),
+    ("weekly", Lex::Kw(Kw::Weekly)),
+    ("daily", Lex::Kw(Kw::Daily)),
+    ("monthly", Lex::Kw(Kw::Monthly)),
+    ("yearly", Lex::Kw(Kw::Yearly)),
+    ("annually", Lex::Kw(Kw::Annually)),
+    ("hourly", Lex::Kw(Kw::Hourly)),
+    ("quarterly", Lex::Kw(Kw::Quarterly)),
+    ("nightly", Lex::Kw(Kw::Nightly)),
+    ("times", Lex::Kw(Kw::Times)),
+    ("once", Lex::Kw(Kw::Once)),
+    ("twice", Lex::Kw(Kw::Twice)),
+    ("morning", Lex::DayPart("MO")),
+    ("afternoon", Lex::DayPart("AF")),
+    ("evening", Lex::DayPart("EV")),
+    ("night", Lex::DayPart("NI")),
+    ("nights", Lex::DayPart("NI")),
+    ("second", Lex::Ordinal(2)),
+    ("seconds", Lex::Units(Unit::Second)),
+    ("minute", Lex::Unit(Unit::Minute)),
+    ("minutes", Lex::Units(Unit::Minute)),
+    ("hour", Lex::Unit(Unit::Hour)),
+    ("hours", Lex::Units(Unit::Hour)),
+    ("day", Lex::Unit(Unit::Day)),
+    ("days", Lex::Units(Unit::Day)),
+    ("week", Lex::Unit(Unit::Week)),
+    ("weeks", Lex::Units(Unit::Week)),
+    ("weekend", Lex::Unit(Unit::Weekend)),
+    ("weekends", Lex::Units(Unit::Weekend)),
+    ("month", Lex::Unit(Unit::Month)),
+    ("months", Lex::Units(Unit::Month)),
+    ("quarter", Lex::Unit(Unit::Quarter)),
+    ("quarters", Lex::Units(Unit::Quarter)),
+    ("year", Lex::Unit(Unit::Year)),
+    ("years", Lex::Units(Unit::Year)),
+    ("decade", Lex::Unit(Unit::Decade)),
+    ("decades", Lex::Units(Unit::Decade)),
+    ("century", Lex::Unit(Unit::Century)),
+    ("centuries", Lex::Units(Unit::Century)),
+    ("one", Lex::Num(1)),
+    ("two", Lex::Num(2)),
+    ("three", Lex::Num(3)),
+    ("four", Lex::Num(4)),
+    ("five", Lex::Num(5)),
+    ("six", Lex::Num(6)),
+    ("seven", Lex::Num(7)),
+    ("eight", Lex::Num(8)),
+    ("nine", Lex::Num(9)),
+    ("ten", Lex::Num(10)),
+    ("eleven", Lex::Num(11)),
+    ("twelve", Lex::Num(12)),
+    ("thirteen", Lex::Num(13)),
+    ("fourteen", Lex::Num(14)),
+    ("fifteen", Lex::Num(15)),
+    ("sixteen", Lex::Num(16)),
+    ("seventeen", Lex::Num(17)),
+    ("eighteen", Lex::Num(18)),
+    ("nineteen", Lex::Num(19)),
+    ("twenty", Lex::Num(20)),
+    ("thirty", Lex::Num(30)),
+    ("forty", Lex::Num(40)),
+    ("fifty", Lex::Num(50)),
+    ("sixty", Lex::Num(60)),
+    ("seventy", Lex::Num(70)),
+    ("eighty", Lex::Num(80)),
+    ("ninety", Lex::Num(90)),
+    ("hundred", Lex::Num(100)),
+    ("first", Lex::Ordinal(1)),
+    ("third", Lex::Ordinal(3)),
+    ("fourth", Lex::Ordinal(4)),
+    ("fifth", Lex::Ordinal(5)),
+    ("sixth", Lex::Ordinal(6)),
+    ("seventh", Lex::Ordinal(7)),
+    ("eighth", Lex::Ordinal(8)),
+    ("ninth", Lex::Ordinal(9)),
+    ("tenth", Lex::Ordinal(10)),
+    ("began", Lex::PastVerb),
+    ("met", Lex::PastVerb),
+    ("went", Lex::PastVerb),
+    ("came", Lex::PastVerb),
+    ("took", Lex::PastVerb),
+    ("made", Lex::PastVerb),
+    ("held", Lex::PastVerb),
+    ("left", Lex::PastVerb),
+    ("saw", Lex::PastVerb),
+    ("gave", Lex::PastVerb),
+    ("got", Lex::PastVerb),
+    ("spoke", Lex::PastVerb),
+    ("won", Lex::PastVerb),
+    ("lost", Lex::PastVerb),
+    ("fell", Lex::PastVerb),
+    ("rose", Lex::PastVerb),
+    ("sold", Lex::PastVerb),
+    ("bought", Lex::PastVerb),
+    ("paid", Lex::PastVerb),
+    ("sent", Lex::PastVerb),
+    ("brought", Lex::PastVerb),
+    ("thought", Lex::PastVerb),
+    ("found", Lex::PastVerb),
+    ("became", Lex::PastVerb),
+    ("ran", Lex::PastVerb),
+    ("wrote", Lex::PastVerb),
+    ("led", Lex::PastVerb),
+    ("struck", Lex::PastVerb),
+    ("fled", Lex::PastVerb),
+    ("flew", Lex::PastVerb),
+    ("drove", Lex::PastVerb),
+    ("knew", Lex::PastVerb),
+    ("felt", Lex::PastVerb),
+    ("kept", Lex::PastVerb),
+    ("broke", Lex::PastVerb),
+    ("chose", Lex::PastVerb),
+    ("grew", Lex::PastVerb),
+    ("threw", Lex::PastVerb),
+    ("stood", Lex::PastVerb),
+    ("withdrew", Lex::PastVerb),
+    ("shot", Lex::PastVerb),
+    ("spent", Lex::PastVerb),
+    ("meant", Lex::PastVerb),
+    ("heard", Lex::PastVerb),
+    ("built", Lex::PastVerb),
+    ("caught", Lex::PastVerb),
+    ("taught", Lex::PastVerb),
+    ("fought", Lex::PastVerb),
+    ("sought", Lex::PastVerb),
+    ("forgot", Lex::PastVerb),
+    ("hid", Lex::PastVerb),
+    ("rode", Lex::PastVerb),
+    ("sang", Lex::PastVerb),
+    ("sank", Lex::PastVerb),
+    ("swore", Lex::PastVerb),
+    ("tore", Lex::PastVerb),
+    ("wore", Lex::PastVerb),
+    ("woke", Lex::PastVerb),
+    ("ate", Lex::PastVerb),
+    ("drank", Lex::PastVerb),
+    ("overtook", Lex::PastVerb),
+    ("undertook", Lex::PastVerb),
+    ("est", Lex::Zone),
+    ("edt", Lex::Zone),
+    ("cst", Lex::Zone),
+    ("cdt", Lex::Zone),
+    ("mst", Lex::Zone),
+    ("mdt", Lex::Zone),
+    ("pst", Lex::Zone),
+    ("pdt", Lex::Zone),
+    ("gmt", Lex::Zone),
+    ("utc", Lex::Zone),
+    ("cet", Lex::Zone),
+    ("bst", Lex::Zone),
+];
+
+/// What kind of token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokKind {
+    Word,
+    /// A run of ASCII digits; `num` holds its value (saturating).
+    Number,
+    /// One character that is neither a letter nor a digit nor white space.
+    Punct(char),
+}
+
+/// One token of a paragraph.
+#[derive(Clone, Copy, Debug)]
+pub struct Tok {
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokKind,
+    pub lex: Lex,
+    /// Value of a number token; digit count in `digits`.
+    pub num: u32,
+    pub digits: u8,
+    /// Whether white space separates it from the previous token.
+    pub space_before: bool,
+    /// Whether the word starts with an upper-case letter.
+    pub cap: bool,
+    /// Whether the whole word is upper case (and longer than one letter).
+    pub all_caps: bool,
+    /// Whether the word ends in "ed" (a past-tense or participle form, for the tense finder).
+    pub ed: bool,
+}
+
+impl Tok {
+    pub fn is_punct(&self, c: char) -> bool {
+        self.kind == TokKind::Punct(c)
+    }
+
+    pub fn kw(&self) -> Option<Kw> {
+        match self.lex {
+            Lex::Kw(k) => Some(k),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a word (any case) is a calendar word whose possessive is split off.
+fn is_calendar_word(word: &str) -> bool {
+    if word.len() > 16 {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    matches!(
+        classify(&lower),
+        Lex::Month(_)
+            | Lex::Weekday(_)
+            | Lex::Unit(_)
+            | Lex::Season(_)
+            | Lex::Kw(Kw::Today | Kw::Yesterday | Kw::Tomorrow | Kw::Tonight)
+    )
+}
+
+/// Looks a lower-case word up.
+pub fn classify(lower: &str) -> Lex {
+    TABLES.words.get(lower).copied().unwrap_or(Lex::Other)
+}
+
+/// Cuts `text` into tokens. Letters (with inner apostrophes) make words, ASCII digits make
+/// numbers, every other non-space character is a punctuation token of its own.
+pub fn tokenize(text: &str) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut lower = String::new();
+    let mut space = true;
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if c.is_ascii_digit() {
+            let mut end = i + 1;
+            let mut val: u32 = c as u32 - '0' as u32;
+            let mut digits = 1u8;
+            while let Some(&(j, d)) = it.peek() {
+                if !d.is_ascii_digit() {
+                    break;
+                }
+                val = val.saturating_mul(10).saturating_add(d as u32 - '0' as u32);
+                digits = digits.saturating_add(1);
+                end = j + 1;
+                it.next();
+            }
+            out.push(Tok {
+                start: i,
+                end,
+                kind: TokKind::Number,
+                lex: Lex::Other,
+                num: val,
+                digits,
+                space_before: space,
+                cap: false,
+                all_caps: false,
+                ed: false,
+            });
+        } else if c.is_alphabetic() {
+            let mut end = i + c.len_utf8();
+            let mut all_caps = c.is_uppercase();
+            let mut n = 1;
+            while let Some(&(j, d)) = it.peek() {
+                if d.is_alphabetic() {
+                    all_caps &= d.is_uppercase();
+                    n += 1;
+                    end = j + d.len_utf8();
+                    it.next();
+                } else if d == '\'' || d == '’' {
+                    // An inner apostrophe joins ("Valentine's"), but only before a letter; a
+                    // possessive "'s" after a calendar word stays apart ("Friday's", "last
+                    // year's"), as TimeBank leaves it out of the expression.
+                    let rest = &text[j + d.len_utf8()..];
+                    let after = rest.chars().next();
+                    let possessive = (rest.starts_with('s') || rest.starts_with('S'))
+                        && !rest[1..].chars().next().is_some_and(char::is_alphabetic);
+                    if possessive && is_calendar_word(&text[i..j]) {
+                        break;
+                    }
+                    if after.is_some_and(char::is_alphabetic) {
+                        end = j + d.len_utf8();
+                        it.next();
+                    } else {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            let word = &text[i..end];
+            lower.clear();
+            for ch in word.chars() {
+                if ch == '’' {
+                    lower.push('\'');
+                } else {
+                    lower.extend(ch.to_lowercase());
+                }
+            }
+            let lex = if lower.len() <= 16 {
+                classify(&lower)
+            } else {
+                Lex::Other
+            };
+            out.push(Tok {
+                start: i,
+                end,
+                kind: TokKind::Word,
+                lex,
+                num: 0,
+                digits: 0,
+                space_before: space,
+                cap: c.is_uppercase(),
+                all_caps: all_caps && n > 1,
+                ed: lower.ends_with("ed") && lower.len() > 4,
+            });
+        } else {
+            out.push(Tok {
+                start: i,
+                end: i + c.len_utf8(),
+                kind: TokKind::Punct(c),
+                lex: Lex::Other,
+                num: 0,
+                digits: 0,
+                space_before: space,
+                cap: false,
+                all_caps: false,
+                ed: false,
+            });
+        }
+        space = false;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_classes() {
+        let t = tokenize("On Sept. 11, 2001, at 3 p.m. Valentine’s");
+        let kinds: Vec<_> = t.iter().map(|t| t.lex).collect();
+        assert_eq!(kinds[0], Lex::Kw(Kw::On));
+        assert_eq!(kinds[1], Lex::Month(9));
+        assert!(t[2].is_punct('.'));
+        assert_eq!((t[3].kind, t[3].num), (TokKind::Number, 11));
+        assert_eq!(t[5].num, 2001);
+        assert!(matches!(t.last().map(|t| t.lex), Some(Lex::Holiday(_))));
+        assert!(classify("mondays") == Lex::Weekdays(1));
+        assert!(matches!(classify("thanksgiving"), Lex::Holiday(_)));
+    }
+}

@@ -1,0 +1,559 @@
+//! Normalisation: a recognised expression and an anchor date in, a TIMEX3 value and an
+//! explanation out. All calendar arithmetic goes through `jiff`.
+//!
+//! Conventions (TimeML 1.2.1 / TimeBank): days `2023-03-20`, ISO weeks `2023-W11`, weekends
+//! `2023-W11-WE`, months `2023-03`, quarters `2023-Q1`, halves `2023-H1`, seasons `2023-SU`,
+//! years `2023`, decades `199`, centuries `19`, times of day `2023-03-20T15:00` or `…TNI`.
+//! Without an anchor a relative expression keeps `X` placeholders (`XXXX-WXX-1`).
+
+use jiff::ToSpan;
+use jiff::civil::{Date, Weekday};
+
+use super::lexicon::{HolidayRule, Unit, holidays};
+use super::recognise::{RawTimex, Sem, Tense, YearRef, month_name};
+
+/// The date an expression resolves against, and how to describe it.
+#[derive(Clone, Copy, Debug)]
+pub struct Reference<'a> {
+    pub date: Date,
+    /// E.g. "the publication date 2023-03-20 (front matter)".
+    pub describe: &'a str,
+}
+
+/// A normalised value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Normal {
+    pub value: String,
+    pub relative: bool,
+    pub resolved: bool,
+    pub how: String,
+    /// The day it denotes, when it denotes one.
+    pub day: Option<Date>,
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// The English name of weekday `wd` (1 = Monday).
+pub fn weekday_name(wd: u8) -> &'static str {
+    WEEKDAYS
+        .get(usize::from(wd).wrapping_sub(1))
+        .copied()
+        .unwrap_or("?")
+}
+
+/// Monday = 1 … Sunday = 7.
+pub fn weekday_number(d: Date) -> u8 {
+    (d.weekday().to_monday_zero_offset() + 1) as u8
+}
+
+fn jiff_weekday(wd: u8) -> Weekday {
+    Weekday::from_monday_one_offset(wd as i8).unwrap_or(Weekday::Monday)
+}
+
+fn ymd(y: i32, m: u8, d: u8) -> Option<Date> {
+    Date::new(i16::try_from(y).ok()?, m as i8, d as i8).ok()
+}
+
+fn add_days(d: Date, n: i64) -> Option<Date> {
+    d.checked_add(n.days()).ok()
+}
+
+fn iso_week(d: Date) -> String {
+    let w = d.iso_week_date();
+    format!("{:04}-W{:02}", w.year(), w.week())
+}
+
+fn tense_word(t: Tense) -> &'static str {
+    match t {
+        Tense::Past => "past tense",
+        Tense::Present => "present tense",
+        Tense::Future => "future tense",
+    }
+}
+
+/// Days a date on the wrong side of the anchor for its tense counts as further away.
+const WRONG_SIDE_PENALTY: i64 = 60;
+
+/// The year for a yearless month and day: of the anchor's year and the years either side,
+/// the one that puts the date nearest the anchor, where a date after the anchor in a
+/// past-tense clause (or before it in a future one) counts as two months further away.
+fn auto_year(anchor: Date, month: u8, day: u8, tense: Tense) -> i32 {
+    let y = i32::from(anchor.year());
+    let cost = |cand: i32| -> i64 {
+        let Some(d) = ymd(cand, month, day.min(28)) else {
+            return i64::MAX;
+        };
+        let Ok(span) = anchor.until(d) else {
+            return i64::MAX;
+        };
+        let diff = i64::from(span.get_days());
+        let wrong = match tense {
+            Tense::Past => diff > 0,
+            Tense::Future => diff < 0,
+            Tense::Present => false,
+        };
+        diff.abs() + if wrong { WRONG_SIDE_PENALTY } else { 0 }
+    };
+    [y, y - 1, y + 1]
+        .into_iter()
+        .min_by_key(|c| cost(*c))
+        .unwrap_or(y)
+}
+
+fn quarter_of(d: Date) -> u8 {
+    (d.month() as u8 - 1) / 3 + 1
+}
+
+fn season_start(s: &str) -> u8 {
+    match s {
+        "SP" => 3,
+        "SU" => 6,
+        "FA" => 9,
+        _ => 12,
+    }
+}
+
+fn holiday_date(index: usize, year: i32) -> Option<Date> {
+    let h = holidays().get(index)?;
+    match h.rule {
+        HolidayRule::Fixed(m, d) => ymd(year, m, d),
+        HolidayRule::Nth(n, wd, m) => ymd(year, m, 1)?
+            .nth_weekday_of_month(n, jiff_weekday(wd))
+            .ok(),
+    }
+}
+
+/// Normalises one expression. `reference` is the anchor (publication date or speech date).
+pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
+    let tod = raw.time.map(|t| t.suffix()).unwrap_or_default();
+    let fixed = |value: String, how: String| Normal {
+        value,
+        relative: false,
+        resolved: true,
+        how,
+        day: None,
+    };
+    let unresolved = |value: String, what: &str| Normal {
+        value,
+        relative: true,
+        resolved: false,
+        how: format!("{what}: relative to the publication date, and the document has none"),
+        day: None,
+    };
+    let against = reference.map_or("", |r| r.describe);
+    match &raw.sem {
+        Sem::Fixed(v) => fixed(v.clone(), "written out in full".into()),
+        Sem::Ref(r) => fixed(
+            (*r).to_string(),
+            match *r {
+                "PRESENT_REF" => "a general reference to the present".into(),
+                "PAST_REF" => "a general reference to the past".into(),
+                _ => "a general reference to the future".into(),
+            },
+        ),
+        Sem::Date {
+            year: YearRef::Abs(y),
+            month,
+            day,
+        } => {
+            let d = ymd(*y, *month, *day);
+            Normal {
+                value: format!("{y:04}-{month:02}-{day:02}{tod}"),
+                relative: false,
+                resolved: true,
+                how: "a full date, written out".into(),
+                day: d,
+            }
+        }
+        Sem::Date {
+            year: _,
+            month,
+            day,
+        } => match reference {
+            None => Normal {
+                value: format!("XXXX-{month:02}-{day:02}{tod}"),
+                relative: false,
+                resolved: false,
+                how: "a date without a year, and no publication date to take the year from".into(),
+                day: None,
+            },
+            Some(r) => {
+                let y = auto_year(r.date, *month, *day, raw.tense);
+                Normal {
+                    value: format!("{y:04}-{month:02}-{day:02}{tod}"),
+                    relative: false,
+                    resolved: true,
+                    how: format!(
+                        "a date without a year, {} → the year {y} from {against}",
+                        tense_word(raw.tense)
+                    ),
+                    day: ymd(y, *month, *day),
+                }
+            }
+        },
+        Sem::Month { year, month } => {
+            let name = month_name(*month);
+            match (year, reference) {
+                (YearRef::Abs(y), _) => fixed(
+                    format!("{y:04}-{month:02}"),
+                    "a month and year, written out".into(),
+                ),
+                (_, None) => unresolved(
+                    format!("XXXX-{month:02}"),
+                    &format!("'{name}' without a year"),
+                ),
+                (YearRef::Rel(n), Some(r)) => {
+                    let y = i32::from(r.date.year()) + n;
+                    rel(
+                        format!("{y:04}-{month:02}"),
+                        format!("{name} of the year {y}, counted from {against}"),
+                    )
+                }
+                (YearRef::Prev, Some(r)) => {
+                    let y = i32::from(r.date.year()) - i32::from(*month >= r.date.month() as u8);
+                    rel(
+                        format!("{y:04}-{month:02}"),
+                        format!("'last {name}' → the latest {name} before {against}"),
+                    )
+                }
+                (YearRef::Following, Some(r)) => {
+                    let y = i32::from(r.date.year()) + i32::from(*month <= r.date.month() as u8);
+                    rel(
+                        format!("{y:04}-{month:02}"),
+                        format!("'next {name}' → the first {name} after {against}"),
+                    )
+                }
+                (YearRef::Auto, Some(r)) => {
+                    let y = if *month == r.date.month() as u8 {
+                        i32::from(r.date.year())
+                    } else {
+                        auto_year(r.date, *month, 15, raw.tense)
+                    };
+                    Normal {
+                        value: format!("{y:04}-{month:02}"),
+                        relative: false,
+                        resolved: true,
+                        how: format!(
+                            "'{name}' without a year, {} → {y} from {against}",
+                            tense_word(raw.tense)
+                        ),
+                        day: None,
+                    }
+                }
+            }
+        }
+        Sem::Year(YearRef::Abs(y)) => fixed(format!("{y:04}"), "a year, written out".into()),
+        Sem::Year(YearRef::Rel(n))
+            if raw.quarter_context
+                && matches!(raw.cue, Some("ago" | "earlier"))
+                && reference.is_some() =>
+        {
+            // "a year earlier" in a sentence about quarterly results: the same quarter a year
+            // before the latest reported one.
+            let Some(r) = reference else {
+                return unresolved("XXXX-QX".into(), "a quarter");
+            };
+            let idx = i32::from(r.date.year()) * 4 + i32::from(quarter_of(r.date)) - 2 + 4 * n;
+            let (y, q) = (idx.div_euclid(4), idx.rem_euclid(4) + 1);
+            rel(
+                format!("{y:04}-Q{q}"),
+                format!(
+                    "a year before the latest quarter reported before {against} (the sentence is about quarters)"
+                ),
+            )
+        }
+        Sem::Year(yr) => match reference {
+            None => unresolved("XXXX".into(), "a year counted from now"),
+            Some(r) => {
+                let n = match yr {
+                    YearRef::Rel(n) => *n,
+                    YearRef::Prev => -1,
+                    YearRef::Following => 1,
+                    _ => 0,
+                };
+                let y = i32::from(r.date.year()) + n;
+                let what = match n {
+                    0 => "this year".to_string(),
+                    -1 => "the year before".to_string(),
+                    1 => "the year after".to_string(),
+                    n if n < 0 => format!("{} years before", -n),
+                    n => format!("{n} years after"),
+                };
+                rel(
+                    format!("{y:04}"),
+                    format!("{what} → {y}, counted from {against}"),
+                )
+            }
+        },
+        Sem::Weekday { wd, dir } => {
+            let name = weekday_name(*wd);
+            let Some(r) = reference else {
+                return unresolved(format!("XXXX-WXX-{wd}{tod}"), &format!("weekday '{name}'"));
+            };
+            let here = weekday_number(r.date) as i64;
+            let target = i64::from(*wd);
+            let back = (here - target).rem_euclid(7); // days back to the latest such day, 0 = today
+            let fwd = (target - here).rem_euclid(7); // days ahead to the next, 0 = today
+            let (offset, rule) = match (dir, raw.tense) {
+                (-1, _) => (
+                    -(if back == 0 { 7 } else { back }),
+                    format!("'last {name}' → the {name} before"),
+                ),
+                (1, _) => (
+                    if fwd == 0 { 7 } else { fwd },
+                    format!("'next {name}' → the {name} after"),
+                ),
+                (_, Tense::Past) => (
+                    -back,
+                    format!("weekday '{name}', past tense → the most recent {name} on or before"),
+                ),
+                (_, Tense::Future) => (
+                    fwd,
+                    format!("weekday '{name}', future tense → the first {name} on or after"),
+                ),
+                (_, Tense::Present) => (
+                    fwd,
+                    format!("weekday '{name}', present tense → the first {name} on or after"),
+                ),
+            };
+            let rule = match raw.cue {
+                Some(c @ ("since" | "until")) if *dir == 0 => {
+                    rule.replacen(&format!("weekday '{name}'"), &format!("'{c} {name}'"), 1)
+                }
+                _ => rule,
+            };
+            match add_days(r.date, offset) {
+                Some(d) => Normal {
+                    value: format!("{d}{tod}"),
+                    relative: true,
+                    resolved: true,
+                    how: format!("{rule} {against}"),
+                    day: Some(d),
+                },
+                None => unresolved(format!("XXXX-WXX-{wd}{tod}"), &format!("weekday '{name}'")),
+            }
+        }
+        Sem::DayOffset(n) => {
+            let what = match n {
+                0 => "the same day as".to_string(),
+                -1 => "the day before".to_string(),
+                1 => "the day after".to_string(),
+                n if *n < 0 => format!("{} days before", -n),
+                n => format!("{n} days after"),
+            };
+            match reference.and_then(|r| add_days(r.date, i64::from(*n))) {
+                Some(d) => Normal {
+                    value: format!("{d}{tod}"),
+                    relative: true,
+                    resolved: true,
+                    how: format!("{what} {against}"),
+                    day: Some(d),
+                },
+                None => unresolved(format!("XXXX-XX-XX{tod}"), "a day counted from now"),
+            }
+        }
+        Sem::Offset { unit, n } => offset(*unit, *n, reference, &tod),
+        Sem::Season { season, year } => {
+            let Some(r) = reference.filter(|_| !matches!(year, YearRef::Abs(_))) else {
+                return match year {
+                    YearRef::Abs(y) => fixed(
+                        format!("{y:04}-{season}"),
+                        "a season and year, written out".into(),
+                    ),
+                    _ => unresolved(format!("XXXX-{season}"), "a season counted from now"),
+                };
+            };
+            let base = i32::from(r.date.year());
+            let start = season_start(season);
+            let m = r.date.month() as u8;
+            let y = match year {
+                YearRef::Rel(n) => base + n,
+                YearRef::Prev => base - i32::from(start >= m),
+                YearRef::Following => base + i32::from(start <= m),
+                _ => base,
+            };
+            rel(
+                format!("{y:04}-{season}"),
+                format!("the season in {y}, counted from {against}"),
+            )
+        }
+        Sem::Quarter { q, year } | Sem::Half { h: q, year } => {
+            let is_half = matches!(raw.sem, Sem::Half { .. });
+            let letter = if is_half { 'H' } else { 'Q' };
+            if let YearRef::Abs(y) = year {
+                return fixed(
+                    format!("{y:04}-{letter}{q}"),
+                    "a quarter of a written year".into(),
+                );
+            }
+            let Some(r) = reference else {
+                return Normal {
+                    value: format!("XXXX-{letter}{q}"),
+                    relative: false,
+                    resolved: false,
+                    how: "a quarter without a year, and no publication date to take the year from"
+                        .into(),
+                    day: None,
+                };
+            };
+            let here = if is_half {
+                (r.date.month() as u8 - 1) / 6 + 1
+            } else {
+                quarter_of(r.date)
+            };
+            let base = i32::from(r.date.year());
+            let y = match raw.tense {
+                Tense::Future => base + i32::from(*q < here),
+                _ => base - i32::from(*q > here),
+            };
+            Normal {
+                value: format!("{y:04}-{letter}{q}"),
+                relative: false,
+                resolved: true,
+                how: format!("a quarter without a year → {y} from {against}"),
+                day: None,
+            }
+        }
+        Sem::LatestQuarter => match reference {
+            None => unresolved("XXXX-QX".into(), "the latest quarter"),
+            Some(r) => {
+                let idx = i32::from(r.date.year()) * 4 + i32::from(quarter_of(r.date)) - 1 - 1;
+                let (y, q) = (idx.div_euclid(4), idx.rem_euclid(4) + 1);
+                rel(
+                    format!("{y:04}-Q{q}"),
+                    format!("the latest quarter reported → the quarter before {against}"),
+                )
+            }
+        },
+        Sem::Holiday { index, year } => {
+            let name = holidays()
+                .get(*index)
+                .map(|h| h.words.join(" "))
+                .unwrap_or_default();
+            let y = match (year, reference) {
+                (YearRef::Abs(y), _) => Some(*y),
+                (_, Some(r)) => {
+                    let base = i32::from(r.date.year());
+                    let this = holiday_date(*index, base);
+                    Some(match (this, raw.tense) {
+                        (Some(d), Tense::Past) if d > r.date => base - 1,
+                        (Some(d), Tense::Future) if d < r.date => base + 1,
+                        _ => base,
+                    })
+                }
+                _ => None,
+            };
+            match y.and_then(|y| holiday_date(*index, y)) {
+                Some(d) => Normal {
+                    value: format!("{d}{tod}"),
+                    relative: !matches!(year, YearRef::Abs(_)),
+                    resolved: true,
+                    how: format!("the holiday '{name}' in {}", d.year()),
+                    day: Some(d),
+                },
+                None => Normal {
+                    value: "XXXX-XX-XX".into(),
+                    relative: false,
+                    resolved: false,
+                    how: format!("the holiday '{name}' without a year"),
+                    day: None,
+                },
+            }
+        }
+    }
+}
+
+fn rel(value: String, how: String) -> Normal {
+    Normal {
+        value,
+        relative: true,
+        resolved: true,
+        how,
+        day: None,
+    }
+}
+
+fn offset(unit: Unit, n: i32, reference: Option<Reference<'_>>, tod: &str) -> Normal {
+    let word = match unit {
+        Unit::Week => "week",
+        Unit::Weekend => "weekend",
+        Unit::Month => "month",
+        Unit::Quarter => "quarter",
+        _ => "day",
+    };
+    let what = match n {
+        0 => format!("this {word}"),
+        -1 => format!("the {word} before"),
+        1 => format!("the {word} after"),
+        n if n < 0 => format!("{} {word}s before", -n),
+        n => format!("{n} {word}s after"),
+    };
+    let Some(r) = reference else {
+        let v = match unit {
+            Unit::Week => "XXXX-WXX".to_string(),
+            Unit::Weekend => "XXXX-WXX-WE".to_string(),
+            Unit::Month => "XXXX-XX".to_string(),
+            Unit::Quarter => "XXXX-QX".to_string(),
+            _ => format!("XXXX-XX-XX{tod}"),
+        };
+        return Normal {
+            value: v,
+            relative: true,
+            resolved: false,
+            how: format!("{what}: relative to the publication date, and the document has none"),
+            day: None,
+        };
+    };
+    let against = r.describe;
+    match unit {
+        Unit::Weekend => {
+            // The weekend meant is the last one begun by the anchor (its Saturday on or before),
+            // moved by `n` weeks.
+            let back = (i64::from(weekday_number(r.date)) - 6).rem_euclid(7);
+            match add_days(r.date, i64::from(n) * 7 - back) {
+                Some(d) => rel(
+                    format!("{}-WE", iso_week(d)),
+                    format!("{what} {against} → the weekend of ISO week {}", iso_week(d)),
+                ),
+                None => rel("XXXX-WXX-WE".into(), what),
+            }
+        }
+        Unit::Week => match add_days(r.date, i64::from(n) * 7) {
+            Some(d) => rel(
+                iso_week(d),
+                format!("{what} {against} → ISO week {}", iso_week(d)),
+            ),
+            None => rel("XXXX-WXX".into(), what),
+        },
+        Unit::Month => match r.date.first_of_month().checked_add(n.months()) {
+            Ok(d) => rel(
+                format!("{:04}-{:02}", d.year(), d.month()),
+                format!("{what} {against}"),
+            ),
+            Err(_) => rel("XXXX-XX".into(), what),
+        },
+        Unit::Quarter => {
+            let idx = i32::from(r.date.year()) * 4 + i32::from(quarter_of(r.date)) - 1 + n;
+            let (y, q) = (idx.div_euclid(4), idx.rem_euclid(4) + 1);
+            rel(format!("{y:04}-Q{q}"), format!("{what} {against}"))
+        }
+        _ => match add_days(r.date, i64::from(n)) {
+            Some(d) => Normal {
+                value: format!("{d}{tod}"),
+                relative: true,
+                resolved: true,
+                how: format!("{what} {against}"),
+                day: Some(d),
+            },
+            None => rel("XXXX-XX-XX".into(), what),
+        },
+    }
+}

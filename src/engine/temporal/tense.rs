@@ -1,0 +1,276 @@
+//! Tense and speech time: the clause facts that decide how a weekday or a yearless date
+//! resolves.
+//!
+//! Rules, in order (the first that applies wins):
+//! 1. A cue inside the expression or the word right before it: "ago", "last", "past",
+//!    "since", "earlier" → past; "next", "coming", "until", "later" → future.
+//! 2. The nearest tense-bearing verb in the same clause region (inside the same quotation, or
+//!    the sentence outside quotations): "will", "’ll", "is expected to" → future; "was",
+//!    "had", "said", an irregular past form or a finite "-ed" form → past; "is", "says" →
+//!    present. Nearest means fewest tokens away, ties going to the verb before the expression.
+//!
+//! Quotations are found here as well (paired typographic or straight double quotes), so that a
+//! date inside a quote can be anchored to when it was spoken: "“…last week…,” said X on
+//! Monday" resolves "last week" against that Monday.
+
+use super::lexicon::{Kw, Lex, Tok, TokKind};
+use super::recognise::{RawTimex, Sem, Tense};
+use crate::engine::text::TextRange;
+
+/// Quotation spans of a paragraph (marks included), from paired double quotation marks.
+pub fn quote_spans(toks: &[Tok]) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut straight_open: Option<usize> = None;
+    for t in toks {
+        match t.kind {
+            TokKind::Punct('“') => open = Some(t.start),
+            TokKind::Punct('”') => {
+                if let Some(s) = open.take() {
+                    out.push(TextRange::new(s, t.end));
+                }
+            }
+            TokKind::Punct('"') => match straight_open.take() {
+                Some(s) => out.push(TextRange::new(s, t.end)),
+                None => straight_open = Some(t.start),
+            },
+            _ => {}
+        }
+    }
+    out.sort();
+    out
+}
+
+fn cue_tense(cue: &str) -> Option<Tense> {
+    match cue {
+        "ago" | "last" | "past" | "previous" | "earlier" | "since" => Some(Tense::Past),
+        "next" | "coming" | "following" | "later" | "until" => Some(Tense::Future),
+        _ => None,
+    }
+}
+
+/// The tense a token signals, if any; `i` indexes `toks`.
+fn verb_tense(toks: &[Tok], i: usize, text: &str) -> Option<Tense> {
+    let t = toks.get(i)?;
+    if t.kind != TokKind::Word {
+        return None;
+    }
+    let prev = i.checked_sub(1).and_then(|p| toks.get(p));
+    let prev_kw = prev.and_then(Tok::kw);
+    match t.lex {
+        Lex::Kw(Kw::Will | Kw::Shall) => return Some(Tense::Future),
+        Lex::Kw(Kw::Going) if toks.get(i + 1).and_then(Tok::kw) == Some(Kw::To) => {
+            return Some(Tense::Future);
+        }
+        Lex::Kw(Kw::Would) => return Some(Tense::Future),
+        Lex::Kw(Kw::Was | Kw::Were | Kw::Had | Kw::Did | Kw::Said | Kw::Told | Kw::Added) => {
+            return Some(Tense::Past);
+        }
+        Lex::Kw(Kw::Is | Kw::Are | Kw::Am | Kw::Says | Kw::Has | Kw::Have | Kw::Do | Kw::Does) => {
+            return Some(Tense::Present);
+        }
+        Lex::PastVerb => {
+            if matches!(
+                prev_kw,
+                Some(
+                    Kw::Has
+                        | Kw::Have
+                        | Kw::Had
+                        | Kw::Is
+                        | Kw::Are
+                        | Kw::Was
+                        | Kw::Were
+                        | Kw::Be
+                        | Kw::Been
+                        | Kw::Being
+                        | Kw::The
+                        | Kw::A
+                )
+            ) {
+                return None;
+            }
+            return Some(Tense::Past);
+        }
+        _ => {}
+    }
+    let w = &text[t.start..t.end];
+    // "expected to", "scheduled to", "plans to", "set to", "due to" look ahead.
+    if toks.get(i + 1).and_then(Tok::kw) == Some(Kw::To)
+        && matches!(
+            w.to_ascii_lowercase().as_str(),
+            "expected" | "scheduled" | "plans" | "plan" | "set" | "due" | "intends" | "hopes"
+        )
+    {
+        return Some(Tense::Future);
+    }
+    if t.ed && t.lex == Lex::Other && !t.cap {
+        // A finite past form follows its subject; a participle follows an auxiliary or a
+        // determiner ("has announced", "the proposed merger").
+        let after_aux = matches!(
+            prev_kw,
+            Some(
+                Kw::Has
+                    | Kw::Have
+                    | Kw::Had
+                    | Kw::Is
+                    | Kw::Are
+                    | Kw::Was
+                    | Kw::Were
+                    | Kw::Be
+                    | Kw::Been
+                    | Kw::Being
+                    | Kw::The
+                    | Kw::A
+                    | Kw::Will
+                    | Kw::Would
+            )
+        );
+        let by_after = toks.get(i + 1).and_then(Tok::kw) == Some(Kw::By);
+        if !after_aux && !by_after {
+            return Some(Tense::Past);
+        }
+    }
+    None
+}
+
+/// Sets `tense` and `speech` on each recognised expression of a paragraph.
+pub fn annotate(
+    text: &str,
+    toks: &[Tok],
+    sentences: &[TextRange],
+    quotes: &[TextRange],
+    timexes: &mut [RawTimex],
+) {
+    // Token index of each timex start and end (timexes are in order, tokens too).
+    let tok_at = |offset: usize| toks.partition_point(|t| t.start < offset);
+    for tx in timexes.iter_mut() {
+        let first = tok_at(tx.range.start);
+        if let Some(s) = sentences.iter().find(|s| s.contains_range(tx.range)) {
+            let (lo, hi) = (tok_at(s.start), tok_at(s.end));
+            tx.quarter_context = toks.get(lo..hi).is_some_and(|ts| {
+                ts.iter().any(|t| {
+                    matches!(
+                        t.lex,
+                        Lex::Unit(super::lexicon::Unit::Quarter)
+                            | Lex::Units(super::lexicon::Unit::Quarter)
+                    )
+                })
+            });
+        }
+        let prev_word = first
+            .checked_sub(1)
+            .and_then(|p| toks.get(p))
+            .and_then(Tok::kw);
+        let prep_cue = match prev_word {
+            Some(Kw::Since) => Some("since"),
+            Some(Kw::Until) => Some("until"),
+            _ => None,
+        };
+        if tx.cue.is_none() {
+            tx.cue = prep_cue;
+        }
+        if let Some(t) = tx.cue.and_then(cue_tense) {
+            tx.tense = t;
+            continue;
+        }
+        // The clause region: the quotation holding the expression, else its sentence.
+        let quote = quotes.iter().find(|q| q.contains_range(tx.range)).copied();
+        let sentence = sentences
+            .iter()
+            .find(|s| s.contains_range(tx.range))
+            .copied()
+            .unwrap_or(tx.range);
+        let region = quote.unwrap_or(sentence);
+        let lo = tok_at(region.start);
+        let hi = tok_at(region.end);
+        let last = tok_at(tx.range.end);
+        let in_other_quote = |i: usize| {
+            quote.is_none()
+                && toks
+                    .get(i)
+                    .is_some_and(|t| quotes.iter().any(|q| q.start <= t.start && t.end <= q.end))
+        };
+        let mut best: Option<(usize, Tense)> = None;
+        for i in lo..hi {
+            if i >= first && i < last || in_other_quote(i) {
+                continue;
+            }
+            if let Some(t) = verb_tense(toks, i, text) {
+                let dist = if i < first {
+                    (first - i) * 2
+                } else {
+                    (i - last) * 2 + 1
+                };
+                if best.is_none_or(|(d, _)| dist < d) {
+                    best = Some((dist, t));
+                }
+            }
+        }
+        if let Some((_, t)) = best {
+            tx.tense = t;
+        }
+    }
+    link_speech(text, toks, sentences, quotes, timexes);
+}
+
+/// For each quotation, the timex that says when it was spoken: a day-level expression right
+/// after a speech verb in the same sentence, outside the quotation ("…,” said Heusgen on
+/// Monday"; "Heusgen said on Monday: “…”").
+fn link_speech(
+    text: &str,
+    toks: &[Tok],
+    sentences: &[TextRange],
+    quotes: &[TextRange],
+    timexes: &mut [RawTimex],
+) {
+    let tok_at = |offset: usize| toks.partition_point(|t| t.start < offset);
+    for q in quotes {
+        let Some(sentence) = sentences.iter().find(|s| s.overlaps(*q)).copied() else {
+            continue;
+        };
+        let sentence = TextRange::new(sentence.start.min(q.start), sentence.end.max(q.end));
+        // Speech verbs in the sentence, outside any quotation.
+        let mut found: Option<usize> = None;
+        for i in tok_at(sentence.start)..tok_at(sentence.end) {
+            let Some(t) = toks.get(i) else { break };
+            if quotes
+                .iter()
+                .any(|qq| qq.start <= t.start && t.end <= qq.end)
+            {
+                continue;
+            }
+            let speech = matches!(t.lex, Lex::Kw(Kw::Said | Kw::Says | Kw::Told | Kw::Added))
+                || (t.kind == TokKind::Word
+                    && matches!(
+                        text[t.start..t.end].to_ascii_lowercase().as_str(),
+                        "stated" | "declared" | "wrote" | "insisted" | "argued"
+                    ));
+            if !speech {
+                continue;
+            }
+            // The first day-level timex within a few tokens after the verb.
+            let window_end = toks
+                .get(i + 8)
+                .map_or(sentence.end, |t| t.start)
+                .min(sentence.end);
+            found = timexes.iter().position(|tx| {
+                tx.range.start > t.end
+                    && tx.range.start < window_end
+                    && !quotes.iter().any(|qq| qq.contains_range(tx.range))
+                    && matches!(
+                        tx.sem,
+                        Sem::Weekday { .. } | Sem::DayOffset(_) | Sem::Date { .. }
+                    )
+            });
+            if found.is_some() {
+                break;
+            }
+        }
+        let Some(k) = found else { continue };
+        for (idx, tx) in timexes.iter_mut().enumerate() {
+            if idx != k && q.contains_range(tx.range) {
+                tx.speech = Some(k);
+            }
+        }
+    }
+}

@@ -1,0 +1,398 @@
+//! Tests of the temporal engine on small texts and the xi-moscow acceptance fixture.
+
+use super::*;
+use crate::engine::{Format, analyze_as};
+
+fn cfg(date: Option<&str>) -> Config {
+    Config {
+        publication_date: date.and_then(crate::engine::config::parse_date),
+        ..Config::default()
+    }
+}
+
+/// (text, type, value) of every timex.
+fn timexes(text: &str, date: Option<&str>) -> Vec<(String, &'static str, String)> {
+    let a = analyze_as(text, Format::PlainText, &cfg(date));
+    a.timexes
+        .iter()
+        .map(|t| {
+            (
+                t.range.of(text).to_string(),
+                t.kind.as_str(),
+                t.value.clone(),
+            )
+        })
+        .collect()
+}
+
+fn one(text: &str, date: &str) -> (String, String) {
+    let t = timexes(text, Some(date));
+    assert_eq!(t.len(), 1, "{text}: {t:?}");
+    (t[0].0.clone(), t[0].2.clone())
+}
+
+#[test]
+fn smoke() {
+    let t = timexes(
+        "Xi began a three-day state visit to Russia on Monday.",
+        Some("2023-03-20"),
+    );
+    assert_eq!(
+        t,
+        vec![
+            ("three-day".into(), "DURATION", "P3D".into()),
+            ("Monday".into(), "DATE", "2023-03-20".into())
+        ]
+    );
+}
+
+const XI_MD: &str = include_str!("../../../tests/fixtures/xi-moscow.md");
+const XI_TXT: &str = include_str!("../../../tests/fixtures/xi-moscow.txt");
+
+/// The byte range of the `n`th (1-based) occurrence of `needle`.
+fn nth(text: &str, needle: &str, n: usize) -> TextRange {
+    let start = text
+        .match_indices(needle)
+        .nth(n - 1)
+        .map(|(i, _)| i)
+        .unwrap_or_else(|| panic!("no {needle} #{n}"));
+    TextRange::new(start, start + needle.len())
+}
+
+/// The timex inside the expected expression (TimeBank extents leave out "on", "since", "until").
+fn timex_in(a: &crate::engine::Analysis, r: TextRange) -> &Timex {
+    a.timexes
+        .iter()
+        .find(|t| r.contains_range(t.range))
+        .unwrap_or_else(|| panic!("no timex in {r:?}"))
+}
+
+#[test]
+fn xi_moscow_md_resolves_every_date() {
+    let a = crate::engine::analyze(XI_MD, &Config::default());
+    let anchor = a.anchor.as_ref().expect("anchor");
+    assert_eq!(
+        (anchor.date.to_string(), anchor.source),
+        ("2023-03-20".to_string(), AnchorSource::FrontMatter)
+    );
+    let expected = [
+        ("on Monday", 1, "2023-03-20"),
+        ("last week", 1, "2023-W11"),
+        ("on Monday", 2, "2023-03-20"),
+        ("Since Friday", 1, "2023-03-17"),
+        ("until Wednesday", 1, "2023-03-22"),
+        ("Tuesday", 1, "2023-03-21"),
+        ("February 24, 2023", 1, "2023-02-24"),
+        ("three-day", 1, "P3D"),
+        ("three-day", 2, "P3D"),
+    ];
+    for (text, n, value) in expected {
+        let t = timex_in(&a, nth(XI_MD, text, n));
+        assert_eq!(t.value, value, "{text} #{n}: {}", t.how);
+        assert!(t.resolved);
+    }
+    // "last week" is inside Heusgen's quote and counts from the day he spoke.
+    let lw = timex_in(&a, nth(XI_MD, "last week", 1));
+    assert!(lw.how.contains("quotation was spoken"), "{}", lw.how);
+    assert!(
+        !a.findings
+            .iter()
+            .any(|f| f.code == "unresolved-relative-date")
+    );
+}
+
+#[test]
+fn xi_moscow_txt_flags_every_relative_date() {
+    let a = crate::engine::analyze(XI_TXT, &Config::default());
+    assert!(a.anchor.is_none());
+    let flagged: Vec<TextRange> = a
+        .findings
+        .iter()
+        .filter(|f| f.code == "unresolved-relative-date")
+        .map(|f| f.range)
+        .collect();
+    for (text, n) in [
+        ("on Monday", 1),
+        ("last week", 1),
+        ("on Monday", 2),
+        ("Since Friday", 1),
+        ("until Wednesday", 1),
+        ("Tuesday", 1),
+    ] {
+        let r = nth(XI_TXT, text, n);
+        assert!(
+            flagged.iter().any(|f| r.contains_range(*f)),
+            "{text} #{n} not flagged: {flagged:?}"
+        );
+    }
+    assert_eq!(
+        flagged.len(),
+        6,
+        "{:?}",
+        flagged.iter().map(|r| r.of(XI_TXT)).collect::<Vec<_>>()
+    );
+    let fd = timex_in(&a, nth(XI_TXT, "February 24, 2023", 1));
+    assert_eq!(fd.value, "2023-02-24");
+}
+
+#[test]
+fn xi_moscow_txt_undated_events() {
+    let a = crate::engine::analyze(XI_TXT, &Config::default());
+    let flagged: Vec<TextRange> = a
+        .findings
+        .iter()
+        .filter(|f| f.code == "undated-event")
+        .map(|f| f.range)
+        .collect();
+    let sentence_flagged = |s: &str| {
+        let r = nth(XI_TXT, s, 1);
+        flagged.iter().any(|f| r.contains_range(*f))
+    };
+    assert!(sentence_flagged(
+        "Ukraine’s foreign ministry called on Xi to use his influence with Putin to push for an end to the war."
+    ));
+    for s in [
+        "Xi began a three-day state visit to Russia on Monday.",
+        "said Christoph Heusgen on Monday on ntv",
+        "On the first anniversary on February 24, 2023, China published a position paper",
+        "Since Friday, Putin has had an arrest warrant issued by the International Criminal Court for war crimes.",
+    ] {
+        assert!(!sentence_flagged(s), "flagged: {s}");
+    }
+}
+
+#[test]
+fn absolute_dates_in_news_forms() {
+    let d = "2023-03-20";
+    assert_eq!(
+        one("It happened on March 20, 2023.", d),
+        ("March 20, 2023".into(), "2023-03-20".into())
+    );
+    assert_eq!(
+        one("It happened on 20 March 2023.", d),
+        ("20 March 2023".into(), "2023-03-20".into())
+    );
+    assert_eq!(
+        one("It happened on Sept. 11.", d),
+        ("Sept. 11".into(), "2022-09-11".into())
+    );
+    assert_eq!(
+        one("It happened in March 2023.", d),
+        ("March 2023".into(), "2023-03".into())
+    );
+    assert_eq!(
+        one("It happened in 2023.", d),
+        ("2023".into(), "2023".into())
+    );
+    assert_eq!(
+        one("It happened in the 1990s.", d),
+        ("the 1990s".into(), "199".into())
+    );
+    assert_eq!(
+        one("It happened on 2023-03-20.", d),
+        ("2023-03-20".into(), "2023-03-20".into())
+    );
+    assert_eq!(
+        one("It happened on 3/20/2023.", d),
+        ("3/20/2023".into(), "2023-03-20".into())
+    );
+    assert_eq!(
+        one("It happened on 20.03.2023.", d),
+        ("20.03.2023".into(), "2023-03-20".into())
+    );
+}
+
+#[test]
+fn relative_expressions_resolve_against_the_anchor() {
+    let d = "2023-03-20"; // a Monday
+    assert_eq!(one("He left yesterday.", d).1, "2023-03-19");
+    assert_eq!(one("He leaves tomorrow.", d).1, "2023-03-21");
+    assert_eq!(one("He said it today.", d).1, "2023-03-20");
+    assert_eq!(one("They met last week.", d).1, "2023-W11");
+    assert_eq!(one("They meet next month.", d).1, "2023-04");
+    assert_eq!(one("Sales rose this year.", d).1, "2023");
+    assert_eq!(
+        one("He left two days ago.", d),
+        ("two days ago".into(), "2023-03-18".into())
+    );
+    assert_eq!(
+        one("Prices rose earlier this month.", d),
+        ("earlier this month".into(), "2023-03".into())
+    );
+    assert_eq!(
+        one("He has been here since Friday.", d),
+        ("Friday".into(), "2023-03-17".into())
+    );
+    assert_eq!(
+        one("He will stay until Wednesday.", d),
+        ("Wednesday".into(), "2023-03-22".into())
+    );
+    assert_eq!(
+        one("Prices fell over the past three years.", d),
+        ("the past three years".into(), "P3Y".into())
+    );
+    assert_eq!(
+        one("He met her last Monday.", d),
+        ("last Monday".into(), "2023-03-13".into())
+    );
+    assert_eq!(
+        one("He will see her next Monday.", d),
+        ("next Monday".into(), "2023-03-27".into())
+    );
+    assert_eq!(one("Sales rose in the third quarter.", d).1, "2022-Q3");
+    assert_eq!(one("It was hot this summer.", d).1, "2023-SU");
+    assert_eq!(one("He left at Christmas.", d).1, "2022-12-25");
+    assert_eq!(one("He leaves at Christmas.", d).1, "2023-12-25");
+}
+
+#[test]
+fn times_durations_sets_and_references() {
+    let d = "2023-03-20";
+    assert_eq!(
+        one("They met at 3 p.m.", d),
+        ("3 p.m.".into(), "2023-03-20T15:00".into())
+    );
+    assert_eq!(
+        one("They met at 15:30 in Rome.", d),
+        ("15:30".into(), "2023-03-20T15:30".into())
+    );
+    assert_eq!(
+        one("They met at noon.", d),
+        ("noon".into(), "2023-03-20T12:00".into())
+    );
+    assert_eq!(
+        one("They met at 3:30 p.m. EST in Rome.", d),
+        ("3:30 p.m. EST".into(), "2023-03-20T15:30".into())
+    );
+    assert_eq!(
+        one("He stayed for two weeks.", d),
+        ("two weeks".into(), "P2W".into())
+    );
+    assert_eq!(
+        one("A two-hour meeting.", d),
+        ("two-hour".into(), "PT2H".into())
+    );
+    assert_eq!(
+        one("They meet every Monday.", d),
+        ("every Monday".into(), "XXXX-WXX-1".into())
+    );
+    assert_eq!(
+        one("The paper appears weekly.", d),
+        ("weekly".into(), "P1W".into())
+    );
+    assert_eq!(one("The economy is now weak.", d).1, "PRESENT_REF");
+    assert_eq!(one("He recently left.", d).1, "PAST_REF");
+    assert_eq!(one("He may leave in the future.", d).1, "FUTURE_REF");
+    // A six-year-old is an age, not a time.
+    assert!(timexes("A six-year-old boy.", Some(d)).is_empty());
+}
+
+#[test]
+fn without_an_anchor_relative_values_keep_placeholders() {
+    let a = analyze_as(
+        "They met on Monday and last week.",
+        Format::PlainText,
+        &cfg(None),
+    );
+    let got: Vec<_> = a
+        .timexes
+        .iter()
+        .map(|t| (t.value.as_str(), t.relative, t.resolved))
+        .collect();
+    assert_eq!(
+        got,
+        vec![("XXXX-WXX-1", true, false), ("XXXX-WXX", true, false)]
+    );
+}
+
+#[test]
+fn dateline_and_header_date_lines_anchor() {
+    let a = analyze_as(
+        "Tuesday, January 28, 2014\n\nWASHINGTON — The senator spoke on Monday.",
+        Format::PlainText,
+        &cfg(None),
+    );
+    let anchor = a.anchor.as_ref().expect("anchor");
+    assert_eq!(
+        (anchor.date.to_string(), anchor.source),
+        ("2014-01-28".into(), AnchorSource::Dateline)
+    );
+    assert_eq!(
+        a.timexes.last().map(|t| t.value.as_str()),
+        Some("2014-01-27")
+    );
+    let a = analyze_as(
+        "MOSCOW, March 20, 2023 (Reuters) – Xi arrived on Sunday.",
+        Format::PlainText,
+        &cfg(None),
+    );
+    assert_eq!(
+        a.anchor.as_ref().map(|x| x.date.to_string()),
+        Some("2023-03-20".into())
+    );
+    let a = analyze_as(
+        "MOSCOW, March 20 (Reuters) – Xi arrived on Sunday, a year after the talks of 2022.",
+        Format::PlainText,
+        &cfg(None),
+    );
+    assert_eq!(
+        a.anchor.as_ref().map(|x| x.date.to_string()),
+        Some("2022-03-20".into())
+    );
+    // The setting wins over the dateline.
+    let a = analyze_as(
+        "MOSCOW, March 20, 2023 (Reuters) – Xi arrived.",
+        Format::PlainText,
+        &cfg(Some("2023-03-21")),
+    );
+    assert_eq!(
+        a.anchor.as_ref().map(|x| x.source),
+        Some(AnchorSource::Setting)
+    );
+}
+
+#[test]
+fn editor_hints_and_hovers() {
+    let text = "---\ndate: 2023-03-20\n---\n\nXi arrived on Monday and stays until Wednesday.\n";
+    let a = crate::engine::analyze(text, &Config::default());
+    let hints = inlay_hints(&a, TextRange::new(0, text.len()));
+    let labels: Vec<_> = hints.iter().map(|h| h.label.as_str()).collect();
+    assert_eq!(labels, vec!["‹Mon 20 Mar 2023›", "‹Wed 22 Mar 2023›"]);
+    assert_eq!(hints[0].offset, nth(text, "Monday", 1).end);
+    let h = hover(&a, text, 0);
+    assert!(
+        h.contains("`2023-03-20`") && h.contains("front matter") && h.contains("Monday"),
+        "{h}"
+    );
+    let at = nth(text, "2023-03-20", 1).start + 2;
+    let ha = hover_anchor(&a, text, at).expect("anchor hover");
+    assert!(
+        ha.markdown.contains("Monday, 20 March 2023") && ha.markdown.contains("front matter"),
+        "{}",
+        ha.markdown
+    );
+    assert!(hover_anchor(&a, text, text.len() - 3).is_none());
+}
+
+#[test]
+fn arbitrary_text_does_not_panic() {
+    for s in [
+        "",
+        "’s",
+        "3/",
+        "the",
+        "Monday,",
+        "a.m.",
+        "March 2",
+        "20 March",
+        "12:",
+        "'9",
+        "mid-",
+        "—",
+        "1/2/",
+        "the year-",
+    ] {
+        let _ = analyze_as(s, Format::PlainText, &cfg(Some("2023-03-20")));
+        let _ = analyze_as(s, Format::Markdown, &cfg(None));
+    }
+}
