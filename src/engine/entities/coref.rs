@@ -126,6 +126,15 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                     }
                 }
             }
+            if c.guessed
+                && c.cue.is_none()
+                && c.name
+                    .of(text)
+                    .split_whitespace()
+                    .any(|w| lower_words.contains(&word_hash(&w.to_lowercase())))
+            {
+                continue;
+            }
             items.push(Item {
                 c,
                 para: pi,
@@ -222,6 +231,13 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             continue;
         }
         let raw = it.c.name.of(text);
+        // A lone word that is part of a person's full name in this story is that person
+        // ("Paris" after "Paris Hilton"), whatever the gazetteer says.
+        if !raw.contains(' ') && people.iter().any(|&e| words(&ents[e].key).contains(&raw)) {
+            it.c.kind = None;
+            it.c.form = MentionForm::Name;
+            continue;
+        }
         let key =
             it.c.canonical
                 .clone()
@@ -469,4 +485,4 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
 }
 
 /// The kind given to a lone capitalised word that no rule types. `None` leaves it out.
-const UNKNOWN_KIND: Option<EntityKind> = Some(EntityKind::Organization);
+const UNKNOWN_KIND: Option<EntityKind> = None;

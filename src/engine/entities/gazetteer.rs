@@ -158,10 +158,10 @@ impl Gazetteer {
 
     /// Gazetteer names inside `text` (leftmost-longest, non-overlapping), as byte ranges that
     /// start and end on word boundaries, with their entries.
-    pub fn find_in<'a>(
-        &'a self,
-        text: &'a str,
-    ) -> impl Iterator<Item = (usize, usize, &'a GazEntry)> + 'a {
+    pub fn find_in<'s, 't>(
+        &'s self,
+        text: &'t str,
+    ) -> impl Iterator<Item = (usize, usize, &'s GazEntry)> + use<'s, 't> {
         self.matcher.find_iter(text).filter_map(move |m| {
             let before = text[..m.start()].chars().next_back();
             let after = text[m.end()..].chars().next();

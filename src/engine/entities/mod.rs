@@ -114,6 +114,8 @@ pub struct Candidate {
     pub cue: Option<EntityKind>,
     /// A given name alone: a person only if nobody else in the story has this name.
     pub weak: bool,
+    /// A run of capitalised words read as a person's name for want of anything better.
+    pub guessed: bool,
     /// Index into the entity sheet when the sheet named it.
     pub sheet: Option<usize>,
 }
@@ -137,6 +139,7 @@ impl Candidate {
             unsure: None,
             cue: None,
             weak: false,
+            guessed: false,
             sheet: None,
         }
     }

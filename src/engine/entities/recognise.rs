@@ -897,13 +897,13 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
         let trailing_apostrophe = text[end..].starts_with('’')
             && !text[end + '’'.len_utf8()..].starts_with(char::is_alphanumeric);
         let first = word.chars().next().unwrap_or(' ');
-        let cap = first.is_uppercase()
-            || (first.is_lowercase()
-                && word.contains('-')
-                && word
-                    .split('-')
-                    .nth(1)
-                    .is_some_and(|p| p.starts_with(char::is_uppercase)));
+        // "I'm", "I’ll": a pronoun with a contraction, not a name.
+        let contraction = word.starts_with("I'") || word.starts_with("I’");
+        let cap = !contraction
+            && (first.is_uppercase()
+                || word.split_once('-').is_some_and(|(p, rest)| {
+                    PARTICLES.contains(&p) && rest.starts_with(char::is_uppercase)
+                }));
         while sent_starts.peek().is_some_and(|&s| s < start) {
             sent_starts.next();
         }
@@ -915,6 +915,7 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
         let initial =
             headline || toks.is_empty() || sentence_start || prev_char.is_some_and(is_open_mark);
         let joined = !toks.is_empty()
+            && !sentence_start
             && gap.chars().all(char::is_whitespace)
             && gap.matches('\n').count() <= 1;
         toks.push(Tok {
@@ -1021,7 +1022,7 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
             }
             break;
         }
-        s.classify_run(i, j, ctx, &mut out.cands);
+        s.classify_run(i, j, true, ctx, &mut out.cands);
         i = j;
     }
     s.descriptors(&mut out.cands);
@@ -1188,7 +1189,14 @@ impl<'a> Scanner<'a> {
     }
 
     /// Classifies the capitalised run `toks[a..b]` into zero or more candidates.
-    fn classify_run(&self, mut a: usize, b: usize, ctx: &ParaCtx<'_>, out: &mut Vec<Candidate>) {
+    fn classify_run(
+        &self,
+        mut a: usize,
+        b: usize,
+        split: bool,
+        ctx: &ParaCtx<'_>,
+        out: &mut Vec<Candidate>,
+    ) {
         let whole = self.span_text(a, b);
         let exact = GAZETTEER.lookup(whole);
         // Sentence-initial function words ("The", "In", "According") are not part of a name,
@@ -1254,6 +1262,41 @@ impl<'a> Scanner<'a> {
             }
             return;
         }
+        // "Governor of Virginia": a capitalised title of a place or institution, a descriptor
+        // whose affiliation is the rest of the run (itself a mention).
+        if let Some(cls) = class
+            && self.word(i) == "of"
+            && i + 1 < b
+        {
+            let start = determiner.unwrap_or(a);
+            let r = TextRange::new(self.toks[start].start, self.toks[b - 1].end);
+            let m = if self.lower_is(i + 1, "the") {
+                i + 2
+            } else {
+                i + 1
+            };
+            let org = self.span_text(m.min(b - 1), b);
+            let mut c = Candidate::new(
+                r,
+                self.range(a, b),
+                Some(EntityKind::Person),
+                MentionForm::Descriptor,
+            );
+            c.sig = Some(RoleSig {
+                affiliation: Some(
+                    GAZETTEER
+                        .lookup(org)
+                        .map_or_else(|| org.to_string(), affiliation_key),
+                ),
+                class: cls.to_string(),
+            });
+            c.role = Some(self.span_text(a, b).to_string());
+            out.push(c);
+            if m < b {
+                self.classify_run(m, b, true, ctx, out);
+            }
+            return;
+        }
         let titled = class.is_some() || honorific;
         let n = b - i;
         let name = self.range(i, b);
@@ -1316,19 +1359,29 @@ impl<'a> Scanner<'a> {
             // named elsewhere, or a cue).
         } else {
             // Two or more capitalised words with no organisation or place form.
-            let gaz: Vec<(usize, usize, &GazEntry)> = GAZETTEER.find_in(name_text).collect();
+            let gaz = self.gazetteer_spans(i, b);
             let first_is_name = GAZETTEER.is_first_name(first);
-            if !first_is_name && !gaz.is_empty() {
+            if split && !first_is_name && !gaz.is_empty() {
                 // Split around gazetteer names: "Moscow Beijing" → two places, "Russia Today" →
                 // place + rest.
-                self.split_run(i, b, ctx, out);
+                self.split_run(i, b, &gaz, ctx, out);
                 return;
             }
             c.kind = Some(EntityKind::Person);
             c.form = MentionForm::FullName;
-            if !first_is_name && !self.toks[i].initial && n > 4 {
+            // Without a given name, a title or a cue this is only a guess: the document stage
+            // drops it when one of its words is a common (lower-case) word in the story.
+            c.guessed = !first_is_name;
+            // An acronym first ("JPL Stardust") makes it a name of a thing, not of a person.
+            let acronym = first.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && first
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(char::is_uppercase);
+            if acronym {
                 c.kind = Some(EntityKind::Organization);
                 c.form = MentionForm::Name;
+                c.guessed = false;
             }
         }
         // Sentence-initial words need confirmation unless the gazetteer or a title vouches.
@@ -1345,59 +1398,85 @@ impl<'a> Scanner<'a> {
             ));
         }
         c.cue = self.cue(i, b);
+        // "the Onion", "the Sea Org": a name after an article is an institution or a thing,
+        // not a person, when nothing else says person.
+        if determiner.is_some()
+            && (c.guessed || c.kind.is_none())
+            && c.cue != Some(EntityKind::Person)
+        {
+            c.kind = Some(EntityKind::Organization);
+            c.form = MentionForm::Name;
+            c.guessed = false;
+        }
         out.push(c);
     }
 
-    /// Splits a run at gazetteer names; the words between them are classified on their own.
-    fn split_run(&self, a: usize, b: usize, ctx: &ParaCtx<'_>, out: &mut Vec<Candidate>) {
-        let mut i = a;
-        while i < b {
-            let mut matched = None;
-            for k in (i + 1..=b.min(i + 6)).rev() {
-                if let Some(e) = GAZETTEER.lookup(self.span_text(i, k)) {
-                    matched = Some((k, e));
-                    break;
-                }
-            }
-            if let Some((k, e)) = matched {
-                let r = self.range(i, k);
-                let mut c = Candidate::new(r, r, Some(e.kind), MentionForm::Name);
-                c.canonical = Some(e.canonical.to_string());
-                c.country = e.country.map(str::to_string);
-                out.push(c);
-                i = k;
-            } else {
-                let mut k = i + 1;
-                while k < b && !(k..b).any(|m| GAZETTEER.lookup(self.span_text(k, m + 1)).is_some())
-                {
-                    k += 1;
-                }
-                if k - i == 1 {
-                    let w = self.word(i);
-                    if GAZETTEER.demonym(w).is_none() {
-                        let r = self.range(i, k);
-                        let mut c = Candidate::new(r, r, None, MentionForm::Name);
-                        if self.toks[i].initial {
-                            c.unsure = Some(r);
-                        }
-                        c.cue = self.cue(i, k);
-                        out.push(c);
-                    }
-                } else {
-                    self.classify_run(i, k, ctx, out);
-                }
-                i = k;
+    /// Gazetteer names inside `toks[a..b]` that start and end on token boundaries, as token
+    /// ranges, found with the gazetteer's Aho-Corasick automaton in one pass over the run.
+    fn gazetteer_spans(&self, a: usize, b: usize) -> Vec<(usize, usize, &'static GazEntry)> {
+        let base = self.toks[a].start;
+        let mut out = Vec::new();
+        for (s, e, entry) in GAZETTEER.find_in(self.span_text(a, b)) {
+            let start = (a..b).find(|&k| self.toks[k].start == base + s);
+            let end = (a..b).find(|&k| self.toks[k].end == base + e);
+            if let (Some(ts), Some(te)) = (start, end)
+                && ts <= te
+                && !(ts..te).any(|k| self.toks[k].possessive)
+            {
+                out.push((ts, te + 1, entry));
             }
         }
+        out
+    }
+
+    /// Splits a run at its gazetteer names; the words between them are classified on their own.
+    fn split_run(
+        &self,
+        a: usize,
+        b: usize,
+        spans: &[(usize, usize, &'static GazEntry)],
+        ctx: &ParaCtx<'_>,
+        out: &mut Vec<Candidate>,
+    ) {
+        let mut i = a;
+        let rest = |i: usize, k: usize, out: &mut Vec<Candidate>| {
+            if k - i == 1 {
+                let w = self.word(i);
+                if GAZETTEER.demonym(w).is_none() && !in_list(STOPWORDS, &w.to_lowercase()) {
+                    let r = self.range(i, k);
+                    let mut c = Candidate::new(r, r, None, MentionForm::Name);
+                    if self.toks[i].initial {
+                        c.unsure = Some(r);
+                    }
+                    c.cue = self.cue(i, k);
+                    out.push(c);
+                }
+            } else if k > i {
+                self.classify_run(i, k, false, ctx, out);
+            }
+        };
+        for &(s, e, entry) in spans {
+            rest(i, s, out);
+            let r = self.range(s, e);
+            let mut c = Candidate::new(r, r, Some(entry.kind), MentionForm::Name);
+            c.canonical = Some(entry.canonical.to_string());
+            c.country = entry.country.map(str::to_string);
+            out.push(c);
+            i = e;
+        }
+        rest(i, b, out);
     }
 
     /// What the words around `toks[a..b]` say about its kind.
     fn cue(&self, a: usize, b: usize) -> Option<EntityKind> {
-        if b < self.toks.len() && in_list(PERSON_CUES, self.word(b)) && !self.toks[b - 1].possessive
+        if b < self.toks.len()
+            && self.toks[b].joined
+            && in_list(PERSON_CUES, self.word(b))
+            && !self.toks[b - 1].possessive
         {
             return Some(EntityKind::Person);
         }
-        if a > 0 && in_list(PLACE_CUES, self.word(a - 1)) {
+        if a > 0 && self.toks[a].joined && in_list(PLACE_CUES, self.word(a - 1)) {
             return Some(EntityKind::Place);
         }
         None
