@@ -51,10 +51,10 @@ fn analyze_corpus() {
 }
 
 #[test]
-fn incremental_corpus() {
+fn cache_edit_corpus() {
     assert!(
-        replay("incremental", checks::incremental) > 0,
-        "no seeds for `incremental`"
+        replay("cache_edit", checks::cache_edit) > 0,
+        "no seeds for `cache_edit`"
     );
 }
 
@@ -63,5 +63,21 @@ fn markup_corpus() {
     assert!(
         replay("markup", checks::markup) > 0,
         "no seeds for `markup`"
+    );
+}
+
+#[test]
+fn position_corpus() {
+    assert!(
+        replay("position", checks::position) > 0,
+        "no seeds for `position`"
+    );
+}
+
+#[test]
+fn lsp_reader_corpus() {
+    assert!(
+        replay("lsp_reader", checks::lsp_reader) > 0,
+        "no seeds for `lsp_reader`"
     );
 }

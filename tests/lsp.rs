@@ -519,6 +519,13 @@ async fn settings_from_the_workspace_file_init_options_and_the_editor() {
         codes(&diagnostics).contains(&"unbalanced-quote".to_string()),
         "the file no longer turns it off"
     );
+
+    // Saving the file in the editor re-reads it too.
+    let toml = workspace.path().join("copydesk.toml");
+    std::fs::write(&toml, "[checks]\nunbalanced-quote = false\n").unwrap();
+    server.notify("textDocument/didSave", json!({"textDocument": {"uri": file_uri(&toml)}})).await;
+    let diagnostics = server.diagnostics(&uri, Some(1)).await;
+    assert!(!codes(&diagnostics).contains(&"unbalanced-quote".to_string()), "off again after the save");
     server.shutdown().await;
 }
 
@@ -926,5 +933,37 @@ async fn xi_moscow_inlay_hints_follow_the_setting() {
         server.call("textDocument/inlayHint", whole).await,
         json!([])
     );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn requests_before_initialize_are_refused_and_a_disconnect_mid_message_ends_the_server() {
+    let mut server = TestServerBuilder::default().start_uninitialized();
+    let response = server
+        .request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}))
+        .await;
+    assert_eq!(response["error"]["code"], -32002, "ServerNotInitialized: {response}");
+    server.disconnect_mid_message(b"Content-Length: 100\r\n\r\n{\"jsonrpc\"").await;
+}
+
+#[tokio::test]
+async fn flat_symbols_for_clients_without_hierarchy() {
+    let text = include_str!("fixtures/xi-moscow.md");
+    let (mut server, _) = TestServerBuilder::default().capabilities(json!({})).start().await;
+    server.open(URI, "markdown", text).await;
+    let symbols = server.call("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}})).await;
+    let symbols = symbols.as_array().unwrap();
+    assert!(!symbols.is_empty());
+    for s in symbols {
+        assert_eq!(s["location"]["uri"], URI, "SymbolInformation, not DocumentSymbol: {s}");
+        assert!(s.get("children").is_none());
+    }
+    assert!(symbols.iter().any(|s| s["name"] == "Christoph Heusgen"));
+    // Without documentChanges support, a rename is a `changes` map.
+    let at = expected_position(text, text.find("Heusgen:").unwrap(), "utf-16");
+    let edit = server
+        .call("textDocument/rename", json!({"textDocument": {"uri": URI}, "position": at, "newName": "Heusgan"}))
+        .await;
+    assert!(edit["changes"][URI].as_array().is_some_and(|e| !e.is_empty()), "{edit}");
     server.shutdown().await;
 }

@@ -212,8 +212,9 @@ proptest! {
 /// The public conversion API on the classic hard cases, all three encodings.
 #[test]
 fn hard_characters_in_every_encoding() {
-    // (text, byte offset of the probe, expected (line, character) in UTF-8, UTF-16, UTF-32).
-    let cases: &[(&str, &str, [(u32, u32); 3])] = &[
+    // (text, probe, expected (line, character) of the probe in UTF-8, UTF-16, UTF-32).
+    type Case = (&'static str, &'static str, [(u32, u32); 3]);
+    let cases: &[Case] = &[
         ("👍🏽|", "|", [(0, 8), (0, 4), (0, 2)]),
         ("👨\u{200d}👩\u{200d}👧|", "|", [(0, 18), (0, 8), (0, 5)]),
         ("中文|", "|", [(0, 6), (0, 2), (0, 2)]),

@@ -79,6 +79,11 @@ impl TestServerBuilder {
         self
     }
 
+    /// Starts the server without initializing it.
+    pub fn start_uninitialized(self) -> TestServer {
+        TestServer::spawn(self.analyze)
+    }
+
     /// Starts the server, sends `initialize` and `initialized`. Returns the server and the
     /// initialize result.
     pub async fn start(self) -> (TestServer, Value) {
@@ -302,6 +307,19 @@ impl TestServer {
         self.assert_drained();
         self.notify("exit", Value::Null).await;
         let _ = tokio::time::timeout(DEADLINE, &mut self.task).await;
+    }
+
+    /// Sends `partial` (the start of a message) and closes the connection; returns once the
+    /// server has stopped (fails if it hangs).
+    pub async fn disconnect_mid_message(mut self, partial: &[u8]) {
+        self.send_raw(partial).await;
+        self.writer.shutdown().await.expect("close");
+        let task = &mut self.task;
+        tokio::time::timeout(DEADLINE, task)
+            .await
+            .expect("the server did not stop after the client disconnected")
+            .expect("the server task failed");
+        self.queue.clear();
     }
 
     fn assert_drained(&self) {
