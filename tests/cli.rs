@@ -8,8 +8,11 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-/// A story with one quotation mark that is never closed: an `unbalanced-quote` warning.
-const UNBALANCED: &str = "“We will not back down, the minister said.\n";
+/// A story with one quotation nobody is named for: an `unattributed-quote` warning. The
+/// multi-byte `ï` and quotation marks make byte and character columns differ.
+const UNATTRIBUTED: &str = "Naïve hopes are rare. “We will not back down.”\n";
+/// The quotation in [`UNATTRIBUTED`].
+const QUOTE: &str = "“We will not back down.”";
 /// A story with nothing to flag.
 const CLEAN: &str = "Budgets are long and hard to read.\n";
 
@@ -76,28 +79,40 @@ fn clean_manuscript_exits_zero_with_a_summary() {
 
 #[test]
 fn findings_exit_one_with_source_line_and_carets() {
-    let dir = workspace(&[("story.txt", UNBALANCED.as_bytes())]);
+    let dir = workspace(&[("story.txt", UNATTRIBUTED.as_bytes())]);
     let o = copydesk(dir.path(), &["check", "story.txt"]);
     assert_status(&o, 1);
     let out = stdout(&o);
+    // The column counts characters: the quotation starts at the 23rd character, 25th byte.
+    let column = UNATTRIBUTED[..UNATTRIBUTED.find(QUOTE).unwrap()]
+        .chars()
+        .count()
+        + 1;
     assert!(
-        out.contains("story.txt:1:1: warning[unbalanced-quote] "),
+        out.contains(&format!(
+            "story.txt:1:{column}: warning[unattributed-quote] "
+        )),
         "{out}"
     );
     let lines: Vec<&str> = out.lines().collect();
     let source = lines
         .iter()
-        .position(|l| l.ends_with(UNBALANCED.trim_end()))
+        .position(|l| l.ends_with(UNATTRIBUTED.trim_end()))
         .expect("source line shown");
-    // The caret sits under the opening mark, the first character of the line.
-    let bar = lines[source].find("| ").unwrap();
-    assert_eq!(&lines[source + 1][bar..bar + 3], "| ^", "{out}");
+    // One caret under each character of the quotation, marks included.
+    let bar = lines[source].find("| ").unwrap() + 2;
+    let carets = format!(
+        "{}{}",
+        " ".repeat(column - 1),
+        "^".repeat(QUOTE.chars().count())
+    );
+    assert_eq!(lines[source + 1].get(bar..), Some(carets.as_str()), "{out}");
     assert!(out.contains("\nChecked 1 file: 1 warning"), "{out}");
 }
 
 #[test]
 fn fail_on_sets_the_threshold() {
-    let dir = workspace(&[("story.txt", UNBALANCED.as_bytes())]);
+    let dir = workspace(&[("story.txt", UNATTRIBUTED.as_bytes())]);
     assert_status(
         &copydesk(dir.path(), &["check", "--fail-on", "error", "story.txt"]),
         0,
@@ -122,16 +137,16 @@ fn fail_on_sets_the_threshold() {
 #[test]
 fn settings_file_changes_severity_and_bad_keys_are_warnings() {
     let dir = workspace(&[
-        ("story.txt", UNBALANCED.as_bytes()),
+        ("story.txt", UNATTRIBUTED.as_bytes()),
         (
             "copydesk.toml",
-            b"colour = 3\n[checks]\nunbalanced-quote = \"error\"\n",
+            b"colour = 3\n[checks]\nunattributed-quote = \"error\"\n",
         ),
     ]);
     let o = copydesk(dir.path(), &["check", "story.txt"]);
     assert_status(&o, 1);
     assert!(
-        stdout(&o).contains("error[unbalanced-quote]"),
+        stdout(&o).contains("error[unattributed-quote]"),
         "{}",
         stdout(&o)
     );
@@ -142,7 +157,7 @@ fn settings_file_changes_severity_and_bad_keys_are_warnings() {
     );
     std::fs::write(
         dir.path().join("off.toml"),
-        "[checks]\nunbalanced-quote = \"off\"\n",
+        "[checks]\nunattributed-quote = \"off\"\n",
     )
     .unwrap();
     assert_status(
@@ -198,7 +213,7 @@ fn json_report_follows_the_documented_schema() {
     let dir = workspace(&[
         (
             "a/story.md",
-            format!("---\ndate: 2023-03-20\n---\n\n{UNBALANCED}").as_bytes(),
+            format!("---\ndate: 2023-03-20\n---\n\n{UNATTRIBUTED}").as_bytes(),
         ),
         ("a/clean.txt", CLEAN.as_bytes()),
     ]);
@@ -219,17 +234,28 @@ fn json_report_follows_the_documented_schema() {
     assert_eq!(files[1]["publication_date"], "2023-03-20");
     assert_eq!(files[1]["publication_date_source"], "front-matter");
     let f = &files[1]["findings"][0];
-    assert_eq!(f["code"], "unbalanced-quote");
+    assert_eq!(f["code"], "unattributed-quote");
     assert_eq!(f["severity"], "warning");
     assert!(f["message"].as_str().is_some_and(|m| !m.is_empty()));
-    let start = "---\ndate: 2023-03-20\n---\n\n".len();
-    assert_eq!(f["start"], start);
-    assert!(f["end"].as_u64().unwrap() as usize > start);
+    // Byte offsets into the file, and 1-based lines and character columns.
+    let start = "---\ndate: 2023-03-20\n---\n\n".len() + UNATTRIBUTED.find(QUOTE).unwrap();
+    assert_eq!(
+        (f["start"].as_u64(), f["end"].as_u64()),
+        (Some(start as u64), Some((start + QUOTE.len()) as u64))
+    );
+    let column = UNATTRIBUTED[..UNATTRIBUTED.find(QUOTE).unwrap()]
+        .chars()
+        .count()
+        + 1;
     assert_eq!(
         (f["line"].as_u64(), f["column"].as_u64()),
-        (Some(5), Some(1))
+        (Some(5), Some(column as u64))
     );
-    assert!(f["end_line"].is_u64() && f["end_column"].is_u64());
+    let end_column = column + QUOTE.chars().count();
+    assert_eq!(
+        (f["end_line"].as_u64(), f["end_column"].as_u64()),
+        (Some(5), Some(end_column as u64))
+    );
     assert!(f["fixes"].is_array());
     assert_eq!(report["summary"]["warning"], 1);
 }
@@ -397,7 +423,7 @@ fn extract_round_trip_with_byte_offsets_into_multibyte_text() {
     let input = format!(
         "{}\n{}\n",
         serde_json::json!({"id": "doc-1", "text": MULTIBYTE, "dct": "2023-03-20", "gold": [1]}),
-        serde_json::json!({"id": 2, "text": UNBALANCED})
+        serde_json::json!({"id": 2, "text": UNATTRIBUTED})
     );
     let o = copydesk_stdin(dir.path(), &["extract"], input.as_bytes());
     assert_status(&o, 0);
@@ -480,8 +506,12 @@ fn extract_round_trip_with_byte_offsets_into_multibyte_text() {
             .keys()
             .eq(["code", "end", "message", "severity", "start"])
     );
-    assert_eq!(f["code"], "unbalanced-quote");
-    assert_eq!(f["start"], 0);
+    assert_eq!(f["code"], "unattributed-quote");
+    let start = UNATTRIBUTED.find(QUOTE).unwrap();
+    assert_eq!(
+        (f["start"].as_u64(), f["end"].as_u64()),
+        (Some(start as u64), Some((start + QUOTE.len()) as u64))
+    );
 }
 
 #[test]
