@@ -221,7 +221,20 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         }
     }
 
-    // Rule 4: organisations and places with a known kind (gazetteer or form).
+    // Rule 4: organisations and places with a known kind (gazetteer or form). A lone city
+    // name that the story uses as a person more often than as a place ("Paris claims", "Paris
+    // was born") is a person's name.
+    let mut cues: HashMap<&str, (usize, usize)> = HashMap::new();
+    for it in &items {
+        if it.entity.is_none() && it.c.kind == Some(EntityKind::Place) && it.c.country.is_none() {
+            let raw = it.c.name.of(text);
+            if !raw.contains(' ') {
+                let c = cues.entry(raw).or_default();
+                c.0 += usize::from(it.c.cue == Some(EntityKind::Person));
+                c.1 += usize::from(it.c.cue == Some(EntityKind::Place));
+            }
+        }
+    }
     for it in items.iter_mut() {
         if it.entity.is_some() {
             continue;
@@ -233,8 +246,11 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         let raw = it.c.name.of(text);
         // A lone word that is part of a person's full name in this story is that person
         // ("Paris" after "Paris Hilton"), whatever the gazetteer says.
-        if !raw.contains(' ') && people.iter().any(|&e| words(&ents[e].key).contains(&raw)) {
+        let person_named = people.iter().any(|&e| words(&ents[e].key).contains(&raw))
+            || cues.get(raw).is_some_and(|&(person, place)| person > place);
+        if !raw.contains(' ') && person_named {
             it.c.kind = None;
+            it.c.cue = Some(EntityKind::Person);
             it.c.form = MentionForm::Name;
             continue;
         }
@@ -270,7 +286,17 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         }
     }
 
-    // Rule 3: lone words.
+    // Rule 3: lone words. For words of unknown kind: how often each occurs, and how often
+    // with a person or a place cue.
+    let mut lone_kinds: HashMap<&str, (usize, usize, usize)> = HashMap::new();
+    for it in &items {
+        if it.entity.is_none() && it.c.kind.is_none() && it.c.form != MentionForm::Descriptor {
+            let k = lone_kinds.entry(it.c.name.of(text)).or_default();
+            k.0 += 1;
+            k.1 += usize::from(it.c.cue == Some(EntityKind::Person));
+            k.2 += usize::from(it.c.cue == Some(EntityKind::Place));
+        }
+    }
     let mut first_mention: Vec<usize> = vec![usize::MAX; ents.len()];
     for (idx, it) in items.iter().enumerate() {
         if let Some(e) = it.entity {
@@ -331,19 +357,29 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             }
             continue;
         }
-        // Not a known person: decide the kind from the word and its context.
+        // Not a known person: decide the kind from the word and its context, the same for
+        // every mention of the word.
         let it = &items[idx];
-        let kind = match (kind, it.c.cue) {
-            (Some(EntityKind::Person), _) => Some(EntityKind::Person),
-            (None, _) if adjective_like(&w) => None,
-            (None, Some(cue)) => Some(cue),
-            (None, None) => UNKNOWN_KIND,
-            (Some(k), _) => Some(k),
+        let kind = match kind {
+            Some(k) => Some(k),
+            None if adjective_like(&w) => None,
+            None => lone_kinds.get(w.as_str()).and_then(|&(n, person, place)| {
+                if person > 0 {
+                    Some(EntityKind::Person)
+                } else if place * 2 > n {
+                    Some(EntityKind::Place)
+                } else if n >= 2 {
+                    Some(EntityKind::Organization)
+                } else {
+                    None
+                }
+            }),
         };
         let Some(kind) = kind else { continue };
+        let key = it.c.canonical.clone().unwrap_or_else(|| w.clone());
         let e = *by_key
-            .entry((kind, w.clone()))
-            .or_insert_with(|| new_entity(&mut ents, kind, w.clone()));
+            .entry((kind, key.clone()))
+            .or_insert_with(|| new_entity(&mut ents, kind, key));
         if kind == EntityKind::Person && !people.contains(&e) {
             people.push(e);
         }
@@ -483,6 +519,3 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     out.sort_by_key(|(first, _)| *first);
     out.into_iter().map(|(_, e)| e).collect()
 }
-
-/// The kind given to a lone capitalised word that no rule types. `None` leaves it out.
-const UNKNOWN_KIND: Option<EntityKind> = None;

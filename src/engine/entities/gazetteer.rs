@@ -102,6 +102,11 @@ impl Gazetteer {
                     canonical: name,
                     country,
                 },
+                "person" => GazEntry {
+                    kind: EntityKind::Person,
+                    canonical: name,
+                    country,
+                },
                 _ => continue,
             };
             names.insert(name, entry.clone());

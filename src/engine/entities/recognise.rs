@@ -677,6 +677,56 @@ const CALENDAR: &[&str] = &[
     "English",
 ];
 
+/// Words for members of a religion, party or group: singular, an adjective; plural, people.
+const GROUP_WORDS: &[&str] = &[
+    "Muslim",
+    "Christian",
+    "Jew",
+    "Arab",
+    "Catholic",
+    "Protestant",
+    "Hindu",
+    "Buddhist",
+    "Sikh",
+    "Democrat",
+    "Republican",
+    "Libertarian",
+    "Conservative",
+    "Liberal",
+    "Socialist",
+    "Communist",
+    "Islamist",
+    "Soviet",
+    "Western",
+    "Eastern",
+    "European",
+    "Asian",
+    "African",
+    "Latino",
+    "Hispanic",
+    "Palestinian",
+    "Israeli",
+    "Kurd",
+    "Shiite",
+    "Sunni",
+    "Mormon",
+    "Evangelical",
+    "Agnostic",
+    "Atheist",
+    "Green",
+    "Tory",
+    "Nazi",
+];
+
+/// Upper-case abbreviations of common nouns, not of organisations.
+const COMMON_ACRONYMS: &[&str] = &[
+    "DNA", "RNA", "IQ", "CD", "DVD", "TV", "PC", "XML", "HTML", "VIP", "POV", "CEO", "CFO", "GDP",
+    "GNP", "HIV", "AIDS", "USB", "PDF", "ID", "OK", "AM", "PM", "FAQ", "URL", "IRC", "VR", "AI",
+    "IT", "PR", "HQ", "UFO", "ATM", "GPS", "SMS", "RSS", "API", "CPU", "GPU", "RAM", "LED", "LCD",
+    "BC", "AD", "DJ", "MVP", "NGO", "MP", "MPs", "PhD", "MA", "BA", "MD", "RPG", "MMO", "FPS",
+    "CCTV", "SUV", "UN", "OS", "IP", "WWII", "WWI", "LGBT", "CO", "ROS", "POW", "IED", "ICU", "ER",
+];
+
 /// Name particles that may join the words of a person's name ("Ludwig van Beethoven").
 const PARTICLES: &[&str] = &[
     "van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "dos", "das", "le", "la",
@@ -1331,6 +1381,7 @@ impl<'a> Scanner<'a> {
             c.kind = Some(e.kind);
             c.canonical = Some(e.canonical.to_string());
             c.country = e.country.map(str::to_string);
+            c.form = person_form(e, n);
         } else if place_form && !org_form {
             c.kind = Some(EntityKind::Place);
         } else if org_form {
@@ -1346,10 +1397,30 @@ impl<'a> Scanner<'a> {
                 // An adjective of nationality, not a mention.
                 return;
             }
+            if let Some(singular) = w.strip_suffix('s')
+                && (GAZETTEER.demonym(singular).is_some() || in_list(GROUP_WORDS, singular))
+            {
+                // "Afghans", "Muslims", "Republicans": a group of people.
+                c.kind = Some(EntityKind::Person);
+                c.form = MentionForm::Name;
+                c.cue = Some(EntityKind::Person);
+                out.push(c);
+                return;
+            }
+            if in_list(GROUP_WORDS, w) {
+                // The adjective ("a Muslim cleric", "Republican senators").
+                return;
+            }
             let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
             if letters.len() >= 2 && letters.len() <= 6 && letters.iter().all(|c| c.is_uppercase())
             {
+                if w.chars().any(|c| c.is_ascii_digit()) || in_list(COMMON_ACRONYMS, w) {
+                    return;
+                }
                 c.kind = Some(EntityKind::Organization);
+                // An upper-case word that the story also uses in lower case is emphasis
+                // ("ALL", "UNLESS"): the document stage checks, as for sentence-initial words.
+                c.unsure = Some(name);
             } else if GAZETTEER.is_first_name(w) {
                 c.kind = Some(EntityKind::Person);
                 c.form = MentionForm::FirstName;
@@ -1361,7 +1432,12 @@ impl<'a> Scanner<'a> {
             // Two or more capitalised words with no organisation or place form.
             let gaz = self.gazetteer_spans(i, b);
             let first_is_name = GAZETTEER.is_first_name(first);
-            if split && !first_is_name && !gaz.is_empty() {
+            // Split around gazetteer names, unless the name is a last word that is also a
+            // given name: "Valeska Paris" is a person, "Moscow Beijing" two places.
+            let surname_like = gaz.first().is_some_and(|g| {
+                g.0 > i && g.1 == b && g.1 - g.0 == 1 && GAZETTEER.is_first_name(self.word(g.0))
+            });
+            if split && !first_is_name && !gaz.is_empty() && !surname_like {
                 // Split around gazetteer names: "Moscow Beijing" → two places, "Russia Today" →
                 // place + rest.
                 self.split_run(i, b, &gaz, ctx, out);
@@ -1458,7 +1534,7 @@ impl<'a> Scanner<'a> {
         for &(s, e, entry) in spans {
             rest(i, s, out);
             let r = self.range(s, e);
-            let mut c = Candidate::new(r, r, Some(entry.kind), MentionForm::Name);
+            let mut c = Candidate::new(r, r, Some(entry.kind), person_form(entry, e - s));
             c.canonical = Some(entry.canonical.to_string());
             c.country = entry.country.map(str::to_string);
             out.push(c);
@@ -1645,4 +1721,13 @@ impl<'a> Scanner<'a> {
 /// The key a gazetteer entry gives as an affiliation: its country if it has one, else its name.
 fn affiliation_key(e: &GazEntry) -> String {
     e.country.unwrap_or(e.canonical).to_string()
+}
+
+/// The mention form a gazetteer name takes: people are named in full or by surname.
+fn person_form(e: &GazEntry, words: usize) -> MentionForm {
+    match (e.kind, words) {
+        (EntityKind::Person, 1) => MentionForm::Surname,
+        (EntityKind::Person, _) => MentionForm::FullName,
+        _ => MentionForm::Name,
+    }
 }
