@@ -586,3 +586,51 @@ fn readme_lists_every_check() {
          <!-- checks:start … --> and <!-- checks:end --> with:\n\n{want}"
     );
 }
+
+#[test]
+fn extract_reads_markdown_when_asked() {
+    let dir = workspace(&[]);
+    // Inside a Markdown code block the quotation is not prose; in plain text it is.
+    let input = format!(
+        "{}\n",
+        serde_json::json!({"id": "md", "text": format!("```\n{UNATTRIBUTED}```\n")})
+    );
+    let codes = |args: &[&str]| -> Vec<String> {
+        let o = copydesk_stdin(dir.path(), args, input.as_bytes());
+        assert_status(&o, 0);
+        let line: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        line["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(codes(&["extract"]).contains(&"unattributed-quote".to_string()));
+    assert_eq!(
+        codes(&["extract", "--language", "markdown"]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn sources_names_the_speaker_and_counts_quotes() {
+    let dir = workspace(&[("story.txt", "“We won,” said Mayor Ana Ruiz.\n".as_bytes())]);
+    let o = copydesk(dir.path(), &["sources", "story.txt"]);
+    assert_status(&o, 0);
+    let out = stdout(&o);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("Ana Ruiz"))
+        .unwrap_or_else(|| panic!("no row for Ana Ruiz:\n{out}"));
+    let cells: Vec<&str> = row
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(cells.first(), Some(&"Ana Ruiz"), "{row}");
+    assert!(
+        cells.contains(&"1") && cells.last() == Some(&"“We won,”"),
+        "{row}"
+    );
+}

@@ -51,17 +51,30 @@ async fn requests_before_initialize_get_server_not_initialized() {
     let out = exchange(input).await;
     // JSON-RPC/LSP: -32002 ServerNotInitialized for every request before `initialize`;
     // notifications are dropped.
-    assert!(out.contains(r#""code":-32002"#) && out.contains(r#""id":1"#), "{out}");
-    assert!(out.contains(r#""id":2"#), "shutdown before initialize is answered too: {out}");
-    assert!(!out.contains("publishDiagnostics"), "a notification before initialize is dropped: {out}");
+    assert!(
+        out.contains(r#""code":-32002"#) && out.contains(r#""id":1"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#""id":2"#),
+        "shutdown before initialize is answered too: {out}"
+    );
+    assert!(
+        !out.contains("publishDiagnostics"),
+        "a notification before initialize is dropped: {out}"
+    );
 }
 
 #[tokio::test]
 async fn a_client_that_disconnects_mid_message_ends_the_server() {
-    let mut input = frame(br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+    let mut input =
+        frame(br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
     input.extend_from_slice(b"Content-Length: 500\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"par");
     let out = exchange(input).await;
-    assert!(out.contains(r#""id":1"#), "initialize was answered before the disconnect: {out}");
+    assert!(
+        out.contains(r#""id":1"#),
+        "initialize was answered before the disconnect: {out}"
+    );
 }
 
 #[tokio::test]
@@ -84,9 +97,15 @@ async fn malformed_headers_do_not_stop_the_server() {
         b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
     ] {
         let mut input = bad.to_vec();
-        input.extend(frame(br#"{"jsonrpc":"2.0","id":42,"method":"initialize","params":{"capabilities":{}}}"#));
+        input.extend(frame(
+            br#"{"jsonrpc":"2.0","id":42,"method":"initialize","params":{"capabilities":{}}}"#,
+        ));
         let out = exchange(input).await;
-        assert!(out.contains(r#""id":42"#), "no answer after {:?}: {out}", String::from_utf8_lossy(bad));
+        assert!(
+            out.contains(r#""id":42"#),
+            "no answer after {:?}: {out}",
+            String::from_utf8_lossy(bad)
+        );
     }
 }
 
@@ -106,11 +125,19 @@ async fn invalid_json_rpc_messages_get_error_responses() {
         server.send_raw(&frame(body)).await;
     }
     let unknown = server.response(json!(9)).await;
-    assert_eq!(unknown["error"]["code"], -32601, "unknown method: {unknown}");
+    assert_eq!(
+        unknown["error"]["code"], -32601,
+        "unknown method: {unknown}"
+    );
     // The server still serves.
     let diagnostics = server.open(URI, "markdown", "“Fine,” she said.").await;
     assert!(diagnostics.iter().all(|d| d["range"].is_object()));
-    let symbols = server.call("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}})).await;
+    let symbols = server
+        .call(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
     assert!(symbols.is_array());
     server.shutdown().await;
 }
@@ -119,17 +146,32 @@ async fn invalid_json_rpc_messages_get_error_responses() {
 async fn changes_for_unknown_and_closed_documents_are_ignored() {
     let (mut server, _) = TestServerBuilder::default().start().await;
     // A change for a document never opened.
-    server.change("file:///never.md", 2, [0, 0, 0, 0], "x").await;
+    server
+        .change("file:///never.md", 2, [0, 0, 0, 0], "x")
+        .await;
     // A document opened, closed, then changed: the close clears its diagnostics, the change is
     // ignored (no diagnostics for version 3 may appear).
     server.open(URI, "markdown", "“One,” she said.").await;
-    server.notify("textDocument/didClose", json!({"textDocument": {"uri": URI}})).await;
+    server
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
     assert!(server.diagnostics(URI, None).await.is_empty());
     server.change(URI, 3, [0, 0, 0, 0], "“").await;
     // Requests on unknown or closed documents answer empty, not with an error or a crash.
-    for method in ["textDocument/documentSymbol", "textDocument/semanticTokens/full"] {
-        let response = server.request(method, json!({"textDocument": {"uri": URI}})).await;
-        assert!(response.get("error").is_none() || response["error"]["code"].is_i64(), "{method}: {response}");
+    for method in [
+        "textDocument/documentSymbol",
+        "textDocument/semanticTokens/full",
+    ] {
+        let response = server
+            .request(method, json!({"textDocument": {"uri": URI}}))
+            .await;
+        assert!(
+            response.get("error").is_none() || response["error"]["code"].is_i64(),
+            "{method}: {response}"
+        );
     }
     let hover = server
         .request("textDocument/hover", json!({"textDocument": {"uri": "file:///never.md"}, "position": {"line": 0, "character": 0}}))
@@ -143,8 +185,13 @@ async fn changes_for_unknown_and_closed_documents_are_ignored() {
 
 #[tokio::test]
 async fn wild_positions_and_reversed_ranges_clamp() {
-    let (mut server, _) = TestServerBuilder::default().encodings(&["utf-16"]).start().await;
-    server.open(URI, "markdown", "“Wir 👍🏽,” sagte er.\r\n\r\n中文").await;
+    let (mut server, _) = TestServerBuilder::default()
+        .encodings(&["utf-16"])
+        .start()
+        .await;
+    server
+        .open(URI, "markdown", "“Wir 👍🏽,” sagte er.\r\n\r\n中文")
+        .await;
     // Inside a surrogate pair, past the line end, past the last line, reversed, u32::MAX.
     let edits: [([u32; 4], &str); 5] = [
         ([0, 6, 0, 6], "x"),
@@ -156,7 +203,11 @@ async fn wild_positions_and_reversed_ranges_clamp() {
     for (version, (range, text)) in (2..).zip(edits) {
         server.change(URI, version, range, text).await;
         let diagnostics = server.diagnostics(URI, Some(version)).await;
-        assert!(diagnostics.iter().all(|d| d["range"]["start"]["line"].as_u64().is_some_and(|l| l < 3)));
+        assert!(
+            diagnostics
+                .iter()
+                .all(|d| d["range"]["start"]["line"].as_u64().is_some_and(|l| l < 3))
+        );
     }
     let hover = server
         .request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": u32::MAX, "character": u32::MAX}}))
@@ -174,19 +225,39 @@ async fn a_fifty_megabyte_document_is_skipped_and_the_server_stays_responsive() 
     let paragraph = "“We are ready,” Mayor Ortiz said on Monday. Critics say the plan was rushed last week.\n\n";
     let big = paragraph.repeat(50_000_000 / paragraph.len() + 1);
     assert!(big.len() >= 50_000_000);
-    let diagnostics = tokio::time::timeout(HANG, server.open("file:///big.md", "markdown", &big)).await.expect("hang");
+    let diagnostics = tokio::time::timeout(HANG, server.open("file:///big.md", "markdown", &big))
+        .await
+        .expect("hang");
     assert!(diagnostics.is_empty());
     let message = server.notification("window/showMessage").await;
-    assert!(message["message"].as_str().unwrap_or("").contains("max-document-bytes"), "{message}");
+    assert!(
+        message["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("max-document-bytes"),
+        "{message}"
+    );
     // Another document is analysed while the big one is open.
-    let small = server.open(URI, "markdown", "“Fine,” she said. “Unattributed.”").await;
+    let small = server
+        .open(URI, "markdown", "“Fine,” she said. “Unattributed.”")
+        .await;
     assert!(small.iter().all(|d| d["range"].is_object()));
     // Requests on the big one answer (empty) rather than hang or fail.
-    let symbols = server.call("textDocument/documentSymbol", json!({"textDocument": {"uri": "file:///big.md"}})).await;
+    let symbols = server
+        .call(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": "file:///big.md"}}),
+        )
+        .await;
     assert!(symbols.is_array() || symbols.is_null(), "{symbols}");
     // An edit on the big one is applied and still skipped; no second message.
     server.change("file:///big.md", 2, [0, 0, 0, 0], "x").await;
-    assert!(server.diagnostics("file:///big.md", Some(2)).await.is_empty());
+    assert!(
+        server
+            .diagnostics("file:///big.md", Some(2))
+            .await
+            .is_empty()
+    );
     server.shutdown().await;
 }
 
@@ -194,7 +265,10 @@ async fn a_fifty_megabyte_document_is_skipped_and_the_server_stays_responsive() 
 /// requests are still answered (the analysis runs off the protocol thread).
 #[tokio::test]
 async fn a_ten_megabyte_line_under_a_raised_limit_is_analysed_without_blocking_others() {
-    let (mut server, _) = TestServerBuilder::default().init_options(json!({"maxDocumentBytes": 64_000_000})).start().await;
+    let (mut server, _) = TestServerBuilder::default()
+        .init_options(json!({"maxDocumentBytes": 64_000_000}))
+        .start()
+        .await;
     let line = "word said “quote” ".repeat(10_000_000 / 20);
     server
         .notify(
@@ -204,9 +278,16 @@ async fn a_ten_megabyte_line_under_a_raised_limit_is_analysed_without_blocking_o
         .await;
     let small = server.open(URI, "markdown", "Fine.").await;
     assert!(small.is_empty());
-    let symbols = server.call("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}})).await;
+    let symbols = server
+        .call(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
     assert!(symbols.is_array());
-    let diagnostics = tokio::time::timeout(HANG, server.diagnostics("file:///line.txt", Some(1))).await.expect("hang");
+    let diagnostics = tokio::time::timeout(HANG, server.diagnostics("file:///line.txt", Some(1)))
+        .await
+        .expect("hang");
     assert!(diagnostics.iter().all(|d| d["range"]["start"]["line"] == 0));
     server.shutdown().await;
 }
@@ -236,8 +317,14 @@ fn cli_junk_files_are_named_and_good_files_still_checked() {
         ("b-nul.txt", b"Text with a NUL \0 byte said nobody.\n"),
         ("c-invalid.md", b"Caf\xe9 au lait \xff\xfe.\n"),
         ("d-empty.md", b""),
-        ("e-random.txt", &[0x13, 0x37, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x9f, 0x92, 0x96]),
-        ("f-bom.md", "\u{feff}---\ndate: 2023-03-20\n---\n“Quote,” he said yesterday.\n".as_bytes()),
+        (
+            "e-random.txt",
+            &[0x13, 0x37, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x9f, 0x92, 0x96],
+        ),
+        (
+            "f-bom.md",
+            "\u{feff}---\ndate: 2023-03-20\n---\n“Quote,” he said yesterday.\n".as_bytes(),
+        ),
     ];
     for (name, bytes) in files {
         std::fs::write(dir.path().join(name), bytes).expect("write");
@@ -248,12 +335,23 @@ fn cli_junk_files_are_named_and_good_files_still_checked() {
     let out = copydesk_cli(dir.path(), &args, b"");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(out.status.code().is_some_and(|c| c <= 2), "exit {:?}: {stderr}", out.status);
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("JSON report ({e}): {stderr}"));
+    assert!(
+        out.status.code().is_some_and(|c| c <= 2),
+        "exit {:?}: {stderr}",
+        out.status
+    );
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("JSON report ({e}): {stderr}"));
     let text = report.to_string();
     // The invalid UTF-8 and random files are named as errors; the good ones are checked.
-    assert!(text.contains("c-invalid.md") && text.contains("e-random.txt"), "{text}");
-    assert!(text.contains("a-good.md") && text.contains("f-bom.md"), "{text}");
+    assert!(
+        text.contains("c-invalid.md") && text.contains("e-random.txt"),
+        "{text}"
+    );
+    assert!(
+        text.contains("a-good.md") && text.contains("f-bom.md"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -262,6 +360,10 @@ fn cli_stdin_with_invalid_utf8_is_a_clear_error() {
     let out = copydesk_cli(dir.path(), &["check", "-"], b"\xff\xfe\x00junk");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_ne!(out.status.code(), Some(0), "junk on stdin is not a clean manuscript");
+    assert_ne!(
+        out.status.code(),
+        Some(0),
+        "junk on stdin is not a clean manuscript"
+    );
     assert!(!stderr.trim().is_empty(), "an error message is printed");
 }

@@ -217,15 +217,23 @@ impl Documents {
             {
                 doc.latest = Some(Arc::clone(snapshot));
             }
-            let current = doc.ticket == ticket && doc.version == snapshot.version;
-            let monotonic = doc.published.is_none_or(|p| p <= snapshot.version);
+        });
+        self.accept_version(uri, ticket, snapshot.version)
+    }
+
+    /// Whether a result of job `ticket` for `version` may be published (see [`Self::accept`]);
+    /// if so, records `version` as published.
+    pub fn accept_version(&self, uri: &Uri, ticket: u64, version: i32) -> bool {
+        self.with(uri, |doc| {
+            let current = doc.ticket == ticket && doc.version == version;
+            let monotonic = doc.published.is_none_or(|p| p <= version);
             if current && monotonic {
-                doc.published = Some(snapshot.version);
+                doc.published = Some(version);
                 true
             } else {
                 tracing::debug!(
                     uri = uri.as_str(),
-                    version = snapshot.version,
+                    version,
                     current = doc.version,
                     "stale result dropped"
                 );

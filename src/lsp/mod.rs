@@ -104,10 +104,21 @@ struct State {
     shown_messages: Vec<String>,
 }
 
-/// The server: dispatch only.
-pub struct Backend {
+/// The server: dispatch only. Cheap to clone into background tasks.
+pub struct Backend(Arc<Inner>);
+
+impl std::ops::Deref for Backend {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// The server's state, shared with its background tasks.
+pub struct Inner {
     client: Client,
-    docs: Documents,
+    docs: Arc<Documents>,
     state: RwLock<State>,
     /// Held while checking a result's version and sending it, so publishes stay in order.
     publish_lock: tokio::sync::Mutex<()>,
@@ -124,18 +135,20 @@ enum Skipped {
     TooLarge,
     /// The engine panicked (already logged).
     Failed(jsonrpc::Error),
+    /// A newer edit arrived before the analysis started; its own analysis follows.
+    Superseded,
 }
 
 impl Backend {
     fn new(client: Client, analyze: AnalyzeFn) -> Backend {
-        Backend {
+        Backend(Arc::new(Inner {
             client,
-            docs: Documents::default(),
+            docs: Arc::default(),
             state: RwLock::default(),
             publish_lock: tokio::sync::Mutex::new(()),
             index: Mutex::default(),
             analyze,
-        }
+        }))
     }
 
     /// Answers a malformed frame (see [`framing`]).
@@ -147,7 +160,9 @@ impl Backend {
     async fn invalid_request(&self, params: Value) -> RpcResult<()> {
         framing::invalid_request(params)
     }
+}
 
+impl Inner {
     fn state(&self) -> std::sync::RwLockReadGuard<'_, State> {
         self.state.read().unwrap_or_else(|p| p.into_inner())
     }
@@ -161,8 +176,10 @@ impl Backend {
     }
 
     /// Analyses the current text of `uri` off the async threads and publishes its diagnostics
-    /// if the result is still current.
-    async fn analyse(&self, uri: &Uri) -> Result<Arc<Snapshot>, Skipped> {
+    /// if the result is still current. With `skip_superseded`, the analysis is skipped when a
+    /// newer job for the document exists by the time it would start (its result could never
+    /// be published).
+    async fn analyse(&self, uri: &Uri, skip_superseded: bool) -> Result<Arc<Snapshot>, Skipped> {
         let (settings, encoding) = {
             let s = self.state();
             (s.settings.clone(), s.features.encoding)
@@ -180,10 +197,15 @@ impl Backend {
         self.docs.with(uri, |d| d.oversize_warned = false);
         let ticket = job.ticket;
         let analyze = Arc::clone(&self.analyze);
+        let docs = Arc::clone(&self.docs);
+        let job_uri = uri.clone();
         let span = tracing::debug_span!("analysis", uri = uri.as_str(), version = job.version);
         let result = tokio::task::spawn_blocking(move || {
             let _span = span.enter();
             let mut analyzer = job.analyzer.lock().unwrap_or_else(|p| p.into_inner());
+            if skip_superseded && docs.with(&job_uri, |d| d.ticket) != Some(job.ticket) {
+                return Ok(None);
+            }
             let analysis = guard::catch("analysis", || {
                 analyze(&mut analyzer, &job.text, job.format, &settings.config)
             });
@@ -191,11 +213,12 @@ impl Backend {
                 // The cache may hold half-built state from the panicking run: start afresh.
                 *analyzer = Analyzer::default();
             }
-            analysis.map(|a| Snapshot::new(job.version, job.text, a, encoding))
+            analysis.map(|a| Some(Snapshot::new(job.version, job.text, a, encoding)))
         })
         .await;
         let snapshot = match result {
-            Ok(Ok(snapshot)) => Arc::new(snapshot),
+            Ok(Ok(Some(snapshot))) => Arc::new(snapshot),
+            Ok(Ok(None)) => return Err(Skipped::Superseded),
             Ok(Err(e)) => return Err(Skipped::Failed(e)),
             Err(join) => {
                 tracing::error!(error = %join, "analysis task failed");
@@ -228,28 +251,38 @@ impl Backend {
         Ok(snapshot)
     }
 
-    /// Analyses and publishes, logging (not returning) failures: for notifications.
-    async fn refresh(&self, uri: &Uri) {
-        if let Err(Skipped::Failed(e)) = self.analyse(uri).await {
-            tracing::error!(uri = uri.as_str(), error = %e.message, "analysis failed; the last good results stay");
-        }
+    /// Analyses and publishes in a background task, logging (not returning) failures: for
+    /// notifications, which must not hold up the messages behind them.
+    fn spawn_refresh(self: &Arc<Self>, uri: Uri) {
+        use tracing::Instrument;
+        let inner = Arc::clone(self);
+        let task = async move {
+            if let Err(Skipped::Failed(e)) = inner.analyse(&uri, true).await {
+                tracing::error!(uri = uri.as_str(), error = %e.message, "analysis failed; the last good results stay");
+            }
+        };
+        tokio::spawn(task.instrument(tracing::Span::current()));
     }
 
     /// The large-document policy: clear diagnostics, forget the snapshot, warn once.
     async fn too_large(&self, uri: &Uri, len: usize, limit: usize) {
-        let first = self
-            .docs
-            .with(uri, |d| {
-                d.latest = None;
-                d.ticket += 1;
-                !std::mem::replace(&mut d.oversize_warned, true)
-            })
-            .unwrap_or(false);
-        let version = self.docs.with(uri, |d| d.version);
+        let Some((ticket, version, first)) = self.docs.with(uri, |d| {
+            d.latest = None;
+            d.ticket += 1;
+            (
+                d.ticket,
+                d.version,
+                !std::mem::replace(&mut d.oversize_warned, true),
+            )
+        }) else {
+            return;
+        };
         let _order = self.publish_lock.lock().await;
-        self.client
-            .publish_diagnostics(uri.clone(), Vec::new(), version)
-            .await;
+        if self.docs.accept_version(uri, ticket, version) {
+            self.client
+                .publish_diagnostics(uri.clone(), Vec::new(), Some(version))
+                .await;
+        }
         if first {
             let name = uri
                 .path()
@@ -287,9 +320,9 @@ impl Backend {
                 Ok(None)
             }
             Some((Some(snap), version)) if snap.version == version => Ok(Some(snap)),
-            Some(_) => match self.analyse(uri).await {
+            Some(_) => match self.analyse(uri, false).await {
                 Ok(snap) => Ok(Some(snap)),
-                Err(Skipped::NotOpen | Skipped::TooLarge) => Ok(None),
+                Err(Skipped::NotOpen | Skipped::TooLarge | Skipped::Superseded) => Ok(None),
                 // A panic: the request fails; the document keeps its last good results.
                 Err(Skipped::Failed(e)) => Err(e),
             },
@@ -310,7 +343,7 @@ impl Backend {
     }
 
     /// Recomputes settings from the layers, shows problems, re-analyses every open document.
-    async fn settings_changed(&self) {
+    async fn settings_changed(self: &Arc<Self>) {
         let messages = {
             let mut s = self.state_mut();
             let (settings, messages) = s.layers.resolve();
@@ -325,7 +358,7 @@ impl Backend {
         };
         self.show_messages(messages).await;
         for uri in self.docs.uris() {
-            self.refresh(&uri).await;
+            self.spawn_refresh(uri);
         }
     }
 
@@ -477,7 +510,8 @@ impl LanguageServer for Backend {
                 tracing::warn!(error = %e, "could not register the copydesk.toml watcher");
             }
         }
-        self.index_workspace().await;
+        let inner = Arc::clone(&self.0);
+        tokio::spawn(async move { inner.index_workspace().await });
     }
 
     #[tracing::instrument(skip_all)]
@@ -491,7 +525,7 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         self.docs
             .open(doc.uri.clone(), &doc.text, doc.version, &doc.language_id);
-        self.refresh(&doc.uri).await;
+        self.0.spawn_refresh(doc.uri);
     }
 
     #[tracing::instrument(skip_all, fields(uri = params.text_document.uri.as_str(), version = params.text_document.version))]
@@ -505,7 +539,7 @@ impl LanguageServer for Backend {
             &params.content_changes,
             encoding,
         ) {
-            self.refresh(&uri).await;
+            self.0.spawn_refresh(uri);
         }
     }
 
@@ -514,10 +548,10 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         if self.is_config_file(&uri) {
             self.state_mut().layers.read_file();
-            self.settings_changed().await;
+            self.0.settings_changed().await;
         }
         if self.docs.is_open(&uri) {
-            self.refresh(&uri).await;
+            self.0.spawn_refresh(uri);
         }
     }
 
@@ -533,14 +567,14 @@ impl LanguageServer for Backend {
     #[tracing::instrument(skip_all)]
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.state_mut().layers.editor = params.settings;
-        self.settings_changed().await;
+        self.0.settings_changed().await;
     }
 
     #[tracing::instrument(skip_all)]
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         if params.changes.iter().any(|c| self.is_config_file(&c.uri)) {
             self.state_mut().layers.read_file();
-            self.settings_changed().await;
+            self.0.settings_changed().await;
         }
     }
 
