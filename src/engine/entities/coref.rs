@@ -235,9 +235,25 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             }
         }
     }
+    // Countries that the story has playing matches are teams (organisations) throughout.
+    let mut teams: HashMap<&str, (usize, usize)> = HashMap::new();
+    for it in &items {
+        if it.entity.is_none() && it.c.kind == Some(EntityKind::Place) && it.c.country.is_some() {
+            let c = teams.entry(it.c.name.of(text)).or_default();
+            c.0 += usize::from(it.c.cue == Some(EntityKind::Organization));
+            c.1 += usize::from(it.c.cue == Some(EntityKind::Place));
+        }
+    }
     for it in items.iter_mut() {
         if it.entity.is_some() {
             continue;
+        }
+        if it.c.kind == Some(EntityKind::Place)
+            && teams
+                .get(it.c.name.of(text))
+                .is_some_and(|&(team, place)| team >= 2 && team > place)
+        {
+            it.c.kind = Some(EntityKind::Organization);
         }
         let Some(kind) = it.c.kind else { continue };
         if kind == EntityKind::Person {

@@ -116,6 +116,8 @@ pub struct Candidate {
     pub weak: bool,
     /// A run of capitalised words read as a person's name for want of anything better.
     pub guessed: bool,
+    /// Inside another candidate (a person named in an institution's name).
+    pub nested: bool,
     /// Index into the entity sheet when the sheet named it.
     pub sheet: Option<usize>,
 }
@@ -140,6 +142,7 @@ impl Candidate {
             cue: None,
             weak: false,
             guessed: false,
+            nested: false,
             sheet: None,
         }
     }

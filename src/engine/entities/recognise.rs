@@ -677,6 +677,52 @@ const CALENDAR: &[&str] = &[
     "English",
 ];
 
+/// Last words of names of events, awards, laws and works, which are not entities here.
+const EVENT_HEADS: &[&str] = &[
+    "Cup",
+    "Cups",
+    "Games",
+    "Olympics",
+    "Paralympics",
+    "Championship",
+    "Championships",
+    "Tournament",
+    "War",
+    "Wars",
+    "Amendment",
+    "Day",
+    "Award",
+    "Awards",
+    "Prize",
+    "Act",
+    "Treaty",
+    "Bill",
+    "Accord",
+    "Accords",
+    "Convention",
+    "Summit",
+    "Election",
+    "Elections",
+    "Marathon",
+    "Series",
+    "Bowl",
+    "Open",
+    "Grand Prix",
+    "Expo",
+    "Week",
+    "Month",
+    "Year",
+    "Era",
+    "Age",
+    "Revolution",
+    "Crisis",
+    "Agreement",
+    "Protocol",
+    "Doctrine",
+    "Plan",
+    "Law",
+];
+
 /// Words for members of a religion, party or group: singular, an adjective; plural, people.
 const GROUP_WORDS: &[&str] = &[
     "Muslim",
@@ -855,6 +901,31 @@ const PERSON_CUES: &[&str] = &[
     "born",
 ];
 
+/// Verbs after a country's name that make it a team.
+const TEAM_VERBS: &[&str] = &[
+    "beat",
+    "beats",
+    "defeated",
+    "drew",
+    "draw",
+    "won",
+    "lost",
+    "scored",
+    "qualified",
+    "play",
+    "plays",
+    "played",
+    "face",
+    "faces",
+    "faced",
+    "vs",
+    "versus",
+    "thrashed",
+    "edged",
+    "advanced",
+    "eliminated",
+];
+
 /// Words before a name that mark it as a place.
 const PLACE_CUES: &[&str] = &[
     "in",
@@ -966,7 +1037,8 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
             headline || toks.is_empty() || sentence_start || prev_char.is_some_and(is_open_mark);
         let joined = !toks.is_empty()
             && !sentence_start
-            && gap.chars().all(char::is_whitespace)
+            && (gap.chars().all(char::is_whitespace)
+                || (gap.trim() == "&" && cap && toks.last().is_some_and(|t: &Tok| t.cap)))
             && gap.matches('\n').count() <= 1;
         toks.push(Tok {
             start,
@@ -1086,11 +1158,12 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
     for c in std::mem::take(&mut out.cands) {
         // An organisation or place named inside a descriptor ("the head of the Munich
         // Security Conference") is a mention of its own.
-        let nested = kept.iter().rev().take(2).any(|p| {
-            p.form == MentionForm::Descriptor
-                && p.range.contains_range(c.range)
-                && c.kind != Some(EntityKind::Person)
-        });
+        let nested = c.nested
+            || kept.iter().rev().take(2).any(|p| {
+                p.form == MentionForm::Descriptor
+                    && p.range.contains_range(c.range)
+                    && c.kind != Some(EntityKind::Person)
+            });
         if nested {
             kept.push(c);
             continue;
@@ -1376,7 +1449,17 @@ impl<'a> Scanner<'a> {
             && (in_list(ORG_HEADS, last)
                 || self.span_text(i, b).contains(" of ") && in_list(OF_LEADS, first)))
             || (n >= 1 && last.ends_with("Inc."));
-        let place_form = n >= 2 && in_list(PLACE_HEADS, last);
+        // Facilities named "X Museum" or "X Space Center" are places; "Center for X" is an
+        // institution.
+        let facility =
+            n >= 2 && matches!(last, "Museum" | "Center" | "Centre") && !name_text.contains(" of ");
+        let place_form = n >= 2 && (in_list(PLACE_HEADS, last) || facility);
+        let org_form = org_form && !facility;
+        if entry.is_none() && n >= 2 && (in_list(EVENT_HEADS, last) || first == "Operation") {
+            // Events, awards, laws and wars ("World Cup", "Second Amendment") are none of the
+            // three kinds.
+            return;
+        }
         if let Some(e) = entry {
             c.kind = Some(e.kind);
             c.canonical = Some(e.canonical.to_string());
@@ -1386,6 +1469,17 @@ impl<'a> Scanner<'a> {
             c.kind = Some(EntityKind::Place);
         } else if org_form {
             c.kind = Some(EntityKind::Organization);
+            // An institution named after a person ("Andy Warhol Foundation") also mentions them.
+            if n >= 3
+                && GAZETTEER.is_first_name(first)
+                && self.toks[i + 1].cap
+                && !in_list(ORG_HEADS, self.word(i + 1))
+            {
+                let r = self.range(i, i + 2);
+                let mut p = Candidate::new(r, r, Some(EntityKind::Person), MentionForm::FullName);
+                p.nested = true;
+                out.push(p);
+            }
         } else if place_form {
             c.kind = Some(EntityKind::Place);
         } else if n == 1 {
@@ -1551,6 +1645,17 @@ impl<'a> Scanner<'a> {
             && !self.toks[b - 1].possessive
         {
             return Some(EntityKind::Person);
+        }
+        // Countries playing each other are teams: "Sweden beat", "against Belgium".
+        if (b < self.toks.len() && self.toks[b].joined && in_list(TEAM_VERBS, self.word(b)))
+            || (a > 0
+                && self.toks[a].joined
+                && matches!(
+                    self.word(a - 1),
+                    "against" | "vs" | "beat" | "defeated" | "versus"
+                ))
+        {
+            return Some(EntityKind::Organization);
         }
         if a > 0 && self.toks[a].joined && in_list(PLACE_CUES, self.word(a - 1)) {
             return Some(EntityKind::Place);
