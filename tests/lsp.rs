@@ -967,3 +967,45 @@ async fn flat_symbols_for_clients_without_hierarchy() {
     assert!(edit["changes"][URI].as_array().is_some_and(|e| !e.is_empty()), "{edit}");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_stuck_analysis_does_not_hold_up_other_documents() {
+    // The analysis of any text with BLOCK waits until the gate opens.
+    let gate = Arc::new((Mutex::new(false), std::sync::Condvar::new()));
+    let g = Arc::clone(&gate);
+    let analyze: AnalyzeFn = Arc::new(move |analyzer: &mut Analyzer, text: &str, format: Format, config: &Config| {
+        if text.contains("BLOCK") {
+            let (open, cv) = &*g;
+            let mut open = open.lock().unwrap();
+            while !*open {
+                open = cv.wait(open).unwrap();
+            }
+        }
+        analyzer.analyze(text, format, config)
+    });
+    let (mut server, _) = TestServerBuilder::default().analyze(analyze).start().await;
+    let stuck = "file:///stuck.md";
+    server
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": stuck, "languageId": "markdown", "version": 1, "text": "BLOCK “open"}}),
+        )
+        .await;
+    // Several edits to the stuck document, then another document: all served meanwhile.
+    for version in 2..=6 {
+        server.change(stuck, version, [0, 0, 0, 0], "x").await;
+    }
+    let other = "file:///other.md";
+    server.open(other, "markdown", "“Open quote.\n").await;
+    let symbols = server.call("textDocument/documentSymbol", json!({"textDocument": {"uri": other}})).await;
+    assert!(symbols.is_array());
+    // Open the gate: the stuck document's latest version is published.
+    {
+        let (open, cv) = &*gate;
+        *open.lock().unwrap() = true;
+        cv.notify_all();
+    }
+    let diagnostics = server.diagnostics(stuck, Some(6)).await;
+    assert!(diagnostics.iter().any(|d| d["code"] == "unbalanced-quote"), "{diagnostics:?}");
+    server.shutdown().await;
+}
