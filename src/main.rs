@@ -36,12 +36,12 @@ Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
 #[command(arg_required_else_help = true, propagate_version = true)]
 struct Cli {
     /// Write logs to this file (appended) instead of stderr.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", help_heading = "Logging")]
     log_file: Option<PathBuf>,
 
     /// Log filter: error, warn, info, debug, trace, or per module (`copydesk::lsp=debug`).
     /// Defaults to $COPYDESK_LOG, else `info` for `lsp` and `warn` for the other commands.
-    #[arg(long, global = true, value_name = "FILTER")]
+    #[arg(long, global = true, value_name = "FILTER", help_heading = "Logging")]
     log_level: Option<String>,
 
     #[command(subcommand)]
@@ -98,6 +98,7 @@ The JSON schema is documented in docs/cli.md."
     Sources {
         /// The manuscript; `-` for standard input.
         file: PathBuf,
+        /// Output format: an aligned table, or the ledger as JSON (schema in docs/cli.md).
         #[arg(long, value_enum, default_value = "table")]
         format: LedgerFormatArg,
         #[command(flatten)]
