@@ -1652,7 +1652,7 @@ impl<'a> Scanner<'a> {
                 && self.toks[a].joined
                 && matches!(
                     self.word(a - 1),
-                    "against" | "vs" | "beat" | "defeated" | "versus"
+                    "vs" | "beat" | "defeated" | "versus"
                 ))
         {
             return Some(EntityKind::Organization);
