@@ -523,9 +523,17 @@ async fn settings_from_the_workspace_file_init_options_and_the_editor() {
     // Saving the file in the editor re-reads it too.
     let toml = workspace.path().join("copydesk.toml");
     std::fs::write(&toml, "[checks]\nunbalanced-quote = false\n").unwrap();
-    server.notify("textDocument/didSave", json!({"textDocument": {"uri": file_uri(&toml)}})).await;
+    server
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": file_uri(&toml)}}),
+        )
+        .await;
     let diagnostics = server.diagnostics(&uri, Some(1)).await;
-    assert!(!codes(&diagnostics).contains(&"unbalanced-quote".to_string()), "off again after the save");
+    assert!(
+        !codes(&diagnostics).contains(&"unbalanced-quote".to_string()),
+        "off again after the save"
+    );
     server.shutdown().await;
 }
 
@@ -878,9 +886,46 @@ async fn workspace_symbols_cover_open_documents_and_indexed_files_with_progress(
         "{methods:?}"
     );
     let symbols = server.call("workspace/symbol", json!({"query": ""})).await;
-    assert!(symbols.is_array());
     // Nothing from the hidden directory.
     assert!(!symbols.to_string().contains("secret.md"), "{symbols}");
+    // The indexed file is searchable, case-insensitively.
+    let heusgen = server
+        .call("workspace/symbol", json!({"query": "heusgen"}))
+        .await;
+    let heusgen = heusgen.as_array().unwrap();
+    assert!(!heusgen.is_empty());
+    assert!(
+        heusgen
+            .iter()
+            .all(|s| s["location"]["uri"].as_str().unwrap().ends_with("/xi.md"))
+    );
+    assert!(heusgen.iter().all(|s| {
+        s["name"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("heusgen")
+    }));
+    // So is an open document outside the workspace.
+    let open = "file:///elsewhere/merkel.md";
+    server
+        .open(
+            open,
+            "markdown",
+            "Chancellor Angela Merkel spoke in Berlin on Monday.\n",
+        )
+        .await;
+    let merkel = server
+        .call("workspace/symbol", json!({"query": "Merkel"}))
+        .await;
+    assert!(
+        merkel
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["location"]["uri"] == open),
+        "{merkel}"
+    );
     server.shutdown().await;
 }
 
@@ -940,31 +985,58 @@ async fn xi_moscow_inlay_hints_follow_the_setting() {
 async fn requests_before_initialize_are_refused_and_a_disconnect_mid_message_ends_the_server() {
     let mut server = TestServerBuilder::default().start_uninitialized();
     let response = server
-        .request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}))
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}),
+        )
         .await;
-    assert_eq!(response["error"]["code"], -32002, "ServerNotInitialized: {response}");
-    server.disconnect_mid_message(b"Content-Length: 100\r\n\r\n{\"jsonrpc\"").await;
+    assert_eq!(
+        response["error"]["code"], -32002,
+        "ServerNotInitialized: {response}"
+    );
+    server
+        .disconnect_mid_message(b"Content-Length: 100\r\n\r\n{\"jsonrpc\"")
+        .await;
 }
 
 #[tokio::test]
 async fn flat_symbols_for_clients_without_hierarchy() {
     let text = include_str!("fixtures/xi-moscow.md");
-    let (mut server, _) = TestServerBuilder::default().capabilities(json!({})).start().await;
+    let (mut server, _) = TestServerBuilder::default()
+        .capabilities(json!({}))
+        .start()
+        .await;
     server.open(URI, "markdown", text).await;
-    let symbols = server.call("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}})).await;
+    let symbols = server
+        .call(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
     let symbols = symbols.as_array().unwrap();
     assert!(!symbols.is_empty());
     for s in symbols {
-        assert_eq!(s["location"]["uri"], URI, "SymbolInformation, not DocumentSymbol: {s}");
+        assert_eq!(
+            s["location"]["uri"], URI,
+            "SymbolInformation, not DocumentSymbol: {s}"
+        );
         assert!(s.get("children").is_none());
     }
     assert!(symbols.iter().any(|s| s["name"] == "Christoph Heusgen"));
     // Without documentChanges support, a rename is a `changes` map.
     let at = expected_position(text, text.find("Heusgen:").unwrap(), "utf-16");
     let edit = server
-        .call("textDocument/rename", json!({"textDocument": {"uri": URI}, "position": at, "newName": "Heusgan"}))
+        .call(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": URI}, "position": at, "newName": "Heusgan"}),
+        )
         .await;
-    assert!(edit["changes"][URI].as_array().is_some_and(|e| !e.is_empty()), "{edit}");
+    assert!(
+        edit["changes"][URI]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "{edit}"
+    );
     server.shutdown().await;
 }
 
@@ -973,16 +1045,18 @@ async fn a_stuck_analysis_does_not_hold_up_other_documents() {
     // The analysis of any text with BLOCK waits until the gate opens.
     let gate = Arc::new((Mutex::new(false), std::sync::Condvar::new()));
     let g = Arc::clone(&gate);
-    let analyze: AnalyzeFn = Arc::new(move |analyzer: &mut Analyzer, text: &str, format: Format, config: &Config| {
-        if text.contains("BLOCK") {
-            let (open, cv) = &*g;
-            let mut open = open.lock().unwrap();
-            while !*open {
-                open = cv.wait(open).unwrap();
+    let analyze: AnalyzeFn = Arc::new(
+        move |analyzer: &mut Analyzer, text: &str, format: Format, config: &Config| {
+            if text.contains("BLOCK") {
+                let (open, cv) = &*g;
+                let mut open = open.lock().unwrap();
+                while !*open {
+                    open = cv.wait(open).unwrap();
+                }
             }
-        }
-        analyzer.analyze(text, format, config)
-    });
+            analyzer.analyze(text, format, config)
+        },
+    );
     let (mut server, _) = TestServerBuilder::default().analyze(analyze).start().await;
     let stuck = "file:///stuck.md";
     server
@@ -997,7 +1071,12 @@ async fn a_stuck_analysis_does_not_hold_up_other_documents() {
     }
     let other = "file:///other.md";
     server.open(other, "markdown", "“Open quote.\n").await;
-    let symbols = server.call("textDocument/documentSymbol", json!({"textDocument": {"uri": other}})).await;
+    let symbols = server
+        .call(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": other}}),
+        )
+        .await;
     assert!(symbols.is_array());
     // Open the gate: the stuck document's latest version is published.
     {
@@ -1006,6 +1085,9 @@ async fn a_stuck_analysis_does_not_hold_up_other_documents() {
         cv.notify_all();
     }
     let diagnostics = server.diagnostics(stuck, Some(6)).await;
-    assert!(diagnostics.iter().any(|d| d["code"] == "unbalanced-quote"), "{diagnostics:?}");
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "unbalanced-quote"),
+        "{diagnostics:?}"
+    );
     server.shutdown().await;
 }

@@ -558,10 +558,21 @@ impl LanguageServer for Backend {
     #[tracing::instrument(skip_all, fields(uri = params.text_document.uri.as_str()))]
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        if self.docs.close(&uri).is_some() {
-            let _order = self.publish_lock.lock().await;
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        let Some(doc) = self.docs.close(&uri) else {
+            return;
+        };
+        // A workspace file's index entry takes over from the open document's last analysis.
+        if let Some(snap) = doc.latest
+            && self.index().contains_key(&uri)
+            && let Ok(symbols) = guard::catch("workspace symbols", || {
+                engine::navigation::symbols(&snap.analysis, &snap.text)
+            })
+        {
+            let flat = to_proto::flat_symbols(&uri, &snap, &symbols);
+            self.index().insert(uri.clone(), flat);
         }
+        let _order = self.publish_lock.lock().await;
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
 
     #[tracing::instrument(skip_all)]

@@ -199,7 +199,7 @@ pub fn semantic_tokens(
     tokens: &[(crate::engine::TextRange, TokenKind)],
 ) -> lsp::SemanticTokens {
     let mut data = Vec::new();
-    let (mut prev_line, mut prev_start) = (0u32, 0u32);
+    let (mut prev_line, mut prev_start, mut prev_end) = (0u32, 0u32, 0u32);
     let mut sorted: Vec<_> = tokens.to_vec();
     sorted.sort_by_key(|(r, _)| (r.start, r.end));
     for (range, kind) in sorted {
@@ -223,8 +223,9 @@ pub fn semantic_tokens(
             if to <= from {
                 continue;
             }
-            // Tokens must not go backwards; an overlapping token from the engine is dropped.
-            if line == prev_line && from < prev_start && !data.is_empty() {
+            // Tokens must not overlap or go backwards (a person inside a quotation, say): the
+            // part of a later token that overlaps an earlier one is dropped.
+            if !data.is_empty() && (line < prev_line || (line == prev_line && from < prev_end)) {
                 continue;
             }
             let delta_line = line - prev_line;
@@ -242,10 +243,48 @@ pub fn semantic_tokens(
             });
             prev_line = line;
             prev_start = from;
+            prev_end = to;
         }
     }
     lsp::SemanticTokens {
         result_id: None,
         data,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Analysis, TextRange};
+    use crate::lsp::position::PositionEncoding;
+
+    #[test]
+    fn semantic_tokens_split_lines_and_never_overlap() {
+        let text = "“Xi said\nhi,” 👍 Putin";
+        let snap = Snapshot::new(
+            1,
+            text.to_string(),
+            Analysis::default(),
+            PositionEncoding::Utf16,
+        );
+        let quote = TextRange::new(0, text.find(" 👍").unwrap());
+        let xi = TextRange::new(3, 5);
+        let putin = TextRange::new(text.find("Putin").unwrap(), text.len());
+        let tokens = semantic_tokens(
+            &snap,
+            &[
+                (putin, TokenKind::Person),
+                (quote, TokenKind::Quotation),
+                (xi, TokenKind::Person),
+            ],
+        );
+        let flat: Vec<[u32; 4]> = tokens
+            .data
+            .iter()
+            .map(|t| [t.delta_line, t.delta_start, t.length, t.token_type])
+            .collect();
+        // The quotation on line 0 (8 units) and line 1 (4 units); Xi inside it is dropped; Putin
+        // after 👍 (two UTF-16 units).
+        assert_eq!(flat, vec![[0, 0, 8, 3], [1, 0, 4, 3], [0, 8, 5, 0]]);
     }
 }
