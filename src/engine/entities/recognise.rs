@@ -1469,6 +1469,18 @@ impl<'a> Scanner<'a> {
             c.kind = Some(EntityKind::Place);
         } else if org_form {
             c.kind = Some(EntityKind::Organization);
+            // Places named inside an institution's name ("University of Helsinki") are
+            // mentions of their own.
+            for (gs, ge, entry) in self.gazetteer_spans(i, b) {
+                if entry.kind == EntityKind::Place && ge - gs < n {
+                    let r = self.range(gs, ge);
+                    let mut p = Candidate::new(r, r, Some(EntityKind::Place), MentionForm::Name);
+                    p.canonical = Some(entry.canonical.to_string());
+                    p.country = entry.country.map(str::to_string);
+                    p.nested = true;
+                    out.push(p);
+                }
+            }
             // An institution named after a person ("Andy Warhol Foundation") also mentions them.
             if n >= 3
                 && GAZETTEER.is_first_name(first)
@@ -1650,10 +1662,7 @@ impl<'a> Scanner<'a> {
         if (b < self.toks.len() && self.toks[b].joined && in_list(TEAM_VERBS, self.word(b)))
             || (a > 0
                 && self.toks[a].joined
-                && matches!(
-                    self.word(a - 1),
-                    "vs" | "beat" | "defeated" | "versus"
-                ))
+                && matches!(self.word(a - 1), "vs" | "beat" | "defeated" | "versus"))
         {
             return Some(EntityKind::Organization);
         }
