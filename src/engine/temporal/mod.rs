@@ -150,6 +150,8 @@ pub struct ParaTemporal {
     pub timexes: Vec<RawTimex>,
     /// Event verbs, at most one per sentence.
     pub events: Vec<events::RawEvent>,
+    /// Whether the paragraph talks about quarters (of a business year).
+    pub mentions_quarter: bool,
 }
 
 /// Paragraph stage: expressions, their clause tense and speech time, and event verbs.
@@ -161,7 +163,18 @@ pub fn scan(ctx: &ParaCtx<'_>, _quotes: &ParaQuotes) -> ParaTemporal {
     let quotes = tense::quote_spans(&toks);
     tense::annotate(ctx.text, &toks, ctx.sentences, &quotes, &mut timexes);
     let events = events::scan(ctx.text, &toks, ctx.sentences, &quotes);
-    ParaTemporal { timexes, events }
+    let mentions_quarter = toks.iter().any(|t| {
+        matches!(
+            t.lex,
+            lexicon::Lex::Unit(lexicon::Unit::Quarter)
+                | lexicon::Lex::Units(lexicon::Unit::Quarter)
+        )
+    });
+    ParaTemporal {
+        timexes,
+        events,
+        mentions_quarter,
+    }
 }
 
 /// The publication date: the setting, else front matter `date:`, else a dateline or header
@@ -193,12 +206,23 @@ pub fn resolve(
     });
     let mut timexes = Vec::new();
     let mut events = Vec::new();
+    // Once a story has talked about quarters, "a year earlier" compares quarters.
+    let mut quarters = false;
     for p in paras {
+        quarters |= p.scan.temporal.mentions_quarter;
         let raw = &p.scan.temporal.timexes;
         let first = timexes.len();
         let normals: Vec<normalise::Normal> = raw
             .iter()
-            .map(|tx| normalise::normalise(tx, pub_ref))
+            .map(|tx| {
+                if quarters && !tx.quarter_context {
+                    let mut tx = tx.clone();
+                    tx.quarter_context = true;
+                    normalise::normalise(&tx, pub_ref)
+                } else {
+                    normalise::normalise(tx, pub_ref)
+                }
+            })
             .collect();
         for (i, tx) in raw.iter().enumerate() {
             let mut n = normals[i].clone();

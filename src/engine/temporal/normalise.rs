@@ -80,7 +80,9 @@ fn tense_word(t: Tense) -> &'static str {
 }
 
 /// Days a date on the wrong side of the anchor for its tense counts as further away.
-const WRONG_SIDE_PENALTY: i64 = 60;
+const WRONG_SIDE_PENALTY: i64 = 250;
+/// Days a date in another year than the anchor's counts as further away.
+const OTHER_YEAR_PENALTY: i64 = 0;
 
 /// The year for a yearless month and day: of the anchor's year and the years either side,
 /// the one that puts the date nearest the anchor, where a date after the anchor in a
@@ -100,7 +102,13 @@ fn auto_year(anchor: Date, month: u8, day: u8, tense: Tense) -> i32 {
             Tense::Future => diff < 0,
             Tense::Present => false,
         };
-        diff.abs() + if wrong { WRONG_SIDE_PENALTY } else { 0 }
+        diff.abs()
+            + if wrong { WRONG_SIDE_PENALTY } else { 0 }
+            + if cand != y && tense == Tense::Present {
+                OTHER_YEAR_PENALTY
+            } else {
+                0
+            }
     };
     [y, y - 1, y + 1]
         .into_iter()
@@ -173,6 +181,29 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                 day: d,
             }
         }
+        Sem::Date {
+            year: YearRef::Rel(n),
+            month,
+            day,
+        } => match reference {
+            None => unresolved(
+                format!("XXXX-{month:02}-{day:02}{tod}"),
+                "a day of a year counted from now",
+            ),
+            Some(r) => {
+                let y = i32::from(r.date.year()) + n;
+                Normal {
+                    value: format!("{y:04}-{month:02}-{day:02}{tod}"),
+                    relative: true,
+                    resolved: true,
+                    how: format!(
+                        "{} {day} of the year {y}, counted from {against}",
+                        month_name(*month)
+                    ),
+                    day: ymd(y, *month, *day),
+                }
+            }
+        },
         Sem::Date {
             year: _,
             month,
@@ -385,6 +416,19 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                 format!("the season in {y}, counted from {against}"),
             )
         }
+        Sem::Quarter {
+            q,
+            year: YearRef::Rel(n),
+        } if reference.is_some() => {
+            let Some(r) = reference else {
+                return unresolved(format!("XXXX-Q{q}"), "a quarter");
+            };
+            let y = i32::from(r.date.year()) + n;
+            rel(
+                format!("{y:04}-Q{q}"),
+                format!("quarter {q} of the year {y}, counted from {against}"),
+            )
+        }
         Sem::Quarter { q, year } | Sem::Half { h: q, year } => {
             let is_half = matches!(raw.sem, Sem::Half { .. });
             let letter = if is_half { 'H' } else { 'Q' };
@@ -410,10 +454,9 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                 quarter_of(r.date)
             };
             let base = i32::from(r.date.year());
-            let y = match raw.tense {
-                Tense::Future => base + i32::from(*q < here),
-                _ => base - i32::from(*q > here),
-            };
+            // Quarters are reported after they end: a quarter later in the year than the
+            // anchor's is last year's.
+            let y = base - i32::from(*q > here);
             Normal {
                 value: format!("{y:04}-{letter}{q}"),
                 relative: false,

@@ -527,10 +527,13 @@ fn month_expr(cx: &Cx<'_>, i: usize, m: u8) -> Option<M> {
         }
         return Some(mm);
     }
-    if let Some(y) = is_year_number(cx, j) {
+    if let Some((y, e)) = is_year_number(cx, j)
+        .map(|y| (y, j + 1))
+        .or_else(|| spelled_year(cx, j))
+    {
         return Some(M::date(
             i,
-            j + 1,
+            e,
             Sem::Month {
                 year: YearRef::Abs(y),
                 month: m,
@@ -800,6 +803,25 @@ fn number_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
         {
             return None;
         }
+        // "the 1988 third quarter"
+        if let Lex::Ordinal(q) = cx.lex(i + 1)
+            && (1..=4).contains(&q)
+            && matches!(cx.lex(i + 2), Lex::Unit(Unit::Quarter))
+        {
+            let start = if i >= 1 && cx.is_kw(i - 1, Kw::The) {
+                i - 1
+            } else {
+                i
+            };
+            return Some(M::date(
+                start,
+                i + 3,
+                Sem::Quarter {
+                    q,
+                    year: YearRef::Abs(y),
+                },
+            ));
+        }
         // "2,000" and "$2000" were excluded by `plain_number`; a year in a range ("1990-91") is fine.
         return Some(M::date(i, i + 1, Sem::Year(YearRef::Abs(y))));
     }
@@ -906,6 +928,15 @@ fn quantity_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
         k += 1;
     }
     let (u, plural) = unit_at(cx, k)?;
+    // "a year-earlier period": the adjective is the expression, not "a year".
+    if cx.hyphen(k + 1)
+        && matches!(
+            cx.kw(k + 2),
+            Some(Kw::Ago | Kw::Earlier | Kw::End | Kw::Old)
+        )
+    {
+        return None;
+    }
     // "a day" / "one year" need a singular unit; "two days" a plural one ("one day" is fine).
     if plural && n == Some(1) && cx.lex(i) == Lex::Kw(Kw::A) {
         return None;
@@ -1005,6 +1036,26 @@ fn deictic(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
                 }
                 _ => Sem::Offset { unit: u, n },
             };
+            // "this year's third quarter"
+            if u == Unit::Year
+                && (cx.punct(j + 1, '\'') || cx.punct(j + 1, '’'))
+                && cx.word_is(j + 2, "s")
+                && let Lex::Ordinal(q) = cx.lex(j + 3)
+                && (1..=4).contains(&q)
+                && matches!(cx.lex(j + 4), Lex::Unit(Unit::Quarter))
+            {
+                return Some(
+                    M::date(
+                        i,
+                        j + 5,
+                        Sem::Quarter {
+                            q,
+                            year: YearRef::Rel(n),
+                        },
+                    )
+                    .cue(cue),
+                );
+            }
             // "the past year" and "the following year" read as the year before/after.
             Some(M::date(i, j + 1, sem).cue(cue))
         }
@@ -1074,8 +1125,7 @@ fn deictic(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
             if k == Kw::Coming
                 && let Some((u, true)) = unit_at(cx, j)
             {
-                let _ = u;
-                return Some(M::date(i, j + 1, Sem::Ref("FUTURE_REF")).cue(cue));
+                return Some(M::dur(i, j + 1, duration_value(None, u)).cue(cue));
             }
             None
         }
@@ -1140,6 +1190,10 @@ fn word_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
             None
         }
         Lex::Ordinal(q) if (1..=4).contains(&q) => quarter_expr(cx, i, q),
+        Lex::Num(19 | 2) if spelled_year(cx, i).is_some() => {
+            let (y, e) = spelled_year(cx, i)?;
+            Some(M::date(i, e, Sem::Year(YearRef::Abs(y))))
+        }
         Lex::Num(_) => quantity_expr(cx, i).or_else(|| {
             let (tod, j) = time_of_day(cx, i)?;
             let mut m = M::new(i, j, TimexType::Time, Sem::DayOffset(0));
@@ -1185,10 +1239,9 @@ fn kw_expr(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
         // mark a time a reader would look for.
         Kw::Recently => Some(M::date(i, j, Sem::Ref("PAST_REF"))),
         Kw::Recent => {
-            if let Some((_, true)) = unit_at(cx, j) {
-                return Some(M::date(i, j + 1, Sem::Ref("PAST_REF")));
-            }
-            None
+            // "recent years": an unspecified number of them.
+            let (u, plural) = unit_at(cx, j)?;
+            plural.then(|| M::dur(i, j + 1, duration_value(None, u)))
         }
         Kw::These if cx.word_is(j, "days") => Some(M::date(i, j + 1, Sem::Ref("PRESENT_REF"))),
         Kw::Last | Kw::Next | Kw::This | Kw::Past | Kw::Coming | Kw::Previous | Kw::That => {
@@ -1232,7 +1285,8 @@ fn kw_expr(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
         Kw::The => the_expr(cx, i),
         Kw::A => quantity_expr(cx, i),
         Kw::Several | Kw::Few | Kw::Couple | Kw::Many | Kw::Some => quantity_expr(cx, i),
-        Kw::Nearly | Kw::Almost | Kw::About | Kw::Around | Kw::Over => {
+        // "about", "around" and "over" are left outside the extent, as TimeBank mostly does.
+        Kw::Nearly | Kw::Almost => {
             let m = number_or_quantity(cx, j)?;
             (m.kind == TimexType::Duration || matches!(m.cue, Some("ago")))
                 .then_some(M { start: i, ..m })
@@ -1270,11 +1324,15 @@ fn number_or_quantity(cx: &Cx<'_>, i: usize) -> Option<M> {
     }
 }
 
-/// "yesterday morning", "tomorrow night": the part of the day joins the extent; the value
-/// stays the day, as TimeBank mostly annotates it.
+/// "yesterday morning", "Monday night": the part of the day joins the extent; evening and
+/// afternoon also join the value (`TEV`, `TAF`), while morning and night mostly stay at the
+/// day in TimeBank.
 fn with_daypart(cx: &Cx<'_>, mut m: M) -> M {
-    if let Lex::DayPart(_) = cx.lex(m.end) {
+    if let Lex::DayPart(p) = cx.lex(m.end) {
         m.end += 1;
+        if p == "EV" || p == "AF" {
+            m.time = Some(Tod::Part(p));
+        }
     }
     m
 }
@@ -1516,20 +1574,58 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
             {
                 return Some(M { start: i, ..m });
             }
-            let m = kw_expr(cx, j, Kw::Fiscal)?;
-            Some(M { start: i, ..m })
+            if let Some(m) = kw_expr(cx, j, Kw::Fiscal) {
+                return Some(M { start: i, ..m });
+            }
+            whole_year(cx, i, j + 1)
+        }
+        Lex::Kw(Kw::Full) => whole_year(cx, i, j + 1),
+        Lex::Unit(Unit::Year) => {
+            // "the year two thousand"
+            if let Some((y, e)) = spelled_year(cx, j + 1) {
+                return Some(M::date(i, e, Sem::Year(YearRef::Abs(y))));
+            }
+            whole_year(cx, i, j)
+        }
+        Lex::Unit(Unit::Week)
+            if !cx.is_kw(j + 1, Kw::Of)
+                && !matches!(
+                    cx.kw(j + 1),
+                    Some(Kw::Before | Kw::After | Kw::Earlier | Kw::Later)
+                ) =>
+        {
+            Some(M::date(
+                i,
+                j + 1,
+                Sem::Offset {
+                    unit: Unit::Week,
+                    n: 0,
+                },
+            ))
         }
         Lex::Ordinal(q) if (1..=4).contains(&q) => {
-            let m = quarter_expr(cx, j, q)?;
-            Some(M { start: i, ..m })
+            if let Some(m) = quarter_expr(cx, j, q) {
+                // "the third-quarter loss": TimeBank leaves "the" out of an adjective.
+                let start = if cx.hyphen(j + 1) { j } else { i };
+                return Some(M { start, ..m });
+            }
+            // "the first nine months"
+            if q != 1 {
+                return None;
+            }
+            let (n, e) = quantity(cx, j + 1)?;
+            let (u, plural) = unit_at(cx, e)?;
+            plural.then(|| M::dur(i, e + 1, duration_value(n, u)))
         }
         Lex::Season(s) => {
             if cx.is_kw(j + 1, Kw::Of)
-                && let Some(y) = is_year_number(cx, j + 2)
+                && let Some((y, e)) = is_year_number(cx, j + 2)
+                    .map(|y| (y, j + 3))
+                    .or_else(|| spelled_year(cx, j + 2))
             {
                 return Some(M::date(
                     i,
-                    j + 3,
+                    e,
                     Sem::Season {
                         season: s,
                         year: YearRef::Abs(y),
@@ -1583,13 +1679,48 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
                 && matches!(cx.kw(k + 2), Some(Kw::Ago | Kw::Earlier))
             {
                 let mut end = k + 3;
-                if matches!(cx.lex(end), Lex::Unit(Unit::Quarter)) || cx.is_kw(end, Kw::Period) {
+                if let Lex::Ordinal(q) = cx.lex(end)
+                    && (1..=4).contains(&q)
+                    && matches!(cx.lex(end + 1), Lex::Unit(Unit::Quarter))
+                {
+                    end += 2;
+                } else if matches!(cx.lex(end), Lex::Unit(Unit::Quarter))
+                    || cx.is_kw(end, Kw::Period)
+                {
                     end += 1;
                 }
                 return Some(M::date(i, end, Sem::Year(YearRef::Rel(-1))).cue("earlier"));
             }
             None
         }
+    }
+}
+
+/// "the year", "the full year", "the fiscal year" with the year word at `k`: the year
+/// being reported on (the anchor's), or a one-year period when it "ended"/"ending" on a day.
+fn whole_year(cx: &Cx<'_>, i: usize, k: usize) -> Option<M> {
+    if !matches!(cx.lex(k), Lex::Unit(Unit::Year)) {
+        return None;
+    }
+    let next = cx.word(k + 1).map(str::to_ascii_lowercase);
+    match next.as_deref() {
+        Some("ended" | "ending" | "ends" | "through") => Some(M::dur(i, k + 1, "P1Y".into())),
+        Some("before" | "after" | "earlier" | "later" | "ago") => None,
+        _ if cx.punct(k + 1, '-') => None,
+        _ => Some(M::date(i, k + 1, Sem::Year(YearRef::Rel(0)))),
+    }
+}
+
+/// A year in words at `i`: "nineteen ninety-six", "nineteen eighty", "two thousand".
+fn spelled_year(cx: &Cx<'_>, i: usize) -> Option<(i32, usize)> {
+    match cx.lex(i) {
+        Lex::Num(19) => {
+            let (n, e) = quantity(cx, i + 1)?;
+            let n = n?;
+            (10..100).contains(&n).then_some((1900 + n as i32, e))
+        }
+        Lex::Num(2) if cx.word_is(i + 1, "thousand") => Some((2000, i + 2)),
+        _ => None,
     }
 }
 
@@ -1623,9 +1754,10 @@ fn match_at(cx: &Cx<'_>, i: usize) -> Option<M> {
         return Some(M::date(
             i,
             i + 3,
-            Sem::Month {
+            Sem::Date {
                 year: YearRef::Rel(0),
                 month: 12,
+                day: 31,
             },
         ));
     }

@@ -66,6 +66,9 @@ fn verb_tense(toks: &[Tok], i: usize, text: &str) -> Option<Tense> {
         Lex::Kw(Kw::Was | Kw::Were | Kw::Had | Kw::Did | Kw::Said | Kw::Told | Kw::Added) => {
             return Some(Tense::Past);
         }
+        Lex::Other if text[t.start..t.end].eq_ignore_ascii_case("could") => {
+            return Some(Tense::Past);
+        }
         Lex::Kw(Kw::Is | Kw::Are | Kw::Am | Kw::Says | Kw::Has | Kw::Have | Kw::Do | Kw::Does) => {
             return Some(Tense::Present);
         }
@@ -98,7 +101,20 @@ fn verb_tense(toks: &[Tok], i: usize, text: &str) -> Option<Tense> {
     if toks.get(i + 1).and_then(Tok::kw) == Some(Kw::To)
         && matches!(
             w.to_ascii_lowercase().as_str(),
-            "expected" | "scheduled" | "plans" | "plan" | "set" | "due" | "intends" | "hopes"
+            "expected"
+                | "scheduled"
+                | "plans"
+                | "plan"
+                | "planned"
+                | "planning"
+                | "preparing"
+                | "set"
+                | "due"
+                | "intends"
+                | "intend"
+                | "hopes"
+                | "aims"
+                | "ready"
         )
     {
         return Some(Tense::Future);
@@ -169,7 +185,20 @@ pub fn annotate(
         if tx.cue.is_none() {
             tx.cue = prep_cue;
         }
-        if let Some(t) = tx.cue.and_then(cue_tense) {
+        // A possessive ("Friday's decision") looks back.
+        let possessive = toks
+            .get(tok_at(tx.range.end))
+            .is_some_and(|t| t.is_punct('\'') || t.is_punct('’'))
+            && toks
+                .get(tok_at(tx.range.end) + 1)
+                .is_some_and(|t| &text[t.start..t.end] == "s");
+        if possessive && tx.cue.is_none() {
+            tx.tense = Tense::Past;
+            continue;
+        }
+        // "until" points forward unless its clause is in the past ("Until Thursday, they had
+        // not called him a suspect").
+        if let Some(t) = tx.cue.filter(|c| *c != "until").and_then(cue_tense) {
             tx.tense = t;
             continue;
         }
@@ -190,7 +219,11 @@ pub fn annotate(
                     .get(i)
                     .is_some_and(|t| quotes.iter().any(|q| q.start <= t.start && t.end <= q.end))
         };
+        // Reporting verbs ("said") govern the whole sentence, not the clause the expression
+        // sits in, so they count only right before it ("said on Friday") or when nothing
+        // else in the sentence has a tense.
         let mut best: Option<(usize, Tense)> = None;
+        let mut reporting: Option<(usize, Tense)> = None;
         for i in lo..hi {
             if i >= first && i < last || in_other_quote(i) {
                 continue;
@@ -201,13 +234,31 @@ pub fn annotate(
                 } else {
                     (i - last) * 2 + 1
                 };
-                if best.is_none_or(|(d, _)| dist < d) {
-                    best = Some((dist, t));
+                let is_reporting = toks.get(i).is_some_and(|t| {
+                    matches!(t.lex, Lex::Kw(Kw::Said | Kw::Says | Kw::Told | Kw::Added))
+                });
+                let slot = if is_reporting && !(i < first && first - i <= 2) {
+                    &mut reporting
+                } else {
+                    &mut best
+                };
+                if slot.is_none_or(|(d, _)| dist < d) {
+                    *slot = Some((dist, t));
                 }
             }
         }
-        if let Some((_, t)) = best {
-            tx.tense = t;
+        match (best.or(reporting), tx.cue) {
+            (Some((_, Tense::Past)), Some("until"))
+                if toks.get(lo..first).is_some_and(|ts| {
+                    ts.iter()
+                        .any(|t| matches!(t.lex, Lex::Kw(Kw::Had | Kw::Was | Kw::Were | Kw::Did)))
+                }) =>
+            {
+                tx.tense = Tense::Past;
+            }
+            (_, Some("until")) => tx.tense = Tense::Future,
+            (Some((_, t)), _) => tx.tense = t,
+            (None, _) => {}
         }
     }
     link_speech(text, toks, sentences, quotes, timexes);

@@ -396,3 +396,28 @@ fn arbitrary_text_does_not_panic() {
         let _ = analyze_as(s, Format::Markdown, &cfg(None));
     }
 }
+
+#[test]
+#[ignore = "debugging aid: prints the tense found for each expression"]
+fn debug_tense() {
+    for s in [
+        "Cuban exiles in Miami will now ``proceed with all their resources to impede or delay'' the ruling, Cuba predicted Wednesday.",
+        "Since the INS decision was announced Wednesday, they have said they will appeal the decision.",
+        "Neither he nor Elian's four grandparents could be located Wednesday in their hometown of Cardenas, east of Havana.",
+    ] {
+        let sentences = crate::engine::segment::sentences(s);
+        let toks = lexicon::tokenize(s);
+        let mut tx = recognise::recognise(s, &toks);
+        let quotes = tense::quote_spans(&toks);
+        tense::annotate(s, &toks, &sentences, &quotes, &mut tx);
+        for t in &tx {
+            eprintln!(
+                "{:?} {:?} {:?} | {:?}",
+                t.range.of(s),
+                t.tense,
+                t.cue,
+                sentences.iter().map(|r| r.of(s)).collect::<Vec<_>>()
+            );
+        }
+    }
+}
