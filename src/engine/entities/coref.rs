@@ -262,7 +262,9 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         let raw = it.c.name.of(text);
         // A lone word that is part of a person's full name in this story is that person
         // ("Paris" after "Paris Hilton"), whatever the gazetteer says.
-        let person_named = people.iter().any(|&e| words(&ents[e].key).contains(&raw))
+        let person_named = people
+            .iter()
+            .any(|&e| words(&ents[e].key).last() == Some(&raw))
             || cues.get(raw).is_some_and(|&(person, place)| person > place);
         if !raw.contains(' ') && person_named {
             it.c.kind = None;

@@ -1543,7 +1543,10 @@ impl<'a> Scanner<'a> {
             let surname_like = gaz.first().is_some_and(|g| {
                 g.0 > i && g.1 == b && g.1 - g.0 == 1 && GAZETTEER.is_first_name(self.word(g.0))
             });
-            if split && !first_is_name && !gaz.is_empty() && !surname_like {
+            let has_country = gaz
+                .iter()
+                .any(|g| g.2.country.is_some() && g.2.kind == EntityKind::Place);
+            if split && (!first_is_name || has_country) && !gaz.is_empty() && !surname_like {
                 // Split around gazetteer names: "Moscow Beijing" → two places, "Russia Today" →
                 // place + rest.
                 self.split_run(i, b, &gaz, ctx, out);
@@ -1554,12 +1557,15 @@ impl<'a> Scanner<'a> {
             // Without a given name, a title or a cue this is only a guess: the document stage
             // drops it when one of its words is a common (lower-case) word in the story.
             c.guessed = !first_is_name;
-            // An acronym first ("JPL Stardust") makes it a name of a thing, not of a person.
-            let acronym = first.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                && first
-                    .chars()
-                    .filter(|c| c.is_alphabetic())
-                    .all(char::is_uppercase);
+            // An acronym in it ("JPL Stardust", "PlayStation VR") makes it a name of a thing,
+            // not of a person.
+            let acronym = (i..b).any(|k| {
+                let w = self.word(k);
+                w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                    && w.chars()
+                        .filter(|c| c.is_alphabetic())
+                        .all(char::is_uppercase)
+            });
             if acronym {
                 c.kind = Some(EntityKind::Organization);
                 c.form = MentionForm::Name;
