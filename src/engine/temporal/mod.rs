@@ -208,6 +208,7 @@ pub fn resolve(
     let mut events = Vec::new();
     // Once a story has talked about quarters, "a year earlier" compares quarters.
     let mut quarters = false;
+    let mut last_day: Option<(Date, String)> = None;
     for p in paras {
         quarters |= p.scan.temporal.mentions_quarter;
         let raw = &p.scan.temporal.timexes;
@@ -240,6 +241,24 @@ pub fn resolve(
                         describe: &describe,
                     }),
                 );
+            }
+            // A bare time of day ("at 10 p.m.") belongs to the day last mentioned.
+            if tx.sem == recognise::Sem::TimeOnly
+                && let Some((day, words)) = &last_day
+            {
+                let describe = format!("the day last mentioned, {day} (‘{words}’)");
+                n = normalise::normalise(
+                    tx,
+                    Some(Reference {
+                        date: *day,
+                        describe: &describe,
+                    }),
+                );
+            }
+            if let Some(day) = n.day
+                && tx.sem != recognise::Sem::TimeOnly
+            {
+                last_day = Some((day, tx.range.of(&p.scan.prose).to_string()));
             }
             let problem = problem_of(tx, &n, p.offset);
             timexes.push(Timex {

@@ -372,6 +372,16 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                 None => unresolved(format!("XXXX-WXX-{wd}{tod}"), &format!("weekday '{name}'")),
             }
         }
+        Sem::TimeOnly => match reference {
+            Some(r) => Normal {
+                value: format!("{}{tod}", r.date),
+                relative: true,
+                resolved: true,
+                how: format!("a time of day on {against}"),
+                day: Some(r.date),
+            },
+            None => unresolved(format!("XXXX-XX-XX{tod}"), "a time of day"),
+        },
         Sem::DayOffset(n) => {
             let what = match n {
                 0 => "the same day as".to_string(),

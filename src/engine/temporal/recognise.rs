@@ -51,6 +51,8 @@ pub enum Sem {
     },
     /// Days from the anchor (today 0, yesterday -1).
     DayOffset(i32),
+    /// A time of day with no day: the day last mentioned, else the anchor's.
+    TimeOnly,
     /// Units (week, month, quarter, weekend, day) from the anchor's.
     Offset {
         unit: Unit,
@@ -827,7 +829,7 @@ fn number_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
     }
     // Times: "3 p.m.", "15:30".
     if let Some((tod, j)) = time_of_day(cx, i) {
-        let mut m = M::new(i, j, TimexType::Time, Sem::DayOffset(0));
+        let mut m = M::new(i, j, TimexType::Time, Sem::TimeOnly);
         m.time = Some(tod);
         attach_day_after_time(cx, &mut m);
         return Some(m);
@@ -888,7 +890,26 @@ fn attach_day_after_time(cx: &Cx<'_>, m: &mut M) {
             m.sem = Sem::Weekday { wd, dir: 0 };
             m.end = j + 1;
         }
-        Lex::Kw(Kw::Today) => m.end = j + 1,
+        Lex::Kw(Kw::Today) => {
+            m.sem = Sem::DayOffset(0);
+            m.end = j + 1;
+        }
+        Lex::Month(_) | Lex::Other
+            if cx.tok(j).is_some_and(|t| {
+                t.kind == TokKind::Punct(',') || matches!(t.lex, Lex::Month(_))
+            }) =>
+        {
+            // "5 p.m. EST Nov. 9", "5 p.m. EST, Nov. 6"
+            let k = if cx.punct(j, ',') { j + 1 } else { j };
+            if let Lex::Month(mo) = cx.lex(k)
+                && let Some(d) = month_expr(cx, k, mo)
+                && matches!(d.sem, Sem::Date { .. })
+            {
+                m.sem = d.sem;
+                m.day_range = d.day_range;
+                m.end = d.end;
+            }
+        }
         Lex::Kw(Kw::Yesterday) => {
             m.sem = Sem::DayOffset(-1);
             m.end = j + 1;
@@ -1196,7 +1217,7 @@ fn word_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
         }
         Lex::Num(_) => quantity_expr(cx, i).or_else(|| {
             let (tod, j) = time_of_day(cx, i)?;
-            let mut m = M::new(i, j, TimexType::Time, Sem::DayOffset(0));
+            let mut m = M::new(i, j, TimexType::Time, Sem::TimeOnly);
             m.time = Some(tod);
             attach_day_after_time(cx, &mut m);
             Some(m)
@@ -1306,7 +1327,7 @@ fn kw_expr(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
         }
         Kw::Noon | Kw::Midnight => {
             let (tod, e) = time_of_day(cx, i)?;
-            let mut m = M::new(i, e, TimexType::Time, Sem::DayOffset(0));
+            let mut m = M::new(i, e, TimexType::Time, Sem::TimeOnly);
             m.time = Some(tod);
             attach_day_after_time(cx, &mut m);
             // A bare "noon" with no day is still a time of the anchor day.
@@ -1755,7 +1776,7 @@ fn match_at(cx: &Cx<'_>, i: usize) -> Option<M> {
             i,
             i + 3,
             Sem::Date {
-                year: YearRef::Rel(0),
+                year: YearRef::Auto,
                 month: 12,
                 day: 31,
             },

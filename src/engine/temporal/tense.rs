@@ -50,7 +50,7 @@ fn cue_tense(cue: &str) -> Option<Tense> {
 }
 
 /// The tense a token signals, if any; `i` indexes `toks`.
-fn verb_tense(toks: &[Tok], i: usize, text: &str) -> Option<Tense> {
+fn verb_tense(toks: &[Tok], i: usize, text: &str, before_expr: bool) -> Option<Tense> {
     let t = toks.get(i)?;
     if t.kind != TokKind::Word {
         return None;
@@ -97,10 +97,38 @@ fn verb_tense(toks: &[Tok], i: usize, text: &str) -> Option<Tense> {
         _ => {}
     }
     let w = &text[t.start..t.end];
-    // "expected to", "scheduled to", "plans to", "set to", "due to" look ahead.
+    // "expected to", "scheduled to", "plans to", "set to", "due to" look ahead, to what
+    // follows them ("planned to leave on Thursday"; but "On Friday, the government planned
+    // to …" is a past plan).
+    let lw = w.to_ascii_lowercase();
+    // A plan in the past perfect is over ("had been scheduled to expire Friday").
+    let past_perfect = (1..=2)
+        .any(|k| i.checked_sub(k).and_then(|p| toks.get(p)).and_then(Tok::kw) == Some(Kw::Had));
+    if past_perfect
+        && matches!(
+            lw.as_str(),
+            "planned" | "scheduled" | "expected" | "due" | "set"
+        )
+    {
+        return Some(Tense::Past);
+    }
+    if before_expr && matches!(lw.as_str(), "planned" | "scheduled") {
+        return Some(Tense::Future);
+    }
+    // A plan in the present looks forward from either side ("On Tuesday, the league plans to
+    // hold a news conference").
     if toks.get(i + 1).and_then(Tok::kw) == Some(Kw::To)
         && matches!(
-            w.to_ascii_lowercase().as_str(),
+            lw.as_str(),
+            "plans" | "plan" | "intends" | "expects" | "hopes" | "aims"
+        )
+    {
+        return Some(Tense::Future);
+    }
+    if before_expr
+        && toks.get(i + 1).and_then(Tok::kw) == Some(Kw::To)
+        && matches!(
+            lw.as_str(),
             "expected"
                 | "scheduled"
                 | "plans"
@@ -185,6 +213,24 @@ pub fn annotate(
         if tx.cue.is_none() {
             tx.cue = prep_cue;
         }
+        // "as soon as Tuesday", "as early as next week" look forward.
+        let as_soon = first >= 3
+            && toks.get(first - 3).is_some_and(|t| {
+                t.kind == TokKind::Word && text[t.start..t.end].eq_ignore_ascii_case("as")
+            })
+            && toks.get(first - 2).is_some_and(|t| {
+                matches!(
+                    text[t.start..t.end].to_ascii_lowercase().as_str(),
+                    "soon" | "early"
+                )
+            })
+            && toks
+                .get(first - 1)
+                .is_some_and(|t| text[t.start..t.end].eq_ignore_ascii_case("as"));
+        if as_soon && tx.cue.is_none() {
+            tx.tense = Tense::Future;
+            continue;
+        }
         // A possessive ("Friday's decision") looks back.
         let possessive = toks
             .get(tok_at(tx.range.end))
@@ -219,25 +265,28 @@ pub fn annotate(
                     .get(i)
                     .is_some_and(|t| quotes.iter().any(|q| q.start <= t.start && t.end <= q.end))
         };
-        // Reporting verbs ("said") govern the whole sentence, not the clause the expression
-        // sits in, so they count only right before it ("said on Friday") or when nothing
-        // else in the sentence has a tense.
+        // Look outwards from the expression on each side for the nearest verb with a tense.
+        // A reporting verb ("said") ends the search on its side: what lies beyond it is another
+        // clause. It governs the expression itself only right before it ("said on Friday") or
+        // when no other verb is found.
+        let is_reporting = |i: usize| {
+            toks.get(i).is_some_and(|t| {
+                matches!(t.lex, Lex::Kw(Kw::Said | Kw::Says | Kw::Told | Kw::Added))
+            })
+        };
         let mut best: Option<(usize, Tense)> = None;
         let mut reporting: Option<(usize, Tense)> = None;
-        for i in lo..hi {
-            if i >= first && i < last || in_other_quote(i) {
-                continue;
-            }
-            if let Some(t) = verb_tense(toks, i, text) {
-                let dist = if i < first {
-                    (first - i) * 2
-                } else {
-                    (i - last) * 2 + 1
+        let left = (lo..first.min(hi)).rev().map(|i| (i, (first - i) * 2));
+        let right = (last..hi).map(|i| (i, (i - last) * 2 + 1));
+        for side in [left.collect::<Vec<_>>(), right.collect::<Vec<_>>()] {
+            for (i, dist) in side {
+                if in_other_quote(i) {
+                    continue;
+                }
+                let Some(t) = verb_tense(toks, i, text, i < first) else {
+                    continue;
                 };
-                let is_reporting = toks.get(i).is_some_and(|t| {
-                    matches!(t.lex, Lex::Kw(Kw::Said | Kw::Says | Kw::Told | Kw::Added))
-                });
-                let slot = if is_reporting && !(i < first && first - i <= 2) {
+                let slot = if is_reporting(i) && !(i < first && first - i <= 2) {
                     &mut reporting
                 } else {
                     &mut best
@@ -245,11 +294,12 @@ pub fn annotate(
                 if slot.is_none_or(|(d, _)| dist < d) {
                     *slot = Some((dist, t));
                 }
+                break;
             }
         }
         match (best.or(reporting), tx.cue) {
             (Some((_, Tense::Past)), Some("until"))
-                if toks.get(lo..first).is_some_and(|ts| {
+                if toks.get(lo..hi).is_some_and(|ts| {
                     ts.iter()
                         .any(|t| matches!(t.lex, Lex::Kw(Kw::Had | Kw::Was | Kw::Were | Kw::Did)))
                 }) =>
