@@ -82,6 +82,13 @@ impl<'a> Reader<'a> {
             return Some(Verb::According);
         }
         let lex = lexicon();
+        if matches!(w, "read" | "reads") {
+            // "the statement read": only documents read out their words.
+            let prev = if i > 0 { self.w(i - 1) } else { "" };
+            let document = lexicon::is_institution_noun(prev)
+                || matches!(prev, "it" | "sign" | "signs" | "ad" | "message" | "note" | "tweet" | "post" | "caption" | "headline" | "banner" | "email" | "text" | "card" | "placard" | "letter" | "statement" | "memo" | "release");
+            return document.then_some(Verb::Reporting);
+        }
         let kind = if lex.reporting.contains(w) {
             Verb::Reporting
         } else if lex.partial.contains(w) {
@@ -99,8 +106,24 @@ impl<'a> Reader<'a> {
                 prev,
                 "of" | "for" | "in" | "on" | "with" | "by" | "from" | "at"
             )
+            || prev.ends_with("’s")
+            || prev.ends_with("'s")
         {
             return None;
+        }
+        // A plural-looking form ("claims", "comments", "calls") is a verb only after a
+        // subject-looking word: a name, a pronoun or a source noun.
+        if w.ends_with('s') && !matches!(w, "says" | "tells" | "adds" | "asks" | "writes" | "argues" | "insists" | "warns" | "explains" | "thinks" | "believes" | "notes" | "recalls" | "tweets" | "wonders") {
+            let raw_prev = if i > 0 { self.raw(i - 1) } else { "" };
+            let subjectish = lexicon::is_subject_pronoun(prev)
+                || (is_capitalised(raw_prev) && i > 1 && !matches!(self.w(i - 2), "of" | "the" | "a" | "an"))
+                || lex.anonymous_nouns.contains(prev)
+                || lex.vague_nouns.contains(prev)
+                || lexicon::is_institution_noun(prev)
+                || lexicon::is_verb_filler(prev);
+            if !subjectish {
+                return None;
+            }
         }
         if lex.ambiguous_base.contains(w)
             && !(lexicon::is_subject_pronoun(prev)
@@ -248,6 +271,64 @@ impl<'a> Reader<'a> {
         Some((s, e))
     }
 
+    /// The subject that opens a clause at `s` (before `hi`): a pronoun, a name (capitalised
+    /// words, with "of" and initials), or a determiner and the few words up to its verb.
+    fn subject_fwd(&self, s: usize, hi: usize) -> Option<(usize, usize)> {
+        if s >= hi || !self.is_word(s) {
+            return None;
+        }
+        let w = self.w(s);
+        if lexicon::is_subject_pronoun(w) {
+            return Some((s, s));
+        }
+        let lex = lexicon();
+        let verbish = |i: usize| {
+            let x = self.w(i);
+            lex.reporting.contains(x) || lex.partial.contains(x) || x.ends_with("ed") || lexicon::is_np_stop(x)
+        };
+        let mut e = s;
+        if is_capitalised(self.raw(s)) && !lexicon::is_determiner(w) {
+            while e + 1 < hi && self.is_word(e + 1) && (is_capitalised(self.raw(e + 1)) || self.w(e + 1) == "of" && self.is_word(e + 2) && is_capitalised(self.raw(e + 2))) {
+                e += 1;
+            }
+        } else if lexicon::is_determiner(w) {
+            while e + 1 < hi && e - s < 5 && self.is_word(e + 1) && !verbish(e + 1) && !(e > s && self.w(e + 1).ends_with('s') && !is_capitalised(self.raw(e + 1)) && !self.w(e).ends_with('s') && self.is_word(e + 2)) {
+                e += 1;
+            }
+            if e == s {
+                return None;
+            }
+        } else {
+            return None;
+        }
+        Some((s, e)).filter(|np| self.speaker_ok(*np))
+    }
+
+    /// Whether a verb-like word (after optional fillers) stands at `i`, before `hi`.
+    fn verb_follows(&self, mut i: usize, hi: usize) -> bool {
+        let copula = |w: &str| matches!(w, "is" | "was" | "are" | "were" | "be" | "has" | "had" | "have" | "'s");
+        while i < hi && self.is_word(i) && lexicon::is_verb_filler(self.w(i)) && !copula(self.w(i)) {
+            i += 1;
+        }
+        if i >= hi || !self.is_word(i) || is_capitalised(self.raw(i)) {
+            return false;
+        }
+        let w = self.w(i);
+        let lex = lexicon();
+        if copula(w) {
+            return false;
+        }
+        lex.reporting.contains(w)
+            || lex.partial.contains(w)
+            || (w.ends_with("ed") && w.len() > 4)
+            || (w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && w.len() > 3)
+            || matches!(
+                w,
+                "went" | "made" | "took" | "gave" | "sent" | "got" | "put" | "kept" | "left" | "brought" | "sought"
+                    | "held" | "began" | "led" | "won" | "lost" | "came" | "became" | "set" | "let" | "met"
+            )
+    }
+
     /// Whether a noun phrase can name a speaker.
     fn speaker_ok(&self, (s, e): (usize, usize)) -> bool {
         let last = self.w(e);
@@ -264,7 +345,7 @@ impl<'a> Reader<'a> {
                 || lex.vague_nouns.contains(last)
                 || lex.anonymous_nouns.contains(last)
                 || lexicon::is_institution_noun(last)
-                || (last.ends_with('s') && !last.ends_with("ss") && last.len() > 3);
+                || (last.len() > 2 && !lexicon::is_verb_filler(last) && !lexicon::is_determiner(last));
         }
         true
     }
@@ -284,6 +365,18 @@ impl<'a> Reader<'a> {
         }
         if self.is_word(j) && self.w(j) == "to" && j >= lo + 2 {
             // "X refused to call it …": the subject of the governing verb.
+            j -= 2;
+            while j > lo && self.is_word(j) && lexicon::is_verb_filler(self.w(j)) {
+                j -= 1;
+            }
+        }
+        if self.w(v).ends_with("ing") && j > lo {
+            // "X went after Y, calling it …", "X issued a statement saying …": the subject of
+            // the clause.
+            return self.subject_fwd(lo, j);
+        }
+        if self.is_word(j) && self.w(j) == "and" && j > lo + 1 {
+            // "X laughed and said …": the subject of the first verb.
             j -= 2;
             while j > lo && self.is_word(j) && lexicon::is_verb_filler(self.w(j)) {
                 j -= 1;
@@ -403,7 +496,7 @@ impl<'a> Reader<'a> {
         while m < hi && self.is_word(m) && lexicon::is_verb_filler(self.w(m)) {
             m += 1;
         }
-        if m < hi && self.verb(m) == Some(Verb::Reporting) {
+        if m < hi && matches!(self.verb(m), Some(Verb::Reporting | Verb::Partial)) {
             return Some(self.cue(np, Some(m), "‘X said’ after the quote"));
         }
         if self.is_punct(m, ",") {
@@ -498,7 +591,18 @@ impl<'a> Reader<'a> {
                     }
                 }
                 _ => {
-                    if let Some(np) = self.subject_of(j, sentence_lo) {
+                    if let Some(mut np) = self.subject_of(j, sentence_lo) {
+                        // "He says he believes …": the outer speaker reports the inner one.
+                        let mut at = np.0;
+                        if at > sentence_lo && self.w(at - 1) == "that" {
+                            at -= 1;
+                        }
+                        if at > sentence_lo
+                            && self.verb(at - 1) == Some(Verb::Reporting)
+                            && let Some(outer) = self.subject_of(at - 1, sentence_lo)
+                        {
+                            np = outer;
+                        }
                         let rule = if v == Verb::Reporting {
                             "subject of the reporting verb before the quote"
                         } else {
@@ -537,11 +641,12 @@ impl<'a> Reader<'a> {
                 }
                 Some(Verb::Reporting) => {
                     if let Some(np) = self.subject_of(j, k + 1) {
-                        return Some(self.cue(
-                            np,
-                            Some(j),
-                            "subject of the reporting verb after the quote",
-                        ));
+                        return Some(self.cue(np, Some(j), "subject of the reporting verb after the quote"));
+                    }
+                    if self.is_punct(j - 1, ",")
+                        && let Some(np) = self.np_fwd(j + 1, hi).filter(|np| self.speaker_starts_ok(*np) && self.speaker_ok(*np))
+                    {
+                        return Some(self.cue(np, Some(j), "‘, said X’ later in the sentence"));
                     }
                 }
                 _ => {}
@@ -699,6 +804,22 @@ pub(super) fn attribute(r: &Reader<'_>, quote_toks: &[usize]) -> Vec<Option<Cue>
                 c.rule = "shares the attribution of its sentence";
                 cues[i] = Some(c);
             }
+        }
+    }
+    // Rule 5b: a quotation inside a sentence whose subject is a speaker-like phrase followed by
+    // a verb ("He also seeks “a permanent injunction”").
+    for (i, &k) in quote_toks.iter().enumerate() {
+        if cues[i].is_some() {
+            continue;
+        }
+        let lo = r.clause_start(k, false);
+        if lo == k {
+            continue;
+        }
+        if let Some(np) = r.subject_fwd(lo, k)
+            && r.verb_follows(np.1 + 1, k)
+        {
+            cues[i] = Some(r.cue(np, None, "subject of the sentence that carries the quote"));
         }
     }
     // Rule 6: a quotation that opens its sentence, right after a sentence that reports speech.

@@ -209,7 +209,6 @@ pub fn is_verb_filler(w: &str) -> bool {
                 | "just"
                 | "still"
                 | "already"
-                | "first"
                 | "now"
                 | "often"
                 | "too"

@@ -153,6 +153,17 @@ fn marks(text: &str) -> Vec<Mark> {
                 glyph: c,
             });
         };
+        if c == '<' && next_of(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || n == '/') {
+            // An HTML tag left in the copy: its attribute quotes are not quotation marks.
+            let mut k = i + 1;
+            while k < chars.len() && chars[k].1 != '>' && chars[k].1 != '<' && k - i < 400 {
+                k += 1;
+            }
+            if chars.get(k).is_some_and(|x| x.1 == '>') {
+                i = k + 1;
+                continue;
+            }
+        }
         match c {
             '“' | '”' | '"' => {
                 let next = next_of(i + 1);

@@ -139,6 +139,9 @@ pub struct ParaQuote {
     pub title_like: bool,
     /// The punctuation ending the quoted words inside the closing mark, with its offset.
     pub closing_punct: Option<(char, usize)>,
+    /// Whether it uses single marks (‘…’, '…'): in news copy mostly headlines and apostrophe
+    /// slips, so a single-marked quotation nobody is named for is not flagged.
+    pub single: bool,
 }
 
 /// Paragraph-stage result (offsets relative to the paragraph).
@@ -173,10 +176,12 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
     let pairing = marks::pair(text);
     let mut out = ParaQuotes::default();
     let mut items: Vec<(TextRange, bool, usize, usize)> = Vec::new(); // range, closed, open len, close len
+    let mut single = Vec::new();
     for s in &pairing.spans {
         if s.depth == 0 {
             out.spans.push(s.range);
             items.push((s.range, true, s.open_len, s.close_len));
+            single.push(s.family == Family::Single);
         } else {
             out.nested.push(s.range);
         }
@@ -190,6 +195,7 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
     {
         let end = text.trim_end().len().max(r.end);
         items.push((TextRange::new(r.start, end), false, r.len(), 0));
+        single.push(text.get(r.start..r.end).is_some_and(|m| m == "‘"));
         out.ends_open = true;
     }
     out.opens_with_quote = items.first().is_some_and(|(r, ..)| r.start == 0);
@@ -241,6 +247,7 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
             term,
             title_like: looks_like_title(content),
             closing_punct,
+            single: single.get(i).copied().unwrap_or(false),
         });
     }
     out.sources = reader
@@ -272,37 +279,20 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
     out
 }
 
-/// A few capitalised words without final punctuation: a title ("War and Peace").
+/// A few capitalised words: a title or name ("War and Peace", “Hail, Caesar!”, “Friends,”).
+/// News style puts a comma or period inside the closing mark, so trailing punctuation is ignored.
 fn looks_like_title(content: &str) -> bool {
-    let words: Vec<&str> = content.split_whitespace().collect();
-    if words.is_empty() || words.len() > 8 || content.ends_with(['.', ',', '?', '!', '…']) {
+    let core = content.trim_end_matches(['.', ',', '!', ';', ':']);
+    let words: Vec<&str> = core.split_whitespace().collect();
+    if words.is_empty() || words.len() > 6 || core.ends_with('?') {
         return false;
     }
     let small = |w: &str| {
-        matches!(
-            w,
-            "a" | "an"
-                | "the"
-                | "and"
-                | "or"
-                | "of"
-                | "in"
-                | "on"
-                | "to"
-                | "for"
-                | "at"
-                | "with"
-                | "by"
-        )
+        matches!(w, "a" | "an" | "the" | "and" | "or" | "of" | "in" | "on" | "to" | "for" | "at" | "with" | "by" | "&")
     };
-    words.len() >= 2
-        && words[0].chars().next().is_some_and(char::is_uppercase)
-        && words.iter().all(|w| {
-            small(w)
-                || w.chars()
-                    .next()
-                    .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
-        })
+    words[0].chars().next().is_some_and(char::is_uppercase)
+        && words.iter().all(|w| small(w) || w.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic()))
+        && !(words.len() == 1 && matches!(words[0].trim_end_matches(['.', ',', '!']), "I" | "No" | "Yes" | "OK" | "Okay" | "Thanks" | "Never" | "Absolutely" | "Nothing" | "Wow" | "Why" | "Exactly"))
 }
 
 /// A quotation mark left unbalanced, in document space.
@@ -484,7 +474,7 @@ pub fn resolve(
     };
     let mut quotes: Vec<Quote> = Vec::new();
     let mut sources = Vec::new();
-    // Per quote: (term, title-like, shape, opens its paragraph).
+    // Per quote: (term, title-like or single-marked, shape, opens its paragraph).
     let mut info: Vec<(bool, bool, QuoteKind, bool)> = Vec::new();
     for (pi, p) in paras.iter().enumerate() {
         let q = &p.scan.quotes;
