@@ -140,7 +140,10 @@ run() { # run NAME SECONDS CMD...: one suite, counted as one pass or one fail
   timeout -k 10 "$secs" "$@"
   local rc=$?
   if [ $rc -eq 0 ]; then passed=$((passed + 1)); echo "--- $name: passed"
-  else failed=$((failed + 1)); failed_names+=("$name"); echo "--- $name: FAILED (rc $rc${rc:+$([ $rc = 124 ] && echo ', timeout')})"; fi
+  else
+    failed=$((failed + 1)); failed_names+=("$name")
+    if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then echo "--- $name: FAILED (timed out after ${secs}s)"; else echo "--- $name: FAILED (rc $rc)"; fi
+  fi
 }
 
 NVIM_ARGS=(--headless --clean -u "$ED/nvim/test/lsp_test.lua")

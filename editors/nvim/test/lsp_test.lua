@@ -200,9 +200,11 @@ local function main()
   local refs
   refs, err = request(buf, client, "textDocument/references", rp)
   local texts = {}
-  for _, loc in ipairs(refs or {}) do texts[range_text(buf, loc.range, enc)] = true end
+  for _, loc in ipairs(refs or {}) do table.insert(texts, range_text(buf, loc.range, enc)) end
   for _, want_text in ipairs({ "Vladimir Putin", "The Kremlin chief" }) do
-    check(texts[want_text] ~= nil, "references of Putin include " .. want_text .. " (" .. short(refs and vim.tbl_keys(texts) or err) .. ")")
+    local found = false
+    for _, t in ipairs(texts) do found = found or t:find(want_text, 1, true) ~= nil end
+    check(found, "references of Putin include " .. want_text .. " (" .. short(refs and texts or err) .. ")")
   end
 
   local np = pos_params(buf, client, "Heusgen: “Russia is now", "Heusgen")

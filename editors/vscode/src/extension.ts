@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import {
-  ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind,
+  ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, State,
 } from "vscode-languageclient/node";
 
 export const SECTION = "copydesk";
@@ -85,7 +85,8 @@ async function reportMissing(tried: string): Promise<void> {
 }
 
 export function createClient(command: string): LanguageClient {
-  const serverOptions: ServerOptions = { command, args: SERVER_ARGS, transport: TransportKind.stdio };
+  // No `transport`: with TransportKind.stdio the client appends its own "--stdio".
+  const serverOptions: ServerOptions = { command, args: SERVER_ARGS };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: "file", language: "markdown" },

@@ -203,7 +203,7 @@ test("the real server through the real languageclient", async (t) => {
       assert.ok(p("registerReferenceProvider"), "no references provider registered");
       const refs = await p("registerReferenceProvider").provideReferences(xi, find(xi, "Putin himself seems", "Putin"), { includeDeclaration: true }, token());
       const texts = (refs || []).map((l) => rangeText(xi, l.range));
-      for (const want of ["Vladimir Putin", "The Kremlin chief"]) assert.ok(texts.includes(want), `references lack ${want}: ${JSON.stringify(texts)}`);
+      for (const want of ["Vladimir Putin", "The Kremlin chief"]) assert.ok(texts.some((x) => x.includes(want)), `references lack ${want}: ${JSON.stringify(texts)}`);
     });
 
     await t.test("copydesk: Show sources", async (tt) => {

@@ -66,12 +66,12 @@ async function until(fn, ms = WAIT) {
     check(await until(async () => (await unattributed()) === 1),
       `Problems: one unattributed-quote (${JSON.stringify((await problemsText()).slice(0, 300))})`);
     const text = await problemsText();
-    check(/copydesk/.test(text) && /Ln 7/.test(text), "Problems row names copydesk and line 7");
+    check(/copydesk/.test(text) && /Ln 9/.test(text), "Problems row names copydesk and line 9");
     await shot("problems.png");
 
     // 2. an edit: attribute the bare quote, then add a new bare one at the end
     await page.locator(".editor-instance .monaco-editor").first().click({ position: { x: 300, y: 10 } });
-    await gotoLine(7);
+    await gotoLine(9);
     await page.keyboard.press("Home");
     await page.keyboard.press("Shift+End");
     await page.keyboard.type("“Nobody saw it coming,” the mayor said.");
@@ -79,7 +79,7 @@ async function until(fn, ms = WAIT) {
     await page.keyboard.press("Control+End");
     await page.keyboard.press("Enter");
     await page.keyboard.type("“Another quote with no speaker.”");
-    check(await until(async () => (await unattributed()) === 1 && /Ln 1[01]/.test(await problemsText())),
+    check(await until(async () => (await unattributed()) === 1 && /Ln 13/.test(await problemsText())),
       `a new bare quote: unattributed-quote again (${JSON.stringify((await problemsText()).slice(0, 300))})`);
 
     // 3. the example article: hover on a person, go to definition
