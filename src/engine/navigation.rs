@@ -567,6 +567,7 @@ mod tests {
     fn shorter_tokens_split_longer_ones() {
         let entity = |kind, r: TextRange| crate::engine::entities::Entity {
             name: "x".into(),
+            written: "x".into(),
             kind,
             role: None,
             mentions: vec![crate::engine::entities::Mention {

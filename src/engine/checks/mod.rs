@@ -17,9 +17,12 @@ mod anonymous_source;
 mod vague_source;
 mod ambiguous_date;
 mod impossible_date;
+mod name_variant;
 mod unattributed_quote;
 mod unbalanced_quote;
+mod unidentified_source;
 mod undated_event;
+mod surname_before_full_name;
 mod unresolved_relative_date;
 mod weekday_mismatch;
 
@@ -118,6 +121,9 @@ pub static REGISTRY: &[&dyn Check] = &[
     &impossible_date::ImpossibleDate,
     &ambiguous_date::AmbiguousDate,
     &undated_event::UndatedEvent,
+    &name_variant::NameVariant,
+    &surname_before_full_name::SurnameBeforeFullName,
+    &unidentified_source::UnidentifiedSource,
 ];
 
 /// The check with this code, if any.

@@ -90,6 +90,21 @@ fn adjective_like(w: &str) -> bool {
         && !GAZETTEER.is_first_name(w)
 }
 
+/// Whether `b` is a different spelling of the surname of `a` (Jaro-Winkler ≥ 0.9), with the
+/// same first name where both have one.
+pub(crate) fn near_miss(a: &str, b: &str) -> bool {
+    let (wa, wb) = (words(a), words(b));
+    let (Some(sa), Some(sb)) = (wa.last(), wb.last()) else {
+        return false;
+    };
+    let first_ok = wa.len() < 2 || wb.len() < 2 || wa[0] == wb[0];
+    sa != sb
+        && sa.chars().count() >= 4
+        && sb.chars().count() >= 4
+        && first_ok
+        && strsim::jaro_winkler(sa, sb) >= 0.9
+}
+
 /// Groups the paragraph candidates of a document into entities.
 pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
     let mut cap_words: HashSet<u64> = HashSet::new();
@@ -106,8 +121,12 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             if let Some(u) = c.unsure {
                 let confirmed = u.of(text).split_whitespace().all(|w| {
                     let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
-                    cap_words.contains(&word_hash(w))
-                        && !lower_words.contains(&word_hash(&w.to_lowercase()))
+                    let never_lower = !lower_words.contains(&word_hash(&w.to_lowercase()));
+                    // Capitalised mid-sentence elsewhere, or the subject of "said" and the
+                    // like (and not a plural such as "Officials said").
+                    never_lower
+                        && (cap_words.contains(&word_hash(w))
+                            || c.cue == Some(EntityKind::Person) && !w.ends_with('s'))
                 });
                 if !confirmed {
                     if u.end >= c.name.end {
@@ -381,6 +400,8 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         let kind = match kind {
             Some(k) => Some(k),
             None if adjective_like(&w) => None,
+            // A near miss of a person's surname ("Heusgan" for "Heusgen") is a person.
+            None if people.iter().any(|&e| near_miss(&ents[e].key, &w)) => Some(EntityKind::Person),
             None => lone_kinds.get(w.as_str()).and_then(|&(n, person, place)| {
                 if person > 0 {
                     Some(EntityKind::Person)
@@ -512,6 +533,21 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                     .entities
                     .iter()
                     .find(|s| s.name == b.key || s.aliases.contains(&b.key))
+                    .or_else(|| {
+                        // A person whose name is a near miss of a sheet person's spelling is
+                        // that person, misspelt (the `name-variant` check says so).
+                        (b.kind == EntityKind::Person)
+                            .then(|| {
+                                config.entities.iter().find(|s| {
+                                    s.kind.is_none_or(|k| k == EntityKind::Person)
+                                        && near_miss(
+                                            &b.key,
+                                            s.preferred.as_deref().unwrap_or(&s.name),
+                                        )
+                                })
+                            })
+                            .flatten()
+                    })
                     .cloned()
             });
         let name = sheet
@@ -525,6 +561,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             first,
             Entity {
                 name,
+                written: b.key,
                 kind: b.kind,
                 role,
                 mentions,

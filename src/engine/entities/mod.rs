@@ -68,7 +68,12 @@ impl Mention {
 /// One entity and all its mentions, in document order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Entity {
+    /// Canonical name: the entity sheet's name, the gazetteer's, or the fullest form in the
+    /// story.
     pub name: String,
+    /// The fullest form of the name as the story spells it (may differ from `name` when the
+    /// entity sheet or the gazetteer supplies the canonical name).
+    pub written: String,
     pub kind: EntityKind,
     /// Role or title as the story gives it ("Chinese President").
     pub role: Option<String>,

@@ -1790,17 +1790,44 @@ impl<'a> Scanner<'a> {
             }
             let mut k = b;
             let mut aff = None;
-            if self.lower_is(k, "the") || self.lower_is(k, "a") || self.lower_is(k, "an") {
+            let article =
+                self.lower_is(k, "the") || self.lower_is(k, "a") || self.lower_is(k, "an");
+            if article {
                 k += 1;
             }
             if let Some((e, key)) = self.affiliation_at(k, self.toks.len()) {
                 aff = Some(key);
                 k = e;
             }
-            let Some((mut e, class)) = self.role_phrase_at(k) else {
-                continue;
+            let (mut e, class) = match self.role_phrase_at(k) {
+                Some(found) => found,
+                // "Anna Berg, an economist at Nordea": after an article, up to three lower-case
+                // words (adjectives and a noun) are a role too.
+                None if article => {
+                    let mut e = k;
+                    while e < self.toks.len()
+                        && e < k + 3
+                        && self.toks[e].joined
+                        && !self.toks[e].cap
+                        && !matches!(
+                            self.word(e),
+                            "of" | "at" | "for" | "from" | "with" | "who" | "and" | "in"
+                        )
+                        && self.word(e).chars().all(char::is_alphabetic)
+                    {
+                        e += 1;
+                    }
+                    if e == k {
+                        continue;
+                    }
+                    (e, "role")
+                }
+                None => continue,
             };
-            if e + 1 < self.toks.len() && self.word(e) == "of" {
+            if e + 1 < self.toks.len()
+                && matches!(self.word(e), "of" | "at" | "for" | "from")
+                && self.toks[e].joined
+            {
                 let mut m = e + 1;
                 if self.lower_is(m, "the") {
                     m += 1;

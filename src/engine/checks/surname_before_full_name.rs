@@ -1,0 +1,108 @@
+//! `surname-before-full-name`: a person who first appears by surname (or first name) only,
+//! with the full name coming later.
+
+use super::{Check, CheckMeta, Edit, Finding, Fix, Severity};
+use crate::engine::Analysis;
+use crate::engine::config::EntityKind;
+use crate::engine::entities::MentionForm;
+
+pub struct SurnameBeforeFullName;
+
+static META: CheckMeta = CheckMeta {
+    code: "surname-before-full-name",
+    default_severity: Severity::Warning,
+    summary: "A person appears by surname before their full name is given",
+    explanation: "\
+## What it flags
+The first mention of a person that uses only their surname (or only their first name) when
+the full name comes later in the story. Descriptors before the name (`the head of the Munich
+Security Conference … said Christoph Heusgen`) are fine and not flagged.
+
+## Why
+News style gives a person's full name on first reference and the surname after that. A
+surname first leaves the reader guessing who is meant; it usually means paragraphs were moved
+in editing.
+
+## Example
+```text
+Heusgen said Russia was isolated. Christoph Heusgen heads the Munich Security Conference.
+```
+Give the full name first: `Christoph Heusgen said Russia was isolated.`
+",
+};
+
+impl Check for SurnameBeforeFullName {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
+        for e in analysis
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+        {
+            let Some(full) = e
+                .mentions
+                .iter()
+                .position(|m| m.form == MentionForm::FullName)
+            else {
+                continue;
+            };
+            let Some(first) = e.mentions[..full]
+                .iter()
+                .find(|m| matches!(m.form, MentionForm::Surname | MentionForm::FirstName))
+            else {
+                continue;
+            };
+            let full_name = e.written.clone();
+            out.push(Finding {
+                code: META.code,
+                severity: META.default_severity,
+                range: first.name,
+                message: format!(
+                    "First mention of {full_name} uses a short name; the full name only comes later"
+                ),
+                fixes: vec![Fix {
+                    title: format!("Use the full name “{full_name}” here"),
+                    edits: vec![Edit {
+                        range: first.name,
+                        new_text: full_name,
+                    }],
+                }],
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::checks::testing::check;
+
+    #[test]
+    fn flags_a_surname_before_the_full_name() {
+        check(
+            "surname-before-full-name",
+            concat!(
+                "Heusgen said Russia was isolated. Later, Christoph Heusgen left.\n",
+                "^^^^^^^ surname-before-full-name\n"
+            ),
+        );
+    }
+
+    #[test]
+    fn full_name_first_is_fine() {
+        check(
+            "surname-before-full-name",
+            "Christoph Heusgen spoke. Heusgen said Russia was isolated.\n",
+        );
+    }
+
+    #[test]
+    fn a_descriptor_first_is_fine() {
+        check(
+            "surname-before-full-name",
+            "According to the head of the Munich Security Conference, it matters, said Christoph Heusgen. Heusgen left.\n",
+        );
+    }
+}

@@ -1,0 +1,104 @@
+//! `unidentified-source`: a quoted person the story never identifies by role or affiliation.
+
+use super::{Check, CheckMeta, Finding, Severity};
+use crate::engine::Analysis;
+use crate::engine::config::EntityKind;
+
+pub struct UnidentifiedSource;
+
+static META: CheckMeta = CheckMeta {
+    code: "unidentified-source",
+    default_severity: Severity::Info,
+    summary: "A quoted person is never given a role or affiliation",
+    explanation: "\
+## What it flags
+A person who is quoted in the story but never identified: no title before the name
+(`Chinese President Xi Jinping`), no appositive (`Christoph Heusgen, head of the Munich
+Security Conference`), no descriptor that the story links to them, and no role in the
+workspace entity sheet. The finding sits on the mention that introduces the person.
+
+## Why
+News style identifies every source on first reference, so readers can judge why this person's
+words matter and what interest they may have.
+
+## Example
+```text
+“Prices will rise,” said Anna Berg.
+```
+Say who she is: `“Prices will rise,” said Anna Berg, an economist at Nordea.`
+",
+};
+
+impl Check for UnidentifiedSource {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
+        for e in &analysis.entities {
+            if e.kind != EntityKind::Person || e.quotes.is_empty() || e.role.is_some() {
+                continue;
+            }
+            if e.sheet
+                .as_ref()
+                .is_some_and(|s| s.role.is_some() || s.description.is_some())
+            {
+                continue;
+            }
+            let Some(intro) = e.mentions.get(e.introduced) else {
+                continue;
+            };
+            let n = e.quotes.len();
+            out.push(Finding {
+                code: META.code,
+                severity: META.default_severity,
+                range: intro.range,
+                message: format!(
+                    "{} is quoted {} but never identified: give a role or affiliation on first reference",
+                    e.name,
+                    if n == 1 { "once".to_string() } else { format!("{n} times") }
+                ),
+                fixes: Vec::new(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::checks::testing::check;
+    use crate::engine::{Config, analyze};
+
+    const XI: &str = include_str!("../../../tests/fixtures/xi-moscow.txt");
+
+    #[test]
+    fn identified_sources_are_not_flagged() {
+        let a = analyze(XI, &Config::default());
+        assert!(
+            a.findings.iter().all(|f| f.code != "unidentified-source"),
+            "{:?}",
+            a.findings
+        );
+        check(
+            "unidentified-source",
+            "“Prices will rise,” said Anna Berg, an economist at Nordea.\n",
+        );
+    }
+
+    #[test]
+    fn a_quoted_person_without_a_role_is_flagged_once_quotes_are_linked() {
+        let text = "“Prices will rise,” said Anna Berg. “They always do.”";
+        let a = analyze(text, &Config::default());
+        let berg = a
+            .entities
+            .iter()
+            .find(|e| e.name == "Anna Berg")
+            .expect("entity");
+        let flagged = a
+            .findings
+            .iter()
+            .any(|f| f.code == "unidentified-source" && f.range.of(text) == "Anna Berg");
+        // The finding follows the quote engine's speaker links exactly.
+        assert_eq!(flagged, !berg.quotes.is_empty());
+    }
+}
