@@ -14,7 +14,8 @@
 (require 'cl-lib)
 
 (defvar t-editors (file-name-directory (directory-file-name (file-name-directory load-file-name))))
-(defvar t-bin (or (getenv "COPYDESK_BIN") "copydesk"))
+(defvar t-bin (let ((b (or (getenv "COPYDESK_BIN") "copydesk")))
+                (if (string-match-p "/" b) (expand-file-name b) b)))
 (defvar t-wait (/ (string-to-number (or (getenv "COPYDESK_TEST_WAIT_MS") "15000")) 1000.0))
 (defvar t-failures 0)
 (defvar t-checks 0)

@@ -15,7 +15,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 EDITORS = pathlib.Path(__file__).resolve().parent.parent
 REPO = EDITORS.parent
-BIN = str((REPO / os.environ.get("COPYDESK_BIN", "target/release/copydesk")).resolve())
+BIN = str(pathlib.Path(os.environ["COPYDESK_BIN"]).resolve() if os.environ.get("COPYDESK_BIN") else REPO / "target/release/copydesk")
 WAIT = float(os.environ.get("COPYDESK_TEST_WAIT_MS", "15000")) / 1000
 PROFILES = ["visual-studio-code", "neovim", "neovim@v0.7.0", "emacs"]
 

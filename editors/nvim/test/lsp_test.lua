@@ -7,6 +7,7 @@
 local this = debug.getinfo(1, "S").source:sub(2)
 local editors = vim.fn.fnamemodify(this, ":p:h:h:h") -- .../editors
 local BIN = os.getenv("COPYDESK_BIN") or "copydesk"
+if BIN:find("/", 1, true) then BIN = vim.fn.fnamemodify(BIN, ":p") end -- the server starts in the workspace
 local WAIT = tonumber(os.getenv("COPYDESK_TEST_WAIT_MS") or "15000")
 
 local function log(msg) io.stdout:write(msg .. "\n") end

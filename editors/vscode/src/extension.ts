@@ -143,14 +143,25 @@ export function currentClient(): LanguageClient | undefined {
 // ---------------------------------------------------------------- sources ledger
 function cell(v: unknown): string {
   if (v === null || v === undefined) return "";
-  if (Array.isArray(v)) return v.map(cell).join(", ");
-  if (typeof v === "object") return JSON.stringify(v).replace(/\|/g, "\\|");
+  if (Array.isArray(v)) {
+    // a list of quotes or mentions: how many, then each on its own line
+    const items = v.map(cell);
+    return v.length && v.every((x) => x && typeof x === "object") ? `${v.length}: ${items.join("<br>")}` : items.join(", ");
+  }
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    for (const k of ["text", "name", "label"]) if (typeof o[k] === "string") return cell(o[k]);
+    return JSON.stringify(v).replace(/\|/g, "\\|");
+  }
   return String(v).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
+
+const FIRST = ["name", "role", "kind"];
 
 function table(rows: Record<string, unknown>[]): string {
   const cols: string[] = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
+  cols.sort((a, b) => (FIRST.indexOf(a) + 1 || 99) - (FIRST.indexOf(b) + 1 || 99));
   const head = `| ${cols.join(" | ")} |\n|${cols.map(() => "---").join("|")}|\n`;
   return head + rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(" | ")} |`).join("\n") + "\n";
 }

@@ -1,7 +1,7 @@
 // Loads the bundled extension (dist/extension.js) with a mocked `vscode` module, so that the
 // real vscode-languageclient drives the real copydesk server over stdio.
 //
-//   COPYDESK_BIN=../../target/release/copydesk npm test        (after npm run compile)
+//   npm run compile && npm test      (COPYDESK_BIN=path/to/copydesk; default: target/release/copydesk)
 "use strict";
 const Module = require("node:module");
 const fs = require("node:fs");
@@ -20,7 +20,7 @@ const pkg = require("../package.json");
 const ext = require("../dist/extension.js");
 
 const REPO = path.resolve(__dirname, "../../..");
-const BIN = path.resolve(REPO, process.env.COPYDESK_BIN || "target/release/copydesk");
+const BIN = process.env.COPYDESK_BIN ? path.resolve(process.env.COPYDESK_BIN) : path.join(REPO, "target/release/copydesk");
 const WAIT = Number(process.env.COPYDESK_TEST_WAIT_MS || 15000);
 const CODES = ["unbalanced-quote", "unattributed-quote", "vague-source", "anonymous-source",
   "speaker-before-introduction", "quote-mismatch", "unresolved-relative-date", "weekday-mismatch",
@@ -96,11 +96,12 @@ test("manifest: activation, commands and settings mirror the server", () => {
 });
 
 test("renderSources turns the ledger JSON into Markdown tables", () => {
-  const md = ext.renderSources({ document: "x.md", sources: [{ name: "Christoph Heusgen", quotes: 3, role: "head | MSC" }], anonymous: [] }, "Sources");
+  const md = ext.renderSources({ document: "x.md", sources: [{ kind: "person", name: "Christoph Heusgen", role: "head | MSC",
+    quotes: [{ range: { start: 1, end: 9 }, text: "“Russia”" }, { range: { start: 20, end: 30 }, text: "“He’s”" }] }], anonymous: [] }, "Sources");
   assert.match(md, /^# Sources/);
   assert.match(md, /- \*\*document\*\*: x\.md/);
-  assert.match(md, /\| name \| quotes \| role \|/);
-  assert.match(md, /\| Christoph Heusgen \| 3 \| head \\\| MSC \|/);
+  assert.match(md, /\| name \| role \| kind \| quotes \|/);
+  assert.match(md, /\| Christoph Heusgen \| head \\\| MSC \| person \| 2: “Russia”<br>“He’s” \|/);
   assert.match(md, /## anonymous\n\n_none_/);
   assert.strictEqual(ext.renderSources("# given"), "# given");
   assert.strictEqual(ext.renderSources({ markdown: "# md" }), "# md");
