@@ -23,17 +23,44 @@ fn frame(body: &[u8]) -> Vec<u8> {
 }
 
 /// Runs the real server over a duplex, writes `input`, ends the input and collects everything
-/// the server writes until it ends. Fails if the server does not end within [`HANG`].
-async fn exchange(input: Vec<u8>) -> String {
+/// the server writes until it ends. With `initialize_first`, it first sends `initialize` and
+/// waits for the answer (as a real client must) and `initialized`, and appends a `shutdown`
+/// request with id 99. Fails if the server does not end within [`HANG`].
+async fn exchange_with(input: Vec<u8>, initialize_first: bool) -> String {
     let (client, server) = tokio::io::duplex(1 << 20);
     let (server_read, server_write) = tokio::io::split(server);
     let (mut client_read, mut client_write) = tokio::io::split(client);
     let serve = copydesk::lsp::serve(server_read, server_write);
     let client = async move {
+        let mut out = Vec::new();
+        if initialize_first {
+            let init = frame(
+                br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#,
+            );
+            client_write.write_all(&init).await.expect("write");
+            let mut buf = vec![0u8; 1 << 16];
+            while !out.windows(7).any(|w| w == b"\"id\":1}") {
+                match client_read.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => out.extend_from_slice(&buf[..n]),
+                }
+            }
+            client_write
+                .write_all(&frame(
+                    br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+                ))
+                .await
+                .expect("write");
+        }
         client_write.write_all(&input).await.expect("write");
+        if initialize_first {
+            client_write
+                .write_all(&frame(br#"{"jsonrpc":"2.0","id":99,"method":"shutdown"}"#))
+                .await
+                .expect("write");
+        }
         client_write.shutdown().await.expect("shutdown");
         drop(client_write);
-        let mut out = Vec::new();
         let _ = client_read.read_to_end(&mut out).await;
         out
     };
@@ -41,6 +68,16 @@ async fn exchange(input: Vec<u8>) -> String {
         .await
         .expect("the server hung after its input ended");
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`exchange_with`] without the `initialize` prelude.
+async fn exchange(input: Vec<u8>) -> String {
+    exchange_with(input, false).await
+}
+
+/// [`exchange_with`] with the `initialize` prelude and the closing `shutdown` (id 99).
+async fn session(input: Vec<u8>) -> String {
+    exchange_with(input, true).await
 }
 
 #[tokio::test]
@@ -83,63 +120,91 @@ async fn a_client_that_disconnects_mid_header_ends_the_server() {
     assert!(!out.contains("panicked"), "{out}");
 }
 
+/// Malformed header blocks after `initialize`.
+const BAD_HEADERS: [&[u8]; 6] = [
+    b"Content-Length: abc\r\n\r\n{}",
+    b"Content-Length: -5\r\n\r\n{}",
+    b"Content-Type: application/json\r\n\r\n{}",
+    b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+    b"Content-Length: 99999999999999999999\r\n\r\n{}",
+    b"\x00\x01\x02\xff\xfe garbage, not a header\r\n\r\n",
+];
+
 #[tokio::test]
-async fn malformed_headers_do_not_stop_the_server() {
-    // Each malformed frame is followed by a valid request; the server must still answer it.
-    for bad in [
-        &b"Content-Length: abc\r\n\r\n{}"[..],
-        b"Content-Length: -5\r\n\r\n{}",
-        b"Content-Type: application/json\r\n\r\n{}",
-        b"content-length:2\r\n\r\n{}",
+async fn malformed_headers_get_parse_errors_and_never_crash_or_hang() {
+    for bad in BAD_HEADERS {
+        let out = session(bad.to_vec()).await;
+        assert!(
+            out.contains(r#""code":-32700"#),
+            "no Parse error for {:?}: {out}",
+            String::from_utf8_lossy(bad)
+        );
+    }
+    // Tolerated variations of a good header are read as the message they frame.
+    for ok in [
+        &b"content-length:2\r\n\r\n{}"[..],
         b"Content-Length: 2\n\n{}",
         b"\r\n\r\n",
-        b"\x00\x01\x02\xff\xfe garbage before any header\r\n\r\n",
-        b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
     ] {
+        let out = session(ok.to_vec()).await;
+        assert!(
+            out.contains(r#""result":null,"id":99"#),
+            "shutdown unanswered after {:?}: {out}",
+            String::from_utf8_lossy(ok)
+        );
+    }
+}
+
+/// KNOWN BUG (src/lsp/framing.rs, reported): after a header block without a usable
+/// `Content-Length`, the body bytes that follow are read as the next header, which swallows
+/// the next valid message(s): here `workspace/symbol` (id 98) and `shutdown` (id 99) are answered
+/// `-32600` with `"id": null` instead of their results. Resynchronising on the next
+/// `Content-Length:` line would keep them.
+#[tokio::test]
+async fn bug_the_messages_after_a_malformed_header_are_lost() {
+    for bad in BAD_HEADERS {
         let mut input = bad.to_vec();
         input.extend(frame(
-            br#"{"jsonrpc":"2.0","id":42,"method":"initialize","params":{"capabilities":{}}}"#,
+            br#"{"jsonrpc":"2.0","id":98,"method":"workspace/symbol","params":{"query":""}}"#,
         ));
-        let out = exchange(input).await;
+        let out = session(input).await;
         assert!(
-            out.contains(r#""id":42"#),
-            "no answer after {:?}: {out}",
+            out.contains(r#""id":98"#) && out.contains(r#""result":null,"id":99"#),
+            "messages lost after {:?}: {out}",
             String::from_utf8_lossy(bad)
         );
     }
 }
 
 #[tokio::test]
-async fn invalid_json_rpc_messages_get_error_responses() {
-    let (mut server, _) = TestServerBuilder::default().start().await;
-    // Valid JSON, but not a JSON-RPC request: the spec says Invalid Request (-32600) or a parse
-    // error; anything but silence or a crash is accepted, and the server must go on.
-    for body in [
-        &br#"{"jsonrpc":"2.0","id":5,"method":7}"#[..],
-        br#"{"jsonrpc":"1.0","id":6,"method":"textDocument/hover"}"#,
-        br#"[]"#,
-        br#"{"jsonrpc":"2.0","id":{"nested":true},"method":"shutdown"}"#,
-        br#"{"jsonrpc":"2.0","id":8,"method":"textDocument/hover","params":"not an object"}"#,
-        br#"{"jsonrpc":"2.0","id":9,"method":"no/such/method","params":{}}"#,
-    ] {
-        server.send_raw(&frame(body)).await;
+async fn invalid_json_rpc_messages_get_error_responses_and_the_server_goes_on() {
+    // (message, what the spec asks for: an error code, or None for silence)
+    let cases: [(&[u8], Option<i64>); 8] = [
+        (br#"{"jsonrpc":"2.0","id":5,"method":7}"#, Some(-32600)),
+        (br#"{"jsonrpc":"1.0","id":6,"method":"textDocument/hover"}"#, Some(-32600)),
+        (br#"[]"#, Some(-32600)),
+        (br#"{"jsonrpc":"2.0","id":{"nested":true},"method":"shutdown"}"#, Some(-32600)),
+        (br#"{"jsonrpc":"2.0","id":8,"method":"textDocument/hover","params":"not an object"}"#, Some(-32602)),
+        (br#"{"jsonrpc":"2.0","id":9,"method":"no/such/method","params":{}}"#, Some(-32601)),
+        // A response to a request the server never sent, and a notification with a bad URI.
+        (br#"{"jsonrpc":"2.0","id":10,"result":null}"#, None),
+        (
+            br#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"not a uri","languageId":"markdown","version":1,"text":"x"}}}"#,
+            None,
+        ),
+    ];
+    for (body, code) in cases {
+        let out = session(frame(body)).await;
+        let shown = String::from_utf8_lossy(body);
+        match code {
+            Some(code) => assert!(out.contains(&format!(r#""code":{code}"#)), "{shown}: {out}"),
+            None => assert!(!out.contains(r#""error""#), "{shown}: {out}"),
+        }
+        assert!(
+            out.contains(r#""result":null,"id":99"#),
+            "the server stopped after {shown}: {out}"
+        );
     }
-    let unknown = server.response(json!(9)).await;
-    assert_eq!(
-        unknown["error"]["code"], -32601,
-        "unknown method: {unknown}"
-    );
-    // The server still serves.
-    let diagnostics = server.open(URI, "markdown", "“Fine,” she said.").await;
-    assert!(diagnostics.iter().all(|d| d["range"].is_object()));
-    let symbols = server
-        .call(
-            "textDocument/documentSymbol",
-            json!({"textDocument": {"uri": URI}}),
-        )
-        .await;
-    assert!(symbols.is_array());
-    server.shutdown().await;
 }
 
 #[tokio::test]
@@ -262,8 +327,11 @@ async fn a_fifty_megabyte_document_is_skipped_and_the_server_stays_responsive() 
 }
 
 /// With the limit raised, a 10 MB single line is analysed; meanwhile another document and
-/// requests are still answered (the analysis runs off the protocol thread).
+/// requests are still answered (the analysis runs off the protocol thread). Ignored by default:
+/// in a debug build the analysis of 10 MB takes minutes. Run it with
+/// `cargo test --release --test hostile -- --ignored`.
 #[tokio::test]
+#[ignore = "slow in debug builds; run with --release -- --ignored"]
 async fn a_ten_megabyte_line_under_a_raised_limit_is_analysed_without_blocking_others() {
     let (mut server, _) = TestServerBuilder::default()
         .init_options(json!({"maxDocumentBytes": 64_000_000}))

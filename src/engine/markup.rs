@@ -105,25 +105,54 @@ pub fn layout(text: &str, format: Format) -> Layout {
         front_matter = Some(fm);
     }
     let mut blocks = Vec::new();
+    blocks_from(text, body_start, format, &mut blocks, |_| false);
+    Layout {
+        front_matter,
+        blocks,
+    }
+}
+
+/// Cuts `text[from..]` into blocks and appends them to `blocks`.
+///
+/// `from` must be a place where the scan is in its top-level state: outside any fence or
+/// comment, with no block open. That holds at the start of the body and at the start of every
+/// block [`layout`] reports, which is what lets [`super::Analyzer`] re-cut only the part of a
+/// document an edit touched. Before a block opens at offset `start`, `stop(start)` is asked; if it
+/// says yes, the scan stops and returns `Some(start)` (that block is not appended).
+pub fn blocks_from(
+    text: &str,
+    from: usize,
+    format: Format,
+    blocks: &mut Vec<Block>,
+    mut stop: impl FnMut(usize) -> bool,
+) -> Option<usize> {
     let mut current: Option<(usize, usize)> = None; // (start, end-without-trailing-break)
     let mut open_fence: Option<(u8, usize)> = None;
     let mut in_comment = false;
-    let body = &text[body_start..];
+    let body = text.get(from..).unwrap_or_default();
+    let markdown = format == Format::Markdown;
     for (s, e, _) in lines(body) {
-        let (s, e) = (s + body_start, e + body_start);
+        let (s, e) = (s + from, e + from);
         let line = &text[s..e];
         let inside = open_fence.is_some() || in_comment;
         if !inside && is_blank(line) {
             if let Some((bs, be)) = current.take() {
-                blocks.push(Block { range: TextRange::new(bs, be) });
+                blocks.push(Block {
+                    range: TextRange::new(bs, be),
+                });
             }
             continue;
         }
         match &mut current {
             Some((_, be)) => *be = e,
-            None => current = Some((s, e)),
+            None => {
+                if stop(s) {
+                    return Some(s);
+                }
+                current = Some((s, e));
+            }
         }
-        if format == Format::Markdown {
+        if markdown {
             if let Some(f) = open_fence {
                 if closes_fence(line, f) {
                     open_fence = None;
@@ -140,9 +169,11 @@ pub fn layout(text: &str, format: Format) -> Layout {
         }
     }
     if let Some((bs, be)) = current {
-        blocks.push(Block { range: TextRange::new(bs, be) });
+        blocks.push(Block {
+            range: TextRange::new(bs, be),
+        });
     }
-    Layout { front_matter, blocks }
+    None
 }
 
 /// Reads YAML front matter opening on the first line (after an optional byte-order mark).
@@ -170,8 +201,18 @@ pub fn front_matter_of(text: &str) -> Option<FrontMatter> {
                 match serde_saphyr::from_str::<serde_json::Value>(yaml) {
                     Ok(serde_json::Value::Object(map)) => fm.fields = map.into_iter().collect(),
                     Ok(serde_json::Value::Null) => {}
-                    Ok(_) => fm.error = Some("front matter is not a table of `key: value` lines".into()),
-                    Err(e) => fm.error = Some(e.to_string().lines().next().unwrap_or("invalid YAML").to_string()),
+                    Ok(_) => {
+                        fm.error = Some("front matter is not a table of `key: value` lines".into())
+                    }
+                    Err(e) => {
+                        fm.error = Some(
+                            e.to_string()
+                                .lines()
+                                .next()
+                                .unwrap_or("invalid YAML")
+                                .to_string(),
+                        )
+                    }
                 }
             }
             // Find the `date:` line for its byte range; the value comes from the parsed YAML
@@ -201,7 +242,11 @@ mod tests {
     use super::*;
 
     fn block_texts(text: &str, format: Format) -> Vec<&str> {
-        layout(text, format).blocks.iter().map(|b| b.range.of(text)).collect()
+        layout(text, format)
+            .blocks
+            .iter()
+            .map(|b| b.range.of(text))
+            .collect()
     }
 
     #[test]
@@ -209,9 +254,18 @@ mod tests {
         let text = "# Title\n\nOne line\ntwo lines\n\n```\ncode\n\nmore\n```\n\n<!-- a\n\nnote -->\n  \nEnd";
         assert_eq!(
             block_texts(text, Format::Markdown),
-            vec!["# Title", "One line\ntwo lines", "```\ncode\n\nmore\n```", "<!-- a\n\nnote -->", "End"]
+            vec![
+                "# Title",
+                "One line\ntwo lines",
+                "```\ncode\n\nmore\n```",
+                "<!-- a\n\nnote -->",
+                "End"
+            ]
         );
-        assert_eq!(block_texts("a\r\n\r\nb\r\n", Format::PlainText), vec!["a", "b"]);
+        assert_eq!(
+            block_texts("a\r\n\r\nb\r\n", Format::PlainText),
+            vec!["a", "b"]
+        );
     }
 
     #[test]
@@ -222,7 +276,10 @@ mod tests {
         assert_eq!(fm.date, Some(jiff::civil::date(2023, 3, 20)));
         assert_eq!(fm.date_range.unwrap().of(text), "2023-03-20");
         assert_eq!(fm.fields["title"], "Xi and Putin");
-        assert_eq!(fm.range.of(text), "---\ntitle: Xi and Putin\ndate: 2023-03-20\n---\n");
+        assert_eq!(
+            fm.range.of(text),
+            "---\ntitle: Xi and Putin\ndate: 2023-03-20\n---\n"
+        );
         assert_eq!(block_texts(text, Format::Markdown), vec!["Body."]);
     }
 
