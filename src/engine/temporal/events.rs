@@ -8,17 +8,16 @@
 //!
 //! Document stage ([`super::resolve`]) decides whether each event is dated.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::lexicon::{Kw, Tok, TokKind};
+use super::lexicon::{Kw, Lex, Tok, TokKind, WordMap};
 use crate::engine::text::TextRange;
 
 const EVENT_VERBS: &str = include_str!("../data/temporal/event_verbs.txt");
 
 /// First word → possible second words ("" for a one-word verb).
-static VERBS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
-    let mut m: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+static VERBS: LazyLock<WordMap<Vec<&'static str>>> = LazyLock::new(|| {
+    let mut m: WordMap<Vec<&'static str>> = WordMap::default();
     for line in EVENT_VERBS.lines() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -62,7 +61,12 @@ pub fn scan(
         let hi = toks.partition_point(|t| t.start < s.end);
         for i in lo..hi {
             let Some(t) = toks.get(i) else { break };
-            if t.kind != TokKind::Word || t.cap && i != lo || in_any(quotes, t) {
+            // Every verb in the list ends in "-ed", is an irregular past form, or is "hit".
+            let candidate = t.kind == TokKind::Word
+                && (text[t.start..t.end].ends_with("ed")
+                    || t.lex == Lex::PastVerb
+                    || text[t.start..t.end].eq_ignore_ascii_case("hit"));
+            if !candidate || t.cap && i != lo || in_any(quotes, t) {
                 continue;
             }
             lower.clear();

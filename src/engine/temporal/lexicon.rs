@@ -6,6 +6,34 @@
 //! once per process ([`LazyLock`]) from `data/temporal/*.txt` and a few grammar words.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: the word tables are looked up once per word of every paragraph, and their keys are
+/// short fixed strings, so a simple fast hash beats the default DoS-resistant one.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A hash map keyed by short static words.
+pub type WordMap<V> = HashMap<&'static str, V, BuildHasherDefault<Fnv>>;
 use std::sync::LazyLock;
 
 /// Units of time, from smallest to largest.
@@ -205,7 +233,7 @@ pub struct Holiday {
 }
 
 struct Tables {
-    words: HashMap<&'static str, Lex>,
+    words: WordMap<Lex>,
     holidays: Vec<Holiday>,
 }
 
@@ -214,7 +242,7 @@ const CALENDAR: &str = include_str!("../data/temporal/calendar_names.txt");
 static TABLES: LazyLock<Tables> = LazyLock::new(build_tables);
 
 fn build_tables() -> Tables {
-    let mut words: HashMap<&'static str, Lex> = HashMap::new();
+    let mut words: WordMap<Lex> = WordMap::default();
     let mut holidays = Vec::new();
     for line in CALENDAR.lines() {
         let line = line.trim();
@@ -729,11 +757,16 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             }
             let word = &text[i..end];
             lower.clear();
-            for ch in word.chars() {
-                if ch == '’' {
-                    lower.push('\'');
-                } else {
-                    lower.extend(ch.to_lowercase());
+            if word.is_ascii() {
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                for ch in word.chars() {
+                    if ch == '’' {
+                        lower.push('\'');
+                    } else {
+                        lower.extend(ch.to_lowercase());
+                    }
                 }
             }
             let lex = if lower.len() <= 16 {

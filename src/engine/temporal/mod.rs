@@ -209,6 +209,7 @@ pub fn resolve(
     // Once a story has talked about quarters, "a year earlier" compares quarters.
     let mut quarters = false;
     let mut last_day: Option<(Date, String)> = None;
+    let mut last_time: Option<(Date, String)> = None;
     for p in paras {
         quarters |= p.scan.temporal.mentions_quarter;
         let raw = &p.scan.temporal.timexes;
@@ -255,10 +256,28 @@ pub fn resolve(
                     }),
                 );
             }
+            // "the following year", "the previous Friday" count from the time last mentioned.
+            if matches!(tx.cue, Some("following" | "previous"))
+                && let Some((date, words)) = &last_time
+            {
+                let describe = format!("the time last mentioned, {date} (‘{words}’)");
+                n = normalise::normalise(
+                    tx,
+                    Some(Reference {
+                        date: *date,
+                        describe: &describe,
+                    }),
+                );
+            }
             if let Some(day) = n.day
                 && tx.sem != recognise::Sem::TimeOnly
             {
                 last_day = Some((day, tx.range.of(&p.scan.prose).to_string()));
+            }
+            if tx.kind == TimexType::Date
+                && let Some(start) = first_day_of(&n.value)
+            {
+                last_time = Some((start, tx.range.of(&p.scan.prose).to_string()));
             }
             let problem = problem_of(tx, &n, p.offset);
             timexes.push(Timex {
@@ -292,6 +311,20 @@ pub fn resolve(
     }
     let _ = text;
     (timexes, events)
+}
+
+/// The first day of a calendar value (`2023`, `2023-03`, `2023-03-20`), if it is one.
+fn first_day_of(value: &str) -> Option<Date> {
+    let num = |s: Option<&str>| {
+        s.filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|s| s.parse::<i16>().ok())
+    };
+    let mut parts = value.get(..10.min(value.len()))?.split('-');
+    let year = num(parts.next())
+        .filter(|_| value.len() >= 4 && value.as_bytes().get(4).is_none_or(|b| *b == b'-'))?;
+    let month = parts.next().map_or(Some(1), |m| num(Some(m)))?;
+    let day = parts.next().map_or(Some(1), |d| num(Some(d)))?;
+    Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
 }
 
 fn problem_of(tx: &RawTimex, n: &normalise::Normal, offset: usize) -> Option<DateProblem> {

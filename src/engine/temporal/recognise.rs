@@ -963,19 +963,22 @@ fn quantity_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
         return None;
     }
     let end = k + 1;
+    // An age ("52 years old") is not a time expression.
+    if cx.is_kw(end, Kw::Old) {
+        return None;
+    }
     match cx.kw(end) {
         Some(Kw::Ago) => {
             let mut m = M::date(i, end + 1, offset_sem(u, n.map(|n| -(n as i32))));
             m.cue = Some("ago");
             Some(m)
         }
-        Some(Kw::Earlier | Kw::Later | Kw::Before) if !plural || n.is_some() => {
-            // "a year earlier", "two days later": relative to the time under discussion; the
-            // publication date is the best reference a rule has.
-            n?;
-            let sign = if cx.is_kw(end, Kw::Later) { 1 } else { -1 };
-            let mut m = M::date(i, end + 1, offset_sem(u, n.map(|n| sign * n as i32)));
-            m.cue = Some(if sign < 0 { "earlier" } else { "later" });
+        Some(Kw::Earlier) if n.is_some() => {
+            // "a year earlier": a date before the time under discussion; the publication
+            // date is the best reference a rule has. ("three days later", "ten days before"
+            // are durations between two events, as TimeBank annotates them.)
+            let mut m = M::date(i, end + 1, offset_sem(u, n.map(|n| -(n as i32))));
+            m.cue = Some("earlier");
             Some(m)
         }
         _ => {
@@ -1370,7 +1373,9 @@ fn weekday_expr(cx: &Cx<'_>, i: usize, wd: u8) -> Option<M> {
         // "Mon." / "Sat" are too ambiguous without the period or a following date.
         if cx.punct(j, '.') && cx.tight(j) {
             j += 1;
-        } else if !matches!(cx.lex(j), Lex::Month(_)) && !cx.punct(j, ',') {
+        } else if !matches!(cx.lex(j), Lex::Month(_))
+            && !(cx.punct(j, ',') && matches!(cx.lex(j + 1), Lex::Month(_)))
+        {
             return None;
         }
     }
