@@ -375,7 +375,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             before.or_else(|| {
                 candidates
                     .iter()
-                    .min_by_key(|(e, _)| first_mention[*e])
+                    .min_by_key(|(e, _)| first_mention.get(*e).copied().unwrap_or(usize::MAX))
                     .copied()
             })
         };
@@ -431,7 +431,13 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         }
     }
 
-    // Rule 5: descriptors.
+    // Rule 5: descriptors. First mentions again: rule 3 made new entities.
+    let mut first_mention: Vec<usize> = vec![usize::MAX; ents.len()];
+    for (idx, it) in items.iter().enumerate() {
+        if let Some(e) = it.entity {
+            first_mention[e] = first_mention[e].min(idx);
+        }
+    }
     for idx in 0..items.len() {
         if items[idx].entity.is_some() || items[idx].c.form != MentionForm::Descriptor {
             continue;
@@ -455,7 +461,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                 .iter()
                 .copied()
                 .filter(|&e| matches(e, &ents))
-                .min_by_key(|&e| first_mention[e]);
+                .min_by_key(|&e| first_mention.get(e).copied().unwrap_or(usize::MAX));
         }
         if pick.is_none() {
             // Descriptor first: the next person introduced in this paragraph without a role.
@@ -466,7 +472,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                     let e = items[j].entity?;
                     (ents[e].kind == EntityKind::Person
                         && ents[e].role.is_none()
-                        && first_mention[e] == j
+                        && first_mention.get(e) == Some(&j)
                         && items[j].c.form == MentionForm::FullName)
                         .then_some(e)
                 });

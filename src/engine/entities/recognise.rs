@@ -9,7 +9,9 @@
 //! capitalised tokens into runs, and a bounded amount of work per run (title prefixes,
 //! gazetteer look-ups, organisation and place heads).
 
+use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::LazyLock;
 
 use super::gazetteer::{GAZETTEER, GazEntry};
 use super::{Candidate, MentionForm, ParaEntities, RoleSig};
@@ -943,8 +945,30 @@ const PLACE_CUES: &[&str] = &[
     "visit",
 ];
 
+/// Whether `w` is in `list` (a linear scan: for the short lists).
 fn in_list(list: &[&str], w: &str) -> bool {
     list.contains(&w)
+}
+
+/// The long word lists as hash sets, built once.
+static SETS: LazyLock<[HashSet<&'static str>; 4]> = LazyLock::new(|| {
+    [STOPWORDS, ORG_HEADS, PLACE_HEADS, OF_LEADS].map(|l| l.iter().copied().collect())
+});
+
+fn is_stopword(w: &str) -> bool {
+    SETS[0].contains(w)
+}
+
+fn is_org_head(w: &str) -> bool {
+    SETS[1].contains(w)
+}
+
+fn is_place_head(w: &str) -> bool {
+    SETS[2].contains(w)
+}
+
+fn is_of_lead(w: &str) -> bool {
+    SETS[3].contains(w)
 }
 
 fn is_calendar(w: &str) -> bool {
@@ -1128,7 +1152,7 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
                 j += 2;
                 continue;
             }
-            if matches!(w, "of" | "for") && in_list(OF_LEADS, s.word(j - 1)) {
+            if matches!(w, "of" | "for") && is_of_lead(s.word(j - 1)) {
                 if next_name(j + 1) {
                     j += 2;
                     continue;
@@ -1274,13 +1298,21 @@ impl<'a> Scanner<'a> {
     /// The longest role phrase at token `i` in any case (`ROLE_PHRASES`), as (end token, class).
     fn role_phrase_at(&self, i: usize) -> Option<(usize, &'static str)> {
         let mut best = None;
+        if i >= self.toks.len() {
+            return None;
+        }
+        let head = self.word(i);
         for (phrase, class) in ROLE_PHRASES {
-            let words: Vec<&str> = phrase.split(' ').collect();
-            let n = words.len();
+            // Cheap test on the first word before looking at the rest.
+            let first = phrase.split(' ').next().unwrap_or(phrase);
+            if !head.eq_ignore_ascii_case(first) {
+                continue;
+            }
+            let n = phrase.split(' ').count();
             if i + n > self.toks.len() {
                 continue;
             }
-            let ok = words.iter().enumerate().all(|(k, w)| {
+            let ok = phrase.split(' ').enumerate().all(|(k, w)| {
                 let t = self.toks[i + k];
                 (k == 0 || t.joined)
                     && !(k + 1 < n && t.possessive)
@@ -1327,7 +1359,7 @@ impl<'a> Scanner<'a> {
         let mut determiner = None;
         while a < b && exact.is_none() {
             let w = self.word(a).to_lowercase();
-            if (self.toks[a].initial || w == "the") && in_list(STOPWORDS, &w) {
+            if (self.toks[a].initial || w == "the") && is_stopword(&w) {
                 if w == "the" {
                     determiner = Some(a);
                 }
@@ -1446,14 +1478,13 @@ impl<'a> Scanner<'a> {
         }
         let entry = GAZETTEER.lookup(name_text);
         let org_form = (n >= 2
-            && (in_list(ORG_HEADS, last)
-                || self.span_text(i, b).contains(" of ") && in_list(OF_LEADS, first)))
+            && (is_org_head(last) || self.span_text(i, b).contains(" of ") && is_of_lead(first)))
             || (n >= 1 && last.ends_with("Inc."));
         // Facilities named "X Museum" or "X Space Center" are places; "Center for X" is an
         // institution.
         let facility =
             n >= 2 && matches!(last, "Museum" | "Center" | "Centre") && !name_text.contains(" of ");
-        let place_form = n >= 2 && (in_list(PLACE_HEADS, last) || facility);
+        let place_form = n >= 2 && (is_place_head(last) || facility);
         let org_form = org_form && !facility;
         if entry.is_none() && n >= 2 && (in_list(EVENT_HEADS, last) || first == "Operation") {
             // Events, awards, laws and wars ("World Cup", "Second Amendment") are none of the
@@ -1485,7 +1516,7 @@ impl<'a> Scanner<'a> {
             if n >= 3
                 && GAZETTEER.is_first_name(first)
                 && self.toks[i + 1].cap
-                && !in_list(ORG_HEADS, self.word(i + 1))
+                && !is_org_head(self.word(i + 1))
             {
                 let r = self.range(i, i + 2);
                 let mut p = Candidate::new(r, r, Some(EntityKind::Person), MentionForm::FullName);
@@ -1630,7 +1661,7 @@ impl<'a> Scanner<'a> {
         let rest = |i: usize, k: usize, out: &mut Vec<Candidate>| {
             if k - i == 1 {
                 let w = self.word(i);
-                if GAZETTEER.demonym(w).is_none() && !in_list(STOPWORDS, &w.to_lowercase()) {
+                if GAZETTEER.demonym(w).is_none() && !is_stopword(&w.to_lowercase()) {
                     let r = self.range(i, k);
                     let mut c = Candidate::new(r, r, None, MentionForm::Name);
                     if self.toks[i].initial {

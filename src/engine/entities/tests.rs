@@ -231,3 +231,54 @@ fn odd_input_does_not_panic() {
         let _ = entities(text);
     }
 }
+
+#[test]
+fn descriptor_before_a_person_found_by_a_cue_alone() {
+    // The person after the descriptor is known only from "said": a regression for a panic.
+    let text = "According to the head of the Acme Group, it is fine, Smith said.";
+    let ents = entities(text);
+    let smith = find(&ents, "Smith");
+    assert_eq!(smith.kind, EntityKind::Person);
+}
+
+mod no_panics {
+    use super::*;
+    use crate::engine::navigation;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #[test]
+        fn any_text_analyses_and_navigates(
+            words in proptest::collection::vec(
+                prop_oneof![
+                    Just("the"), Just("The"), Just("Mr."), Just("President"), Just("head"), Just("of"),
+                    Just("Xi"), Just("Jinping"), Just("Heusgen’s"), Just("said"), Just(","), Just("."),
+                    Just("“"), Just("”"), Just("\n"), Just("\n\n"), Just("Chinese"), Just("U.S."),
+                    Just("Moscow"), Just("NATO"), Just("al-Qaeda"), Just("Ñandú"), Just("chief"), Just("&"),
+                ],
+                0..40,
+            )
+        ) {
+            let text = words.join(" ");
+            let a = analyze_as(&text, Format::PlainText, &Config::default());
+            for e in &a.entities {
+                for m in &e.mentions {
+                    prop_assert!(text.get(m.range.start..m.range.end).is_some());
+                    prop_assert!(m.range.contains_range(m.name) || m.form == MentionForm::Descriptor);
+                }
+            }
+            for off in (0..=text.len()).step_by(3) {
+                let _ = navigation::hover(&a, &text, off);
+                let _ = navigation::definition(&a, off);
+                let _ = navigation::references(&a, off, true);
+                let _ = navigation::rename(&a, &text, off, "New Name");
+            }
+            let _ = navigation::symbols(&a, &text);
+            let toks = navigation::semantic_tokens(&a);
+            for w in toks.windows(2) {
+                prop_assert!(w[0].0.end <= w[1].0.start);
+            }
+        }
+    }
+}
