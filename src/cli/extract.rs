@@ -171,7 +171,13 @@ pub fn run(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match process(&line, format) {
+        // A byte order mark some editors put at the start of a file is not part of the JSON.
+        let record = if number == 1 {
+            line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&line)
+        } else {
+            &line
+        };
+        match process(record, format) {
             Ok(json) => {
                 let written = out
                     .write_all(json.as_bytes())
@@ -253,6 +259,14 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("in.jsonl:4: `dct` is `March`"), "{err}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_line_ends_are_accepted() {
+        let (code, out, err) =
+            extract("\u{feff}{\"id\": 1, \"text\": \"a\"}\r\n{\"id\": 2, \"text\": \"b\"}\r\n");
+        assert_eq!((code, err.as_str()), (EXIT_CLEAN, ""));
+        assert_eq!(out.lines().count(), 2);
     }
 
     #[test]

@@ -153,6 +153,9 @@ pub fn io_message(e: &std::io::Error) -> String {
 
 /// Decodes a manuscript: UTF-8 text without NUL bytes. The error says what is wrong in words.
 pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err("is UTF-16 text; not checked. Save it as UTF-8 and try again".to_string());
+    }
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
         return Err(format!(
             "looks like a binary file (NUL byte at byte {at}); not checked"
@@ -203,6 +206,11 @@ mod tests {
                 .contains("invalid byte at byte 3")
         );
         assert_eq!(decode("café ✓".as_bytes().to_vec()).unwrap(), "café ✓");
+        assert!(
+            decode(vec![0xff, 0xfe, b'a', 0])
+                .unwrap_err()
+                .contains("UTF-16")
+        );
     }
 
     #[test]
