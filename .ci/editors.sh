@@ -14,6 +14,7 @@
 #                                  (nvim011 nvim07 eglot pytest vscode-unit vscode-e2e;
 #                                   "nvim" and "vscode" select both of their kind)
 #   COPYDESK_BIN=path/to/copydesk  test that binary instead of building target/release/copydesk
+#                                  (target/debug/copydesk after `cargo test` saves the release build)
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
