@@ -141,58 +141,77 @@ export function currentClient(): LanguageClient | undefined {
 }
 
 // ---------------------------------------------------------------- sources ledger
+// The ledger opens as a read-only virtual document (scheme copydesk-sources): not a file or an
+// untitled buffer, so the language client does not lint it.
+export const LEDGER_SCHEME = "copydesk-sources";
+const ledgers = new Map<string, string>();
+const ledgerChanged = new vscode.EventEmitter<vscode.Uri>();
+
+type Row = Record<string, unknown>;
+const isRow = (x: unknown): x is Row => !!x && typeof x === "object" && !Array.isArray(x);
+const isRows = (v: unknown): v is Row[] => Array.isArray(v) && v.length > 0 && v.every(isRow);
+
 function cell(v: unknown): string {
   if (v === null || v === undefined) return "";
-  if (Array.isArray(v)) {
-    // a list of quotes or mentions: how many, then each on its own line
-    const items = v.map(cell);
-    return v.length && v.every((x) => x && typeof x === "object") ? `${v.length}: ${items.join("<br>")}` : items.join(", ");
-  }
-  if (typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    for (const k of ["text", "name", "label"]) if (typeof o[k] === "string") return cell(o[k]);
+  if (Array.isArray(v)) return v.map(cell).join("; ");
+  if (isRow(v)) {
+    for (const k of ["text", "name", "label"]) if (typeof v[k] === "string") return cell(v[k]);
     return JSON.stringify(v).replace(/\|/g, "\\|");
   }
   return String(v).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
-const FIRST = ["name", "role", "kind"];
-
-function table(rows: Record<string, unknown>[]): string {
+function table(rows: Row[]): string {
   const cols: string[] = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
-  cols.sort((a, b) => (FIRST.indexOf(a) + 1 || 99) - (FIRST.indexOf(b) + 1 || 99));
   const head = `| ${cols.join(" | ")} |\n|${cols.map(() => "---").join("|")}|\n`;
   return head + rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(" | ")} |`).join("\n") + "\n";
 }
 
+/** One named row (a source): a heading, its other fields as a list, its quotes nested. */
+function entry(r: Row): string {
+  let head = `### ${cell(r.name)}`;
+  if (r.role) head += ` — ${cell(r.role)}`;
+  if (r.kind) head += ` (${cell(r.kind)})`;
+  const lines = [head, ""];
+  for (const [k, v] of Object.entries(r)) {
+    if (["name", "role", "kind"].includes(k) || v === null || v === undefined) continue;
+    if (Array.isArray(v) && v.every(isRow)) {
+      lines.push(`- ${k}: ${v.length}`);
+      for (const x of v) lines.push(`  - ${cell(x)}`);
+    } else {
+      lines.push(`- ${k}: ${cell(v)}`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+function section(key: string, v: unknown): string {
+  if (Array.isArray(v) && v.length === 0) return `## ${key}\n\n_none_\n`;
+  if (isRows(v)) {
+    const body = v.every((r) => typeof r.name === "string") ? v.map(entry).join("\n") : table(v);
+    return `## ${key}\n\n${body}`;
+  }
+  return `## ${key}\n\n\`\`\`json\n${JSON.stringify(v, null, 2)}\n\`\`\`\n`;
+}
+
 /**
  * Renders the result of `copydesk.sources` as Markdown: a string is taken as Markdown, a
- * `markdown` field wins, arrays of objects become tables, other fields a list.
+ * `markdown` field wins; otherwise scalars become a list, named rows (sources) a section each
+ * with their quotes, other rows a table.
  */
 export function renderSources(result: unknown, title = "Sources"): string {
   if (typeof result === "string") return result;
   let md = `# ${title}\n\n`;
   if (result === null || result === undefined) return md + "_The server returned nothing._\n";
-  if (Array.isArray(result)) {
-    return md + (result.every((r) => r && typeof r === "object" && !Array.isArray(r)) && result.length
-      ? table(result as Record<string, unknown>[]) : "```json\n" + JSON.stringify(result, null, 2) + "\n```\n");
-  }
-  if (typeof result !== "object") return md + String(result) + "\n";
-  const obj = result as Record<string, unknown>;
-  if (typeof obj.markdown === "string") return obj.markdown;
+  if (Array.isArray(result)) return md + section("sources", result);
+  if (!isRow(result)) return md + String(result) + "\n";
+  if (typeof result.markdown === "string") return result.markdown;
   const scalars: string[] = [];
   const sections: string[] = [];
-  for (const [k, v] of Object.entries(obj)) {
-    if (Array.isArray(v) && v.length && v.every((r) => r && typeof r === "object" && !Array.isArray(r))) {
-      sections.push(`## ${k}\n\n${table(v as Record<string, unknown>[])}`);
-    } else if (Array.isArray(v) && v.length === 0) {
-      sections.push(`## ${k}\n\n_none_\n`);
-    } else if (v && typeof v === "object") {
-      sections.push(`## ${k}\n\n\`\`\`json\n${JSON.stringify(v, null, 2)}\n\`\`\`\n`);
-    } else {
-      scalars.push(`- **${k}**: ${cell(v)}`);
-    }
+  for (const [k, v] of Object.entries(result)) {
+    if (v !== null && typeof v === "object") sections.push(section(k, v));
+    else scalars.push(`- **${k}**: ${cell(v)}`);
   }
   if (scalars.length) md += scalars.join("\n") + "\n\n";
   return md + sections.join("\n");
@@ -201,7 +220,7 @@ export function renderSources(result: unknown, title = "Sources"): string {
 export async function showSources(): Promise<vscode.TextDocument | undefined> {
   const editor = vscode.window.activeTextEditor;
   const doc = editor?.document;
-  if (!doc || !["markdown", "plaintext"].includes(doc.languageId)) {
+  if (!doc || !["markdown", "plaintext"].includes(doc.languageId) || doc.uri.scheme === LEDGER_SCHEME) {
     void vscode.window.showInformationMessage("copydesk: open a manuscript (Markdown or plain text) first.");
     return undefined;
   }
@@ -215,10 +234,12 @@ export async function showSources(): Promise<vscode.TextDocument | undefined> {
     void vscode.window.showInformationMessage("copydesk: this version of the server has no sources ledger (copydesk.sources).");
     return undefined;
   }
-  const uri = doc.uri.toString();
-  const result = await c.sendRequest(ExecuteCommandRequest.type, { command: SOURCES_COMMAND, arguments: [uri] });
-  const content = renderSources(result, `Sources — ${path.basename(doc.uri.fsPath || doc.uri.path)}`);
-  const ledger = await vscode.workspace.openTextDocument({ language: "markdown", content });
+  const result = await c.sendRequest(ExecuteCommandRequest.type, { command: SOURCES_COMMAND, arguments: [doc.uri.toString()] });
+  const name = path.basename(doc.uri.fsPath || doc.uri.path);
+  const uri = vscode.Uri.from({ scheme: LEDGER_SCHEME, path: `/Sources of ${name.replace(/\.[^.]*$/, "")}.md`, query: doc.uri.toString() });
+  ledgers.set(uri.toString(), renderSources(result, `Sources — ${name}`));
+  ledgerChanged.fire(uri);
+  const ledger = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(ledger, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   return ledger;
 }
@@ -230,6 +251,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
     output,
     vscode.commands.registerCommand("copydesk.restartServer", () => restart()),
     vscode.commands.registerCommand("copydesk.showSources", () => showSources()),
+    vscode.workspace.registerTextDocumentContentProvider(LEDGER_SCHEME, {
+      onDidChange: ledgerChanged.event,
+      provideTextDocumentContent: (uri) => ledgers.get(uri.toString()) ?? "",
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The binary changed: a new process. Other copydesk settings go to the running
       // server through didChangeConfiguration, which the client sends by itself.

@@ -100,8 +100,8 @@ test("renderSources turns the ledger JSON into Markdown tables", () => {
     quotes: [{ range: { start: 1, end: 9 }, text: "“Russia”" }, { range: { start: 20, end: 30 }, text: "“He’s”" }] }], anonymous: [] }, "Sources");
   assert.match(md, /^# Sources/);
   assert.match(md, /- \*\*document\*\*: x\.md/);
-  assert.match(md, /\| name \| role \| kind \| quotes \|/);
-  assert.match(md, /\| Christoph Heusgen \| head \\\| MSC \| person \| 2: “Russia”<br>“He’s” \|/);
+  assert.match(md, /## sources\n\n### Christoph Heusgen — head \\\| MSC \(person\)\n\n- quotes: 2\n  - “Russia”\n  - “He’s”\n/);
+  assert.match(ext.renderSources({ rows: [{ a: 1, b: "x|y" }] }), /\| a \| b \|\n\|---\|---\|\n\| 1 \| x\\\|y \|/);
   assert.match(md, /## anonymous\n\n_none_/);
   assert.strictEqual(ext.renderSources("# given"), "# given");
   assert.strictEqual(ext.renderSources({ markdown: "# md" }), "# md");
@@ -220,8 +220,10 @@ test("the real server through the real languageclient", async (t) => {
       }
       assert.ok(ledger, JSON.stringify(st.messages));
       assert.strictEqual(ledger.languageId, "markdown");
+      assert.strictEqual(ledger.uri.scheme, "copydesk-sources", "a virtual document, not linted as a manuscript");
       assert.ok(st.shown.includes(ledger));
-      assert.match(ledger.getText(), /Heusgen/);
+      assert.match(ledger.getText(), /^# Sources — xi-moscow\.md/);
+      assert.match(ledger.getText(), /### Christoph Heusgen — head of the Munich Security Conference/);
     });
 
     await t.test("copydesk: Restart server", async () => {

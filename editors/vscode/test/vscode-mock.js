@@ -27,8 +27,9 @@ class Range {
 class Uri {
   constructor(scheme, path) { this.scheme = scheme; this.path = path; this.fsPath = path; this.authority = ""; this.query = ""; this.fragment = ""; }
   static file(p) { return new Uri("file", p); }
+  static from(c) { const u = new Uri(c.scheme, c.path || ""); u.query = c.query || ""; return u; }
   static parse(s) { const m = /^([a-z][\w+.-]*):(?:\/\/)?(.*)$/i.exec(s); return new Uri(m[1], decodeURIComponent(m[2])); }
-  toString() { return this.scheme === "file" ? "file://" + encodeURI(this.path) : `${this.scheme}:${this.path}`; }
+  toString() { return (this.scheme === "file" ? "file://" + encodeURI(this.path) : `${this.scheme}:${this.path}`) + (this.query ? "?" + encodeURIComponent(this.query) : ""); }
   with(c) { return new Uri(c.scheme || this.scheme, c.path || this.path); }
   toJSON() { return this.toString(); }
 }
@@ -61,6 +62,7 @@ const state = {
   answer: undefined,              // what the next show*Message resolves to
   opened: [],                     // documents from workspace.openTextDocument
   shown: [],                      // documents passed to window.showTextDocument
+  contentProviders: {},           // scheme -> TextDocumentContentProvider
 };
 // get("a") on section "s": the value at "s.a", or an object built from every "s.a.*" key.
 function configGet(section, key) {
@@ -91,8 +93,16 @@ const workspace = {
     inspect: () => undefined,
     update: async (k, v) => { state.config[[section, k].filter(Boolean).join(".")] = v; },
   }),
+  registerTextDocumentContentProvider: (scheme, provider) => { state.contentProviders[scheme] = provider; return new Disposable(() => { delete state.contentProviders[scheme]; }); },
   openTextDocument: async (arg) => {
-    const doc = { uri: new Uri("untitled", "Untitled-" + (state.opened.length + 1)), languageId: arg.language, getText: () => arg.content, isUntitled: true };
+    let doc;
+    if (arg instanceof Uri) {
+      const p = state.contentProviders[arg.scheme];
+      const text = p ? p.provideTextDocumentContent(arg) : "";
+      doc = { uri: arg, languageId: arg.path.endsWith(".md") ? "markdown" : "plaintext", getText: () => text, isUntitled: false };
+    } else {
+      doc = { uri: new Uri("untitled", "Untitled-" + (state.opened.length + 1)), languageId: arg.language, getText: () => arg.content, isUntitled: true };
+    }
     state.opened.push(doc);
     return doc;
   },

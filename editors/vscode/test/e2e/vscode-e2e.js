@@ -101,6 +101,16 @@ async function until(fn, ms = WAIT) {
     await page.keyboard.press("F12");
     check(await until(async () => /^Ln 6,/.test(await cursor())),
       `F12 on Xi jumps to line 6, Chinese President Xi Jinping (${before} -> ${await cursor()})`);
+
+    // 4. the command palette: copydesk: Show sources opens the ledger beside the article
+    await page.keyboard.press("F1");
+    await page.keyboard.type("copydesk: Show sources");
+    await page.locator(".quick-input-list .monaco-list-row").filter({ hasText: "Show sources" }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press("Enter");
+    const ledger = page.locator(".editor-group-container").filter({ has: page.locator(".tab.active", { hasText: "Sources of" }) }).locator(".view-lines").first();
+    let ledgerText = "";
+    check(await until(async () => { ledgerText = (await ledger.innerText()).replace(/\u00a0/g, " "); return /# Sources/.test(ledgerText) && /### Xi Jinping/.test(ledgerText); }),
+      `Show sources opens the ledger (${JSON.stringify(ledgerText.slice(0, 120))})`);
   } catch (e) {
     check(false, "error: " + e.message.split("\n")[0]);
   } finally {
