@@ -50,7 +50,14 @@ fn first_name(name: &str) -> Option<&str> {
 
 /// Whether two surnames are different spellings of one name.
 fn variants(a: &str, b: &str) -> bool {
-    a != b && a.chars().count() >= 4 && b.chars().count() >= 4 && jaro_winkler(a, b) >= SIMILAR
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    // Cheap tests first: one letter at the start and at most two in length may differ.
+    a != b
+        && la >= 4
+        && lb >= 4
+        && la.abs_diff(lb) <= 2
+        && a.chars().next() == b.chars().next()
+        && jaro_winkler(a, b) >= SIMILAR
 }
 
 /// Edits that respell every name mention of `from` to use `to_full` (full names) and its last

@@ -48,6 +48,37 @@ struct Building {
     items: Vec<usize>,
 }
 
+/// How many mentions back a surname or a descriptor looks for the person it stands for.
+const LOOK_BACK: usize = 400;
+
+/// The people of a story, indexed by the words of their names.
+#[derive(Default)]
+struct People {
+    list: Vec<usize>,
+    members: HashSet<usize>,
+    by_word: HashMap<String, Vec<usize>>,
+}
+
+impl People {
+    /// Records entity `e` under every word of `name` (again after its name grows).
+    fn add(&mut self, e: usize, name: &str) {
+        if self.members.insert(e) {
+            self.list.push(e);
+        }
+        for w in words(name) {
+            let v = self.by_word.entry(w.to_string()).or_default();
+            if !v.contains(&e) {
+                v.push(e);
+            }
+        }
+    }
+
+    /// People with `word` in their name, in order of creation.
+    fn with_word(&self, word: &str) -> &[usize] {
+        self.by_word.get(word).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Words of a name, without a possessive.
 fn words(s: &str) -> Vec<&str> {
     s.split_whitespace().collect()
@@ -98,9 +129,12 @@ pub(crate) fn near_miss(a: &str, b: &str) -> bool {
         return false;
     };
     let first_ok = wa.len() < 2 || wb.len() < 2 || wa[0] == wb[0];
+    let (la, lb) = (sa.chars().count(), sb.chars().count());
     sa != sb
-        && sa.chars().count() >= 4
-        && sb.chars().count() >= 4
+        && la >= 4
+        && lb >= 4
+        && la.abs_diff(lb) <= 2
+        && sa.chars().next() == sb.chars().next()
         && first_ok
         && strsim::jaro_winkler(sa, sb) >= 0.9
 }
@@ -198,7 +232,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     }
 
     // Rule 2: full names of people.
-    let mut people: Vec<usize> = Vec::new();
+    let mut people = People::default();
     for it in items.iter_mut() {
         if it.entity.is_some()
             || it.c.kind != Some(EntityKind::Person)
@@ -208,7 +242,9 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         }
         let name = it.c.name.of(text).to_string();
         let w = words(&name);
+        let last = w.last().copied().unwrap_or_default();
         let found = people
+            .with_word(last)
             .iter()
             .copied()
             .find(|&e| same_person(&words(&ents[e].key), &w));
@@ -216,12 +252,13 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             Some(e) => {
                 if w.len() > words(&ents[e].key).len() {
                     ents[e].key = name.clone();
+                    people.add(e, &name);
                 }
                 e
             }
             None => {
                 let e = new_entity(&mut ents, EntityKind::Person, name.clone());
-                people.push(e);
+                people.add(e, &name);
                 e
             }
         };
@@ -235,8 +272,9 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     let mut sheet_people: Vec<usize> = sheet_entity.values().copied().collect();
     sheet_people.sort_unstable();
     for e in sheet_people {
-        if ents[e].kind == EntityKind::Person && !people.contains(&e) {
-            people.push(e);
+        if ents[e].kind == EntityKind::Person {
+            let key = ents[e].key.clone();
+            people.add(e, &key);
         }
     }
 
@@ -282,6 +320,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         // A lone word that is part of a person's full name in this story is that person
         // ("Paris" after "Paris Hilton"), whatever the gazetteer says.
         let person_named = people
+            .with_word(raw)
             .iter()
             .any(|&e| words(&ents[e].key).last() == Some(&raw))
             || cues.get(raw).is_some_and(|&(person, place)| person > place);
@@ -340,6 +379,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             first_mention[e] = first_mention[e].min(idx);
         }
     }
+    let mut near_misses: HashMap<String, bool> = HashMap::new();
     for idx in 0..items.len() {
         if items[idx].entity.is_some() || items[idx].c.form == MentionForm::Descriptor {
             continue;
@@ -351,6 +391,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         }
         // People whose surname or first name this is.
         let candidates: Vec<(usize, bool)> = people
+            .with_word(&w)
             .iter()
             .filter_map(|&e| {
                 let key = &ents[e].key;
@@ -368,7 +409,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             candidates.first().copied()
         } else {
             // The person mentioned most recently before this mention, else the first after it.
-            let before = (0..idx).rev().find_map(|j| {
+            let before = (idx.saturating_sub(LOOK_BACK)..idx).rev().find_map(|j| {
                 let e = items[j].entity?;
                 candidates.iter().find(|(c, _)| *c == e).copied()
             });
@@ -401,7 +442,12 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             Some(k) => Some(k),
             None if adjective_like(&w) => None,
             // A near miss of a person's surname ("Heusgan" for "Heusgen") is a person.
-            None if people.iter().any(|&e| near_miss(&ents[e].key, &w)) => Some(EntityKind::Person),
+            None if *near_misses
+                .entry(w.clone())
+                .or_insert_with(|| people.list.iter().any(|&e| near_miss(&ents[e].key, &w))) =>
+            {
+                Some(EntityKind::Person)
+            }
             None => lone_kinds.get(w.as_str()).and_then(|&(n, person, place)| {
                 if person > 0 {
                     Some(EntityKind::Person)
@@ -419,8 +465,9 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         let e = *by_key
             .entry((kind, key.clone()))
             .or_insert_with(|| new_entity(&mut ents, kind, key));
-        if kind == EntityKind::Person && !people.contains(&e) {
-            people.push(e);
+        if kind == EntityKind::Person {
+            let key = ents[e].key.clone();
+            people.add(e, &key);
         }
         let it = &mut items[idx];
         it.entity = Some(e);
@@ -453,11 +500,12 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                 })
         };
         // The most recent person with this role before the descriptor.
-        let mut pick = (0..idx)
+        let mut pick = (idx.saturating_sub(LOOK_BACK)..idx)
             .rev()
             .find_map(|j| items[j].entity.filter(|&e| matches(e, &ents)));
         if pick.is_none() {
             pick = people
+                .list
                 .iter()
                 .copied()
                 .filter(|&e| matches(e, &ents))

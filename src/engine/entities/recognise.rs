@@ -1283,7 +1283,14 @@ impl<'a> Scanner<'a> {
     /// The longest capitalised title at token `i` (`TITLES`), as (end token, class).
     fn title_at(&self, i: usize, end: usize) -> Option<(usize, &'static str)> {
         let mut best = None;
+        if i >= end {
+            return None;
+        }
+        let head = self.word(i);
         for (title, class) in TITLES {
+            if !title.starts_with(head) {
+                continue;
+            }
             let n = title.split(' ').count();
             if i + n <= end
                 && self.span_text(i, i + n) == *title
