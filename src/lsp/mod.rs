@@ -57,6 +57,9 @@ pub fn run_stdio() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // The input guard may still be blocked reading stdin (the client need not close it after
+    // `exit`): do not wait for it, or the process would never end.
+    runtime.shutdown_background();
     Ok(())
 }
 
