@@ -27,7 +27,7 @@ function M.root_dir(path)
   local dir = vim.fn.fnamemodify(path, ":p:h")
   while dir and dir ~= "" do
     for _, marker in ipairs(M.root_markers) do
-      if vim.loop.fs_stat(dir .. "/" .. marker) then return dir end
+      if (vim.uv or vim.loop).fs_stat(dir .. "/" .. marker) then return dir end
     end
     local parent = vim.fn.fnamemodify(dir, ":h")
     if parent == dir then break end
