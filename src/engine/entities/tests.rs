@@ -282,3 +282,16 @@ mod no_panics {
         }
     }
 }
+
+#[test]
+fn xi_moscow_quotes_are_attached_to_their_speakers() {
+    let a = analyze_as(XI, Format::PlainText, &Config::default());
+    for (name, n) in [
+        ("Xi Jinping", 2),
+        ("Vladimir Putin", 6),
+        ("Christoph Heusgen", 3),
+        ("Kremlin", 2),
+    ] {
+        assert_eq!(find(&a.entities, name).quotes.len(), n, "{name}");
+    }
+}
