@@ -69,6 +69,9 @@ async fn read_frame<R: AsyncRead + Unpin>(
 ) -> std::io::Result<Option<Frame>> {
     let mut length: Option<Result<usize, String>> = None;
     let mut saw_header = false;
+    // Bytes that are not a header, seen before any header of this frame (say, the body of a
+    // previous frame whose header was unusable): skipped, and reported if no header follows.
+    let mut garbage: Option<String> = None;
     loop {
         let mut line = Vec::new();
         let n = (&mut *reader)
@@ -76,7 +79,7 @@ async fn read_frame<R: AsyncRead + Unpin>(
             .read_until(b'\n', &mut line)
             .await?;
         if n == 0 {
-            return if saw_header {
+            return if saw_header || garbage.is_some() {
                 Err(std::io::Error::new(
                     std::io::ErrorKind::UnexpectedEof,
                     "end of input inside a header",
@@ -85,35 +88,54 @@ async fn read_frame<R: AsyncRead + Unpin>(
                 Ok(None)
             };
         }
-        if !line.ends_with(b"\n") && n == MAX_HEADER_LINE {
-            length = Some(Err("header line too long".to_string()));
+        let text = String::from_utf8_lossy(&line);
+        let mut text = text.trim_end_matches(['\r', '\n']);
+        // Resynchronise on a `Content-Length` header that follows garbage on the same line.
+        if let Some(at) = text.to_ascii_lowercase().find("content-length")
+            && at > 0
+        {
+            let (junk, rest) = text.split_at(at);
+            note_garbage(&mut garbage, junk);
+            text = rest;
+        }
+        if text.is_empty() {
+            if saw_header {
+                break;
+            }
+            if let Some(problem) = garbage.take() {
+                return Ok(Some(Frame::BadHeader(problem)));
+            }
+            // Blank lines between messages are tolerated.
             continue;
         }
-        let text = String::from_utf8_lossy(&line);
-        let text = text.trim_end_matches(['\r', '\n']);
-        if text.is_empty() {
-            if !saw_header {
-                // Blank lines between messages are tolerated.
-                continue;
-            }
-            break;
-        }
-        saw_header = true;
-        if let Some((name, value)) = text.split_once(':') {
-            if name.trim().eq_ignore_ascii_case("content-length") {
-                length = Some(
-                    value
+        match text.split_once(':') {
+            Some((name, value)) if is_header_name(name) => {
+                saw_header = true;
+                if name.eq_ignore_ascii_case("content-length") {
+                    let parsed = value
                         .trim()
                         .parse::<usize>()
-                        .map_err(|e| format!("bad Content-Length `{}`: {e}", value.trim())),
-                );
+                        .map_err(|e| format!("bad Content-Length `{}`: {e}", value.trim()));
+                    length = match (length, parsed) {
+                        (Some(Ok(a)), Ok(b)) if a != b => Some(Err(format!(
+                            "conflicting Content-Length headers: {a} and {b}"
+                        ))),
+                        (Some(Err(e)), _) => Some(Err(e)),
+                        (_, parsed) => Some(parsed),
+                    };
+                }
             }
-        } else {
-            length = Some(Err(format!(
-                "not a header: `{}`",
-                text.chars().take(80).collect::<String>()
-            )));
+            _ if saw_header => {
+                length = Some(Err(format!(
+                    "not a header: `{}`",
+                    text.chars().take(80).collect::<String>()
+                )));
+            }
+            _ => note_garbage(&mut garbage, text),
         }
+    }
+    if let Some(problem) = garbage {
+        tracing::warn!(%problem, "skipped bytes before a message header");
     }
     let len = match length {
         Some(Ok(len)) => len,
@@ -136,6 +158,21 @@ async fn read_frame<R: AsyncRead + Unpin>(
         ));
     }
     Ok(Some(Frame::Body(body)))
+}
+
+/// Whether `name` is an HTTP-style header name (a token: letters, digits, `-`).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// Records skipped bytes (the first few, for the log and the error message).
+fn note_garbage(garbage: &mut Option<String>, junk: &str) {
+    if garbage.is_none() {
+        *garbage = Some(format!(
+            "not a message header: `{}`",
+            junk.chars().take(80).collect::<String>()
+        ));
+    }
 }
 
 /// The body itself if the server can read it as a JSON-RPC message, else a stand-in request
@@ -221,5 +258,21 @@ mod tests {
             matches!(read_frame(&mut reader).await.unwrap(), Some(Frame::Body(b)) if b == b"[]")
         );
         assert!(read_frame(&mut reader).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn resynchronises_after_an_unusable_header() {
+        let input: &[u8] = b"Content-Length: abc\r\n\r\n{}Content-Length: 2\r\n\r\n[]\
+            Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}Content-Length: 2\r\n\r\n{}\
+            {\n\"a\": 1}\nContent-Length: 1\r\n\r\n7";
+        let mut reader = BufReader::new(input);
+        let mut frames = Vec::new();
+        while let Some(frame) = read_frame(&mut reader).await.unwrap() {
+            frames.push(match frame {
+                Frame::Body(b) => String::from_utf8(b).unwrap(),
+                Frame::BadHeader(_) => "bad".to_string(),
+            });
+        }
+        assert_eq!(frames, ["bad", "[]", "bad", "{}", "7"]);
     }
 }
