@@ -234,6 +234,8 @@ pub struct Holiday {
 
 struct Tables {
     words: WordMap<Lex>,
+    /// For each first letter a-z, a bit per word length present in `words`.
+    first_len: [u32; 26],
     holidays: Vec<Holiday>,
 }
 
@@ -303,7 +305,19 @@ fn build_tables() -> Tables {
             words.entry(k).or_insert(Lex::Holiday(i as u16));
         }
     }
-    Tables { words, holidays }
+    let mut first_len = [0u32; 26];
+    for w in words.keys() {
+        if let Some(&b) = w.as_bytes().first()
+            && b.is_ascii_lowercase()
+        {
+            first_len[usize::from(b - b'a')] |= 1 << w.len().min(31);
+        }
+    }
+    Tables {
+        words,
+        holidays,
+        first_len,
+    }
 }
 
 const WEEKDAY_PLURALS: [&str; 7] = [
@@ -684,13 +698,21 @@ fn is_calendar_word(word: &str) -> bool {
 
 /// Looks a lower-case word up.
 pub fn classify(lower: &str) -> Lex {
-    TABLES.words.get(lower).copied().unwrap_or(Lex::Other)
+    let t = &*TABLES;
+    // Most words are not in the table: reject them by first letter and length before hashing.
+    if let Some(&b) = lower.as_bytes().first()
+        && b.is_ascii_lowercase()
+        && t.first_len[usize::from(b - b'a')] & (1 << lower.len().min(31)) == 0
+    {
+        return Lex::Other;
+    }
+    t.words.get(lower).copied().unwrap_or(Lex::Other)
 }
 
 /// Cuts `text` into tokens. Letters (with inner apostrophes) make words, ASCII digits make
 /// numbers, every other non-space character is a punctuation token of its own.
 pub fn tokenize(text: &str) -> Vec<Tok> {
-    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut out = Vec::with_capacity(text.len() / 8 + 4);
     let mut lower = String::new();
     let mut space = true;
     let mut it = text.char_indices().peekable();

@@ -376,7 +376,13 @@ fn label(t: &Timex) -> String {
         Some(d) => {
             let wd = weekday_name(weekday_number(d));
             let month = month_name(d.month() as u8);
-            format!("{} {} {} {}", &wd[..3], d.day(), &month[..3], d.year())
+            format!(
+                "{} {} {} {}",
+                wd.get(..3).unwrap_or(wd),
+                d.day(),
+                month.get(..3).unwrap_or(month),
+                d.year()
+            )
         }
         None => t.value.clone(),
     }

@@ -79,14 +79,14 @@ fn tense_word(t: Tense) -> &'static str {
     }
 }
 
-/// Days a date on the wrong side of the anchor for its tense counts as further away.
+/// Days a date on the wrong side of the anchor for its tense counts as further away: about
+/// eight months, so a past-tense "in March" written in October is this year's March, but one
+/// written in January is last year's.
 const WRONG_SIDE_PENALTY: i64 = 250;
-/// Days a date in another year than the anchor's counts as further away.
-const OTHER_YEAR_PENALTY: i64 = 0;
 
 /// The year for a yearless month and day: of the anchor's year and the years either side,
 /// the one that puts the date nearest the anchor, where a date after the anchor in a
-/// past-tense clause (or before it in a future one) counts as two months further away.
+/// past-tense clause (or before it in a future one) counts as eight months further away.
 fn auto_year(anchor: Date, month: u8, day: u8, tense: Tense) -> i32 {
     let y = i32::from(anchor.year());
     let cost = |cand: i32| -> i64 {
@@ -102,13 +102,7 @@ fn auto_year(anchor: Date, month: u8, day: u8, tense: Tense) -> i32 {
             Tense::Future => diff < 0,
             Tense::Present => false,
         };
-        diff.abs()
-            + if wrong { WRONG_SIDE_PENALTY } else { 0 }
-            + if cand != y && tense == Tense::Present {
-                OTHER_YEAR_PENALTY
-            } else {
-                0
-            }
+        diff.abs() + if wrong { WRONG_SIDE_PENALTY } else { 0 }
     };
     [y, y - 1, y + 1]
         .into_iter()

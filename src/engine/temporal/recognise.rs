@@ -1373,8 +1373,8 @@ fn weekday_expr(cx: &Cx<'_>, i: usize, wd: u8) -> Option<M> {
         // "Mon." / "Sat" are too ambiguous without the period or a following date.
         if cx.punct(j, '.') && cx.tight(j) {
             j += 1;
-        } else if !matches!(cx.lex(j), Lex::Month(_))
-            && !(cx.punct(j, ',') && matches!(cx.lex(j + 1), Lex::Month(_)))
+        } else if !(matches!(cx.lex(j), Lex::Month(_))
+            || cx.punct(j, ',') && matches!(cx.lex(j + 1), Lex::Month(_)))
         {
             return None;
         }

@@ -276,9 +276,12 @@ pub fn annotate(
         };
         let mut best: Option<(usize, Tense)> = None;
         let mut reporting: Option<(usize, Tense)> = None;
-        let left = (lo..first.min(hi)).rev().map(|i| (i, (first - i) * 2));
-        let right = (last..hi).map(|i| (i, (i - last) * 2 + 1));
-        for side in [left.collect::<Vec<_>>(), right.collect::<Vec<_>>()] {
+        let mut left = (lo..first.min(hi)).rev().map(|i| (i, (first - i) * 2));
+        let mut right = (last..hi).map(|i| (i, (i - last) * 2 + 1));
+        for side in [
+            &mut left as &mut dyn Iterator<Item = (usize, usize)>,
+            &mut right,
+        ] {
             for (i, dist) in side {
                 if in_other_quote(i) {
                     continue;
