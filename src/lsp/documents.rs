@@ -247,11 +247,6 @@ impl Documents {
     pub fn latest(&self, uri: &Uri) -> Option<(Option<Arc<Snapshot>>, i32)> {
         self.with(uri, |doc| (doc.latest.clone(), doc.version))
     }
-
-    /// The current text of a document (for tests and diagnostics of the adapter itself).
-    pub fn text(&self, uri: &Uri) -> Option<String> {
-        self.with(uri, |doc| doc.rope.to_string())
-    }
 }
 
 /// Applies one content change to `rope`: a full replacement when it has no range, a splice

@@ -363,6 +363,11 @@ impl Inner {
         for uri in self.docs.uris() {
             self.spawn_refresh(uri);
         }
+        // The entity sheet changes what the workspace's files name: index them again.
+        if self.state().layers.root.is_some() {
+            let inner = Arc::clone(self);
+            tokio::spawn(async move { inner.index_workspace().await });
+        }
     }
 
     async fn show_messages(&self, messages: Vec<String>) {
