@@ -1,7 +1,7 @@
 //! workspace/symbol over open documents and the workspace's `.md`/`.markdown`/`.txt` files.
 //!
-//! The workspace is indexed once in the background after `initialized` (and again when the
-//! configuration changes). The walk is bounded: at most [`MAX_FILES`] files, none larger than
+//! The workspace is indexed in the background after `initialized`, and again after each
+//! settings change (the entity sheet changes what files name). The walk is bounded: at most [`MAX_FILES`] files, none larger than
 //! [`MAX_FILE_BYTES`], hidden directories, `target` and `node_modules` skipped, and symbolic
 //! links never followed, so the index never leaves the workspace root. Reading files happens
 //! here, in the adapter, never in the engine.
