@@ -14,6 +14,7 @@
 //!   friends answer without re-analysing.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ropey::Rope;
@@ -80,12 +81,21 @@ pub struct Document {
     pub analyzer: Arc<Mutex<Analyzer>>,
     /// The last good analysis, possibly of an older version.
     pub latest: Option<Arc<Snapshot>>,
-    /// The ticket of the most recent analysis job.
+    /// The ticket of the most recent analysis job (0: none yet).
     pub ticket: u64,
     /// The version last published (diagnostics), never decreasing.
     pub published: Option<i32>,
     /// Whether the user was told this document is too large to analyse.
     pub oversize_warned: bool,
+}
+
+/// Tickets come from one counter for the whole process, so a document closed and reopened
+/// never reuses the ticket of a job still running for its previous incarnation.
+static TICKETS: AtomicU64 = AtomicU64::new(1);
+
+/// A fresh job ticket.
+pub fn next_ticket() -> u64 {
+    TICKETS.fetch_add(1, Ordering::Relaxed)
 }
 
 /// What an analysis job needs, taken under the lock and then analysed without it.
@@ -194,7 +204,7 @@ impl Documents {
     /// Issues a new analysis job for the current text.
     pub fn job(&self, uri: &Uri) -> Option<Job> {
         self.with(uri, |doc| {
-            doc.ticket += 1;
+            doc.ticket = next_ticket();
             Job {
                 ticket: doc.ticket,
                 version: doc.version,
@@ -207,14 +217,11 @@ impl Documents {
 
     /// Stores a finished analysis. Returns true if it may be published: its ticket is the
     /// latest, its version is current, and it does not take the published version backwards.
-    /// The snapshot is kept for requests if it is at least as new as the one kept.
+    /// The snapshot is kept for requests if it is the latest job's.
     pub fn accept(&self, uri: &Uri, ticket: u64, snapshot: &Arc<Snapshot>) -> bool {
         self.with(uri, |doc| {
-            if doc
-                .latest
-                .as_ref()
-                .is_none_or(|l| l.version <= snapshot.version)
-            {
+            // Only the result of the latest job describes the current text.
+            if doc.ticket == ticket && doc.version == snapshot.version {
                 doc.latest = Some(Arc::clone(snapshot));
             }
         });
@@ -333,5 +340,31 @@ mod tests {
         assert!(docs.accept(&uri, new.ticket, &snap(&new)));
         assert!(!docs.accept(&uri, old.ticket, &snap(&old)));
         assert_eq!(docs.latest(&uri).unwrap().0.unwrap().version, 2);
+    }
+
+    #[test]
+    fn a_job_from_before_a_reopen_is_not_accepted() {
+        let docs = Documents::default();
+        let uri: Uri = "file:///a.md".parse().unwrap();
+        docs.open(uri.clone(), "old", 1, "markdown");
+        let old = docs.job(&uri).unwrap();
+        docs.close(&uri);
+        docs.open(uri.clone(), "new", 1, "markdown");
+        let new = docs.job(&uri).unwrap();
+        let snap = |job: &Job| {
+            Arc::new(Snapshot::new(
+                job.version,
+                job.text.clone(),
+                Analysis::default(),
+                PositionEncoding::Utf16,
+            ))
+        };
+        assert!(!docs.accept(&uri, old.ticket, &snap(&old)));
+        assert!(
+            docs.latest(&uri).unwrap().0.is_none(),
+            "the old text is not kept"
+        );
+        assert!(docs.accept(&uri, new.ticket, &snap(&new)));
+        assert_eq!(docs.latest(&uri).unwrap().0.unwrap().text, "new");
     }
 }

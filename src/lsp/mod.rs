@@ -271,7 +271,7 @@ impl Inner {
     async fn too_large(&self, uri: &Uri, len: usize, limit: usize) {
         let Some((ticket, version, first)) = self.docs.with(uri, |d| {
             d.latest = None;
-            d.ticket += 1;
+            d.ticket = documents::next_ticket();
             (
                 d.ticket,
                 d.version,
