@@ -6,8 +6,13 @@
 //! [`to_proto`] in the negotiated [`position`] encoding. Every engine call runs inside
 //! [`guard::catch`]; analyses run on a blocking thread so a big document never stalls the server.
 //!
+//! Input: [`framing`] re-frames the client's bytes before tower-lsp-server reads them, so a
+//! malformed frame gets a JSON-RPC error response instead of ending the server.
+//!
 //! Publishing: after each didOpen/didChange/didSave (and for every open document after a
-//! settings change) the document is analysed from a snapshot of its text, and the diagnostics
+//! settings change) the document is analysed from a snapshot of its text in a background task
+//! (notifications never wait for an analysis, so one slow document cannot hold up the messages
+//! behind it; a job superseded by a newer edit before it starts is skipped), and the diagnostics
 //! are published with the document version only if no newer edit or analysis has arrived in the
 //! meantime (see [`documents`]); publishing happens under one async lock, so the versions the
 //! client sees never go backwards. didClose clears the document's diagnostics.
@@ -17,7 +22,8 @@
 //! cache re-scans only what changed). A panic in the engine answers the request with
 //! `InternalError`, is logged, and the document keeps its last good results.
 //!
-//! Large documents: a document larger than `max-document-bytes` (default 8 MiB, see
+//! Large documents: a document larger than `max-document-bytes` (or `maxDocumentBytes`, in any
+//! settings layer; default 8 MiB, see
 //! [`settings::DEFAULT_MAX_DOCUMENT_BYTES`]) is not analysed. The user gets one
 //! `window/showMessage` warning naming its size and the setting that raises the limit; its
 //! diagnostics are cleared and requests on it answer empty. Edits are still applied, so it is
