@@ -20,7 +20,7 @@
 //!    first); a descriptor with no such person introduces the next new person of its
 //!    paragraph ("According to the head of X … said Y") and gives them the role.
 
-use std::collections::{HashMap, HashSet};
+use super::gazetteer::{FastMap, FastSet};
 
 use super::gazetteer::GAZETTEER;
 use super::recognise::word_hash;
@@ -55,8 +55,8 @@ const LOOK_BACK: usize = 400;
 #[derive(Default)]
 struct People {
     list: Vec<usize>,
-    members: HashSet<usize>,
-    by_word: HashMap<String, Vec<usize>>,
+    members: FastSet<usize>,
+    by_word: FastMap<String, Vec<usize>>,
 }
 
 impl People {
@@ -141,8 +141,8 @@ pub(crate) fn near_miss(a: &str, b: &str) -> bool {
 
 /// Groups the paragraph candidates of a document into entities.
 pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
-    let mut cap_words: HashSet<u64> = HashSet::new();
-    let mut lower_words: HashSet<u64> = HashSet::new();
+    let mut cap_words: FastSet<u64> = FastSet::default();
+    let mut lower_words: FastSet<u64> = FastSet::default();
     for p in paras {
         cap_words.extend(p.scan.entities.cap_words.iter().copied());
         lower_words.extend(p.scan.entities.lower_words.iter().copied());
@@ -198,7 +198,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     items.sort_by_key(|i| i.c.range.start);
 
     let mut ents: Vec<Building> = Vec::new();
-    let mut by_key: HashMap<(EntityKind, String), usize> = HashMap::new();
+    let mut by_key: FastMap<(EntityKind, String), usize> = FastMap::default();
     let new_entity = |ents: &mut Vec<Building>, kind, key: String| {
         ents.push(Building {
             kind,
@@ -212,7 +212,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     };
 
     // Sheet mentions first: each sheet entry is one entity.
-    let mut sheet_entity: HashMap<usize, usize> = HashMap::new();
+    let mut sheet_entity: FastMap<usize, usize> = FastMap::default();
     for item in items.iter_mut() {
         let Some(s) = item.c.sheet else {
             continue;
@@ -281,7 +281,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     // Rule 4: organisations and places with a known kind (gazetteer or form). A lone city
     // name that the story uses as a person more often than as a place ("Paris claims", "Paris
     // was born") is a person's name.
-    let mut cues: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut cues: FastMap<&str, (usize, usize)> = FastMap::default();
     for it in &items {
         if it.entity.is_none() && it.c.kind == Some(EntityKind::Place) && it.c.country.is_none() {
             let raw = it.c.name.of(text);
@@ -293,7 +293,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         }
     }
     // Countries that the story has playing matches are teams (organisations) throughout.
-    let mut teams: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut teams: FastMap<&str, (usize, usize)> = FastMap::default();
     for it in &items {
         if it.entity.is_none() && it.c.kind == Some(EntityKind::Place) && it.c.country.is_some() {
             let c = teams.entry(it.c.name.of(text)).or_default();
@@ -364,7 +364,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
 
     // Rule 3: lone words. For words of unknown kind: how often each occurs, and how often
     // with a person or a place cue.
-    let mut lone_kinds: HashMap<&str, (usize, usize, usize)> = HashMap::new();
+    let mut lone_kinds: FastMap<&str, (usize, usize, usize)> = FastMap::default();
     for it in &items {
         if it.entity.is_none() && it.c.kind.is_none() && it.c.form != MentionForm::Descriptor {
             let k = lone_kinds.entry(it.c.name.of(text)).or_default();
@@ -379,7 +379,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             first_mention[e] = first_mention[e].min(idx);
         }
     }
-    let mut near_misses: HashMap<String, bool> = HashMap::new();
+    let mut near_misses: FastMap<String, bool> = FastMap::default();
     for idx in 0..items.len() {
         if items[idx].entity.is_some() || items[idx].c.form == MentionForm::Descriptor {
             continue;

@@ -7,6 +7,7 @@
 //! organisation name and alias, used to find gazetteer names inside a run of capitalised words.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -17,6 +18,35 @@ const FIRST_NAMES: &str = include_str!("../data/gazetteer/first_names.txt");
 const COUNTRIES: &str = include_str!("../data/gazetteer/countries.tsv");
 const CITIES: &str = include_str!("../data/gazetteer/cities.txt");
 const CURATED: &str = include_str!("../data/gazetteer/curated.tsv");
+
+/// FNV-1a: a fast hash for the short words and names the entity engine looks up millions of
+/// times (SipHash's resistance to flooding buys nothing for compiled-in keys).
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A hash map keyed by words, with [`Fnv`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// A hash set of words, with [`Fnv`].
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
 
 /// What the gazetteer knows about one name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,13 +60,15 @@ pub struct GazEntry {
 
 /// All gazetteer data, parsed.
 pub struct Gazetteer {
-    first_names: HashSet<&'static str>,
+    first_names: FastSet<&'static str>,
     /// Name or alias → entry.
-    names: HashMap<&'static str, GazEntry>,
+    names: FastMap<&'static str, GazEntry>,
     /// Demonym ("Chinese") → country code.
-    demonyms: HashMap<&'static str, &'static str>,
+    demonyms: FastMap<&'static str, &'static str>,
     /// Country code → canonical country name.
-    country_names: HashMap<&'static str, &'static str>,
+    country_names: FastMap<&'static str, &'static str>,
+    /// The names that start with a lower-case letter.
+    lowercase_names: FastSet<&'static str>,
     /// Patterns of `matcher`, in order.
     patterns: Vec<&'static str>,
     matcher: AhoCorasick,
@@ -54,9 +86,9 @@ fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> {
 impl Gazetteer {
     fn build() -> Gazetteer {
         let first_names = data_lines(FIRST_NAMES).collect();
-        let mut names: HashMap<&'static str, GazEntry> = HashMap::new();
-        let mut demonyms = HashMap::new();
-        let mut country_names = HashMap::new();
+        let mut names: FastMap<&'static str, GazEntry> = FastMap::default();
+        let mut demonyms = FastMap::default();
+        let mut country_names = FastMap::default();
         let place = |canonical, country| GazEntry {
             kind: EntityKind::Place,
             canonical,
@@ -131,14 +163,26 @@ impl Gazetteer {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .expect("gazetteer patterns are plain strings and always build");
+        let lowercase_names = names
+            .keys()
+            .copied()
+            .filter(|n| n.starts_with(|c: char| c.is_lowercase()))
+            .collect();
         Gazetteer {
             first_names,
             names,
             demonyms,
             country_names,
+            lowercase_names,
             patterns,
             matcher,
         }
+    }
+
+    /// Whether a word in lower case may be a gazetteer name ("ntv"): a cheap test before a
+    /// look-up, since most lower-case words are not.
+    pub fn may_be_lowercase_name(&self, word: &str) -> bool {
+        self.lowercase_names.contains(word)
     }
 
     /// Whether `word` is a known given name ("Christoph", "Vladimir").

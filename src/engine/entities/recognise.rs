@@ -9,11 +9,10 @@
 //! capitalised tokens into runs, and a bounded amount of work per run (title prefixes,
 //! gazetteer look-ups, organisation and place heads).
 
-use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::Hasher;
 use std::sync::LazyLock;
 
-use super::gazetteer::{GAZETTEER, GazEntry};
+use super::gazetteer::{FastSet, Fnv, GAZETTEER, GazEntry};
 use super::{Candidate, MentionForm, ParaEntities, RoleSig};
 use crate::engine::config::EntityKind;
 use crate::engine::paragraph::{ParaCtx, ParagraphKind};
@@ -951,8 +950,8 @@ fn in_list(list: &[&str], w: &str) -> bool {
 }
 
 /// The long word lists as hash sets, built once.
-static SETS: LazyLock<[HashSet<&'static str>; 4]> = LazyLock::new(|| {
-    [STOPWORDS, ORG_HEADS, PLACE_HEADS, OF_LEADS].map(|l| l.iter().copied().collect())
+static SETS: LazyLock<[FastSet<&'static str>; 5]> = LazyLock::new(|| {
+    [STOPWORDS, ORG_HEADS, PLACE_HEADS, OF_LEADS, CALENDAR].map(|l| l.iter().copied().collect())
 });
 
 fn is_stopword(w: &str) -> bool {
@@ -972,13 +971,13 @@ fn is_of_lead(w: &str) -> bool {
 }
 
 fn is_calendar(w: &str) -> bool {
-    CALENDAR.contains(&w)
+    SETS[4].contains(w)
 }
 
 /// A stable hash of a word, for the document-wide word statistics.
 pub(super) fn word_hash(w: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    w.hash(&mut h);
+    let mut h = Fnv::default();
+    h.write(w.as_bytes());
     h.finish()
 }
 
@@ -1125,7 +1124,8 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
         if !s.is_name_word(i) {
             // Names the gazetteer spells in lower case ("ntv").
             let w = s.word(i);
-            if let Some(e) = GAZETTEER.lookup(w)
+            if GAZETTEER.may_be_lowercase_name(w)
+                && let Some(e) = GAZETTEER.lookup(w)
                 && e.canonical.starts_with(char::is_lowercase)
             {
                 let r = s.range(i, i + 1);
