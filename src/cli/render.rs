@@ -24,10 +24,20 @@ const MAX_WIDTH: usize = 110;
 /// How many columns of context to keep before a finding in a cut line.
 const CONTEXT_BEFORE: usize = 30;
 
+/// Lines longer than this many bytes are only looked at near a finding, so that rendering many
+/// findings on one huge line stays linear.
+const LONG_LINE_BYTES: usize = 4 * MAX_WIDTH;
+
 /// Line starts of a text, for turning byte offsets into lines and columns.
+///
+/// Columns are counted from the last position asked for when it is on the same line, so asking
+/// for the positions of many findings in document order costs time in proportion to the text,
+/// even when they all sit on one very long line.
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The last (offset, 0-based column) computed.
+    memo: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -39,7 +49,11 @@ impl<'a> LineIndex<'a> {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        Self { text, starts }
+        Self {
+            text,
+            starts,
+            memo: std::cell::Cell::new((0, 0)),
+        }
     }
 
     /// The 0-based line holding byte `offset` (clamped to the text).
@@ -68,7 +82,18 @@ impl<'a> LineIndex<'a> {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.line_of(offset);
-        let col = self.text[self.starts[line]..offset].chars().count();
+        let line_start = self.starts[line];
+        let (last, last_col) = self.memo.get();
+        let col = if last >= line_start && last <= self.text.len() && self.line_of(last) == line {
+            if last <= offset {
+                last_col + self.text[last..offset].chars().count()
+            } else {
+                last_col.saturating_sub(self.text[offset..last].chars().count())
+            }
+        } else {
+            self.text[line_start..offset].chars().count()
+        };
+        self.memo.set((offset, col));
         (line + 1, col + 1)
     }
 }
@@ -78,6 +103,13 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(text.len())
 }
 
 fn shown(c: char) -> (char, usize) {
@@ -96,28 +128,41 @@ pub fn snippet(index: &LineIndex<'_>, start: usize, end: usize) -> (String, Stri
     let (line_start, line_end) = index.line_range(line);
     let start = start.min(line_end);
     let end = floor_char_boundary(text, end.clamp(start, line_end));
-    let chars: Vec<(usize, char, usize)> = text[line_start..line_end]
+    // On a long line, only the bytes near the finding can be shown; look at no others.
+    let (region_start, region_end) = if line_end - line_start <= LONG_LINE_BYTES {
+        (line_start, line_end)
+    } else {
+        (
+            floor_char_boundary(
+                text,
+                start.saturating_sub(4 * CONTEXT_BEFORE).max(line_start),
+            ),
+            ceil_char_boundary(text, (start + LONG_LINE_BYTES).min(line_end)),
+        )
+    };
+    let chars: Vec<(usize, char, usize)> = text[region_start..region_end]
         .char_indices()
         .map(|(i, c)| {
             let (c, w) = shown(c);
-            (line_start + i, c, w)
+            (region_start + i, c, w)
         })
         .collect();
     let total: usize = chars.iter().map(|c| c.2).sum();
+    let (cut_before, cut_after) = (region_start > line_start, region_end < line_end);
     // Choose the window of characters to show.
     let first_hit = chars
         .iter()
         .position(|c| c.0 >= start)
         .unwrap_or(chars.len());
     let (mut from, mut to) = (0, chars.len());
-    if total > MAX_WIDTH {
+    if total > MAX_WIDTH || cut_before || cut_after {
         let mut before = 0;
         from = first_hit;
         while from > 0 && before + chars[from - 1].2 <= CONTEXT_BEFORE {
             from -= 1;
             before += chars[from].2;
         }
-        let budget = MAX_WIDTH - if from > 0 { 1 } else { 0 } - 1;
+        let budget = MAX_WIDTH - usize::from(from > 0 || cut_before) - 1;
         let mut width = 0;
         to = from;
         while to < chars.len() && width + chars[to].2 <= budget {
@@ -125,9 +170,10 @@ pub fn snippet(index: &LineIndex<'_>, start: usize, end: usize) -> (String, Stri
             to += 1;
         }
     }
+    let (ellipsis_before, ellipsis_after) = (from > 0 || cut_before, to < chars.len() || cut_after);
     let mut source = String::new();
     let mut carets = String::new();
-    if from > 0 {
+    if ellipsis_before {
         source.push('…');
         carets.push(' ');
     }
@@ -142,7 +188,7 @@ pub fn snippet(index: &LineIndex<'_>, start: usize, end: usize) -> (String, Stri
             carets.extend(std::iter::repeat_n(mark, w));
         }
     }
-    if to < chars.len() {
+    if ellipsis_after {
         source.push('…');
     }
     if underlined == 0 {
@@ -334,6 +380,28 @@ mod tests {
         assert!(src.chars().count() <= MAX_WIDTH, "{}", src.chars().count());
         let col = car.find('^').unwrap();
         assert_eq!(src.chars().skip(col).take(6).collect::<String>(), "“here”");
+    }
+
+    #[test]
+    fn long_lines_with_wide_characters_are_cut_by_columns() {
+        let text = format!("{}“好”{}", "好".repeat(3000), "b".repeat(3000));
+        let (src, car) = snip(&text, "“好”");
+        assert!(src.starts_with('…') && src.ends_with('…'), "{src}");
+        let width: usize = src.chars().map(|c| c.width().unwrap_or(0)).sum();
+        assert!(width <= MAX_WIDTH, "{width}");
+        // Fifteen wide characters (30 columns) of context before the finding.
+        assert_eq!(src.chars().nth(16), Some('“'), "{src}");
+        assert_eq!(car, format!(" {}^^^^", " ".repeat(30)));
+    }
+
+    #[test]
+    fn columns_are_right_in_any_order_of_asking() {
+        let text = "ab€cd\néf€g\n";
+        let idx = LineIndex::new(text);
+        let fresh = |o: usize| LineIndex::new(text).line_col(o);
+        for o in [9, 3, 0, 7, 12, 8, 2, 13, 5, 1] {
+            assert_eq!(idx.line_col(o), fresh(o), "offset {o}");
+        }
     }
 
     #[test]
