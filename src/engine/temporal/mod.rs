@@ -256,8 +256,9 @@ pub fn resolve(
                     }),
                 );
             }
-            // "the following year", "the previous Friday" count from the time last mentioned.
-            if matches!(tx.cue, Some("following" | "previous"))
+            // "the following year", "the previous Friday", "that day" count from the time last
+            // mentioned.
+            if matches!(tx.cue, Some("following" | "previous" | "that"))
                 && let Some((date, words)) = &last_time
             {
                 let describe = format!("the time last mentioned, {date} (‘{words}’)");

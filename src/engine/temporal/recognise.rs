@@ -1045,14 +1045,29 @@ fn deictic(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
         Kw::That => "that",
         _ => "this",
     };
-    let j = i + 1;
+    // "that same day"
+    let j = if k == Kw::That && cx.is_kw(i + 1, Kw::Same) {
+        i + 2
+    } else {
+        i + 1
+    };
     match cx.lex(j) {
         Lex::Unit(u) => {
-            if k == Kw::That {
+            // "that day", "the next day", "the following day" count from the time last
+            // mentioned (see `resolve`); "last day" and "this day" are not dates.
+            let relational = matches!(k, Kw::That | Kw::Following | Kw::Previous | Kw::Next);
+            // A bare "that day" or "that week" is more often a reference back than a date.
+            let same = j == i + 2;
+            if k == Kw::That && !(matches!(u, Unit::Year | Unit::Quarter) || same && u == Unit::Day)
+            {
                 return None;
             }
             let sem = match u {
                 Unit::Year => Sem::Year(YearRef::Rel(n)),
+                Unit::Day if relational => {
+                    let cue = if k == Kw::Next { "following" } else { cue };
+                    return Some(M::date(i, j + 1, Sem::DayOffset(n)).cue(cue));
+                }
                 Unit::Day => return None,
                 Unit::Second | Unit::Minute | Unit::Hour => return None,
                 Unit::Decade | Unit::Century => {

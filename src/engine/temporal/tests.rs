@@ -415,3 +415,34 @@ fn every_event_verb_passes_the_cheap_prefilter() {
         assert!(ok, "{first}");
     }
 }
+
+#[test]
+fn narrative_references_count_from_the_time_last_mentioned() {
+    let d = "2023-03-20";
+    let t = timexes(
+        "The plant opened in 1995. The following year it closed, and that year prices fell.",
+        Some(d),
+    );
+    let values: Vec<_> = t.iter().map(|x| x.2.as_str()).collect();
+    assert_eq!(values, vec!["1995", "1996", "1996"]);
+    let t = timexes(
+        "The blast came on Friday. It struck at 10:35 a.m. near the embassy.",
+        Some(d),
+    );
+    assert_eq!(
+        t[1],
+        ("10:35 a.m.".into(), "TIME", "2023-03-17T10:35".into())
+    );
+    // "three days later" is a duration between two events, "a year earlier" a date.
+    assert_eq!(
+        one("Three days later the talks resumed.", d),
+        ("Three days".into(), "P3D".into())
+    );
+    assert_eq!(
+        one("Sales had risen a year earlier.", d),
+        ("a year earlier".into(), "2022".into())
+    );
+    // A possessive weekday looks back; "as soon as" looks forward.
+    assert_eq!(one("Friday's decision stands.", d).1, "2023-03-17");
+    assert_eq!(one("He could leave as soon as Friday.", d).1, "2023-03-24");
+}
