@@ -924,7 +924,44 @@ fn attach_day_after_time(cx: &Cx<'_>, m: &mut M) {
 
 /// Quantity + unit: durations ("three days", "three-day", "10-year-old") and offsets
 /// ("two days ago", "a year earlier").
+/// `n` and a half units as an ISO 8601 duration ("P2Y6M", "PT5H30M"), where the half is a
+/// whole number of the next smaller unit.
+fn and_a_half(n: u32, unit: Unit) -> Option<String> {
+    Some(match unit {
+        Unit::Year => format!("P{n}Y6M"),
+        Unit::Month => format!("P{n}M15D"),
+        Unit::Day => format!("P{n}DT12H"),
+        Unit::Hour => format!("PT{n}H30M"),
+        Unit::Minute => format!("PT{n}M30S"),
+        _ => return None,
+    })
+}
+
+/// "2 1/2 years", "a minute and a half", "an hour and a half".
+fn half_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
+    if let Some(n) = cx.plain_number(i)
+        && cx.number(i + 1) == Some(1)
+        && cx.punct(i + 2, '/')
+        && cx.number(i + 3) == Some(2)
+        && let Some((u, _)) = unit_at(cx, i + 4)
+    {
+        return Some(M::dur(i, i + 5, and_a_half(n, u)?));
+    }
+    if matches!(cx.lex(i), Lex::Kw(Kw::A) | Lex::Num(1))
+        && let Some((u, false)) = unit_at(cx, i + 1)
+        && cx.is_kw(i + 2, Kw::And)
+        && cx.is_kw(i + 3, Kw::A)
+        && cx.is_kw(i + 4, Kw::Half)
+    {
+        return Some(M::dur(i, i + 5, and_a_half(1, u)?));
+    }
+    None
+}
+
 fn quantity_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
+    if let Some(m) = half_expr(cx, i) {
+        return Some(m);
+    }
     let (n, j) = quantity(cx, i)?;
     // "a few", "the" etc. handled by callers; here the unit must follow.
     // Hyphenated adjective: "three-day", "10-year", "five-hour", "8-month-old".

@@ -446,3 +446,20 @@ fn narrative_references_count_from_the_time_last_mentioned() {
     assert_eq!(one("Friday's decision stands.", d).1, "2023-03-17");
     assert_eq!(one("He could leave as soon as Friday.", d).1, "2023-03-24");
 }
+
+#[test]
+fn halves_become_the_next_smaller_unit() {
+    let d = "2023-03-20";
+    assert_eq!(
+        one("He served 2 1/2 years.", d),
+        ("2 1/2 years".into(), "P2Y6M".into())
+    );
+    assert_eq!(
+        one("It took a minute and a half.", d),
+        ("a minute and a half".into(), "PT1M30S".into())
+    );
+    assert_eq!(
+        one("They talked for 5 1/2 hours.", d),
+        ("5 1/2 hours".into(), "PT5H30M".into())
+    );
+}
