@@ -170,7 +170,44 @@ fn verb_tense(toks: &[Tok], i: usize, text: &str, before_expr: bool) -> Option<T
             )
         );
         let by_after = toks.get(i + 1).and_then(Tok::kw) == Some(Kw::By);
-        if !after_aux && !by_after {
+        // An "-ed" word after a preposition, a possessive or a degree word is an adjective
+        // ("an unspecified date", "its proposed merger", "in limited trading").
+        let adjectival = prev.is_some_and(|p| {
+            matches!(
+                p.kw(),
+                Some(
+                    Kw::Of
+                        | Kw::In
+                        | Kw::On
+                        | Kw::At
+                        | Kw::For
+                        | Kw::From
+                        | Kw::To
+                        | Kw::This
+                        | Kw::That
+                        | Kw::These
+                )
+            ) || p.kind == TokKind::Word
+                && matches!(
+                    text[p.start..p.end].to_ascii_lowercase().as_str(),
+                    "its"
+                        | "their"
+                        | "his"
+                        | "her"
+                        | "our"
+                        | "still"
+                        | "very"
+                        | "newly"
+                        | "well"
+                        | "fully"
+                        | "with"
+                        | "as"
+                        | "more"
+                        | "most"
+                        | "less"
+                )
+        });
+        if !after_aux && !by_after && !adjectival {
             return Some(Tense::Past);
         }
     }
