@@ -126,10 +126,11 @@ fn entity_hover(analysis: &Analysis, text: &str, ei: usize) -> String {
     if let Some(role) = &e.role {
         md.push_str(&format!("\n\n*{role}*"));
     }
-    if let Some(intro) = e.mentions.get(e.introduced) {
-        let (line, _) = super::text::line_col(text, intro.range.start);
+    if let (Some(first), Some(intro)) = (e.mentions.first(), e.mentions.get(e.introduced)) {
+        let (first_line, _) = super::text::line_col(text, first.range.start);
+        let (intro_line, _) = super::text::line_col(text, intro.range.start);
         md.push_str(&format!(
-            "\n\nFirst mention: line {line} (“{}”) · {} · {}",
+            "\n\nFirst mention: line {first_line} · introduced as “{}” (line {intro_line}) · {} · {}",
             short(text, intro.range),
             plural(e.mentions.len(), "mention", "mentions"),
             plural(e.quotes.len(), "quote", "quotes")
@@ -538,6 +539,36 @@ mod tests {
                 assert!(s.range.contains_range(c.range) && c.range.contains_range(c.selection));
             }
         }
+    }
+
+    #[test]
+    fn quotations_are_grouped_by_speaker_in_the_outline() {
+        let a = xi();
+        let syms = symbols(&a, XI);
+        let quotes = syms
+            .iter()
+            .find(|s| s.name == "Quotations")
+            .expect("Quotations group");
+        let heusgen = quotes
+            .children
+            .iter()
+            .find(|s| s.name == "Christoph Heusgen")
+            .expect("speaker");
+        assert_eq!(heusgen.children.len(), 3);
+        assert!(heusgen.children.iter().all(|q| q.kind == SymbolKind::Quote));
+    }
+
+    #[test]
+    fn hover_shows_the_entity_sheet() {
+        let mut config = Config::default();
+        let errs = config.apply_toml(
+            "[[entity]]\nname = \"Christoph Heusgen\"\nkind = \"person\"\ndescription = \"German diplomat\"\naliases = [\"Heusgen\"]\n",
+        );
+        assert!(errs.is_empty());
+        let a = analyze_as(XI, Format::PlainText, &config);
+        let h = hover(&a, XI, at("Heusgen: “Russia", "Heusgen")).expect("hover");
+        assert!(h.markdown.contains("German diplomat"), "{}", h.markdown);
+        assert!(h.markdown.contains("Entity sheet"), "{}", h.markdown);
     }
 
     #[test]
