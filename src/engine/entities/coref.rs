@@ -441,6 +441,8 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         let kind = match kind {
             Some(k) => Some(k),
             None if adjective_like(&w) => None,
+            // A word the story also writes in lower case is a common word ("Water", "Magic").
+            None if lower_words.contains(&word_hash(&w.to_lowercase())) => None,
             // A near miss of a person's surname ("Heusgan" for "Heusgen") is a person.
             None if *near_misses
                 .entry(w.clone())
@@ -542,7 +544,8 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                     let key = items[idx].c.role.clone().unwrap_or_else(|| t.to_string());
                     let e = *by_key
                         .entry((EntityKind::Person, key.clone()))
-                        .or_insert_with(|| new_entity(&mut ents, EntityKind::Person, key));
+                        .or_insert_with(|| new_entity(&mut ents, EntityKind::Person, key.clone()));
+                    ents[e].role.get_or_insert(key);
                     items[idx].entity = Some(e);
                 }
             }

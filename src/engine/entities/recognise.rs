@@ -122,6 +122,14 @@ const TITLES: &[(&str, &str)] = &[
     ("Detective", "officer"),
     ("Inspector", "officer"),
     ("Commissioner", "commissioner"),
+    ("High Commissioner", "commissioner"),
+    ("Home Secretary", "interior minister"),
+    ("Administrator", "leader"),
+    ("Spokesman", "spokesperson"),
+    ("Spokeswoman", "spokesperson"),
+    ("Spokesperson", "spokesperson"),
+    ("Executive Director", "director"),
+    ("Director-General", "leader"),
     ("Chief", "leader"),
     ("Coach", "coach"),
     ("Lord", "lord"),
@@ -1141,7 +1149,9 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
             if j >= toks.len() || toks[j - 1].possessive || !toks[j].joined {
                 break;
             }
-            if s.is_name_word(j) {
+            // A capitalised function word ("In", "The") inside a run starts a new sentence
+            // that the segmenter missed (a line break, an abbreviation before it).
+            if s.is_name_word(j) && !is_stopword(&s.word(j).to_lowercase()) {
                 j += 1;
                 continue;
             }
@@ -1386,6 +1396,7 @@ impl<'a> Scanner<'a> {
         let mut sig_aff = None;
         let mut class = None;
         let mut honorific = false;
+        let mut qualified: Option<usize> = None;
         if HONORIFICS.contains(&self.word(i)) {
             honorific = true;
             i += 1;
@@ -1401,6 +1412,26 @@ impl<'a> Scanner<'a> {
                 // A second title ("President-elect General …") is part of the role.
                 while let Some((k2, _)) = self.title_at(i, b) {
                     i = k2;
+                }
+            } else if b - i >= 3 {
+                // A title after capitalised words that qualify it, with a name after it:
+                // "Home Secretary Suella Braverman", "Stanford University Professor Jane Roe".
+                if let Some((k, (e, cls))) = (i + 1..b - 1)
+                    .find_map(|k| self.title_at(k, b).filter(|(e, _)| *e < b).map(|t| (k, t)))
+                    && !(i..k).any(|m| self.toks[m].possessive)
+                {
+                    let qualifier = self.span_text(i, k);
+                    sig_aff = Some(
+                        GAZETTEER
+                            .lookup(qualifier)
+                            .map_or_else(|| qualifier.to_string(), affiliation_key),
+                    );
+                    class = Some(cls);
+                    // The qualifier may name an institution or a place of its own; the person's
+                    // mention starts at the title, the role includes the qualifier.
+                    self.classify_run(i, k, true, ctx, out);
+                    qualified = Some(k);
+                    i = e;
                 }
             }
         }
@@ -1479,6 +1510,13 @@ impl<'a> Scanner<'a> {
                     affiliation: sig_aff,
                     class: cls.to_string(),
                 });
+            }
+            if let Some(k) = qualified {
+                c.range = self.range(k, b);
+            }
+            // In a headline ("… As Mayor Responds") a title proves nothing either.
+            if (i..b).all(|k| self.toks[k].initial) {
+                c.unsure = Some(name);
             }
             out.push(c);
             return;
@@ -1612,8 +1650,12 @@ impl<'a> Scanner<'a> {
         }
         // Sentence-initial words need confirmation unless the gazetteer or a title vouches.
         let all_initial = (i..b).all(|k| self.toks[k].initial);
+        // A name with an organisation or place head ("Stanford University") vouches for itself,
+        // except in a headline.
+        let headed = (org_form || place_form) && !all_initial;
         if self.toks[i].initial
             && entry.is_none()
+            && !headed
             && (all_initial || !(c.form == MentionForm::FullName && GAZETTEER.is_first_name(first)))
         {
             // In a headline every word is capitalised: all of them need confirmation.

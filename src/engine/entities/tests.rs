@@ -295,3 +295,20 @@ fn xi_moscow_quotes_are_attached_to_their_speakers() {
         assert_eq!(find(&a.entities, name).quotes.len(), n, "{name}");
     }
 }
+
+#[test]
+fn a_title_after_its_qualifier_gives_the_role() {
+    let text = "Home Secretary Anna Berg spoke. Stanford University Professor Jane Roe agreed.";
+    let ents = entities(text);
+    assert_eq!(
+        find(&ents, "Anna Berg").role.as_deref(),
+        Some("Home Secretary")
+    );
+    let roe = find(&ents, "Jane Roe");
+    assert_eq!(roe.role.as_deref(), Some("Stanford University Professor"));
+    assert_eq!(roe.mentions[0].range.of(text), "Professor Jane Roe");
+    assert_eq!(
+        find(&ents, "Stanford University").kind,
+        EntityKind::Organization
+    );
+}
