@@ -18,6 +18,8 @@ mod vague_source;
 mod ambiguous_date;
 mod impossible_date;
 mod name_variant;
+mod speaker_before_introduction;
+mod quote_mismatch;
 mod unattributed_quote;
 mod unbalanced_quote;
 mod unidentified_source;
@@ -114,6 +116,8 @@ pub trait Check: Sync {
 pub static REGISTRY: &[&dyn Check] = &[
     &unbalanced_quote::UnbalancedQuote,
     &unattributed_quote::UnattributedQuote,
+    &quote_mismatch::QuoteMismatch,
+    &speaker_before_introduction::SpeakerBeforeIntroduction,
     &vague_source::VagueSource,
     &anonymous_source::AnonymousSource,
     &unresolved_relative_date::UnresolvedRelativeDate,

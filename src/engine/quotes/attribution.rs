@@ -86,7 +86,27 @@ impl<'a> Reader<'a> {
             // "the statement read": only documents read out their words.
             let prev = if i > 0 { self.w(i - 1) } else { "" };
             let document = lexicon::is_institution_noun(prev)
-                || matches!(prev, "it" | "sign" | "signs" | "ad" | "message" | "note" | "tweet" | "post" | "caption" | "headline" | "banner" | "email" | "text" | "card" | "placard" | "letter" | "statement" | "memo" | "release");
+                || matches!(
+                    prev,
+                    "it" | "sign"
+                        | "signs"
+                        | "ad"
+                        | "message"
+                        | "note"
+                        | "tweet"
+                        | "post"
+                        | "caption"
+                        | "headline"
+                        | "banner"
+                        | "email"
+                        | "text"
+                        | "card"
+                        | "placard"
+                        | "letter"
+                        | "statement"
+                        | "memo"
+                        | "release"
+                );
             return document.then_some(Verb::Reporting);
         }
         let kind = if lex.reporting.contains(w) {
@@ -113,10 +133,31 @@ impl<'a> Reader<'a> {
         }
         // A plural-looking form ("claims", "comments", "calls") is a verb only after a
         // subject-looking word: a name, a pronoun or a source noun.
-        if w.ends_with('s') && !matches!(w, "says" | "tells" | "adds" | "asks" | "writes" | "argues" | "insists" | "warns" | "explains" | "thinks" | "believes" | "notes" | "recalls" | "tweets" | "wonders") {
+        if w.ends_with('s')
+            && !matches!(
+                w,
+                "says"
+                    | "tells"
+                    | "adds"
+                    | "asks"
+                    | "writes"
+                    | "argues"
+                    | "insists"
+                    | "warns"
+                    | "explains"
+                    | "thinks"
+                    | "believes"
+                    | "notes"
+                    | "recalls"
+                    | "tweets"
+                    | "wonders"
+            )
+        {
             let raw_prev = if i > 0 { self.raw(i - 1) } else { "" };
             let subjectish = lexicon::is_subject_pronoun(prev)
-                || (is_capitalised(raw_prev) && i > 1 && !matches!(self.w(i - 2), "of" | "the" | "a" | "an"))
+                || (is_capitalised(raw_prev)
+                    && i > 1
+                    && !matches!(self.w(i - 2), "of" | "the" | "a" | "an"))
                 || lex.anonymous_nouns.contains(prev)
                 || lex.vague_nouns.contains(prev)
                 || lexicon::is_institution_noun(prev)
@@ -284,15 +325,33 @@ impl<'a> Reader<'a> {
         let lex = lexicon();
         let verbish = |i: usize| {
             let x = self.w(i);
-            lex.reporting.contains(x) || lex.partial.contains(x) || x.ends_with("ed") || lexicon::is_np_stop(x)
+            lex.reporting.contains(x)
+                || lex.partial.contains(x)
+                || x.ends_with("ed")
+                || lexicon::is_np_stop(x)
         };
         let mut e = s;
         if is_capitalised(self.raw(s)) && !lexicon::is_determiner(w) {
-            while e + 1 < hi && self.is_word(e + 1) && (is_capitalised(self.raw(e + 1)) || self.w(e + 1) == "of" && self.is_word(e + 2) && is_capitalised(self.raw(e + 2))) {
+            while e + 1 < hi
+                && self.is_word(e + 1)
+                && (is_capitalised(self.raw(e + 1))
+                    || self.w(e + 1) == "of"
+                        && self.is_word(e + 2)
+                        && is_capitalised(self.raw(e + 2)))
+            {
                 e += 1;
             }
         } else if lexicon::is_determiner(w) {
-            while e + 1 < hi && e - s < 5 && self.is_word(e + 1) && !verbish(e + 1) && !(e > s && self.w(e + 1).ends_with('s') && !is_capitalised(self.raw(e + 1)) && !self.w(e).ends_with('s') && self.is_word(e + 2)) {
+            while e + 1 < hi
+                && e - s < 5
+                && self.is_word(e + 1)
+                && !verbish(e + 1)
+                && !(e > s
+                    && self.w(e + 1).ends_with('s')
+                    && !is_capitalised(self.raw(e + 1))
+                    && !self.w(e).ends_with('s')
+                    && self.is_word(e + 2))
+            {
                 e += 1;
             }
             if e == s {
@@ -306,8 +365,14 @@ impl<'a> Reader<'a> {
 
     /// Whether a verb-like word (after optional fillers) stands at `i`, before `hi`.
     fn verb_follows(&self, mut i: usize, hi: usize) -> bool {
-        let copula = |w: &str| matches!(w, "is" | "was" | "are" | "were" | "be" | "has" | "had" | "have" | "'s");
-        while i < hi && self.is_word(i) && lexicon::is_verb_filler(self.w(i)) && !copula(self.w(i)) {
+        let copula = |w: &str| {
+            matches!(
+                w,
+                "is" | "was" | "are" | "were" | "be" | "has" | "had" | "have" | "'s"
+            )
+        };
+        while i < hi && self.is_word(i) && lexicon::is_verb_filler(self.w(i)) && !copula(self.w(i))
+        {
             i += 1;
         }
         if i >= hi || !self.is_word(i) || is_capitalised(self.raw(i)) {
@@ -324,8 +389,27 @@ impl<'a> Reader<'a> {
             || (w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && w.len() > 3)
             || matches!(
                 w,
-                "went" | "made" | "took" | "gave" | "sent" | "got" | "put" | "kept" | "left" | "brought" | "sought"
-                    | "held" | "began" | "led" | "won" | "lost" | "came" | "became" | "set" | "let" | "met"
+                "went"
+                    | "made"
+                    | "took"
+                    | "gave"
+                    | "sent"
+                    | "got"
+                    | "put"
+                    | "kept"
+                    | "left"
+                    | "brought"
+                    | "sought"
+                    | "held"
+                    | "began"
+                    | "led"
+                    | "won"
+                    | "lost"
+                    | "came"
+                    | "became"
+                    | "set"
+                    | "let"
+                    | "met"
             )
     }
 
@@ -345,7 +429,9 @@ impl<'a> Reader<'a> {
                 || lex.vague_nouns.contains(last)
                 || lex.anonymous_nouns.contains(last)
                 || lexicon::is_institution_noun(last)
-                || (last.len() > 2 && !lexicon::is_verb_filler(last) && !lexicon::is_determiner(last));
+                || (last.len() > 2
+                    && !lexicon::is_verb_filler(last)
+                    && !lexicon::is_determiner(last));
         }
         true
     }
@@ -358,7 +444,9 @@ impl<'a> Reader<'a> {
         let mut j = v - 1;
         while j > lo
             && self.is_word(j)
-            && lexicon::is_verb_filler(self.w(j))
+            && (lexicon::is_verb_filler(self.w(j))
+                || lexicon::is_time_word(self.w(j))
+                || self.w(j) == "on" && lexicon::is_time_word(self.w(j + 1)))
             && !lexicon::is_subject_pronoun(self.w(j))
         {
             j -= 1;
@@ -401,7 +489,17 @@ impl<'a> Reader<'a> {
             // No opening comma: the appositive opens the clause ("Officials, …, said").
             return None;
         }
-        if self.is_word(j) && matches!(self.w(j), "who" | "which") && j > lo {
+        if self.is_punct(j, ")") {
+            // "Lisa M. Madigan (D) asserted".
+            let mut c = j;
+            while c > lo && j - c < 12 && !self.is_punct(c, "(") {
+                c -= 1;
+            }
+            if self.is_punct(c, "(") && c > lo {
+                j = c - 1;
+            }
+        }
+        if self.is_word(j) && matches!(self.w(j), "who" | "which" | "that") && j > lo {
             let k = if self.is_punct(j - 1, ",") {
                 j.checked_sub(2)?
             } else {
@@ -448,8 +546,22 @@ impl<'a> Reader<'a> {
 
     /// One past the last token of the sentence the quotation at `k` ends in.
     fn sentence_end(&self, k: usize) -> usize {
-        let sent = self.toks[k].last_sentence;
+        let mut sent = self.toks[k].last_sentence;
         let mut i = k + 1;
+        // `“Why?” she asked.`: a sentence break after a quoted question or exclamation is no
+        // break when the words after it go on in lowercase.
+        if i < self.toks.len()
+            && self.toks[i].sentence != sent
+            && self.toks[i].kind == Kind::Word
+            && !is_capitalised(self.raw(i))
+            && self.toks[k]
+                .range
+                .of(self.text)
+                .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '?' && c != '!')
+                .ends_with(['?', '!'])
+        {
+            sent = self.toks[i].sentence;
+        }
         while i < self.toks.len() && self.toks[i].sentence == sent {
             i += 1;
         }
@@ -472,7 +584,26 @@ impl<'a> Reader<'a> {
         if j >= hi || !self.is_word(j) {
             return None;
         }
-        match self.verb(j) {
+        if j > k + 1
+            && ["—", "―", "–"].iter().any(|d| self.is_punct(j - 1, d))
+            && is_capitalised(self.raw(j))
+        {
+            // "“…” ― Esther Tapia": a name after a dash.
+            if let Some(np) = self.np_fwd(j, hi).filter(|np| {
+                np.1 + 1 >= hi || self.is_punct(np.1 + 1, ",") || self.is_punct(np.1 + 1, ".")
+            }) {
+                return Some(self.cue(np, None, "name after a dash"));
+            }
+        }
+        // Right after a quotation any cue word is a verb ("reads a Wednesday editorial").
+        let lenient = if !is_capitalised(self.raw(j))
+            && (lexicon().reporting.contains(self.w(j)) || matches!(self.w(j), "reads" | "read"))
+        {
+            Some(Verb::Reporting)
+        } else {
+            self.verb(j)
+        };
+        match lenient {
             Some(Verb::According) => {
                 let np = self.np_fwd(j + 2, hi).filter(|np| self.speaker_ok(*np))?;
                 return Some(self.cue(np, Some(j), "‘according to X’ after the quote"));
@@ -493,11 +624,49 @@ impl<'a> Reader<'a> {
             .np_fwd(j, hi)
             .filter(|np| self.speaker_starts_ok(*np) && self.speaker_ok(*np))?;
         let mut m = np.1 + 1;
-        while m < hi && self.is_word(m) && lexicon::is_verb_filler(self.w(m)) {
+        // A parenthesis after the name: "Sen. Chuck Schumer (D-N.Y.) said".
+        if self.is_punct(m, "(") {
+            let mut c = m + 1;
+            while c < hi && c - m < 12 && !self.is_punct(c, ")") {
+                c += 1;
+            }
+            if self.is_punct(c, ")") {
+                m = c + 1;
+            }
+        }
+        while m < hi
+            && self.is_word(m)
+            && (lexicon::is_verb_filler(self.w(m)) || lexicon::is_time_word(self.w(m)))
+        {
             m += 1;
         }
-        if m < hi && matches!(self.verb(m), Some(Verb::Reporting | Verb::Partial)) {
-            return Some(self.cue(np, Some(m), "‘X said’ after the quote"));
+        if m < hi && self.is_word(m) {
+            let w = self.w(m);
+            let lex = lexicon();
+            // Right after a quotation, any cue word is a verb ("the Saudis state"), and so is a
+            // past-tense word that ends the clause ("he surmised.").
+            let cue_word = lex.reporting.contains(w) || lex.partial.contains(w);
+            let ends_clause = m + 1 >= hi
+                || !self.is_word(m + 1)
+                || lexicon::is_time_word(self.w(m + 1))
+                || matches!(
+                    self.w(m + 1),
+                    "in" | "on"
+                        | "at"
+                        | "to"
+                        | "during"
+                        | "after"
+                        | "before"
+                        | "when"
+                        | "while"
+                        | "of"
+                        | "about"
+                );
+            let past =
+                w.ends_with("ed") && w.len() > 4 && !is_capitalised(self.raw(m)) && ends_clause;
+            if cue_word && !is_capitalised(self.raw(m)) || past {
+                return Some(self.cue(np, Some(m), "‘X said’ after the quote"));
+            }
         }
         if self.is_punct(m, ",") {
             // "“…,” X, a spokesman for Y, said."
@@ -564,9 +733,11 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        if c > lo && c - lo <= 8 {
+        if c > lo {
             let np = self.np_back(c - 1, lo)?;
-            if np.0 == lo && self.speaker_ok(np) {
+            let opens = np.0 == lo
+                || self.toks[np.0 - 1].kind == Kind::Punct && is_capitalised(self.raw(np.0));
+            if opens && np.1 - np.0 < 8 && self.speaker_ok(np) {
                 return Some(self.cue(np, None, "colon introduction ‘X: “…”’"));
             }
         }
@@ -641,10 +812,16 @@ impl<'a> Reader<'a> {
                 }
                 Some(Verb::Reporting) => {
                     if let Some(np) = self.subject_of(j, k + 1) {
-                        return Some(self.cue(np, Some(j), "subject of the reporting verb after the quote"));
+                        return Some(self.cue(
+                            np,
+                            Some(j),
+                            "subject of the reporting verb after the quote",
+                        ));
                     }
                     if self.is_punct(j - 1, ",")
-                        && let Some(np) = self.np_fwd(j + 1, hi).filter(|np| self.speaker_starts_ok(*np) && self.speaker_ok(*np))
+                        && let Some(np) = self
+                            .np_fwd(j + 1, hi)
+                            .filter(|np| self.speaker_starts_ok(*np) && self.speaker_ok(*np))
                     {
                         return Some(self.cue(np, Some(j), "‘, said X’ later in the sentence"));
                     }

@@ -91,6 +91,8 @@ pub struct Quote {
     /// The punctuation that ends the quoted words inside the closing mark, with its offset
     /// (`.` in `“…failed.”`), if any.
     pub closing_punct: Option<(char, usize)>,
+    /// The quoted words without the marks, whitespace collapsed (for comparing quotations).
+    pub content: String,
 }
 
 /// Kinds of unnamed source.
@@ -139,6 +141,8 @@ pub struct ParaQuote {
     pub title_like: bool,
     /// The punctuation ending the quoted words inside the closing mark, with its offset.
     pub closing_punct: Option<(char, usize)>,
+    /// The quoted words without the marks, whitespace collapsed.
+    pub content: String,
     /// Whether it uses single marks (‘…’, '…'): in news copy mostly headlines and apostrophe
     /// slips, so a single-marked quotation nobody is named for is not flagged.
     pub single: bool,
@@ -248,6 +252,7 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
             title_like: looks_like_title(content),
             closing_punct,
             single: single.get(i).copied().unwrap_or(false),
+            content: content.split_whitespace().collect::<Vec<_>>().join(" "),
         });
     }
     out.sources = reader
@@ -288,11 +293,45 @@ fn looks_like_title(content: &str) -> bool {
         return false;
     }
     let small = |w: &str| {
-        matches!(w, "a" | "an" | "the" | "and" | "or" | "of" | "in" | "on" | "to" | "for" | "at" | "with" | "by" | "&")
+        matches!(
+            w,
+            "a" | "an"
+                | "the"
+                | "and"
+                | "or"
+                | "of"
+                | "in"
+                | "on"
+                | "to"
+                | "for"
+                | "at"
+                | "with"
+                | "by"
+                | "&"
+        )
     };
     words[0].chars().next().is_some_and(char::is_uppercase)
-        && words.iter().all(|w| small(w) || w.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic()))
-        && !(words.len() == 1 && matches!(words[0].trim_end_matches(['.', ',', '!']), "I" | "No" | "Yes" | "OK" | "Okay" | "Thanks" | "Never" | "Absolutely" | "Nothing" | "Wow" | "Why" | "Exactly"))
+        && words.iter().all(|w| {
+            small(w)
+                || w.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+        })
+        && !(words.len() == 1
+            && matches!(
+                words[0].trim_end_matches(['.', ',', '!']),
+                "I" | "No"
+                    | "Yes"
+                    | "OK"
+                    | "Okay"
+                    | "Thanks"
+                    | "Never"
+                    | "Absolutely"
+                    | "Nothing"
+                    | "Wow"
+                    | "Why"
+                    | "Exactly"
+            ))
 }
 
 /// A quotation mark left unbalanced, in document space.
@@ -501,7 +540,7 @@ pub fn resolve(
                             s.rule = "continues the attributed quote before it";
                             s
                         });
-                } else if item.range.start == 0 && pi > 0 {
+                } else if pi > 0 {
                     let prev = &paras[pi - 1];
                     let run_on = prev.scan.quotes.ends_open;
                     let last_prev = quotes.iter().rposition(|x| x.paragraph == pi - 1);
@@ -536,6 +575,7 @@ pub fn resolve(
                 paragraph: pi,
                 closed: item.closed,
                 closing_punct: item.closing_punct.map(|(c, at)| (c, at + p.offset)),
+                content: item.content.clone(),
             });
             info.push((
                 item.term,

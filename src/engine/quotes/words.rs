@@ -127,10 +127,10 @@ pub fn tokenize(text: &str, quotes: &[TextRange], sentences: &[TextRange]) -> Ve
                 };
                 if is_word_char(d)
                     || matches!(d, '\'' | '’' | '-' | '.' | '&')
-                    && text[j + d.len_utf8()..next_quote]
-                        .chars()
-                        .next()
-                        .is_some_and(is_word_char)
+                        && text[j + d.len_utf8()..next_quote]
+                            .chars()
+                            .next()
+                            .is_some_and(is_word_char)
                 {
                     j += d.len_utf8();
                 } else {

@@ -1,0 +1,129 @@
+//! `speaker-before-introduction`: a person quoted by surname or pronoun before the story gives
+//! their full name.
+
+use super::{Check, CheckMeta, Finding, Severity};
+use crate::engine::entities::MentionForm;
+use crate::engine::quotes::{QuoteKind, SpeakerClass};
+use crate::engine::{Analysis, EntityKind};
+
+pub struct SpeakerBeforeIntroduction;
+
+static META: CheckMeta = CheckMeta {
+    code: "speaker-before-introduction",
+    default_severity: Severity::Warning,
+    summary: "A speaker is quoted by surname or pronoun before their full name appears",
+    explanation: "\
+## What it flags
+A quotation whose speaker is named only by surname (`Heusgen said`, `Mr. Burman said`) or by a
+pronoun (`he said`) at a point where the story has not yet given that person's full name. The
+full name may come later in the story, or nowhere.
+
+## Why
+News style introduces every source by full name (and usually role) the first time they appear,
+and by surname after that. When paragraphs are moved in editing, a quote can end up before the
+introduction, and readers meet a stranger.
+
+## Example
+```text
+“We will not back down,” Ruiz said.
+
+Ana Ruiz, the mayor of Springfield, spoke after the vote.
+```
+Give the full name at the first quote (`said Ana Ruiz, the mayor of Springfield`), and the
+surname afterwards.
+",
+};
+
+impl Check for SpeakerBeforeIntroduction {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
+        let mut flagged = std::collections::HashSet::new();
+        for q in analysis
+            .quotes
+            .iter()
+            .filter(|q| q.kind != QuoteKind::NotAQuote)
+        {
+            let Some(s) = &q.speaker else { continue };
+            if s.rule.starts_with("continues")
+                || s.rule.starts_with("shares")
+                || s.rule.starts_with("quotation continued")
+            {
+                // The speaker was named at an earlier quote; that one is checked.
+                continue;
+            }
+            let pronoun_unresolved = s.class == SpeakerClass::Pronoun
+                && s.entity.is_none()
+                && matches!(s.name.to_lowercase().as_str(), "he" | "she");
+            let late_intro = s
+                .entity
+                .and_then(|e| analysis.entities.get(e))
+                .and_then(|e| {
+                    let intro = e.mentions.get(e.introduced)?;
+                    let full =
+                        intro.form == MentionForm::FullName && intro.range.start > s.mention.end;
+                    (e.kind == EntityKind::Person
+                        && full
+                        && matches!(s.class, SpeakerClass::Person | SpeakerClass::Pronoun))
+                    .then_some((e.name.clone(), intro.range))
+                });
+            let key = s.entity.map_or(usize::MAX - s.mention.start, |e| e);
+            if !(pronoun_unresolved || late_intro.is_some()) || !flagged.insert(key) {
+                continue;
+            }
+            let message = match &late_intro {
+                Some((name, _)) => {
+                    format!("{name} is quoted here before the story introduces them by full name")
+                }
+                None => "Quoted by a pronoun before anyone it could refer to is named".to_string(),
+            };
+            out.push(Finding {
+                code: META.code,
+                severity: META.default_severity,
+                range: s.mention,
+                message,
+                fixes: Vec::new(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::checks::testing::check;
+
+    #[test]
+    fn flags_a_surname_quoted_before_the_full_name() {
+        check(
+            "speaker-before-introduction",
+            "“We will not back down,” Ruiz said.
+                         ^^^^ speaker-before-introduction
+
+Ana Ruiz, the mayor of Springfield, spoke after the vote. “It is done,” Ruiz said.
+",
+        );
+    }
+
+    #[test]
+    fn flags_a_pronoun_before_anyone_is_named() {
+        check(
+            "speaker-before-introduction",
+            "“We will not back down,” she said.
+                         ^^^ speaker-before-introduction
+",
+        );
+    }
+
+    #[test]
+    fn introduced_speakers_are_fine() {
+        check(
+            "speaker-before-introduction",
+            "Ana Ruiz, the mayor of Springfield, spoke after the vote.
+
+“We will not back down,” Ruiz said. “Never,” she added.
+",
+        );
+    }
+}
