@@ -306,7 +306,6 @@ const ORG_HEADS: &[&str] = &[
     "Television",
     "Radio",
     "Channel",
-    "Wikinews",
     "Library",
     "Observatory",
     "Zoo",
