@@ -384,13 +384,24 @@ struct Linker<'a> {
     person_mentions: Vec<(usize, usize, usize)>,
     /// Full names the story gives, in document order: (range, name).
     names: Vec<(TextRange, String)>,
+    /// Every entity mention as (start, end, entity), by start.
+    all_mentions: Vec<(usize, usize, usize)>,
+    /// The first full name the story gives for each last word ("Heusgen" → "Christoph Heusgen").
+    by_surname: std::collections::HashMap<String, usize>,
 }
 
 impl Linker<'_> {
+    /// The entity with a mention overlapping `mention` (binary search over mention starts).
     fn entity_at(&self, mention: TextRange) -> Option<usize> {
-        self.entities
+        let i = self.all_mentions.partition_point(|m| m.0 < mention.end);
+        // Mentions do not nest deeply: a short look back finds any that overlaps.
+        self.all_mentions[..i]
             .iter()
-            .position(|e| e.mentions.iter().any(|m| m.range.overlaps(mention)))
+            .rev()
+            .take(8)
+            .filter(|m| m.1 > mention.start)
+            .map(|m| m.2)
+            .min()
     }
 
     /// A full name ending with `surname`, from the first full name the story gives.
@@ -399,10 +410,7 @@ impl Linker<'_> {
         if name.split_whitespace().count() > 1 {
             return None;
         }
-        self.names
-            .iter()
-            .find(|(_, n)| n.len() > last.len() && n.rsplit(' ').next() == Some(last))
-            .map(|(_, n)| n.as_str())
+        self.by_surname.get(last).map(|&i| self.names[i].1.as_str())
     }
 
     fn speaker(&self, cue: &Cue, offset: usize, previous: &[Quote]) -> Speaker {
@@ -436,6 +444,7 @@ impl Linker<'_> {
                     let by_speaker = previous
                         .iter()
                         .rev()
+                        .take(50)
                         .filter_map(|q| q.speaker.as_ref())
                         .find(|s| {
                             s.class == SpeakerClass::Person
@@ -448,18 +457,18 @@ impl Linker<'_> {
                     } else if let Some(s) = by_speaker {
                         sp.entity = s.entity;
                         sp.name = s.name.clone();
-                    } else if let Some((_, n)) = self
+                    } else if let Some(i) = self
                         .names
-                        .iter()
-                        .rev()
-                        .find(|(r, _)| r.end <= mention.start)
+                        .partition_point(|(r, _)| r.end <= mention.start)
+                        .checked_sub(1)
                     {
-                        sp.name = n.clone();
+                        sp.name = self.names[i].1.clone();
                     }
                 } else if word == "it"
                     && let Some(s) = previous
                         .iter()
                         .rev()
+                        .take(50)
                         .filter_map(|q| q.speaker.as_ref())
                         .find(|s| s.class == SpeakerClass::Institution)
                 {
@@ -496,7 +505,7 @@ pub fn resolve(
         })
         .collect();
     person_mentions.sort_unstable();
-    let names = paras
+    let names: Vec<(TextRange, String)> = paras
         .iter()
         .flat_map(|p| {
             p.scan
@@ -506,10 +515,28 @@ pub fn resolve(
                 .map(|(r, n)| (r.shift(p.offset), n.clone()))
         })
         .collect();
+    let mut all_mentions: Vec<(usize, usize, usize)> = entities
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| {
+            e.mentions
+                .iter()
+                .map(move |m| (m.range.start, m.range.end, i))
+        })
+        .collect();
+    all_mentions.sort_unstable();
+    let mut by_surname = std::collections::HashMap::new();
+    for (i, (_, n)) in names.iter().enumerate() {
+        if let Some(last) = n.rsplit(' ').next() {
+            by_surname.entry(last.to_string()).or_insert(i);
+        }
+    }
     let linker = Linker {
         entities,
         person_mentions,
         names,
+        all_mentions,
+        by_surname,
     };
     let mut quotes: Vec<Quote> = Vec::new();
     let mut sources = Vec::new();
@@ -543,7 +570,9 @@ pub fn resolve(
                 } else if pi > 0 {
                     let prev = &paras[pi - 1];
                     let run_on = prev.scan.quotes.ends_open;
-                    let last_prev = quotes.iter().rposition(|x| x.paragraph == pi - 1);
+                    let last_prev = first_in_para
+                        .checked_sub(1)
+                        .filter(|&j| quotes[j].paragraph == pi - 1);
                     let from_quote = || {
                         last_prev
                             .and_then(|j| quotes[j].speaker.clone())
