@@ -634,7 +634,7 @@ pub fn resolve(
     for (q, (term, title_like, shape, _)) in quotes.iter_mut().zip(info) {
         q.kind = if term {
             QuoteKind::NotAQuote
-        } else if q.speaker.is_some() {
+        } else if q.speaker.is_some() && !(title_like && shape == QuoteKind::Partial) {
             shape
         } else if shape == QuoteKind::Partial || title_like {
             QuoteKind::NotAQuote
