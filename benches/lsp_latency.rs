@@ -10,6 +10,7 @@
 //! ```text
 //! cargo bench --bench lsp_latency                  # all sizes, 200 edits each
 //! cargo bench --bench lsp_latency -- --edits 500   # more edits
+//! cargo bench --bench lsp_latency -- --only 1MB     # one size (10KB, 100KB or 1MB)
 //! COPYDESK_BIN=target/release/copydesk cargo bench --bench lsp_latency
 //! ```
 //!
@@ -332,6 +333,15 @@ fn main() {
     } else {
         &[("10KB", 10_000)]
     };
+    let only: Option<&String> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1));
+    let sizes: Vec<(&str, usize)> = sizes
+        .iter()
+        .copied()
+        .filter(|(label, _)| only.is_none_or(|o| o == label))
+        .collect();
     let repeats = if bench { 50 } else { 2 };
     let mut results = Vec::new();
     println!("server: {bin}");
@@ -339,7 +349,7 @@ fn main() {
         "{:>6} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>9}",
         "doc", "init ms", "open ms", "p50", "p90", "p99", "max", "hover p50", "symb p50", "RSS MiB"
     );
-    for &(label, size) in sizes {
+    for &(label, size) in &sizes {
         let r = run(&bin, label, size, edits, repeats);
         let k = &r["keystroke_to_diagnostics_ms"];
         println!(
