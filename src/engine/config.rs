@@ -282,7 +282,7 @@ impl Config {
                     },
                     "aliases" => match v {
                         Value::Array(a) if a.iter().all(Value::is_string) => {
-                            e.aliases = a.iter().filter_map(|s| as_str(s)).filter(|s| !s.is_empty()).collect();
+                            e.aliases = a.iter().filter_map(as_str).filter(|s| !s.is_empty()).collect();
                         }
                         _ => errors.push(err(&sub, "expected an array of strings")),
                     },

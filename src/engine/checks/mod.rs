@@ -116,10 +116,10 @@ pub trait Check: Sync {
 pub static REGISTRY: &[&dyn Check] = &[
     &unbalanced_quote::UnbalancedQuote,
     &unattributed_quote::UnattributedQuote,
-    &quote_mismatch::QuoteMismatch,
-    &speaker_before_introduction::SpeakerBeforeIntroduction,
     &vague_source::VagueSource,
     &anonymous_source::AnonymousSource,
+    &quote_mismatch::QuoteMismatch,
+    &speaker_before_introduction::SpeakerBeforeIntroduction,
     &unresolved_relative_date::UnresolvedRelativeDate,
     &weekday_mismatch::WeekdayMismatch,
     &impossible_date::ImpossibleDate,
