@@ -3,6 +3,8 @@
 //!
 //! Every function answers from a finished [`Analysis`] without re-analysing.
 
+use std::collections::{BTreeMap, HashMap};
+
 use serde::Serialize;
 
 use super::Analysis;
@@ -106,18 +108,27 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// A quotation's text for display: at most about 80 characters, on one line.
 fn short(text: &str, r: TextRange) -> String {
-    let s = text
-        .get(r.start..r.end)
-        .unwrap_or("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if s.chars().count() > 80 {
-        let cut: String = s.chars().take(77).collect();
-        format!("{cut}…")
-    } else {
-        s
+    // Words joined by single spaces, read only until the text is known to be too long (a long
+    // quotation costs no more than a short one).
+    let mut s = String::new();
+    let mut chars = 0;
+    for w in text.get(r.start..r.end).unwrap_or("").split_whitespace() {
+        if !s.is_empty() {
+            s.push(' ');
+            chars += 1;
+        }
+        s.push_str(w);
+        chars += w.chars().count();
+        if chars > 80 {
+            break;
+        }
     }
+    if chars > 80 {
+        let cut = s.char_indices().nth(77).map_or(s.len(), |(i, _)| i);
+        s.truncate(cut);
+        s.push('…');
+    }
+    s
 }
 
 fn entity_hover(analysis: &Analysis, text: &str, ei: usize) -> String {
@@ -270,6 +281,18 @@ pub fn rename(
     Ok(edits)
 }
 
+/// How a mention is written, as the outline shows it (the form's name in lower case).
+fn form_name(form: MentionForm) -> &'static str {
+    match form {
+        MentionForm::FullName => "fullname",
+        MentionForm::Surname => "surname",
+        MentionForm::FirstName => "firstname",
+        MentionForm::Descriptor => "descriptor",
+        MentionForm::Alias => "alias",
+        MentionForm::Name => "name",
+    }
+}
+
 fn cover(ranges: impl IntoIterator<Item = TextRange>) -> Option<TextRange> {
     ranges
         .into_iter()
@@ -312,7 +335,7 @@ pub fn symbols(analysis: &Analysis, text: &str) -> Vec<Symbol> {
                     .iter()
                     .map(|m| Symbol {
                         name: short(text, m.range),
-                        detail: Some(format!("{:?}", m.form).to_lowercase()),
+                        detail: Some(form_name(m.form).to_string()),
                         kind: SymbolKind::Mention,
                         range: m.range,
                         selection: m.range,
@@ -338,6 +361,8 @@ pub fn symbols(analysis: &Analysis, text: &str) -> Vec<Symbol> {
     }
     // Quotations by speaker, speakers in order of their first quote.
     let mut speakers: Vec<(String, Vec<Symbol>)> = Vec::new();
+    // Where each speaker's group is in `speakers`, so a quote finds its group in one look-up.
+    let mut speaker_at: HashMap<String, usize> = HashMap::new();
     for q in &analysis.quotes {
         if q.kind == super::quotes::QuoteKind::NotAQuote {
             continue;
@@ -354,9 +379,12 @@ pub fn symbols(analysis: &Analysis, text: &str) -> Vec<Symbol> {
             selection: q.range,
             children: Vec::new(),
         };
-        match speakers.iter_mut().find(|(n, _)| *n == who) {
-            Some((_, v)) => v.push(sym),
-            None => speakers.push((who, vec![sym])),
+        match speaker_at.get(&who) {
+            Some(&i) => speakers[i].1.push(sym),
+            None => {
+                speaker_at.insert(who.clone(), speakers.len());
+                speakers.push((who, vec![sym]));
+            }
         }
     }
     let by_speaker: Vec<Symbol> = speakers
@@ -406,18 +434,29 @@ pub fn semantic_tokens(analysis: &Analysis) -> Vec<(TextRange, TokenKind)> {
     all.extend(analysis.timexes.iter().map(|t| (t.range, TokenKind::Date)));
     all.retain(|(r, _)| !r.is_empty());
     all.sort_by_key(|(r, _)| (r.len(), r.start));
-    let mut taken: Vec<(TextRange, TokenKind)> = Vec::new();
+    // Pieces taken so far, keyed by start. They are disjoint and non-empty, so the pieces that
+    // overlap a range are the last one starting before it and those starting inside it: each
+    // token costs a logarithmic look-up plus the pieces it meets, not a pass over all of them.
+    let mut taken: BTreeMap<usize, (TextRange, TokenKind)> = BTreeMap::new();
+    let mut inside: Vec<TextRange> = Vec::new();
+    let mut pieces: Vec<TextRange> = Vec::new();
     for (r, kind) in all {
         // The parts of `r` not covered by shorter tokens already taken.
-        let mut inside: Vec<TextRange> = taken
-            .iter()
-            .map(|(t, _)| *t)
-            .filter(|t| t.overlaps(r))
-            .collect();
-        inside.sort();
+        inside.clear();
+        pieces.clear();
+        if let Some((_, (t, _))) = taken.range(..r.start).next_back()
+            && t.overlaps(r)
+        {
+            inside.push(*t);
+        }
+        inside.extend(
+            taken
+                .range(r.start..r.end)
+                .map(|(_, (t, _))| *t)
+                .filter(|t| t.overlaps(r)),
+        );
         let mut at = r.start;
-        let mut pieces = Vec::new();
-        for t in inside {
+        for t in &inside {
             if t.start > at {
                 pieces.push(TextRange::new(at, t.start));
             }
@@ -426,10 +465,11 @@ pub fn semantic_tokens(analysis: &Analysis) -> Vec<(TextRange, TokenKind)> {
         if at < r.end {
             pieces.push(TextRange::new(at, r.end));
         }
-        taken.extend(pieces.into_iter().map(|p| (p, kind)));
+        for p in &pieces {
+            taken.insert(p.start, (*p, kind));
+        }
     }
-    taken.sort_by_key(|(r, _)| r.start);
-    taken
+    taken.into_values().collect()
 }
 
 #[cfg(test)]
@@ -618,5 +658,71 @@ mod tests {
                 (TextRange::new(8, 12), TokenKind::Organization)
             ]
         );
+    }
+
+    #[test]
+    fn a_token_split_by_several_shorter_ones_keeps_every_gap() {
+        let entity = |kind, ranges: &[(usize, usize)]| crate::engine::entities::Entity {
+            name: "x".into(),
+            written: "x".into(),
+            kind,
+            role: None,
+            mentions: ranges
+                .iter()
+                .map(|&(s, e)| crate::engine::entities::Mention {
+                    range: TextRange::new(s, e),
+                    form: MentionForm::Name,
+                    name: TextRange::new(s, e),
+                })
+                .collect(),
+            introduced: 0,
+            quotes: vec![],
+            sheet: None,
+        };
+        let mut a = Analysis::default();
+        a.entities
+            .push(entity(EntityKind::Place, &[(0, 30), (40, 50)]));
+        a.entities
+            .push(entity(EntityKind::Person, &[(2, 4), (10, 14), (28, 33)]));
+        let toks = semantic_tokens(&a);
+        assert_eq!(
+            toks,
+            vec![
+                (TextRange::new(0, 2), TokenKind::Place),
+                (TextRange::new(2, 4), TokenKind::Person),
+                (TextRange::new(4, 10), TokenKind::Place),
+                (TextRange::new(10, 14), TokenKind::Person),
+                (TextRange::new(14, 28), TokenKind::Place),
+                (TextRange::new(28, 33), TokenKind::Person),
+                (TextRange::new(40, 50), TokenKind::Place),
+            ]
+        );
+    }
+
+    #[test]
+    fn outline_form_names_are_the_forms_in_lower_case() {
+        for f in [
+            MentionForm::FullName,
+            MentionForm::Surname,
+            MentionForm::FirstName,
+            MentionForm::Descriptor,
+            MentionForm::Alias,
+            MentionForm::Name,
+        ] {
+            assert_eq!(form_name(f), format!("{f:?}").to_lowercase());
+        }
+    }
+
+    #[test]
+    fn short_collapses_spaces_and_cuts_long_text() {
+        let text = "a  b\n c";
+        assert_eq!(short(text, TextRange::new(0, text.len())), "a b c");
+        let long = "word ".repeat(100);
+        let s = short(&long, TextRange::new(0, long.len()));
+        assert_eq!(s.chars().count(), 78);
+        assert!(s.ends_with('…'));
+        assert!(s.starts_with("word word"));
+        let exact = "x".repeat(80);
+        assert_eq!(short(&exact, TextRange::new(0, 80)), exact);
     }
 }

@@ -89,18 +89,19 @@ fn is_initial_of(a: &str, b: &str) -> bool {
     a.chars().count() == 1 && b.starts_with(a)
 }
 
-/// Whether two full names (as word lists) can be one person.
-fn same_person(a: &[&str], b: &[&str]) -> bool {
-    if a == b {
+/// Whether a full name `a` and a full name `b` (as a word list) can be one person. Reads `a`'s
+/// words in place: this runs for every full-name mention against the people sharing its surname.
+fn same_person(a: &str, b: &[&str]) -> bool {
+    if a.split_whitespace().eq(b.iter().copied()) {
         return true;
     }
-    let (Some(la), Some(lb)) = (a.last(), b.last()) else {
+    let (Some(la), Some(lb)) = (a.split_whitespace().next_back(), b.last()) else {
         return false;
     };
-    let (Some(fa), Some(fb)) = (a.first(), b.first()) else {
+    let (Some(fa), Some(fb)) = (a.split_whitespace().next(), b.first()) else {
         return false;
     };
-    la == lb && (fa == fb || is_initial_of(fa, fb) || is_initial_of(fb, fa))
+    la == *lb && (fa == *fb || is_initial_of(fa, fb) || is_initial_of(fb, fa))
 }
 
 /// Initials of a multi-word name, skipping function words ("International Criminal Court" → ICC).
@@ -121,14 +122,26 @@ fn adjective_like(w: &str) -> bool {
         && !GAZETTEER.is_first_name(w)
 }
 
+/// The first word of a name of two words or more (only such a name has a first name).
+fn first_of_several(s: &str) -> Option<&str> {
+    let mut w = s.split_whitespace();
+    let first = w.next();
+    w.next().and(first)
+}
+
 /// Whether `b` is a different spelling of the surname of `a` (Jaro-Winkler ≥ 0.9), with the
 /// same first name where both have one.
 pub(crate) fn near_miss(a: &str, b: &str) -> bool {
-    let (wa, wb) = (words(a), words(b));
-    let (Some(sa), Some(sb)) = (wa.last(), wb.last()) else {
+    let (Some(sa), Some(sb)) = (
+        a.split_whitespace().next_back(),
+        b.split_whitespace().next_back(),
+    ) else {
         return false;
     };
-    let first_ok = wa.len() < 2 || wb.len() < 2 || wa[0] == wb[0];
+    let first_ok = match (first_of_several(a), first_of_several(b)) {
+        (Some(fa), Some(fb)) => fa == fb,
+        _ => true,
+    };
     let (la, lb) = (sa.chars().count(), sb.chars().count());
     sa != sb
         && la >= 4
@@ -247,10 +260,10 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             .with_word(last)
             .iter()
             .copied()
-            .find(|&e| same_person(&words(&ents[e].key), &w));
+            .find(|&e| same_person(&ents[e].key, &w));
         let e = match found {
             Some(e) => {
-                if w.len() > words(&ents[e].key).len() {
+                if w.len() > ents[e].key.split_whitespace().count() {
                     ents[e].key = name.clone();
                     people.add(e, &name);
                 }
@@ -322,7 +335,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         let person_named = people
             .with_word(raw)
             .iter()
-            .any(|&e| words(&ents[e].key).last() == Some(&raw))
+            .any(|&e| ents[e].key.split_whitespace().next_back() == Some(raw))
             || cues.get(raw).is_some_and(|&(person, place)| person > place);
         if !raw.contains(' ') && person_named {
             it.c.kind = None;
@@ -346,19 +359,38 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     let orgs: Vec<usize> = (0..ents.len())
         .filter(|&e| ents[e].kind == EntityKind::Organization)
         .collect();
+    // Each organisation's initials once, with the organisations that spell them (in order), and
+    // each organisation's items, so an acronym moves its items without a pass over all items.
+    let mut by_initials: FastMap<String, Vec<usize>> = FastMap::default();
+    for &o in &orgs {
+        by_initials
+            .entry(initials(&ents[o].key))
+            .or_default()
+            .push(o);
+    }
+    let mut org_items: FastMap<usize, Vec<usize>> = FastMap::default();
+    for (idx, it) in items.iter().enumerate() {
+        if let Some(e) = it.entity
+            && ents[e].kind == EntityKind::Organization
+        {
+            org_items.entry(e).or_default().push(idx);
+        }
+    }
     for &e in &orgs {
-        let key = ents[e].key.clone();
+        let key = &ents[e].key;
         if key.len() < 2 || key.len() > 6 || !key.chars().all(|c| c.is_uppercase()) {
             continue;
         }
-        if let Some(&target) = orgs
-            .iter()
-            .find(|&&o| o != e && initials(&ents[o].key) == key)
-        {
-            for it in items.iter_mut().filter(|i| i.entity == Some(e)) {
-                it.entity = Some(target);
-                it.c.form = MentionForm::Alias;
+        let target = by_initials
+            .get(key.as_str())
+            .and_then(|os| os.iter().copied().find(|&o| o != e));
+        if let Some(target) = target {
+            let moved = org_items.remove(&e).unwrap_or_default();
+            for &idx in &moved {
+                items[idx].entity = Some(target);
+                items[idx].c.form = MentionForm::Alias;
             }
+            org_items.entry(target).or_default().extend(moved);
         }
     }
 
@@ -380,6 +412,19 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         }
     }
     let mut near_misses: FastMap<String, bool> = FastMap::default();
+    // People by the first letter of their surname: a near miss shares it, so a lone word is
+    // compared only with the people of its letter. Kept up to date as people are added below.
+    let initial = |key: &str| {
+        key.split_whitespace()
+            .next_back()
+            .and_then(|s| s.chars().next())
+    };
+    let mut by_initial: FastMap<char, Vec<usize>> = FastMap::default();
+    for &e in &people.list {
+        if let Some(c) = initial(&ents[e].key) {
+            by_initial.entry(c).or_default().push(e);
+        }
+    }
     for idx in 0..items.len() {
         if items[idx].entity.is_some() || items[idx].c.form == MentionForm::Descriptor {
             continue;
@@ -395,10 +440,11 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             .iter()
             .filter_map(|&e| {
                 let key = &ents[e].key;
-                let ws = words(key);
-                if ws.last() == Some(&w.as_str()) {
+                if key.split_whitespace().next_back() == Some(w.as_str()) {
                     Some((e, true))
-                } else if ws.len() >= 2 && ws.contains(&w.as_str()) {
+                } else if key.split_whitespace().nth(1).is_some()
+                    && key.split_whitespace().any(|x| x == w)
+                {
                     Some((e, false))
                 } else {
                     None
@@ -424,10 +470,9 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             let it = &mut items[idx];
             it.entity = Some(e);
             if it.c.form != MentionForm::Alias {
-                let ws = words(&ents[e].key);
                 it.c.form = if is_surname {
                     MentionForm::Surname
-                } else if ws.first() == Some(&w.as_str()) {
+                } else if ents[e].key.split_whitespace().next() == Some(w.as_str()) {
                     MentionForm::FirstName
                 } else {
                     MentionForm::Surname
@@ -444,9 +489,11 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             // A word the story also writes in lower case is a common word ("Water", "Magic").
             None if lower_words.contains(&word_hash(&w.to_lowercase())) => None,
             // A near miss of a person's surname ("Heusgan" for "Heusgen") is a person.
-            None if *near_misses
-                .entry(w.clone())
-                .or_insert_with(|| people.list.iter().any(|&e| near_miss(&ents[e].key, &w))) =>
+            None if *near_misses.entry(w.clone()).or_insert_with(|| {
+                initial(&w)
+                    .and_then(|c| by_initial.get(&c))
+                    .is_some_and(|es| es.iter().any(|&e| near_miss(&ents[e].key, &w)))
+            }) =>
             {
                 Some(EntityKind::Person)
             }
@@ -469,7 +516,13 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             .or_insert_with(|| new_entity(&mut ents, kind, key));
         if kind == EntityKind::Person {
             let key = ents[e].key.clone();
+            let known = people.list.len();
             people.add(e, &key);
+            for &p in &people.list[known..] {
+                if let Some(c) = initial(&ents[p].key) {
+                    by_initial.entry(c).or_default().push(p);
+                }
+            }
         }
         let it = &mut items[idx];
         it.entity = Some(e);
