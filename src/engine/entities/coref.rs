@@ -425,7 +425,17 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             by_initial.entry(c).or_default().push(e);
         }
     }
+    // The last item before the current one that each entity has, kept as the loop advances:
+    // items before the current one are settled, so the nearest earlier mention of a candidate
+    // is one look-up rather than a walk back over the last `LOOK_BACK` items.
+    let mut last_seen: Vec<usize> = Vec::new();
     for idx in 0..items.len() {
+        if let Some(e) = idx.checked_sub(1).and_then(|j| items[j].entity) {
+            if last_seen.len() <= e {
+                last_seen.resize(e + 1, usize::MAX);
+            }
+            last_seen[e] = idx - 1;
+        }
         if items[idx].entity.is_some() || items[idx].c.form == MentionForm::Descriptor {
             continue;
         }
@@ -455,10 +465,18 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             candidates.first().copied()
         } else {
             // The person mentioned most recently before this mention, else the first after it.
-            let before = (idx.saturating_sub(LOOK_BACK)..idx).rev().find_map(|j| {
-                let e = items[j].entity?;
-                candidates.iter().find(|(c, _)| *c == e).copied()
-            });
+            let since = idx.saturating_sub(LOOK_BACK);
+            let before = candidates
+                .iter()
+                .filter_map(|&(e, s)| {
+                    let j = last_seen
+                        .get(e)
+                        .copied()
+                        .filter(|&j| j != usize::MAX && j >= since)?;
+                    Some((j, (e, s)))
+                })
+                .max_by_key(|&(j, _)| j)
+                .map(|(_, c)| c);
             before.or_else(|| {
                 candidates
                     .iter()
