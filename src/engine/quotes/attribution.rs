@@ -88,8 +88,7 @@ impl<'a> Reader<'a> {
             let document = lexicon::is_institution_noun(prev)
                 || matches!(
                     prev,
-                    "it" | "sign"
-                        | "signs"
+                    "it" | "signs"
                         | "ad"
                         | "message"
                         | "note"
@@ -106,6 +105,22 @@ impl<'a> Reader<'a> {
                         | "statement"
                         | "memo"
                         | "release"
+                        | "editorial"
+                        | "column"
+                        | "article"
+                        | "story"
+                        | "report"
+                        | "petition"
+                        | "suit"
+                        | "lawsuit"
+                        | "complaint"
+                        | "filing"
+                        | "indictment"
+                        | "ruling"
+                        | "order"
+                        | "resolution"
+                        | "motion"
+                        | "sign"
                 );
             return document.then_some(Verb::Reporting);
         }
@@ -561,11 +576,63 @@ impl<'a> Reader<'a> {
                 .ends_with(['?', '!'])
         {
             sent = self.toks[i].sentence;
+        } else if i < self.toks.len()
+            && self.toks[i].sentence != sent
+            && self.toks[i].kind == Kind::Word
+            && self.quote_ends_in_question(k)
+            && self.name_then_reporting_verb(i)
+        {
+            // `“Why?” Clinton asked.`: a name and its reporting verb finish the sentence.
+            sent = self.toks[i].sentence;
+        } else if i + 1 < self.toks.len()
+            && self.toks[i].sentence != sent
+            && ["―", "—"].iter().any(|d| self.is_punct(i, d))
+            && self.is_word(i + 1)
+            && is_capitalised(self.raw(i + 1))
+        {
+            // `“….” ― Steve Quinlan`: the name after a dash signs the quotation.
+            sent = self.toks[i].sentence;
         }
         while i < self.toks.len() && self.toks[i].sentence == sent {
             i += 1;
         }
         i
+    }
+
+    /// Whether the quotation at token `k` ends with a question or exclamation mark.
+    fn quote_ends_in_question(&self, k: usize) -> bool {
+        self.toks[k]
+            .range
+            .of(self.text)
+            .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '?' && c != '!')
+            .ends_with(['?', '!'])
+    }
+
+    /// Whether a short capitalised name starting at `i` is followed by a lowercase reporting
+    /// verb (`Mrs. Clinton asked`), so that the words belong to the quotation before them.
+    fn name_then_reporting_verb(&self, i: usize) -> bool {
+        let lex = lexicon();
+        let mut j = i;
+        while j < self.toks.len() && j - i < 6 {
+            let raw = self.raw(j);
+            if self.is_word(j) && is_capitalised(raw) {
+                j += 1;
+                continue;
+            }
+            if self.is_punct(j, ".") && j > i && raw.len() == 1 {
+                // The point of an abbreviated title ("Mrs.", "Sen.").
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        if j == i {
+            return false;
+        }
+        while j < self.toks.len() && self.is_word(j) && lexicon::is_verb_filler(self.w(j)) {
+            j += 1;
+        }
+        self.is_word(j) && !is_capitalised(self.raw(j)) && lex.reporting.contains(self.w(j))
     }
 
     /// Rule 1: a cue right after the quotation.
@@ -574,7 +641,7 @@ impl<'a> Reader<'a> {
         let mut skipped = 0;
         while j < hi
             && skipped < 2
-            && [",", "—", "–", "-", "("]
+            && [",", "—", "―", "–", "-", "("]
                 .iter()
                 .any(|p| self.is_punct(j, p))
         {
@@ -645,7 +712,9 @@ impl<'a> Reader<'a> {
             let lex = lexicon();
             // Right after a quotation, any cue word is a verb ("the Saudis state"), and so is a
             // past-tense word that ends the clause ("he surmised.").
-            let cue_word = lex.reporting.contains(w) || lex.partial.contains(w);
+            let cue_word = lex.reporting.contains(w)
+                || lex.partial.contains(w)
+                || matches!(w, "read" | "reads");
             let ends_clause = m + 1 >= hi
                 || !self.is_word(m + 1)
                 || lexicon::is_time_word(self.w(m + 1))
@@ -693,10 +762,12 @@ impl<'a> Reader<'a> {
 
     /// Whether a phrase read forward can open a speaker: a name, a pronoun, a determiner or a
     /// known source noun.
-    fn speaker_starts_ok(&self, (s, _): (usize, usize)) -> bool {
+    fn speaker_starts_ok(&self, (s, e): (usize, usize)) -> bool {
         let w = self.w(s);
         let lex = lexicon();
         is_capitalised(self.raw(s))
+            // A lowercase title before a name: "former Utah governor Michael Leavitt".
+            || (e > s && is_capitalised(self.raw(e)) && !lexicon::is_time_word(w))
             || lexicon::is_subject_pronoun(w)
             || lexicon::is_determiner(w)
             || lex.vague_nouns.contains(w)

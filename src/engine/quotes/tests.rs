@@ -245,3 +245,33 @@ fn never_panics_on_odd_marks() {
         let _ = run(t);
     }
 }
+
+#[test]
+fn a_name_and_its_verb_after_a_quoted_question_belong_to_the_quote() {
+    let text = "“Why is it so hard?” Mrs. Clinton asked.\n\n“We won!” Smith said to reporters.\n";
+    let got = quotes(text);
+    assert_eq!(got[0].2.as_deref(), Some("Mrs. Clinton"));
+    assert_eq!(got[1].2.as_deref(), Some("Smith"));
+    // A new sentence that is no attribution stays apart.
+    let got = quotes("“Is it over?” The crowd went home.\n");
+    assert_eq!(got[0].2, None);
+}
+
+#[test]
+fn a_lowercase_title_can_open_the_speaker_after_said() {
+    let text = "“There is talk about that,” said former Utah governor Michael Leavitt.\n";
+    let got = quotes(text);
+    assert_eq!(
+        got[0].2.as_deref(),
+        Some("former Utah governor Michael Leavitt")
+    );
+}
+
+#[test]
+fn a_dash_signature_after_a_full_stop_and_a_document_that_reads() {
+    let got = quotes("“We can do better.”― Ana Ruiz.\n\n“We can do better.” ― Ana Ruiz.\n");
+    assert_eq!(got[0].2.as_deref(), Some("Ana Ruiz"));
+    assert_eq!(got[1].2.as_deref(), Some("Ana Ruiz"));
+    let got = quotes("“She should act like one,” the editorial read.\n");
+    assert_eq!(got[0].2.as_deref(), Some("the editorial"));
+}
