@@ -210,6 +210,9 @@ pub fn resolve(
     let mut quarters = false;
     let mut last_day: Option<(Date, String)> = None;
     let mut last_time: Option<(Date, String)> = None;
+    // The quarter a story last named ("the fiscal first quarter"): "the quarter" and "a year
+    // earlier" refer to it rather than to the latest quarter before the publication date.
+    let mut last_quarter: Option<(i32, String)> = None;
     for p in paras {
         quarters |= p.scan.temporal.mentions_quarter;
         let raw = &p.scan.temporal.timexes;
@@ -270,6 +273,36 @@ pub fn resolve(
                     }),
                 );
             }
+            // "the quarter", "the latest period" and "a year earlier" (about quarters) take the
+            // quarter last named as their focus, as TimeML resolves anaphoric expressions.
+            if let Some((q, words)) = &last_quarter {
+                let shift = match tx.sem {
+                    recognise::Sem::LatestQuarter => Some(0),
+                    recognise::Sem::Year(recognise::YearRef::Rel(k))
+                        if quarter_index(&n.value).is_some() =>
+                    {
+                        Some(k.saturating_mul(4))
+                    }
+                    _ => None,
+                };
+                if let Some(shift) = shift {
+                    let idx = q.saturating_add(shift);
+                    n.value = format!("{:04}-Q{}", idx.div_euclid(4), idx.rem_euclid(4) + 1);
+                    n.how = format!("counted from the quarter last named (‘{words}’)");
+                }
+            }
+            // Only a quarter that had ended by publication can be the one a story reports on.
+            let ended = |q: i32| {
+                anchor.is_none_or(|a| {
+                    q < i32::from(a.date.year()) * 4 + (i32::from(a.date.month()) - 1) / 3
+                })
+            };
+            if matches!(tx.sem, recognise::Sem::Quarter { .. })
+                && let Some(q) = quarter_index(&n.value)
+                && ended(q)
+            {
+                last_quarter = Some((q, tx.range.of(&p.scan.prose).to_string()));
+            }
             if let Some(day) = n.day
                 && tx.sem != recognise::Sem::TimeOnly
             {
@@ -312,6 +345,17 @@ pub fn resolve(
     }
     let _ = text;
     (timexes, events)
+}
+
+/// A quarter value (`2023-Q1`) as a count of quarters (year × 4 + quarter − 1).
+fn quarter_index(value: &str) -> Option<i32> {
+    let (y, q) = value.split_once("-Q")?;
+    if y.len() != 4 || q.len() != 1 {
+        return None;
+    }
+    let y: i32 = y.parse().ok()?;
+    let q: i32 = q.parse().ok()?;
+    (1..=4).contains(&q).then_some(y * 4 + q - 1)
 }
 
 /// The first day of a calendar value (`2023`, `2023-03`, `2023-03-20`), if it is one.

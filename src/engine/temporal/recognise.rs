@@ -1004,7 +1004,14 @@ fn quantity_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
     if cx.is_kw(end, Kw::Old) {
         return None;
     }
-    match cx.kw(end) {
+    // "a week or so ago": the hedge sits between the quantity and "ago".
+    let hedged = cx.is_kw(end, Kw::Or) && cx.word_is(end + 1, "so") && cx.is_kw(end + 2, Kw::Ago);
+    let (end, next) = if hedged {
+        (end + 2, Some(Kw::Ago))
+    } else {
+        (end, cx.kw(end))
+    };
+    match next {
         Some(Kw::Ago) => {
             let mut m = M::date(i, end + 1, offset_sem(u, n.map(|n| -(n as i32))));
             m.cue = Some("ago");
@@ -1293,6 +1300,8 @@ fn kw_expr(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
             m.time = Some(Tod::Part("NI"));
             Some(m)
         }
+        // A sentence-opening "Now," is a discourse marker ("Now, he says, ..."), not a time.
+        Kw::Now if cx.tok(i).is_some_and(|t| t.cap) && cx.punct(j, ',') => None,
         Kw::Now | Kw::Currently | Kw::Nowadays => Some(M::date(i, j, Sem::Ref("PRESENT_REF"))),
         Kw::Current => {
             // "current" as an adjective of time ("the current quarter" is a quarter).
@@ -1402,7 +1411,7 @@ fn number_or_quantity(cx: &Cx<'_>, i: usize) -> Option<M> {
 
 /// "yesterday morning", "Monday night": the part of the day joins the extent; evening and
 /// afternoon also join the value (`TEV`, `TAF`), while morning and night mostly stay at the
-/// day in TimeBank.
+/// day in TimeBank (measured: a weekday with "night" is twice as often the bare day).
 fn with_daypart(cx: &Cx<'_>, mut m: M) -> M {
     if let Lex::DayPart(p) = cx.lex(m.end) {
         m.end += 1;

@@ -463,3 +463,54 @@ fn halves_become_the_next_smaller_unit() {
         ("5 1/2 hours".into(), "PT5H30M".into())
     );
 }
+
+#[test]
+fn evening_joins_the_value_but_morning_and_night_stay_at_the_day() {
+    assert_eq!(
+        one("The talks ended on Sunday evening.", "2023-03-22"),
+        ("Sunday evening".into(), "2023-03-19TEV".into())
+    );
+    assert_eq!(
+        one("The talks ended on Sunday night.", "2023-03-22"),
+        ("Sunday night".into(), "2023-03-19".into())
+    );
+    assert_eq!(
+        one("The talks ended yesterday morning.", "2023-03-22"),
+        ("yesterday morning".into(), "2023-03-21".into())
+    );
+}
+
+/// The hedge does not change the value: the same ISO week as "a week ago".
+#[test]
+fn hedged_ago_is_a_date() {
+    assert_eq!(
+        one("The deal was signed a week or so ago.", "2023-03-22"),
+        ("a week or so ago".into(), "2023-W11".into())
+    );
+}
+
+#[test]
+fn sentence_opening_now_comma_is_a_discourse_marker() {
+    assert!(timexes("Now, he says, it looks different.", Some("2023-03-22")).is_empty());
+    assert_eq!(
+        one("The fund now holds cash.", "2023-03-22"),
+        ("now".into(), "PRESENT_REF".into())
+    );
+}
+
+#[test]
+fn a_year_earlier_counts_from_the_quarter_last_named() {
+    let t = timexes(
+        "Net income rose in the fiscal first quarter. A year earlier, it fell. The quarter was good.",
+        Some("1989-10-26"),
+    );
+    let values: Vec<&str> = t.iter().map(|t| t.2.as_str()).collect();
+    assert_eq!(values, ["1989-Q1", "1988-Q1", "1989-Q1"], "{t:?}");
+    // A quarter that has not ended yet is an outlook, not the reported quarter.
+    let t = timexes(
+        "Net income should rise in the fourth quarter. A year earlier, it fell.",
+        Some("1989-10-26"),
+    );
+    let values: Vec<&str> = t.iter().map(|t| t.2.as_str()).collect();
+    assert_eq!(values, ["1989-Q4", "1988-Q3"], "{t:?}");
+}
