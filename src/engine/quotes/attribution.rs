@@ -345,6 +345,17 @@ impl<'a> Reader<'a> {
                 || x.ends_with("ed")
                 || lexicon::is_np_stop(x)
         };
+        if is_capitalised(self.raw(s))
+            && w.ends_with("ing")
+            && w.len() > 5
+            && self.is_word(s + 1)
+            && !is_capitalised(self.raw(s + 1))
+            && !self.verb_follows(s + 1, hi)
+            && let Some(c) = (s + 2..hi).find(|&c| self.is_punct(c, ","))
+        {
+            // "Speaking to reporters, Smith said …": the subject follows the opening phrase.
+            return self.subject_fwd(c + 1, hi);
+        }
         let mut e = s;
         if is_capitalised(self.raw(s)) && !lexicon::is_determiner(w) {
             while e + 1 < hi

@@ -275,3 +275,13 @@ fn a_dash_signature_after_a_full_stop_and_a_document_that_reads() {
     let got = quotes("“She should act like one,” the editorial read.\n");
     assert_eq!(got[0].2.as_deref(), Some("the editorial"));
 }
+
+#[test]
+fn an_opening_participle_phrase_is_not_the_subject() {
+    let got = quotes(
+        "Following a late meeting, the council issued a statement calling the test \
+         “a clear violation.”\n\nManning said the plan was “a disaster.”\n",
+    );
+    assert_eq!(got[0].2.as_deref(), Some("the council"));
+    assert_eq!(got[1].2.as_deref(), Some("Manning"));
+}
