@@ -96,6 +96,16 @@ fn similar_pairs(sets: &[Vec<u32>], vocabulary: usize) -> Vec<(usize, usize)> {
                 for &i in earlier {
                     if seen[i] != j {
                         seen[i] = j;
+                        // Jaccard similarity is at most |small| / |large|: skip pairs whose
+                        // sizes alone rule it out before merging their words.
+                        let (small, large) = if sets[i].len() < set.len() {
+                            (sets[i].len(), set.len())
+                        } else {
+                            (set.len(), sets[i].len())
+                        };
+                        if (small as f64) < MIN_OVERLAP * large as f64 {
+                            continue;
+                        }
                         if jaccard(&sets[i], set) >= MIN_OVERLAP {
                             pairs.push((i, j));
                         }
