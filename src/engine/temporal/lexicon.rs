@@ -712,27 +712,35 @@ pub fn classify(lower: &str) -> Lex {
 /// Cuts `text` into tokens. Letters (with inner apostrophes) make words, ASCII digits make
 /// numbers, every other non-space character is a punctuation token of its own.
 pub fn tokenize(text: &str) -> Vec<Tok> {
-    let mut out = Vec::with_capacity(text.len() / 8 + 4);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len() / 6 + 4);
     let mut lower = String::new();
     let mut space = true;
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    let mut i = 0;
+    // One pass over the bytes: ASCII (nearly all of news copy) is classified by byte, and
+    // only non-ASCII characters are decoded.
+    while let Some(&b) = bytes.get(i) {
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            match text.get(i..).and_then(|r| r.chars().next()) {
+                Some(c) => c,
+                None => break,
+            }
+        };
         if c.is_whitespace() {
             space = true;
+            i += c.len_utf8();
             continue;
         }
-        if c.is_ascii_digit() {
+        if b.is_ascii_digit() {
             let mut end = i + 1;
-            let mut val: u32 = c as u32 - '0' as u32;
+            let mut val: u32 = u32::from(b - b'0');
             let mut digits = 1u8;
-            while let Some(&(j, d)) = it.peek() {
-                if !d.is_ascii_digit() {
-                    break;
-                }
-                val = val.saturating_mul(10).saturating_add(d as u32 - '0' as u32);
+            while let Some(&d) = bytes.get(end).filter(|d| d.is_ascii_digit()) {
+                val = val.saturating_mul(10).saturating_add(u32::from(d - b'0'));
                 digits = digits.saturating_add(1);
-                end = j + 1;
-                it.next();
+                end += 1;
             }
             out.push(Tok {
                 start: i,
@@ -746,30 +754,42 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                 all_caps: false,
                 ed: false,
             });
+            i = end;
         } else if c.is_alphabetic() {
             let mut end = i + c.len_utf8();
             let mut all_caps = c.is_uppercase();
             let mut n = 1;
-            while let Some(&(j, d)) = it.peek() {
+            loop {
+                let Some(&db) = bytes.get(end) else { break };
+                let d = if db.is_ascii() {
+                    char::from(db)
+                } else {
+                    match text.get(end..).and_then(|r| r.chars().next()) {
+                        Some(d) => d,
+                        None => break,
+                    }
+                };
                 if d.is_alphabetic() {
                     all_caps &= d.is_uppercase();
                     n += 1;
-                    end = j + d.len_utf8();
-                    it.next();
+                    end += d.len_utf8();
                 } else if d == '\'' || d == '’' {
                     // An inner apostrophe joins ("Valentine's"), but only before a letter; a
                     // possessive "'s" after a calendar word stays apart ("Friday's", "last
                     // year's"), as TimeBank leaves it out of the expression.
-                    let rest = &text[j + d.len_utf8()..];
+                    let j = end;
+                    let rest = text.get(j + d.len_utf8()..).unwrap_or("");
                     let after = rest.chars().next();
                     let possessive = (rest.starts_with('s') || rest.starts_with('S'))
-                        && !rest[1..].chars().next().is_some_and(char::is_alphabetic);
-                    if possessive && is_calendar_word(&text[i..j]) {
+                        && !rest
+                            .get(1..)
+                            .and_then(|r| r.chars().next())
+                            .is_some_and(char::is_alphabetic);
+                    if possessive && text.get(i..j).is_some_and(is_calendar_word) {
                         break;
                     }
                     if after.is_some_and(char::is_alphabetic) {
                         end = j + d.len_utf8();
-                        it.next();
                     } else {
                         break;
                     }
@@ -777,7 +797,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                     break;
                 }
             }
-            let word = &text[i..end];
+            let word = text.get(i..end).unwrap_or("");
             lower.clear();
             if word.is_ascii() {
                 lower.push_str(word);
@@ -808,6 +828,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                 all_caps: all_caps && n > 1,
                 ed: lower.ends_with("ed") && lower.len() > 4,
             });
+            i = end;
         } else {
             out.push(Tok {
                 start: i,
@@ -821,6 +842,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                 all_caps: false,
                 ed: false,
             });
+            i += c.len_utf8();
         }
         space = false;
     }
@@ -842,6 +864,14 @@ mod tests {
         assert_eq!(t[5].num, 2001);
         assert!(matches!(t.last().map(|t| t.lex), Some(Lex::Holiday(_))));
         assert!(classify("mondays") == Lex::Weekdays(1));
+        // Non-ASCII letters, spaces and punctuation keep character boundaries.
+        let text = "Zoë’s café\u{a0}—Friday’s 12\u{e9}";
+        let t = tokenize(text);
+        let words: Vec<&str> = t.iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(words, ["Zoë’s", "café", "—", "Friday", "’", "s", "12", "é"]);
+        assert!(t[0].cap && t[1].space_before && !t[4].space_before);
+        assert_eq!(t[3].lex, Lex::Weekday(5));
+        assert_eq!(t[6].num, 12);
         assert!(matches!(classify("thanksgiving"), Lex::Holiday(_)));
     }
 }
