@@ -759,8 +759,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             let mut end = i + c.len_utf8();
             let mut all_caps = c.is_uppercase();
             let mut n = 1;
-            loop {
-                let Some(&db) = bytes.get(end) else { break };
+            while let Some(&db) = bytes.get(end) {
                 let d = if db.is_ascii() {
                     char::from(db)
                 } else {
