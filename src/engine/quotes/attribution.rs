@@ -345,6 +345,17 @@ impl<'a> Reader<'a> {
                 || x.ends_with("ed")
                 || lexicon::is_np_stop(x)
         };
+        if matches!(w, "and" | "but" | "then" | "so" | "yet" | "also") {
+            // "And then Trump went on the attack, saying …": the subject after the link word.
+            return self.subject_fwd(s + 1, hi);
+        }
+        if (lexicon::is_np_stop(w) || lexicon::is_time_word(w))
+            && let Some(c) = (s + 1..hi.min(s + 12)).find(|&c| self.is_punct(c, ","))
+        {
+            // "At the time, she released a statement saying …": the subject after an opening
+            // adverbial phrase.
+            return self.subject_fwd(c + 1, hi);
+        }
         if is_capitalised(self.raw(s))
             && w.ends_with("ing")
             && w.len() > 5

@@ -285,3 +285,15 @@ fn an_opening_participle_phrase_is_not_the_subject() {
     assert_eq!(got[0].2.as_deref(), Some("the council"));
     assert_eq!(got[1].2.as_deref(), Some("Manning"));
 }
+
+#[test]
+fn link_words_and_opening_adverbials_are_not_the_subject() {
+    let got = quotes(
+        "At the time, she released a statement saying, “We are proud of the work.”\n\n\
+         And then Smith went on the attack, saying, “Is that all they have?”\n\n\
+         In a statement, the ministry called the test “a clear violation.”\n",
+    );
+    assert_eq!(got[0].2.as_deref(), Some("she"));
+    assert_eq!(got[1].2.as_deref(), Some("Smith"));
+    assert_eq!(got[2].2.as_deref(), Some("the ministry"));
+}
