@@ -500,6 +500,18 @@ impl<'a> Reader<'a> {
             // the clause.
             return self.subject_fwd(lo, j);
         }
+        if self.is_word(j)
+            && self.w(j) == "and"
+            && j > lo + 1
+            && let Some(k) = (lo + 1..j)
+                .rev()
+                .take(20)
+                .find(|&k| self.verb(k) == Some(Verb::Reporting))
+        {
+            // "X said at a news conference, and then predicted …": the subject of the
+            // reporting verb the clause began with.
+            return self.subject_of(k, lo);
+        }
         if self.is_word(j) && self.w(j) == "and" && j > lo + 1 {
             // "X laughed and said …": the subject of the first verb.
             j -= 2;

@@ -297,3 +297,12 @@ fn link_words_and_opening_adverbials_are_not_the_subject() {
     assert_eq!(got[1].2.as_deref(), Some("Smith"));
     assert_eq!(got[2].2.as_deref(), Some("the ministry"));
 }
+
+#[test]
+fn a_coordinated_verb_takes_the_subject_of_the_reporting_verb_before_it() {
+    let got = quotes(
+        "Smith said at a news conference in the capital, and then predicted: \
+         “We will win this state.”\n",
+    );
+    assert_eq!(got[0].2.as_deref(), Some("Smith"));
+}
