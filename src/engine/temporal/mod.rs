@@ -278,6 +278,12 @@ pub fn resolve(
             if let Some((q, words)) = &last_quarter {
                 let shift = match tx.sem {
                     recognise::Sem::LatestQuarter => Some(0),
+                    // "the 1988 period": that year's quarter of the same number.
+                    recognise::Sem::Year(recognise::YearRef::Abs(y))
+                        if tx.cue == Some("period") =>
+                    {
+                        Some(y.saturating_sub(q.div_euclid(4)).saturating_mul(4))
+                    }
                     recognise::Sem::Year(recognise::YearRef::Rel(k))
                         if quarter_index(&n.value).is_some() =>
                     {

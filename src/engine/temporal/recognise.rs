@@ -1672,6 +1672,11 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
             if let Some((y, e)) = spelled_year(cx, j + 1) {
                 return Some(M::date(i, e, Sem::Year(YearRef::Abs(y))));
             }
+            // "the year-ago quarter" keeps "the"; before another noun ("the year-ago
+            // results") the adjective alone is the expression.
+            if let Some(m) = year_ago_adjective(cx, i, j) {
+                return (m.end > j + 3).then_some(m);
+            }
             whole_year(cx, i, j)
         }
         Lex::Unit(Unit::Week)
@@ -1760,27 +1765,36 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
             {
                 return Some(M::date(i, k + 3, Sem::Fixed(format!("19{}", t.num / 10))));
             }
-            // "the year-ago quarter", "the year-earlier period"
-            if matches!(cx.lex(k), Lex::Unit(Unit::Year))
-                && cx.hyphen(k + 1)
-                && matches!(cx.kw(k + 2), Some(Kw::Ago | Kw::Earlier))
+            // "the 1988 period": in an earnings story, that year's part of the period reported.
+            if let Some(y) = is_year_number(cx, k)
+                && k == j
+                && cx.is_kw(k + 1, Kw::Period)
             {
-                let mut end = k + 3;
-                if let Lex::Ordinal(q) = cx.lex(end)
-                    && (1..=4).contains(&q)
-                    && matches!(cx.lex(end + 1), Lex::Unit(Unit::Quarter))
-                {
-                    end += 2;
-                } else if matches!(cx.lex(end), Lex::Unit(Unit::Quarter))
-                    || cx.is_kw(end, Kw::Period)
-                {
-                    end += 1;
-                }
-                return Some(M::date(i, end, Sem::Year(YearRef::Rel(-1))).cue("earlier"));
+                return Some(M::date(i, k + 2, Sem::Year(YearRef::Abs(y))).cue("period"));
             }
-            None
+            year_ago_adjective(cx, i, k)
         }
     }
+}
+
+/// "the year-ago quarter", "the year-earlier period" with the year word at `k`.
+fn year_ago_adjective(cx: &Cx<'_>, i: usize, k: usize) -> Option<M> {
+    if !(matches!(cx.lex(k), Lex::Unit(Unit::Year))
+        && cx.hyphen(k + 1)
+        && matches!(cx.kw(k + 2), Some(Kw::Ago | Kw::Earlier)))
+    {
+        return None;
+    }
+    let mut end = k + 3;
+    if let Lex::Ordinal(q) = cx.lex(end)
+        && (1..=4).contains(&q)
+        && matches!(cx.lex(end + 1), Lex::Unit(Unit::Quarter))
+    {
+        end += 2;
+    } else if matches!(cx.lex(end), Lex::Unit(Unit::Quarter)) || cx.is_kw(end, Kw::Period) {
+        end += 1;
+    }
+    Some(M::date(i, end, Sem::Year(YearRef::Rel(-1))).cue("earlier"))
 }
 
 /// "the year", "the full year", "the fiscal year" with the year word at `k`: the year

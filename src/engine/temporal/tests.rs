@@ -514,3 +514,22 @@ fn a_year_earlier_counts_from_the_quarter_last_named() {
     let values: Vec<&str> = t.iter().map(|t| t.2.as_str()).collect();
     assert_eq!(values, ["1989-Q4", "1988-Q3"], "{t:?}");
 }
+
+#[test]
+fn the_year_period_and_year_ago_quarter_extents() {
+    let t = timexes(
+        "Profit rose in the fiscal first quarter. In the 1988 period, it fell. \
+         The year-ago results were weak. In the year-ago quarter it rose.",
+        Some("1989-10-26"),
+    );
+    let got: Vec<(&str, &str)> = t.iter().map(|t| (t.0.as_str(), t.2.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("the fiscal first quarter", "1989-Q1"),
+            ("the 1988 period", "1988-Q1"),
+            ("year-ago", "1988-Q1"),
+            ("the year-ago quarter", "1988-Q1"),
+        ]
+    );
+}
