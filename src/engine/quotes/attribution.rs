@@ -556,7 +556,23 @@ impl<'a> Reader<'a> {
             };
             return self.np_back(k, lo).filter(|np| self.speaker_ok(*np));
         }
-        self.np_back(j, lo).filter(|np| self.speaker_ok(*np))
+        let np = self.np_back(j, lo);
+        if let Some((s, _)) = np
+            && s >= lo + 2
+            && matches!(
+                self.w(s - 1),
+                "in" | "on" | "at" | "during" | "since" | "over" | "for"
+            )
+            && !lexicon::is_subject_pronoun(self.w(s))
+            && self.is_word(s - 2)
+            && (lexicon::is_verb_filler(self.w(s - 2))
+                || matches!(self.w(s - 2), "who" | "which" | "that"))
+        {
+            // "X, who has in the past described …": the phrase is an adverbial, not the
+            // subject; read on back from the word before it.
+            return self.subject_of(s - 1, lo);
+        }
+        np.filter(|np| self.speaker_ok(*np))
     }
 
     /// Builds a cue from a speaker phrase.

@@ -306,3 +306,9 @@ fn a_coordinated_verb_takes_the_subject_of_the_reporting_verb_before_it() {
     );
     assert_eq!(got[0].2.as_deref(), Some("Smith"));
 }
+
+#[test]
+fn an_adverbial_between_subject_and_verb_is_skipped() {
+    let got = quotes("Smith has in recent weeks called the plan “a disaster.”\n");
+    assert_eq!(got[0].2.as_deref(), Some("Smith"));
+}
