@@ -89,7 +89,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { publication_date: None, inlay_hints: true, checks: BTreeMap::new(), entities: Vec::new() }
+        Self {
+            publication_date: None,
+            inlay_hints: true,
+            checks: BTreeMap::new(),
+            entities: Vec::new(),
+        }
     }
 }
 
@@ -102,11 +107,17 @@ pub struct ConfigError {
 }
 
 fn err(key: impl Into<String>, problem: impl Into<String>) -> ConfigError {
-    ConfigError { key: key.into(), problem: problem.into() }
+    ConfigError {
+        key: key.into(),
+        problem: problem.into(),
+    }
 }
 
 fn norm(key: &str) -> String {
-    key.chars().filter(|c| *c != '-' && *c != '_').flat_map(char::to_lowercase).collect()
+    key.chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -129,7 +140,10 @@ pub fn parse_date(s: &str) -> Option<Date> {
 
 impl Config {
     pub fn check_enabled(&self, code: &str) -> bool {
-        self.checks.get(code).and_then(|c| c.enabled).unwrap_or(true)
+        self.checks
+            .get(code)
+            .and_then(|c| c.enabled)
+            .unwrap_or(true)
     }
 
     pub fn severity_override(&self, code: &str) -> Option<Severity> {
@@ -141,7 +155,10 @@ impl Config {
     pub fn apply_toml(&mut self, source: &str) -> Vec<ConfigError> {
         match toml::from_str::<Value>(source) {
             Ok(v) => self.apply_json(&v),
-            Err(e) => vec![err("copydesk.toml", e.to_string().trim().replace('\n', " "))],
+            Err(e) => vec![err(
+                "copydesk.toml",
+                e.to_string().trim().replace('\n', " "),
+            )],
         }
     }
 
@@ -154,7 +171,10 @@ impl Config {
             Value::Null => return errors,
             Value::Object(o) => o,
             other => {
-                errors.push(err("settings", format!("expected a table of settings, found {}", type_name(other))));
+                errors.push(err(
+                    "settings",
+                    format!("expected a table of settings, found {}", type_name(other)),
+                ));
                 return errors;
             }
         };
@@ -172,13 +192,24 @@ impl Config {
                     Value::String(s) if s.trim().is_empty() => self.publication_date = None,
                     Value::String(s) => match parse_date(s) {
                         Some(d) => self.publication_date = Some(d),
-                        None => errors.push(err(key, format!("`{s}` is not a date; use YYYY-MM-DD"))),
+                        None => {
+                            errors.push(err(key, format!("`{s}` is not a date; use YYYY-MM-DD")))
+                        }
                     },
-                    other => errors.push(err(key, format!("expected a date string YYYY-MM-DD, found {}", type_name(other)))),
+                    other => errors.push(err(
+                        key,
+                        format!(
+                            "expected a date string YYYY-MM-DD, found {}",
+                            type_name(other)
+                        ),
+                    )),
                 },
                 "inlayhints" => match v {
                     Value::Bool(b) => self.inlay_hints = *b,
-                    other => errors.push(err(key, format!("expected true or false, found {}", type_name(other)))),
+                    other => errors.push(err(
+                        key,
+                        format!("expected true or false, found {}", type_name(other)),
+                    )),
                 },
                 "checks" => self.apply_checks(key, v, &mut errors),
                 "entity" | "entities" => self.apply_entities(key, v, &mut errors),
@@ -192,14 +223,20 @@ impl Config {
 
     fn apply_checks(&mut self, key: &str, v: &Value, errors: &mut Vec<ConfigError>) {
         let Value::Object(map) = v else {
-            errors.push(err(key, format!("expected a table of check codes, found {}", type_name(v))));
+            errors.push(err(
+                key,
+                format!("expected a table of check codes, found {}", type_name(v)),
+            ));
             return;
         };
         for (code, setting) in map {
             let path = format!("{key}.{code}");
             let Some(meta) = checks::lookup(code.trim()) else {
                 let known: Vec<_> = checks::REGISTRY.iter().map(|c| c.meta().code).collect();
-                errors.push(err(&path, format!("no check has this code; known codes: {}", known.join(", "))));
+                errors.push(err(
+                    &path,
+                    format!("no check has this code; known codes: {}", known.join(", ")),
+                ));
                 continue;
             };
             let entry = self.checks.entry(meta.code.to_string()).or_default();
@@ -241,14 +278,23 @@ impl Config {
 
     fn apply_entities(&mut self, key: &str, v: &Value, errors: &mut Vec<ConfigError>) {
         let Value::Array(items) = v else {
-            errors.push(err(key, format!("expected an array of entity tables ([[entity]]), found {}", type_name(v))));
+            errors.push(err(
+                key,
+                format!(
+                    "expected an array of entity tables ([[entity]]), found {}",
+                    type_name(v)
+                ),
+            ));
             return;
         };
         let mut sheet = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let path = format!("{key}[{i}]");
             let Value::Object(o) = item else {
-                errors.push(err(&path, format!("expected a table, found {}", type_name(item))));
+                errors.push(err(
+                    &path,
+                    format!("expected a table, found {}", type_name(item)),
+                ));
                 continue;
             };
             let mut e = SheetEntity::default();
@@ -270,23 +316,39 @@ impl Config {
                     },
                     "role" => match as_str(v) {
                         Some(s) => e.role = Some(s),
-                        None => errors.push(err(&sub, format!("expected a string, found {}", type_name(v)))),
+                        None => errors.push(err(
+                            &sub,
+                            format!("expected a string, found {}", type_name(v)),
+                        )),
                     },
                     "description" => match as_str(v) {
                         Some(s) => e.description = Some(s),
-                        None => errors.push(err(&sub, format!("expected a string, found {}", type_name(v)))),
+                        None => errors.push(err(
+                            &sub,
+                            format!("expected a string, found {}", type_name(v)),
+                        )),
                     },
                     "preferred" | "preferredspelling" | "spelling" => match as_str(v) {
                         Some(s) => e.preferred = Some(s),
-                        None => errors.push(err(&sub, format!("expected a string, found {}", type_name(v)))),
+                        None => errors.push(err(
+                            &sub,
+                            format!("expected a string, found {}", type_name(v)),
+                        )),
                     },
                     "aliases" => match v {
                         Value::Array(a) if a.iter().all(Value::is_string) => {
-                            e.aliases = a.iter().filter_map(as_str).filter(|s| !s.is_empty()).collect();
+                            e.aliases = a
+                                .iter()
+                                .filter_map(as_str)
+                                .filter(|s| !s.is_empty())
+                                .collect();
                         }
                         _ => errors.push(err(&sub, "expected an array of strings")),
                     },
-                    _ => errors.push(err(&sub, "unknown setting; use name, kind, role, description, aliases, preferred")),
+                    _ => errors.push(err(
+                        &sub,
+                        "unknown setting; use name, kind, role, description, aliases, preferred",
+                    )),
                 }
             }
             if e.name.is_empty() {
@@ -334,7 +396,10 @@ aliases = ["Heusgen"]
         assert_eq!(c.publication_date, Some(jiff::civil::date(2023, 3, 20)));
         assert!(!c.inlay_hints);
         assert!(!c.check_enabled("unbalanced-quote"));
-        assert_eq!(c.severity_override("unattributed-quote"), Some(Severity::Error));
+        assert_eq!(
+            c.severity_override("unattributed-quote"),
+            Some(Severity::Error)
+        );
         assert_eq!(c.entities[0].aliases, vec!["Heusgen"]);
     }
 
@@ -348,8 +413,20 @@ aliases = ["Heusgen"]
             "colour": 3
         }}));
         let keys: Vec<_> = errs.iter().map(|e| e.key.as_str()).collect();
-        assert_eq!(keys, vec!["checks.no-such-check", "checks.unbalanced-quote", "colour", "inlayHints", "publicationDate"]);
-        assert_eq!(c.severity_override("unattributed-quote"), Some(Severity::Hint));
+        assert_eq!(
+            keys,
+            vec![
+                "checks.no-such-check",
+                "checks.unbalanced-quote",
+                "colour",
+                "inlayHints",
+                "publicationDate"
+            ]
+        );
+        assert_eq!(
+            c.severity_override("unattributed-quote"),
+            Some(Severity::Hint)
+        );
         assert_eq!(c.publication_date, None);
         assert!(c.inlay_hints);
     }

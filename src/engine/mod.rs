@@ -188,13 +188,22 @@ impl Analyzer {
     /// is exactly that of [`analyze_as`] on the same text.
     pub fn analyze(&mut self, text: &str, format: Format, config: &Config) -> Analysis {
         let prev = self.refresh(text, format, config);
-        document_passes(text, format, config, prev.front_matter.clone(), &prev.blocks)
+        document_passes(
+            text,
+            format,
+            config,
+            prev.front_matter.clone(),
+            &prev.blocks,
+        )
     }
 
     /// Brings the remembered layout and scans up to date with `text` (the paragraph stage).
     fn refresh(&mut self, text: &str, format: Format, config: &Config) -> &Previous {
         let fingerprint = config.fingerprint();
-        let prev = self.prev.take().filter(|p| p.format == format && p.fingerprint == fingerprint);
+        let prev = self
+            .prev
+            .take()
+            .filter(|p| p.format == format && p.fingerprint == fingerprint);
         let mut prev = match prev {
             Some(mut prev) => {
                 self.last_stats = prev.update(text, format, config);
@@ -205,10 +214,19 @@ impl Analyzer {
                 let blocks: Vec<CachedBlock> = layout
                     .blocks
                     .iter()
-                    .map(|b| CachedBlock { range: b.range, scans: Arc::new(paragraph::scan_block(b.range.of(text), format, config)) })
+                    .map(|b| CachedBlock {
+                        range: b.range,
+                        scans: Arc::new(paragraph::scan_block(b.range.of(text), format, config)),
+                    })
                     .collect();
                 self.last_stats = (0, blocks.len());
-                Previous { text: String::new(), format, fingerprint, front_matter: layout.front_matter, blocks }
+                Previous {
+                    text: String::new(),
+                    format,
+                    fingerprint,
+                    front_matter: layout.front_matter,
+                    blocks,
+                }
             }
         };
         prev.text.clear();
@@ -264,8 +282,13 @@ impl Previous {
             }
         });
         let replaced = &self.blocks[keep..sync];
-        let by_text: Option<HashMap<&str, usize>> = (replaced.len() > 8)
-            .then(|| replaced.iter().enumerate().map(|(i, b)| (b.range.of(&self.text), i)).collect());
+        let by_text: Option<HashMap<&str, usize>> = (replaced.len() > 8).then(|| {
+            replaced
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (b.range.of(&self.text), i))
+                .collect()
+        });
         let mut scanned = 0;
         let fresh: Vec<CachedBlock> = cut
             .iter()
@@ -282,11 +305,17 @@ impl Previous {
                         Arc::new(paragraph::scan_block(src, format, config))
                     }
                 };
-                CachedBlock { range: b.range, scans }
+                CachedBlock {
+                    range: b.range,
+                    scans,
+                }
             })
             .collect();
         for b in &mut self.blocks[sync..] {
-            b.range = TextRange::new(b.range.start.wrapping_add_signed(delta), b.range.end.wrapping_add_signed(delta));
+            b.range = TextRange::new(
+                b.range.start.wrapping_add_signed(delta),
+                b.range.end.wrapping_add_signed(delta),
+            );
         }
         self.blocks.splice(keep..sync, fresh);
         (self.blocks.len() - scanned, scanned)
@@ -296,7 +325,11 @@ impl Previous {
     /// block whose text is unchanged; returns (reused, scanned).
     fn relayout_all(&mut self, text: &str, format: Format, config: &Config) -> (usize, usize) {
         let layout = markup::layout(text, format);
-        let old: HashMap<&str, &CachedBlock> = self.blocks.iter().map(|b| (b.range.of(&self.text), b)).collect();
+        let old: HashMap<&str, &CachedBlock> = self
+            .blocks
+            .iter()
+            .map(|b| (b.range.of(&self.text), b))
+            .collect();
         let mut scanned = 0;
         let blocks: Vec<CachedBlock> = layout
             .blocks
@@ -310,7 +343,10 @@ impl Previous {
                         Arc::new(paragraph::scan_block(src, format, config))
                     }
                 };
-                CachedBlock { range: b.range, scans }
+                CachedBlock {
+                    range: b.range,
+                    scans,
+                }
             })
             .collect();
         drop(old);
@@ -336,7 +372,12 @@ fn document_passes(
 ) -> Analysis {
     let placed: Vec<Placed<'_>> = blocks
         .iter()
-        .flat_map(|b| b.scans.iter().map(move |p| Placed { offset: b.range.start + p.start_in_block, scan: p }))
+        .flat_map(|b| {
+            b.scans.iter().map(move |p| Placed {
+                offset: b.range.start + p.start_in_block,
+                scan: p,
+            })
+        })
         .collect();
     let paragraphs = placed
         .iter()
@@ -346,14 +387,22 @@ fn document_passes(
             sentences: p.scan.sentences.iter().map(|s| s.shift(p.offset)).collect(),
         })
         .collect();
-    let mut analysis = Analysis { len: text.len(), format, front_matter, paragraphs, ..Analysis::default() };
+    let mut analysis = Analysis {
+        len: text.len(),
+        format,
+        front_matter,
+        paragraphs,
+        ..Analysis::default()
+    };
     analysis.entities = entities::resolve(text, &placed, config);
-    let (quotes, sources) = quotes::resolve(text, &placed, &analysis.entities, &analysis.paragraphs);
+    let (quotes, sources) =
+        quotes::resolve(text, &placed, &analysis.entities, &analysis.paragraphs);
     analysis.quotes = quotes;
     analysis.sources = sources;
     analysis.quote_marks = quotes::unbalanced(&placed);
     analysis.anchor = temporal::anchor(text, config, analysis.front_matter.as_ref(), &placed);
-    let (timexes, events) = temporal::resolve(text, &placed, analysis.anchor.as_ref(), &analysis.quotes);
+    let (timexes, events) =
+        temporal::resolve(text, &placed, analysis.anchor.as_ref(), &analysis.quotes);
     analysis.timexes = timexes;
     analysis.events = events;
     entities::attach_quotes(&mut analysis.entities, &analysis.quotes);
@@ -376,14 +425,31 @@ mod tests {
             markup::layout(text, format)
                 .blocks
                 .iter()
-                .map(|b| (b.range, format!("{:?}", paragraph::scan_block(b.range.of(text), format, &config))))
+                .map(|b| {
+                    (
+                        b.range,
+                        format!(
+                            "{:?}",
+                            paragraph::scan_block(b.range.of(text), format, &config)
+                        ),
+                    )
+                })
                 .collect()
         };
         let mut rng = Rng::new(99);
         for round in 0..40u64 {
             let markdown = round % 2 == 0;
-            let mut text = manuscript(&Options { seed: round, size: 1500, markdown, ascii: round % 3 == 0 });
-            let format = if markdown { Format::Markdown } else { Format::PlainText };
+            let mut text = manuscript(&Options {
+                seed: round,
+                size: 1500,
+                markdown,
+                ascii: round % 3 == 0,
+            });
+            let format = if markdown {
+                Format::Markdown
+            } else {
+                Format::PlainText
+            };
             let mut analyzer = Analyzer::default();
             analyzer.refresh(&text, format, &config);
             for step in 0..12 {
@@ -398,12 +464,23 @@ mod tests {
                 let insert: String = (0..rng.below(3)).map(|_| rng.pick(ADVERSARIAL)).collect();
                 text.replace_range(at..end, &insert);
                 let prev = analyzer.refresh(&text, format, &config);
-                let got: Vec<(TextRange, String)> =
-                    prev.blocks.iter().map(|b| (b.range, format!("{:?}", b.scans))).collect();
-                assert_eq!(got, fresh_blocks(&text, format), "round {round} step {step}: {text:?}");
+                let got: Vec<(TextRange, String)> = prev
+                    .blocks
+                    .iter()
+                    .map(|b| (b.range, format!("{:?}", b.scans)))
+                    .collect();
+                assert_eq!(
+                    got,
+                    fresh_blocks(&text, format),
+                    "round {round} step {step}: {text:?}"
+                );
                 assert_eq!(prev.text, text);
                 let fm = markup::layout(&text, format).front_matter;
-                assert_eq!(format!("{:?}", prev.front_matter), format!("{fm:?}"), "round {round} step {step}");
+                assert_eq!(
+                    format!("{:?}", prev.front_matter),
+                    format!("{fm:?}"),
+                    "round {round} step {step}"
+                );
             }
         }
     }

@@ -70,15 +70,30 @@ pub fn scan_block(src: &str, format: Format, config: &Config) -> Vec<ParagraphSc
         .into_iter()
         .filter_map(|(range, kind)| {
             let range = trim(&mask, range)?;
-            Some(scan_paragraph(&mask[range.start..range.end], range.start, kind, config))
+            Some(scan_paragraph(
+                &mask[range.start..range.end],
+                range.start,
+                kind,
+                config,
+            ))
         })
         .collect()
 }
 
 /// Scans one paragraph of prose (already masked).
-pub fn scan_paragraph(text: &str, start_in_block: usize, kind: ParagraphKind, config: &Config) -> ParagraphScan {
+pub fn scan_paragraph(
+    text: &str,
+    start_in_block: usize,
+    kind: ParagraphKind,
+    config: &Config,
+) -> ParagraphScan {
     let sentences = segment::sentences(text);
-    let ctx = ParaCtx { text, kind, sentences: &sentences, config };
+    let ctx = ParaCtx {
+        text,
+        kind,
+        sentences: &sentences,
+        config,
+    };
     let quotes = quotes::scan(&ctx);
     let entities = entities::scan(&ctx, &quotes);
     let temporal = temporal::scan(&ctx, &quotes);
@@ -134,15 +149,16 @@ fn plain_paragraphs(src: &str) -> Vec<(TextRange, ParagraphKind)> {
 /// Markdown: the prose mask of the block and its paragraph-level leaves (paragraphs, headings,
 /// tight list items, table cells), via pulldown-cmark's source offsets.
 fn markdown_paragraphs(src: &str) -> (String, Vec<(TextRange, ParagraphKind)>) {
-    let mut mask: Vec<u8> = src.bytes().map(|b| if b == b'\n' || b == b'\r' { b } else { b' ' }).collect();
+    let mut mask: Vec<u8> = src
+        .bytes()
+        .map(|b| if b == b'\n' || b == b'\r' { b } else { b' ' })
+        .collect();
     let mut paras: Vec<(TextRange, ParagraphKind)> = Vec::new();
     let mut open: Option<(usize, usize, ParagraphKind)> = None; // (start, end, kind)
     let mut in_code = 0usize;
     let mut quote_depth = 0usize;
     let mut list_depth = 0usize;
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH;
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let close = |open: &mut Option<(usize, usize, ParagraphKind)>, paras: &mut Vec<_>| {
         if let Some((s, e, k)) = open.take() {
             paras.push((TextRange::new(s, e), k));
@@ -159,7 +175,9 @@ fn markdown_paragraphs(src: &str) -> (String, Vec<(TextRange, ParagraphKind)>) {
             Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::TableCell | Tag::Item) => {
                 close(&mut open, &mut paras);
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item) => {
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item,
+            ) => {
                 close(&mut open, &mut paras);
             }
             Event::Text(_) if in_code == 0 => {
@@ -223,9 +241,15 @@ mod tests {
 
     #[test]
     fn markdown_masks_code_links_and_markup() {
-        let got = paras("Said *she*: see [the report](http://x.org/a) and `code` <!-- hi -->.", Format::Markdown);
+        let got = paras(
+            "Said *she*: see [the report](http://x.org/a) and `code` <!-- hi -->.",
+            Format::Markdown,
+        );
         assert_eq!(got.len(), 1);
-        assert_eq!(got[0].0, "Said  she : see  the report                  and                   .");
+        assert_eq!(
+            got[0].0,
+            "Said  she : see  the report                  and                   ."
+        );
     }
 
     #[test]
@@ -233,13 +257,22 @@ mod tests {
         let got = paras("# Big news\n", Format::Markdown);
         assert_eq!(got, vec![("Big news".to_string(), ParagraphKind::Heading)]);
         let got = paras("- one\n- two\n", Format::Markdown);
-        assert_eq!(got.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(), vec!["one", "two"]);
+        assert_eq!(
+            got.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(),
+            vec!["one", "two"]
+        );
         assert!(got.iter().all(|p| p.1 == ParagraphKind::ListItem));
     }
 
     #[test]
     fn plain_text_lines_after_sentences_are_paragraphs() {
-        let got = paras("First para.\nSecond para, which\nwraps here.", Format::PlainText);
-        assert_eq!(got.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(), vec!["First para.", "Second para, which\nwraps here."]);
+        let got = paras(
+            "First para.\nSecond para, which\nwraps here.",
+            Format::PlainText,
+        );
+        assert_eq!(
+            got.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(),
+            vec!["First para.", "Second para, which\nwraps here."]
+        );
     }
 }

@@ -9,14 +9,15 @@ use super::text::TextRange;
 /// Abbreviations that end with a period but rarely end a sentence (compared without the
 /// period, case-sensitively).
 const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sr", "Jr", "St", "Sen", "Rep", "Gov", "Lt", "Gen", "Col", "Maj", "Capt",
-    "Cmdr", "Sgt", "Adm", "Rev", "Hon", "Pres", "Supt", "Insp", "Det", "Amb", "Atty", "Messrs", "Mme", "Mlle", "Fr",
-    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed",
-    "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun", "No", "Nos", "Vol", "vs", "v", "etc", "approx", "Inc", "Corp", "Co",
-    "Ltd", "Bros", "Ave", "Blvd", "Rd", "Mt", "Ft", "Calif", "Mass", "Conn", "Penn", "Fla", "Ga", "Ill", "Ind", "Mich",
-    "Minn", "Wash", "Wis", "Ariz", "Colo", "Okla", "Ore", "Tenn", "Tex", "Va", "Ky", "La", "Md", "Mo", "Neb", "Nev",
-    "Del", "Ala", "Ark", "Kan", "Miss", "Mont", "Vt", "Wyo", "e.g", "i.e", "U.S", "U.K", "U.N", "E.U", "D.C", "a.m",
-    "p.m", "Ph.D", "cf", "al",
+    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sr", "Jr", "St", "Sen", "Rep", "Gov", "Lt", "Gen",
+    "Col", "Maj", "Capt", "Cmdr", "Sgt", "Adm", "Rev", "Hon", "Pres", "Supt", "Insp", "Det", "Amb",
+    "Atty", "Messrs", "Mme", "Mlle", "Fr", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+    "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat",
+    "Sun", "No", "Nos", "Vol", "vs", "v", "etc", "approx", "Inc", "Corp", "Co", "Ltd", "Bros",
+    "Ave", "Blvd", "Rd", "Mt", "Ft", "Calif", "Mass", "Conn", "Penn", "Fla", "Ga", "Ill", "Ind",
+    "Mich", "Minn", "Wash", "Wis", "Ariz", "Colo", "Okla", "Ore", "Tenn", "Tex", "Va", "Ky", "La",
+    "Md", "Mo", "Neb", "Nev", "Del", "Ala", "Ark", "Kan", "Miss", "Mont", "Vt", "Wyo", "e.g",
+    "i.e", "U.S", "U.K", "U.N", "E.U", "D.C", "a.m", "p.m", "Ph.D", "cf", "al",
 ];
 
 fn is_abbreviation(word: &str) -> bool {
@@ -28,7 +29,11 @@ fn is_abbreviation(word: &str) -> bool {
     let mut chars = w.chars();
     match (chars.next(), chars.next()) {
         (Some(c), None) if c.is_uppercase() => true,
-        _ => w.len() >= 3 && w.split('.').all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic)),
+        _ => {
+            w.len() >= 3
+                && w.split('.')
+                    .all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic))
+        }
     }
 }
 
@@ -38,7 +43,9 @@ fn last_word_before_period(frag: &str) -> Option<&str> {
     if !t.ends_with('.') {
         return None;
     }
-    let start = t.rfind(|c: char| c.is_whitespace() || "(“\"‘'[".contains(c)).map_or(0, |i| i + t[i..].chars().next().map_or(1, char::len_utf8));
+    let start = t
+        .rfind(|c: char| c.is_whitespace() || "(“\"‘'[".contains(c))
+        .map_or(0, |i| i + t[i..].chars().next().map_or(1, char::len_utf8));
     Some(&t[start..])
 }
 
@@ -69,7 +76,10 @@ pub fn sentences(text: &str) -> Vec<TextRange> {
 
 fn next_starts_sentence(rest: &str) -> bool {
     let w = rest.split_whitespace().next().unwrap_or("");
-    matches!(w, "The" | "A" | "An" | "It" | "He" | "She" | "They" | "We" | "I" | "In" | "But" | "This")
+    matches!(
+        w,
+        "The" | "A" | "An" | "It" | "He" | "She" | "They" | "We" | "I" | "In" | "But" | "This"
+    )
 }
 
 fn push_trimmed(text: &str, out: &mut Vec<TextRange>, s: usize, e: usize) {
@@ -92,22 +102,37 @@ mod tests {
     #[test]
     fn abbreviations_and_initials_do_not_end_sentences() {
         assert_eq!(
-            split("Mr. Smith met Sen. Jones in the U.S. Capitol on Sept. 11. John F. Kennedy was there. It rained."),
-            vec!["Mr. Smith met Sen. Jones in the U.S. Capitol on Sept. 11.", "John F. Kennedy was there.", "It rained."]
+            split(
+                "Mr. Smith met Sen. Jones in the U.S. Capitol on Sept. 11. John F. Kennedy was there. It rained."
+            ),
+            vec![
+                "Mr. Smith met Sen. Jones in the U.S. Capitol on Sept. 11.",
+                "John F. Kennedy was there.",
+                "It rained."
+            ]
         );
     }
 
     #[test]
     fn quotes_stay_with_their_sentence() {
         assert_eq!(
-            split("“He’s an outcast now.” Since Friday, Putin has had a warrant. “We won,” she said."),
-            vec!["“He’s an outcast now.”", "Since Friday, Putin has had a warrant.", "“We won,” she said."]
+            split(
+                "“He’s an outcast now.” Since Friday, Putin has had a warrant. “We won,” she said."
+            ),
+            vec![
+                "“He’s an outcast now.”",
+                "Since Friday, Putin has had a warrant.",
+                "“We won,” she said."
+            ]
         );
     }
 
     #[test]
     fn time_of_day_before_a_new_sentence() {
-        assert_eq!(split("They met at 3 p.m. The talks failed."), vec!["They met at 3 p.m.", "The talks failed."]);
+        assert_eq!(
+            split("They met at 3 p.m. The talks failed."),
+            vec!["They met at 3 p.m.", "The talks failed."]
+        );
         assert_eq!(split("Nothing here"), vec!["Nothing here"]);
         assert!(split("   ").is_empty());
     }

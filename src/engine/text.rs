@@ -27,7 +27,10 @@ impl TextRange {
     /// into document space).
     #[must_use]
     pub const fn shift(self, by: usize) -> Self {
-        Self { start: self.start + by, end: self.end + by }
+        Self {
+            start: self.start + by,
+            end: self.end + by,
+        }
     }
 
     /// Whether `offset` lies inside the range; the end counts, so a cursor right after a word

@@ -13,19 +13,19 @@ use serde::Serialize;
 use super::text::TextRange;
 use super::{Analysis, Config};
 
-mod anonymous_source;
-mod vague_source;
 mod ambiguous_date;
+mod anonymous_source;
 mod impossible_date;
 mod name_variant;
-mod speaker_before_introduction;
 mod quote_mismatch;
+mod speaker_before_introduction;
+mod surname_before_full_name;
 mod unattributed_quote;
 mod unbalanced_quote;
-mod unidentified_source;
 mod undated_event;
-mod surname_before_full_name;
+mod unidentified_source;
 mod unresolved_relative_date;
+mod vague_source;
 mod weekday_mismatch;
 
 /// How serious a finding is. Ordered from least to most serious.
@@ -39,7 +39,12 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 4] = [Severity::Hint, Severity::Info, Severity::Warning, Severity::Error];
+    pub const ALL: [Severity; 4] = [
+        Severity::Hint,
+        Severity::Info,
+        Severity::Warning,
+        Severity::Error,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -151,7 +156,9 @@ pub fn run(analysis: &Analysis, config: &Config) -> Vec<Finding> {
             }
         }
     }
-    all.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+    all.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
     all
 }
 
@@ -190,7 +197,10 @@ pub(crate) mod testing {
                 let char_to_byte = |c: usize| {
                     prev.char_indices().nth(c).map_or(prev.len(), |(i, _)| i) + line_start
                 };
-                expected.push((TextRange::new(char_to_byte(col), char_to_byte(col + carets)), code));
+                expected.push((
+                    TextRange::new(char_to_byte(col), char_to_byte(col + carets)),
+                    code,
+                ));
             } else {
                 prev_line_start = Some(text.len());
                 text.push_str(line);
@@ -218,9 +228,15 @@ pub(crate) mod testing {
         let expected: Vec<_> = expected.into_iter().filter(|(_, c)| c == code).collect();
         if got != expected {
             let show = |v: &[(TextRange, String)]| {
-                v.iter().map(|(r, c)| format!("  {c} {:?} {:?}\n", r, &text[r.start..r.end])).collect::<String>()
+                v.iter()
+                    .map(|(r, c)| format!("  {c} {:?} {:?}\n", r, &text[r.start..r.end]))
+                    .collect::<String>()
             };
-            panic!("findings for {code} differ\nexpected:\n{}got:\n{}", show(&expected), show(&got));
+            panic!(
+                "findings for {code} differ\nexpected:\n{}got:\n{}",
+                show(&expected),
+                show(&got)
+            );
         }
     }
 }
@@ -243,9 +259,17 @@ mod tests {
                 "{} is not kebab-case",
                 m.code
             );
-            assert!(!m.summary.ends_with('.') && !m.summary.contains('\n'), "{}: summary must be one line", m.code);
+            assert!(
+                !m.summary.ends_with('.') && !m.summary.contains('\n'),
+                "{}: summary must be one line",
+                m.code
+            );
             for section in ["## What it flags", "## Why", "## Example"] {
-                assert!(m.explanation.contains(section), "{}: explanation lacks {section}", m.code);
+                assert!(
+                    m.explanation.contains(section),
+                    "{}: explanation lacks {section}",
+                    m.code
+                );
             }
         }
     }
