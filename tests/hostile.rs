@@ -325,6 +325,33 @@ async fn a_fifty_megabyte_document_is_skipped_and_the_server_stays_responsive() 
     server.shutdown().await;
 }
 
+/// A 10 MB single line under the default limit: skipped with one message naming the setting,
+/// like the 50 MB document, while another document is still analysed.
+#[tokio::test]
+async fn a_ten_megabyte_single_line_is_skipped_with_a_message() {
+    let (mut server, _) = TestServerBuilder::default().start().await;
+    let line = "word said “quote” ".repeat(10_000_000 / 20);
+    assert!(line.len() >= 10_000_000 && !line.contains('\n'));
+    let diagnostics =
+        tokio::time::timeout(HANG, server.open("file:///line.txt", "plaintext", &line))
+            .await
+            .expect("hang");
+    assert!(diagnostics.is_empty());
+    let message = server.notification("window/showMessage").await;
+    assert!(
+        message["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("max-document-bytes"),
+        "{message}"
+    );
+    let small = server
+        .open(URI, "markdown", "“Fine,” she said. “Who said this?”")
+        .await;
+    assert!(!small.is_empty(), "the small document is still analysed");
+    server.shutdown().await;
+}
+
 /// With the limit raised, a 10 MB single line is analysed; meanwhile another document and
 /// requests are still answered (the analysis runs off the protocol thread). Ignored by default:
 /// in a debug build the analysis of 10 MB takes minutes. Run it with

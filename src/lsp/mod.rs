@@ -407,7 +407,11 @@ impl Inner {
         };
         let Some(root) = root else { return };
         let progress = if progress {
-            let token = NumberOrString::String("copydesk/index".to_string());
+            // A token may be used for one progress only (the spec forbids reusing one, and
+            // clients reject it), and the workspace is indexed again after settings change.
+            static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let token = NumberOrString::String(format!("copydesk/index/{run}"));
             match self.client.create_work_done_progress(token.clone()).await {
                 Ok(()) => Some(
                     self.client
