@@ -7,7 +7,7 @@
 //! organisation name and alias, used to find gazetteer names inside a run of capitalised words.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -19,29 +19,9 @@ const COUNTRIES: &str = include_str!("../data/gazetteer/countries.tsv");
 const CITIES: &str = include_str!("../data/gazetteer/cities.txt");
 const CURATED: &str = include_str!("../data/gazetteer/curated.tsv");
 
-/// FNV-1a: a fast hash for the short words and names the entity engine looks up millions of
-/// times (SipHash's resistance to flooding buys nothing for compiled-in keys).
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
+/// FNV-1a (the `fnv` crate): a fast hash for the short words and names the entity engine looks
+/// up millions of times (SipHash's resistance to flooding buys nothing for compiled-in keys).
+pub use fnv::FnvHasher as Fnv;
 
 /// A hash map keyed by words, with [`Fnv`].
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;

@@ -6,31 +6,12 @@
 //! once per process ([`LazyLock`]) from `data/temporal/*.txt` and a few grammar words.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
-/// FNV-1a: the word tables are looked up once per word of every paragraph, and their keys are
-/// short fixed strings, so a simple fast hash beats the default DoS-resistant one.
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
+/// FNV-1a (the `fnv` crate): the word tables are looked up once per word of every paragraph,
+/// and their keys are short fixed strings, so a simple fast hash beats the default
+/// DoS-resistant one.
+pub use fnv::FnvHasher as Fnv;
 
 /// A hash map keyed by short static words.
 pub type WordMap<V> = HashMap<&'static str, V, BuildHasherDefault<Fnv>>;
