@@ -94,40 +94,29 @@ pub fn scan(
             }
             let prev = toks.get(i - 1);
             let prev_ok = prev.is_some_and(|p| {
-                let aux = matches!(
-                    p.kw(),
-                    Some(
-                        Kw::Has
-                            | Kw::Have
-                            | Kw::Had
-                            | Kw::Is
-                            | Kw::Are
-                            | Kw::Was
-                            | Kw::Were
-                            | Kw::Be
-                            | Kw::Been
-                            | Kw::Being
-                            | Kw::The
-                            | Kw::A
-                            | Kw::To
-                            | Kw::Will
-                            | Kw::Would
-                            | Kw::Not
-                            | Kw::Of
-                            | Kw::In
-                            | Kw::On
-                            | Kw::At
-                            | Kw::By
-                            | Kw::For
-                            | Kw::From
-                            | Kw::And
-                            | Kw::Or
-                            | Kw::That
-                            | Kw::Did
-                            | Kw::Who
-                            | Kw::Which
-                    )
-                );
+                let aux = p.kw().is_some_and(|k| {
+                    k.precedes_participle()
+                        || matches!(
+                            k,
+                            Kw::To
+                                | Kw::Will
+                                | Kw::Would
+                                | Kw::Not
+                                | Kw::Of
+                                | Kw::In
+                                | Kw::On
+                                | Kw::At
+                                | Kw::By
+                                | Kw::For
+                                | Kw::From
+                                | Kw::And
+                                | Kw::Or
+                                | Kw::That
+                                | Kw::Did
+                                | Kw::Who
+                                | Kw::Which
+                        )
+                });
                 let word = p.kind == TokKind::Word
                     || p.is_punct('’')
                     || p.is_punct('\'')

@@ -171,6 +171,28 @@ pub enum Kw {
     Twice,
 }
 
+impl Kw {
+    /// Auxiliaries and determiners after which an "-ed" word is a participle or an adjective,
+    /// not a finite past verb ("has announced", "was signed", "the proposed merger").
+    pub fn precedes_participle(self) -> bool {
+        matches!(
+            self,
+            Kw::Has
+                | Kw::Have
+                | Kw::Had
+                | Kw::Is
+                | Kw::Are
+                | Kw::Was
+                | Kw::Were
+                | Kw::Be
+                | Kw::Been
+                | Kw::Being
+                | Kw::The
+                | Kw::A
+        )
+    }
+}
+
 /// What a word is, for the recogniser.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lex {

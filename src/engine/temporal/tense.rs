@@ -73,23 +73,7 @@ fn verb_tense(toks: &[Tok], i: usize, text: &str, before_expr: bool) -> Option<T
             return Some(Tense::Present);
         }
         Lex::PastVerb => {
-            if matches!(
-                prev_kw,
-                Some(
-                    Kw::Has
-                        | Kw::Have
-                        | Kw::Had
-                        | Kw::Is
-                        | Kw::Are
-                        | Kw::Was
-                        | Kw::Were
-                        | Kw::Be
-                        | Kw::Been
-                        | Kw::Being
-                        | Kw::The
-                        | Kw::A
-                )
-            ) {
+            if prev_kw.is_some_and(Kw::precedes_participle) {
                 return None;
             }
             return Some(Tense::Past);
@@ -150,25 +134,8 @@ fn verb_tense(toks: &[Tok], i: usize, text: &str, before_expr: bool) -> Option<T
     if t.ed && t.lex == Lex::Other && !t.cap {
         // A finite past form follows its subject; a participle follows an auxiliary or a
         // determiner ("has announced", "the proposed merger").
-        let after_aux = matches!(
-            prev_kw,
-            Some(
-                Kw::Has
-                    | Kw::Have
-                    | Kw::Had
-                    | Kw::Is
-                    | Kw::Are
-                    | Kw::Was
-                    | Kw::Were
-                    | Kw::Be
-                    | Kw::Been
-                    | Kw::Being
-                    | Kw::The
-                    | Kw::A
-                    | Kw::Will
-                    | Kw::Would
-            )
-        );
+        let after_aux =
+            prev_kw.is_some_and(|k| k.precedes_participle() || matches!(k, Kw::Will | Kw::Would));
         let by_after = toks.get(i + 1).and_then(Tok::kw) == Some(Kw::By);
         // An "-ed" word after a preposition, a possessive or a degree word is an adjective
         // ("an unspecified date", "its proposed merger", "in limited trading").
