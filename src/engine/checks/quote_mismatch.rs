@@ -82,6 +82,10 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
 /// The Jaccard threshold below which two quotations are not compared further.
 const MIN_OVERLAP: f64 = 0.5;
 
+/// The normalised Levenshtein similarity from which two different texts are one quotation
+/// reworded.
+const MIN_SPELLING: f64 = 0.8;
+
 /// Pairs `(earlier, later)` of quotations whose word sets have a Jaccard similarity of at least
 /// [`MIN_OVERLAP`], found by prefix filtering (Chaudhuri et al. 2006): with the words of every
 /// set ordered rarest first, two sets that similar must share a word among the first
@@ -197,7 +201,13 @@ impl Check for QuoteMismatch {
             if a.contains(b.as_str()) || b.contains(a.as_str()) {
                 continue;
             }
-            if strsim::normalized_levenshtein(a, b) >= 0.8 {
+            // The edit distance is at least the difference in length: skip pairs whose
+            // lengths alone put them below the threshold before computing it.
+            let (la, lb) = (a.chars().count(), b.chars().count());
+            if (la.abs_diff(lb) as f64) > (1.0 - MIN_SPELLING) * la.max(lb) as f64 {
+                continue;
+            }
+            if strsim::normalized_levenshtein(a, b) >= MIN_SPELLING {
                 reworded[i].push(j);
                 reworded[j].push(i);
             }
@@ -343,7 +353,7 @@ mod tests {
                     } else {
                         !a.contains(b.as_str())
                             && !b.contains(a.as_str())
-                            && strsim::normalized_levenshtein(a, b) >= 0.8
+                            && strsim::normalized_levenshtein(a, b) >= super::MIN_SPELLING
                     };
                     if flagged {
                         want.push((later.range, earlier.range));
