@@ -211,13 +211,11 @@ impl Analyzer {
             }
             None => {
                 let layout = markup::layout(text, format);
-                let blocks: Vec<CachedBlock> = layout
-                    .blocks
-                    .iter()
-                    .map(|b| CachedBlock {
-                        range: b.range,
-                        scans: Arc::new(paragraph::scan_block(b.range.of(text), format, config)),
-                    })
+                let ranges: Vec<TextRange> = layout.blocks.iter().map(|b| b.range).collect();
+                let blocks: Vec<CachedBlock> = scan_blocks(text, &ranges, format, config)
+                    .into_iter()
+                    .zip(&ranges)
+                    .map(|(scans, &range)| CachedBlock { range, scans })
                     .collect();
                 self.last_stats = (0, blocks.len());
                 Previous {
@@ -330,30 +328,83 @@ impl Previous {
             .iter()
             .map(|b| (b.range.of(&self.text), b))
             .collect();
-        let mut scanned = 0;
+        let hits: Vec<Option<Arc<Vec<ParagraphScan>>>> = layout
+            .blocks
+            .iter()
+            .map(|b| old.get(b.range.of(text)).map(|hit| Arc::clone(&hit.scans)))
+            .collect();
+        drop(old);
+        let missing: Vec<TextRange> = layout
+            .blocks
+            .iter()
+            .zip(&hits)
+            .filter(|(_, hit)| hit.is_none())
+            .map(|(b, _)| b.range)
+            .collect();
+        let scanned = missing.len();
+        let mut fresh = scan_blocks(text, &missing, format, config).into_iter();
         let blocks: Vec<CachedBlock> = layout
             .blocks
             .iter()
-            .map(|b| {
-                let src = b.range.of(text);
-                let scans = match old.get(src) {
-                    Some(hit) => Arc::clone(&hit.scans),
-                    None => {
-                        scanned += 1;
-                        Arc::new(paragraph::scan_block(src, format, config))
-                    }
-                };
-                CachedBlock {
-                    range: b.range,
-                    scans,
-                }
+            .zip(hits)
+            .map(|(b, hit)| CachedBlock {
+                range: b.range,
+                scans: hit.or_else(|| fresh.next()).unwrap_or_default(),
             })
             .collect();
-        drop(old);
         self.blocks = blocks;
         self.front_matter = layout.front_matter;
         (self.blocks.len() - scanned, scanned)
     }
+}
+
+/// Documents smaller than this are scanned on the calling thread alone.
+const PARALLEL_FROM_BYTES: usize = 256 * 1024;
+
+/// Scans the blocks at `ranges` of `text`, in order. A large document (a first analysis, or a
+/// change of settings) is cut into contiguous runs of blocks of about equal size, scanned on
+/// as many threads as the machine offers: each block's scan depends on its own text alone, so
+/// the result is the same as scanning them one by one.
+fn scan_blocks(
+    text: &str,
+    ranges: &[TextRange],
+    format: Format,
+    config: &Config,
+) -> Vec<Arc<Vec<ParagraphScan>>> {
+    let scan = |r: &TextRange| Arc::new(paragraph::scan_block(r.of(text), format, config));
+    let total: usize = ranges.iter().map(|r| r.end - r.start).sum();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads < 2 || total < PARALLEL_FROM_BYTES || ranges.len() < 2 {
+        return ranges.iter().map(scan).collect();
+    }
+    // Cut points: each run holds about `total / threads` bytes of blocks.
+    let share = total.div_ceil(threads);
+    let mut runs: Vec<&[TextRange]> = Vec::with_capacity(threads);
+    let (mut from, mut bytes) = (0, 0);
+    for (i, r) in ranges.iter().enumerate() {
+        bytes += r.end - r.start;
+        if bytes >= share && runs.len() + 1 < threads {
+            runs.push(&ranges[from..=i]);
+            (from, bytes) = (i + 1, 0);
+        }
+    }
+    runs.push(&ranges[from..]);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = runs[1..]
+            .iter()
+            .map(|run| s.spawn(move || run.iter().map(scan).collect::<Vec<_>>()))
+            .collect();
+        let mut out: Vec<Arc<Vec<ParagraphScan>>> = runs[0].iter().map(scan).collect();
+        for (h, run) in handles.into_iter().zip(&runs[1..]) {
+            // A scan that panicked on another thread is redone here, so the panic surfaces
+            // on the caller's thread like any other.
+            match h.join() {
+                Ok(scans) => out.extend(scans),
+                Err(_) => out.extend(run.iter().map(scan)),
+            }
+        }
+        out
+    })
 }
 
 /// One paragraph scan placed in the document: the scan, and the document offset of the paragraph
@@ -482,6 +533,25 @@ mod tests {
                     "round {round} step {step}"
                 );
             }
+        }
+    }
+
+    /// A large document's blocks, scanned on several threads, come back in order and equal to
+    /// scanning them one by one.
+    #[test]
+    fn parallel_block_scans_equal_serial_ones() {
+        let config = Config::default();
+        let text = crate::generate::markdown(3, PARALLEL_FROM_BYTES * 2);
+        let ranges: Vec<TextRange> = markup::layout(&text, Format::Markdown)
+            .blocks
+            .iter()
+            .map(|b| b.range)
+            .collect();
+        let parallel = scan_blocks(&text, &ranges, Format::Markdown, &config);
+        assert_eq!(parallel.len(), ranges.len());
+        for (scans, r) in parallel.iter().zip(&ranges) {
+            let serial = paragraph::scan_block(r.of(&text), Format::Markdown, &config);
+            assert_eq!(format!("{scans:?}"), format!("{serial:?}"));
         }
     }
 
