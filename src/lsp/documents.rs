@@ -11,16 +11,23 @@
 //!   version; so a result for an older version is never published after a newer one, and the
 //!   published version never goes backwards.
 //! - The last good [`Snapshot`] (text, line index, analysis) is kept for requests, so hover and
-//!   friends answer without re-analysing.
+//!   friends answer without re-analysing, as long as it is of the current version. An edit
+//!   makes it useless (a request then needs the new version's analysis), so [`Documents::change`]
+//!   hands it back to be dropped off the async threads rather than keeping it alive until the
+//!   next analysis finishes: one analysis in memory instead of two.
+//! - A job takes its copy of the text only when it starts ([`Documents::start`]), so a job that
+//!   a newer edit superseded while it waited costs nothing, and no queued job holds a copy.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
 use super::position::{LineIndex, PositionEncoding, rope_char_index};
+use super::worker::Worker;
+use crate::engine::navigation::{self, Symbol};
 use crate::engine::{Analysis, Analyzer, Format, TextRange};
 
 /// An analysed version of a document: everything a request needs, immutable.
@@ -31,6 +38,8 @@ pub struct Snapshot {
     pub index: LineIndex,
     pub analysis: Analysis,
     pub encoding: PositionEncoding,
+    /// The outline, built on first use (documentSymbol, workspace symbols) and kept.
+    outline: OnceLock<Vec<Symbol>>,
 }
 
 impl Snapshot {
@@ -48,7 +57,14 @@ impl Snapshot {
             index,
             analysis,
             encoding,
+            outline: OnceLock::new(),
         }
+    }
+
+    /// The document outline ([`navigation::symbols`]), computed once per snapshot.
+    pub fn outline(&self) -> &[Symbol] {
+        self.outline
+            .get_or_init(|| navigation::symbols(&self.analysis, &self.text))
     }
 
     /// The byte offset of a client position.
@@ -77,8 +93,10 @@ pub struct Document {
     pub rope: Rope,
     pub version: i32,
     pub format: Format,
-    /// The paragraph cache; locked only on a blocking thread while analysing.
+    /// The paragraph cache; locked only on the analysis thread while analysing.
     pub analyzer: Arc<Mutex<Analyzer>>,
+    /// The document's analysis thread (its own, so a slow document never holds up another).
+    pub worker: Arc<Worker>,
     /// The last good analysis, possibly of an older version.
     pub latest: Option<Arc<Snapshot>>,
     /// The ticket of the most recent analysis job (0: none yet).
@@ -98,13 +116,23 @@ pub fn next_ticket() -> u64 {
     TICKETS.fetch_add(1, Ordering::Relaxed)
 }
 
-/// What an analysis job needs, taken under the lock and then analysed without it.
+/// What an analysis job needs, taken under the lock when the job is issued; its text is
+/// taken when it starts ([`Documents::start`]).
 pub struct Job {
     pub ticket: u64,
-    pub version: i32,
-    pub text: String,
     pub format: Format,
     pub analyzer: Arc<Mutex<Analyzer>>,
+    pub worker: Arc<Worker>,
+}
+
+/// What [`Documents::start`] finds when a job is about to run.
+pub enum Start {
+    /// The version and text to analyse.
+    Text(i32, String),
+    /// A newer job exists (and `skip_superseded` was asked for).
+    Superseded,
+    /// The document was closed.
+    Closed,
 }
 
 /// All open documents.
@@ -129,6 +157,7 @@ impl Documents {
             version,
             format: Format::from_language_id(language_id),
             analyzer: Arc::default(),
+            worker: Arc::new(Worker::spawn()),
             latest: None,
             ticket: 0,
             published: None,
@@ -137,14 +166,15 @@ impl Documents {
         self.lock().insert(uri, doc);
     }
 
-    /// Applies changes in order. Returns false (and logs) if the document is not open.
+    /// Applies changes in order. Returns `None` (and logs) if the document is not open, else
+    /// the snapshot the edit made stale, if any, for the caller to drop off the async threads.
     pub fn change(
         &self,
         uri: &Uri,
         version: i32,
         changes: &[TextDocumentContentChangeEvent],
         enc: PositionEncoding,
-    ) -> bool {
+    ) -> Option<Option<Arc<Snapshot>>> {
         let mut map = self.lock();
         let Some(doc) = map.get_mut(uri) else {
             tracing::warn!(
@@ -152,7 +182,7 @@ impl Documents {
                 version,
                 "change for a document that is not open; ignored"
             );
-            return false;
+            return None;
         };
         if version <= doc.version {
             tracing::warn!(
@@ -166,7 +196,7 @@ impl Documents {
             apply_change(&mut doc.rope, change, enc);
         }
         doc.version = version;
-        true
+        Some(doc.latest.take())
     }
 
     /// Closes a document, returning it. Logs if it was not open.
@@ -207,12 +237,29 @@ impl Documents {
             doc.ticket = next_ticket();
             Job {
                 ticket: doc.ticket,
-                version: doc.version,
-                text: doc.rope.to_string(),
                 format: doc.format,
                 analyzer: Arc::clone(&doc.analyzer),
+                worker: Arc::clone(&doc.worker),
             }
         })
+    }
+
+    /// The current version and a copy of the text for job `ticket`, about to start; with
+    /// `skip_superseded`, nothing if a newer job has been issued since.
+    pub fn start(&self, uri: &Uri, ticket: u64, skip_superseded: bool) -> Start {
+        self.with(uri, |doc| {
+            if skip_superseded && doc.ticket != ticket {
+                Start::Superseded
+            } else {
+                Start::Text(doc.version, doc.rope.to_string())
+            }
+        })
+        .unwrap_or(Start::Closed)
+    }
+
+    /// Whether `ticket` is the latest job of the document.
+    pub fn is_latest(&self, uri: &Uri, ticket: u64) -> bool {
+        self.with(uri, |doc| doc.ticket == ticket).unwrap_or(false)
     }
 
     /// Stores a finished analysis. Returns true if it may be published: its ticket is the
@@ -317,8 +364,24 @@ mod tests {
     fn changes_for_unknown_documents_are_ignored() {
         let docs = Documents::default();
         let uri: Uri = "file:///nope.md".parse().unwrap();
-        assert!(!docs.change(&uri, 2, &[change(0, 0, 0, 0, "x")], PositionEncoding::Utf16));
+        assert!(
+            docs.change(&uri, 2, &[change(0, 0, 0, 0, "x")], PositionEncoding::Utf16)
+                .is_none()
+        );
         assert!(docs.close(&uri).is_none());
+    }
+
+    /// A snapshot of what job `ticket` would analyse if it started now.
+    fn started(docs: &Documents, uri: &Uri, ticket: u64) -> Arc<Snapshot> {
+        let Start::Text(version, text) = docs.start(uri, ticket, false) else {
+            panic!("the document is open");
+        };
+        Arc::new(Snapshot::new(
+            version,
+            text,
+            Analysis::default(),
+            PositionEncoding::Utf16,
+        ))
     }
 
     #[test]
@@ -327,18 +390,28 @@ mod tests {
         let uri: Uri = "file:///a.md".parse().unwrap();
         docs.open(uri.clone(), "a", 1, "markdown");
         let old = docs.job(&uri).unwrap();
-        assert!(docs.change(&uri, 2, &[change(0, 1, 0, 1, "b")], PositionEncoding::Utf16));
+        let old_snap = started(&docs, &uri, old.ticket);
+        assert!(matches!(
+            docs.start(&uri, old.ticket, true),
+            Start::Text(1, _)
+        ));
+        assert!(docs.accept(&uri, old.ticket, &old_snap));
+        let stale = docs.change(&uri, 2, &[change(0, 1, 0, 1, "b")], PositionEncoding::Utf16);
+        assert_eq!(
+            stale.unwrap().unwrap().version,
+            1,
+            "the edit hands back the snapshot it made stale"
+        );
+        assert!(docs.latest(&uri).unwrap().0.is_none());
         let new = docs.job(&uri).unwrap();
-        let snap = |job: &Job| {
-            Arc::new(Snapshot::new(
-                job.version,
-                job.text.clone(),
-                Analysis::default(),
-                PositionEncoding::Utf16,
-            ))
-        };
-        assert!(docs.accept(&uri, new.ticket, &snap(&new)));
-        assert!(!docs.accept(&uri, old.ticket, &snap(&old)));
+        assert!(matches!(
+            docs.start(&uri, old.ticket, true),
+            Start::Superseded
+        ));
+        let new_snap = started(&docs, &uri, new.ticket);
+        assert_eq!(new_snap.text, "ab");
+        assert!(docs.accept(&uri, new.ticket, &new_snap));
+        assert!(!docs.accept(&uri, old.ticket, &old_snap));
         assert_eq!(docs.latest(&uri).unwrap().0.unwrap().version, 2);
     }
 
@@ -348,23 +421,17 @@ mod tests {
         let uri: Uri = "file:///a.md".parse().unwrap();
         docs.open(uri.clone(), "old", 1, "markdown");
         let old = docs.job(&uri).unwrap();
+        let old_snap = started(&docs, &uri, old.ticket);
         docs.close(&uri);
+        assert!(matches!(docs.start(&uri, old.ticket, false), Start::Closed));
         docs.open(uri.clone(), "new", 1, "markdown");
         let new = docs.job(&uri).unwrap();
-        let snap = |job: &Job| {
-            Arc::new(Snapshot::new(
-                job.version,
-                job.text.clone(),
-                Analysis::default(),
-                PositionEncoding::Utf16,
-            ))
-        };
-        assert!(!docs.accept(&uri, old.ticket, &snap(&old)));
+        assert!(!docs.accept(&uri, old.ticket, &old_snap));
         assert!(
             docs.latest(&uri).unwrap().0.is_none(),
             "the old text is not kept"
         );
-        assert!(docs.accept(&uri, new.ticket, &snap(&new)));
+        assert!(docs.accept(&uri, new.ticket, &started(&docs, &uri, new.ticket)));
         assert_eq!(docs.latest(&uri).unwrap().0.unwrap().text, "new");
     }
 }

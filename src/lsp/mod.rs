@@ -4,7 +4,8 @@
 //! duplex). The [`Backend`] only dispatches: edits go to [`documents`], settings to
 //! [`settings`], requests to [`handlers`] over a [`documents::Snapshot`], results through
 //! [`to_proto`] in the negotiated [`position`] encoding. Every engine call runs inside
-//! [`guard::catch`]; analyses run on a blocking thread so a big document never stalls the server.
+//! [`guard::catch`]; analyses run on the document's own analysis thread ([`worker`]) so a big
+//! document never stalls the server or the other documents.
 //!
 //! Input: [`framing`] re-frames the client's bytes before tower-lsp-server reads them, so a
 //! malformed frame gets a JSON-RPC error response instead of ending the server.
@@ -15,7 +16,9 @@
 //! behind it; a job superseded by a newer edit before it starts is skipped), and the diagnostics
 //! are published with the document version only if no newer edit or analysis has arrived in the
 //! meantime (see [`documents`]); publishing happens under one async lock, so the versions the
-//! client sees never go backwards. didClose clears the document's diagnostics.
+//! client sees never go backwards. didClose clears the document's diagnostics. Diagnostics are
+//! rendered to JSON on the analysis thread and written through [`output`], bypassing
+//! tower-lsp-server's `serde_json::Value` round trip (see there why).
 //!
 //! Requests (hover, definition, …) answer from the last good analysis when it is of the current
 //! version; when the document changed since, it is analysed on demand (cheap: the paragraph
@@ -35,9 +38,11 @@ pub mod framing;
 pub mod from_proto;
 pub mod guard;
 pub mod handlers;
+pub mod output;
 pub mod position;
 pub mod settings;
 pub mod to_proto;
+pub mod worker;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -48,9 +53,10 @@ use tower_lsp_server::jsonrpc::{self, Result as RpcResult};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use crate::engine::{self, Analysis, Analyzer, Config, Format};
+use crate::engine::{Analysis, Analyzer, Config, Format};
 use capabilities::ClientFeatures;
-use documents::{Documents, Snapshot};
+use documents::{Documents, Snapshot, Start};
+use output::Outbox;
 use settings::{Layers, Settings};
 
 /// The analysis function the server runs (the engine; tests can inject a failing one).
@@ -90,14 +96,16 @@ pub async fn serve_with<I: AsyncRead + Unpin + Send + 'static, O: AsyncWrite>(
     output: O,
     analyze: AnalyzeFn,
 ) {
-    let (service, socket) = LspService::build(|client| Backend::new(client, analyze))
+    let (outbox, inbox) = Outbox::new();
+    let (service, socket) = LspService::build(|client| Backend::new(client, analyze, outbox))
         .custom_method(framing::PARSE_ERROR_METHOD, Backend::parse_error)
         .custom_method(framing::INVALID_REQUEST_METHOD, Backend::invalid_request)
         .finish();
+    // tower-lsp-server writes into a pipe; `output::pump` merges its frames with ours.
+    let (tower_out, tower_in) = tokio::io::duplex(1 << 16);
     // Malformed frames would end tower-lsp-server's reader: see `framing`.
-    Server::new(framing::guard_input(input), output, socket)
-        .serve(service)
-        .await;
+    let server = Server::new(framing::guard_input(input), tower_out, socket).serve(service);
+    tokio::join!(server, output::pump(tower_in, inbox, output));
 }
 
 /// Session-wide state, read often and written at initialize and on settings changes.
@@ -134,6 +142,8 @@ pub struct Inner {
     /// Workspace files' symbols, by URI.
     index: Mutex<BTreeMap<Uri, Vec<SymbolInformation>>>,
     analyze: AnalyzeFn,
+    /// Pre-rendered messages (diagnostics) for the output.
+    outbox: Outbox,
 }
 
 /// Why an analysis produced no snapshot.
@@ -149,7 +159,7 @@ enum Skipped {
 }
 
 impl Backend {
-    fn new(client: Client, analyze: AnalyzeFn) -> Backend {
+    fn new(client: Client, analyze: AnalyzeFn, outbox: Outbox) -> Backend {
         Backend(Arc::new(Inner {
             client,
             docs: Arc::default(),
@@ -157,6 +167,7 @@ impl Backend {
             publish_lock: tokio::sync::Mutex::new(()),
             index: Mutex::default(),
             analyze,
+            outbox,
         }))
     }
 
@@ -184,11 +195,17 @@ impl Inner {
         self.index.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Analyses the current text of `uri` off the async threads and publishes its diagnostics
+    /// Analyses the current text of `uri` on the analysis thread and publishes its diagnostics
     /// if the result is still current. With `skip_superseded`, the analysis is skipped when a
     /// newer job for the document exists by the time it would start (its result could never
-    /// be published).
-    async fn analyse(&self, uri: &Uri, skip_superseded: bool) -> Result<Arc<Snapshot>, Skipped> {
+    /// be published). `stale` (a snapshot an edit made useless) is dropped on the analysis
+    /// thread before the analysis starts, so its memory is free for the new one.
+    async fn analyse(
+        &self,
+        uri: &Uri,
+        skip_superseded: bool,
+        stale: Option<Arc<Snapshot>>,
+    ) -> Result<Arc<Snapshot>, Skipped> {
         let (settings, encoding) = {
             let s = self.state();
             (s.settings.clone(), s.features.encoding)
@@ -208,65 +225,77 @@ impl Inner {
         let analyze = Arc::clone(&self.analyze);
         let docs = Arc::clone(&self.docs);
         let job_uri = uri.clone();
-        let span = tracing::debug_span!("analysis", uri = uri.as_str(), version = job.version);
-        let result = tokio::task::spawn_blocking(move || {
-            let _span = span.enter();
-            let mut analyzer = job.analyzer.lock().unwrap_or_else(|p| p.into_inner());
-            if skip_superseded && docs.with(&job_uri, |d| d.ticket) != Some(job.ticket) {
-                return Ok(None);
-            }
-            let analysis = guard::catch("analysis", || {
-                analyze(&mut analyzer, &job.text, job.format, &settings.config)
-            });
-            if analysis.is_err() {
-                // The cache may hold half-built state from the panicking run: start afresh.
-                *analyzer = Analyzer::default();
-            }
-            analysis.map(|a| Some(Snapshot::new(job.version, job.text, a, encoding)))
-        })
-        .await;
-        let snapshot = match result {
-            Ok(Ok(Some(snapshot))) => Arc::new(snapshot),
+        let span = tracing::debug_span!("analysis", uri = uri.as_str(), ticket);
+        let worker = Arc::clone(&job.worker);
+        let result = worker
+            .run(move || {
+                let _span = span.enter();
+                drop(stale);
+                let (version, text) = match docs.start(&job_uri, ticket, skip_superseded) {
+                    Start::Text(version, text) => (version, text),
+                    Start::Superseded => return Ok(None),
+                    Start::Closed => return Err(Skipped::NotOpen),
+                };
+                let mut analyzer = job.analyzer.lock().unwrap_or_else(|p| p.into_inner());
+                let analysis = guard::catch("analysis", || {
+                    analyze(&mut analyzer, &text, job.format, &settings.config)
+                });
+                let analysis = match analysis {
+                    Ok(analysis) => analysis,
+                    Err(e) => {
+                        // The cache may hold half-built state from the panicking run: start
+                        // afresh.
+                        *analyzer = Analyzer::default();
+                        return Err(Skipped::Failed(e));
+                    }
+                };
+                drop(analyzer);
+                let snapshot = Snapshot::new(version, text, analysis, encoding);
+                // Rendered here, off the async threads, unless a newer job already makes
+                // this result unpublishable.
+                let body = docs.is_latest(&job_uri, ticket).then(|| {
+                    guard::catch("diagnostics", || {
+                        to_proto::write_publish(&job_uri, Some(version), Some(&snapshot))
+                    })
+                    // A failed conversion publishes no diagnostics rather than stale ones.
+                    .unwrap_or_else(|_| to_proto::write_publish(&job_uri, Some(version), None))
+                });
+                Ok(Some((Arc::new(snapshot), body)))
+            })
+            .await;
+        let (snapshot, body) = match result {
+            Ok(Ok(Some(done))) => done,
             Ok(Ok(None)) => return Err(Skipped::Superseded),
-            Ok(Err(e)) => return Err(Skipped::Failed(e)),
-            Err(join) => {
-                tracing::error!(error = %join, "analysis task failed");
+            Ok(Err(skipped)) => return Err(skipped),
+            Err(worker::WorkerGone) => {
+                tracing::error!("analysis task failed");
                 return Err(Skipped::Failed(guard::internal_error(
                     "copydesk: the analysis task failed",
                 )));
             }
         };
         let _order = self.publish_lock.lock().await;
-        if self.docs.accept(uri, ticket, &snapshot) {
-            let diagnostics = guard::catch("diagnostics", || {
-                snapshot
-                    .analysis
-                    .findings
-                    .iter()
-                    .map(|f| to_proto::diagnostic(&snapshot, f))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default();
+        if self.docs.accept(uri, ticket, &snapshot)
+            && let Some(body) = body
+        {
             tracing::debug!(
                 uri = uri.as_str(),
                 version = snapshot.version,
-                count = diagnostics.len(),
+                count = snapshot.analysis.findings.len(),
                 "publishing"
             );
-            self.client
-                .publish_diagnostics(uri.clone(), diagnostics, Some(snapshot.version))
-                .await;
+            self.outbox.send(body);
         }
         Ok(snapshot)
     }
 
     /// Analyses and publishes in a background task, logging (not returning) failures: for
     /// notifications, which must not hold up the messages behind them.
-    fn spawn_refresh(self: &Arc<Self>, uri: Uri) {
+    fn spawn_refresh(self: &Arc<Self>, uri: Uri, stale: Option<Arc<Snapshot>>) {
         use tracing::Instrument;
         let inner = Arc::clone(self);
         let task = async move {
-            if let Err(Skipped::Failed(e)) = inner.analyse(&uri, true).await {
+            if let Err(Skipped::Failed(e)) = inner.analyse(&uri, true, stale).await {
                 tracing::error!(uri = uri.as_str(), error = %e.message, "analysis failed; the last good results stay");
             }
         };
@@ -288,9 +317,8 @@ impl Inner {
         };
         let _order = self.publish_lock.lock().await;
         if self.docs.accept_version(uri, ticket, version) {
-            self.client
-                .publish_diagnostics(uri.clone(), Vec::new(), Some(version))
-                .await;
+            self.outbox
+                .send(to_proto::write_publish(uri, Some(version), None));
         }
         if first {
             let name = uri
@@ -329,7 +357,7 @@ impl Inner {
                 Ok(None)
             }
             Some((Some(snap), version)) if snap.version == version => Ok(Some(snap)),
-            Some(_) => match self.analyse(uri, false).await {
+            Some(_) => match self.analyse(uri, false, None).await {
                 Ok(snap) => Ok(Some(snap)),
                 Err(Skipped::NotOpen | Skipped::TooLarge | Skipped::Superseded) => Ok(None),
                 // A panic: the request fails; the document keeps its last good results.
@@ -367,7 +395,7 @@ impl Inner {
         };
         self.show_messages(messages).await;
         for uri in self.docs.uris() {
-            self.spawn_refresh(uri);
+            self.spawn_refresh(uri, None);
         }
         // The entity sheet changes what the workspace's files name: index them again.
         if self.state().layers.root.is_some() {
@@ -543,7 +571,7 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         self.docs
             .open(doc.uri.clone(), &doc.text, doc.version, &doc.language_id);
-        self.0.spawn_refresh(doc.uri);
+        self.0.spawn_refresh(doc.uri, None);
     }
 
     #[tracing::instrument(skip_all, fields(uri = params.text_document.uri.as_str(), version = params.text_document.version))]
@@ -551,13 +579,13 @@ impl LanguageServer for Backend {
         let encoding = self.state().features.encoding;
         let uri = params.text_document.uri;
         // Applied synchronously, before any `.await`, so edits keep their arrival order.
-        if self.docs.change(
+        if let Some(stale) = self.docs.change(
             &uri,
             params.text_document.version,
             &params.content_changes,
             encoding,
         ) {
-            self.0.spawn_refresh(uri);
+            self.0.spawn_refresh(uri, stale);
         }
     }
 
@@ -569,7 +597,7 @@ impl LanguageServer for Backend {
             self.0.settings_changed().await;
         }
         if self.docs.is_open(&uri) {
-            self.0.spawn_refresh(uri);
+            self.0.spawn_refresh(uri, None);
         }
     }
 
@@ -582,15 +610,14 @@ impl LanguageServer for Backend {
         // A workspace file's index entry takes over from the open document's last analysis.
         if let Some(snap) = doc.latest
             && self.index().contains_key(&uri)
-            && let Ok(symbols) = guard::catch("workspace symbols", || {
-                engine::navigation::symbols(&snap.analysis, &snap.text)
+            && let Ok(flat) = guard::catch("workspace symbols", || {
+                to_proto::flat_symbols(&uri, &snap, snap.outline())
             })
         {
-            let flat = to_proto::flat_symbols(&uri, &snap, &symbols);
             self.index().insert(uri.clone(), flat);
         }
         let _order = self.publish_lock.lock().await;
-        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        self.outbox.send(to_proto::write_publish(&uri, None, None));
     }
 
     #[tracing::instrument(skip_all)]
@@ -709,13 +736,9 @@ impl LanguageServer for Backend {
                 continue;
             };
             let symbols = guard::catch("workspace symbols", || {
-                engine::navigation::symbols(&snap.analysis, &snap.text)
+                to_proto::flat_symbols(uri, &snap, snap.outline())
             })?;
-            out.extend(
-                to_proto::flat_symbols(uri, &snap, &symbols)
-                    .into_iter()
-                    .filter(|s| matches(&query, &s.name)),
-            );
+            out.extend(symbols.into_iter().filter(|s| matches(&query, &s.name)));
         }
         for (uri, symbols) in self.index().iter() {
             if !open.contains(uri) {

@@ -63,12 +63,20 @@ impl PositionEncoding {
         }
     }
 
-    /// How many units `s` takes in this encoding.
+    /// How many units `s` takes in this encoding. Counts bytes rather than decoding
+    /// characters: every byte that is not a UTF-8 continuation byte starts a character, and a
+    /// four-byte lead (`0xF0` and up) starts one that takes two UTF-16 units.
     pub fn len(self, s: &str) -> u32 {
-        match self {
-            PositionEncoding::Utf8 => s.len() as u32,
-            _ => s.chars().map(|c| self.units(c)).sum(),
+        if self == PositionEncoding::Utf8 || s.is_ascii() {
+            return s.len() as u32;
         }
+        let bytes = s.as_bytes();
+        let chars = bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        let astral = match self {
+            PositionEncoding::Utf16 => bytes.iter().filter(|&&b| b >= 0xF0).count(),
+            _ => 0,
+        };
+        (chars + astral) as u32
     }
 }
 
@@ -84,12 +92,12 @@ impl LineIndex {
     /// Indexes the lines of `text` (`\n`, `\r\n` and lone `\r` end a line).
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        for (i, &b) in bytes.iter().enumerate() {
-            match b {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-                _ => {}
+        let mut starts = Vec::with_capacity(bytes.len() / 64 + 1);
+        starts.push(0);
+        // `memchr2` skips the bytes between line breaks many at a time.
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                starts.push(i + 1);
             }
         }
         LineIndex {
@@ -377,7 +385,26 @@ mod tests {
             prop::sample::select(vec![Utf8, Utf16, Utf32])
         }
 
+        /// The obvious byte loop the index must agree with.
+        fn naive_starts(text: &str) -> Vec<usize> {
+            let bytes = text.as_bytes();
+            let mut starts = vec![0];
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                    starts.push(i + 1);
+                }
+            }
+            starts
+        }
+
         proptest! {
+            #[test]
+            fn index_and_unit_counts_match_the_obvious_loops(text in texts(), enc in encodings()) {
+                prop_assert_eq!(&LineIndex::new(&text).starts, &naive_starts(&text));
+                let decoded: u32 = text.chars().map(|c| enc.units(c)).sum();
+                prop_assert_eq!(enc.len(&text), decoded);
+            }
+
             #[test]
             fn offset_position_round_trip(text in texts(), enc in encodings()) {
                 let idx = LineIndex::new(&text);

@@ -27,15 +27,21 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-/// A finding as a diagnostic. `data` carries the document version and the quick fixes already
-/// in client positions, so a client (or a later code action) can use them without the engine.
+/// A finding as a diagnostic. A finding with quick fixes carries them in `data`, with the
+/// document version, already in client positions, so a client (or a later code action) can use
+/// them without the engine; a finding without fixes carries no `data` (it would say nothing,
+/// and a manuscript can have thousands of findings, all sent on every keystroke).
+/// [`write_publish`] writes the same JSON without building this.
 pub fn diagnostic(snap: &Snapshot, f: &Finding) -> lsp::Diagnostic {
     let href = format!("{DOCS_BASE}#{}", f.code).parse::<Uri>().ok();
-    let fixes: Vec<_> = f
-        .fixes
-        .iter()
-        .map(|fix| json!({"title": fix.title, "edits": fix.edits.iter().map(|e| text_edit(snap, e)).collect::<Vec<_>>()}))
-        .collect();
+    let data = (!f.fixes.is_empty()).then(|| {
+        let fixes: Vec<_> = f
+            .fixes
+            .iter()
+            .map(|fix| json!({"title": fix.title, "edits": fix.edits.iter().map(|e| text_edit(snap, e)).collect::<Vec<_>>()}))
+            .collect();
+        json!({"version": snap.version, "fixes": fixes})
+    });
     lsp::Diagnostic {
         range: snap.range(f.range),
         severity: Some(severity(f.severity)),
@@ -45,13 +51,143 @@ pub fn diagnostic(snap: &Snapshot, f: &Finding) -> lsp::Diagnostic {
         message: one_line(&f.message),
         related_information: None,
         tags: None,
-        data: Some(json!({"version": snap.version, "fixes": fixes})),
+        data,
     }
 }
 
 /// Collapses line breaks so a message stays on one line.
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The body (JSON, without the frame header) of a `textDocument/publishDiagnostics`
+/// notification for `uri`: the findings of `snap` as [`diagnostic`] renders them, or no
+/// diagnostics at all when `snap` is `None`.
+///
+/// Written straight from the findings with `serde`, borrowing every string: no
+/// `lsp::Diagnostic`, no `serde_json::Value` tree and no second copy of the text, since on a
+/// large manuscript this runs on every keystroke for thousands of findings.
+pub fn write_publish(uri: &Uri, version: Option<i32>, snap: Option<&Snapshot>) -> Vec<u8> {
+    let count = snap.map_or(0, |s| s.analysis.findings.len());
+    let mut out = Vec::with_capacity(256 + count * 320);
+    out.extend_from_slice(
+        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+    );
+    write_json(&mut out, uri);
+    out.extend_from_slice(br#","diagnostics":["#);
+    if let Some(snap) = snap {
+        for (i, f) in snap.analysis.findings.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json(&mut out, &DiagnosticJson { snap, f });
+        }
+    }
+    out.push(b']');
+    if let Some(version) = version {
+        out.extend_from_slice(br#","version":"#);
+        write_json(&mut out, &version);
+    }
+    out.extend_from_slice(b"}}");
+    out
+}
+
+/// Appends the JSON of `value` (serialising our own borrowed types into a `Vec` cannot fail).
+fn write_json(out: &mut Vec<u8>, value: &impl serde::Serialize) {
+    if let Err(e) = serde_json::to_writer(&mut *out, value) {
+        tracing::error!(error = %e, "could not serialise a diagnostic");
+    }
+}
+
+/// Serialises a finding as the JSON of [`diagnostic`], borrowing from the finding.
+struct DiagnosticJson<'a> {
+    snap: &'a Snapshot,
+    f: &'a Finding,
+}
+
+impl serde::Serialize for DiagnosticJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (snap, f) = (self.snap, self.f);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("range", &snap.range(f.range))?;
+        m.serialize_entry("severity", &severity(f.severity))?;
+        m.serialize_entry("code", f.code)?;
+        m.serialize_entry("codeDescription", &Href(f.code))?;
+        m.serialize_entry("source", SOURCE)?;
+        m.serialize_entry("message", &OneLine(&f.message))?;
+        if !f.fixes.is_empty() {
+            m.serialize_entry("data", &FixData(snap, f))?;
+        }
+        m.end()
+    }
+}
+
+/// `{"href": "<DOCS_BASE>#<code>"}`.
+struct Href<'a>(&'a str);
+
+impl serde::Serialize for Href<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("href", &format_args!("{DOCS_BASE}#{}", self.0))?;
+        m.end()
+    }
+}
+
+/// A message as [`one_line`] writes it, without allocating when it already is one line.
+struct OneLine<'a>(&'a str);
+
+impl serde::Serialize for OneLine<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let m = self.0;
+        let plain = m.is_ascii()
+            && !m.starts_with(' ')
+            && !m.ends_with(' ')
+            && !m.contains("  ")
+            && !m
+                .bytes()
+                .any(|b| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r'));
+        if plain {
+            s.serialize_str(m)
+        } else {
+            s.serialize_str(&one_line(m))
+        }
+    }
+}
+
+/// `{"version": …, "fixes": [{"title": …, "edits": [text edits]}]}`.
+struct FixData<'a>(&'a Snapshot, &'a Finding);
+
+impl serde::Serialize for FixData<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        struct Fixes<'a>(&'a Snapshot, &'a Finding);
+        struct FixJson<'a>(&'a Snapshot, &'a crate::engine::checks::Fix);
+        impl serde::Serialize for Fixes<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(Some(self.1.fixes.len()))?;
+                for fix in &self.1.fixes {
+                    seq.serialize_element(&FixJson(self.0, fix))?;
+                }
+                seq.end()
+            }
+        }
+        impl serde::Serialize for FixJson<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("title", &self.1.title)?;
+                let edits: Vec<lsp::TextEdit> =
+                    self.1.edits.iter().map(|e| text_edit(self.0, e)).collect();
+                m.serialize_entry("edits", &edits)?;
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("version", &self.0.version)?;
+        m.serialize_entry("fixes", &Fixes(self.0, self.1))?;
+        m.end()
+    }
 }
 
 /// An engine edit as a text edit.
@@ -257,6 +393,90 @@ mod tests {
     use super::*;
     use crate::engine::{Analysis, TextRange};
     use crate::lsp::position::PositionEncoding;
+
+    #[test]
+    fn written_diagnostics_are_the_serialised_lsp_diagnostics() {
+        use crate::engine::checks::Fix;
+        let text = "“Hi,” 👍 said\r\nshe.\rXX and 中文 XX\n";
+        let xx = text.find("XX").unwrap();
+        let last = text.rfind("XX").unwrap();
+        let finding =
+            |code: &'static str, range: TextRange, message: &str, fixes: Vec<Fix>| Finding {
+                code,
+                severity: Severity::Info,
+                range,
+                message: message.to_string(),
+                fixes,
+            };
+        let fix = Fix {
+            title: "Use “YY”".to_string(),
+            edits: vec![
+                Edit {
+                    range: TextRange::new(last, last + 2),
+                    new_text: "Y\"Y\n".to_string(),
+                },
+                Edit {
+                    range: TextRange::new(text.len(), text.len()),
+                    new_text: String::new(),
+                },
+            ],
+        };
+        let analysis = Analysis {
+            findings: vec![
+                finding("plain", TextRange::new(0, 6), "One line.", vec![]),
+                finding(
+                    "multi-line",
+                    TextRange::new(xx, last + 2),
+                    " Over\ntwo  lines\t ",
+                    vec![fix],
+                ),
+                finding(
+                    "unicode-space",
+                    TextRange::new(last, text.len()),
+                    "No\u{a0}break “quoted”",
+                    vec![],
+                ),
+            ],
+            ..Analysis::default()
+        };
+        let uri: Uri = "file:///dir/a%20story.md".parse().unwrap();
+        for enc in [
+            PositionEncoding::Utf8,
+            PositionEncoding::Utf16,
+            PositionEncoding::Utf32,
+        ] {
+            let snap = Snapshot::new(7, text.to_string(), analysis.clone(), enc);
+            let written: serde_json::Value =
+                serde_json::from_slice(&write_publish(&uri, Some(7), Some(&snap))).unwrap();
+            let diagnostics: Vec<lsp::Diagnostic> = snap
+                .analysis
+                .findings
+                .iter()
+                .map(|f| diagnostic(&snap, f))
+                .collect();
+            let params = lsp::PublishDiagnosticsParams::new(uri.clone(), diagnostics, Some(7));
+            assert_eq!(
+                written,
+                json!({
+                    "jsonrpc": "2.0",
+                    "method": "textDocument/publishDiagnostics",
+                    "params": serde_json::to_value(params).unwrap(),
+                }),
+                "{enc:?}"
+            );
+            assert!(written["params"]["diagnostics"][0].get("data").is_none());
+            assert_eq!(
+                written["params"]["diagnostics"][1]["message"],
+                "Over two lines"
+            );
+        }
+        let cleared: serde_json::Value =
+            serde_json::from_slice(&write_publish(&uri, None, None)).unwrap();
+        assert_eq!(
+            cleared["params"],
+            json!({"uri": "file:///dir/a%20story.md", "diagnostics": []})
+        );
+    }
 
     #[test]
     fn semantic_tokens_split_lines_and_never_overlap() {

@@ -3,7 +3,6 @@
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
-use crate::engine::navigation as nav;
 use crate::lsp::capabilities::ClientFeatures;
 use crate::lsp::documents::Snapshot;
 use crate::lsp::to_proto;
@@ -14,7 +13,7 @@ pub fn document_symbols(
     uri: &Uri,
     snap: &Snapshot,
 ) -> lsp::DocumentSymbolResponse {
-    let symbols = nav::symbols(&snap.analysis, &snap.text);
+    let symbols = snap.outline();
     if features.hierarchical_symbols {
         lsp::DocumentSymbolResponse::Nested(
             symbols
@@ -23,6 +22,6 @@ pub fn document_symbols(
                 .collect(),
         )
     } else {
-        lsp::DocumentSymbolResponse::Flat(to_proto::flat_symbols(uri, snap, &symbols))
+        lsp::DocumentSymbolResponse::Flat(to_proto::flat_symbols(uri, snap, symbols))
     }
 }

@@ -1,0 +1,206 @@
+//! The server's output: tower-lsp-server's messages and our own pre-rendered ones, interleaved
+//! one whole frame at a time.
+//!
+//! tower-lsp-server sends a notification by converting its parameters into a
+//! `serde_json::Value` tree and then serialising that tree: for `publishDiagnostics` on a large
+//! manuscript (thousands of diagnostics, megabytes of JSON, on every keystroke) that costs far
+//! more than the analysis of the keystroke itself. So diagnostics are rendered straight to JSON
+//! (see [`super::to_proto::write_publish`]) and handed to an [`Outbox`]; [`pump`] writes them to
+//! the real output between the frames tower-lsp-server writes, never inside one.
+//!
+//! Contract: every frame is written whole; frames from the [`Outbox`] keep their order, and so
+//! do tower-lsp-server's; an outbox frame is written before tower-lsp-server output that is not
+//! yet complete. When tower-lsp-server's output ends, the frames already in the outbox are
+//! written and the pump ends.
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
+
+/// Where pre-rendered message bodies go (cheap to clone).
+#[derive(Clone, Debug)]
+pub struct Outbox(mpsc::UnboundedSender<Vec<u8>>);
+
+/// The receiving end of an [`Outbox`], for [`pump`].
+pub type Inbox = mpsc::UnboundedReceiver<Vec<u8>>;
+
+impl Outbox {
+    /// A new outbox and the inbox [`pump`] reads.
+    pub fn new() -> (Outbox, Inbox) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        (Outbox(tx), rx)
+    }
+
+    /// Queues one JSON-RPC message body (without its header). Dropped, with a log line, if the
+    /// output has already ended.
+    pub fn send(&self, body: Vec<u8>) {
+        if self.0.send(body).is_err() {
+            tracing::debug!("output closed; message dropped");
+        }
+    }
+}
+
+/// The length of the first complete frame at the start of `buf` (header and body), if `buf`
+/// holds one. tower-lsp-server writes `Content-Length: N\r\n\r\n` and N bytes; other headers
+/// are tolerated. A header block without a readable length counts as a frame of its own, so
+/// the pump never stalls on it.
+pub fn frame_len(buf: &[u8]) -> Option<usize> {
+    let end = memchr::memmem::find(buf, b"\r\n\r\n")? + 4;
+    let header = String::from_utf8_lossy(&buf[..end]);
+    let length = header.split("\r\n").find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("content-length")
+            .then(|| value.trim().parse::<usize>().ok())?
+    });
+    match length {
+        Some(n) => (buf.len() >= end.saturating_add(n)).then_some(end + n),
+        None => Some(end),
+    }
+}
+
+/// Copies tower-lsp-server's frames from `tower` and the outbox's bodies (framed here) to
+/// `output`, as the module doc says. Returns when `tower` ends (or the output fails).
+pub async fn pump<T: AsyncRead + Unpin, O: AsyncWrite>(mut tower: T, mut inbox: Inbox, output: O) {
+    tokio::pin!(output);
+    let mut pending: Vec<u8> = Vec::with_capacity(1 << 16);
+    let mut tower_open = true;
+    while tower_open {
+        let mut out: Vec<u8> = Vec::new();
+        tokio::select! {
+            biased;
+            body = inbox.recv() => match body {
+                Some(body) => {
+                    frame_into(&mut out, &body);
+                    // Whatever else is already queued goes out in the same write.
+                    while let Ok(body) = inbox.try_recv() {
+                        frame_into(&mut out, &body);
+                    }
+                }
+                // Every outbox is gone: only tower-lsp-server's output is left.
+                None => {
+                    drain_tower(&mut tower, &mut pending, output.as_mut()).await;
+                    return;
+                }
+            },
+            read = tower.read_buf(&mut pending) => match read {
+                Ok(0) | Err(_) => tower_open = false,
+                Ok(_) => {
+                    let mut whole = 0;
+                    while let Some(n) = frame_len(&pending[whole..]) {
+                        whole += n;
+                    }
+                    out.extend(pending.drain(..whole));
+                }
+            },
+        }
+        if !out.is_empty() && write(output.as_mut(), &out).await.is_err() {
+            return;
+        }
+    }
+    // The server is done; send what it queued before it ended.
+    let mut out = Vec::new();
+    while let Ok(body) = inbox.try_recv() {
+        frame_into(&mut out, &body);
+    }
+    out.append(&mut pending);
+    let _ = write(output.as_mut(), &out).await;
+}
+
+/// Copies the rest of `tower` to `output` once no outbox is left.
+async fn drain_tower<T: AsyncRead + Unpin, O: AsyncWrite>(
+    tower: &mut T,
+    pending: &mut Vec<u8>,
+    mut output: std::pin::Pin<&mut O>,
+) {
+    loop {
+        if !pending.is_empty() && write(output.as_mut(), pending).await.is_err() {
+            return;
+        }
+        pending.clear();
+        match tower.read_buf(pending).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
+}
+
+fn frame_into(out: &mut Vec<u8>, body: &[u8]) {
+    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    out.extend_from_slice(body);
+}
+
+async fn write<O: AsyncWrite>(
+    mut output: std::pin::Pin<&mut O>,
+    bytes: &[u8],
+) -> std::io::Result<()> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    output.write_all(bytes).await?;
+    output.flush().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_boundaries() {
+        let one = b"Content-Length: 2\r\n\r\n{}";
+        assert_eq!(frame_len(one), Some(one.len()));
+        assert_eq!(frame_len(&one[..one.len() - 1]), None, "body incomplete");
+        assert_eq!(
+            frame_len(b"Content-Length: 2\r\n"),
+            None,
+            "header incomplete"
+        );
+        let two = b"Content-Type: x\r\ncontent-length:3\r\n\r\n[1]Content-Length: 0\r\n\r\n";
+        assert_eq!(frame_len(two), Some(two.len() - 21));
+        assert_eq!(
+            frame_len(b"X: y\r\n\r\nrest"),
+            Some(8),
+            "no length: header alone"
+        );
+    }
+
+    #[tokio::test]
+    async fn frames_are_never_split_and_keep_their_order() {
+        let (mut tower_w, tower_r) = tokio::io::duplex(8);
+        let (outbox, inbox) = Outbox::new();
+        let (out_w, mut out_r) = tokio::io::duplex(1 << 16);
+        let pump = tokio::spawn(pump(tower_r, inbox, out_w));
+        // A tower frame trickles in a few bytes at a time while outbox frames arrive.
+        let body = "{\"a\":\"tower frame, whole\"}";
+        let tower_frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        let (first, rest) = tower_frame.as_bytes().split_at(10);
+        tower_w.write_all(first).await.unwrap();
+        tokio::task::yield_now().await;
+        outbox.send(b"[1]".to_vec());
+        outbox.send(b"[2]".to_vec());
+        tokio::task::yield_now().await;
+        tower_w.write_all(rest).await.unwrap();
+        outbox.send(b"[3]".to_vec());
+        drop(tower_w);
+        pump.await.unwrap();
+        let mut all = Vec::new();
+        out_r.read_to_end(&mut all).await.unwrap();
+        let mut frames = Vec::new();
+        let mut at = 0;
+        while let Some(n) = frame_len(&all[at..]) {
+            frames.push(String::from_utf8_lossy(&all[at..at + n]).into_owned());
+            at += n;
+        }
+        assert_eq!(at, all.len(), "nothing but whole frames");
+        let bodies: Vec<&str> = frames
+            .iter()
+            .map(|f| f.split("\r\n\r\n").nth(1).unwrap())
+            .collect();
+        let ours: Vec<&str> = bodies
+            .iter()
+            .copied()
+            .filter(|b| b.starts_with('['))
+            .collect();
+        assert_eq!(ours, ["[1]", "[2]", "[3]"]);
+        assert!(bodies.contains(&body));
+    }
+}

@@ -1,0 +1,84 @@
+//! One analysis thread per open document.
+//!
+//! A document's analyses (and the rendering of their diagnostics) run on a dedicated thread
+//! rather than on tokio's blocking pool: the async threads stay free for messages, a document's
+//! jobs run in the order they were queued, one slow document never holds up another, and all
+//! the memory a document's analyses allocate comes from one thread's allocator arena. (With glibc's allocator every thread of the blocking pool that
+//! allocated keeps an arena of its own, so the pool's threads together held several times the
+//! memory one analysis needs.)
+//!
+//! Contract: [`Worker::run`] runs its closure on the worker thread and returns its result; a
+//! panic inside the closure is caught there (the thread lives on) and reported as
+//! [`WorkerGone`]. If the thread cannot be started, closures run on tokio's blocking pool.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc;
+
+type Task = Box<dyn FnOnce() + Send>;
+
+/// The handle of the analysis thread; the thread ends when the handle is dropped.
+pub struct Worker {
+    tasks: Option<mpsc::Sender<Task>>,
+}
+
+/// The closure panicked, or its thread is gone: no result.
+#[derive(Debug)]
+pub struct WorkerGone;
+
+impl Worker {
+    /// Starts the thread.
+    pub fn spawn() -> Worker {
+        let (tx, rx) = mpsc::channel::<Task>();
+        let started = std::thread::Builder::new()
+            .name("copydesk-analysis".to_string())
+            .spawn(move || {
+                for task in rx {
+                    task();
+                }
+            });
+        match started {
+            Ok(_) => Worker { tasks: Some(tx) },
+            Err(e) => {
+                tracing::warn!(error = %e, "no analysis thread; using the blocking pool");
+                Worker { tasks: None }
+            }
+        }
+    }
+
+    /// Runs `f` on the analysis thread, after the closures queued before it.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, WorkerGone> {
+        let Some(tasks) = &self.tasks else {
+            return tokio::task::spawn_blocking(f).await.map_err(|_| WorkerGone);
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let task: Task = Box::new(move || {
+            // The result goes back even if the caller has stopped waiting; a panic drops
+            // `tx`, which the caller sees as `WorkerGone`.
+            if let Ok(value) = catch_unwind(AssertUnwindSafe(f)) {
+                let _ = tx.send(value);
+            }
+        });
+        tasks.send(task).map_err(|_| WorkerGone)?;
+        rx.await.map_err(|_| WorkerGone)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn runs_in_order_on_one_thread_and_survives_a_panic() {
+        let worker = Worker::spawn();
+        let a = worker.run(|| std::thread::current().id()).await.unwrap();
+        assert!(worker.run(|| panic!("boom")).await.is_err());
+        let b = worker.run(|| std::thread::current().id()).await.unwrap();
+        assert_eq!(a, b, "the same thread, still alive after the panic");
+        assert_ne!(a, std::thread::current().id());
+        let (first, second) = tokio::join!(worker.run(|| 1), worker.run(|| 2));
+        assert_eq!((first.unwrap(), second.unwrap()), (1, 2));
+    }
+}
