@@ -23,15 +23,21 @@
 use super::gazetteer::{FastMap, FastSet};
 
 use super::gazetteer::GAZETTEER;
-use super::recognise::word_hash;
+use super::recognise::{with_lower, word_hash};
 use super::{Candidate, Entity, Mention, MentionForm, RoleSig};
 use crate::engine::config::{EntityKind, SheetEntity};
 use crate::engine::text::TextRange;
 use crate::engine::{Config, Placed};
 
-/// A mention being grouped.
-struct Item {
-    c: Candidate,
+/// A mention being grouped: the paragraph's candidate (borrowed, never copied) and what the
+/// document stage changes about it, in document space.
+struct Item<'a> {
+    c: &'a Candidate,
+    range: TextRange,
+    name: TextRange,
+    form: MentionForm,
+    kind: Option<EntityKind>,
+    cue: Option<EntityKind>,
     para: usize,
     entity: Option<usize>,
 }
@@ -41,12 +47,91 @@ struct Building {
     kind: EntityKind,
     /// Grouping key: full name for people, canonical name for organisations and places.
     key: String,
+    /// Byte ranges of the key's words, computed once per key (see [`Building::set_key`]).
+    words: Vec<(usize, usize)>,
     role: Option<String>,
     sig: Option<RoleSig>,
     sheet: Option<usize>,
     /// Items, in document order.
     items: Vec<usize>,
 }
+
+impl Building {
+    fn new(kind: EntityKind, key: &str) -> Building {
+        let mut b = Building {
+            kind,
+            key: String::new(),
+            words: Vec::new(),
+            role: None,
+            sig: None,
+            sheet: None,
+            items: Vec::new(),
+        };
+        b.set_key(key);
+        b
+    }
+
+    /// Sets the key and splits it into words.
+    fn set_key(&mut self, key: &str) {
+        key.clone_into(&mut self.key);
+        self.words.clear();
+        let mut at = 0;
+        for w in self.key.split_whitespace() {
+            // Words come in order, so each is found after the previous one.
+            let start = self.key[at..].find(w).map_or(at, |k| at + k);
+            at = start + w.len();
+            self.words.push((start, at));
+        }
+    }
+
+    /// The `k`-th word of the key ("" past the end).
+    fn word(&self, k: usize) -> &str {
+        self.words
+            .get(k)
+            .and_then(|&(a, b)| self.key.get(a..b))
+            .unwrap_or("")
+    }
+
+    fn nwords(&self) -> usize {
+        self.words.len()
+    }
+
+    /// The first word of the key.
+    fn first(&self) -> Option<&str> {
+        self.words.first().and_then(|&(a, b)| self.key.get(a..b))
+    }
+
+    /// The last word of the key (a person's surname).
+    fn last(&self) -> Option<&str> {
+        self.words.last().and_then(|&(a, b)| self.key.get(a..b))
+    }
+}
+
+/// A hasher for keys that are already hashes (the word hashes of the paragraph scans): it
+/// passes them through instead of hashing them again.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Not used for `u64` keys; folds any other input in, byte by byte (FNV-1a), so that
+        // the hasher stays correct for any key.
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A set of word hashes.
+type HashSet64 = std::collections::HashSet<u64, std::hash::BuildHasherDefault<PassThrough>>;
 
 /// How many mentions back a surname or a descriptor looks for the person it stands for.
 const LOOK_BACK: usize = 400;
@@ -65,10 +150,17 @@ impl People {
         if self.members.insert(e) {
             self.list.push(e);
         }
-        for w in words(name) {
-            let v = self.by_word.entry(w.to_string()).or_default();
-            if !v.contains(&e) {
-                v.push(e);
+        for w in name.split_whitespace() {
+            // Most words are known already: look up before allocating a key.
+            match self.by_word.get_mut(w) {
+                Some(v) => {
+                    if !v.contains(&e) {
+                        v.push(e);
+                    }
+                }
+                None => {
+                    self.by_word.insert(w.to_string(), vec![e]);
+                }
             }
         }
     }
@@ -79,26 +171,22 @@ impl People {
     }
 }
 
-/// Words of a name, without a possessive.
-fn words(s: &str) -> Vec<&str> {
-    s.split_whitespace().collect()
-}
-
 fn is_initial_of(a: &str, b: &str) -> bool {
     let a = a.trim_end_matches('.');
     a.chars().count() == 1 && b.starts_with(a)
 }
 
-/// Whether a full name `a` and a full name `b` (as a word list) can be one person. Reads `a`'s
-/// words in place: this runs for every full-name mention against the people sharing its surname.
-fn same_person(a: &str, b: &[&str]) -> bool {
-    if a.split_whitespace().eq(b.iter().copied()) {
+/// Whether the full name of entity `a` and a full name `b` (as a word list) can be one person.
+/// Reads `a`'s words precomputed: this runs for every full-name mention against the people
+/// sharing its surname.
+fn same_person(a: &Building, b: &[&str]) -> bool {
+    if a.nwords() == b.len() && b.iter().enumerate().all(|(k, w)| a.word(k) == *w) {
         return true;
     }
-    let (Some(la), Some(lb)) = (a.split_whitespace().next_back(), b.last()) else {
+    let (Some(la), Some(lb)) = (a.last(), b.last()) else {
         return false;
     };
-    let (Some(fa), Some(fb)) = (a.split_whitespace().next(), b.first()) else {
+    let (Some(fa), Some(fb)) = (a.first(), b.first()) else {
         return false;
     };
     la == *lb && (fa == *fb || is_initial_of(fa, fb) || is_initial_of(fb, fa))
@@ -153,22 +241,30 @@ pub(crate) fn near_miss(a: &str, b: &str) -> bool {
 }
 
 /// Groups the paragraph candidates of a document into entities.
+///
+/// This runs over the whole document on every keystroke, so it works on the cached paragraph
+/// candidates in place (borrowed, shifted into document space on the fly), keys its maps by
+/// borrowed strings, computes each entity key's words once, and finds the people a word or a
+/// role may stand for through indexes rather than scans.
 pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
-    let mut cap_words: FastSet<u64> = FastSet::default();
-    let mut lower_words: FastSet<u64> = FastSet::default();
+    let mut cap_words = HashSet64::default();
+    let mut lower_words = HashSet64::default();
     for p in paras {
         cap_words.extend(p.scan.entities.cap_words.iter().copied());
         lower_words.extend(p.scan.entities.lower_words.iter().copied());
     }
+    let is_lower_word = |w: &str| with_lower(w, |l| lower_words.contains(&word_hash(l)));
     // Rule 1: sentence-initial words.
-    let mut items: Vec<Item> = Vec::new();
+    let mut items: Vec<Item<'_>> = Vec::new();
     for (pi, p) in paras.iter().enumerate() {
         for c in &p.scan.entities.cands {
-            let mut c = c.shift(p.offset);
-            if let Some(u) = c.unsure {
+            let mut range = c.range.shift(p.offset);
+            let mut name = c.name.shift(p.offset);
+            let mut form = c.form;
+            if let Some(u) = c.unsure.map(|r| r.shift(p.offset)) {
                 let confirmed = u.of(text).split_whitespace().all(|w| {
                     let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
-                    let never_lower = !lower_words.contains(&word_hash(&w.to_lowercase()));
+                    let never_lower = !is_lower_word(w);
                     // Capitalised mid-sentence elsewhere, or the subject of "said" and the
                     // like (and not a plural such as "Officials said").
                     never_lower
@@ -176,51 +272,44 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                             || c.cue == Some(EntityKind::Person) && !w.ends_with('s'))
                 });
                 if !confirmed {
-                    if u.end >= c.name.end {
+                    if u.end >= name.end {
                         continue;
                     }
                     // Drop the unsure first word; keep the rest if anything is left.
-                    let rest = text[u.end..c.name.end].trim_start();
-                    if rest.is_empty() || c.name.end <= u.end {
+                    let rest = text[u.end..name.end].trim_start();
+                    if rest.is_empty() || name.end <= u.end {
                         continue;
                     }
-                    let start = c.name.end - rest.len();
-                    c.name = TextRange::new(start, c.name.end);
-                    c.range = TextRange::new(start.max(c.range.start), c.range.end);
-                    if c.form == MentionForm::FullName && !rest.contains(' ') {
-                        c.form = MentionForm::Surname;
+                    let start = name.end - rest.len();
+                    name = TextRange::new(start, name.end);
+                    range = TextRange::new(start.max(range.start), range.end);
+                    if form == MentionForm::FullName && !rest.contains(' ') {
+                        form = MentionForm::Surname;
                     }
                 }
             }
-            if c.guessed
-                && c.cue.is_none()
-                && c.name
-                    .of(text)
-                    .split_whitespace()
-                    .any(|w| lower_words.contains(&word_hash(&w.to_lowercase())))
-            {
+            if c.guessed && c.cue.is_none() && name.of(text).split_whitespace().any(is_lower_word) {
                 continue;
             }
             items.push(Item {
                 c,
+                range,
+                name,
+                form,
+                kind: c.kind,
+                cue: c.cue,
                 para: pi,
                 entity: None,
             });
         }
     }
-    items.sort_by_key(|i| i.c.range.start);
+    items.sort_by_key(|i| i.range.start);
 
     let mut ents: Vec<Building> = Vec::new();
-    let mut by_key: FastMap<(EntityKind, String), usize> = FastMap::default();
-    let new_entity = |ents: &mut Vec<Building>, kind, key: String| {
-        ents.push(Building {
-            kind,
-            key,
-            role: None,
-            sig: None,
-            sheet: None,
-            items: Vec::new(),
-        });
+    // Keys borrow from the text, the candidates or the sheet: no copy per mention.
+    let mut by_key: FastMap<(EntityKind, &str), usize> = FastMap::default();
+    let new_entity = |ents: &mut Vec<Building>, kind, key: &str| {
+        ents.push(Building::new(kind, key));
         ents.len() - 1
     };
 
@@ -235,10 +324,10 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         };
         let e = *sheet_entity.entry(s).or_insert_with(|| {
             let kind = sheet.kind.unwrap_or(EntityKind::Person);
-            let e = new_entity(&mut ents, kind, sheet.name.clone());
+            let e = new_entity(&mut ents, kind, &sheet.name);
             ents[e].sheet = Some(s);
             ents[e].role = sheet.role.clone();
-            by_key.insert((kind, sheet.name.clone()), e);
+            by_key.insert((kind, sheet.name.as_str()), e);
             e
         });
         item.entity = Some(e);
@@ -246,38 +335,40 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
 
     // Rule 2: full names of people.
     let mut people = People::default();
+    let mut w: Vec<&str> = Vec::new();
     for it in items.iter_mut() {
         if it.entity.is_some()
-            || it.c.kind != Some(EntityKind::Person)
-            || it.c.form != MentionForm::FullName
+            || it.kind != Some(EntityKind::Person)
+            || it.form != MentionForm::FullName
         {
             continue;
         }
-        let name = it.c.name.of(text).to_string();
-        let w = words(&name);
+        let name = it.name.of(text);
+        w.clear();
+        w.extend(name.split_whitespace());
         let last = w.last().copied().unwrap_or_default();
         let found = people
             .with_word(last)
             .iter()
             .copied()
-            .find(|&e| same_person(&ents[e].key, &w));
+            .find(|&e| same_person(&ents[e], &w));
         let e = match found {
             Some(e) => {
-                if w.len() > ents[e].key.split_whitespace().count() {
-                    ents[e].key = name.clone();
-                    people.add(e, &name);
+                if w.len() > ents[e].nwords() {
+                    ents[e].set_key(name);
+                    people.add(e, name);
                 }
                 e
             }
             None => {
-                let e = new_entity(&mut ents, EntityKind::Person, name.clone());
-                people.add(e, &name);
+                let e = new_entity(&mut ents, EntityKind::Person, name);
+                people.add(e, name);
                 e
             }
         };
         if ents[e].role.is_none() {
-            ents[e].role = it.c.role.clone();
-            ents[e].sig = it.c.sig.clone();
+            ents[e].role.clone_from(&it.c.role);
+            ents[e].sig.clone_from(&it.c.sig);
         }
         it.entity = Some(e);
     }
@@ -286,8 +377,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     sheet_people.sort_unstable();
     for e in sheet_people {
         if ents[e].kind == EntityKind::Person {
-            let key = ents[e].key.clone();
-            people.add(e, &key);
+            people.add(e, &ents[e].key);
         }
     }
 
@@ -296,62 +386,62 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     // was born") is a person's name.
     let mut cues: FastMap<&str, (usize, usize)> = FastMap::default();
     for it in &items {
-        if it.entity.is_none() && it.c.kind == Some(EntityKind::Place) && it.c.country.is_none() {
-            let raw = it.c.name.of(text);
+        if it.entity.is_none() && it.kind == Some(EntityKind::Place) && it.c.country.is_none() {
+            let raw = it.name.of(text);
             if !raw.contains(' ') {
                 let c = cues.entry(raw).or_default();
-                c.0 += usize::from(it.c.cue == Some(EntityKind::Person));
-                c.1 += usize::from(it.c.cue == Some(EntityKind::Place));
+                c.0 += usize::from(it.cue == Some(EntityKind::Person));
+                c.1 += usize::from(it.cue == Some(EntityKind::Place));
             }
         }
     }
     // Countries that the story has playing matches are teams (organisations) throughout.
     let mut teams: FastMap<&str, (usize, usize)> = FastMap::default();
     for it in &items {
-        if it.entity.is_none() && it.c.kind == Some(EntityKind::Place) && it.c.country.is_some() {
-            let c = teams.entry(it.c.name.of(text)).or_default();
-            c.0 += usize::from(it.c.cue == Some(EntityKind::Organization));
-            c.1 += usize::from(it.c.cue == Some(EntityKind::Place));
+        if it.entity.is_none() && it.kind == Some(EntityKind::Place) && it.c.country.is_some() {
+            let c = teams.entry(it.name.of(text)).or_default();
+            c.0 += usize::from(it.cue == Some(EntityKind::Organization));
+            c.1 += usize::from(it.cue == Some(EntityKind::Place));
         }
     }
     for it in items.iter_mut() {
         if it.entity.is_some() {
             continue;
         }
-        if it.c.kind == Some(EntityKind::Place)
+        if it.kind == Some(EntityKind::Place)
             && teams
-                .get(it.c.name.of(text))
+                .get(it.name.of(text))
                 .is_some_and(|&(team, place)| team >= 2 && team > place)
         {
-            it.c.kind = Some(EntityKind::Organization);
+            it.kind = Some(EntityKind::Organization);
         }
-        let Some(kind) = it.c.kind else { continue };
+        let Some(kind) = it.kind else { continue };
         if kind == EntityKind::Person {
             continue;
         }
-        let raw = it.c.name.of(text);
+        let raw = it.name.of(text);
         // A lone word that is part of a person's full name in this story is that person
         // ("Paris" after "Paris Hilton"), whatever the gazetteer says.
         let person_named = people
             .with_word(raw)
             .iter()
-            .any(|&e| ents[e].key.split_whitespace().next_back() == Some(raw))
+            .any(|&e| ents[e].last() == Some(raw))
             || cues.get(raw).is_some_and(|&(person, place)| person > place);
         if !raw.contains(' ') && person_named {
-            it.c.kind = None;
-            it.c.cue = Some(EntityKind::Person);
-            it.c.form = MentionForm::Name;
+            it.kind = None;
+            it.cue = Some(EntityKind::Person);
+            it.form = MentionForm::Name;
             continue;
         }
-        let key =
-            it.c.canonical
-                .clone()
-                .unwrap_or_else(|| raw.trim_start_matches("The ").to_string());
+        let key: &str = match &it.c.canonical {
+            Some(c) => c,
+            None => raw.trim_start_matches("The "),
+        };
         if it.c.canonical.as_deref().is_some_and(|c| c != raw) {
-            it.c.form = MentionForm::Alias;
+            it.form = MentionForm::Alias;
         }
         let e = *by_key
-            .entry((kind, key.clone()))
+            .entry((kind, key))
             .or_insert_with(|| new_entity(&mut ents, kind, key));
         it.entity = Some(e);
     }
@@ -388,7 +478,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             let moved = org_items.remove(&e).unwrap_or_default();
             for &idx in &moved {
                 items[idx].entity = Some(target);
-                items[idx].c.form = MentionForm::Alias;
+                items[idx].form = MentionForm::Alias;
             }
             org_items.entry(target).or_default().extend(moved);
         }
@@ -398,11 +488,11 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     // with a person or a place cue.
     let mut lone_kinds: FastMap<&str, (usize, usize, usize)> = FastMap::default();
     for it in &items {
-        if it.entity.is_none() && it.c.kind.is_none() && it.c.form != MentionForm::Descriptor {
-            let k = lone_kinds.entry(it.c.name.of(text)).or_default();
+        if it.entity.is_none() && it.kind.is_none() && it.form != MentionForm::Descriptor {
+            let k = lone_kinds.entry(it.name.of(text)).or_default();
             k.0 += 1;
-            k.1 += usize::from(it.c.cue == Some(EntityKind::Person));
-            k.2 += usize::from(it.c.cue == Some(EntityKind::Place));
+            k.1 += usize::from(it.cue == Some(EntityKind::Person));
+            k.2 += usize::from(it.cue == Some(EntityKind::Place));
         }
     }
     let mut first_mention: Vec<usize> = vec![usize::MAX; ents.len()];
@@ -411,7 +501,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             first_mention[e] = first_mention[e].min(idx);
         }
     }
-    let mut near_misses: FastMap<String, bool> = FastMap::default();
+    let mut near_misses: FastMap<&str, bool> = FastMap::default();
     // People by the first letter of their surname: a near miss shares it, so a lone word is
     // compared only with the people of its letter. Kept up to date as people are added below.
     let initial = |key: &str| {
@@ -421,7 +511,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     };
     let mut by_initial: FastMap<char, Vec<usize>> = FastMap::default();
     for &e in &people.list {
-        if let Some(c) = initial(&ents[e].key) {
+        if let Some(c) = ents[e].last().and_then(|s| s.chars().next()) {
             by_initial.entry(c).or_default().push(e);
         }
     }
@@ -429,6 +519,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     // items before the current one are settled, so the nearest earlier mention of a candidate
     // is one look-up rather than a walk back over the last `LOOK_BACK` items.
     let mut last_seen: Vec<usize> = Vec::new();
+    let mut candidates: Vec<(usize, bool)> = Vec::new();
     for idx in 0..items.len() {
         if let Some(e) = idx.checked_sub(1).and_then(|j| items[j].entity) {
             if last_seen.len() <= e {
@@ -436,31 +527,26 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             }
             last_seen[e] = idx - 1;
         }
-        if items[idx].entity.is_some() || items[idx].c.form == MentionForm::Descriptor {
+        if items[idx].entity.is_some() || items[idx].form == MentionForm::Descriptor {
             continue;
         }
-        let w = items[idx].c.name.of(text).to_string();
-        let kind = items[idx].c.kind;
+        let w = items[idx].name.of(text);
+        let kind = items[idx].kind;
         if kind.is_some_and(|k| k != EntityKind::Person) {
             continue;
         }
         // People whose surname or first name this is.
-        let candidates: Vec<(usize, bool)> = people
-            .with_word(&w)
-            .iter()
-            .filter_map(|&e| {
-                let key = &ents[e].key;
-                if key.split_whitespace().next_back() == Some(w.as_str()) {
-                    Some((e, true))
-                } else if key.split_whitespace().nth(1).is_some()
-                    && key.split_whitespace().any(|x| x == w)
-                {
-                    Some((e, false))
-                } else {
-                    None
-                }
-            })
-            .collect();
+        candidates.clear();
+        candidates.extend(people.with_word(w).iter().filter_map(|&e| {
+            let b = &ents[e];
+            if b.last() == Some(w) {
+                Some((e, true))
+            } else if b.nwords() >= 2 && (0..b.nwords()).any(|k| b.word(k) == w) {
+                Some((e, false))
+            } else {
+                None
+            }
+        }));
         let pick = if candidates.len() <= 1 {
             candidates.first().copied()
         } else {
@@ -487,10 +573,10 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         if let Some((e, is_surname)) = pick {
             let it = &mut items[idx];
             it.entity = Some(e);
-            if it.c.form != MentionForm::Alias {
-                it.c.form = if is_surname {
+            if it.form != MentionForm::Alias {
+                it.form = if is_surname {
                     MentionForm::Surname
-                } else if ents[e].key.split_whitespace().next() == Some(w.as_str()) {
+                } else if ents[e].first() == Some(w) {
                     MentionForm::FirstName
                 } else {
                     MentionForm::Surname
@@ -503,19 +589,19 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         let it = &items[idx];
         let kind = match kind {
             Some(k) => Some(k),
-            None if adjective_like(&w) => None,
+            None if adjective_like(w) => None,
             // A word the story also writes in lower case is a common word ("Water", "Magic").
-            None if lower_words.contains(&word_hash(&w.to_lowercase())) => None,
+            None if is_lower_word(w) => None,
             // A near miss of a person's surname ("Heusgan" for "Heusgen") is a person.
-            None if *near_misses.entry(w.clone()).or_insert_with(|| {
-                initial(&w)
+            None if *near_misses.entry(w).or_insert_with(|| {
+                initial(w)
                     .and_then(|c| by_initial.get(&c))
-                    .is_some_and(|es| es.iter().any(|&e| near_miss(&ents[e].key, &w)))
+                    .is_some_and(|es| es.iter().any(|&e| near_miss(&ents[e].key, w)))
             }) =>
             {
                 Some(EntityKind::Person)
             }
-            None => lone_kinds.get(w.as_str()).and_then(|&(n, person, place)| {
+            None => lone_kinds.get(w).and_then(|&(n, person, place)| {
                 if person > 0 {
                     Some(EntityKind::Person)
                 } else if place * 2 > n {
@@ -528,26 +614,25 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             }),
         };
         let Some(kind) = kind else { continue };
-        let key = it.c.canonical.clone().unwrap_or_else(|| w.clone());
+        let key: &str = it.c.canonical.as_deref().unwrap_or(w);
         let e = *by_key
-            .entry((kind, key.clone()))
+            .entry((kind, key))
             .or_insert_with(|| new_entity(&mut ents, kind, key));
         if kind == EntityKind::Person {
-            let key = ents[e].key.clone();
             let known = people.list.len();
-            people.add(e, &key);
+            people.add(e, &ents[e].key);
             for &p in &people.list[known..] {
-                if let Some(c) = initial(&ents[p].key) {
+                if let Some(c) = ents[p].last().and_then(|s| s.chars().next()) {
                     by_initial.entry(c).or_default().push(p);
                 }
             }
         }
         let it = &mut items[idx];
         it.entity = Some(e);
-        if kind == EntityKind::Person && it.c.form == MentionForm::Name {
-            it.c.form = MentionForm::Surname;
+        if kind == EntityKind::Person && it.form == MentionForm::Name {
+            it.form = MentionForm::Surname;
         } else if kind != EntityKind::Person {
-            it.c.form = MentionForm::Name;
+            it.form = MentionForm::Name;
         }
     }
 
@@ -559,10 +644,11 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         }
     }
     for idx in 0..items.len() {
-        if items[idx].entity.is_some() || items[idx].c.form != MentionForm::Descriptor {
+        if items[idx].entity.is_some() || items[idx].form != MentionForm::Descriptor {
             continue;
         }
-        let Some(sig) = items[idx].c.sig.clone() else {
+        let c = items[idx].c;
+        let Some(sig) = c.sig.as_ref() else {
             continue;
         };
         let matches = |e: usize, ents: &[Building]| {
@@ -594,11 +680,11 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                     (ents[e].kind == EntityKind::Person
                         && ents[e].role.is_none()
                         && first_mention.get(e) == Some(&j)
-                        && items[j].c.form == MentionForm::FullName)
+                        && items[j].form == MentionForm::FullName)
                         .then_some(e)
                 });
             if let Some(e) = pick {
-                ents[e].role = items[idx].c.role.clone();
+                ents[e].role.clone_from(&c.role);
                 ents[e].sig = Some(sig.clone());
             }
         }
@@ -607,16 +693,16 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             None => {
                 // A capitalised title alone ("The President") is a person of its own; a
                 // lower-case descriptor nobody fits is left out.
-                let t = items[idx].c.range.of(text);
+                let t = items[idx].range.of(text);
                 if t.split_whitespace()
                     .last()
                     .is_some_and(|w| w.starts_with(char::is_uppercase))
                 {
-                    let key = items[idx].c.role.clone().unwrap_or_else(|| t.to_string());
+                    let key: &str = c.role.as_deref().unwrap_or(t);
                     let e = *by_key
-                        .entry((EntityKind::Person, key.clone()))
-                        .or_insert_with(|| new_entity(&mut ents, EntityKind::Person, key.clone()));
-                    ents[e].role.get_or_insert(key);
+                        .entry((EntityKind::Person, key))
+                        .or_insert_with(|| new_entity(&mut ents, EntityKind::Person, key));
+                    ents[e].role.get_or_insert_with(|| key.to_string());
                     items[idx].entity = Some(e);
                 }
             }
@@ -638,18 +724,18 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             .items
             .iter()
             .map(|&i| Mention {
-                range: items[i].c.range,
-                form: items[i].c.form,
-                name: items[i].c.name,
+                range: items[i].range,
+                form: items[i].form,
+                name: items[i].name,
             })
             .collect();
         let introduced = b
             .items
             .iter()
-            .position(|&i| items[i].c.form == MentionForm::FullName && items[i].c.role.is_some())
+            .position(|&i| items[i].form == MentionForm::FullName && items[i].c.role.is_some())
             .or_else(|| {
                 b.items.iter().position(|&i| {
-                    matches!(items[i].c.form, MentionForm::FullName | MentionForm::Name)
+                    matches!(items[i].form, MentionForm::FullName | MentionForm::Name)
                 })
             })
             .unwrap_or(0);

@@ -12,7 +12,7 @@
 use std::hash::Hasher;
 use std::sync::LazyLock;
 
-use super::gazetteer::{FastSet, Fnv, GAZETTEER, GazEntry};
+use super::gazetteer::{FastMap, FastSet, Fnv, GAZETTEER, GazEntry};
 use super::{Candidate, MentionForm, ParaEntities, RoleSig};
 use crate::engine::config::EntityKind;
 use crate::engine::paragraph::{ParaCtx, ParagraphKind};
@@ -32,6 +32,8 @@ struct Tok {
     initial: bool,
     /// Only spaces (at most one line break) separate it from the previous token.
     joined: bool,
+    /// `cap`, and neither a calendar word nor all digits: it can be part of a name.
+    name_word: bool,
 }
 
 /// Abbreviations that keep their final period inside the token.
@@ -961,8 +963,65 @@ static SETS: LazyLock<[FastSet<&'static str>; 5]> = LazyLock::new(|| {
     [STOPWORDS, ORG_HEADS, PLACE_HEADS, OF_LEADS, CALENDAR].map(|l| l.iter().copied().collect())
 });
 
+/// `TITLES` indexed by their first word, each with its word count, in list order: a look-up
+/// replaces a scan of the whole list at every capitalised word.
+static TITLE_INDEX: LazyLock<FastMap<&'static str, Vec<(&'static str, usize, &'static str)>>> =
+    LazyLock::new(|| {
+        let mut m: FastMap<&'static str, Vec<(&'static str, usize, &'static str)>> =
+            FastMap::default();
+        for &(title, class) in TITLES {
+            let first = title.split(' ').next().unwrap_or(title);
+            m.entry(first)
+                .or_default()
+                .push((title, title.split(' ').count(), class));
+        }
+        m
+    });
+
+/// `ROLE_PHRASES` as word lists, indexed by their (lower-case ASCII) first word, in list order.
+#[allow(clippy::type_complexity)]
+static ROLE_INDEX: LazyLock<FastMap<&'static str, Vec<(Vec<&'static str>, &'static str)>>> =
+    LazyLock::new(|| {
+        let mut m: FastMap<&'static str, Vec<(Vec<&'static str>, &'static str)>> =
+            FastMap::default();
+        for &(phrase, class) in ROLE_PHRASES {
+            let words: Vec<&'static str> = phrase.split(' ').collect();
+            m.entry(words[0]).or_default().push((words, class));
+        }
+        m
+    });
+
+/// The longest first word of a role phrase, in bytes: a longer word starts none.
+static ROLE_HEAD_MAX: LazyLock<usize> = LazyLock::new(|| {
+    ROLE_PHRASES
+        .iter()
+        .map(|(p, _)| p.split(' ').next().map_or(0, str::len))
+        .max()
+        .unwrap_or(0)
+});
+
+/// Calls `f` with `w` in lower case, exactly as `str::to_lowercase` spells it, without
+/// allocating for the short ASCII words that nearly all words are.
+pub(super) fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if w.len() <= buf.len() && w.is_ascii() {
+        let b = &mut buf[..w.len()];
+        b.copy_from_slice(w.as_bytes());
+        b.make_ascii_lowercase();
+        // ASCII stays valid UTF-8 after lower-casing.
+        f(std::str::from_utf8(b).unwrap_or_default())
+    } else {
+        f(&w.to_lowercase())
+    }
+}
+
 fn is_stopword(w: &str) -> bool {
     SETS[0].contains(w)
+}
+
+/// Whether the lower-case form of `w` is a stopword.
+fn is_stopword_lower(w: &str) -> bool {
+    with_lower(w, is_stopword)
 }
 
 fn is_org_head(w: &str) -> bool {
@@ -1069,7 +1128,11 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
             && !sentence_start
             && (gap.chars().all(char::is_whitespace)
                 || (gap.trim() == "&" && cap && toks.last().is_some_and(|t: &Tok| t.cap)))
-            && gap.matches('\n').count() <= 1;
+            && gap.bytes().filter(|&b| b == b'\n').count() <= 1;
+        let name_word = cap && {
+            let w = &text[start..name_end];
+            !is_calendar(w) && !w.chars().all(|c| c.is_ascii_digit())
+        };
         toks.push(Tok {
             start,
             end: name_end,
@@ -1077,6 +1140,7 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
             cap,
             initial,
             joined,
+            name_word,
         });
         last_end = end;
     }
@@ -1150,7 +1214,7 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
             }
             // A capitalised function word ("In", "The") inside a run starts a new sentence
             // that the segmenter missed (a line break, an abbreviation before it).
-            if s.is_name_word(j) && !is_stopword(&s.word(j).to_lowercase()) {
+            if s.is_name_word(j) && !is_stopword_lower(s.word(j)) {
                 j += 1;
                 continue;
             }
@@ -1277,8 +1341,7 @@ impl<'a> Scanner<'a> {
 
     /// A capitalised word that can be part of a name (not a date word, not "I").
     fn is_name_word(&self, i: usize) -> bool {
-        let t = self.toks[i];
-        t.cap && !is_calendar(self.word(i)) && !self.word(i).chars().all(|c| c.is_ascii_digit())
+        self.toks[i].name_word
     }
 
     fn range(&self, a: usize, b: usize) -> TextRange {
@@ -1295,17 +1358,17 @@ impl<'a> Scanner<'a> {
         if i >= end {
             return None;
         }
-        let head = self.word(i);
-        for (title, class) in TITLES {
-            if !title.starts_with(head) {
-                continue;
-            }
-            let n = title.split(' ').count();
+        // A title matches only where its first word is the whole token (titles of several
+        // words are letters and single spaces), so the token's text is the index key.
+        let Some(list) = TITLE_INDEX.get(self.word(i)) else {
+            return None;
+        };
+        for &(title, n, class) in list {
             if i + n <= end
-                && self.span_text(i, i + n) == *title
+                && self.span_text(i, i + n) == title
                 && best.is_none_or(|(e, _)| i + n > e)
             {
-                best = Some((i + n, *class));
+                best = Some((i + n, class));
             }
         }
         best
@@ -1318,17 +1381,18 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let head = self.word(i);
-        for (phrase, class) in ROLE_PHRASES {
-            // Cheap test on the first word before looking at the rest.
-            let first = phrase.split(' ').next().unwrap_or(phrase);
-            if !head.eq_ignore_ascii_case(first) {
-                continue;
-            }
-            let n = phrase.split(' ').count();
+        // Role phrases are lower-case ASCII, so only an ASCII word of their length can start
+        // one (`eq_ignore_ascii_case` folds ASCII letters only).
+        if head.len() > *ROLE_HEAD_MAX || !head.is_ascii() {
+            return None;
+        }
+        let list = with_lower(head, |h| ROLE_INDEX.get(h))?;
+        for (phrase, class) in list {
+            let n = phrase.len();
             if i + n > self.toks.len() {
                 continue;
             }
-            let ok = phrase.split(' ').enumerate().all(|(k, w)| {
+            let ok = phrase.iter().enumerate().all(|(k, w)| {
                 let t = self.toks[i + k];
                 (k == 0 || t.joined)
                     && !(k + 1 < n && t.possessive)
@@ -1374,9 +1438,11 @@ impl<'a> Scanner<'a> {
         // unless the gazetteer knows the whole run ("The Hague").
         let mut determiner = None;
         while a < b && exact.is_none() {
-            let w = self.word(a).to_lowercase();
-            if (self.toks[a].initial || w == "the") && is_stopword(&w) {
-                if w == "the" {
+            let w = self.word(a);
+            // Only ASCII letters lower-case to "the".
+            let is_the = w.eq_ignore_ascii_case("the");
+            if (self.toks[a].initial || is_the) && is_stopword_lower(w) {
+                if is_the {
                     determiner = Some(a);
                 }
                 a += 1;
@@ -1709,7 +1775,7 @@ impl<'a> Scanner<'a> {
         let rest = |i: usize, k: usize, out: &mut Vec<Candidate>| {
             if k - i == 1 {
                 let w = self.word(i);
-                if GAZETTEER.demonym(w).is_none() && !is_stopword(&w.to_lowercase()) {
+                if GAZETTEER.demonym(w).is_none() && !is_stopword_lower(w) {
                     let r = self.range(i, k);
                     let mut c = Candidate::new(r, r, None, MentionForm::Name);
                     if self.toks[i].initial {
@@ -1858,9 +1924,11 @@ impl<'a> Scanner<'a> {
             {
                 continue;
             }
-            let Some(b) = self.toks.iter().position(|t| t.start >= c.range.end) else {
+            // Tokens are in text order: the first one at or after the name, by binary search.
+            let b = self.toks.partition_point(|t| t.start < c.range.end);
+            if b >= self.toks.len() {
                 continue;
-            };
+            }
             if !self.text[c.range.end..self.toks[b].start]
                 .trim()
                 .starts_with(',')
