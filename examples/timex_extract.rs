@@ -11,6 +11,10 @@
 //! cargo run --release --example timex_extract -- ../shared/corpus/timex/dev.jsonl > /tmp/pred.jsonl
 //! python3 ../shared/scripts/score_timex.py ../shared/corpus/timex/dev.jsonl /tmp/pred.jsonl
 //! ```
+//!
+//! With `--tense` after the file name, each timex also carries the tense and cue the paragraph
+//! stage found for it (`"tense": "Past"`, `"cue": "last"`), for error analysis; the scorer
+//! ignores the extra fields.
 
 use std::io::{BufRead, Write};
 
@@ -73,6 +77,7 @@ fn main() -> anyhow::Result<()> {
     let path = std::env::args()
         .nth(1)
         .ok_or_else(|| anyhow::anyhow!("usage: timex_extract FILE.jsonl"))?;
+    let with_tense = std::env::args().nth(2).is_some_and(|a| a == "--tense");
     let input = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut bytes = 0usize;
@@ -117,9 +122,24 @@ fn main() -> anyhow::Result<()> {
         let anchor = temporal::anchor(text, &config, None, &placed);
         let (timexes, _events) = temporal::resolve(text, &placed, anchor.as_ref(), &[]);
         busy += t0.elapsed();
+        // The paragraph stage's tense and cue of each timex, in document order (the document
+        // stage keeps every raw timex, in the same order).
+        let raw: Vec<(String, Option<&str>)> = placed
+            .iter()
+            .flat_map(|p| p.scan.temporal.timexes.iter())
+            .map(|r| (format!("{:?}", r.tense), r.cue))
+            .collect();
         let timexes: Vec<serde_json::Value> = timexes
             .iter()
-            .map(|t| serde_json::json!({"start": t.range.start, "end": t.range.end, "type": t.kind.as_str(), "value": t.value}))
+            .enumerate()
+            .map(|(i, t)| {
+                let mut v = serde_json::json!({"start": t.range.start, "end": t.range.end, "type": t.kind.as_str(), "value": t.value});
+                if with_tense && let Some((tense, cue)) = raw.get(i) {
+                    v["tense"] = serde_json::json!(tense);
+                    v["cue"] = serde_json::json!(cue);
+                }
+                v
+            })
             .collect();
         writeln!(
             out,

@@ -413,6 +413,13 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                 YearRef::Rel(n) => base + n,
                 YearRef::Prev => base - i32::from(start >= m),
                 YearRef::Following => base + i32::from(start <= m),
+                // "the summer" in a past-tense clause before it has begun is last year's; in a
+                // future-tense one after it has ended (three months on), next year's.
+                YearRef::Auto => match raw.tense {
+                    Tense::Past if start > m => base - 1,
+                    Tense::Future if m >= start + 3 => base + 1,
+                    _ => base,
+                },
                 _ => base,
             };
             rel(

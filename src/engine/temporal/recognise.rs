@@ -1095,6 +1095,23 @@ fn deictic(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
     } else {
         i + 1
     };
+    // "this past spring": the latest such season before the anchor.
+    if k == Kw::This
+        && cx.is_kw(j, Kw::Past)
+        && let Lex::Season(season) = cx.lex(j + 1)
+    {
+        return Some(
+            M::date(
+                i,
+                j + 2,
+                Sem::Season {
+                    season,
+                    year: YearRef::Prev,
+                },
+            )
+            .cue("past"),
+        );
+    }
     match cx.lex(j) {
         Lex::Unit(u) => {
             // "that day", "the next day", "the following day" count from the time last
@@ -1138,6 +1155,17 @@ fn deictic(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
                     )
                     .cue(cue),
                 );
+            }
+            // "last year's quarter", "last year's period": the same quarter a year before
+            // (see `resolve`).
+            if u == Unit::Year
+                && n == -1
+                && (cx.punct(j + 1, '\'') || cx.punct(j + 1, '’'))
+                && cx.word_is(j + 2, "s")
+                && (matches!(cx.lex(j + 3), Lex::Unit(Unit::Quarter))
+                    || cx.is_kw(j + 3, Kw::Period))
+            {
+                return Some(M::date(i, j + 4, sem).cue("earlier"));
             }
             // "the past year" and "the following year" read as the year before/after.
             Some(M::date(i, j + 1, sem).cue(cue))
@@ -1600,6 +1628,15 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
     let j = i + 1;
     match cx.lex(j) {
         Lex::Kw(Kw::Future) => Some(M::date(i, j + 1, Sem::Ref("FUTURE_REF"))),
+        // "the last half of 1989", "the first half": halves of a year.
+        Lex::Kw(Kw::Last | Kw::First) if cx.is_kw(j + 1, Kw::Half) => {
+            let h = if cx.is_kw(j, Kw::Last) { 2 } else { 1 };
+            // "the last half of the '80s" is about the decade, not a year's half.
+            if cx.is_kw(j + 2, Kw::Of) && is_year_number(cx, j + 3).is_none() {
+                return None;
+            }
+            Some(half_of(cx, i, j + 2, h))
+        }
         Lex::Kw(Kw::Past) => {
             // "the past three years" (duration), "the past year" (the year before); "the past"
             // alone is PAST_REF.
@@ -1609,7 +1646,11 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
             let next_is_word = cx.tok(j + 1).is_some_and(|t| {
                 t.kind == TokKind::Word && !matches!(t.lex, Lex::Kw(Kw::And | Kw::Or | Kw::Of))
             });
-            if next_is_word {
+            // "in the past" is the past whatever follows it ("said that in the past it
+            // considered …"); elsewhere "the past" before a word is an adjective ("the past
+            // decision").
+            let after_in = i >= 1 && cx.is_kw(i - 1, Kw::In);
+            if next_is_word && !after_in {
                 return None;
             }
             Some(M::date(i, j + 1, Sem::Ref("PAST_REF")))
@@ -1619,6 +1660,16 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
             let m = deictic(cx, j, k)?;
             // "the last week", "the following year": keep "the".
             Some(M { start: i, ..m })
+        }
+        // "the current fiscal year", "the current year": the anchor's year.
+        Lex::Kw(Kw::Current)
+            if matches!(
+                cx.lex(j + 1 + usize::from(cx.is_kw(j + 1, Kw::Fiscal))),
+                Lex::Unit(Unit::Year)
+            ) =>
+        {
+            let end = j + 2 + usize::from(cx.is_kw(j + 1, Kw::Fiscal));
+            Some(M::date(i, end, Sem::Year(YearRef::Rel(0))))
         }
         Lex::Kw(Kw::Latest | Kw::Current)
             if matches!(cx.lex(j + 1), Lex::Unit(Unit::Quarter)) || cx.is_kw(j + 1, Kw::Period) =>
@@ -1707,6 +1758,13 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
             }
             let (n, e) = quantity(cx, j + 1)?;
             let (u, plural) = unit_at(cx, e)?;
+            // "the first two quarters of 1990" is that year's first half.
+            if n == Some(2)
+                && u == Unit::Quarter
+                && let Some(m) = two_quarters(cx, i, e + 1, 1)
+            {
+                return Some(m);
+            }
             plural.then(|| M::dur(i, e + 1, duration_value(n, u)))
         }
         Lex::Season(s) => {
@@ -1724,7 +1782,15 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
                     },
                 ));
             }
-            None
+            // "the summer": this year's, or the one before or after by tense.
+            Some(M::date(
+                i,
+                j + 1,
+                Sem::Season {
+                    season: s,
+                    year: YearRef::Auto,
+                },
+            ))
         }
         Lex::Num(_) | Lex::Kw(Kw::First) => {
             // "the first nine months", "the nine months"
@@ -1737,6 +1803,14 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
             let (u, plural) = unit_at(cx, e)?;
             if !plural {
                 return None;
+            }
+            // "the first two quarters of 1990" is that year's first half.
+            if k > j
+                && n == Some(2)
+                && u == Unit::Quarter
+                && let Some(m) = two_quarters(cx, i, e + 1, 1)
+            {
+                return Some(m);
             }
             Some(M::dur(i, e + 1, duration_value(n, u)))
         }
@@ -1765,16 +1839,113 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
             {
                 return Some(M::date(i, k + 3, Sem::Fixed(format!("19{}", t.num / 10))));
             }
-            // "the 1988 period": in an earnings story, that year's part of the period reported.
+            // "the nineties": a decade in words is of the twentieth century.
+            if let Some(d) = cx.word(k).and_then(spelled_decade) {
+                return Some(M::date(i, k + 1, Sem::Fixed(format!("19{d}"))));
+            }
+            // "the early summer"
+            if k > j
+                && let Lex::Season(season) = cx.lex(k)
+            {
+                return Some(M::date(
+                    i,
+                    k + 1,
+                    Sem::Season {
+                        season,
+                        year: YearRef::Auto,
+                    },
+                ));
+            }
+            // "the 1988 period", "the 1988 quarter": in an earnings story, that year's part of
+            // the period reported.
             if let Some(y) = is_year_number(cx, k)
                 && k == j
-                && cx.is_kw(k + 1, Kw::Period)
+                && (cx.is_kw(k + 1, Kw::Period)
+                    || matches!(cx.lex(k + 1), Lex::Unit(Unit::Quarter)))
             {
                 return Some(M::date(i, k + 2, Sem::Year(YearRef::Abs(y))).cue("period"));
+            }
+            // "the same period last year", "the corresponding quarter a year ago": the
+            // period reported, a year before.
+            if k == j
+                && (cx.is_kw(k, Kw::Same)
+                    || cx.word(k).is_some_and(|w| {
+                        w.eq_ignore_ascii_case("corresponding")
+                            || w.eq_ignore_ascii_case("comparable")
+                    }))
+                && (cx.is_kw(k + 1, Kw::Period)
+                    || matches!(cx.lex(k + 1), Lex::Unit(Unit::Quarter)))
+            {
+                let end = if cx.is_kw(k + 2, Kw::Last)
+                    && matches!(cx.lex(k + 3), Lex::Unit(Unit::Year))
+                {
+                    k + 4
+                } else if matches!(cx.lex(k + 2), Lex::Kw(Kw::A) | Lex::Num(1))
+                    && matches!(cx.lex(k + 3), Lex::Unit(Unit::Year))
+                    && matches!(cx.kw(k + 4), Some(Kw::Ago | Kw::Earlier))
+                {
+                    k + 5
+                } else {
+                    return None;
+                };
+                return Some(M::date(i, end, Sem::Year(YearRef::Rel(-1))).cue("earlier"));
             }
             year_ago_adjective(cx, i, k)
         }
     }
+}
+
+/// A half of a year whose "half" word ends before `k`: "of 1989" may follow.
+fn half_of(cx: &Cx<'_>, i: usize, k: usize, h: u8) -> M {
+    match is_year_number(cx, k + 1).filter(|_| cx.is_kw(k, Kw::Of)) {
+        Some(y) => M::date(
+            i,
+            k + 2,
+            Sem::Half {
+                h,
+                year: YearRef::Abs(y),
+            },
+        ),
+        None => M::date(
+            i,
+            k,
+            Sem::Half {
+                h,
+                year: YearRef::Auto,
+            },
+        ),
+    }
+}
+
+/// "the first two quarters of 1990": half `h` of a written year; `k` is after "quarters".
+fn two_quarters(cx: &Cx<'_>, i: usize, k: usize, h: u8) -> Option<M> {
+    let y = is_year_number(cx, k + 1).filter(|_| cx.is_kw(k, Kw::Of))?;
+    Some(M::date(
+        i,
+        k + 2,
+        Sem::Half {
+            h,
+            year: YearRef::Abs(y),
+        },
+    ))
+}
+
+/// The decade digit of a decade in words ("nineties" → 9), twenties to nineties.
+fn spelled_decade(w: &str) -> Option<u8> {
+    const DECADES: [&str; 8] = [
+        "twenties",
+        "thirties",
+        "forties",
+        "fifties",
+        "sixties",
+        "seventies",
+        "eighties",
+        "nineties",
+    ];
+    DECADES
+        .iter()
+        .position(|d| d.eq_ignore_ascii_case(w))
+        .and_then(|p| u8::try_from(p + 2).ok())
 }
 
 /// "the year-ago quarter", "the year-earlier period" with the year word at `k`.

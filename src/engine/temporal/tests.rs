@@ -533,3 +533,95 @@ fn the_year_period_and_year_ago_quarter_extents() {
         ]
     );
 }
+
+#[test]
+fn in_the_past_is_a_past_reference_whatever_follows() {
+    let d = "1989-10-30";
+    assert_eq!(
+        one("Crane said that in the past it considered a bid.", d),
+        ("the past".into(), "PAST_REF".into())
+    );
+    // Elsewhere "the past" before a noun is an adjective.
+    assert!(timexes("He cited the past decision.", Some(d)).is_empty());
+}
+
+#[test]
+fn current_fiscal_year_and_spelled_decades() {
+    let d = "1989-11-02";
+    assert_eq!(
+        one("Earnings for the current fiscal year will fall.", d),
+        ("the current fiscal year".into(), "1989".into())
+    );
+    assert_eq!(
+        one("Hate groups declined through the nineties.", d),
+        ("the nineties".into(), "199".into())
+    );
+}
+
+#[test]
+fn halves_of_a_year() {
+    let d = "1989-10-26";
+    assert_eq!(
+        one("Sales slowed in the last half of 1989.", d),
+        ("the last half of 1989".into(), "1989-H2".into())
+    );
+    assert_eq!(
+        one(
+            "Demand will hold through the first two quarters of 1990.",
+            d
+        ),
+        ("the first two quarters of 1990".into(), "1990-H1".into())
+    );
+    // Without a year it stays a duration.
+    assert_eq!(
+        one("Profit rose in the first two quarters.", d),
+        ("the first two quarters".into(), "P2Q".into())
+    );
+    // The last half of a decade is not a half of a year.
+    assert!(
+        !timexes("It marked the last half of the '80s.", Some(d))
+            .iter()
+            .any(|t| t.2.contains("-H"))
+    );
+}
+
+#[test]
+fn seasons_with_the_resolve_by_tense() {
+    let d = "1989-10-26";
+    assert_eq!(
+        one("Competitors cut prices over the summer.", d),
+        ("the summer".into(), "1989-SU".into())
+    );
+    assert_eq!(
+        one("Orders fell from the low levels of the early summer.", d),
+        ("the early summer".into(), "1989-SU".into())
+    );
+    assert_eq!(
+        one("The company scrapped the unit this past spring.", d),
+        ("this past spring".into(), "1989-SP".into())
+    );
+    // A past-tense winter seen from March is the one that began the December before.
+    assert_eq!(
+        one("Sales fell in the winter.", "1990-03-10"),
+        ("the winter".into(), "1989-WI".into())
+    );
+}
+
+#[test]
+fn same_period_last_year_is_the_quarter_a_year_before() {
+    let t = timexes(
+        "Net rose in the third quarter, from $8 million for the corresponding period last year. \
+         Sales for last year's quarter were $3 million. In the 1988 quarter it lost money.",
+        Some("1989-11-01"),
+    );
+    let got: Vec<(&str, &str)> = t.iter().map(|t| (t.0.as_str(), t.2.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("the third quarter", "1989-Q3"),
+            ("the corresponding period last year", "1988-Q3"),
+            ("last year's quarter", "1988-Q3"),
+            ("the 1988 quarter", "1988-Q3"),
+        ]
+    );
+}
