@@ -20,6 +20,8 @@
 //!    first); a descriptor with no such person introduces the next new person of its
 //!    paragraph ("According to the head of X … said Y") and gives them the role.
 
+use std::cell::OnceCell;
+
 use super::gazetteer::{FastMap, FastSet};
 
 use super::gazetteer::GAZETTEER;
@@ -31,13 +33,19 @@ use crate::engine::{Config, Placed};
 
 /// A mention being grouped: the paragraph's candidate (borrowed, never copied) and what the
 /// document stage changes about it, in document space.
+/// The candidate's fields that every pass reads are copied in, so that the passes over all
+/// items stay within the items rather than reach into every paragraph's scan.
 struct Item<'a> {
     c: &'a Candidate,
     range: TextRange,
     name: TextRange,
+    canonical: Option<&'a str>,
+    sheet: Option<usize>,
     form: MentionForm,
     kind: Option<EntityKind>,
     cue: Option<EntityKind>,
+    has_country: bool,
+    has_role: bool,
     para: usize,
     entity: Option<usize>,
 }
@@ -132,6 +140,74 @@ impl std::hash::Hasher for PassThrough {
 
 /// A set of word hashes.
 type HashSet64 = std::collections::HashSet<u64, std::hash::BuildHasherDefault<PassThrough>>;
+
+/// Which words the story capitalises mid-sentence and which it writes in lower case, for the
+/// words its candidates ask about (the paragraphs' `probes`): gathering these from every
+/// paragraph is a look-up per word in a small set, where gathering every word of the story
+/// would grow two large sets on every keystroke.
+struct WordStats<'p, 'a> {
+    paras: &'p [Placed<'a>],
+    probes: HashSet64,
+    cap: HashSet64,
+    lower: HashSet64,
+    /// All words, gathered only if a look-up falls outside `probes` (a name whose document
+    /// text differs from its paragraph's prose mask), so that every answer stays exact.
+    full: OnceCell<(HashSet64, HashSet64)>,
+}
+
+impl<'p, 'a> WordStats<'p, 'a> {
+    fn new(paras: &'p [Placed<'a>]) -> Self {
+        let mut probes = HashSet64::default();
+        for p in paras {
+            probes.extend(p.scan.entities.probes.iter().copied());
+        }
+        let mut cap = HashSet64::default();
+        let mut lower = HashSet64::default();
+        for p in paras {
+            let e = &p.scan.entities;
+            cap.extend(e.cap_words.iter().copied().filter(|h| probes.contains(h)));
+            lower.extend(e.lower_words.iter().copied().filter(|h| probes.contains(h)));
+        }
+        WordStats {
+            paras,
+            probes,
+            cap,
+            lower,
+            full: OnceCell::new(),
+        }
+    }
+
+    /// Every word of the story, as (capitalised mid-sentence, lower case).
+    fn full(&self) -> &(HashSet64, HashSet64) {
+        self.full.get_or_init(|| {
+            let mut cap = HashSet64::default();
+            let mut lower = HashSet64::default();
+            for p in self.paras {
+                cap.extend(p.scan.entities.cap_words.iter().copied());
+                lower.extend(p.scan.entities.lower_words.iter().copied());
+            }
+            (cap, lower)
+        })
+    }
+
+    /// Whether the word with hash `h` is capitalised somewhere mid-sentence.
+    fn is_cap(&self, h: u64) -> bool {
+        if self.probes.contains(&h) {
+            self.cap.contains(&h)
+        } else {
+            self.full().0.contains(&h)
+        }
+    }
+
+    /// Whether the word with hash `h` occurs in lower case.
+    fn is_lower(&self, h: u64) -> bool {
+        if self.probes.contains(&h) {
+            self.lower.contains(&h)
+        } else {
+            self.full().1.contains(&h)
+        }
+    }
+}
 
 /// How many mentions back a surname or a descriptor looks for the person it stands for.
 const LOOK_BACK: usize = 400;
@@ -247,13 +323,8 @@ pub(crate) fn near_miss(a: &str, b: &str) -> bool {
 /// borrowed strings, computes each entity key's words once, and finds the people a word or a
 /// role may stand for through indexes rather than scans.
 pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
-    let mut cap_words = HashSet64::default();
-    let mut lower_words = HashSet64::default();
-    for p in paras {
-        cap_words.extend(p.scan.entities.cap_words.iter().copied());
-        lower_words.extend(p.scan.entities.lower_words.iter().copied());
-    }
-    let is_lower_word = |w: &str| with_lower(w, |l| lower_words.contains(&word_hash(l)));
+    let stats = WordStats::new(paras);
+    let is_lower_word = |w: &str| stats.is_lower(with_lower(w, word_hash));
     // Rule 1: sentence-initial words.
     let mut items: Vec<Item<'_>> = Vec::new();
     for (pi, p) in paras.iter().enumerate() {
@@ -268,7 +339,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                     // Capitalised mid-sentence elsewhere, or the subject of "said" and the
                     // like (and not a plural such as "Officials said").
                     never_lower
-                        && (cap_words.contains(&word_hash(w))
+                        && (stats.is_cap(word_hash(w))
                             || c.cue == Some(EntityKind::Person) && !w.ends_with('s'))
                 });
                 if !confirmed {
@@ -295,6 +366,10 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                 c,
                 range,
                 name,
+                canonical: c.canonical.as_deref(),
+                sheet: c.sheet,
+                has_country: c.country.is_some(),
+                has_role: c.role.is_some(),
                 form,
                 kind: c.kind,
                 cue: c.cue,
@@ -316,7 +391,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     // Sheet mentions first: each sheet entry is one entity.
     let mut sheet_entity: FastMap<usize, usize> = FastMap::default();
     for item in items.iter_mut() {
-        let Some(s) = item.c.sheet else {
+        let Some(s) = item.sheet else {
             continue;
         };
         let Some(sheet) = config.entities.get(s) else {
@@ -386,7 +461,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     // was born") is a person's name.
     let mut cues: FastMap<&str, (usize, usize)> = FastMap::default();
     for it in &items {
-        if it.entity.is_none() && it.kind == Some(EntityKind::Place) && it.c.country.is_none() {
+        if it.entity.is_none() && it.kind == Some(EntityKind::Place) && !it.has_country {
             let raw = it.name.of(text);
             if !raw.contains(' ') {
                 let c = cues.entry(raw).or_default();
@@ -398,7 +473,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     // Countries that the story has playing matches are teams (organisations) throughout.
     let mut teams: FastMap<&str, (usize, usize)> = FastMap::default();
     for it in &items {
-        if it.entity.is_none() && it.kind == Some(EntityKind::Place) && it.c.country.is_some() {
+        if it.entity.is_none() && it.kind == Some(EntityKind::Place) && it.has_country {
             let c = teams.entry(it.name.of(text)).or_default();
             c.0 += usize::from(it.cue == Some(EntityKind::Organization));
             c.1 += usize::from(it.cue == Some(EntityKind::Place));
@@ -433,11 +508,11 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             it.form = MentionForm::Name;
             continue;
         }
-        let key: &str = match &it.c.canonical {
+        let key: &str = match it.canonical {
             Some(c) => c,
             None => raw.trim_start_matches("The "),
         };
-        if it.c.canonical.as_deref().is_some_and(|c| c != raw) {
+        if it.canonical.is_some_and(|c| c != raw) {
             it.form = MentionForm::Alias;
         }
         let e = *by_key
@@ -614,7 +689,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             }),
         };
         let Some(kind) = kind else { continue };
-        let key: &str = it.c.canonical.as_deref().unwrap_or(w);
+        let key: &str = it.canonical.unwrap_or(w);
         let e = *by_key
             .entry((kind, key))
             .or_insert_with(|| new_entity(&mut ents, kind, key));
@@ -732,7 +807,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         let introduced = b
             .items
             .iter()
-            .position(|&i| items[i].form == MentionForm::FullName && items[i].c.role.is_some())
+            .position(|&i| items[i].form == MentionForm::FullName && items[i].has_role)
             .or_else(|| {
                 b.items.iter().position(|&i| {
                     matches!(items[i].form, MentionForm::FullName | MentionForm::Name)

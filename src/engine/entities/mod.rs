@@ -173,6 +173,11 @@ pub struct ParaEntities {
     pub cap_words: Vec<u64>,
     /// Hashes of the lower-case words (sorted, unique).
     pub lower_words: Vec<u64>,
+    /// The word hashes the document stage may look up in `cap_words` and `lower_words` for
+    /// this paragraph's candidates (sorted, unique): each unsure word as written and in lower
+    /// case, each word of a guessed name and each name in lower case. The document stage
+    /// collects the statistics of these words only, instead of every word of the story.
+    pub probes: Vec<u64>,
 }
 
 /// Paragraph stage: candidate mentions of one paragraph.

@@ -1276,6 +1276,35 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
         kept.push(c);
     }
     out.cands = kept;
+    out.probes = probes(text, &out.cands);
+    out
+}
+
+/// The word hashes the document stage may ask about for `cands` (see
+/// [`ParaEntities::probes`]); it mirrors the look-ups of [`super::coref::resolve`].
+fn probes(text: &str, cands: &[Candidate]) -> Vec<u64> {
+    let mut out = Vec::new();
+    let lower_hash = |w: &str| with_lower(w, word_hash);
+    for c in cands {
+        let name = c.name.of(text);
+        out.push(lower_hash(name));
+        if let Some(u) = c.unsure {
+            for w in u.of(text).split_whitespace() {
+                let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+                out.push(word_hash(w));
+                out.push(lower_hash(w));
+            }
+            // The name without its unsure first word.
+            if u.end < c.name.end {
+                out.push(lower_hash(text[u.end..c.name.end].trim_start()));
+            }
+        }
+        if c.guessed {
+            out.extend(name.split_whitespace().map(lower_hash));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
