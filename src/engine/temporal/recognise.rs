@@ -1230,12 +1230,20 @@ fn deictic(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
                 if matches!(cx.lex(j), Lex::Kw(Kw::A)) && !plural {
                     return None;
                 }
+                // "the past several quarters": reporting periods with no count are a general
+                // reference to the past (or future), as TimeBank annotates them.
+                if q.is_none() && u == Unit::Quarter {
+                    return Some(M::date(i, e + 1, vague_ref(n)).cue(cue));
+                }
                 return Some(M::dur(i, e + 1, duration_value(q, u)).cue(cue));
             }
             // "recent years", "coming months": vague.
             if k == Kw::Coming
                 && let Some((u, true)) = unit_at(cx, j)
             {
+                if u == Unit::Quarter {
+                    return Some(M::date(i, j + 1, vague_ref(n)).cue(cue));
+                }
                 return Some(M::dur(i, j + 1, duration_value(None, u)).cue(cue));
             }
             None
@@ -1895,6 +1903,11 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
     }
 }
 
+/// `PAST_REF` for a backward deictic (`n` < 0), else `FUTURE_REF`.
+fn vague_ref(n: i32) -> Sem {
+    Sem::Ref(if n < 0 { "PAST_REF" } else { "FUTURE_REF" })
+}
+
 /// A half of a year whose "half" word ends before `k`: "of 1989" may follow.
 fn half_of(cx: &Cx<'_>, i: usize, k: usize, h: u8) -> M {
     match is_year_number(cx, k + 1).filter(|_| cx.is_kw(k, Kw::Of)) {
@@ -2032,6 +2045,29 @@ fn match_at(cx: &Cx<'_>, i: usize) -> Option<M> {
                 day: 31,
             },
         ));
+    }
+    // "by year end", "by year's end": the end of the anchor's year, after a preposition
+    // (so "the fiscal year end" is left to the "year" matchers).
+    if matches!(t.lex, Lex::Unit(Unit::Year))
+        && i >= 1
+        && matches!(
+            cx.kw(i - 1),
+            Some(Kw::By | Kw::At | Kw::Around | Kw::Before | Kw::Until | Kw::After | Kw::To)
+        )
+    {
+        let end = if cx.is_kw(i + 1, Kw::End) {
+            Some(i + 2)
+        } else if (cx.punct(i + 1, '\'') || cx.punct(i + 1, '’'))
+            && cx.word_is(i + 2, "s")
+            && cx.is_kw(i + 3, Kw::End)
+        {
+            Some(i + 4)
+        } else {
+            None
+        };
+        if let Some(end) = end {
+            return Some(M::date(i, end, Sem::Year(YearRef::Rel(0))));
+        }
     }
     // "'90s"
     if (t.is_punct('\'') || t.is_punct('’'))

@@ -231,7 +231,12 @@ pub fn annotate(
             && toks
                 .get(first - 1)
                 .is_some_and(|t| text[t.start..t.end].eq_ignore_ascii_case("as"));
-        if as_soon && tx.cue.is_none() {
+        // "effective Feb. 1": a change takes effect on a coming date.
+        let effective = first >= 1
+            && toks.get(first - 1).is_some_and(|t| {
+                t.kind == TokKind::Word && text[t.start..t.end].eq_ignore_ascii_case("effective")
+            });
+        if (as_soon || effective) && tx.cue.is_none() {
             tx.tense = Tense::Future;
             continue;
         }

@@ -625,3 +625,55 @@ fn same_period_last_year_is_the_quarter_a_year_before() {
         ]
     );
 }
+
+#[test]
+fn effective_dates_look_forward() {
+    let d = "1989-10-26";
+    // Past tense, but the change takes effect on the coming Feb. 1.
+    assert_eq!(
+        one(
+            "The bank created an office of the chairman, effective Feb. 1.",
+            d
+        ),
+        ("Feb. 1".into(), "1990-02-01".into())
+    );
+    assert_eq!(
+        one("The bank created an office of the chairman on Feb. 1.", d),
+        ("Feb. 1".into(), "1989-02-01".into())
+    );
+}
+
+#[test]
+fn year_end_after_a_preposition_is_the_year() {
+    let d = "1989-10-26";
+    assert_eq!(
+        one("The plan should be in place by year's end.", d),
+        ("year's end".into(), "1989".into())
+    );
+    assert_eq!(
+        one("It will cut 6,000 jobs by year end.", d),
+        ("year end".into(), "1989".into())
+    );
+    assert_eq!(
+        one("Its year-end target is lower.", d),
+        ("year-end".into(), "1989-12-31".into())
+    );
+}
+
+#[test]
+fn uncounted_quarters_are_general_references() {
+    let d = "1989-10-30";
+    assert_eq!(
+        one("Losses have mounted in the past several quarters.", d),
+        ("the past several quarters".into(), "PAST_REF".into())
+    );
+    assert_eq!(
+        one("Margins should recover in coming quarters.", d),
+        ("coming quarters".into(), "FUTURE_REF".into())
+    );
+    // Counted quarters stay durations.
+    assert_eq!(
+        one("Losses have mounted in the past two quarters.", d),
+        ("the past two quarters".into(), "P2Q".into())
+    );
+}
