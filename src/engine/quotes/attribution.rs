@@ -489,15 +489,26 @@ impl<'a> Reader<'a> {
             j -= 1;
         }
         if self.is_word(j) && self.w(j) == "to" && j >= lo + 2 {
-            // "X refused to call it …": the subject of the governing verb.
+            // "X refused to call it …": the subject of the governing verb; "X went on to
+            // say …": of the verb before its particle.
             j -= 2;
+            if j > lo
+                && self.is_word(j + 1)
+                && matches!(self.w(j + 1), "on" | "up" | "out" | "back")
+            {
+                j -= 1;
+            }
             while j > lo && self.is_word(j) && lexicon::is_verb_filler(self.w(j)) {
                 j -= 1;
             }
         }
         if self.w(v).ends_with("ing") && j > lo {
             // "X went after Y, calling it …", "X issued a statement saying …": the subject of
-            // the clause.
+            // the clause; "X said, adding …", "as he defended it, saying …": of the nearest
+            // clause before the participle.
+            if let Some(np) = self.participle_subject(v, lo) {
+                return Some(np);
+            }
             return self.subject_fwd(lo, j);
         }
         if self.is_word(j)
@@ -566,7 +577,9 @@ impl<'a> Reader<'a> {
             && !lexicon::is_subject_pronoun(self.w(s))
             && self.is_word(s - 2)
             && (lexicon::is_verb_filler(self.w(s - 2))
-                || matches!(self.w(s - 2), "who" | "which" | "that"))
+                || matches!(self.w(s - 2), "who" | "which" | "that")
+                || (is_capitalised(self.raw(s - 2)) || lexicon::is_subject_pronoun(self.w(s - 2)))
+                    && !is_capitalised(self.raw(s)))
         {
             // "X, who has in the past described …": the phrase is an adverbial, not the
             // subject; read on back from the word before it.
@@ -575,17 +588,82 @@ impl<'a> Reader<'a> {
         np.filter(|np| self.speaker_ok(*np))
     }
 
+    /// The subject of the nearest clause before the participle at `v` (no further back than
+    /// `lo`): a subject pronoun with its verb, or the subject of a finite cue verb.
+    fn participle_subject(&self, v: usize, lo: usize) -> Option<(usize, usize)> {
+        for i in (lo..v).rev().take(25) {
+            if self.is_quote(i) || self.is_punct(i, ";") {
+                return None;
+            }
+            if !self.is_word(i) {
+                continue;
+            }
+            let w = self.w(i);
+            let subordinate = i > lo
+                && matches!(
+                    self.w(i - 1),
+                    "after" | "before" | "when" | "because" | "since" | "if" | "until" | "once"
+                );
+            if matches!(w, "he" | "she" | "i" | "we") && !subordinate && self.verb_follows(i + 1, v)
+            {
+                return Some((i, i));
+            }
+            if matches!(self.verb(i), Some(Verb::Reporting | Verb::Partial))
+                && !w.ends_with("ing")
+                && !self.relative_subject(i, lo)
+            {
+                return self.subject_of(i, lo);
+            }
+        }
+        None
+    }
+
+    /// Whether the verb at `v` has a relative pronoun for subject (`an architect who said`),
+    /// so that it belongs to a relative clause.
+    fn relative_subject(&self, v: usize, lo: usize) -> bool {
+        let mut j = v;
+        while j > lo && self.is_word(j - 1) && lexicon::is_verb_filler(self.w(j - 1)) {
+            j -= 1;
+        }
+        j > lo && self.is_word(j - 1) && matches!(self.w(j - 1), "who" | "which" | "that")
+    }
+
     /// Builds a cue from a speaker phrase.
     fn cue(&self, np: (usize, usize), verb: Option<usize>, rule: &'static str) -> Cue {
-        let mention = TextRange::new(self.toks[np.0].range.start, self.toks[np.1].range.end);
+        let mut mention = TextRange::new(self.toks[np.0].range.start, self.toks[np.1].range.end);
         let (class, name) = classify(self, np);
+        let mut refers_to = None;
+        // "Smith, who said …": the relative pronoun is the subject of the verb and names the
+        // speaker for this quote; the phrase before it says who that is.
+        if let Some(v) = verb
+            && let Some(r) = self.relative_between(np.1, v)
+        {
+            refers_to = Some(mention);
+            mention = self.toks[r].range;
+        }
         Cue {
             mention,
             verb: verb.map(|v| self.toks[v].range),
             rule,
             class,
             name,
+            refers_to,
         }
+    }
+
+    /// A relative pronoun (`who`, `which`, `that`) right after the phrase ending at `e` (or
+    /// after a comma there), with only words between it and the verb at `v`.
+    fn relative_between(&self, e: usize, v: usize) -> Option<usize> {
+        let r = if self.is_punct(e + 1, ",") {
+            e + 2
+        } else {
+            e + 1
+        };
+        (r < v
+            && self.is_word(r)
+            && matches!(self.w(r), "who" | "which" | "that")
+            && (r + 1..v).all(|i| self.is_word(i)))
+        .then_some(r)
     }
 
     /// First token of the clause a token belongs to: its sentence start, or just after the
@@ -895,12 +973,19 @@ impl<'a> Reader<'a> {
                         {
                             np = outer;
                         }
+                        // "X said the poll shows that Americans say “…”": the outermost
+                        // reporting verb of the clause gives the source.
+                        let mut verb_at = j;
+                        while let Some((i, outer)) = self.outer_report(np.0, lo, sentence_lo) {
+                            np = outer;
+                            verb_at = i;
+                        }
                         let rule = if v == Verb::Reporting {
                             "subject of the reporting verb before the quote"
                         } else {
                             "subject of the clause that carries the partial quote"
                         };
-                        return Some(self.cue(np, Some(j), rule));
+                        return Some(self.cue(np, Some(verb_at), rule));
                     }
                     if v == Verb::Reporting
                         && let Some(np) = self.np_fwd(j + 1, k).filter(|np| {
@@ -912,6 +997,43 @@ impl<'a> Reader<'a> {
                         return Some(self.cue(np, Some(j), "‘said X’ before the quote"));
                     }
                 }
+            }
+        }
+        None
+    }
+
+    /// A finite reporting verb before token `at` in the same clause (from `lo`), with its
+    /// subject: the speaker whose report contains the words from `at` on.
+    fn outer_report(
+        &self,
+        at: usize,
+        lo: usize,
+        sentence_lo: usize,
+    ) -> Option<(usize, (usize, usize))> {
+        // "X said, and Y said …", "When X noted …, Y said", "…, which he called": a clause
+        // joined by "and" or set off by punctuation is not the outer verb's report.
+        if at > lo && self.is_word(at - 1) && self.w(at - 1) == "and" {
+            return None;
+        }
+        let mut i = at;
+        while i > lo && at - i < 30 {
+            i -= 1;
+            if !self.is_word(i) {
+                return None;
+            }
+            if self.is_word(i)
+                && matches!(
+                    self.w(i),
+                    "but" | "while" | "whereas" | "yet" | "although" | "though"
+                )
+            {
+                return None;
+            }
+            if self.verb(i) == Some(Verb::Reporting) && !self.w(i).ends_with("ing") {
+                return self
+                    .subject_of(i, sentence_lo)
+                    .filter(|np| np.1 < i)
+                    .map(|np| (i, np));
             }
         }
         None

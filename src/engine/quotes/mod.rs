@@ -123,6 +123,9 @@ pub struct Cue {
     pub class: SpeakerClass,
     /// The name to show when no entity is linked.
     pub name: String,
+    /// The phrase a relative pronoun mention refers back to (`Smith` in `Smith, who said`),
+    /// used to link the speaker to an entity.
+    pub refers_to: Option<TextRange>,
 }
 
 /// One top-level quotation of a paragraph, as the paragraph stage reads it.
@@ -423,7 +426,8 @@ impl Linker<'_> {
             cue: cue.verb.map(|v| v.shift(offset)),
             class: cue.class,
         };
-        if let Some(e) = self.entity_at(mention) {
+        let linked = cue.refers_to.map_or(mention, |r| r.shift(offset));
+        if let Some(e) = self.entity_at(linked) {
             sp.entity = Some(e);
             sp.name = self.entities[e].name.clone();
             if self.entities[e].kind == EntityKind::Organization && sp.class == SpeakerClass::Person

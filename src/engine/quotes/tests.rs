@@ -312,3 +312,46 @@ fn an_adverbial_between_subject_and_verb_is_skipped() {
     let got = quotes("Smith has in recent weeks called the plan “a disaster.”\n");
     assert_eq!(got[0].2.as_deref(), Some("Smith"));
 }
+
+#[test]
+fn a_relative_pronoun_names_the_speaker_of_its_clause() {
+    let t = "“It is over,” said Ann Cole, who said the plan was “a failure.”";
+    let a = run(t);
+    let s = a.quotes[1].speaker.as_ref().expect("a speaker");
+    assert_eq!((s.name.as_str(), s.mention.of(t)), ("Ann Cole", "who"));
+    // A relative clause set off by commas is not the subject of the verb after it.
+    let t = "The complaint, which was filed on Friday, alleged that the party “failed.”";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("The complaint"));
+}
+
+#[test]
+fn the_outermost_reporting_verb_gives_the_source() {
+    let t = "Ann Cole said the poll shows that voters say the plan is “a failure.”";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("Ann Cole"));
+    // A clause joined by "and" has its own speaker.
+    let t = "Ann Cole said it was late and Tom Reed called the plan “a failure.”";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("Tom Reed"));
+}
+
+#[test]
+fn went_on_to_say_takes_the_subject_before_the_particle() {
+    let t = "Ann Cole spoke first. She went on to say the plan was “a failure.”";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("She"));
+}
+
+#[test]
+fn a_participle_takes_the_subject_of_the_nearest_clause() {
+    let t = "Tom Reed opened the meeting, and Ann Cole said it went well, adding that the plan \
+             was “a failure.”";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("Ann Cole"));
+    // A verb in a relative clause is not that clause.
+    let t = "Tom Reed refused to pay an architect who said he was owed money, saying, “He did \
+             a bad job.”";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("Tom Reed"));
+}
+
+#[test]
+fn an_adverbial_between_a_name_and_its_verb_is_skipped() {
+    let t = "Ann Cole at the time said the plan was “a failure.”";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("Ann Cole"));
+}
