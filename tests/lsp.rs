@@ -1095,3 +1095,61 @@ async fn a_stuck_analysis_does_not_hold_up_other_documents() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn document_symbols_are_answered_outside_tower_like_any_other_request() {
+    // documentSymbol is answered by the server's own handler (its results can be megabytes);
+    // it must keep the lifecycle and error rules tower-lsp-server applies to the others.
+    let mut early = TestServerBuilder::default().start_uninitialized();
+    let doc = json!({"textDocument": {"uri": URI}});
+    let response = early
+        .request("textDocument/documentSymbol", doc.clone())
+        .await;
+    assert_eq!(response["error"]["code"], -32002, "{response}");
+    early
+        .disconnect_mid_message(b"Content-Length: 100\r\n\r\n{\"jsonrpc\"")
+        .await;
+
+    let text = include_str!("fixtures/xi-moscow.md");
+    let (mut server, _) = TestServerBuilder::default().start().await;
+    server.open(URI, "markdown", text).await;
+    let bad = server
+        .request("textDocument/documentSymbol", json!({"textDocument": 7}))
+        .await;
+    assert_eq!(bad["error"]["code"], -32602, "invalid params: {bad}");
+    let closed = server
+        .call(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": "file:///not-open.md"}}),
+        )
+        .await;
+    assert_eq!(closed, Value::Null, "a document that is not open");
+    // Asked twice for one version (the second from the cache), then after an edit: the same
+    // outline, and the edit is seen.
+    let first = server
+        .call("textDocument/documentSymbol", doc.clone())
+        .await;
+    let again = server
+        .call("textDocument/documentSymbol", doc.clone())
+        .await;
+    assert_eq!(first, again);
+    let people = &first[0];
+    assert_eq!(people["name"], "People", "{first}");
+    assert!(!people["children"].as_array().unwrap().is_empty());
+    // A blank line before the line of the first mention moves the outline down a line.
+    let line = first[0]["range"]["start"]["line"].as_u64().unwrap() as u32;
+    server.change(URI, 2, [line, 0, line, 0], "\n").await;
+    server.diagnostics(URI, Some(2)).await;
+    let edited = server
+        .call("textDocument/documentSymbol", doc.clone())
+        .await;
+    assert_eq!(
+        edited[0]["range"]["start"]["line"],
+        first[0]["range"]["start"]["line"].as_u64().unwrap() + 1,
+        "the outline of the edited text"
+    );
+    assert_eq!(server.call("shutdown", Value::Null).await, Value::Null);
+    let late = server.request("textDocument/documentSymbol", doc).await;
+    assert_eq!(late["error"]["code"], -32600, "{late}");
+    server.notify("exit", Value::Null).await;
+}

@@ -40,6 +40,10 @@ pub struct Snapshot {
     pub encoding: PositionEncoding,
     /// The outline, built on first use (documentSymbol, workspace symbols) and kept.
     outline: OnceLock<Vec<Symbol>>,
+    /// The JSON of the documentSymbol result (flat, nested), rendered on first use and kept:
+    /// on a large manuscript it is megabytes, asked for again whenever the editor refreshes
+    /// its outline.
+    symbols_json: [OnceLock<Vec<u8>>; 2],
 }
 
 impl Snapshot {
@@ -58,7 +62,14 @@ impl Snapshot {
             analysis,
             encoding,
             outline: OnceLock::new(),
+            symbols_json: Default::default(),
         }
+    }
+
+    /// The JSON of this snapshot's documentSymbol result, hierarchical or flat, rendered by
+    /// `render` the first time it is asked for.
+    pub fn symbols_json(&self, hierarchical: bool, render: impl FnOnce() -> Vec<u8>) -> &[u8] {
+        self.symbols_json[usize::from(hierarchical)].get_or_init(render)
     }
 
     /// The document outline ([`navigation::symbols`]), computed once per snapshot.

@@ -11,6 +11,10 @@
 //! `"id": null`) and then goes on reading.
 //!
 //! A client that disconnects mid-message ends the input; the server then exits as on EOF.
+//!
+//! Requests for the methods of an [`Intercept`] are not forwarded: they go to the server's own
+//! handler, which answers them through [`super::output`] (for responses too large to go through
+//! tower-lsp-server's `serde_json::Value` round trip cheaply, see there).
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tower_lsp_server::jsonrpc;
@@ -25,7 +29,10 @@ const MAX_HEADER_LINE: usize = 8 * 1024;
 
 /// Starts a task that reads frames from `input` and writes checked frames to the returned
 /// stream, which the server reads instead.
-pub fn guard_input<I: AsyncRead + Unpin + Send + 'static>(input: I) -> DuplexStream {
+pub fn guard_input<I: AsyncRead + Unpin + Send + 'static>(
+    input: I,
+    intercept: Option<Intercept>,
+) -> DuplexStream {
     let (server_side, mut ours) = tokio::io::duplex(1 << 16);
     tokio::spawn(async move {
         let mut reader = BufReader::new(input);
@@ -39,7 +46,10 @@ pub fn guard_input<I: AsyncRead + Unpin + Send + 'static>(input: I) -> DuplexStr
                 }
             };
             let body = match frame {
-                Frame::Body(body) => checked(body),
+                Frame::Body(body) => match intercept.as_ref().and_then(|i| i.take(body)) {
+                    None => continue,
+                    Some(body) => checked(body),
+                },
                 Frame::BadHeader(problem) => {
                     tracing::warn!(%problem, "malformed message header");
                     internal_request(PARSE_ERROR_METHOD, &problem)
@@ -54,6 +64,53 @@ pub fn guard_input<I: AsyncRead + Unpin + Send + 'static>(input: I) -> DuplexStr
         let _ = ours.shutdown().await;
     });
     server_side
+}
+
+/// Requests answered outside tower-lsp-server: their methods, and where they go.
+pub struct Intercept {
+    pub methods: &'static [&'static str],
+    pub requests: tokio::sync::mpsc::UnboundedSender<InterceptedRequest>,
+}
+
+/// A request taken out of the input by an [`Intercept`].
+#[derive(Debug)]
+pub struct InterceptedRequest {
+    pub id: jsonrpc::Id,
+    pub method: String,
+    pub params: Option<serde_json::Value>,
+}
+
+impl Intercept {
+    /// Sends `body` to the handler if it is a request (with an id) for one of the methods and
+    /// returns `None`; otherwise hands `body` back to be forwarded.
+    fn take(&self, body: Vec<u8>) -> Option<Vec<u8>> {
+        // Most bodies do not even mention a method: no parse for those.
+        if !self
+            .methods
+            .iter()
+            .any(|m| memchr::memmem::find(&body, m.as_bytes()).is_some())
+        {
+            return Some(body);
+        }
+        let Ok(request) = serde_json::from_slice::<jsonrpc::Request>(&body) else {
+            return Some(body);
+        };
+        if request.id().is_none() || !self.methods.contains(&request.method()) {
+            return Some(body);
+        }
+        let (method, id, params) = request.into_parts();
+        let Some(id) = id else { return Some(body) };
+        let request = InterceptedRequest {
+            id,
+            method: method.into_owned(),
+            params,
+        };
+        match self.requests.send(request) {
+            Ok(()) => None,
+            // The handler is gone: let tower-lsp-server answer.
+            Err(_) => Some(body),
+        }
+    }
 }
 
 enum Frame {

@@ -97,16 +97,33 @@ pub async fn serve_with<I: AsyncRead + Unpin + Send + 'static, O: AsyncWrite>(
     analyze: AnalyzeFn,
 ) {
     let (outbox, inbox) = Outbox::new();
-    let (service, socket) = LspService::build(|client| Backend::new(client, analyze, outbox))
-        .custom_method(framing::PARSE_ERROR_METHOD, Backend::parse_error)
-        .custom_method(framing::INVALID_REQUEST_METHOD, Backend::invalid_request)
-        .finish();
+    let (requests, intercepted) = tokio::sync::mpsc::unbounded_channel();
+    let intercept = framing::Intercept {
+        methods: INTERCEPTED,
+        requests,
+    };
+    let (service, socket) =
+        LspService::build(|client| Backend::new(client, analyze, outbox, intercepted))
+            .custom_method(framing::PARSE_ERROR_METHOD, Backend::parse_error)
+            .custom_method(framing::INVALID_REQUEST_METHOD, Backend::invalid_request)
+            .finish();
     // tower-lsp-server writes into a pipe; `output::pump` merges its frames with ours.
     let (tower_out, tower_in) = tokio::io::duplex(1 << 16);
     // Malformed frames would end tower-lsp-server's reader: see `framing`.
-    let server = Server::new(framing::guard_input(input), tower_out, socket).serve(service);
+    let input = framing::guard_input(input, Some(intercept));
+    let server = Server::new(input, tower_out, socket).serve(service);
     tokio::join!(server, output::pump(tower_in, inbox, output));
 }
+
+/// Requests answered by [`Inner::answer`] rather than tower-lsp-server (see [`framing`]): those
+/// whose results can be megabytes.
+const INTERCEPTED: &[&str] = &["textDocument/documentSymbol"];
+
+/// Where the session is, for the requests answered outside tower-lsp-server (which answers
+/// the others itself the same way).
+const UNINITIALIZED: u8 = 0;
+const INITIALIZED: u8 = 1;
+const SHUT_DOWN: u8 = 2;
 
 /// Session-wide state, read often and written at initialize and on settings changes.
 #[derive(Default)]
@@ -142,8 +159,10 @@ pub struct Inner {
     /// Workspace files' symbols, by URI.
     index: Mutex<BTreeMap<Uri, Vec<SymbolInformation>>>,
     analyze: AnalyzeFn,
-    /// Pre-rendered messages (diagnostics) for the output.
+    /// Pre-rendered messages (diagnostics, intercepted responses) for the output.
     outbox: Outbox,
+    /// [`UNINITIALIZED`], [`INITIALIZED`] or [`SHUT_DOWN`].
+    lifecycle: std::sync::atomic::AtomicU8,
 }
 
 /// Why an analysis produced no snapshot.
@@ -159,8 +178,13 @@ enum Skipped {
 }
 
 impl Backend {
-    fn new(client: Client, analyze: AnalyzeFn, outbox: Outbox) -> Backend {
-        Backend(Arc::new(Inner {
+    fn new(
+        client: Client,
+        analyze: AnalyzeFn,
+        outbox: Outbox,
+        intercepted: tokio::sync::mpsc::UnboundedReceiver<framing::InterceptedRequest>,
+    ) -> Backend {
+        let inner = Arc::new(Inner {
             client,
             docs: Arc::default(),
             state: RwLock::default(),
@@ -168,7 +192,10 @@ impl Backend {
             index: Mutex::default(),
             analyze,
             outbox,
-        }))
+            lifecycle: std::sync::atomic::AtomicU8::new(UNINITIALIZED),
+        });
+        tokio::spawn(Arc::clone(&inner).answer_intercepted(intercepted));
+        Backend(inner)
     }
 
     /// Answers a malformed frame (see [`framing`]).
@@ -379,6 +406,59 @@ impl Inner {
         guard::catch(what, || f(&snap)).map(Some)
     }
 
+    /// Answers the intercepted requests (see [`framing`]) until the input ends, each in its own
+    /// task, writing the responses through the outbox.
+    async fn answer_intercepted(
+        self: Arc<Self>,
+        mut requests: tokio::sync::mpsc::UnboundedReceiver<framing::InterceptedRequest>,
+    ) {
+        while let Some(request) = requests.recv().await {
+            let inner = Arc::clone(&self);
+            tokio::spawn(async move {
+                let result = inner.answer(&request.method, request.params).await;
+                inner
+                    .outbox
+                    .send(to_proto::write_response(&request.id, result));
+            });
+        }
+    }
+
+    /// The JSON result of an intercepted request, or its error, as tower-lsp-server would
+    /// give them.
+    async fn answer(&self, method: &str, params: Option<Value>) -> RpcResult<Vec<u8>> {
+        match self.lifecycle.load(std::sync::atomic::Ordering::Acquire) {
+            UNINITIALIZED => {
+                return Err(jsonrpc::Error {
+                    code: jsonrpc::ErrorCode::ServerError(-32002),
+                    message: "Server not initialized".into(),
+                    data: None,
+                });
+            }
+            SHUT_DOWN => return Err(jsonrpc::Error::invalid_request()),
+            _ => {}
+        }
+        match method {
+            "textDocument/documentSymbol" => {
+                let params: DocumentSymbolParams =
+                    serde_json::from_value(params.unwrap_or(Value::Null))
+                        .map_err(|e| jsonrpc::Error::invalid_params(e.to_string()))?;
+                let features = self.state().features.clone();
+                let uri = params.text_document.uri;
+                let json = self
+                    .with_snapshot(&uri, "documentSymbol", |s| {
+                        s.symbols_json(features.hierarchical_symbols, || {
+                            let result = handlers::symbols::document_symbols(&features, &uri, s);
+                            serde_json::to_vec(&result).unwrap_or_else(|_| b"null".to_vec())
+                        })
+                        .to_vec()
+                    })
+                    .await?;
+                Ok(json.unwrap_or_else(|| b"null".to_vec()))
+            }
+            _ => Err(jsonrpc::Error::method_not_found()),
+        }
+    }
+
     /// Recomputes settings from the layers, shows problems, re-analyses every open document.
     async fn settings_changed(self: &Arc<Self>) {
         let messages = {
@@ -520,6 +600,8 @@ impl LanguageServer for Backend {
         s.settings = settings;
         s.shown_messages = messages.clone();
         s.pending_messages = messages;
+        self.lifecycle
+            .store(INITIALIZED, std::sync::atomic::Ordering::Release);
         Ok(InitializeResult {
             capabilities,
             server_info: Some(ServerInfo {
@@ -563,6 +645,8 @@ impl LanguageServer for Backend {
     #[tracing::instrument(skip_all)]
     async fn shutdown(&self) -> RpcResult<()> {
         tracing::info!("shutdown");
+        self.lifecycle
+            .store(SHUT_DOWN, std::sync::atomic::Ordering::Release);
         Ok(())
     }
 

@@ -63,17 +63,19 @@ pub fn frame_len(buf: &[u8]) -> Option<usize> {
 pub async fn pump<T: AsyncRead + Unpin, O: AsyncWrite>(mut tower: T, mut inbox: Inbox, output: O) {
     tokio::pin!(output);
     let mut pending: Vec<u8> = Vec::with_capacity(1 << 16);
-    let mut tower_open = true;
-    while tower_open {
-        let mut out: Vec<u8> = Vec::new();
+    loop {
         tokio::select! {
             biased;
             body = inbox.recv() => match body {
                 Some(body) => {
-                    frame_into(&mut out, &body);
-                    // Whatever else is already queued goes out in the same write.
-                    while let Ok(body) = inbox.try_recv() {
-                        frame_into(&mut out, &body);
+                    // Written without copying the body (it can be megabytes); whatever else is
+                    // already queued goes out before the flush.
+                    let mut result = write_frame(output.as_mut(), &body).await;
+                    while let (Ok(()), Ok(body)) = (&result, inbox.try_recv()) {
+                        result = write_frame(output.as_mut(), &body).await;
+                    }
+                    if result.and(output.flush().await).is_err() {
+                        return;
                     }
                 }
                 // Every outbox is gone: only tower-lsp-server's output is left.
@@ -83,27 +85,30 @@ pub async fn pump<T: AsyncRead + Unpin, O: AsyncWrite>(mut tower: T, mut inbox: 
                 }
             },
             read = tower.read_buf(&mut pending) => match read {
-                Ok(0) | Err(_) => tower_open = false,
+                Ok(0) | Err(_) => break,
                 Ok(_) => {
                     let mut whole = 0;
                     while let Some(n) = frame_len(&pending[whole..]) {
                         whole += n;
                     }
-                    out.extend(pending.drain(..whole));
+                    if whole > 0 {
+                        let result = write(output.as_mut(), &pending[..whole]).await;
+                        pending.drain(..whole);
+                        if result.is_err() {
+                            return;
+                        }
+                    }
                 }
             },
         }
-        if !out.is_empty() && write(output.as_mut(), &out).await.is_err() {
+    }
+    // The server is done; send what it queued before it ended.
+    while let Ok(body) = inbox.try_recv() {
+        if write_frame(output.as_mut(), &body).await.is_err() {
             return;
         }
     }
-    // The server is done; send what it queued before it ended.
-    let mut out = Vec::new();
-    while let Ok(body) = inbox.try_recv() {
-        frame_into(&mut out, &body);
-    }
-    out.append(&mut pending);
-    let _ = write(output.as_mut(), &out).await;
+    let _ = write(output.as_mut(), &pending).await;
 }
 
 /// Copies the rest of `tower` to `output` once no outbox is left.
@@ -124,9 +129,14 @@ async fn drain_tower<T: AsyncRead + Unpin, O: AsyncWrite>(
     }
 }
 
-fn frame_into(out: &mut Vec<u8>, body: &[u8]) {
-    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
-    out.extend_from_slice(body);
+/// Writes `body` with its header, without flushing.
+async fn write_frame<O: AsyncWrite>(
+    mut output: std::pin::Pin<&mut O>,
+    body: &[u8],
+) -> std::io::Result<()> {
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    output.write_all(header.as_bytes()).await?;
+    output.write_all(body).await
 }
 
 async fn write<O: AsyncWrite>(

@@ -92,6 +92,29 @@ pub fn write_publish(uri: &Uri, version: Option<i32>, snap: Option<&Snapshot>) -
     out
 }
 
+/// The body of a JSON-RPC response to request `id`: `result` is already JSON.
+pub fn write_response(
+    id: &tower_lsp_server::jsonrpc::Id,
+    result: Result<Vec<u8>, tower_lsp_server::jsonrpc::Error>,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + result.as_ref().map_or(0, Vec::len));
+    out.extend_from_slice(br#"{"jsonrpc":"2.0","#);
+    match result {
+        Ok(result) => {
+            out.extend_from_slice(br#""result":"#);
+            out.extend_from_slice(&result);
+        }
+        Err(error) => {
+            out.extend_from_slice(br#""error":"#);
+            write_json(&mut out, &error);
+        }
+    }
+    out.extend_from_slice(br#","id":"#);
+    write_json(&mut out, id);
+    out.push(b'}');
+    out
+}
+
 /// Appends the JSON of `value` (serialising our own borrowed types into a `Vec` cannot fail).
 fn write_json(out: &mut Vec<u8>, value: &impl serde::Serialize) {
     if let Err(e) = serde_json::to_writer(&mut *out, value) {
