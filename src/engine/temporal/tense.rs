@@ -69,6 +69,16 @@ fn verb_tense(toks: &[Tok], i: usize, text: &str, before_expr: bool) -> Option<T
         Lex::Other if text[t.start..t.end].eq_ignore_ascii_case("could") => {
             return Some(Tense::Past);
         }
+        // The present perfect ("has fluctuated", "have gathered") tells of the past.
+        Lex::Kw(Kw::Has | Kw::Have)
+            if toks.get(i + 1).is_some_and(|n| {
+                n.kind == TokKind::Word
+                    && (n.ed && n.lex == Lex::Other
+                        || matches!(n.lex, Lex::PastVerb | Lex::Kw(Kw::Been)))
+            }) =>
+        {
+            return Some(Tense::Past);
+        }
         Lex::Kw(Kw::Is | Kw::Are | Kw::Am | Kw::Says | Kw::Has | Kw::Have | Kw::Do | Kw::Does) => {
             return Some(Tense::Present);
         }

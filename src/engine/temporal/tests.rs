@@ -677,3 +677,26 @@ fn uncounted_quarters_are_general_references() {
         ("the past two quarters".into(), "P2Q".into())
     );
 }
+
+#[test]
+fn present_perfect_tells_of_the_past() {
+    let d = "1989-10-30";
+    // Without the perfect, a bare March seen from October is the nearer, coming one.
+    assert_eq!(
+        one("The stock has fluctuated since a low in March.", d).1,
+        "1989-03"
+    );
+    assert_eq!(
+        one(
+            "Investigators have been searching since the Oct. 23 attack.",
+            "1999-05-06"
+        )
+        .1,
+        "1998-10-23"
+    );
+    // A plan nearer the date still looks forward.
+    assert_eq!(
+        one("A vote has been scheduled for Tuesday.", d).1,
+        "1989-10-31"
+    );
+}
