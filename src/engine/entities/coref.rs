@@ -142,57 +142,98 @@ impl std::hash::Hasher for PassThrough {
 type HashSet64 = std::collections::HashSet<u64, std::hash::BuildHasherDefault<PassThrough>>;
 
 /// Which words the story capitalises mid-sentence and which it writes in lower case, for the
-/// words its candidates ask about (the paragraphs' `probes`): gathering these from every
-/// paragraph is a look-up per word in a small set, where gathering every word of the story
-/// would grow two large sets on every keystroke.
-struct WordStats<'p, 'a> {
-    paras: &'p [Placed<'a>],
+/// words its candidates ask about (the paragraphs' probes): gathering these from every
+/// paragraph is a test per word against a small filter, where gathering every word of the
+/// story would grow two large sets on every keystroke.
+struct WordStats {
+    /// A Bloom filter of the probes ([`PROBE_BITS`] bits, indexed by the top bits of the
+    /// hash): most words fail it without a look-up in `probes`.
+    bloom: Vec<u64>,
     probes: HashSet64,
     cap: HashSet64,
     lower: HashSet64,
-    /// All words, gathered only if a look-up falls outside `probes` (a name whose document
-    /// text differs from its paragraph's prose mask), so that every answer stays exact.
+    /// Every paragraph's words, copied into one place as they are read.
+    all_cap: Vec<u64>,
+    all_lower: Vec<u64>,
+    /// All words as sets, built only if a look-up falls outside `probes` (a name whose
+    /// document text differs from its paragraph's prose mask), so that every answer is exact.
     full: OnceCell<(HashSet64, HashSet64)>,
 }
 
-impl<'p, 'a> WordStats<'p, 'a> {
-    fn new(paras: &'p [Placed<'a>]) -> Self {
+/// The size of the probe filter, in bits (a power of two; 8 KB).
+const PROBE_BITS: usize = 1 << 16;
+
+impl WordStats {
+    fn new(paras: &[Placed<'_>]) -> Self {
         let mut probes = HashSet64::default();
-        for p in paras {
-            probes.extend(p.scan.entities.probes.iter().copied());
-        }
-        let mut cap = HashSet64::default();
-        let mut lower = HashSet64::default();
+        let mut bloom = vec![0u64; PROBE_BITS / 64];
+        let mut all_cap = Vec::new();
+        let mut all_lower = Vec::new();
+        // One pass over the paragraphs (their memory is cold on a keystroke); the words are
+        // filtered afterwards, once every probe is known.
         for p in paras {
             let e = &p.scan.entities;
-            cap.extend(e.cap_words.iter().copied().filter(|h| probes.contains(h)));
-            lower.extend(e.lower_words.iter().copied().filter(|h| probes.contains(h)));
+            for &h in e.probes() {
+                if probes.insert(h) {
+                    let bit = Self::bit(h);
+                    bloom[bit / 64] |= 1 << (bit % 64);
+                }
+            }
+            all_cap.extend_from_slice(e.cap_words());
+            all_lower.extend_from_slice(e.lower_words());
         }
-        WordStats {
-            paras,
+        let mut stats = WordStats {
+            bloom,
             probes,
-            cap,
-            lower,
+            cap: HashSet64::default(),
+            lower: HashSet64::default(),
+            all_cap,
+            all_lower,
             full: OnceCell::new(),
-        }
+        };
+        let cap: HashSet64 = stats
+            .all_cap
+            .iter()
+            .copied()
+            .filter(|&h| stats.is_probe(h))
+            .collect();
+        let lower: HashSet64 = stats
+            .all_lower
+            .iter()
+            .copied()
+            .filter(|&h| stats.is_probe(h))
+            .collect();
+        stats.cap = cap;
+        stats.lower = lower;
+        stats
+    }
+
+    fn bit(h: u64) -> usize {
+        // The top bits: the hashes are FNV-1a, well mixed at the top.
+        (h >> (64 - PROBE_BITS.trailing_zeros())) as usize
+    }
+
+    fn is_probe(&self, h: u64) -> bool {
+        let bit = Self::bit(h);
+        self.bloom
+            .get(bit / 64)
+            .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+            && self.probes.contains(&h)
     }
 
     /// Every word of the story, as (capitalised mid-sentence, lower case).
     fn full(&self) -> &(HashSet64, HashSet64) {
         self.full.get_or_init(|| {
-            let mut cap = HashSet64::default();
-            let mut lower = HashSet64::default();
-            for p in self.paras {
-                cap.extend(p.scan.entities.cap_words.iter().copied());
-                lower.extend(p.scan.entities.lower_words.iter().copied());
-            }
-            (cap, lower)
+            (
+                self.all_cap.iter().copied().collect(),
+                self.all_lower.iter().copied().collect(),
+            )
         })
     }
 
     /// Whether the word with hash `h` is capitalised somewhere mid-sentence.
     fn is_cap(&self, h: u64) -> bool {
-        if self.probes.contains(&h) {
+        if self.is_probe(h) {
             self.cap.contains(&h)
         } else {
             self.full().0.contains(&h)
@@ -201,7 +242,7 @@ impl<'p, 'a> WordStats<'p, 'a> {
 
     /// Whether the word with hash `h` occurs in lower case.
     fn is_lower(&self, h: u64) -> bool {
-        if self.probes.contains(&h) {
+        if self.is_probe(h) {
             self.lower.contains(&h)
         } else {
             self.full().1.contains(&h)
@@ -217,7 +258,9 @@ const LOOK_BACK: usize = 400;
 struct People {
     list: Vec<usize>,
     members: FastSet<usize>,
-    by_word: FastMap<String, Vec<usize>>,
+    /// Word → the people with it in their name, each with the first letter of their name as
+    /// it is now (kept current in the lists of the words of the current name).
+    by_word: FastMap<String, Vec<(usize, char)>>,
 }
 
 impl People {
@@ -226,23 +269,24 @@ impl People {
         if self.members.insert(e) {
             self.list.push(e);
         }
+        let first = name.chars().find(|c| !c.is_whitespace()).unwrap_or(' ');
         for w in name.split_whitespace() {
             // Most words are known already: look up before allocating a key.
             match self.by_word.get_mut(w) {
-                Some(v) => {
-                    if !v.contains(&e) {
-                        v.push(e);
-                    }
-                }
+                Some(v) => match v.iter_mut().find(|(p, _)| *p == e) {
+                    Some(entry) => entry.1 = first,
+                    None => v.push((e, first)),
+                },
                 None => {
-                    self.by_word.insert(w.to_string(), vec![e]);
+                    self.by_word.insert(w.to_string(), vec![(e, first)]);
                 }
             }
         }
     }
 
-    /// People with `word` in their name, in order of creation.
-    fn with_word(&self, word: &str) -> &[usize] {
+    /// People with `word` in their name, in order of creation, each with the first letter of
+    /// their name (current for the people whose name still has `word`).
+    fn with_word(&self, word: &str) -> &[(usize, char)] {
         self.by_word.get(word).map_or(&[], Vec::as_slice)
     }
 }
@@ -366,7 +410,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                 c,
                 range,
                 name,
-                canonical: c.canonical.as_deref(),
+                canonical: c.canonical,
                 sheet: c.sheet,
                 has_country: c.country.is_some(),
                 has_role: c.role.is_some(),
@@ -422,10 +466,14 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         w.clear();
         w.extend(name.split_whitespace());
         let last = w.last().copied().unwrap_or_default();
+        // Two names of one person start with the same letter (the same first name, or an
+        // initial of it): a letter compare skips the other people of the surname.
+        let first = name.chars().find(|c| !c.is_whitespace()).unwrap_or(' ');
         let found = people
             .with_word(last)
             .iter()
-            .copied()
+            .filter(|&&(_, c)| c == first)
+            .map(|&(e, _)| e)
             .find(|&e| same_person(&ents[e], &w));
         let e = match found {
             Some(e) => {
@@ -500,7 +548,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         let person_named = people
             .with_word(raw)
             .iter()
-            .any(|&e| ents[e].last() == Some(raw))
+            .any(|&(e, _)| ents[e].last() == Some(raw))
             || cues.get(raw).is_some_and(|&(person, place)| person > place);
         if !raw.contains(' ') && person_named {
             it.kind = None;
@@ -612,7 +660,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         }
         // People whose surname or first name this is.
         candidates.clear();
-        candidates.extend(people.with_word(w).iter().filter_map(|&e| {
+        candidates.extend(people.with_word(w).iter().filter_map(|&(e, _)| {
             let b = &ents[e];
             if b.last() == Some(w) {
                 Some((e, true))

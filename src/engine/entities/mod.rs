@@ -106,9 +106,9 @@ pub struct Candidate {
     pub kind: Option<EntityKind>,
     pub form: MentionForm,
     /// Gazetteer canonical name, if the gazetteer knows the name.
-    pub canonical: Option<String>,
+    pub canonical: Option<&'static str>,
     /// Country code of a gazetteer place or institution.
-    pub country: Option<String>,
+    pub country: Option<&'static str>,
     /// Role text ("Chinese President", "head of the Munich Security Conference").
     pub role: Option<String>,
     pub sig: Option<RoleSig>,
@@ -169,15 +169,38 @@ impl Candidate {
 pub struct ParaEntities {
     /// Candidate mentions in text order, non-overlapping.
     pub cands: Vec<Candidate>,
+    /// Word hashes, in one allocation (the document stage reads them for every paragraph on
+    /// every keystroke, and one block of memory per paragraph is quicker to read than three):
+    /// [`Self::probes`], then [`Self::cap_words`], then [`Self::lower_words`].
+    pub words: Vec<u64>,
+    /// How many of `words` are probes.
+    pub n_probes: usize,
+    /// How many of `words` after the probes are capitalised words.
+    pub n_cap: usize,
+}
+
+impl ParaEntities {
+    /// The word hashes the document stage may look up in [`Self::cap_words`] and
+    /// [`Self::lower_words`] for this paragraph's candidates (sorted, unique): each unsure word
+    /// as written and in lower case, each word of a guessed name and each name in lower case.
+    /// The document stage gathers the statistics of these words only, instead of every word.
+    pub fn probes(&self) -> &[u64] {
+        self.words.get(..self.n_probes).unwrap_or_default()
+    }
+
     /// Hashes of the capitalised words that are not sentence-initial (sorted, unique).
-    pub cap_words: Vec<u64>,
+    pub fn cap_words(&self) -> &[u64] {
+        self.words
+            .get(self.n_probes..self.n_probes + self.n_cap)
+            .unwrap_or_default()
+    }
+
     /// Hashes of the lower-case words (sorted, unique).
-    pub lower_words: Vec<u64>,
-    /// The word hashes the document stage may look up in `cap_words` and `lower_words` for
-    /// this paragraph's candidates (sorted, unique): each unsure word as written and in lower
-    /// case, each word of a guessed name and each name in lower case. The document stage
-    /// collects the statistics of these words only, instead of every word of the story.
-    pub probes: Vec<u64>,
+    pub fn lower_words(&self) -> &[u64] {
+        self.words
+            .get(self.n_probes + self.n_cap..)
+            .unwrap_or_default()
+    }
 }
 
 /// Paragraph stage: candidate mentions of one paragraph.

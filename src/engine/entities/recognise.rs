@@ -1175,18 +1175,20 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
     let headline = is_headline(ctx);
     let toks = tokenize(text, ctx.sentences, headline);
     let mut out = ParaEntities::default();
+    let mut cap_words = Vec::new();
+    let mut lower_words = Vec::new();
     for t in &toks {
         let w = &text[t.start..t.end];
         if t.cap && !t.initial {
-            out.cap_words.push(word_hash(w));
+            cap_words.push(word_hash(w));
         } else if !t.cap && w.chars().any(char::is_lowercase) {
-            out.lower_words.push(word_hash(w));
+            lower_words.push(word_hash(w));
         }
     }
-    out.cap_words.sort_unstable();
-    out.cap_words.dedup();
-    out.lower_words.sort_unstable();
-    out.lower_words.dedup();
+    cap_words.sort_unstable();
+    cap_words.dedup();
+    lower_words.sort_unstable();
+    lower_words.dedup();
 
     let s = Scanner { text, toks: &toks };
     // Runs of capitalised tokens.
@@ -1201,7 +1203,7 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
             {
                 let r = s.range(i, i + 1);
                 let mut c = Candidate::new(r, r, Some(e.kind), MentionForm::Name);
-                c.canonical = Some(e.canonical.to_string());
+                c.canonical = Some(e.canonical);
                 out.cands.push(c);
             }
             i += 1;
@@ -1276,7 +1278,13 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
         kept.push(c);
     }
     out.cands = kept;
-    out.probes = probes(text, &out.cands);
+    let probes = probes(text, &out.cands);
+    out.n_probes = probes.len();
+    out.n_cap = cap_words.len();
+    out.words = probes;
+    out.words.reserve_exact(cap_words.len() + lower_words.len());
+    out.words.extend_from_slice(&cap_words);
+    out.words.extend_from_slice(&lower_words);
     out
 }
 
@@ -1632,8 +1640,8 @@ impl<'a> Scanner<'a> {
         }
         if let Some(e) = entry {
             c.kind = Some(e.kind);
-            c.canonical = Some(e.canonical.to_string());
-            c.country = e.country.map(str::to_string);
+            c.canonical = Some(e.canonical);
+            c.country = e.country;
             c.form = person_form(e, n);
         } else if place_form && !org_form {
             c.kind = Some(EntityKind::Place);
@@ -1645,8 +1653,8 @@ impl<'a> Scanner<'a> {
                 if entry.kind == EntityKind::Place && ge - gs < n {
                     let r = self.range(gs, ge);
                     let mut p = Candidate::new(r, r, Some(EntityKind::Place), MentionForm::Name);
-                    p.canonical = Some(entry.canonical.to_string());
-                    p.country = entry.country.map(str::to_string);
+                    p.canonical = Some(entry.canonical);
+                    p.country = entry.country;
                     p.nested = true;
                     out.push(p);
                 }
@@ -1821,8 +1829,8 @@ impl<'a> Scanner<'a> {
             rest(i, s, out);
             let r = self.range(s, e);
             let mut c = Candidate::new(r, r, Some(entry.kind), person_form(entry, e - s));
-            c.canonical = Some(entry.canonical.to_string());
-            c.country = entry.country.map(str::to_string);
+            c.canonical = Some(entry.canonical);
+            c.country = entry.country;
             out.push(c);
             i = e;
         }
