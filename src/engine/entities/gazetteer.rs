@@ -47,8 +47,9 @@ pub struct Gazetteer {
     demonyms: FastMap<&'static str, &'static str>,
     /// Country code → canonical country name.
     country_names: FastMap<&'static str, &'static str>,
-    /// The names that start with a lower-case letter.
-    lowercase_names: FastSet<&'static str>,
+    /// The names that start with a lower-case letter (a handful: a list is quicker to test
+    /// than a hash set, and nearly every word fails on its length or first byte).
+    lowercase_names: Vec<&'static str>,
     /// Patterns of `matcher`, in order.
     patterns: Vec<&'static str>,
     matcher: AhoCorasick,
@@ -143,11 +144,12 @@ impl Gazetteer {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .expect("gazetteer patterns are plain strings and always build");
-        let lowercase_names = names
+        let mut lowercase_names: Vec<&'static str> = names
             .keys()
             .copied()
             .filter(|n| n.starts_with(|c: char| c.is_lowercase()))
             .collect();
+        lowercase_names.sort_unstable();
         Gazetteer {
             first_names,
             names,
@@ -162,7 +164,7 @@ impl Gazetteer {
     /// Whether a word in lower case may be a gazetteer name ("ntv"): a cheap test before a
     /// look-up, since most lower-case words are not.
     pub fn may_be_lowercase_name(&self, word: &str) -> bool {
-        self.lowercase_names.contains(word)
+        self.lowercase_names.contains(&word)
     }
 
     /// Whether `word` is a known given name ("Christoph", "Vladimir").

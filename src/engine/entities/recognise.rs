@@ -1056,7 +1056,8 @@ fn is_open_mark(c: char) -> bool {
 
 /// Splits the paragraph into word tokens.
 fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
-    let mut toks = Vec::new();
+    // About one word per six bytes of prose.
+    let mut toks = Vec::with_capacity(text.len() / 6 + 1);
     let mut sent_starts = sentences.iter().map(|s| s.start).peekable();
     let mut last_end = 0usize;
     let mut it = text.char_indices().peekable();
@@ -1111,9 +1112,11 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
         let contraction = word.starts_with("I'") || word.starts_with("I’");
         let cap = !contraction
             && (first.is_uppercase()
-                || word.split_once('-').is_some_and(|(p, rest)| {
-                    PARTICLES.contains(&p) && rest.starts_with(char::is_uppercase)
-                }));
+                || (word.len() > 3
+                    && matches!(word.as_bytes()[0], b'a' | b'b' | b'd' | b'e' | b'i' | b'l' | b't' | b'v')
+                    && word.split_once('-').is_some_and(|(p, rest)| {
+                        PARTICLES.contains(&p) && rest.starts_with(char::is_uppercase)
+                    })));
         while sent_starts.peek().is_some_and(|&s| s < start) {
             sent_starts.next();
         }
@@ -1175,8 +1178,8 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
     let headline = is_headline(ctx);
     let toks = tokenize(text, ctx.sentences, headline);
     let mut out = ParaEntities::default();
-    let mut cap_words = Vec::new();
-    let mut lower_words = Vec::new();
+    let mut cap_words = Vec::with_capacity(toks.len());
+    let mut lower_words = Vec::with_capacity(toks.len());
     for t in &toks {
         let w = &text[t.start..t.end];
         if t.cap && !t.initial {
