@@ -618,6 +618,24 @@ impl<'a> Reader<'a> {
         None
     }
 
+    /// The token after an appositive that opens at `i` (`, a spokesman for Y,`, `(R-Tex.)`,
+    /// `-- a former senator --`), or `i` when none opens there; never at or past `hi`.
+    fn past_appositive(&self, i: usize, hi: usize) -> usize {
+        let close = if self.is_punct(i, ",") {
+            ","
+        } else if self.is_punct(i, "(") {
+            ")"
+        } else if ["--", "—", "―", "–"].iter().any(|d| self.is_punct(i, d)) {
+            self.raw(i)
+        } else {
+            return i;
+        };
+        (i + 1..hi.min(i + 30))
+            .take_while(|&c| !self.is_quote(c) && !self.is_punct(c, ";"))
+            .find(|&c| self.is_punct(c, close))
+            .map_or(i, |c| c + 1)
+    }
+
     /// Whether the verb at `v` has a relative pronoun for subject (`an architect who said`),
     /// so that it belongs to a relative clause.
     fn relative_subject(&self, v: usize, lo: usize) -> bool {
@@ -707,10 +725,13 @@ impl<'a> Reader<'a> {
         } else if i < self.toks.len()
             && self.toks[i].sentence != sent
             && self.toks[i].kind == Kind::Word
-            && self.quote_ends_in_question(k)
-            && self.name_then_reporting_verb(i)
+            && (self.quote_ends_in_question(k) && self.name_then_reporting_verb(i).is_some()
+                || self
+                    .name_then_reporting_verb(i)
+                    .is_some_and(|v| self.ends_clause(v + 1)))
         {
-            // `“Why?” Clinton asked.`: a name and its reporting verb finish the sentence.
+            // `“Why?” Clinton asked.`, `“We won.” Trump said.`: a name and its reporting verb
+            // finish the sentence.
             sent = self.toks[i].sentence;
         } else if i + 1 < self.toks.len()
             && self.toks[i].sentence != sent
@@ -738,7 +759,7 @@ impl<'a> Reader<'a> {
 
     /// Whether a short capitalised name starting at `i` is followed by a lowercase reporting
     /// verb (`Mrs. Clinton asked`), so that the words belong to the quotation before them.
-    fn name_then_reporting_verb(&self, i: usize) -> bool {
+    fn name_then_reporting_verb(&self, i: usize) -> Option<usize> {
         let lex = lexicon();
         let mut j = i;
         while j < self.toks.len() && j - i < 6 {
@@ -755,12 +776,26 @@ impl<'a> Reader<'a> {
             break;
         }
         if j == i {
-            return false;
+            return None;
         }
+        // "Rep. Glenn Thompson, R-Pa., said": past an appositive.
+        j = self.past_appositive(j, self.toks.len());
         while j < self.toks.len() && self.is_word(j) && lexicon::is_verb_filler(self.w(j)) {
             j += 1;
         }
-        self.is_word(j) && !is_capitalised(self.raw(j)) && lex.reporting.contains(self.w(j))
+        (self.is_word(j) && !is_capitalised(self.raw(j)) && lex.reporting.contains(self.w(j)))
+            .then_some(j)
+    }
+
+    /// Whether the sentence ends at token `i` (a full stop, or the paragraph end), perhaps
+    /// after a time word ("Trump said Monday.").
+    fn ends_clause(&self, i: usize) -> bool {
+        let i = if self.is_word(i) && lexicon::is_time_word(self.w(i)) {
+            i + 1
+        } else {
+            i
+        };
+        i >= self.toks.len() || self.is_punct(i, ".")
     }
 
     /// Rule 1: a cue right after the quotation.
@@ -818,6 +853,18 @@ impl<'a> Reader<'a> {
         let np = self
             .np_fwd(j, hi)
             .filter(|np| self.speaker_starts_ok(*np) && self.speaker_ok(*np))?;
+        // "“…,” Beck questioned.", "“…,” Trump went on": a lowercase past-tense word after
+        // the name ends the clause, so it is the verb, not part of the name.
+        if let Some(p) = (np.0 + 1..=np.1).find(|&p| {
+            let w = self.w(p);
+            !is_capitalised(self.raw(p))
+                && is_capitalised(self.raw(p - 1))
+                && (w.ends_with("ed") && w.len() > 4 || w == "went")
+        }) && (p == np.1 || p + 1 == np.1 && matches!(self.w(np.1), "on" | "back"))
+            && (np.1 + 1 >= hi || !self.is_word(np.1 + 1))
+        {
+            return Some(self.cue((np.0, p - 1), Some(p), "‘X said’ after the quote"));
+        }
         let mut m = np.1 + 1;
         // A parenthesis after the name: "Sen. Chuck Schumer (D-N.Y.) said".
         if self.is_punct(m, "(") {
@@ -961,6 +1008,28 @@ impl<'a> Reader<'a> {
                     }
                 }
                 _ => {
+                    if v == Verb::Reporting
+                        && self.w(j + 1) == "by"
+                        && j > lo
+                        && matches!(
+                            self.w(j - 1),
+                            "was" | "were" | "been" | "being" | "is" | "are" | "be"
+                        )
+                        && let Some(np) = self
+                            .np_fwd(j + 2, k)
+                            .map(|(s, e)| {
+                                // "asked by X whether …": the agent ends before the question.
+                                let cut = (s + 1..=e).find(|&i| {
+                                    matches!(self.w(i), "whether" | "if" | "about" | "to" | "for")
+                                });
+                                (s, cut.map_or(e, |c| c - 1))
+                            })
+                            .filter(|np| self.speaker_starts_ok(*np) && self.speaker_ok(*np))
+                    {
+                        // "Rubio was asked by moderator Gerard Baker whether …": the agent
+                        // of a passive reporting verb speaks.
+                        return Some(self.cue(np, Some(j), "‘was asked by X’ before the quote"));
+                    }
                     if let Some(mut np) = self.subject_of(j, sentence_lo) {
                         // "He says he believes …": the outer speaker reports the inner one.
                         let mut at = np.0;
@@ -1237,7 +1306,7 @@ pub(super) fn attribute(r: &Reader<'_>, quote_toks: &[usize]) -> Vec<Option<Cue>
             continue;
         }
         if let Some(np) = r.subject_fwd(lo, k)
-            && r.verb_follows(np.1 + 1, k)
+            && r.verb_follows(r.past_appositive(np.1 + 1, k), k)
         {
             cues[i] = Some(r.cue(np, None, "subject of the sentence that carries the quote"));
         }

@@ -355,3 +355,36 @@ fn an_adverbial_between_a_name_and_its_verb_is_skipped() {
     let t = "Ann Cole at the time said the plan was “a failure.”";
     assert_eq!(quotes(t)[0].2.as_deref(), Some("Ann Cole"));
 }
+
+#[test]
+fn the_agent_of_a_passive_reporting_verb_speaks() {
+    let t = "Ann Cole was asked by moderator Tom Reed whether the plan would “cost too much.”";
+    let a = run(t);
+    let s = a.quotes[0].speaker.as_ref().expect("a speaker");
+    assert_eq!(
+        (s.mention.of(t), s.rule),
+        ("moderator Tom Reed", "‘was asked by X’ before the quote")
+    );
+}
+
+#[test]
+fn a_past_tense_word_after_the_name_is_the_verb() {
+    let t = "“We are ready,” Ann Cole shrugged.";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("Ann Cole"));
+}
+
+#[test]
+fn a_sentence_subject_is_found_past_its_appositive() {
+    let t = "Ann Cole, the mayor of Springfield, gave her answer: “We are ready.”";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("Ann Cole"));
+}
+
+#[test]
+fn a_name_and_verb_after_a_full_stop_sign_the_quote() {
+    let t = "“We are ready.” Ann Cole said. “We always were.”";
+    let q = quotes(t);
+    assert_eq!(q[0].2.as_deref(), Some("Ann Cole"));
+    // A new sentence that goes on after its verb is not a signature.
+    let t = "Tom Reed spoke first. “We are ready.” Ann Cole added, “We always were.”";
+    assert_eq!(quotes(t)[0].1.as_deref(), Some("Tom Reed"));
+}
