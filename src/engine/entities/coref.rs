@@ -145,16 +145,15 @@ type HashSet64 = std::collections::HashSet<u64, std::hash::BuildHasherDefault<Pa
 /// words its candidates ask about (the paragraphs' probes): gathering these from every
 /// paragraph is a test per word against a small filter, where gathering every word of the
 /// story would grow two large sets on every keystroke.
-struct WordStats {
+struct WordStats<'p> {
     /// A Bloom filter of the probes ([`PROBE_BITS`] bits, indexed by the top bits of the
     /// hash): most words fail it without a look-up in `probes`.
     bloom: Vec<u64>,
     probes: HashSet64,
     cap: HashSet64,
     lower: HashSet64,
-    /// Every paragraph's words, copied into one place as they are read.
-    all_cap: Vec<u64>,
-    all_lower: Vec<u64>,
+    /// Every paragraph's words, as (capitalised, lower case).
+    all: Vec<(&'p [u64], &'p [u64])>,
     /// All words as sets, built only if a look-up falls outside `probes` (a name whose
     /// document text differs from its paragraph's prose mask), so that every answer is exact.
     full: OnceCell<(HashSet64, HashSet64)>,
@@ -163,46 +162,36 @@ struct WordStats {
 /// The size of the probe filter, in bits (a power of two; 8 KB).
 const PROBE_BITS: usize = 1 << 16;
 
-impl WordStats {
-    fn new(paras: &[Placed<'_>]) -> Self {
+impl<'p> WordStats<'p> {
+    fn new(paras: &[Placed<'p>]) -> Self {
         let mut probes = HashSet64::default();
         let mut bloom = vec![0u64; PROBE_BITS / 64];
-        let mut all_cap = Vec::new();
-        let mut all_lower = Vec::new();
-        // One pass over the paragraphs (their memory is cold on a keystroke); the words are
-        // filtered afterwards, once every probe is known.
+        let mut all = Vec::with_capacity(paras.len());
+        // The probes first; the words are filtered once every probe is known.
         for p in paras {
-            let e = &p.scan.entities;
+            let e: &'p super::ParaEntities = &p.scan.entities;
             for &h in e.probes() {
                 if probes.insert(h) {
                     let bit = Self::bit(h);
                     bloom[bit / 64] |= 1 << (bit % 64);
                 }
             }
-            all_cap.extend_from_slice(e.cap_words());
-            all_lower.extend_from_slice(e.lower_words());
+            all.push((e.cap_words(), e.lower_words()));
         }
         let mut stats = WordStats {
             bloom,
             probes,
             cap: HashSet64::default(),
             lower: HashSet64::default(),
-            all_cap,
-            all_lower,
+            all,
             full: OnceCell::new(),
         };
-        let cap: HashSet64 = stats
-            .all_cap
-            .iter()
-            .copied()
-            .filter(|&h| stats.is_probe(h))
-            .collect();
-        let lower: HashSet64 = stats
-            .all_lower
-            .iter()
-            .copied()
-            .filter(|&h| stats.is_probe(h))
-            .collect();
+        let mut cap = HashSet64::default();
+        let mut lower = HashSet64::default();
+        for &(c, l) in &stats.all {
+            cap.extend(c.iter().copied().filter(|&h| stats.is_probe(h)));
+            lower.extend(l.iter().copied().filter(|&h| stats.is_probe(h)));
+        }
         stats.cap = cap;
         stats.lower = lower;
         stats
@@ -225,8 +214,8 @@ impl WordStats {
     fn full(&self) -> &(HashSet64, HashSet64) {
         self.full.get_or_init(|| {
             (
-                self.all_cap.iter().copied().collect(),
-                self.all_lower.iter().copied().collect(),
+                self.all.iter().flat_map(|a| a.0.iter().copied()).collect(),
+                self.all.iter().flat_map(|a| a.1.iter().copied()).collect(),
             )
         })
     }
@@ -370,7 +359,8 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     let stats = WordStats::new(paras);
     let is_lower_word = |w: &str| stats.is_lower(with_lower(w, word_hash));
     // Rule 1: sentence-initial words.
-    let mut items: Vec<Item<'_>> = Vec::new();
+    let mut items: Vec<Item<'_>> =
+        Vec::with_capacity(paras.iter().map(|p| p.scan.entities.cands.len()).sum());
     for (pi, p) in paras.iter().enumerate() {
         for c in &p.scan.entities.cands {
             let mut range = c.range.shift(p.offset);
@@ -422,7 +412,10 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             });
         }
     }
-    items.sort_by_key(|i| i.range.start);
+    // Paragraphs come in order, so the items nearly always do: a stable sort only if not.
+    if !items.is_sorted_by_key(|i| i.range.start) {
+        items.sort_by_key(|i| i.range.start);
+    }
 
     let mut ents: Vec<Building> = Vec::new();
     // Keys borrow from the text, the candidates or the sheet: no copy per mention.

@@ -1113,7 +1113,10 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
         let cap = !contraction
             && (first.is_uppercase()
                 || (word.len() > 3
-                    && matches!(word.as_bytes()[0], b'a' | b'b' | b'd' | b'e' | b'i' | b'l' | b't' | b'v')
+                    && matches!(
+                        word.as_bytes()[0],
+                        b'a' | b'b' | b'd' | b'e' | b'i' | b'l' | b't' | b'v'
+                    )
                     && word.split_once('-').is_some_and(|(p, rest)| {
                         PARTICLES.contains(&p) && rest.starts_with(char::is_uppercase)
                     })));
