@@ -15,6 +15,9 @@
 //! With `--tense` after the file name, each timex also carries the tense and cue the paragraph
 //! stage found for it (`"tense": "Past"`, `"cue": "last"`), for error analysis; the scorer
 //! ignores the extra fields.
+//!
+//! `timex_extract --bench BYTES REPS` times the temporal paragraph stage alone on a generated
+//! plain-text manuscript, split into paragraphs and as one giant paragraph.
 
 use std::io::{BufRead, Write};
 
@@ -73,10 +76,81 @@ fn scan(
     }
 }
 
+/// Times the temporal paragraph stage alone (`temporal::scan`, sentence splitting done
+/// beforehand) on a generated plain-text manuscript of `size` bytes, once split into its
+/// paragraphs and once as one giant paragraph (blank lines turned into spaces), and prints the
+/// best of `reps` passes of each.
+fn bench(size: usize, reps: usize) {
+    let text = copydesk::generate::manuscript(&copydesk::generate::Options::plain(1, size));
+    let config = Config::default();
+    let paras: Vec<(&str, Vec<copydesk::engine::text::TextRange>)> = paragraphs(&text)
+        .into_iter()
+        .map(|(s, e)| (&text[s..e], segment::sentences(&text[s..e])))
+        .collect();
+    let giant = text.trim().replace("\n\n", "  ").replace('\n', " ");
+    let giant_sentences = segment::sentences(&giant);
+    // A checksum of everything the scans found (outside the timing), to check that a speed
+    // change leaves the results identical.
+    let run = |items: &[(&str, &[copydesk::engine::text::TextRange])]| -> (f64, u64) {
+        use std::hash::{Hash, Hasher};
+        let mut best = f64::INFINITY;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for (p, sentences) in items {
+            let ctx = ParaCtx {
+                text: p,
+                kind: ParagraphKind::Text,
+                sentences,
+                config: &config,
+            };
+            format!("{:?}", temporal::scan(&ctx, &Default::default())).hash(&mut hasher);
+        }
+        for _ in 0..reps.max(1) {
+            let t0 = std::time::Instant::now();
+            let mut found = 0;
+            for (p, sentences) in items {
+                let ctx = ParaCtx {
+                    text: p,
+                    kind: ParagraphKind::Text,
+                    sentences,
+                    config: &config,
+                };
+                let scan = temporal::scan(&ctx, &Default::default());
+                found += scan.timexes.len() + scan.events.len();
+            }
+            best = best.min(t0.elapsed().as_secs_f64() * 1e3);
+            std::hint::black_box(found);
+        }
+        (best, hasher.finish())
+    };
+    let items: Vec<(&str, &[copydesk::engine::text::TextRange])> =
+        paras.iter().map(|(p, s)| (*p, s.as_slice())).collect();
+    let (ms, n) = run(&items);
+    println!(
+        "{} bytes in {} paragraphs: temporal::scan {ms:.2} ms (best of {reps}; results {n:016x})",
+        text.len(),
+        paras.len()
+    );
+    let (ms, n) = run(&[(giant.as_str(), giant_sentences.as_slice())]);
+    println!(
+        "{} bytes as one paragraph: temporal::scan {ms:.2} ms (best of {reps}; results {n:016x})",
+        giant.len()
+    );
+}
+
 fn main() -> anyhow::Result<()> {
-    let path = std::env::args()
-        .nth(1)
-        .ok_or_else(|| anyhow::anyhow!("usage: timex_extract FILE.jsonl"))?;
+    let path = std::env::args().nth(1).ok_or_else(|| {
+        anyhow::anyhow!("usage: timex_extract FILE.jsonl [--tense] | --bench BYTES REPS")
+    })?;
+    if path == "--bench" {
+        let arg = |n: usize, default: usize| {
+            std::env::args()
+                .nth(n)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(default)
+        };
+        bench(arg(2, 1_000_000), arg(3, 5));
+        return Ok(());
+    }
     let with_tense = std::env::args().nth(2).is_some_and(|a| a == "--tense");
     let input = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
