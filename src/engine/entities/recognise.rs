@@ -9,10 +9,9 @@
 //! capitalised tokens into runs, and a bounded amount of work per run (title prefixes,
 //! gazetteer look-ups, organisation and place heads).
 
-use std::hash::Hasher;
 use std::sync::LazyLock;
 
-use super::gazetteer::{FastMap, FastSet, Fnv, GAZETTEER, GazEntry};
+use super::gazetteer::{FastMap, FastSet, GAZETTEER, GazEntry};
 use super::{Candidate, MentionForm, ParaEntities, RoleSig};
 use crate::engine::config::EntityKind;
 use crate::engine::paragraph::{ParaCtx, ParagraphKind};
@@ -1040,11 +1039,30 @@ fn is_calendar(w: &str) -> bool {
     SETS[4].contains(w)
 }
 
-/// A stable hash of a word, for the document-wide word statistics.
+/// A stable hash of a word, for the document-wide word statistics: eight bytes at a time,
+/// then MurmurHash3's finaliser, so that both the top and the bottom bits are well mixed.
 pub(super) fn word_hash(w: &str) -> u64 {
-    let mut h = Fnv::default();
-    h.write(w.as_bytes());
-    h.finish()
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mix = |h: u64, v: u64| (h ^ v).wrapping_mul(K).rotate_left(29);
+    let bytes = w.as_bytes();
+    let mut h = (bytes.len() as u64).wrapping_mul(K);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(c);
+        h = mix(h, u64::from_le_bytes(buf));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut buf = [0u8; 8];
+        buf[..rest.len()].copy_from_slice(rest);
+        h = mix(h, u64::from_le_bytes(buf));
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 fn is_open_mark(c: char) -> bool {
@@ -1112,14 +1130,15 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
         let contraction = word.starts_with("I'") || word.starts_with("I’");
         let cap = !contraction
             && (first.is_uppercase()
-                || (word.len() > 3
-                    && matches!(
-                        word.as_bytes()[0],
-                        b'a' | b'b' | b'd' | b'e' | b'i' | b'l' | b't' | b'v'
-                    )
-                    && word.split_once('-').is_some_and(|(p, rest)| {
-                        PARTICLES.contains(&p) && rest.starts_with(char::is_uppercase)
-                    })));
+                // A particle (five letters at most) and a hyphen: "al-Qaeda".
+                || word
+                    .bytes()
+                    .take(6)
+                    .position(|b| b == b'-')
+                    .is_some_and(|k| {
+                        PARTICLES.contains(&&word[..k])
+                            && word[k + 1..].starts_with(char::is_uppercase)
+                    }));
         while sent_starts.peek().is_some_and(|&s| s < start) {
             sent_starts.next();
         }
@@ -1255,35 +1274,44 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
     s.descriptors(&mut out.cands);
     s.appositives(&mut out.cands);
     sheet_matches(ctx, &mut out.cands);
-    out.cands
-        .sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end)));
+    let order = |c: &Candidate| (c.range.start, std::cmp::Reverse(c.range.end));
+    // The runs come in text order, so the candidates usually do: sort only if not.
+    if !out.cands.is_sorted_by_key(order) {
+        out.cands.sort_by_key(order);
+    }
     // Drop candidates nested in or overlapping an earlier one (sheet matches and descriptors
-    // may cover words a run already produced).
-    let mut kept: Vec<Candidate> = Vec::with_capacity(out.cands.len());
-    for c in std::mem::take(&mut out.cands) {
+    // may cover words a run already produced). In place: `cands[..kept]` are the candidates
+    // kept so far, and nothing moves while nothing is dropped.
+    let cands = &mut out.cands;
+    let mut kept = 0;
+    for r in 0..cands.len() {
+        let (done, rest) = cands.split_at_mut(r);
+        let (Some(c), done) = (rest.first_mut(), &mut done[..kept]) else {
+            break;
+        };
         // An organisation or place named inside a descriptor ("the head of the Munich
         // Security Conference") is a mention of its own.
         let nested = c.nested
-            || kept.iter().rev().take(2).any(|p| {
+            || done.iter().rev().take(2).any(|p| {
                 p.form == MentionForm::Descriptor
                     && p.range.contains_range(c.range)
                     && c.kind != Some(EntityKind::Person)
             });
-        if nested {
-            kept.push(c);
-            continue;
-        }
-        if let Some(prev) = kept.last_mut()
+        if !nested
+            && let Some(prev) = done.last_mut()
             && prev.range.overlaps(c.range)
         {
             if c.sheet.is_some() && prev.sheet.is_none() && c.range.len() >= prev.range.len() {
-                *prev = c;
+                std::mem::swap(prev, c);
             }
             continue;
         }
-        kept.push(c);
+        if kept != r {
+            cands.swap(kept, r);
+        }
+        kept += 1;
     }
-    out.cands = kept;
+    cands.truncate(kept);
     let probes = probes(text, &out.cands);
     out.n_probes = probes.len();
     out.n_cap = cap_words.len();
