@@ -225,14 +225,8 @@ impl Inner {
     /// Analyses the current text of `uri` on the analysis thread and publishes its diagnostics
     /// if the result is still current. With `skip_superseded`, the analysis is skipped when a
     /// newer job for the document exists by the time it would start (its result could never
-    /// be published). `stale` (a snapshot an edit made useless) is dropped on the analysis
-    /// thread before the analysis starts, so its memory is free for the new one.
-    async fn analyse(
-        &self,
-        uri: &Uri,
-        skip_superseded: bool,
-        stale: Option<Arc<Snapshot>>,
-    ) -> Result<Arc<Snapshot>, Skipped> {
+    /// be published).
+    async fn analyse(&self, uri: &Uri, skip_superseded: bool) -> Result<Arc<Snapshot>, Skipped> {
         let (settings, encoding) = {
             let s = self.state();
             (s.settings.clone(), s.features.encoding)
@@ -252,12 +246,13 @@ impl Inner {
         let analyze = Arc::clone(&self.analyze);
         let docs = Arc::clone(&self.docs);
         let job_uri = uri.clone();
+        let buffer = self.outbox.buffer();
         let span = tracing::debug_span!("analysis", uri = uri.as_str(), ticket);
         let worker = Arc::clone(&job.worker);
         let result = worker
             .run(move || {
                 let _span = span.enter();
-                drop(stale);
+                let started = std::time::Instant::now();
                 let (version, text) = match docs.start(&job_uri, ticket, skip_superseded) {
                     Start::Text(version, text) => (version, text),
                     Start::Superseded => return Ok(None),
@@ -277,16 +272,28 @@ impl Inner {
                     }
                 };
                 drop(analyzer);
+                let analysed = started.elapsed();
                 let snapshot = Snapshot::new(version, text, analysis, encoding);
                 // Rendered here, off the async threads, unless a newer job already makes
                 // this result unpublishable.
                 let body = docs.is_latest(&job_uri, ticket).then(|| {
                     guard::catch("diagnostics", || {
-                        to_proto::write_publish(&job_uri, Some(version), Some(&snapshot))
+                        to_proto::write_publish_into(
+                            buffer,
+                            &job_uri,
+                            Some(version),
+                            Some(&snapshot),
+                        )
                     })
                     // A failed conversion publishes no diagnostics rather than stale ones.
                     .unwrap_or_else(|_| to_proto::write_publish(&job_uri, Some(version), None))
                 });
+                tracing::debug!(
+                    version,
+                    analysis_us = analysed.as_micros() as u64,
+                    total_us = started.elapsed().as_micros() as u64,
+                    "analysed and rendered"
+                );
                 Ok(Some((Arc::new(snapshot), body)))
             })
             .await;
@@ -318,11 +325,11 @@ impl Inner {
 
     /// Analyses and publishes in a background task, logging (not returning) failures: for
     /// notifications, which must not hold up the messages behind them.
-    fn spawn_refresh(self: &Arc<Self>, uri: Uri, stale: Option<Arc<Snapshot>>) {
+    fn spawn_refresh(self: &Arc<Self>, uri: Uri) {
         use tracing::Instrument;
         let inner = Arc::clone(self);
         let task = async move {
-            if let Err(Skipped::Failed(e)) = inner.analyse(&uri, true, stale).await {
+            if let Err(Skipped::Failed(e)) = inner.analyse(&uri, true).await {
                 tracing::error!(uri = uri.as_str(), error = %e.message, "analysis failed; the last good results stay");
             }
         };
@@ -384,7 +391,7 @@ impl Inner {
                 Ok(None)
             }
             Some((Some(snap), version)) if snap.version == version => Ok(Some(snap)),
-            Some(_) => match self.analyse(uri, false, None).await {
+            Some(_) => match self.analyse(uri, false).await {
                 Ok(snap) => Ok(Some(snap)),
                 Err(Skipped::NotOpen | Skipped::TooLarge | Skipped::Superseded) => Ok(None),
                 // A panic: the request fails; the document keeps its last good results.
@@ -475,7 +482,7 @@ impl Inner {
         };
         self.show_messages(messages).await;
         for uri in self.docs.uris() {
-            self.spawn_refresh(uri, None);
+            self.spawn_refresh(uri);
         }
         // The entity sheet changes what the workspace's files name: index them again.
         if self.state().layers.root.is_some() {
@@ -655,7 +662,7 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         self.docs
             .open(doc.uri.clone(), &doc.text, doc.version, &doc.language_id);
-        self.0.spawn_refresh(doc.uri, None);
+        self.0.spawn_refresh(doc.uri);
     }
 
     #[tracing::instrument(skip_all, fields(uri = params.text_document.uri.as_str(), version = params.text_document.version))]
@@ -669,7 +676,13 @@ impl LanguageServer for Backend {
             &params.content_changes,
             encoding,
         ) {
-            self.0.spawn_refresh(uri, stale);
+            // The snapshot the edit made stale is freed beside the new analysis rather than
+            // kept until it finishes (its memory is then free for the next one), and not on
+            // the analysis thread, where it would delay it.
+            if let Some(stale) = stale {
+                tokio::task::spawn_blocking(move || drop(stale));
+            }
+            self.0.spawn_refresh(uri);
         }
     }
 
@@ -681,7 +694,7 @@ impl LanguageServer for Backend {
             self.0.settings_changed().await;
         }
         if self.docs.is_open(&uri) {
-            self.0.spawn_refresh(uri, None);
+            self.0.spawn_refresh(uri);
         }
     }
 

@@ -18,23 +18,72 @@ use tokio::sync::mpsc;
 
 /// Where pre-rendered message bodies go (cheap to clone).
 #[derive(Clone, Debug)]
-pub struct Outbox(mpsc::UnboundedSender<Vec<u8>>);
+pub struct Outbox {
+    tx: mpsc::UnboundedSender<Vec<u8>>,
+    spare: Spare,
+}
+
+/// Buffers of bodies already written, for the next ones.
+type Spare = std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
+
+/// How many written bodies' buffers are kept for reuse, and the largest kept.
+const SPARE_BUFFERS: usize = 2;
+const SPARE_MAX_BYTES: usize = 16 << 20;
 
 /// The receiving end of an [`Outbox`], for [`pump`].
-pub type Inbox = mpsc::UnboundedReceiver<Vec<u8>>;
+pub struct Inbox {
+    rx: mpsc::UnboundedReceiver<Vec<u8>>,
+    spare: Spare,
+}
 
 impl Outbox {
     /// A new outbox and the inbox [`pump`] reads.
     pub fn new() -> (Outbox, Inbox) {
         let (tx, rx) = mpsc::unbounded_channel();
-        (Outbox(tx), rx)
+        let spare = Spare::default();
+        (
+            Outbox {
+                tx,
+                spare: spare.clone(),
+            },
+            Inbox { rx, spare },
+        )
     }
 
     /// Queues one JSON-RPC message body (without its header). Dropped, with a log line, if the
     /// output has already ended.
     pub fn send(&self, body: Vec<u8>) {
-        if self.0.send(body).is_err() {
+        if self.tx.send(body).is_err() {
             tracing::debug!("output closed; message dropped");
+        }
+    }
+
+    /// An empty buffer for a body: the buffer of a body already written if there is one
+    /// (its memory is already mapped in), else a new one.
+    pub fn buffer(&self) -> Vec<u8> {
+        let mut spare = self.spare.lock().unwrap_or_else(|p| p.into_inner());
+        spare.pop().unwrap_or_default()
+    }
+}
+
+impl Inbox {
+    async fn recv(&mut self) -> Option<Vec<u8>> {
+        self.rx.recv().await
+    }
+
+    fn try_recv(&mut self) -> Option<Vec<u8>> {
+        self.rx.try_recv().ok()
+    }
+
+    /// Keeps the buffer of a written body for [`Outbox::buffer`].
+    fn recycle(&self, mut body: Vec<u8>) {
+        if body.capacity() > SPARE_MAX_BYTES {
+            return;
+        }
+        let mut spare = self.spare.lock().unwrap_or_else(|p| p.into_inner());
+        if spare.len() < SPARE_BUFFERS {
+            body.clear();
+            spare.push(body);
         }
     }
 }
@@ -71,8 +120,10 @@ pub async fn pump<T: AsyncRead + Unpin, O: AsyncWrite>(mut tower: T, mut inbox: 
                     // Written without copying the body (it can be megabytes); whatever else is
                     // already queued goes out before the flush.
                     let mut result = write_frame(output.as_mut(), &body).await;
-                    while let (Ok(()), Ok(body)) = (&result, inbox.try_recv()) {
+                    inbox.recycle(body);
+                    while let (Ok(()), Some(body)) = (&result, inbox.try_recv()) {
                         result = write_frame(output.as_mut(), &body).await;
+                        inbox.recycle(body);
                     }
                     if result.and(output.flush().await).is_err() {
                         return;
@@ -103,7 +154,7 @@ pub async fn pump<T: AsyncRead + Unpin, O: AsyncWrite>(mut tower: T, mut inbox: 
         }
     }
     // The server is done; send what it queued before it ended.
-    while let Ok(body) = inbox.try_recv() {
+    while let Some(body) = inbox.try_recv() {
         if write_frame(output.as_mut(), &body).await.is_err() {
             return;
         }

@@ -70,14 +70,31 @@ impl PositionEncoding {
         if self == PositionEncoding::Utf8 || s.is_ascii() {
             return s.len() as u32;
         }
-        let bytes = s.as_bytes();
-        let chars = bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
-        let astral = match self {
-            PositionEncoding::Utf16 => bytes.iter().filter(|&&b| b >= 0xF0).count(),
-            _ => 0,
-        };
-        (chars + astral) as u32
+        // In chunks of at most 255 bytes, so the per-chunk counts fit a `u8` and the loops
+        // vectorise over whole registers of bytes.
+        let astral = self == PositionEncoding::Utf16;
+        let mut units = 0u32;
+        for chunk in s.as_bytes().chunks(255) {
+            let chars = chunk
+                .iter()
+                .fold(0u8, |n, &b| n + u8::from((b as i8) >= -0x40));
+            units += u32::from(chars);
+            if astral {
+                let wide = chunk.iter().fold(0u8, |n, &b| n + u8::from(b >= 0xF0));
+                units += u32::from(wide);
+            }
+        }
+        units
     }
+}
+
+/// Where [`LineIndex::position_near`] was last: a line, a byte offset on it (never inside its
+/// line break) and the units from the line start to that offset. The default is the start.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cursor {
+    line: usize,
+    offset: usize,
+    units: u32,
 }
 
 /// Line starts of one text, for fast conversions in both directions.
@@ -151,6 +168,53 @@ impl LineIndex {
         let range = self.line_range(text, line).unwrap_or_default();
         let end = offset.clamp(range.start, range.end);
         let character = enc.len(text.get(range.start..end).unwrap_or_default());
+        Position {
+            line: line as u32,
+            character,
+        }
+    }
+
+    /// [`Self::position`] for offsets that come roughly in order (a document's findings):
+    /// `cursor` remembers the previous position, so an offset on the same line (or the next)
+    /// needs no search, and one further along the same line counts only the units in between.
+    pub fn position_near(
+        &self,
+        text: &str,
+        offset: usize,
+        enc: PositionEncoding,
+        cursor: &mut Cursor,
+    ) -> Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let on = |line: usize| {
+            self.starts.get(line).is_some_and(|&s| s <= offset)
+                && self.starts.get(line + 1).is_none_or(|&next| offset < next)
+        };
+        let line = if on(cursor.line) {
+            cursor.line
+        } else if on(cursor.line + 1) {
+            cursor.line + 1
+        } else {
+            self.starts
+                .partition_point(|&s| s <= offset)
+                .saturating_sub(1)
+        };
+        let range = self.line_range(text, line).unwrap_or_default();
+        let end = offset.clamp(range.start, range.end);
+        // Count from the previous position when it is on this line and not past `end`.
+        let (from, units) = if line == cursor.line && (range.start..=end).contains(&cursor.offset) {
+            (cursor.offset, cursor.units)
+        } else {
+            (range.start, 0)
+        };
+        let character = units + enc.len(text.get(from..end).unwrap_or_default());
+        *cursor = Cursor {
+            line,
+            offset: end,
+            units: character,
+        };
         Position {
             line: line as u32,
             character,
@@ -403,6 +467,18 @@ mod tests {
                 prop_assert_eq!(&LineIndex::new(&text).starts, &naive_starts(&text));
                 let decoded: u32 = text.chars().map(|c| enc.units(c)).sum();
                 prop_assert_eq!(enc.len(&text), decoded);
+            }
+
+            #[test]
+            fn position_near_is_position_whatever_came_before(text in texts(), enc in encodings(), offsets in prop::collection::vec(0usize..200, 1..20)) {
+                let idx = LineIndex::new(&text);
+                let mut cursor = Cursor::default();
+                for offset in offsets {
+                    prop_assert_eq!(
+                        idx.position_near(&text, offset, enc, &mut cursor),
+                        idx.position(&text, offset, enc)
+                    );
+                }
             }
 
             #[test]

@@ -68,19 +68,77 @@ fn one_line(s: &str) -> String {
 /// `lsp::Diagnostic`, no `serde_json::Value` tree and no second copy of the text, since on a
 /// large manuscript this runs on every keystroke for thousands of findings.
 pub fn write_publish(uri: &Uri, version: Option<i32>, snap: Option<&Snapshot>) -> Vec<u8> {
+    write_publish_into(Vec::new(), uri, version, snap)
+}
+
+/// [`write_publish`] into `out` (cleared first): a buffer from [`super::output::Outbox::buffer`]
+/// is already mapped in, which spares the page faults of a fresh multi-megabyte allocation on
+/// every keystroke.
+pub fn write_publish_into(
+    mut out: Vec<u8>,
+    uri: &Uri,
+    version: Option<i32>,
+    snap: Option<&Snapshot>,
+) -> Vec<u8> {
+    out.clear();
     let count = snap.map_or(0, |s| s.analysis.findings.len());
-    let mut out = Vec::with_capacity(256 + count * 320);
+    out.reserve(256 + count * 400);
     out.extend_from_slice(
         br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
     );
     write_json(&mut out, uri);
     out.extend_from_slice(br#","diagnostics":["#);
     if let Some(snap) = snap {
+        // What follows the range is the same for every finding of one code and severity:
+        // written once per pair (a handful per document).
+        let mut tails: Vec<(&str, Severity, Vec<u8>)> = Vec::new();
+        let mut cursor = super::position::Cursor::default();
         for (i, f) in snap.analysis.findings.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            write_json(&mut out, &DiagnosticJson { snap, f });
+            if !f.fixes.is_empty() {
+                write_json(&mut out, &DiagnosticJson { snap, f });
+                continue;
+            }
+            let start =
+                snap.index
+                    .position_near(&snap.text, f.range.start, snap.encoding, &mut cursor);
+            let end = snap
+                .index
+                .position_near(&snap.text, f.range.end, snap.encoding, &mut cursor);
+            out.extend_from_slice(br#"{"range":{"start":{"line":"#);
+            write_u32(&mut out, start.line);
+            out.extend_from_slice(br#","character":"#);
+            write_u32(&mut out, start.character);
+            out.extend_from_slice(br#"},"end":{"line":"#);
+            write_u32(&mut out, end.line);
+            out.extend_from_slice(br#","character":"#);
+            write_u32(&mut out, end.character);
+            out.extend_from_slice(b"}}");
+            let tail = match tails
+                .iter()
+                .position(|(code, sev, _)| *code == f.code && *sev == f.severity)
+            {
+                Some(at) => at,
+                None => {
+                    let mut tail = Vec::new();
+                    tail.extend_from_slice(br#","severity":"#);
+                    write_json(&mut tail, &severity(f.severity));
+                    tail.extend_from_slice(br#","code":"#);
+                    write_json(&mut tail, f.code);
+                    tail.extend_from_slice(br#","codeDescription":"#);
+                    write_json(&mut tail, &Href(f.code));
+                    tail.extend_from_slice(br#","source":"#);
+                    write_json(&mut tail, SOURCE);
+                    tail.extend_from_slice(br#","message":"#);
+                    tails.push((f.code, f.severity, tail));
+                    tails.len() - 1
+                }
+            };
+            out.extend_from_slice(&tails[tail].2);
+            write_json(&mut out, &OneLine(&f.message));
+            out.push(b'}');
         }
     }
     out.push(b']');
@@ -115,8 +173,24 @@ pub fn write_response(
     out
 }
 
+/// Appends `n` in decimal.
+fn write_u32(out: &mut Vec<u8>, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
 /// Appends the JSON of `value` (serialising our own borrowed types into a `Vec` cannot fail).
-fn write_json(out: &mut Vec<u8>, value: &impl serde::Serialize) {
+fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     if let Err(e) = serde_json::to_writer(&mut *out, value) {
         tracing::error!(error = %e, "could not serialise a diagnostic");
     }
@@ -447,6 +521,7 @@ mod tests {
         let analysis = Analysis {
             findings: vec![
                 finding("plain", TextRange::new(0, 6), "One line.", vec![]),
+                finding("plain", TextRange::new(xx, last), " Two\r\nlines ", vec![]),
                 finding(
                     "multi-line",
                     TextRange::new(xx, last + 2),
@@ -489,7 +564,7 @@ mod tests {
             );
             assert!(written["params"]["diagnostics"][0].get("data").is_none());
             assert_eq!(
-                written["params"]["diagnostics"][1]["message"],
+                written["params"]["diagnostics"][2]["message"],
                 "Over two lines"
             );
         }
