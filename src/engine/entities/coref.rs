@@ -247,9 +247,14 @@ const LOOK_BACK: usize = 400;
 struct People {
     list: Vec<usize>,
     members: FastSet<usize>,
-    /// Word → the people with it in their name, each with the first letter of their name as
-    /// it is now (kept current in the lists of the words of the current name).
-    by_word: FastMap<String, Vec<(usize, char)>>,
+    /// Word (by its hash) → the people with it in their name, each with the first letter of
+    /// their name as it is now (kept current in the lists of the words of the current name).
+    /// Every use checks the words themselves, so the hash only narrows the search.
+    by_word: std::collections::HashMap<
+        u64,
+        Vec<(usize, char)>,
+        std::hash::BuildHasherDefault<PassThrough>,
+    >,
 }
 
 impl People {
@@ -260,15 +265,10 @@ impl People {
         }
         let first = name.chars().find(|c| !c.is_whitespace()).unwrap_or(' ');
         for w in name.split_whitespace() {
-            // Most words are known already: look up before allocating a key.
-            match self.by_word.get_mut(w) {
-                Some(v) => match v.iter_mut().find(|(p, _)| *p == e) {
-                    Some(entry) => entry.1 = first,
-                    None => v.push((e, first)),
-                },
-                None => {
-                    self.by_word.insert(w.to_string(), vec![(e, first)]);
-                }
+            let v = self.by_word.entry(word_hash(w)).or_default();
+            match v.iter_mut().find(|(p, _)| *p == e) {
+                Some(entry) => entry.1 = first,
+                None => v.push((e, first)),
             }
         }
     }
@@ -276,7 +276,9 @@ impl People {
     /// People with `word` in their name, in order of creation, each with the first letter of
     /// their name (current for the people whose name still has `word`).
     fn with_word(&self, word: &str) -> &[(usize, char)] {
-        self.by_word.get(word).map_or(&[], Vec::as_slice)
+        self.by_word
+            .get(&word_hash(word))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -759,7 +761,24 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             first_mention[e] = first_mention[e].min(idx);
         }
     }
+    // People by the title class of their role signature: the only people a descriptor of that
+    // class can stand for. Signatures change below, so every use re-checks the current one
+    // (`matches`). Only people carry signatures, so these are all the candidates.
+    let mut by_class: FastMap<String, Vec<usize>> = FastMap::default();
+    for &e in &people.list {
+        if let Some(s) = &ents[e].sig {
+            by_class.entry(s.class.clone()).or_default().push(e);
+        }
+    }
+    // The last item before the current one that each entity has (see rule 3).
+    let mut last_seen: Vec<usize> = Vec::new();
     for idx in 0..items.len() {
+        if let Some(e) = idx.checked_sub(1).and_then(|j| items[j].entity) {
+            if last_seen.len() <= e {
+                last_seen.resize(e + 1, usize::MAX);
+            }
+            last_seen[e] = idx - 1;
+        }
         if items[idx].entity.is_some() || items[idx].form != MentionForm::Descriptor {
             continue;
         }
@@ -774,13 +793,33 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                         && (sig.affiliation.is_none() || s.affiliation == sig.affiliation)
                 })
         };
-        // The most recent person with this role before the descriptor.
-        let mut pick = (idx.saturating_sub(LOOK_BACK)..idx)
-            .rev()
-            .find_map(|j| items[j].entity.filter(|&e| matches(e, &ents)));
+        let class_people: &[usize] = by_class.get(sig.class.as_str()).map_or(&[], Vec::as_slice);
+        // The most recent person with this role before the descriptor: the latest last
+        // mention among the people of the class, or a walk back over the window when the
+        // class is the longer list.
+        let since = idx.saturating_sub(LOOK_BACK);
+        let mut pick = if class_people.len() < LOOK_BACK {
+            class_people
+                .iter()
+                .copied()
+                .filter(|&e| matches(e, &ents))
+                .filter_map(|e| {
+                    let j = last_seen
+                        .get(e)
+                        .copied()
+                        .filter(|&j| j != usize::MAX && j >= since)?;
+                    Some((j, e))
+                })
+                .max_by_key(|&(j, _)| j)
+                .map(|(_, e)| e)
+        } else {
+            (since..idx)
+                .rev()
+                .find_map(|j| items[j].entity.filter(|&e| matches(e, &ents)))
+        };
         if pick.is_none() {
-            pick = people
-                .list
+            // Else the person of the class mentioned first.
+            pick = class_people
                 .iter()
                 .copied()
                 .filter(|&e| matches(e, &ents))
@@ -802,6 +841,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             if let Some(e) = pick {
                 ents[e].role.clone_from(&c.role);
                 ents[e].sig = Some(sig.clone());
+                by_class.entry(sig.class.clone()).or_default().push(e);
             }
         }
         match pick {
