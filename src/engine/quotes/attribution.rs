@@ -636,6 +636,30 @@ impl<'a> Reader<'a> {
             .map_or(i, |c| c + 1)
     }
 
+    /// A pronoun speaker later in a sentence whose subject is a name ("Trump took to Twitter
+    /// to attack what he called …") stands for that name: the words stay the pronoun, the
+    /// speaker is the subject.
+    fn refer_to_sentence_subject(&self, cue: &mut Cue, np: (usize, usize), sentence_lo: usize) {
+        if np.0 != np.1 || np.0 <= sentence_lo || !matches!(self.w(np.0), "he" | "she") {
+            return;
+        }
+        let Some(main) = self
+            .subject_fwd(sentence_lo, np.0)
+            .filter(|m| m.1 < np.0 && is_capitalised(self.raw(m.1)))
+        else {
+            return;
+        };
+        let (class, name) = classify(self, main);
+        if class == SpeakerClass::Person {
+            cue.class = class;
+            cue.name = name;
+            cue.refers_to = Some(TextRange::new(
+                self.toks[main.0].range.start,
+                self.toks[main.1].range.end,
+            ));
+        }
+    }
+
     /// Whether the verb at `v` has a relative pronoun for subject (`an architect who said`),
     /// so that it belongs to a relative clause.
     fn relative_subject(&self, v: usize, lo: usize) -> bool {
@@ -659,14 +683,18 @@ impl<'a> Reader<'a> {
             refers_to = Some(mention);
             mention = self.toks[r].range;
         }
-        Cue {
+        let mut cue = Cue {
             mention,
             verb: verb.map(|v| self.toks[v].range),
             rule,
             class,
             name,
             refers_to,
+        };
+        if cue.refers_to.is_none() {
+            self.refer_to_sentence_subject(&mut cue, np, self.clause_start(np.0, false));
         }
+        cue
     }
 
     /// A relative pronoun (`who`, `which`, `that`) right after the phrase ending at `e` (or

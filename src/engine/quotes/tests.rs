@@ -388,3 +388,11 @@ fn a_name_and_verb_after_a_full_stop_sign_the_quote() {
     let t = "Tom Reed spoke first. “We are ready.” Ann Cole added, “We always were.”";
     assert_eq!(quotes(t)[0].1.as_deref(), Some("Tom Reed"));
 }
+
+#[test]
+fn a_pronoun_later_in_the_sentence_stands_for_its_named_subject() {
+    let t = "Ann Cole took to the radio to attack Tom Reed for what she called “a scandal.”";
+    let a = run(t);
+    let s = a.quotes[0].speaker.as_ref().expect("a speaker");
+    assert_eq!((s.name.as_str(), s.mention.of(t)), ("Ann Cole", "she"));
+}
