@@ -39,17 +39,9 @@ pub struct RawEvent {
     pub sentence: usize,
 }
 
-fn in_any(spans: &[TextRange], t: &Tok) -> bool {
-    spans.iter().any(|q| q.start <= t.start && t.end <= q.end)
-}
-
-/// Finds event verbs, at most one per sentence (the first).
-pub fn scan(
-    text: &str,
-    toks: &[Tok],
-    sentences: &[TextRange],
-    quotes: &[TextRange],
-) -> Vec<RawEvent> {
+/// Finds event verbs, at most one per sentence (the first); `quoted` flags the tokens inside a
+/// quotation ([`super::tense::quoted_tokens`]).
+pub fn scan(text: &str, toks: &[Tok], sentences: &[TextRange], quoted: &[bool]) -> Vec<RawEvent> {
     let mut out = Vec::new();
     let mut lower = String::new();
     for (si, s) in sentences.iter().enumerate() {
@@ -66,7 +58,7 @@ pub fn scan(
                 && (text[t.start..t.end].ends_with("ed")
                     || t.lex == Lex::PastVerb
                     || text[t.start..t.end].eq_ignore_ascii_case("hit"));
-            if !candidate || t.cap && i != lo || in_any(quotes, t) {
+            if !candidate || t.cap && i != lo || quoted.get(i).copied().unwrap_or(false) {
                 continue;
             }
             lower.clear();

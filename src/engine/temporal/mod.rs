@@ -161,8 +161,16 @@ pub fn scan(ctx: &ParaCtx<'_>, _quotes: &ParaQuotes) -> ParaTemporal {
     // Quotation spans are found here from the tokens, so the scan does not depend on the
     // quotation module's (possibly different) notion of a quote.
     let quotes = tense::quote_spans(&toks);
-    tense::annotate(ctx.text, &toks, ctx.sentences, &quotes, &mut timexes);
-    let events = events::scan(ctx.text, &toks, ctx.sentences, &quotes);
+    let quoted = tense::quoted_tokens(&toks, &quotes);
+    tense::annotate(
+        ctx.text,
+        &toks,
+        ctx.sentences,
+        &quotes,
+        &quoted,
+        &mut timexes,
+    );
+    let events = events::scan(ctx.text, &toks, ctx.sentences, &quoted);
     let mentions_quarter = toks.iter().any(|t| {
         matches!(
             t.lex,

@@ -191,29 +191,80 @@ fn verb_tense(toks: &[Tok], i: usize, text: &str, before_expr: bool) -> Option<T
     None
 }
 
-/// Sets `tense` and `speech` on each recognised expression of a paragraph.
+/// Which tokens lie inside a quotation (`quotes` as from [`quote_spans`]): one flag per token.
+pub fn quoted_tokens(toks: &[Tok], quotes: &[TextRange]) -> Vec<bool> {
+    let mut inside = vec![false; toks.len()];
+    for q in quotes {
+        let lo = toks.partition_point(|t| t.start < q.start);
+        for (k, t) in toks.iter().enumerate().skip(lo) {
+            if t.start >= q.end {
+                break;
+            }
+            if t.end <= q.end
+                && let Some(f) = inside.get_mut(k)
+            {
+                *f = true;
+            }
+        }
+    }
+    inside
+}
+
+/// Sorted spans that do not overlap, so that a binary search finds the one holding a range.
+fn disjoint(spans: &[TextRange]) -> bool {
+    spans.iter().all(|s| s.start <= s.end) && spans.windows(2).all(|w| w[0].end <= w[1].start)
+}
+
+/// The first of `spans` that contains `r`: by binary search when the spans are `disjoint`
+/// (at most one can hold a non-empty range), else by a linear search.
+fn holding(spans: &[TextRange], is_disjoint: bool, r: TextRange) -> Option<TextRange> {
+    if is_disjoint && r.start < r.end {
+        let k = spans.partition_point(|s| s.start <= r.start);
+        k.checked_sub(1)
+            .and_then(|k| spans.get(k))
+            .copied()
+            .filter(|s| s.contains_range(r))
+    } else {
+        spans.iter().find(|s| s.contains_range(r)).copied()
+    }
+}
+
+/// Sets `tense` and `speech` on each recognised expression of a paragraph. `quoted` flags the
+/// tokens inside a quotation ([`quoted_tokens`]).
+///
+/// Linear in the paragraph for sorted sentences and quotations that do not overlap (the usual
+/// case): the sentence or quotation of an expression is found by binary search, and whether a
+/// sentence mentions quarters from a running count.
 pub fn annotate(
     text: &str,
     toks: &[Tok],
     sentences: &[TextRange],
     quotes: &[TextRange],
+    quoted: &[bool],
     timexes: &mut [RawTimex],
 ) {
     // Token index of each timex start and end (timexes are in order, tokens too).
     let tok_at = |offset: usize| toks.partition_point(|t| t.start < offset);
+    let sentences_disjoint = disjoint(sentences);
+    let quotes_disjoint = disjoint(quotes);
+    // quarters[k]: how many of the first k tokens are the word "quarter(s)".
+    let mut quarters = Vec::with_capacity(toks.len() + 1);
+    let mut n = 0usize;
+    quarters.push(0);
+    for t in toks {
+        n += usize::from(matches!(
+            t.lex,
+            Lex::Unit(super::lexicon::Unit::Quarter) | Lex::Units(super::lexicon::Unit::Quarter)
+        ));
+        quarters.push(n);
+    }
+    let count = |k: usize| quarters.get(k).copied().unwrap_or(n);
     for tx in timexes.iter_mut() {
         let first = tok_at(tx.range.start);
-        if let Some(s) = sentences.iter().find(|s| s.contains_range(tx.range)) {
+        let holder = holding(sentences, sentences_disjoint, tx.range);
+        if let Some(s) = holder {
             let (lo, hi) = (tok_at(s.start), tok_at(s.end));
-            tx.quarter_context = toks.get(lo..hi).is_some_and(|ts| {
-                ts.iter().any(|t| {
-                    matches!(
-                        t.lex,
-                        Lex::Unit(super::lexicon::Unit::Quarter)
-                            | Lex::Units(super::lexicon::Unit::Quarter)
-                    )
-                })
-            });
+            tx.quarter_context = lo < hi && hi <= toks.len() && count(hi) > count(lo);
         }
         let prev_word = first
             .checked_sub(1)
@@ -268,22 +319,13 @@ pub fn annotate(
             continue;
         }
         // The clause region: the quotation holding the expression, else its sentence.
-        let quote = quotes.iter().find(|q| q.contains_range(tx.range)).copied();
-        let sentence = sentences
-            .iter()
-            .find(|s| s.contains_range(tx.range))
-            .copied()
-            .unwrap_or(tx.range);
+        let quote = holding(quotes, quotes_disjoint, tx.range);
+        let sentence = holder.unwrap_or(tx.range);
         let region = quote.unwrap_or(sentence);
         let lo = tok_at(region.start);
         let hi = tok_at(region.end);
         let last = tok_at(tx.range.end);
-        let in_other_quote = |i: usize| {
-            quote.is_none()
-                && toks
-                    .get(i)
-                    .is_some_and(|t| quotes.iter().any(|q| q.start <= t.start && t.end <= q.end))
-        };
+        let in_other_quote = |i: usize| quote.is_none() && quoted.get(i).copied().unwrap_or(false);
         // Look outwards from the expression on each side for the nearest verb with a tense.
         // A reporting verb ("said") ends the search on its side: what lies beyond it is another
         // clause. It governs the expression itself only right before it ("said on Friday") or
@@ -333,7 +375,7 @@ pub fn annotate(
             (None, _) => {}
         }
     }
-    link_speech(text, toks, sentences, quotes, timexes);
+    link_speech(text, toks, sentences, quotes, quoted, timexes);
 }
 
 /// For each quotation, the timex that says when it was spoken: a day-level expression right
@@ -344,11 +386,26 @@ fn link_speech(
     toks: &[Tok],
     sentences: &[TextRange],
     quotes: &[TextRange],
+    quoted: &[bool],
     timexes: &mut [RawTimex],
 ) {
     let tok_at = |offset: usize| toks.partition_point(|t| t.start < offset);
+    let sentences_disjoint = disjoint(sentences);
+    let quotes_disjoint = disjoint(quotes);
+    // Timexes are in text order: those starting after `offset` begin at this index.
+    let starts_after = |timexes: &[RawTimex], offset: usize| {
+        timexes.partition_point(|tx| tx.range.start <= offset)
+    };
     for q in quotes {
-        let Some(sentence) = sentences.iter().find(|s| s.overlaps(*q)).copied() else {
+        // The first sentence overlapping the quotation: with disjoint sorted sentences, the
+        // first that ends after the quotation starts, if it overlaps at all.
+        let first_overlap = if sentences_disjoint {
+            let k = sentences.partition_point(|s| s.end <= q.start);
+            sentences.get(k).copied().filter(|s| s.overlaps(*q))
+        } else {
+            sentences.iter().find(|s| s.overlaps(*q)).copied()
+        };
+        let Some(sentence) = first_overlap else {
             continue;
         };
         let sentence = TextRange::new(sentence.start.min(q.start), sentence.end.max(q.end));
@@ -356,10 +413,7 @@ fn link_speech(
         let mut found: Option<usize> = None;
         for i in tok_at(sentence.start)..tok_at(sentence.end) {
             let Some(t) = toks.get(i) else { break };
-            if quotes
-                .iter()
-                .any(|qq| qq.start <= t.start && t.end <= qq.end)
-            {
+            if quoted.get(i).copied().unwrap_or(false) {
                 continue;
             }
             let speech = matches!(t.lex, Lex::Kw(Kw::Said | Kw::Says | Kw::Told | Kw::Added))
@@ -376,21 +430,31 @@ fn link_speech(
                 .get(i + 8)
                 .map_or(sentence.end, |t| t.start)
                 .min(sentence.end);
-            found = timexes.iter().position(|tx| {
-                tx.range.start > t.end
-                    && tx.range.start < window_end
-                    && !quotes.iter().any(|qq| qq.contains_range(tx.range))
-                    && matches!(
-                        tx.sem,
-                        Sem::Weekday { .. } | Sem::DayOffset(_) | Sem::Date { .. }
-                    )
-            });
+            let from = starts_after(timexes, t.end);
+            found = timexes
+                .get(from..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|tx| tx.range.start < window_end)
+                .position(|tx| {
+                    holding(quotes, quotes_disjoint, tx.range).is_none()
+                        && matches!(
+                            tx.sem,
+                            Sem::Weekday { .. } | Sem::DayOffset(_) | Sem::Date { .. }
+                        )
+                })
+                .map(|k| from + k);
             if found.is_some() {
                 break;
             }
         }
         let Some(k) = found else { continue };
-        for (idx, tx) in timexes.iter_mut().enumerate() {
+        // Only timexes starting inside the quotation can lie in it.
+        let from = timexes.partition_point(|tx| tx.range.start < q.start);
+        for (idx, tx) in timexes.iter_mut().enumerate().skip(from) {
+            if tx.range.start >= q.end {
+                break;
+            }
             if idx != k && q.contains_range(tx.range) {
                 tx.speech = Some(k);
             }

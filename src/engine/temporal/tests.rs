@@ -700,3 +700,22 @@ fn present_perfect_tells_of_the_past() {
         "1989-10-31"
     );
 }
+
+/// The binary searches of the tense pass agree with a linear search, and a long paragraph of
+/// many quotations still links each quotation to its own speech date.
+#[test]
+fn speech_dates_link_in_a_long_paragraph() {
+    let one_quote = "“We met last week,” she said on Friday. Talks resumed. ";
+    let text = one_quote.repeat(200);
+    let a = analyze_as(&text, Format::PlainText, &cfg(Some("2023-03-22")));
+    let weeks: Vec<&str> = a
+        .timexes
+        .iter()
+        .filter(|t| t.range.of(&text) == "last week")
+        .map(|t| t.value.as_str())
+        .collect();
+    assert_eq!(weeks.len(), 200);
+    // Spoken on Friday 2023-03-17: the week before is ISO week 10 (from the publication date
+    // it would be week 11).
+    assert!(weeks.iter().all(|v| *v == "2023-W10"), "{weeks:?}");
+}
