@@ -962,33 +962,35 @@ static SETS: LazyLock<[FastSet<&'static str>; 5]> = LazyLock::new(|| {
     [STOPWORDS, ORG_HEADS, PLACE_HEADS, OF_LEADS, CALENDAR].map(|l| l.iter().copied().collect())
 });
 
+/// A title with its number of words and its class.
+type TitleEntry = (&'static str, usize, &'static str);
+
 /// `TITLES` indexed by their first word, each with its word count, in list order: a look-up
 /// replaces a scan of the whole list at every capitalised word.
-static TITLE_INDEX: LazyLock<FastMap<&'static str, Vec<(&'static str, usize, &'static str)>>> =
-    LazyLock::new(|| {
-        let mut m: FastMap<&'static str, Vec<(&'static str, usize, &'static str)>> =
-            FastMap::default();
-        for &(title, class) in TITLES {
-            let first = title.split(' ').next().unwrap_or(title);
-            m.entry(first)
-                .or_default()
-                .push((title, title.split(' ').count(), class));
-        }
-        m
-    });
+static TITLE_INDEX: LazyLock<FastMap<&'static str, Vec<TitleEntry>>> = LazyLock::new(|| {
+    let mut m: FastMap<&'static str, Vec<TitleEntry>> = FastMap::default();
+    for &(title, class) in TITLES {
+        let first = title.split(' ').next().unwrap_or(title);
+        m.entry(first)
+            .or_default()
+            .push((title, title.split(' ').count(), class));
+    }
+    m
+});
+
+/// A role phrase as words, with its class.
+type RoleEntry = (Vec<&'static str>, &'static str);
 
 /// `ROLE_PHRASES` as word lists, indexed by their (lower-case ASCII) first word, in list order.
-#[allow(clippy::type_complexity)]
-static ROLE_INDEX: LazyLock<FastMap<&'static str, Vec<(Vec<&'static str>, &'static str)>>> =
-    LazyLock::new(|| {
-        let mut m: FastMap<&'static str, Vec<(Vec<&'static str>, &'static str)>> =
-            FastMap::default();
-        for &(phrase, class) in ROLE_PHRASES {
-            let words: Vec<&'static str> = phrase.split(' ').collect();
-            m.entry(words[0]).or_default().push((words, class));
-        }
-        m
-    });
+static ROLE_INDEX: LazyLock<FastMap<&'static str, Vec<RoleEntry>>> = LazyLock::new(|| {
+    let mut m: FastMap<&'static str, Vec<RoleEntry>> = FastMap::default();
+    for &(phrase, class) in ROLE_PHRASES {
+        let words: Vec<&'static str> = phrase.split(' ').collect();
+        let first = words.first().copied().unwrap_or(phrase);
+        m.entry(first).or_default().push((words, class));
+    }
+    m
+});
 
 /// The longest first word of a role phrase, in bytes: a longer word starts none.
 static ROLE_HEAD_MAX: LazyLock<usize> = LazyLock::new(|| {
@@ -1431,9 +1433,7 @@ impl<'a> Scanner<'a> {
         }
         // A title matches only where its first word is the whole token (titles of several
         // words are letters and single spaces), so the token's text is the index key.
-        let Some(list) = TITLE_INDEX.get(self.word(i)) else {
-            return None;
-        };
+        let list = TITLE_INDEX.get(self.word(i))?;
         for &(title, n, class) in list {
             if i + n <= end
                 && self.span_text(i, i + n) == title
