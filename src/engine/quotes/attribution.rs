@@ -1353,6 +1353,26 @@ pub(super) fn attribute(r: &Reader<'_>, quote_toks: &[usize]) -> Vec<Option<Cue>
     cues
 }
 
+/// The subject that opens the sentence of the quotation at token `k` (past an appositive),
+/// if it can name a speaker: the last resort for a quotation no rule attributes.
+pub(super) fn sentence_subject(r: &Reader<'_>, k: usize) -> Option<Cue> {
+    let lo = r.clause_start(k, false);
+    if lo == k {
+        return None;
+    }
+    let np = r.subject_fwd(lo, k)?;
+    // "Immediately after …", "Ending …": an opening adverb or participle is no subject.
+    if np.0 == np.1 && (r.w(np.0).ends_with("ly") || r.w(np.0).ends_with("ing")) {
+        return None;
+    }
+    let cue = r.cue(np, None, "subject of the sentence that carries the quote");
+    matches!(
+        cue.class,
+        SpeakerClass::Person | SpeakerClass::Institution | SpeakerClass::Pronoun
+    )
+    .then_some(cue)
+}
+
 /// The cue of a paragraph that ends with a colon (`Smith said:`), for a quotation opening the
 /// next paragraph.
 pub(super) fn trailing_colon(r: &Reader<'_>) -> Option<Cue> {

@@ -136,6 +136,9 @@ pub struct ParaQuote {
     pub closed: bool,
     /// The cue the paragraph gives for it.
     pub cue: Option<Cue>,
+    /// For a quotation with no cue that does not open its paragraph: the subject of its
+    /// sentence, which the document stage prefers to the speaker of the paragraph before.
+    pub fallback: Option<Cue>,
     /// `Direct` or `Partial`, by the quotation's shape (whole sentences or a few words).
     pub shape: QuoteKind,
     /// Introduced as a term ("so-called", "titled", "known as"): never a quotation.
@@ -246,10 +249,17 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
         } else {
             None
         };
+        let fallback = match k {
+            Some(k) if cue.is_none() && range.start > 0 => {
+                attribution::sentence_subject(&reader, k)
+            }
+            _ => None,
+        };
         out.items.push(ParaQuote {
             range,
             closed,
             cue,
+            fallback,
             shape,
             term,
             title_like: looks_like_title(content),
@@ -591,6 +601,9 @@ pub fn resolve(
                     };
                     speaker = if run_on {
                         from_quote()
+                    } else if let Some(c) = &item.fallback {
+                        // Words before the quotation in its own paragraph name its subject.
+                        Some(linker.speaker(c, p.offset, &quotes))
                     } else {
                         prev.scan
                             .quotes

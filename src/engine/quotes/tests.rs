@@ -396,3 +396,14 @@ fn a_pronoun_later_in_the_sentence_stands_for_its_named_subject() {
     let s = a.quotes[0].speaker.as_ref().expect("a speaker");
     assert_eq!((s.name.as_str(), s.mention.of(t)), ("Ann Cole", "she"));
 }
+
+#[test]
+fn a_bare_quote_inside_a_paragraph_takes_its_sentence_subject() {
+    let t = "“We will win,” said Tom Reed.\n\nAnn Cole drew cheers with a promise, “We will \
+             build it.”";
+    let q = quotes(t);
+    assert_eq!(q[1].1.as_deref(), Some("Ann Cole"));
+    // A quotation that opens its paragraph continues the speaker before it.
+    let t = "“We will win,” said Tom Reed.\n\n“We will build it.”";
+    assert_eq!(quotes(t)[1].1.as_deref(), Some("Tom Reed"));
+}
