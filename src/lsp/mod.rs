@@ -508,6 +508,29 @@ impl Inner {
         }
     }
 
+    /// Indexes one workspace file again in the background (see [`Self::index_workspace`]).
+    fn reindex(self: &Arc<Self>, uri: Uri) {
+        let Some(path) = from_proto::file_path(&uri) else {
+            return;
+        };
+        let (config, encoding) = {
+            let s = self.state();
+            (s.settings.config.clone(), s.features.encoding)
+        };
+        let inner = Arc::clone(self);
+        tokio::spawn(async move {
+            let docs = Arc::clone(&inner.docs);
+            let entry = tokio::task::spawn_blocking(move || {
+                let is_open = |uri: &Uri| docs.is_open(uri);
+                handlers::workspace::index_file(&path, &config, encoding, &is_open)
+            })
+            .await;
+            if let Ok(Some((uri, symbols))) = entry {
+                inner.index().insert(uri, symbols);
+            }
+        });
+    }
+
     /// Indexes the workspace's manuscripts in the background, reporting `$/progress` when the
     /// client supports it.
     async fn index_workspace(&self) {
@@ -550,10 +573,12 @@ impl Inner {
         for (i, chunk) in files.chunks(25).enumerate() {
             let chunk = chunk.to_vec();
             let config = config.clone();
+            let docs = Arc::clone(&self.docs);
             let entries = tokio::task::spawn_blocking(move || {
+                let is_open = |uri: &Uri| docs.is_open(uri);
                 chunk
                     .iter()
-                    .filter_map(|p| handlers::workspace::index_file(p, &config, encoding))
+                    .filter_map(|p| handlers::workspace::index_file(p, &config, encoding, &is_open))
                     .collect::<Vec<_>>()
             })
             .await
@@ -704,14 +729,19 @@ impl LanguageServer for Backend {
         let Some(doc) = self.docs.close(&uri) else {
             return;
         };
-        // A workspace file's index entry takes over from the open document's last analysis.
-        if let Some(snap) = doc.latest
-            && self.index().contains_key(&uri)
-            && let Ok(flat) = guard::catch("workspace symbols", || {
-                to_proto::flat_symbols(&uri, &snap, snap.outline())
-            })
-        {
-            self.index().insert(uri.clone(), flat);
+        // A workspace file's index entry takes over from the open document's last analysis;
+        // without one (an edit since), the file is indexed afresh.
+        if self.index().contains_key(&uri) {
+            match doc.latest {
+                Some(snap) => {
+                    if let Ok(flat) = guard::catch("workspace symbols", || {
+                        to_proto::flat_symbols(&uri, &snap, snap.outline())
+                    }) {
+                        self.index().insert(uri.clone(), flat);
+                    }
+                }
+                None => self.0.reindex(uri.clone()),
+            }
         }
         let _order = self.publish_lock.lock().await;
         self.outbox.send(to_proto::write_publish(&uri, None, None));

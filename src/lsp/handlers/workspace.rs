@@ -85,13 +85,20 @@ fn is_manuscript(path: &Path) -> bool {
     )
 }
 
-/// Reads and analyses one file; its outline as symbol information.
+/// Reads and analyses one file; its outline as symbol information. A file open in the editor
+/// (`is_open`) is not read: workspace/symbol answers for it from its own analysis, so it gets
+/// an empty entry, filled in from that analysis when the document is closed. (Analysing it
+/// here too would double the work and the memory of opening a large manuscript.)
 pub fn index_file(
     path: &Path,
     config: &Config,
     enc: PositionEncoding,
+    is_open: &dyn Fn(&Uri) -> bool,
 ) -> Option<(Uri, Vec<lsp::SymbolInformation>)> {
     let uri = Uri::from_file_path(path)?;
+    if is_open(&uri) {
+        return Some((uri, Vec::new()));
+    }
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -151,6 +158,28 @@ mod tests {
             names,
             vec![PathBuf::from("a.md"), PathBuf::from("stories/b.TXT")]
         );
+    }
+
+    #[test]
+    fn an_open_file_is_not_read_but_keeps_a_place_in_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("story.md");
+        std::fs::write(
+            &path,
+            "# Story\n\nXi Jinping met Vladimir Putin in Moscow.\n",
+        )
+        .unwrap();
+        let config = Config::default();
+        let closed = index_file(&path, &config, PositionEncoding::Utf16, &|_| false).unwrap();
+        assert!(
+            closed.1.iter().any(|s| s.name.contains("Putin")),
+            "{:?}",
+            closed.1
+        );
+        let open =
+            index_file(&path, &config, PositionEncoding::Utf16, &|u| *u == closed.0).unwrap();
+        assert_eq!(open.0, closed.0);
+        assert!(open.1.is_empty());
     }
 
     #[test]
