@@ -186,9 +186,19 @@ async fn write_frame<O: AsyncWrite>(
     body: &[u8],
 ) -> std::io::Result<()> {
     let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    if body.len() <= SMALL_BODY {
+        // One write: each is a round trip to a blocking thread for tokio's stdout.
+        let mut frame = Vec::with_capacity(header.len() + body.len());
+        frame.extend_from_slice(header.as_bytes());
+        frame.extend_from_slice(body);
+        return output.write_all(&frame).await;
+    }
     output.write_all(header.as_bytes()).await?;
     output.write_all(body).await
 }
+
+/// A body up to this size is copied behind its header and written in one go.
+const SMALL_BODY: usize = 64 * 1024;
 
 async fn write<O: AsyncWrite>(
     mut output: std::pin::Pin<&mut O>,
