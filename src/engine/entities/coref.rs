@@ -764,10 +764,10 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     // People by the title class of their role signature: the only people a descriptor of that
     // class can stand for. Signatures change below, so every use re-checks the current one
     // (`matches`). Only people carry signatures, so these are all the candidates.
-    let mut by_class: FastMap<String, Vec<usize>> = FastMap::default();
+    let mut by_class: FastMap<&str, Vec<usize>> = FastMap::default();
     for &e in &people.list {
         if let Some(s) = &ents[e].sig {
-            by_class.entry(s.class.clone()).or_default().push(e);
+            by_class.entry(s.class).or_default().push(e);
         }
     }
     // The last item before the current one that each entity has (see rule 3).
@@ -793,7 +793,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                         && (sig.affiliation.is_none() || s.affiliation == sig.affiliation)
                 })
         };
-        let class_people: &[usize] = by_class.get(sig.class.as_str()).map_or(&[], Vec::as_slice);
+        let class_people: &[usize] = by_class.get(sig.class).map_or(&[], Vec::as_slice);
         // The most recent person with this role before the descriptor: the latest last
         // mention among the people of the class, or a walk back over the window when the
         // class is the longer list.
@@ -841,7 +841,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             if let Some(e) = pick {
                 ents[e].role.clone_from(&c.role);
                 ents[e].sig = Some(sig.clone());
-                by_class.entry(sig.class.clone()).or_default().push(e);
+                by_class.entry(sig.class).or_default().push(e);
             }
         }
         match pick {

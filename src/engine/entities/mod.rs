@@ -93,7 +93,7 @@ pub struct RoleSig {
     /// Country code or institution name the role belongs to.
     pub affiliation: Option<String>,
     /// Title class ("leader", "foreign minister", "spokesperson").
-    pub class: String,
+    pub class: &'static str,
 }
 
 /// A candidate mention found by the paragraph stage (paragraph-relative offsets).

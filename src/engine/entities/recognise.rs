@@ -1080,25 +1080,38 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
     let mut toks = Vec::with_capacity(text.len() / 6 + 1);
     let mut sent_starts = sentences.iter().map(|s| s.start).peekable();
     let mut last_end = 0usize;
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    let bytes = text.as_bytes();
+    // The character at byte `at` (always a character boundary here), decoding only non-ASCII.
+    let char_at = |at: usize| -> Option<char> {
+        match bytes.get(at) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => text.get(at..).and_then(|s| s.chars().next()),
+            None => None,
+        }
+    };
+    // The byte position of the next character to read.
+    let mut pos = 0;
+    while let Some(c) = char_at(pos) {
+        let i = pos;
+        pos += c.len_utf8();
         if !c.is_alphanumeric() {
             continue;
         }
         let start = i;
-        let mut end = i + c.len_utf8();
+        let mut end = pos;
         // Extend over letters, digits and joiners (apostrophe, hyphen, period) followed by a letter.
-        while let Some(&(j, d)) = it.peek() {
+        while let Some(d) = char_at(pos) {
+            let j = pos;
             if d.is_alphanumeric() {
                 end = j + d.len_utf8();
-                it.next();
+                pos = end;
                 continue;
             }
             if matches!(d, '\'' | '’' | '-' | '.' | '&') {
-                let after = text[j + d.len_utf8()..].chars().next();
+                let after = char_at(j + d.len_utf8());
                 if after.is_some_and(char::is_alphanumeric) {
                     end = j + d.len_utf8();
-                    it.next();
+                    pos = end;
                     continue;
                 }
             }
@@ -1114,7 +1127,7 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
             {
                 end += 1;
                 // Skip the period we just took.
-                it.next();
+                pos = end;
             }
         }
         let word = &text[start..end];
@@ -1584,7 +1597,7 @@ impl<'a> Scanner<'a> {
                 );
                 c.sig = Some(RoleSig {
                     affiliation: sig_aff,
-                    class: cls.to_string(),
+                    class: cls,
                 });
                 c.role = Some(self.span_text(a, b).to_string());
                 out.push(c);
@@ -1617,7 +1630,7 @@ impl<'a> Scanner<'a> {
                         .lookup(org)
                         .map_or_else(|| org.to_string(), affiliation_key),
                 ),
-                class: cls.to_string(),
+                class: cls,
             });
             c.role = Some(self.span_text(a, b).to_string());
             out.push(c);
@@ -1644,7 +1657,7 @@ impl<'a> Scanner<'a> {
                 c.role = Some(self.span_text(a, i).to_string());
                 c.sig = Some(RoleSig {
                     affiliation: sig_aff,
-                    class: cls.to_string(),
+                    class: cls,
                 });
             }
             if let Some(k) = qualified {
@@ -1974,7 +1987,7 @@ impl<'a> Scanner<'a> {
             );
             c.sig = Some(RoleSig {
                 affiliation: Some(aff),
-                class: class.to_string(),
+                class,
             });
             // A premodifying institution is part of the descriptor ("The Kremlin chief"); an
             // organisation after "of" stays a mention of its own.
@@ -2077,7 +2090,7 @@ impl<'a> Scanner<'a> {
             );
             c.sig = Some(RoleSig {
                 affiliation: aff,
-                class: class.to_string(),
+                class,
             });
         }
     }
