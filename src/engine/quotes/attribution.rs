@@ -878,6 +878,20 @@ impl<'a> Reader<'a> {
             }
             _ => {}
         }
+        if j + 1 < hi
+            && !is_capitalised(self.raw(j))
+            && self.w(j).ends_with("ed")
+            && self.w(j).len() > 4
+            && self.is_word(j + 1)
+            && is_capitalised(self.raw(j + 1))
+            && let Some(np) = self
+                .np_fwd(j + 1, hi)
+                .filter(|np| self.speaker_ok(*np))
+        {
+            // "“This is fantastic!” beamed Donald Hartley": right after a quotation, a
+            // past-tense word before a name is the verb of speech.
+            return Some(self.cue(np, Some(j), "‘said X’ after the quote"));
+        }
         let np = self
             .np_fwd(j, hi)
             .filter(|np| self.speaker_starts_ok(*np) && self.speaker_ok(*np))?;
@@ -889,7 +903,7 @@ impl<'a> Reader<'a> {
                 && is_capitalised(self.raw(p - 1))
                 && (w.ends_with("ed") && w.len() > 4 || w == "went")
         }) && (p == np.1 || p + 1 == np.1 && matches!(self.w(np.1), "on" | "back"))
-            && (np.1 + 1 >= hi || !self.is_word(np.1 + 1))
+            && (np.1 + 1 >= hi || !self.is_word(np.1 + 1) || self.w(np.1 + 1) == "and")
         {
             return Some(self.cue((np.0, p - 1), Some(p), "‘X said’ after the quote"));
         }

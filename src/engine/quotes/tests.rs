@@ -407,3 +407,10 @@ fn a_bare_quote_inside_a_paragraph_takes_its_sentence_subject() {
     let t = "“We will win,” said Tom Reed.\n\n“We will build it.”";
     assert_eq!(quotes(t)[1].1.as_deref(), Some("Tom Reed"));
 }
+
+#[test]
+fn a_past_tense_word_before_a_name_after_the_quote_is_the_verb() {
+    let t = "“This is fantastic!” beamed Ann Cole. “Go home,” Tom Reed barked and walked off.";
+    let words: Vec<Option<String>> = quotes(t).into_iter().map(|q| q.2).collect();
+    assert_eq!(words, vec![Some("Ann Cole".into()), Some("Tom Reed".into())]);
+}
