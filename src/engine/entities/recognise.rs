@@ -9,9 +9,10 @@
 //! capitalised tokens into runs, and a bounded amount of work per run (title prefixes,
 //! gazetteer look-ups, organisation and place heads).
 
+use std::hash::Hasher;
 use std::sync::LazyLock;
 
-use super::gazetteer::{FastMap, FastSet, GAZETTEER, GazEntry};
+use super::gazetteer::{FastMap, FastSet, GAZETTEER, GazEntry, WordHasher};
 use super::{Candidate, MentionForm, ParaEntities, RoleSig};
 use crate::engine::config::EntityKind;
 use crate::engine::paragraph::{ParaCtx, ParagraphKind};
@@ -1041,30 +1042,11 @@ fn is_calendar(w: &str) -> bool {
     SETS[4].contains(w)
 }
 
-/// A stable hash of a word, for the document-wide word statistics: eight bytes at a time,
-/// then MurmurHash3's finaliser, so that both the top and the bottom bits are well mixed.
+/// A stable hash of a word, for the document-wide word statistics (see [`WordHasher`]).
 pub(super) fn word_hash(w: &str) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mix = |h: u64, v: u64| (h ^ v).wrapping_mul(K).rotate_left(29);
-    let bytes = w.as_bytes();
-    let mut h = (bytes.len() as u64).wrapping_mul(K);
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut buf = [0u8; 8];
-        buf.copy_from_slice(c);
-        h = mix(h, u64::from_le_bytes(buf));
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
-        h = mix(h, u64::from_le_bytes(buf));
-    }
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
+    let mut h = WordHasher::default();
+    h.write(w.as_bytes());
+    h.finish()
 }
 
 fn is_open_mark(c: char) -> bool {
