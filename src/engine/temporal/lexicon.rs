@@ -688,9 +688,22 @@ fn is_calendar_word(word: &str) -> bool {
     if word.len() > 16 {
         return false;
     }
-    let lower = word.to_lowercase();
+    // An ASCII word is lower-cased on the stack; others allocate.
+    let mut buf = [0u8; 16];
+    let owned;
+    let lower = match buf.get_mut(..word.len()) {
+        Some(b) if word.is_ascii() => {
+            b.copy_from_slice(word.as_bytes());
+            b.make_ascii_lowercase();
+            std::str::from_utf8(b).unwrap_or("")
+        }
+        _ => {
+            owned = word.to_lowercase();
+            owned.as_str()
+        }
+    };
     matches!(
-        classify(&lower),
+        classify(lower),
         Lex::Month(_)
             | Lex::Weekday(_)
             | Lex::Unit(_)
@@ -716,7 +729,8 @@ pub fn classify(lower: &str) -> Lex {
 /// numbers, every other non-space character is a punctuation token of its own.
 pub fn tokenize(text: &str) -> Vec<Tok> {
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(text.len() / 6 + 4);
+    // News copy averages about five bytes a token: room for four avoids regrowing the vector.
+    let mut out = Vec::with_capacity(text.len() / 4 + 8);
     let mut lower = String::new();
     let mut space = true;
     let mut i = 0;
@@ -761,6 +775,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
         } else if c.is_alphabetic() {
             let mut end = i + c.len_utf8();
             let mut all_caps = c.is_uppercase();
+            let mut ascii = b.is_ascii();
             let mut n = 1;
             while let Some(&db) = bytes.get(end) {
                 let d = if db.is_ascii() {
@@ -773,6 +788,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                 };
                 if d.is_alphabetic() {
                     all_caps &= d.is_uppercase();
+                    ascii &= d.is_ascii();
                     n += 1;
                     end += d.len_utf8();
                 } else if d == '\'' || d == '’' {
@@ -791,6 +807,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                         break;
                     }
                     if after.is_some_and(char::is_alphabetic) {
+                        ascii &= d.is_ascii();
                         end = j + d.len_utf8();
                     } else {
                         break;
@@ -801,7 +818,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             }
             let word = text.get(i..end).unwrap_or("");
             lower.clear();
-            if word.is_ascii() {
+            if ascii {
                 lower.push_str(word);
                 lower.make_ascii_lowercase();
             } else {
