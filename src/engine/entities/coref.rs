@@ -944,3 +944,76 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     out.sort_by_key(|(first, _)| *first);
     out.into_iter().map(|(_, e)| e).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Format, markup, paragraph};
+
+    /// The paragraph scans of `text`, placed in the document.
+    fn scans(text: &str, format: Format) -> Vec<(usize, paragraph::ParagraphScan)> {
+        let config = Config::default();
+        markup::layout(text, format)
+            .blocks
+            .iter()
+            .flat_map(|b| {
+                paragraph::scan_block(b.range.of(text), format, &config)
+                    .into_iter()
+                    .map(move |s| (b.range.start + s.start_in_block, s))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn word_statistics_answer_as_the_full_sets_would() {
+        // Sentence-initial names confirmed elsewhere, a common word, a guessed name, and a
+        // name in emphasis (whose document text differs from the prose mask).
+        let text = "# Water Board Meets\n\nWater rose. The water board met Anna Berg.\n\n\
+                    Berg said the **Zorro Vance** plan was late. Zorro Vance agreed.\n\n\
+                    Magic Johnson spoke; magic was in the air, said Tove Lind.\n";
+        let scans = scans(text, Format::Markdown);
+        let placed: Vec<Placed<'_>> = scans
+            .iter()
+            .map(|(offset, scan)| Placed {
+                offset: *offset,
+                scan,
+            })
+            .collect();
+        let stats = WordStats::new(&placed);
+        let mut cap = HashSet64::default();
+        let mut lower = HashSet64::default();
+        let mut asked: Vec<u64> = Vec::new();
+        for p in &placed {
+            let e = &p.scan.entities;
+            cap.extend(e.cap_words().iter().copied());
+            lower.extend(e.lower_words().iter().copied());
+            asked.extend(
+                e.probes()
+                    .iter()
+                    .chain(e.cap_words())
+                    .chain(e.lower_words()),
+            );
+        }
+        assert!(!stats.probes.is_empty() && !cap.is_empty() && !lower.is_empty());
+        // Words outside the probes too ("nowhere" is in no paragraph).
+        asked.extend(["Water", "water", "magic", "Magic", "nowhere"].map(word_hash));
+        for h in asked {
+            assert_eq!(stats.is_cap(h), cap.contains(&h), "capitalised {h:x}");
+            assert_eq!(stats.is_lower(h), lower.contains(&h), "lower case {h:x}");
+        }
+        assert!(stats.is_lower(word_hash("water")) && !stats.is_lower(word_hash("nowhere")));
+    }
+
+    #[test]
+    fn people_index_keeps_the_first_letter_of_the_current_name() {
+        let mut people = People::default();
+        people.add(0, "Smith");
+        people.add(1, "Jane Smith");
+        // Entity 0's name grows: its letter under "Smith" follows.
+        people.add(0, "Anna Smith");
+        assert_eq!(people.with_word("Smith"), &[(0, 'A'), (1, 'J')]);
+        assert_eq!(people.with_word("Anna"), &[(0, 'A')]);
+        assert!(people.with_word("Berg").is_empty());
+        assert_eq!(people.list, vec![0, 1]);
+    }
+}

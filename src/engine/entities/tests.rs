@@ -312,3 +312,37 @@ fn a_title_after_its_qualifier_gives_the_role() {
         EntityKind::Organization
     );
 }
+
+#[test]
+fn lower_casing_without_allocation_spells_as_to_lowercase() {
+    for w in [
+        "The",
+        "ABC",
+        "mixedCase",
+        "İstanbul",
+        "ÉCOLE",
+        "\u{212A}elvin",
+        "ΣΟΦΟΣ",
+        "",
+    ] {
+        assert_eq!(
+            recognise::with_lower(w, str::to_string),
+            w.to_lowercase(),
+            "{w}"
+        );
+    }
+    let long = "A".repeat(40);
+    assert_eq!(recognise::with_lower(&long, str::len), 40);
+}
+
+#[test]
+fn particle_names_and_multi_word_titles_are_found() {
+    let text = "Officials blamed al-Qaeda. Vice President Kamala Harris and Prime Minister \
+                Olaf Berg met the secretary of state of Norway.";
+    let ents = entities(text);
+    assert!(ents.iter().any(|e| e.name.contains("Qaeda")), "{ents:?}");
+    let harris = find(&ents, "Kamala Harris");
+    assert_eq!(harris.role.as_deref(), Some("Vice President"));
+    let berg = find(&ents, "Olaf Berg");
+    assert_eq!(berg.role.as_deref(), Some("Prime Minister"));
+}
