@@ -506,6 +506,13 @@ impl<'a> Reader<'a> {
             // "X went after Y, calling it …", "X issued a statement saying …": the subject of
             // the clause; "X said, adding …", "as he defended it, saying …": of the nearest
             // clause before the participle.
+            // "…, with Lewandowski taking to Twitter to call …": the phrase after "with" is
+            // the participle's own subject.
+            if let Some(np) = self.np_back(j, lo).filter(|np| {
+                np.0 > lo && self.w(np.0 - 1) == "with" && self.speaker_ok(*np)
+            }) {
+                return Some(np);
+            }
             if let Some(np) = self.participle_subject(v, lo) {
                 return Some(np);
             }

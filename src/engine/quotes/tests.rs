@@ -414,3 +414,9 @@ fn a_past_tense_word_before_a_name_after_the_quote_is_the_verb() {
     let words: Vec<Option<String>> = quotes(t).into_iter().map(|q| q.2).collect();
     assert_eq!(words, vec![Some("Ann Cole".into()), Some("Tom Reed".into())]);
 }
+
+#[test]
+fn a_participle_after_with_takes_the_phrase_before_it() {
+    let t = "The campaign denied it, with Ann Cole telling reporters the story was “a fantasy.”";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("Ann Cole"));
+}
