@@ -38,8 +38,6 @@ pub struct Snapshot {
     pub index: LineIndex,
     pub analysis: Analysis,
     pub encoding: PositionEncoding,
-    /// The outline, built on first use (documentSymbol, workspace symbols) and kept.
-    outline: OnceLock<Vec<Symbol>>,
     /// The JSON of the documentSymbol result (flat, nested), rendered on first use and kept:
     /// on a large manuscript it is megabytes, asked for again whenever the editor refreshes
     /// its outline.
@@ -61,7 +59,6 @@ impl Snapshot {
             index,
             analysis,
             encoding,
-            outline: OnceLock::new(),
             symbols_json: Default::default(),
         }
     }
@@ -72,10 +69,10 @@ impl Snapshot {
         self.symbols_json[usize::from(hierarchical)].get_or_init(render)
     }
 
-    /// The document outline ([`navigation::symbols`]), computed once per snapshot.
-    pub fn outline(&self) -> &[Symbol] {
-        self.outline
-            .get_or_init(|| navigation::symbols(&self.analysis, &self.text))
+    /// The document outline ([`navigation::symbols`]). Not kept: documentSymbol keeps its
+    /// rendered JSON instead ([`Self::symbols_json`]), a fraction of the outline's memory.
+    pub fn outline(&self) -> Vec<Symbol> {
+        navigation::symbols(&self.analysis, &self.text)
     }
 
     /// The byte offset of a client position.

@@ -454,8 +454,7 @@ impl Inner {
                 let json = self
                     .with_snapshot(&uri, "documentSymbol", |s| {
                         s.symbols_json(features.hierarchical_symbols, || {
-                            let result = handlers::symbols::document_symbols(&features, &uri, s);
-                            serde_json::to_vec(&result).unwrap_or_else(|_| b"null".to_vec())
+                            handlers::symbols::document_symbols_json(&features, &uri, s)
                         })
                         .to_vec()
                     })
@@ -735,7 +734,7 @@ impl LanguageServer for Backend {
             match doc.latest {
                 Some(snap) => {
                     if let Ok(flat) = guard::catch("workspace symbols", || {
-                        to_proto::flat_symbols(&uri, &snap, snap.outline())
+                        to_proto::flat_symbols(&uri, &snap, &snap.outline())
                     }) {
                         self.index().insert(uri.clone(), flat);
                     }
@@ -863,7 +862,7 @@ impl LanguageServer for Backend {
                 continue;
             };
             let symbols = guard::catch("workspace symbols", || {
-                to_proto::flat_symbols(uri, &snap, snap.outline())
+                to_proto::flat_symbols(uri, &snap, &snap.outline())
             })?;
             out.extend(symbols.into_iter().filter(|s| matches(&query, &s.name)));
         }

@@ -370,6 +370,42 @@ pub fn document_symbol(snap: &Snapshot, s: &navigation::Symbol) -> lsp::Document
     }
 }
 
+/// Serialises an outline as [`document_symbol`] converts it (a JSON array), borrowing from it.
+pub struct DocumentSymbolsJson<'a>(pub &'a Snapshot, pub &'a [navigation::Symbol]);
+
+impl serde::Serialize for DocumentSymbolsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        struct Node<'a>(&'a Snapshot, &'a navigation::Symbol);
+        impl serde::Serialize for Node<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let (snap, sym) = (self.0, self.1);
+                let mut m = s.serialize_map(None)?;
+                if sym.name.trim().is_empty() {
+                    m.serialize_entry("name", "(unnamed)")?;
+                } else {
+                    m.serialize_entry("name", &sym.name)?;
+                }
+                if let Some(detail) = &sym.detail {
+                    m.serialize_entry("detail", detail)?;
+                }
+                m.serialize_entry("kind", &symbol_kind(sym.kind))?;
+                m.serialize_entry("range", &snap.range(sym.range))?;
+                m.serialize_entry("selectionRange", &snap.range(sym.selection))?;
+                if !sym.children.is_empty() {
+                    m.serialize_entry("children", &DocumentSymbolsJson(snap, &sym.children))?;
+                }
+                m.end()
+            }
+        }
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for sym in self.1 {
+            seq.serialize_element(&Node(self.0, sym))?;
+        }
+        seq.end()
+    }
+}
+
 /// The outline flattened into symbol information (for clients without hierarchy), each child
 /// naming its parent as container.
 #[allow(deprecated)] // `deprecated` is a required field of the struct.
@@ -574,6 +610,46 @@ mod tests {
             cleared["params"],
             json!({"uri": "file:///dir/a%20story.md", "diagnostics": []})
         );
+    }
+
+    #[test]
+    fn written_outline_is_the_serialised_document_symbols() {
+        use crate::engine::navigation::{Symbol, SymbolKind};
+        let text = "“Xi said\nhi,” 👍 Putin\n";
+        let snap = Snapshot::new(
+            3,
+            text.to_string(),
+            Analysis::default(),
+            PositionEncoding::Utf16,
+        );
+        let leaf = |name: &str, range: TextRange| Symbol {
+            name: name.to_string(),
+            detail: None,
+            kind: SymbolKind::Mention,
+            range,
+            selection: range,
+            children: Vec::new(),
+        };
+        let putin = TextRange::new(text.find("Putin").unwrap(), text.len() - 1);
+        let outline = vec![
+            Symbol {
+                name: "People".to_string(),
+                detail: Some("2 entries".to_string()),
+                kind: SymbolKind::Group,
+                range: TextRange::new(0, text.len()),
+                selection: putin,
+                children: vec![leaf("Putin", putin), leaf("  ", TextRange::new(3, 5))],
+            },
+            leaf("“Xi said hi,”", TextRange::new(0, 15)),
+        ];
+        let written: serde_json::Value = serde_json::from_slice(
+            &serde_json::to_vec(&DocumentSymbolsJson(&snap, &outline)).unwrap(),
+        )
+        .unwrap();
+        let converted: Vec<lsp::DocumentSymbol> =
+            outline.iter().map(|s| document_symbol(&snap, s)).collect();
+        assert_eq!(written, serde_json::to_value(converted).unwrap());
+        assert_eq!(written[0]["children"][1]["name"], "(unnamed)");
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub fn document_symbols(
     uri: &Uri,
     snap: &Snapshot,
 ) -> lsp::DocumentSymbolResponse {
-    let symbols = snap.outline();
+    let symbols = &snap.outline();
     if features.hierarchical_symbols {
         lsp::DocumentSymbolResponse::Nested(
             symbols
@@ -24,4 +24,19 @@ pub fn document_symbols(
     } else {
         lsp::DocumentSymbolResponse::Flat(to_proto::flat_symbols(uri, snap, symbols))
     }
+}
+
+/// `textDocument/documentSymbol` as JSON: the same result as [`document_symbols`], written
+/// straight from the outline when the client takes the hierarchy (no `lsp::DocumentSymbol`
+/// tree in between: on a large manuscript the outline has tens of thousands of nodes).
+pub fn document_symbols_json(features: &ClientFeatures, uri: &Uri, snap: &Snapshot) -> Vec<u8> {
+    let written = if features.hierarchical_symbols {
+        serde_json::to_vec(&to_proto::DocumentSymbolsJson(snap, &snap.outline()))
+    } else {
+        serde_json::to_vec(&document_symbols(features, uri, snap))
+    };
+    written.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "could not serialise the outline");
+        b"null".to_vec()
+    })
 }
