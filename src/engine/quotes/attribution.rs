@@ -531,6 +531,14 @@ impl<'a> Reader<'a> {
             return self.subject_of(k, lo);
         }
         if self.is_word(j) && self.w(j) == "and" && j > lo + 1 {
+            // "X supports A, opposes B and recalled …": the subject that opens the clause,
+            // when a verb follows it.
+            if let Some(np) = self
+                .subject_fwd(lo, j)
+                .filter(|np| np.1 + 1 < j && self.verb_follows(self.past_appositive(np.1 + 1, j), j))
+            {
+                return Some(np);
+            }
             // "X laughed and said …": the subject of the first verb.
             j -= 2;
             while j > lo && self.is_word(j) && lexicon::is_verb_filler(self.w(j)) {

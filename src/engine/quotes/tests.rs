@@ -420,3 +420,9 @@ fn a_participle_after_with_takes_the_phrase_before_it() {
     let t = "The campaign denied it, with Ann Cole telling reporters the story was “a fantasy.”";
     assert_eq!(quotes(t)[0].2.as_deref(), Some("Ann Cole"));
 }
+
+#[test]
+fn a_coordinated_verb_takes_the_subject_that_opens_the_clause() {
+    let t = "Ann Cole supports the plan, opposes the freeze and recalled the cuts as “painful.”";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("Ann Cole"));
+}
