@@ -163,13 +163,17 @@ struct WordStats<'p> {
 const PROBE_BITS: usize = 1 << 16;
 
 impl<'p> WordStats<'p> {
-    fn new(paras: &[Placed<'p>]) -> Self {
+    /// Gathers the statistics, and pushes each paragraph's offset and candidates to `cands`
+    /// on the way (one visit to each paragraph's scan: on a keystroke they are cold).
+    fn new(paras: &[Placed<'p>], cands: &mut Vec<(usize, &'p [Candidate])>) -> Self {
         let mut probes = HashSet64::default();
         let mut bloom = vec![0u64; PROBE_BITS / 64];
         let mut all = Vec::with_capacity(paras.len());
+        cands.reserve(paras.len());
         // The probes first; the words are filtered once every probe is known.
         for p in paras {
             let e: &'p super::ParaEntities = &p.scan.entities;
+            cands.push((p.offset, e.cands.as_slice()));
             for &h in e.probes() {
                 if probes.insert(h) {
                     let bit = Self::bit(h);
@@ -358,17 +362,18 @@ pub(crate) fn near_miss(a: &str, b: &str) -> bool {
 /// borrowed strings, computes each entity key's words once, and finds the people a word or a
 /// role may stand for through indexes rather than scans.
 pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
-    let stats = WordStats::new(paras);
+    let mut para_cands: Vec<(usize, &[Candidate])> = Vec::new();
+    let stats = WordStats::new(paras, &mut para_cands);
     let is_lower_word = |w: &str| stats.is_lower(with_lower(w, word_hash));
     // Rule 1: sentence-initial words.
     let mut items: Vec<Item<'_>> =
-        Vec::with_capacity(paras.iter().map(|p| p.scan.entities.cands.len()).sum());
-    for (pi, p) in paras.iter().enumerate() {
-        for c in &p.scan.entities.cands {
-            let mut range = c.range.shift(p.offset);
-            let mut name = c.name.shift(p.offset);
+        Vec::with_capacity(para_cands.iter().map(|(_, cs)| cs.len()).sum());
+    for (pi, &(offset, cs)) in para_cands.iter().enumerate() {
+        for c in cs {
+            let mut range = c.range.shift(offset);
+            let mut name = c.name.shift(offset);
             let mut form = c.form;
-            if let Some(u) = c.unsure.map(|r| r.shift(p.offset)) {
+            if let Some(u) = c.unsure.map(|r| r.shift(offset)) {
                 let confirmed = u.of(text).split_whitespace().all(|w| {
                     let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
                     let never_lower = !is_lower_word(w);
@@ -979,7 +984,7 @@ mod tests {
                 scan,
             })
             .collect();
-        let stats = WordStats::new(&placed);
+        let stats = WordStats::new(&placed, &mut Vec::new());
         let mut cap = HashSet64::default();
         let mut lower = HashSet64::default();
         let mut asked: Vec<u64> = Vec::new();
