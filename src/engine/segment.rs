@@ -49,12 +49,141 @@ fn last_word_before_period(frag: &str) -> Option<&str> {
     Some(&t[start..])
 }
 
+/// Whether `c` is a character the windowed segmentation knows how to treat: ASCII, Latin
+/// letters, no-break space, the common dashes, quotation marks, ellipsis and currency signs.
+/// None of these can end a sentence (except ASCII `.`, `!`, `?` and line breaks), and none
+/// is a combining mark or format character, which UAX #29 attaches to the character before.
+fn known(c: char) -> bool {
+    matches!(c,
+        '\0'..='\u{7f}'
+        | '\u{a0}'..='\u{ac}'
+        | '\u{ae}'..='\u{24f}'
+        | '\u{2000}'..='\u{200a}'
+        | '\u{2010}'..='\u{2023}'
+        | '\u{2025}'..='\u{2027}'
+        | '\u{2030}'..='\u{203b}'
+        | '\u{20a0}'..='\u{20cf}')
+}
+
+/// Whether `c` is certainly a letter (UAX #29 `Upper`, `Lower` or `OLetter`) among the
+/// [`known`] characters.
+fn letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || matches!(c, '\u{aa}' | '\u{b5}' | '\u{ba}')
+        || (('\u{c0}'..='\u{24f}').contains(&c) && c != '\u{d7}' && c != '\u{f7}')
+}
+
+/// Whether `c` may be part of the run a sentence ends with: a terminator, closing
+/// punctuation or a space (UAX #29 `SATerm`, `Close`, `Sp`). Unsure characters count as such.
+fn maybe_ending(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!'
+            | '?'
+            | '"'
+            | '\''
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | ' '
+            | '\t'
+            | '\u{b}'
+            | '\u{c}'
+    ) || (!c.is_ascii() && !letter(c))
+}
+
+/// The ends of the UAX #29 sentence fragments of `text`, in order, exactly as
+/// `split_sentence_bound_indices` of the unicode-segmentation crate gives them.
+///
+/// Running the segmenter over every character is the costliest part of reading a paragraph,
+/// yet a sentence can only end after a line break or after a terminator (`.`, `!`, `?`)
+/// followed by closing marks and spaces. So the segmenter runs only over a window around each
+/// terminator: from the last character before it that is not part of such an ending run (the
+/// segmenter keeps no state across such a character, except that a letter right before the
+/// terminator matters, and it is included), to the first letter, line break or terminator
+/// after it (the furthest the rules look ahead). Boundaries inside a window are the
+/// segmenter's; the window's own end is not a boundary unless it is the end of the text. Every
+/// line break ends a fragment (`\r\n` as one). Text with characters outside [`known`] goes
+/// through the segmenter whole. Tests compare both ways on generated and random text.
+fn fragment_ends(text: &str) -> Vec<usize> {
+    if !text.chars().all(known) {
+        return whole_fragment_ends(text);
+    }
+    let b = text.as_bytes();
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for (k, &byte) in b.iter().enumerate() {
+        if !matches!(byte, b'.' | b'!' | b'?') {
+            continue;
+        }
+        // Back to the character that starts the window.
+        let mut ws = 0;
+        for (j, c) in text[..k].char_indices().rev() {
+            if c == '\n' || c == '\r' {
+                ws = j + 1;
+                break;
+            }
+            if !maybe_ending(c) {
+                ws = j;
+                break;
+            }
+        }
+        // Forward to the first letter, line break or terminator.
+        let mut we = text.len();
+        for (j, c) in text[k + 1..].char_indices() {
+            let j = k + 1 + j;
+            if letter(c) || matches!(c, '\n' | '.' | '!' | '?') {
+                we = j + c.len_utf8();
+                break;
+            }
+            if c == '\r' {
+                we = j + if b.get(j + 1) == Some(&b'\n') { 2 } else { 1 };
+                break;
+            }
+        }
+        match windows.last_mut() {
+            Some(last) if ws <= last.1 => last.1 = last.1.max(we),
+            _ => windows.push((ws, we)),
+        }
+    }
+    let mut ends = Vec::new();
+    for (ws, we) in windows {
+        for (s, frag) in text[ws..we].split_sentence_bound_indices() {
+            let end = ws + s + frag.len();
+            if end < we || we == text.len() {
+                ends.push(end);
+            }
+        }
+    }
+    for (k, &byte) in b.iter().enumerate() {
+        if byte == b'\n' || (byte == b'\r' && b.get(k + 1) != Some(&b'\n')) {
+            ends.push(k + 1);
+        }
+    }
+    if !text.is_empty() {
+        ends.push(text.len());
+    }
+    ends.sort_unstable();
+    ends.dedup();
+    ends
+}
+
+/// [`fragment_ends`] by running the segmenter over the whole text.
+fn whole_fragment_ends(text: &str) -> Vec<usize> {
+    text.split_sentence_bound_indices()
+        .map(|(start, frag)| start + frag.len())
+        .collect()
+}
+
 /// Sentence ranges of a paragraph, trimmed of surrounding whitespace, in order.
 pub fn sentences(text: &str) -> Vec<TextRange> {
     let mut out: Vec<TextRange> = Vec::new();
     let mut pending: Option<(usize, usize)> = None;
-    for (start, frag) in text.split_sentence_bound_indices() {
-        let end = start + frag.len();
+    let mut start = 0;
+    for end in fragment_ends(text) {
+        let frag = &text[start..end];
         let (s, _) = pending.unwrap_or((start, end));
         pending = Some((s, end));
         let merge = last_word_before_period(frag).is_some_and(|w| {
@@ -67,6 +196,7 @@ pub fn sentences(text: &str) -> Vec<TextRange> {
             push_trimmed(text, &mut out, s, end);
             pending = None;
         }
+        start = end;
     }
     if let Some((s, e)) = pending {
         push_trimmed(text, &mut out, s, e);
@@ -125,6 +255,61 @@ mod tests {
                 "“We won,” she said."
             ]
         );
+    }
+
+    /// The windowed segmentation equals the segmenter run over the whole text, on every
+    /// paragraph of generated manuscripts (plain and Markdown, ASCII and typographic).
+    #[test]
+    fn windowed_fragments_equal_whole_text_ones_on_manuscripts() {
+        use crate::generate::{Options, manuscript};
+        let mut windowed = 0;
+        for seed in 0..8 {
+            let text = manuscript(&Options {
+                seed,
+                size: 20_000,
+                markdown: seed % 2 == 0,
+                ascii: seed % 3 == 0,
+            });
+            for para in text.split("\n\n") {
+                assert_eq!(fragment_ends(para), whole_fragment_ends(para), "{para:?}");
+                windowed += usize::from(para.chars().all(known));
+            }
+        }
+        assert!(windowed > 100, "the fast path was taken {windowed} times");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, ..Default::default() })]
+        /// The same on random text built from the pieces sentence boundaries depend on:
+        /// terminators, closing marks, spaces, line breaks, digits, letters of both cases,
+        /// typographic quotes and dashes, and characters outside the fast path.
+        #[test]
+        fn windowed_fragments_equal_whole_text_ones_on_random_text(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "b", "Z", "É", "é", "ß", "1", "42", ".", "..", "!", "?", "?!", " ", "  ",
+                "\t", "\n", "\r", "\r\n", "\"", "'", "(", ")", "[", "]", "“", "”", "‘", "’",
+                "«", "»", "…", "—", "–", ",", ":", ";", "-", "&", "\u{a0}", "\u{2009}",
+                "Mr", "U.S.", "p.m.", "the", "The", "x", "\u{301}", "\u{ad}", "\u{2024}",
+                "。", "\u{2029}", "\u{85}", "ǅ", "\u{1bb}", "×",
+            ]), 0..40)
+        ) {
+            let text: String = pieces.concat();
+            proptest::prop_assert_eq!(fragment_ends(&text), whole_fragment_ends(&text), "{:?}", text);
+        }
+
+        /// The same with the fast path's own characters only, so that every case takes it.
+        #[test]
+        fn windowed_fragments_equal_whole_text_ones_on_random_plain_text(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "Z", "É", "é", "1", ".", "!", "?", " ", "\t", "\n", "\r", "\"", "'", "(",
+                ")", "“", "”", "’", "»", "…", "—", ",", ":", "-", "&", "\u{a0}", "\u{2009}",
+                "×", "ª", "€", "Mr", "U.S.", "the", "The",
+            ]), 0..40)
+        ) {
+            let text: String = pieces.concat();
+            proptest::prop_assert!(text.chars().all(known));
+            proptest::prop_assert_eq!(fragment_ends(&text), whole_fragment_ends(&text), "{:?}", text);
+        }
     }
 
     #[test]
