@@ -366,6 +366,32 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                 None => unresolved(format!("XXXX-WXX-{wd}{tod}"), &format!("weekday '{name}'")),
             }
         }
+        Sem::WeekOf { year, month, day } => {
+            // The day as a date of its own, then its ISO week.
+            let as_day = RawTimex {
+                sem: Sem::Date {
+                    year: *year,
+                    month: *month,
+                    day: *day,
+                },
+                time: None,
+                ..raw.clone()
+            };
+            let n = normalise(&as_day, reference);
+            match n.day {
+                Some(d) => Normal {
+                    value: iso_week(d),
+                    how: format!("the week of {}: {}", d, n.how),
+                    day: None,
+                    ..n
+                },
+                None => Normal {
+                    value: format!("{}-WXX", n.value.get(..4).unwrap_or("XXXX")),
+                    day: None,
+                    ..n
+                },
+            }
+        }
         Sem::TimeOnly => match reference {
             Some(r) => Normal {
                 value: format!("{}{tod}", r.date),

@@ -49,6 +49,12 @@ pub enum Sem {
         wd: u8,
         dir: i8,
     },
+    /// The ISO week holding a day ("the week of March 6").
+    WeekOf {
+        year: YearRef,
+        month: u8,
+        day: u8,
+    },
     /// Days from the anchor (today 0, yesterday -1).
     DayOffset(i32),
     /// A time of day with no day: the day last mentioned, else the anchor's.
@@ -1737,6 +1743,17 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
                 return (m.end > j + 3).then_some(m);
             }
             whole_year(cx, i, j)
+        }
+        // "the week of March 6": the ISO week holding that day.
+        Lex::Unit(Unit::Week)
+            if cx.is_kw(j + 1, Kw::Of)
+                && let Lex::Month(mo) = cx.lex(j + 2)
+                && let Some(d) = month_expr(cx, j + 2, mo)
+                && let Sem::Date { year, month, day } = d.sem =>
+        {
+            let mut m = M::date(i, d.end, Sem::WeekOf { year, month, day });
+            m.day_range = d.day_range;
+            Some(m)
         }
         Lex::Unit(Unit::Week)
             if !cx.is_kw(j + 1, Kw::Of)

@@ -719,3 +719,19 @@ fn speech_dates_link_in_a_long_paragraph() {
     // it would be week 11).
     assert!(weeks.iter().all(|v| *v == "2023-W10"), "{weeks:?}");
 }
+
+#[test]
+fn the_week_of_a_day_is_its_iso_week() {
+    let d = "2000-02-24";
+    assert_eq!(
+        one(
+            "The case may be resolved at a hearing the week of March 6.",
+            d
+        ),
+        ("the week of March 6".into(), "2000-W10".into())
+    );
+    // Without an anchor the week keeps its placeholder.
+    let t = timexes("A hearing is set for the week of March 6.", None);
+    assert_eq!(t.len(), 1, "{t:?}");
+    assert_eq!(t[0].2, "XXXX-WXX");
+}
