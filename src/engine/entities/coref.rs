@@ -46,6 +46,7 @@ struct Item<'a> {
     cue: Option<EntityKind>,
     has_country: bool,
     has_role: bool,
+    has_sig: bool,
     para: usize,
     entity: Option<usize>,
 }
@@ -411,6 +412,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                 sheet: c.sheet,
                 has_country: c.country.is_some(),
                 has_role: c.role.is_some(),
+                has_sig: c.sig.is_some(),
                 form,
                 kind: c.kind,
                 cue: c.cue,
@@ -490,8 +492,13 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             }
         };
         if ents[e].role.is_none() {
-            ents[e].role.clone_from(&it.c.role);
-            ents[e].sig.clone_from(&it.c.sig);
+            // Read the candidate (cold by now) only when it has something to give.
+            if it.has_role || it.has_sig {
+                ents[e].role.clone_from(&it.c.role);
+                ents[e].sig.clone_from(&it.c.sig);
+            } else {
+                ents[e].sig = None;
+            }
         }
         it.entity = Some(e);
     }
