@@ -157,9 +157,66 @@ fn plain_paragraphs(src: &str) -> Vec<(TextRange, ParagraphKind)> {
     out
 }
 
+/// Whether a Markdown block is one line of plain prose: no character that Markdown gives a
+/// meaning to inside a paragraph (emphasis, code, links, HTML, entities, escapes, tables,
+/// strikethrough), no tab, and an opening that starts no other kind of block (heading, quote,
+/// list, thematic break, indented or fenced code). Such a block is one paragraph whose prose
+/// is all of its text, which is what pulldown-cmark would find, without the cost of setting up
+/// a parser for it; a test compares both.
+fn plain_markdown_line(src: &str) -> bool {
+    let line = src.trim_end_matches(['\n', '\r']);
+    if line.contains(['\n', '\r']) {
+        return false;
+    }
+    let body = line.trim_start_matches(' ');
+    if line.len() - body.len() > 3 {
+        return false;
+    }
+    let opens_block = body
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || b"#>-+*=_~`<|:".contains(&b));
+    !opens_block
+        && !body.bytes().any(|b| {
+            matches!(
+                b,
+                b'\\'
+                    | b'`'
+                    | b'*'
+                    | b'_'
+                    | b'['
+                    | b']'
+                    | b'<'
+                    | b'>'
+                    | b'&'
+                    | b'~'
+                    | b'|'
+                    | b'$'
+                    | b'^'
+                    | b'\t'
+            )
+        })
+}
+
 /// Markdown: the prose mask of the block and its paragraph-level leaves (paragraphs, headings,
 /// tight list items, table cells), via pulldown-cmark's source offsets.
 fn markdown_paragraphs(src: &str) -> (String, Vec<(TextRange, ParagraphKind)>) {
+    if plain_markdown_line(src) {
+        let line = src.trim_end_matches(['\n', '\r']);
+        let start = line.len() - line.trim_start_matches(' ').len();
+        let len = line.trim_end_matches(' ').len();
+        let paras = if start < len {
+            vec![(TextRange::new(start, len), ParagraphKind::Text)]
+        } else {
+            Vec::new()
+        };
+        return (src.to_string(), paras);
+    }
+    parsed_markdown_paragraphs(src)
+}
+
+/// [`markdown_paragraphs`] by pulldown-cmark.
+fn parsed_markdown_paragraphs(src: &str) -> (String, Vec<(TextRange, ParagraphKind)>) {
     let mut mask: Vec<u8> = src
         .bytes()
         .map(|b| if b == b'\n' || b == b'\r' { b } else { b' ' })
@@ -261,6 +318,47 @@ mod tests {
             got[0].0,
             "Said  she : see  the report                  and                   ."
         );
+    }
+
+    /// The plain-line shortcut gives what pulldown-cmark gives: the same prose mask and
+    /// paragraphs, on every block of generated manuscripts and on random lines.
+    #[test]
+    fn plain_markdown_lines_read_as_pulldown_reads_them() {
+        use crate::generate::{Options, Rng, manuscript};
+        let mut plain = 0;
+        let mut check = |block: &str| {
+            if plain_markdown_line(block) {
+                plain += 1;
+                assert_eq!(
+                    markdown_paragraphs(block),
+                    parsed_markdown_paragraphs(block),
+                    "{block:?}"
+                );
+            }
+        };
+        for seed in 0..6 {
+            let text = manuscript(&Options {
+                seed,
+                size: 20_000,
+                markdown: true,
+                ascii: seed % 2 == 0,
+            });
+            for b in crate::engine::markup::layout(&text, Format::Markdown).blocks {
+                check(b.range.of(&text));
+            }
+        }
+        let pieces = [
+            "a", "Word", " ", "  ", "   ", "    ", ".", ",", "!", "?", "\"", "“", "”", "’", "'",
+            "#", "-", "+", "1", "1.", "2)", ">", "=", "===", "---", "(", ")", ":", "%", "/", "é",
+            "\u{a0}", "—", "\n", "\r\n", "x!", "@", "{", "}",
+        ];
+        let mut rng = Rng::new(7);
+        for _ in 0..20_000 {
+            let n = rng.below(12);
+            let line: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
+            check(&line);
+        }
+        assert!(plain > 1_000, "the shortcut was taken {plain} times");
     }
 
     #[test]
