@@ -219,7 +219,13 @@ impl<'a> Reader<'a> {
         if lexicon::is_subject_pronoun(we) {
             return Some((e, e));
         }
-        if lexicon::is_np_stop(we) || lexicon::is_verb_filler(we) || lexicon::is_determiner(we) {
+        let name_like = is_capitalised(self.raw(e))
+            && e > 0
+            && self.toks[e - 1].sentence == self.toks[e].sentence
+            && lexicon::is_verb_filler(we);
+        if (lexicon::is_np_stop(we) || lexicon::is_verb_filler(we) || lexicon::is_determiner(we))
+            && !name_like
+        {
             return None;
         }
         let mut s = e;
@@ -453,6 +459,15 @@ impl<'a> Reader<'a> {
     /// Whether a noun phrase can name a speaker.
     fn speaker_ok(&self, (s, e): (usize, usize)) -> bool {
         let last = self.w(e);
+        if s == e
+            && s > 0
+            && is_capitalised(self.raw(s))
+            && self.toks[s - 1].sentence == self.toks[s].sentence
+            && lexicon::is_verb_filler(last)
+        {
+            // A capitalised filler inside a sentence is a name ("Will").
+            return true;
+        }
         if lexicon::is_time_word(last)
             || lexicon::is_np_stop(last) && !lexicon::is_subject_pronoun(last)
         {
@@ -485,6 +500,11 @@ impl<'a> Reader<'a> {
                 || lexicon::is_time_word(self.w(j))
                 || self.w(j) == "on" && lexicon::is_time_word(self.w(j + 1)))
             && !lexicon::is_subject_pronoun(self.w(j))
+            // A capitalised filler inside a sentence is a name ("Will described …").
+            && !(is_capitalised(self.raw(j))
+                && lexicon::is_verb_filler(self.w(j))
+                && self.toks[j - 1].sentence == self.toks[j].sentence
+                && !self.is_quote(j - 1))
         {
             j -= 1;
         }
@@ -508,9 +528,10 @@ impl<'a> Reader<'a> {
             // clause before the participle.
             // "…, with Lewandowski taking to Twitter to call …": the phrase after "with" is
             // the participle's own subject.
-            if let Some(np) = self.np_back(j, lo).filter(|np| {
-                np.0 > lo && self.w(np.0 - 1) == "with" && self.speaker_ok(*np)
-            }) {
+            if let Some(np) = self
+                .np_back(j, lo)
+                .filter(|np| np.0 > lo && self.w(np.0 - 1) == "with" && self.speaker_ok(*np))
+            {
                 return Some(np);
             }
             if let Some(np) = self.participle_subject(v, lo) {
@@ -533,10 +554,9 @@ impl<'a> Reader<'a> {
         if self.is_word(j) && self.w(j) == "and" && j > lo + 1 {
             // "X supports A, opposes B and recalled …": the subject that opens the clause,
             // when a verb follows it.
-            if let Some(np) = self
-                .subject_fwd(lo, j)
-                .filter(|np| np.1 + 1 < j && self.verb_follows(self.past_appositive(np.1 + 1, j), j))
-            {
+            if let Some(np) = self.subject_fwd(lo, j).filter(|np| {
+                np.1 + 1 < j && self.verb_follows(self.past_appositive(np.1 + 1, j), j)
+            }) {
                 return Some(np);
             }
             // "X laughed and said …": the subject of the first verb.
@@ -899,9 +919,7 @@ impl<'a> Reader<'a> {
             && self.w(j).len() > 4
             && self.is_word(j + 1)
             && is_capitalised(self.raw(j + 1))
-            && let Some(np) = self
-                .np_fwd(j + 1, hi)
-                .filter(|np| self.speaker_ok(*np))
+            && let Some(np) = self.np_fwd(j + 1, hi).filter(|np| self.speaker_ok(*np))
         {
             // "“This is fantastic!” beamed Donald Hartley": right after a quotation, a
             // past-tense word before a name is the verb of speech.
@@ -1028,10 +1046,11 @@ impl<'a> Reader<'a> {
                 if let Some(np) = self.subject_of(j, lo) {
                     return Some(self.cue(np, Some(j), "‘X said:’ before the quote"));
                 }
-                if let Some(np) = self
-                    .np_fwd(j + 1, c)
-                    .filter(|np| self.speaker_starts_ok(*np) && self.speaker_ok(*np))
-                {
+                if let Some(np) = self.np_fwd(j + 1, c).filter(|np| {
+                    self.speaker_starts_ok(*np)
+                        && self.speaker_ok(*np)
+                        && is_capitalised(self.raw(np.1))
+                }) {
                     return Some(self.cue(np, Some(j), "‘said X:’ before the quote"));
                 }
             }

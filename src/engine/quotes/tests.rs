@@ -412,7 +412,10 @@ fn a_bare_quote_inside_a_paragraph_takes_its_sentence_subject() {
 fn a_past_tense_word_before_a_name_after_the_quote_is_the_verb() {
     let t = "“This is fantastic!” beamed Ann Cole. “Go home,” Tom Reed barked and walked off.";
     let words: Vec<Option<String>> = quotes(t).into_iter().map(|q| q.2).collect();
-    assert_eq!(words, vec![Some("Ann Cole".into()), Some("Tom Reed".into())]);
+    assert_eq!(
+        words,
+        vec![Some("Ann Cole".into()), Some("Tom Reed".into())]
+    );
 }
 
 #[test]
@@ -425,4 +428,10 @@ fn a_participle_after_with_takes_the_phrase_before_it() {
 fn a_coordinated_verb_takes_the_subject_that_opens_the_clause() {
     let t = "Ann Cole supports the plan, opposes the freeze and recalled the cuts as “painful.”";
     assert_eq!(quotes(t)[0].2.as_deref(), Some("Ann Cole"));
+}
+
+#[test]
+fn a_name_spelled_like_a_modal_is_a_subject() {
+    let t = "In his column, Will described the plan as “a caricature.”";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("Will"));
 }
