@@ -366,6 +366,31 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                 None => unresolved(format!("XXXX-WXX-{wd}{tod}"), &format!("weekday '{name}'")),
             }
         }
+        Sem::DayNextTo { base, days } => {
+            let as_day = RawTimex {
+                sem: (**base).clone(),
+                ..raw.clone()
+            };
+            let n = normalise(&as_day, reference);
+            match n.day.and_then(|d| add_days(d, i64::from(*days))) {
+                Some(d) => Normal {
+                    value: format!("{d}{tod}"),
+                    how: format!(
+                        "the day {} {}: {}",
+                        if *days < 0 { "before" } else { "after" },
+                        n.day.map(|b| b.to_string()).unwrap_or_default(),
+                        n.how
+                    ),
+                    day: Some(d),
+                    ..n
+                },
+                None => Normal {
+                    value: format!("XXXX-XX-XX{tod}"),
+                    day: None,
+                    ..n
+                },
+            }
+        }
         Sem::WeekOf { year, month, day } => {
             // The day as a date of its own, then its ISO week.
             let as_day = RawTimex {

@@ -49,6 +49,11 @@ pub enum Sem {
         wd: u8,
         dir: i8,
     },
+    /// The day `days` away from another day ("the day before last Tuesday").
+    DayNextTo {
+        base: Box<Sem>,
+        days: i8,
+    },
     /// The ISO week holding a day ("the week of March 6").
     WeekOf {
         year: YearRef,
@@ -1710,6 +1715,33 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
                 return None;
             }
             Some(M::date(i, j + 1, Sem::LatestQuarter))
+        }
+        // "the day before last Tuesday", "the day after Christmas": a day next to a day.
+        Lex::Unit(Unit::Day)
+            if matches!(cx.kw(j + 1), Some(Kw::Before | Kw::After))
+                // The day must open with a calendar word (so the matchers cannot recurse
+                // here again: "the day before the day before …").
+                && (matches!(
+                    cx.lex(j + 2),
+                    Lex::Weekday(_) | Lex::Month(_) | Lex::Holiday(_)
+                ) || matches!(cx.kw(j + 2), Some(Kw::Last | Kw::Next | Kw::This))
+                    && matches!(cx.lex(j + 3), Lex::Weekday(_)))
+                && let Some(d) = match_at(cx, j + 2)
+                && d.kind == TimexType::Date
+                && matches!(
+                    d.sem,
+                    Sem::Weekday { .. } | Sem::Date { .. } | Sem::Holiday { .. }
+                ) =>
+        {
+            let days = if cx.is_kw(j + 1, Kw::Before) { -1 } else { 1 };
+            Some(M::date(
+                i,
+                d.end,
+                Sem::DayNextTo {
+                    base: Box::new(d.sem),
+                    days,
+                },
+            ))
         }
         Lex::Unit(Unit::Weekend) => Some(M::date(
             i,

@@ -735,3 +735,22 @@ fn the_week_of_a_day_is_its_iso_week() {
     assert_eq!(t.len(), 1, "{t:?}");
     assert_eq!(t[0].2, "XXXX-WXX");
 }
+
+#[test]
+fn the_day_next_to_a_day() {
+    let d = "2000-02-24";
+    assert_eq!(
+        one(
+            "The day before last Tuesday's hearing, he flew to Miami.",
+            d
+        ),
+        ("The day before last Tuesday".into(), "2000-02-21".into())
+    );
+    assert_eq!(
+        one("Shops reopened the day after Christmas.", "2023-12-30"),
+        ("the day after Christmas".into(), "2023-12-26".into())
+    );
+    // A long chain of "the day before" neither recurses nor panics.
+    let chain = "the day before ".repeat(5_000) + "Tuesday.";
+    let _ = timexes(&chain, Some(d));
+}
