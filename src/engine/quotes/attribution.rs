@@ -181,6 +181,15 @@ impl<'a> Reader<'a> {
                 return None;
             }
         }
+        if w.starts_with("continu")
+            && matches!(
+                prev,
+                "to" | "will" | "would" | "could" | "should" | "may" | "might" | "must" | "can"
+            )
+        {
+            // "her campaign would continue “to break barriers”": going on, not speaking.
+            return None;
+        }
         if lex.ambiguous_base.contains(w)
             && !(lexicon::is_subject_pronoun(prev)
                 || matches!(
@@ -964,7 +973,8 @@ impl<'a> Reader<'a> {
             // past-tense word that ends the clause ("he surmised.").
             let cue_word = lex.reporting.contains(w)
                 || lex.partial.contains(w)
-                || matches!(w, "read" | "reads");
+                || matches!(w, "read" | "reads")
+                || w == "went" && self.w(m + 1) == "on";
             let ends_clause = m + 1 >= hi
                 || !self.is_word(m + 1)
                 || lexicon::is_time_word(self.w(m + 1))

@@ -435,3 +435,11 @@ fn a_name_spelled_like_a_modal_is_a_subject() {
     let t = "In his column, Will described the plan as “a caricature.”";
     assert_eq!(quotes(t)[0].2.as_deref(), Some("Will"));
 }
+
+#[test]
+fn went_on_after_a_quote_is_a_verb_of_speech_and_would_continue_is_not() {
+    let t = "Ann Cole spoke first.\n\n“It is late,” she went on.";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("she"));
+    let t = "Ann Cole said that the campaign would continue “to break barriers.”";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("Ann Cole"));
+}
