@@ -1197,7 +1197,7 @@ impl<'a> Reader<'a> {
     /// Rule 4: a cue later in the sentence, after other words.
     fn later(&self, k: usize, hi: usize) -> Option<Cue> {
         let mut j = k + 1;
-        while j < hi && j - k < 25 {
+        while j < hi && j - k < 45 {
             if self.is_quote(j) || self.is_punct(j, ";") {
                 return None;
             }

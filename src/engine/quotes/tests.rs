@@ -443,3 +443,11 @@ fn went_on_after_a_quote_is_a_verb_of_speech_and_would_continue_is_not() {
     let t = "Ann Cole said that the campaign would continue “to break barriers.”";
     assert_eq!(quotes(t)[0].2.as_deref(), Some("Ann Cole"));
 }
+
+#[test]
+fn a_cue_far_along_a_long_sentence_still_attributes_the_quote() {
+    let t = "The lack of polling places was “particularly burdensome” on the communities of the \
+             county, which had fewer places to vote than the others and in some cases no places \
+             to vote at all, the lawsuit alleges.";
+    assert_eq!(quotes(t)[0].2.as_deref(), Some("the lawsuit"));
+}
