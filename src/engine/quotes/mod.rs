@@ -556,6 +556,8 @@ pub fn resolve(
     let mut sources = Vec::new();
     // Per quote: (term, title-like or single-marked, shape, opens its paragraph).
     let mut info: Vec<(bool, bool, QuoteKind, bool)> = Vec::new();
+    // Per quote: whether it uses single marks.
+    let mut single_marked: Vec<bool> = Vec::new();
     for (pi, p) in paras.iter().enumerate() {
         let q = &p.scan.quotes;
         let first_in_para = quotes.len();
@@ -623,6 +625,7 @@ pub fn resolve(
                 closing_punct: item.closing_punct.map(|(c, at)| (c, at + p.offset)),
                 content: item.content.clone(),
             });
+            single_marked.push(item.single);
             info.push((
                 item.term,
                 item.title_like,
@@ -648,8 +651,15 @@ pub fn resolve(
             quotes[i].speaker = Some(s);
         }
     }
-    for (q, (term, title_like, shape, _)) in quotes.iter_mut().zip(info) {
-        q.kind = if term {
+    // House style: when the copy quotes in double marks, single marks at top level belong to
+    // headlines and display type ("Trump: ‘I’m not a politician’"), not to the story's
+    // quotations; copy that quotes in single marks (British style) keeps them.
+    let singles = single_marked.iter().filter(|&&s| s).count();
+    let headline_singles = singles * 2 < single_marked.len();
+    for ((q, (term, title_like, shape, _)), single) in
+        quotes.iter_mut().zip(info).zip(single_marked)
+    {
+        q.kind = if term || (single && headline_singles) {
             QuoteKind::NotAQuote
         } else if q.speaker.is_some() && !(title_like && shape == QuoteKind::Partial) {
             shape

@@ -451,3 +451,18 @@ fn a_cue_far_along_a_long_sentence_still_attributes_the_quote() {
              to vote at all, the lawsuit alleges.";
     assert_eq!(quotes(t)[0].2.as_deref(), Some("the lawsuit"));
 }
+
+#[test]
+fn single_marks_are_headline_quotes_in_double_marked_copy() {
+    // A headline in single marks above a story quoted in double marks: only the body quote.
+    let t = "Mayor: ‘We will rebuild’\n\n“We will rebuild the bridge,” the mayor said. \
+             “It will take a year,” she added.";
+    let got: Vec<String> = quotes(t).into_iter().map(|q| q.0).collect();
+    assert_eq!(
+        got,
+        vec!["“We will rebuild the bridge,”", "“It will take a year,”"]
+    );
+    // Copy quoted in single marks (British style) keeps its quotations.
+    let t = "‘We will rebuild,’ the mayor said. ‘It will take a year,’ she added.";
+    assert_eq!(quotes(t).len(), 2);
+}
