@@ -234,7 +234,16 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
             k.is_none_or(|k| k == 0 || toks[k - 1].last_sentence != toks[k].sentence);
         let after_colon = k.is_some_and(|k| k > 0 && toks[k - 1].range.of(text) == ":");
         let ends_clause = content.ends_with(['.', ',', '?', '!', '…', ':', ';', '—', '–', '-']);
-        let shape = if ends_clause || starts_sentence || after_colon || !closed {
+        // American style sets the comma or full stop inside the closing mark, so a few words
+        // in mid-sentence that end with one (`the claim was “true.”`) are still a fragment
+        // when nothing attributes them; a capitalised sentence after a comma (`a promise,
+        // “We will build it.”`) is quoted whole.
+        let after_comma = k.is_some_and(|k| k > 0 && toks[k - 1].range.of(text) == ",");
+        let capitalised = content.chars().next().is_some_and(char::is_uppercase);
+        let fragment = cue.is_none()
+            && content.split_whitespace().count() <= 4
+            && !(after_comma && capitalised);
+        let shape = if (ends_clause && !fragment) || starts_sentence || after_colon || !closed {
             QuoteKind::Direct
         } else {
             QuoteKind::Partial

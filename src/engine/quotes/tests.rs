@@ -466,3 +466,14 @@ fn single_marks_are_headline_quotes_in_double_marked_copy() {
     let t = "‘We will rebuild,’ the mayor said. ‘It will take a year,’ she added.";
     assert_eq!(quotes(t).len(), 2);
 }
+
+#[test]
+fn a_few_unattributed_words_ending_in_a_full_stop_are_a_fragment() {
+    // American style puts the full stop inside the mark; the words are still a fragment.
+    let t = "After months of talks, the plan was simply a “quiet deal.” Nobody objected.";
+    assert!(quotes(t).is_empty());
+    // A whole sentence quoted after a comma stays a quotation.
+    let t = "“We will win,” said Tom Reed.\n\nAnn Cole drew cheers with a promise, “We will \
+             build it.”";
+    assert_eq!(quotes(t).len(), 2);
+}
