@@ -7,24 +7,7 @@
 
 use std::io::Write;
 
-use copydesk::generate::{Options, manuscript};
-
-fn parse_size(s: &str) -> Option<usize> {
-    let lower = s.trim().to_ascii_lowercase();
-    let digits = lower.trim_end_matches('b');
-    let (number, unit) = match digits.strip_suffix('k') {
-        Some(n) => (n, 1_000),
-        None => match digits.strip_suffix('m') {
-            Some(n) => (n, 1_000_000),
-            None => (digits, 1),
-        },
-    };
-    number
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .map(|n| (n * unit as f64) as usize)
-}
+use copydesk::generate::{Options, manuscript, parse_size};
 
 fn main() {
     let mut opts = Options::markdown(1, 10_000);

@@ -49,16 +49,8 @@ fn mib(n: usize) -> f64 {
 fn main() {
     let size = std::env::args()
         .nth(1)
-        .map(|s| s.to_ascii_lowercase())
-        .map_or(1_000_000, |s| {
-            if let Some(n) = s.strip_suffix("mb") {
-                n.parse::<usize>().unwrap_or(1) * 1_000_000
-            } else if let Some(n) = s.strip_suffix("kb") {
-                n.parse::<usize>().unwrap_or(10) * 1_000
-            } else {
-                s.parse().unwrap_or(1_000_000)
-            }
-        });
+        .and_then(|s| generate::parse_size(&s))
+        .unwrap_or(1_000_000);
     let config = Config::default();
     let text = generate::markdown(1, size);
     // The word lists and gazetteer automata are built once per process, on first use.

@@ -16,16 +16,10 @@ use copydesk::generate;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mode = args.get(1).map_or("full", String::as_str);
-    let size = match args.get(2).map(|s| s.to_ascii_lowercase()) {
-        Some(s) if s.ends_with("mb") => {
-            s.trim_end_matches("mb").parse::<usize>().unwrap_or(1) * 1_000_000
-        }
-        Some(s) if s.ends_with("kb") => {
-            s.trim_end_matches("kb").parse::<usize>().unwrap_or(10) * 1_000
-        }
-        Some(s) => s.parse().unwrap_or(100_000),
-        None => 100_000,
-    };
+    let size = args
+        .get(2)
+        .and_then(|s| generate::parse_size(s))
+        .unwrap_or(100_000);
     let iterations: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20);
     let config = Config::default();
     let before = generate::markdown(1, size);

@@ -96,6 +96,23 @@ impl Options {
     }
 }
 
+/// A manuscript size written the way the tools take it: `10KB`, `1MB`, `2.5mb`, `20MB` (decimal
+/// units, case-insensitive, the `B` optional) or a plain number of bytes. `None` if it does not
+/// read as one.
+pub fn parse_size(s: &str) -> Option<usize> {
+    let lower = s.trim().to_ascii_lowercase();
+    let digits = lower.strip_suffix('b').unwrap_or(&lower);
+    let (number, unit) = match digits.strip_suffix('k') {
+        Some(n) => (n, 1_000.0),
+        None => match digits.strip_suffix('m') {
+            Some(n) => (n, 1_000_000.0),
+            None => (digits, 1.0),
+        },
+    };
+    let n = number.trim().parse::<f64>().ok()?;
+    (n.is_finite() && n >= 0.0).then_some((n * unit) as usize)
+}
+
 /// A Markdown manuscript of about `size` bytes (see [`Options::markdown`]).
 pub fn markdown(seed: u64, size: usize) -> String {
     manuscript(&Options::markdown(seed, size))
@@ -723,6 +740,18 @@ pub const ADVERSARIAL: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_as_the_tools_take_them() {
+        assert_eq!(parse_size("10KB"), Some(10_000));
+        assert_eq!(parse_size("1mb"), Some(1_000_000));
+        assert_eq!(parse_size("2.5MB"), Some(2_500_000));
+        assert_eq!(parse_size(" 30k "), Some(30_000));
+        assert_eq!(parse_size("512"), Some(512));
+        assert_eq!(parse_size("MB"), None);
+        assert_eq!(parse_size("-1MB"), None);
+        assert_eq!(parse_size("lots"), None);
+    }
 
     #[test]
     fn same_seed_same_text_and_size_is_respected() {
