@@ -373,8 +373,14 @@ fn scan_blocks(
 ) -> Vec<Arc<Vec<ParagraphScan>>> {
     let scan = |r: &TextRange| Arc::new(paragraph::scan_block(r.of(text), format, config));
     let total: usize = ranges.iter().map(|r| r.end - r.start).sum();
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 || total < PARALLEL_FROM_BYTES || ranges.len() < 2 {
+    if total < PARALLEL_FROM_BYTES || ranges.len() < 2 {
+        return ranges.iter().map(scan).collect();
+    }
+    // Asked once per process: the standard library reads the CPU affinity and cgroup quota.
+    static THREADS: std::sync::LazyLock<usize> =
+        std::sync::LazyLock::new(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let threads = *THREADS;
+    if threads < 2 {
         return ranges.iter().map(scan).collect();
     }
     // Cut points: each run holds about `total / threads` bytes of blocks.
