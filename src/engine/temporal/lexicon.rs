@@ -4,9 +4,14 @@
 //! byte offsets on character boundaries, and classifies each word once ([`Lex`]) against the
 //! tables below, so the matchers compare small enums instead of strings. The tables are built
 //! once per process ([`LazyLock`]) from `data/temporal/*.txt` and a few grammar words.
+//!
+//! The tokenizer reads ASCII byte by byte and decodes only non-ASCII characters; an ASCII word
+//! is looked up by its lower case packed into an integer ([`key`]), with no string built.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+
+use rustc_hash::FxHashMap;
 
 /// FNV-1a (the `fnv` crate): the word tables are looked up once per word of every paragraph,
 /// and their keys are short fixed strings, so a simple fast hash beats the default
@@ -236,7 +241,8 @@ pub struct Holiday {
 }
 
 struct Tables {
-    words: WordMap<Lex>,
+    /// Keyed by the packed lower-case word ([`key`]).
+    words: FxHashMap<u128, Lex>,
     /// For each first letter a-z, a bit per word length present in `words`.
     first_len: [u32; 26],
     holidays: Vec<Holiday>,
@@ -316,6 +322,11 @@ fn build_tables() -> Tables {
             first_len[usize::from(b - b'a')] |= 1 << w.len().min(31);
         }
     }
+    // Every word is ASCII and at most 16 bytes long (checked in the tests), so each has a key.
+    let words = words
+        .into_iter()
+        .filter_map(|(w, l)| Some((key(w.as_bytes())?, l)))
+        .collect();
     Tables {
         words,
         holidays,
@@ -688,22 +699,13 @@ fn is_calendar_word(word: &str) -> bool {
     if word.len() > 16 {
         return false;
     }
-    // An ASCII word is lower-cased on the stack; others allocate.
-    let mut buf = [0u8; 16];
-    let owned;
-    let lower = match buf.get_mut(..word.len()) {
-        Some(b) if word.is_ascii() => {
-            b.copy_from_slice(word.as_bytes());
-            b.make_ascii_lowercase();
-            std::str::from_utf8(b).unwrap_or("")
-        }
-        _ => {
-            owned = word.to_lowercase();
-            owned.as_str()
-        }
+    let lex = if word.is_ascii() {
+        lookup_lower(word.as_bytes())
+    } else {
+        classify(&word.to_lowercase())
     };
     matches!(
-        classify(lower),
+        lex,
         Lex::Month(_)
             | Lex::Weekday(_)
             | Lex::Unit(_)
@@ -712,160 +714,239 @@ fn is_calendar_word(word: &str) -> bool {
     )
 }
 
-/// Looks a lower-case word up.
-pub fn classify(lower: &str) -> Lex {
+/// A word of at most 16 bytes packed into an integer (little-endian, zero-padded), the key of
+/// the word table. Words never contain a NUL byte, so the padding cannot make two words equal.
+fn key(bytes: &[u8]) -> Option<u128> {
+    let mut buf = [0u8; 16];
+    buf.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    Some(u128::from_le_bytes(buf))
+}
+
+/// Looks a word up by its ASCII lower case (the word itself may be in any case), without
+/// building the lower-case string.
+fn lookup_lower(word: &[u8]) -> Lex {
+    let mut buf = [0u8; 16];
+    let Some(b) = buf.get_mut(..word.len()) else {
+        return Lex::Other;
+    };
+    b.copy_from_slice(word);
+    b.make_ascii_lowercase();
+    lookup(b)
+}
+
+/// Looks up a word given in lower case.
+fn lookup(lower: &[u8]) -> Lex {
+    key(lower).map_or(Lex::Other, |k| lookup_key(k, lower.len()))
+}
+
+/// Looks up the [`key`] of a lower-case word of `len` bytes.
+fn lookup_key(k: u128, len: usize) -> Lex {
     let t = &*TABLES;
     // Most words are not in the table: reject them by first letter and length before hashing.
-    if let Some(&b) = lower.as_bytes().first()
-        && b.is_ascii_lowercase()
-        && t.first_len[usize::from(b - b'a')] & (1 << lower.len().min(31)) == 0
-    {
+    let first = k as u8;
+    if first.is_ascii_lowercase() && t.first_len[usize::from(first - b'a')] & (1 << len) == 0 {
         return Lex::Other;
     }
-    t.words.get(lower).copied().unwrap_or(Lex::Other)
+    t.words.get(&k).copied().unwrap_or(Lex::Other)
+}
+
+/// The lower-case [`key`] of the ASCII word `bytes[i..end]` (letters and apostrophes only),
+/// if it fits: sixteen bytes are read at once and the ones past the word masked off.
+fn ascii_word_key(bytes: &[u8], i: usize, end: usize) -> Option<u128> {
+    let len = end.checked_sub(i).filter(|&l| l <= 16)?;
+    let raw = match bytes.get(i..i + 16) {
+        Some(b) => u128::from_le_bytes(b.try_into().ok()?),
+        None => key(bytes.get(i..end)?)?,
+    };
+    let mask = u128::MAX.checked_shr(8 * (16 - len as u32)).unwrap_or(0);
+    // Setting bit 5 lower-cases an ASCII letter and leaves the apostrophe (0x27) as it is.
+    Some((raw | 0x2020_2020_2020_2020_2020_2020_2020_2020) & mask)
+}
+
+/// Looks a lower-case word up.
+pub fn classify(lower: &str) -> Lex {
+    lookup(lower.as_bytes())
 }
 
 /// Cuts `text` into tokens. Letters (with inner apostrophes) make words, ASCII digits make
 /// numbers, every other non-space character is a punctuation token of its own.
 pub fn tokenize(text: &str) -> Vec<Tok> {
-    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    tokenize_into(text, &mut out);
+    out
+}
+
+/// [`tokenize`] into a buffer that is cleared first, so that one buffer serves many
+/// paragraphs.
+pub fn tokenize_into(text: &str, out: &mut Vec<Tok>) {
+    out.clear();
     // News copy averages about five bytes a token: room for four avoids regrowing the vector.
-    let mut out = Vec::with_capacity(text.len() / 4 + 8);
-    let mut lower = String::new();
+    out.reserve(text.len() / 4 + 8);
+    let bytes = text.as_bytes();
     let mut space = true;
     let mut i = 0;
     // One pass over the bytes: ASCII (nearly all of news copy) is classified by byte, and
     // only non-ASCII characters are decoded.
     while let Some(&b) = bytes.get(i) {
-        let c = if b.is_ascii() {
-            char::from(b)
-        } else {
-            match text.get(i..).and_then(|r| r.chars().next()) {
-                Some(c) => c,
-                None => break,
+        let tok = match b {
+            // The ASCII white space of `char::is_whitespace` (which includes U+000B).
+            b' ' | b'\n' | b'\r' | b'\t' | b'\x0B' | b'\x0C' => {
+                space = true;
+                i += 1;
+                continue;
+            }
+            b'0'..=b'9' => number(bytes, i, space),
+            b'a'..=b'z' | b'A'..=b'Z' => word(text, i, char::from(b), space),
+            0..=0x7F => punct(i, char::from(b), space),
+            _ => {
+                let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
+                    break;
+                };
+                if c.is_whitespace() {
+                    space = true;
+                    i += c.len_utf8();
+                    continue;
+                }
+                if c.is_alphabetic() {
+                    word(text, i, c, space)
+                } else {
+                    punct(i, c, space)
+                }
             }
         };
-        if c.is_whitespace() {
-            space = true;
-            i += c.len_utf8();
-            continue;
-        }
-        if b.is_ascii_digit() {
-            let mut end = i + 1;
-            let mut val: u32 = u32::from(b - b'0');
-            let mut digits = 1u8;
-            while let Some(&d) = bytes.get(end).filter(|d| d.is_ascii_digit()) {
-                val = val.saturating_mul(10).saturating_add(u32::from(d - b'0'));
-                digits = digits.saturating_add(1);
-                end += 1;
-            }
-            out.push(Tok {
-                start: i,
-                end,
-                kind: TokKind::Number,
-                lex: Lex::Other,
-                num: val,
-                digits,
-                space_before: space,
-                cap: false,
-                all_caps: false,
-                ed: false,
-            });
-            i = end;
-        } else if c.is_alphabetic() {
-            let mut end = i + c.len_utf8();
-            let mut all_caps = c.is_uppercase();
-            let mut ascii = b.is_ascii();
-            let mut n = 1;
-            while let Some(&db) = bytes.get(end) {
-                let d = if db.is_ascii() {
-                    char::from(db)
-                } else {
-                    match text.get(end..).and_then(|r| r.chars().next()) {
-                        Some(d) => d,
-                        None => break,
-                    }
-                };
-                if d.is_alphabetic() {
-                    all_caps &= d.is_uppercase();
-                    ascii &= d.is_ascii();
-                    n += 1;
-                    end += d.len_utf8();
-                } else if d == '\'' || d == '’' {
-                    // An inner apostrophe joins ("Valentine's"), but only before a letter; a
-                    // possessive "'s" after a calendar word stays apart ("Friday's", "last
-                    // year's"), as TimeBank leaves it out of the expression.
-                    let j = end;
-                    let rest = text.get(j + d.len_utf8()..).unwrap_or("");
-                    let after = rest.chars().next();
-                    let possessive = (rest.starts_with('s') || rest.starts_with('S'))
-                        && !rest
-                            .get(1..)
-                            .and_then(|r| r.chars().next())
-                            .is_some_and(char::is_alphabetic);
-                    if possessive && text.get(i..j).is_some_and(is_calendar_word) {
-                        break;
-                    }
-                    if after.is_some_and(char::is_alphabetic) {
-                        ascii &= d.is_ascii();
-                        end = j + d.len_utf8();
-                    } else {
-                        break;
-                    }
-                } else {
-                    break;
-                }
-            }
-            let word = text.get(i..end).unwrap_or("");
-            lower.clear();
-            if ascii {
-                lower.push_str(word);
-                lower.make_ascii_lowercase();
-            } else {
-                for ch in word.chars() {
-                    if ch == '’' {
-                        lower.push('\'');
-                    } else {
-                        lower.extend(ch.to_lowercase());
-                    }
-                }
-            }
-            let lex = if lower.len() <= 16 {
-                classify(&lower)
-            } else {
-                Lex::Other
-            };
-            out.push(Tok {
-                start: i,
-                end,
-                kind: TokKind::Word,
-                lex,
-                num: 0,
-                digits: 0,
-                space_before: space,
-                cap: c.is_uppercase(),
-                all_caps: all_caps && n > 1,
-                ed: lower.ends_with("ed") && lower.len() > 4,
-            });
-            i = end;
-        } else {
-            out.push(Tok {
-                start: i,
-                end: i + c.len_utf8(),
-                kind: TokKind::Punct(c),
-                lex: Lex::Other,
-                num: 0,
-                digits: 0,
-                space_before: space,
-                cap: false,
-                all_caps: false,
-                ed: false,
-            });
-            i += c.len_utf8();
-        }
+        i = tok.end;
+        out.push(tok);
         space = false;
     }
-    out
+}
+
+fn punct(i: usize, c: char, space: bool) -> Tok {
+    Tok {
+        start: i,
+        end: i + c.len_utf8(),
+        kind: TokKind::Punct(c),
+        lex: Lex::Other,
+        num: 0,
+        digits: 0,
+        space_before: space,
+        cap: false,
+        all_caps: false,
+        ed: false,
+    }
+}
+
+/// The run of ASCII digits at `i`.
+fn number(bytes: &[u8], i: usize, space: bool) -> Tok {
+    let mut end = i;
+    let mut val: u32 = 0;
+    let mut digits = 0u8;
+    while let Some(&d) = bytes.get(end).filter(|d| d.is_ascii_digit()) {
+        val = val.saturating_mul(10).saturating_add(u32::from(d - b'0'));
+        digits = digits.saturating_add(1);
+        end += 1;
+    }
+    Tok {
+        start: i,
+        end,
+        kind: TokKind::Number,
+        lex: Lex::Other,
+        num: val,
+        digits,
+        space_before: space,
+        cap: false,
+        all_caps: false,
+        ed: false,
+    }
+}
+
+/// The word starting at `i` with the letter `c`.
+fn word(text: &str, i: usize, c: char, space: bool) -> Tok {
+    let bytes = text.as_bytes();
+    let mut end = i + c.len_utf8();
+    let mut all_caps = c.is_uppercase();
+    let mut ascii = c.is_ascii();
+    let mut n = 1;
+    while let Some(&db) = bytes.get(end) {
+        // ASCII letters, the bulk of every word, take the fast path: setting bit 5 lower-cases
+        // a letter, and only letters then fall in a..=z; a clear bit 5 marks an upper-case one.
+        if (db | 0x20).wrapping_sub(b'a') < 26 {
+            all_caps &= db & 0x20 == 0;
+            n += 1;
+            end += 1;
+            continue;
+        }
+        if db.is_ascii() && db != b'\'' {
+            break;
+        }
+        let Some(d) = text.get(end..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        if d.is_alphabetic() {
+            all_caps &= d.is_uppercase();
+            ascii = false;
+            n += 1;
+            end += d.len_utf8();
+        } else if d == '\'' || d == '’' {
+            // An inner apostrophe joins ("Valentine's"), but only before a letter; a
+            // possessive "'s" after a calendar word stays apart ("Friday's", "last
+            // year's"), as TimeBank leaves it out of the expression.
+            let j = end;
+            let rest = text.get(j + d.len_utf8()..).unwrap_or("");
+            let after = rest.chars().next();
+            let possessive = (rest.starts_with('s') || rest.starts_with('S'))
+                && !rest
+                    .get(1..)
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(char::is_alphabetic);
+            if possessive && text.get(i..j).is_some_and(is_calendar_word) {
+                break;
+            }
+            if after.is_some_and(char::is_alphabetic) {
+                ascii &= d.is_ascii();
+                end = j + d.len_utf8();
+            } else {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    let (lex, ed) = if ascii {
+        let lex = ascii_word_key(bytes, i, end).map_or(Lex::Other, |k| lookup_key(k, end - i));
+        // Bit 5 again: "ed" in any case.
+        let ed = end - i > 4
+            && bytes.get(end - 2).map(|b| b | 0x20) == Some(b'e')
+            && bytes.get(end - 1).map(|b| b | 0x20) == Some(b'd');
+        (lex, ed)
+    } else {
+        let word = text.get(i..end).unwrap_or("");
+        let mut lower = String::with_capacity(word.len());
+        for ch in word.chars() {
+            if ch == '’' {
+                lower.push('\'');
+            } else {
+                lower.extend(ch.to_lowercase());
+            }
+        }
+        let lex = if lower.len() <= 16 {
+            classify(&lower)
+        } else {
+            Lex::Other
+        };
+        (lex, lower.ends_with("ed") && lower.len() > 4)
+    };
+    Tok {
+        start: i,
+        end,
+        kind: TokKind::Word,
+        lex,
+        num: 0,
+        digits: 0,
+        space_before: space,
+        cap: c.is_uppercase(),
+        all_caps: all_caps && n > 1,
+        ed,
+    }
 }
 
 #[cfg(test)]
@@ -892,5 +973,27 @@ mod tests {
         assert_eq!(t[3].lex, Lex::Weekday(5));
         assert_eq!(t[6].num, 12);
         assert!(matches!(classify("thanksgiving"), Lex::Holiday(_)));
+        assert_eq!(tokenize("MONDAY Tomorrow")[0].lex, Lex::Weekday(1));
+        assert_eq!(tokenize("MONDAY Tomorrow")[1].lex, Lex::Kw(Kw::Tomorrow));
+        assert!(tokenize("STARTED")[0].ed && !tokenize("bred")[0].ed);
+    }
+
+    /// The word table is keyed by packed words ([`key`]): every word must fit.
+    #[test]
+    fn every_table_word_fits_a_key() {
+        let calendar = CALENDAR
+            .lines()
+            .filter(|l| !l.trim().starts_with('#'))
+            .filter_map(|l| l.split_whitespace().nth(1));
+        let all = GRAMMAR
+            .iter()
+            .map(|(w, _)| *w)
+            .chain(WEEKDAY_PLURALS)
+            .chain(HOLIDAY_HEADS.iter().copied())
+            .chain(calendar);
+        for w in all {
+            assert!(w.is_ascii() && w.len() <= 16 && !w.contains('\0'), "{w}");
+            assert_eq!(w, w.to_lowercase(), "{w}");
+        }
     }
 }

@@ -156,21 +156,40 @@ pub struct ParaTemporal {
 
 /// Paragraph stage: expressions, their clause tense and speech time, and event verbs.
 pub fn scan(ctx: &ParaCtx<'_>, _quotes: &ParaQuotes) -> ParaTemporal {
-    let toks = lexicon::tokenize(ctx.text);
-    let mut timexes = recognise::recognise(ctx.text, &toks);
+    thread_local! {
+        /// The token buffer, reused from paragraph to paragraph.
+        static TOKS: std::cell::RefCell<Vec<lexicon::Tok>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    TOKS.with(|toks| match toks.try_borrow_mut() {
+        Ok(mut toks) => {
+            lexicon::tokenize_into(ctx.text, &mut toks);
+            let scan = scan_tokens(ctx, &toks);
+            // A giant paragraph's tokens are not kept for the life of the thread.
+            if toks.capacity() > 1 << 14 {
+                *toks = Vec::new();
+            }
+            scan
+        }
+        // Not reentrant in practice; a fresh buffer keeps it correct if it ever is.
+        Err(_) => scan_tokens(ctx, &lexicon::tokenize(ctx.text)),
+    })
+}
+
+fn scan_tokens(ctx: &ParaCtx<'_>, toks: &[lexicon::Tok]) -> ParaTemporal {
+    let mut timexes = recognise::recognise(ctx.text, toks);
     // Quotation spans are found here from the tokens, so the scan does not depend on the
     // quotation module's (possibly different) notion of a quote.
-    let quotes = tense::quote_spans(&toks);
-    let quoted = tense::quoted_tokens(&toks, &quotes);
+    let quotes = tense::quote_spans(toks);
+    let quoted = tense::quoted_tokens(toks, &quotes);
     tense::annotate(
         ctx.text,
-        &toks,
+        toks,
         ctx.sentences,
         &quotes,
         &quoted,
         &mut timexes,
     );
-    let events = events::scan(ctx.text, &toks, ctx.sentences, &quoted);
+    let events = events::scan(ctx.text, toks, ctx.sentences, &quoted);
     let mentions_quarter = toks.iter().any(|t| {
         matches!(
             t.lex,

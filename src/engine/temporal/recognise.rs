@@ -2153,7 +2153,17 @@ pub fn recognise(text: &str, toks: &[Tok]) -> Vec<RawTimex> {
     let cx = Cx { toks, text };
     let mut out = Vec::new();
     let mut i = 0;
-    while i < toks.len() {
+    while let Some(t) = toks.get(i) {
+        // Only a number, a known word or an apostrophe ("'90s") can start an expression.
+        let may_start = match t.kind {
+            TokKind::Number => true,
+            TokKind::Word => t.lex != Lex::Other,
+            TokKind::Punct(c) => c == '\'' || c == '’',
+        };
+        if !may_start {
+            i += 1;
+            continue;
+        }
         if let Some(m) = match_at(&cx, i)
             && m.end > i
             && m.end <= toks.len()
