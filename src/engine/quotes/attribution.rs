@@ -16,8 +16,12 @@
 //! 6. a sentence-initial quotation right after a sentence whose subject reports speech
 //!    (`Smith said he would run. “It is time.”`).
 
-use super::lexicon::{self, lexicon};
-use super::words::{Kind, Tok, is_capitalised, lower};
+use super::lexicon::{
+    AMBIGUOUS_BASE, ANONYMOUS, CLAIM_VERB, Class, DETERMINER, INSTITUTION, NP_STOP, PARTIAL,
+    PHRASE_START, QUANTIFIER, REPORTING, SUBJECT_PRONOUN, TIME_WORD, TITLE, VAGUE, VERB_FILLER,
+    lexicon,
+};
+use super::words::{Kind, Tok, is_capitalised, lower as lower_word};
 use super::{Cue, SpeakerClass};
 use crate::engine::text::TextRange;
 
@@ -32,26 +36,58 @@ enum Verb {
 pub(super) struct Reader<'a> {
     text: &'a str,
     toks: &'a [Tok],
-    lower: Vec<std::borrow::Cow<'a, str>>,
+    /// Every word token in lowercase, end to end; `lower[i]` is token `i`'s range in it (empty
+    /// for punctuation and quotations).
+    lower_buf: String,
+    lower: Vec<(u32, u32)>,
+    /// The word-list classes of each token, looked up once (0 for punctuation and quotations).
+    class: Vec<Class>,
 }
 
 impl<'a> Reader<'a> {
     pub(super) fn new(text: &'a str, toks: &'a [Tok]) -> Self {
-        let lower = toks
-            .iter()
-            .map(|t| {
-                if t.kind == Kind::Word {
-                    lower(t.range.of(text))
+        let lex = lexicon();
+        let mut lower_buf = String::with_capacity(text.len());
+        let mut lower = Vec::with_capacity(toks.len());
+        let mut class = Vec::with_capacity(toks.len());
+        for t in toks {
+            let start = lower_buf.len();
+            if t.kind == Kind::Word {
+                let raw = t.range.of(text);
+                if raw.is_ascii() {
+                    lower_buf.push_str(raw);
+                    lower_buf[start..].make_ascii_lowercase();
                 } else {
-                    std::borrow::Cow::Borrowed("")
+                    lower_buf.push_str(&lower_word(raw));
                 }
-            })
-            .collect();
-        Reader { text, toks, lower }
+            }
+            let w = &lower_buf[start..];
+            class.push(if w.is_empty() { 0 } else { lex.class(w) });
+            lower.push((start as u32, lower_buf.len() as u32));
+        }
+        Reader {
+            text,
+            toks,
+            lower_buf,
+            lower,
+            class,
+        }
     }
 
     fn w(&self, i: usize) -> &str {
-        self.lower.get(i).map_or("", |c| c.as_ref())
+        self.lower
+            .get(i)
+            .map_or("", |&(s, e)| &self.lower_buf[s as usize..e as usize])
+    }
+
+    /// The word-list classes of token `i` (0 past the end).
+    fn c(&self, i: usize) -> Class {
+        self.class.get(i).copied().unwrap_or(0)
+    }
+
+    /// Whether token `i` is on any of the word lists in `bits`.
+    fn is(&self, i: usize, bits: Class) -> bool {
+        self.c(i) & bits != 0
     }
 
     fn raw(&self, i: usize) -> &'a str {
@@ -78,14 +114,19 @@ impl<'a> Reader<'a> {
             return None;
         }
         let w = self.w(i);
+        let wc = self.c(i);
+        if wc & (REPORTING | PARTIAL) == 0 && !matches!(w, "according" | "read" | "reads") {
+            return None;
+        }
         if w == "according" && self.w(i + 1) == "to" {
             return Some(Verb::According);
         }
-        let lex = lexicon();
+        // Punctuation and quotations have class 0, like the empty word they read as.
+        let pc = if i > 0 { self.c(i - 1) } else { 0 };
         if matches!(w, "read" | "reads") {
             // "the statement read": only documents read out their words.
             let prev = if i > 0 { self.w(i - 1) } else { "" };
-            let document = lexicon::is_institution_noun(prev)
+            let document = (pc & INSTITUTION != 0)
                 || matches!(
                     prev,
                     "it" | "signs"
@@ -124,9 +165,9 @@ impl<'a> Reader<'a> {
                 );
             return document.then_some(Verb::Reporting);
         }
-        let kind = if lex.reporting.contains(w) {
+        let kind = if wc & REPORTING != 0 {
             Verb::Reporting
-        } else if lex.partial.contains(w) {
+        } else if wc & PARTIAL != 0 {
             Verb::Partial
         } else {
             return None;
@@ -136,7 +177,7 @@ impl<'a> Reader<'a> {
         } else {
             ""
         };
-        if lexicon::is_determiner(prev)
+        if (pc & DETERMINER != 0)
             || matches!(
                 prev,
                 "of" | "for" | "in" | "on" | "with" | "by" | "from" | "at"
@@ -169,14 +210,14 @@ impl<'a> Reader<'a> {
             )
         {
             let raw_prev = if i > 0 { self.raw(i - 1) } else { "" };
-            let subjectish = lexicon::is_subject_pronoun(prev)
+            let subjectish = (pc & SUBJECT_PRONOUN != 0)
                 || (is_capitalised(raw_prev)
                     && i > 1
                     && !matches!(self.w(i - 2), "of" | "the" | "a" | "an"))
-                || lex.anonymous_nouns.contains(prev)
-                || lex.vague_nouns.contains(prev)
-                || lexicon::is_institution_noun(prev)
-                || lexicon::is_verb_filler(prev);
+                || (pc & ANONYMOUS != 0)
+                || (pc & VAGUE != 0)
+                || (pc & INSTITUTION != 0)
+                || (pc & VERB_FILLER != 0);
             if !subjectish {
                 return None;
             }
@@ -190,8 +231,8 @@ impl<'a> Reader<'a> {
             // "her campaign would continue “to break barriers”": going on, not speaking.
             return None;
         }
-        if lex.ambiguous_base.contains(w)
-            && !(lexicon::is_subject_pronoun(prev)
+        if (wc & AMBIGUOUS_BASE != 0)
+            && !((pc & SUBJECT_PRONOUN != 0)
                 || matches!(
                     prev,
                     "to" | "will"
@@ -224,15 +265,15 @@ impl<'a> Reader<'a> {
         if e < lo || !self.is_word(e) {
             return None;
         }
-        let we = self.w(e);
-        if lexicon::is_subject_pronoun(we) {
+        let wec = self.c(e);
+        if wec & SUBJECT_PRONOUN != 0 {
             return Some((e, e));
         }
         let name_like = is_capitalised(self.raw(e))
             && e > 0
             && self.toks[e - 1].sentence == self.toks[e].sentence
-            && lexicon::is_verb_filler(we);
-        if (lexicon::is_np_stop(we) || lexicon::is_verb_filler(we) || lexicon::is_determiner(we))
+            && (wec & VERB_FILLER != 0);
+        if ((wec & NP_STOP != 0) || (wec & VERB_FILLER != 0) || (wec & DETERMINER != 0))
             && !name_like
         {
             return None;
@@ -245,12 +286,13 @@ impl<'a> Reader<'a> {
                 break;
             }
             let wj = self.w(j);
-            if lexicon::is_determiner(wj) {
+            let wjc = self.c(j);
+            if wjc & DETERMINER != 0 {
                 s = j;
                 break;
             }
             if wj == "of" {
-                if j > lo && self.is_word(j - 1) && !lexicon::is_np_stop(self.w(j - 1)) {
+                if j > lo && self.is_word(j - 1) && !self.is(j - 1, NP_STOP) {
                     s = j;
                     continue;
                 }
@@ -274,7 +316,7 @@ impl<'a> Reader<'a> {
                 s = j;
                 continue;
             }
-            if lexicon::is_np_stop(wj) || self.verb(j).is_some() || lexicon::is_verb_filler(wj) {
+            if (wjc & NP_STOP != 0) || self.verb(j).is_some() || (wjc & VERB_FILLER != 0) {
                 break;
             }
             s = j;
@@ -288,11 +330,11 @@ impl<'a> Reader<'a> {
         if s >= hi || !self.is_word(s) {
             return None;
         }
-        let ws = self.w(s);
-        if lexicon::is_subject_pronoun(ws) {
+        let wsc = self.c(s);
+        if wsc & SUBJECT_PRONOUN != 0 {
             return Some((s, s));
         }
-        if lexicon::is_np_stop(ws) || lexicon::is_time_word(ws) || lexicon::is_verb_filler(ws) {
+        if (wsc & NP_STOP != 0) || (wsc & TIME_WORD != 0) || (wsc & VERB_FILLER != 0) {
             return None;
         }
         let mut e = s;
@@ -302,6 +344,7 @@ impl<'a> Reader<'a> {
                 break;
             }
             let wj = self.w(j);
+            let wjc = self.c(j);
             if wj == "of" {
                 if self.is_word(j + 1) && j + 1 < hi {
                     e = j;
@@ -322,21 +365,16 @@ impl<'a> Reader<'a> {
                 e = j;
                 continue;
             }
-            if lexicon::is_np_stop(wj)
-                || self.verb(j).is_some()
-                || (lexicon::is_time_word(wj) && e > s)
-            {
+            if (wjc & NP_STOP != 0) || self.verb(j).is_some() || ((wjc & TIME_WORD != 0) && e > s) {
                 break;
             }
-            if lexicon::is_verb_filler(wj) && !is_capitalised(self.raw(j)) {
+            if (wjc & VERB_FILLER != 0) && !is_capitalised(self.raw(j)) {
                 break;
             }
             e = j;
         }
         // Trailing words that cannot end a speaker's name ("the", "of").
-        while e > s
-            && (lexicon::is_determiner(self.w(e)) || self.w(e) == "of" || self.w(e) == "and")
-        {
+        while e > s && (self.is(e, DETERMINER) || self.w(e) == "of" || self.w(e) == "and") {
             e -= 1;
         }
         Some((s, e))
@@ -349,22 +387,20 @@ impl<'a> Reader<'a> {
             return None;
         }
         let w = self.w(s);
-        if lexicon::is_subject_pronoun(w) {
+        let wc = self.c(s);
+        if wc & SUBJECT_PRONOUN != 0 {
             return Some((s, s));
         }
-        let lex = lexicon();
         let verbish = |i: usize| {
             let x = self.w(i);
-            lex.reporting.contains(x)
-                || lex.partial.contains(x)
-                || x.ends_with("ed")
-                || lexicon::is_np_stop(x)
+            let xc = self.c(i);
+            (xc & REPORTING != 0) || (xc & PARTIAL != 0) || x.ends_with("ed") || (xc & NP_STOP != 0)
         };
         if matches!(w, "and" | "but" | "then" | "so" | "yet" | "also") {
             // "And then Trump went on the attack, saying …": the subject after the link word.
             return self.subject_fwd(s + 1, hi);
         }
-        if (lexicon::is_np_stop(w) || lexicon::is_time_word(w))
+        if ((wc & NP_STOP != 0) || (wc & TIME_WORD != 0))
             && let Some(c) = (s + 1..hi.min(s + 12)).find(|&c| self.is_punct(c, ","))
         {
             // "At the time, she released a statement saying …": the subject after an opening
@@ -383,7 +419,7 @@ impl<'a> Reader<'a> {
             return self.subject_fwd(c + 1, hi);
         }
         let mut e = s;
-        if is_capitalised(self.raw(s)) && !lexicon::is_determiner(w) {
+        if is_capitalised(self.raw(s)) && (wc & DETERMINER == 0) {
             while e + 1 < hi
                 && self.is_word(e + 1)
                 && (is_capitalised(self.raw(e + 1))
@@ -393,7 +429,7 @@ impl<'a> Reader<'a> {
             {
                 e += 1;
             }
-        } else if lexicon::is_determiner(w) {
+        } else if wc & DETERMINER != 0 {
             while e + 1 < hi
                 && e - s < 5
                 && self.is_word(e + 1)
@@ -423,20 +459,19 @@ impl<'a> Reader<'a> {
                 "is" | "was" | "are" | "were" | "be" | "has" | "had" | "have" | "'s"
             )
         };
-        while i < hi && self.is_word(i) && lexicon::is_verb_filler(self.w(i)) && !copula(self.w(i))
-        {
+        while i < hi && self.is_word(i) && self.is(i, VERB_FILLER) && !copula(self.w(i)) {
             i += 1;
         }
         if i >= hi || !self.is_word(i) || is_capitalised(self.raw(i)) {
             return false;
         }
         let w = self.w(i);
-        let lex = lexicon();
+        let wc = self.c(i);
         if copula(w) {
             return false;
         }
-        lex.reporting.contains(w)
-            || lex.partial.contains(w)
+        (wc & REPORTING != 0)
+            || (wc & PARTIAL != 0)
             || (w.ends_with("ed") && w.len() > 4)
             || (w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && w.len() > 3)
             || matches!(
@@ -468,31 +503,27 @@ impl<'a> Reader<'a> {
     /// Whether a noun phrase can name a speaker.
     fn speaker_ok(&self, (s, e): (usize, usize)) -> bool {
         let last = self.w(e);
+        let lc = self.c(e);
         if s == e
             && s > 0
             && is_capitalised(self.raw(s))
             && self.toks[s - 1].sentence == self.toks[s].sentence
-            && lexicon::is_verb_filler(last)
+            && (lc & VERB_FILLER != 0)
         {
             // A capitalised filler inside a sentence is a name ("Will").
             return true;
         }
-        if lexicon::is_time_word(last)
-            || lexicon::is_np_stop(last) && !lexicon::is_subject_pronoun(last)
-        {
+        if (lc & TIME_WORD != 0) || (lc & NP_STOP != 0) && (lc & SUBJECT_PRONOUN == 0) {
             return false;
         }
         if s == e {
             let raw = self.raw(s);
-            let lex = lexicon();
-            return lexicon::is_subject_pronoun(last)
+            return (lc & SUBJECT_PRONOUN != 0)
                 || is_capitalised(raw)
-                || lex.vague_nouns.contains(last)
-                || lex.anonymous_nouns.contains(last)
-                || lexicon::is_institution_noun(last)
-                || (last.len() > 2
-                    && !lexicon::is_verb_filler(last)
-                    && !lexicon::is_determiner(last));
+                || (lc & VAGUE != 0)
+                || (lc & ANONYMOUS != 0)
+                || (lc & INSTITUTION != 0)
+                || (last.len() > 2 && (lc & VERB_FILLER == 0) && (lc & DETERMINER == 0));
         }
         true
     }
@@ -505,13 +536,13 @@ impl<'a> Reader<'a> {
         let mut j = v - 1;
         while j > lo
             && self.is_word(j)
-            && (lexicon::is_verb_filler(self.w(j))
-                || lexicon::is_time_word(self.w(j))
-                || self.w(j) == "on" && lexicon::is_time_word(self.w(j + 1)))
-            && !lexicon::is_subject_pronoun(self.w(j))
+            && (self.is(j, VERB_FILLER)
+                || self.is(j, TIME_WORD)
+                || self.w(j) == "on" && self.is(j + 1, TIME_WORD))
+            && !self.is(j, SUBJECT_PRONOUN)
             // A capitalised filler inside a sentence is a name ("Will described …").
             && !(is_capitalised(self.raw(j))
-                && lexicon::is_verb_filler(self.w(j))
+                && self.is(j, VERB_FILLER)
                 && self.toks[j - 1].sentence == self.toks[j].sentence
                 && !self.is_quote(j - 1))
         {
@@ -527,7 +558,7 @@ impl<'a> Reader<'a> {
             {
                 j -= 1;
             }
-            while j > lo && self.is_word(j) && lexicon::is_verb_filler(self.w(j)) {
+            while j > lo && self.is_word(j) && self.is(j, VERB_FILLER) {
                 j -= 1;
             }
         }
@@ -570,7 +601,7 @@ impl<'a> Reader<'a> {
             }
             // "X laughed and said …": the subject of the first verb.
             j -= 2;
-            while j > lo && self.is_word(j) && lexicon::is_verb_filler(self.w(j)) {
+            while j > lo && self.is_word(j) && self.is(j, VERB_FILLER) {
                 j -= 1;
             }
         }
@@ -618,11 +649,11 @@ impl<'a> Reader<'a> {
                 self.w(s - 1),
                 "in" | "on" | "at" | "during" | "since" | "over" | "for"
             )
-            && !lexicon::is_subject_pronoun(self.w(s))
+            && !self.is(s, SUBJECT_PRONOUN)
             && self.is_word(s - 2)
-            && (lexicon::is_verb_filler(self.w(s - 2))
+            && (self.is(s - 2, VERB_FILLER)
                 || matches!(self.w(s - 2), "who" | "which" | "that")
-                || (is_capitalised(self.raw(s - 2)) || lexicon::is_subject_pronoun(self.w(s - 2)))
+                || (is_capitalised(self.raw(s - 2)) || self.is(s - 2, SUBJECT_PRONOUN))
                     && !is_capitalised(self.raw(s)))
         {
             // "X, who has in the past described …": the phrase is an adverbial, not the
@@ -708,7 +739,7 @@ impl<'a> Reader<'a> {
     /// so that it belongs to a relative clause.
     fn relative_subject(&self, v: usize, lo: usize) -> bool {
         let mut j = v;
-        while j > lo && self.is_word(j - 1) && lexicon::is_verb_filler(self.w(j - 1)) {
+        while j > lo && self.is_word(j - 1) && self.is(j - 1, VERB_FILLER) {
             j -= 1;
         }
         j > lo && self.is_word(j - 1) && matches!(self.w(j - 1), "who" | "which" | "that")
@@ -832,7 +863,6 @@ impl<'a> Reader<'a> {
     /// Whether a short capitalised name starting at `i` is followed by a lowercase reporting
     /// verb (`Mrs. Clinton asked`), so that the words belong to the quotation before them.
     fn name_then_reporting_verb(&self, i: usize) -> Option<usize> {
-        let lex = lexicon();
         let mut j = i;
         while j < self.toks.len() && j - i < 6 {
             let raw = self.raw(j);
@@ -852,17 +882,16 @@ impl<'a> Reader<'a> {
         }
         // "Rep. Glenn Thompson, R-Pa., said": past an appositive.
         j = self.past_appositive(j, self.toks.len());
-        while j < self.toks.len() && self.is_word(j) && lexicon::is_verb_filler(self.w(j)) {
+        while j < self.toks.len() && self.is_word(j) && self.is(j, VERB_FILLER) {
             j += 1;
         }
-        (self.is_word(j) && !is_capitalised(self.raw(j)) && lex.reporting.contains(self.w(j)))
-            .then_some(j)
+        (self.is_word(j) && !is_capitalised(self.raw(j)) && self.is(j, REPORTING)).then_some(j)
     }
 
     /// Whether the sentence ends at token `i` (a full stop, or the paragraph end), perhaps
     /// after a time word ("Trump said Monday.").
     fn ends_clause(&self, i: usize) -> bool {
-        let i = if self.is_word(i) && lexicon::is_time_word(self.w(i)) {
+        let i = if self.is_word(i) && self.is(i, TIME_WORD) {
             i + 1
         } else {
             i
@@ -899,7 +928,7 @@ impl<'a> Reader<'a> {
         }
         // Right after a quotation any cue word is a verb ("reads a Wednesday editorial").
         let lenient = if !is_capitalised(self.raw(j))
-            && (lexicon().reporting.contains(self.w(j)) || matches!(self.w(j), "reads" | "read"))
+            && (self.is(j, REPORTING) || matches!(self.w(j), "reads" | "read"))
         {
             Some(Verb::Reporting)
         } else {
@@ -912,7 +941,7 @@ impl<'a> Reader<'a> {
             }
             Some(Verb::Reporting) => {
                 let mut s = j + 1;
-                while s < hi && self.is_word(s) && lexicon::is_verb_filler(self.w(s)) {
+                while s < hi && self.is_word(s) && self.is(s, VERB_FILLER) {
                     s += 1;
                 }
                 if let Some(np) = self.np_fwd(s, hi).filter(|np| self.speaker_starts_ok(*np)) {
@@ -960,24 +989,21 @@ impl<'a> Reader<'a> {
                 m = c + 1;
             }
         }
-        while m < hi
-            && self.is_word(m)
-            && (lexicon::is_verb_filler(self.w(m)) || lexicon::is_time_word(self.w(m)))
-        {
+        while m < hi && self.is_word(m) && (self.is(m, VERB_FILLER) || self.is(m, TIME_WORD)) {
             m += 1;
         }
         if m < hi && self.is_word(m) {
             let w = self.w(m);
-            let lex = lexicon();
+            let wc = self.c(m);
             // Right after a quotation, any cue word is a verb ("the Saudis state"), and so is a
             // past-tense word that ends the clause ("he surmised.").
-            let cue_word = lex.reporting.contains(w)
-                || lex.partial.contains(w)
+            let cue_word = (wc & REPORTING != 0)
+                || (wc & PARTIAL != 0)
                 || matches!(w, "read" | "reads")
                 || w == "went" && self.w(m + 1) == "on";
             let ends_clause = m + 1 >= hi
                 || !self.is_word(m + 1)
-                || lexicon::is_time_word(self.w(m + 1))
+                || self.is(m + 1, TIME_WORD)
                 || matches!(
                     self.w(m + 1),
                     "in" | "on"
@@ -1006,7 +1032,7 @@ impl<'a> Reader<'a> {
                 }
                 if self.is_punct(c, ",") {
                     let mut v = c + 1;
-                    while v < hi && self.is_word(v) && lexicon::is_verb_filler(self.w(v)) {
+                    while v < hi && self.is_word(v) && self.is(v, VERB_FILLER) {
                         v += 1;
                     }
                     if v < hi && self.verb(v) == Some(Verb::Reporting) {
@@ -1024,15 +1050,15 @@ impl<'a> Reader<'a> {
     /// known source noun.
     fn speaker_starts_ok(&self, (s, e): (usize, usize)) -> bool {
         let w = self.w(s);
-        let lex = lexicon();
+        let wc = self.c(s);
         is_capitalised(self.raw(s))
             // A lowercase title before a name: "former Utah governor Michael Leavitt".
-            || (e > s && is_capitalised(self.raw(e)) && !lexicon::is_time_word(w))
-            || lexicon::is_subject_pronoun(w)
-            || lexicon::is_determiner(w)
-            || lex.vague_nouns.contains(w)
-            || lex.anonymous_nouns.contains(w)
-            || lexicon::is_institution_noun(w)
+            || (e > s && is_capitalised(self.raw(e)) && (wc & TIME_WORD == 0))
+            || (wc & SUBJECT_PRONOUN != 0)
+            || (wc & DETERMINER != 0)
+            || (wc & VAGUE != 0)
+            || (wc & ANONYMOUS != 0)
+            || (wc & INSTITUTION != 0)
             || w.ends_with('s') && w.len() > 3
     }
 
@@ -1260,47 +1286,44 @@ impl<'a> Reader<'a> {
 
 /// Sorts a speaker phrase into a class and gives the name to show when no entity is linked.
 fn classify(r: &Reader<'_>, (s, e): (usize, usize)) -> (SpeakerClass, String) {
-    let words: Vec<&str> = (s..=e)
-        .filter(|&i| r.is_word(i))
-        .map(|i| r.raw(i))
-        .collect();
+    let words: Vec<usize> = (s..=e).filter(|&i| r.is_word(i)).collect();
     let text = TextRange::new(r.toks[s].range.start, r.toks[e].range.end)
         .of(r.text)
         .to_string();
     let first = r.w(s);
+    let fc = r.c(s);
     let last = r.w(e);
-    let lex = lexicon();
-    if s == e && lexicon::is_subject_pronoun(first) {
+    let lc = r.c(e);
+    if s == e && (fc & SUBJECT_PRONOUN != 0) {
         return (SpeakerClass::Pronoun, text);
     }
     // A capital at a sentence start says nothing, unless the word is not a common source noun.
     let sentence_initial = (s == 0 || r.toks[s - 1].sentence != r.toks[s].sentence)
-        && (lex.vague_nouns.contains(first)
-            || lex.anonymous_nouns.contains(first)
-            || lexicon::is_institution_noun(first)
-            || lexicon::is_determiner(first)
-            || lexicon::is_quantifier(first)
+        && ((fc & VAGUE != 0)
+            || (fc & ANONYMOUS != 0)
+            || (fc & INSTITUTION != 0)
+            || (fc & DETERMINER != 0)
+            || (fc & QUANTIFIER != 0)
             || first.ends_with('s') && s < e);
-    let quantified = (s..=e).any(|i| lexicon::is_quantifier(r.w(i)));
-    if lex.vague_nouns.contains(last)
-        && !(lexicon::is_determiner(first) && matches!(first, "the" | "his" | "her" | "their"))
+    let quantified = (s..=e).any(|i| r.is(i, QUANTIFIER));
+    if (lc & VAGUE != 0)
+        && !((fc & DETERMINER != 0) && matches!(first, "the" | "his" | "her" | "their"))
         || quantified && last.ends_with('s')
     {
         return (SpeakerClass::Vague, text);
     }
-    let headed_by = |i: usize| lex.anonymous_nouns.contains(r.w(i));
+    let headed_by = |i: usize| r.is(i, ANONYMOUS);
     if headed_by(e) || (s..=e).any(|i| matches!(r.w(i), "familiar" | "anonymity")) {
-        let named = (s..e).any(|i| {
-            is_capitalised(r.raw(i)) && !(i == s && sentence_initial) && !lexicon::is_title(r.w(i))
-        });
+        let named = (s..e)
+            .any(|i| is_capitalised(r.raw(i)) && !(i == s && sentence_initial) && !r.is(i, TITLE));
         if !named || last.ends_with('s') || matches!(first, "a" | "an" | "one" | "two" | "three") {
             return (SpeakerClass::Anonymous, text);
         }
     }
     let capital_last = is_capitalised(r.raw(e)) && !(s == e && sentence_initial);
-    if lexicon::is_determiner(first) {
-        let rest = words[1..].join(" ");
-        if capital_last || lexicon::is_institution_noun(last) {
+    if fc & DETERMINER != 0 {
+        let rest = r.join(&words[1..]);
+        if capital_last || (lc & INSTITUTION != 0) {
             return (
                 SpeakerClass::Institution,
                 if capital_last { rest } else { text },
@@ -1309,39 +1332,51 @@ fn classify(r: &Reader<'_>, (s, e): (usize, usize)) -> (SpeakerClass, String) {
         return (SpeakerClass::Descriptor, text);
     }
     if capital_last {
-        if lexicon::is_institution_noun(last) && words.len() == 1 {
-            return (SpeakerClass::Institution, words.join(" "));
+        if (lc & INSTITUTION != 0) && words.len() == 1 {
+            return (SpeakerClass::Institution, r.join(&words));
         }
-        return (SpeakerClass::Person, person_name(&words));
+        return (SpeakerClass::Person, r.person_name(&words));
     }
-    if lexicon::is_institution_noun(last) {
+    if lc & INSTITUTION != 0 {
         return (SpeakerClass::Institution, text);
     }
     (SpeakerClass::Descriptor, text)
 }
 
-/// The name in a speaker phrase: the capitalised words after the last title
-/// ("Russian President Vladimir Putin" → "Vladimir Putin"), possessive dropped.
-pub(super) fn person_name(words: &[&str]) -> String {
-    let start = words
-        .iter()
-        .rposition(|w| {
-            let l = lower(w);
-            lexicon::is_title(&l) || l == "of" || !is_capitalised(w)
-        })
-        .map_or(0, |i| i + 1);
-    let picked = if start < words.len() {
-        &words[start..]
-    } else {
-        words
-    };
-    let mut name = picked.join(" ");
-    for suffix in ["’s", "'s"] {
-        if let Some(n) = name.strip_suffix(suffix) {
-            name = n.to_string();
+impl Reader<'_> {
+    /// Word tokens as they stand in the text, joined by single spaces.
+    fn join(&self, words: &[usize]) -> String {
+        let mut out = String::new();
+        for (n, &i) in words.iter().enumerate() {
+            if n > 0 {
+                out.push(' ');
+            }
+            out.push_str(self.raw(i));
         }
+        out
     }
-    name
+
+    /// The name in a speaker phrase given as word tokens: the capitalised words after the
+    /// last title ("Russian President Vladimir Putin" → "Vladimir Putin"), joined by single
+    /// spaces, possessive dropped.
+    fn person_name(&self, words: &[usize]) -> String {
+        let start = words
+            .iter()
+            .rposition(|&i| self.is(i, TITLE) || self.w(i) == "of" || !is_capitalised(self.raw(i)))
+            .map_or(0, |i| i + 1);
+        let picked = if start < words.len() {
+            &words[start..]
+        } else {
+            words
+        };
+        let mut name = self.join(picked);
+        for suffix in ["’s", "'s"] {
+            if name.ends_with(suffix) {
+                name.truncate(name.len() - suffix.len());
+            }
+        }
+        name
+    }
 }
 
 /// Paragraph-stage attribution: a cue (or none) for each top-level quotation, given the
@@ -1478,39 +1513,9 @@ pub(super) fn introduced_as_term(r: &Reader<'_>, k: usize) -> bool {
         || (w == "as" && k >= 2 && r.w(k - 2) == "known")
 }
 
-/// Verbs that put a group behind a claim when their subject is vague ("critics say").
-fn is_claim_verb(w: &str) -> bool {
-    lexicon().reporting.contains(w)
-        || matches!(
-            w,
-            "fear"
-                | "fears"
-                | "feared"
-                | "worry"
-                | "worries"
-                | "worried"
-                | "expect"
-                | "expects"
-                | "expected"
-                | "doubt"
-                | "doubts"
-                | "doubted"
-                | "question"
-                | "questioned"
-                | "see"
-                | "view"
-                | "regard"
-                | "consider"
-                | "considered"
-                | "reckon"
-                | "reckons"
-        )
-}
-
 impl Reader<'_> {
     /// Phrases that put a vague or anonymous source behind a claim: `(range, is vague)`.
     pub(super) fn source_phrases(&self) -> Vec<(TextRange, bool)> {
-        let lex = lexicon();
         let mut out: Vec<(TextRange, bool)> = Vec::new();
         let span =
             |s: usize, e: usize| TextRange::new(self.toks[s].range.start, self.toks[e].range.end);
@@ -1519,7 +1524,9 @@ impl Reader<'_> {
                 continue;
             }
             // Fixed phrases.
-            if let Some(list) = lex.phrases.get(self.w(i)) {
+            if self.is(i, PHRASE_START)
+                && let Some(list) = lexicon().phrases.get(self.w(i))
+            {
                 for (words, vague) in list {
                     let n = words.len();
                     if (0..n).all(|d| self.is_word(i + d) && self.w(i + d) == words[d]) {
@@ -1529,15 +1536,15 @@ impl Reader<'_> {
                 }
             }
             // A vague or anonymous subject of a claim verb.
-            let w = self.w(i);
+            let wc = self.c(i);
             if i == 0
-                || !is_claim_verb(w)
+                || wc & CLAIM_VERB == 0
                 || is_capitalised(self.raw(i)) && self.toks[i - 1].sentence == self.toks[i].sentence
             {
                 continue;
             }
             let mut k = i - 1;
-            while k > 0 && self.is_word(k) && lexicon::is_verb_filler(self.w(k)) {
+            while k > 0 && self.is_word(k) && self.is(k, VERB_FILLER) {
                 k -= 1;
             }
             if !self.is_word(k) {
@@ -1548,13 +1555,12 @@ impl Reader<'_> {
             let mut quantifier = None;
             while self.is_word(j) && k - j < 9 {
                 let wj = self.w(j);
-                if lexicon::is_quantifier(wj) && wj != "other" {
+                let wjc = self.c(j);
+                if (wjc & QUANTIFIER != 0) && wj != "other" {
                     quantifier = Some(j);
                     break;
                 }
-                if lexicon::is_np_stop(wj) && !matches!(wj, "and")
-                    || lexicon::is_subject_pronoun(wj)
-                {
+                if (wjc & NP_STOP != 0) && !matches!(wj, "and") || (wjc & SUBJECT_PRONOUN != 0) {
                     break;
                 }
                 if j == 0 {
@@ -1563,6 +1569,7 @@ impl Reader<'_> {
                 j -= 1;
             }
             let head = self.w(k);
+            let hc = self.c(k);
             if let Some(q) = quantifier
                 && (k == q || head.ends_with('s') || head == "people" || head == "government")
             {
@@ -1572,11 +1579,11 @@ impl Reader<'_> {
             let Some((s, _)) = self.np_back(k, 0) else {
                 continue;
             };
-            if lex.vague_nouns.contains(head) && !lexicon::is_subject_pronoun(head) {
+            if (hc & VAGUE != 0) && (hc & SUBJECT_PRONOUN == 0) {
                 out.push((span(s, i), true));
-            } else if lex.anonymous_nouns.contains(head) && lexicon().reporting.contains(w) {
-                let named = (s..k)
-                    .any(|x| is_capitalised(self.raw(x)) && !lexicon::is_title(self.w(x)) && x > s);
+            } else if (hc & ANONYMOUS != 0) && (wc & REPORTING != 0) {
+                let named =
+                    (s..k).any(|x| is_capitalised(self.raw(x)) && !self.is(x, TITLE) && x > s);
                 if !named || head.ends_with('s') {
                     out.push((span(s, i), false));
                 }
@@ -1587,10 +1594,10 @@ impl Reader<'_> {
             if self.verb(i) == Some(Verb::According)
                 && let Some((s, e)) = self.np_fwd(i + 2, self.toks.len())
             {
-                let head = self.w(e);
-                if lex.vague_nouns.contains(head) {
+                let hc = self.c(e);
+                if hc & VAGUE != 0 {
                     out.push((span(i, e), true));
-                } else if lex.anonymous_nouns.contains(head) {
+                } else if hc & ANONYMOUS != 0 {
                     out.push((span(i, e.max(s)), false));
                 }
             }
@@ -1630,8 +1637,12 @@ impl Reader<'_> {
             {
                 i += 1;
             }
-            let words: Vec<&str> = (s..i).map(|j| self.raw(j)).collect();
-            let name = person_name(&words);
+            if i - s < 2 {
+                // One word names no one in full (tokens hold no spaces).
+                continue;
+            }
+            let words: Vec<usize> = (s..i).collect();
+            let name = self.person_name(&words);
             if name.split(' ').count() >= 2 {
                 out.push((span_of(self.toks, s, i - 1), name));
             }
