@@ -15,10 +15,12 @@
 //! (notifications never wait for an analysis, so one slow document cannot hold up the messages
 //! behind it; a job superseded by a newer edit before it starts is skipped), and the diagnostics
 //! are published with the document version only if no newer edit or analysis has arrived in the
-//! meantime (see [`documents`]); publishing happens under one async lock, so the versions the
-//! client sees never go backwards. didClose clears the document's diagnostics. Diagnostics are
-//! rendered to JSON on the analysis thread and written through [`output`], bypassing
-//! tower-lsp-server's `serde_json::Value` round trip (see there why).
+//! meantime (see [`documents`]); that check and the send happen under the output's lock
+//! ([`output::Outbox::send_with`]), so the versions the client sees never go backwards.
+//! didClose clears the document's diagnostics. Diagnostics are rendered to JSON and sent on
+//! the analysis thread, through [`output`], bypassing tower-lsp-server's `serde_json::Value`
+//! round trip (see there why); under `--stdio` the analysis thread writes them to the standard
+//! output itself.
 //!
 //! Requests (hover, definition, …) answer from the last good analysis when it is of the current
 //! version; when the document changed since, it is analysed on demand (cheap: the paragraph
@@ -65,10 +67,23 @@ pub type AnalyzeFn = Arc<dyn Fn(&mut Analyzer, &str, Format, &Config) -> Analysi
 /// Serves the language server over stdin and stdout until the client exits. Builds its own
 /// tokio runtime.
 pub fn run_stdio() -> anyhow::Result<()> {
+    use std::os::fd::AsFd;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Written with plain blocking writes on a handle of its own (see `output`): not through
+    // tokio's stdout (a blocking-pool thread per write) nor std's (a line buffer that scans
+    // megabytes of JSON for newlines).
+    let stdout = std::fs::File::from(std::io::stdout().as_fd().try_clone_to_owned()?);
+    let outbox = Outbox::direct(stdout);
+    // Spawned rather than run by `block_on` itself, so the server's loop runs on a worker
+    // thread beside the tasks it spawns, not on the main thread (one thread hop less per
+    // message).
+    let serving = runtime.spawn(async {
+        let (server, tower_in) = server(tokio::io::stdin(), outbox.clone(), engine_analyze());
+        tokio::join!(server, output::pump_direct(tower_in, outbox));
+    });
+    let _ = runtime.block_on(serving);
     // The input guard may still be blocked reading stdin (the client need not close it after
     // `exit`): do not wait for it, or the process would never end.
     runtime.shutdown_background();
@@ -77,16 +92,16 @@ pub fn run_stdio() -> anyhow::Result<()> {
 
 /// Serves the language server over any byte streams until the client exits or the input ends.
 pub async fn serve<I: AsyncRead + Unpin + Send + 'static, O: AsyncWrite>(input: I, output: O) {
-    serve_with(
-        input,
-        output,
-        Arc::new(
-            |analyzer: &mut Analyzer, text: &str, format, config: &Config| {
-                analyzer.analyze(text, format, config)
-            },
-        ),
+    serve_with(input, output, engine_analyze()).await;
+}
+
+/// The engine's analysis, as the server runs it.
+fn engine_analyze() -> AnalyzeFn {
+    Arc::new(
+        |analyzer: &mut Analyzer, text: &str, format, config: &Config| {
+            analyzer.analyze(text, format, config)
+        },
     )
-    .await;
 }
 
 /// [`serve`] with another analysis function: for tests of the adapter's failure handling.
@@ -97,6 +112,21 @@ pub async fn serve_with<I: AsyncRead + Unpin + Send + 'static, O: AsyncWrite>(
     analyze: AnalyzeFn,
 ) {
     let (outbox, inbox) = Outbox::new();
+    let (server, tower_in) = server(input, outbox, analyze);
+    tokio::join!(server, output::pump(tower_in, inbox, output));
+}
+
+/// The server reading `input` and sending through `outbox`, and the stream of
+/// tower-lsp-server's own output frames, for a pump ([`output::pump`] or
+/// [`output::pump_direct`]) to merge with the outbox's.
+fn server<I: AsyncRead + Unpin + Send + 'static>(
+    input: I,
+    outbox: Outbox,
+    analyze: AnalyzeFn,
+) -> (
+    impl std::future::Future<Output = ()>,
+    tokio::io::DuplexStream,
+) {
     let (requests, intercepted) = tokio::sync::mpsc::unbounded_channel();
     let intercept = framing::Intercept {
         methods: INTERCEPTED,
@@ -112,7 +142,7 @@ pub async fn serve_with<I: AsyncRead + Unpin + Send + 'static, O: AsyncWrite>(
     // Malformed frames would end tower-lsp-server's reader: see `framing`.
     let input = framing::guard_input(input, Some(intercept));
     let server = Server::new(input, tower_out, socket).serve(service);
-    tokio::join!(server, output::pump(tower_in, inbox, output));
+    (server, tower_in)
 }
 
 /// Requests answered by [`Inner::answer`] rather than tower-lsp-server (see [`framing`]): those
@@ -154,12 +184,12 @@ pub struct Inner {
     client: Client,
     docs: Arc<Documents>,
     state: RwLock<State>,
-    /// Held while checking a result's version and sending it, so publishes stay in order.
-    publish_lock: tokio::sync::Mutex<()>,
     /// Workspace files' symbols, by URI.
     index: Mutex<BTreeMap<Uri, Vec<SymbolInformation>>>,
     analyze: AnalyzeFn,
-    /// Pre-rendered messages (diagnostics, intercepted responses) for the output.
+    /// Pre-rendered messages (diagnostics, intercepted responses) for the output. A result's
+    /// version is checked and the result sent under its lock ([`Outbox::send_with`]), so
+    /// publishes stay in order.
     outbox: Outbox,
     /// [`UNINITIALIZED`], [`INITIALIZED`] or [`SHUT_DOWN`].
     lifecycle: std::sync::atomic::AtomicU8,
@@ -188,7 +218,6 @@ impl Backend {
             client,
             docs: Arc::default(),
             state: RwLock::default(),
-            publish_lock: tokio::sync::Mutex::new(()),
             index: Mutex::default(),
             analyze,
             outbox,
@@ -246,7 +275,7 @@ impl Inner {
         let analyze = Arc::clone(&self.analyze);
         let docs = Arc::clone(&self.docs);
         let job_uri = uri.clone();
-        let buffer = self.outbox.buffer();
+        let outbox = self.outbox.clone();
         let span = tracing::debug_span!("analysis", uri = uri.as_str(), ticket);
         let worker = Arc::clone(&job.worker);
         let result = worker
@@ -273,13 +302,13 @@ impl Inner {
                 };
                 drop(analyzer);
                 let analysed = started.elapsed();
-                let snapshot = Snapshot::new(version, text, analysis, encoding);
-                // Rendered here, off the async threads, unless a newer job already makes
-                // this result unpublishable.
+                let snapshot = Arc::new(Snapshot::new(version, text, analysis, encoding));
+                // Rendered and published here, off the async threads (no hop back to them on
+                // the way out), unless a newer job already makes this result unpublishable.
                 let body = docs.is_latest(&job_uri, ticket).then(|| {
                     guard::catch("diagnostics", || {
                         to_proto::write_publish_into(
-                            buffer,
+                            outbox.buffer(),
                             &job_uri,
                             Some(version),
                             Some(&snapshot),
@@ -288,39 +317,33 @@ impl Inner {
                     // A failed conversion publishes no diagnostics rather than stale ones.
                     .unwrap_or_else(|_| to_proto::write_publish(&job_uri, Some(version), None))
                 });
+                let published = outbox.send_with(|| {
+                    // Accepted (kept for requests) even when there is nothing to publish.
+                    let accepted = docs.accept(&job_uri, ticket, &snapshot);
+                    body.filter(|_| accepted)
+                });
                 tracing::debug!(
                     version,
+                    count = snapshot.analysis.findings.len(),
+                    published,
                     analysis_us = analysed.as_micros() as u64,
                     total_us = started.elapsed().as_micros() as u64,
-                    "analysed and rendered"
+                    "analysed, rendered and published"
                 );
-                Ok(Some((Arc::new(snapshot), body)))
+                Ok(Some(snapshot))
             })
             .await;
-        let (snapshot, body) = match result {
-            Ok(Ok(Some(done))) => done,
-            Ok(Ok(None)) => return Err(Skipped::Superseded),
-            Ok(Err(skipped)) => return Err(skipped),
+        match result {
+            Ok(Ok(Some(snapshot))) => Ok(snapshot),
+            Ok(Ok(None)) => Err(Skipped::Superseded),
+            Ok(Err(skipped)) => Err(skipped),
             Err(worker::WorkerGone) => {
                 tracing::error!("analysis task failed");
-                return Err(Skipped::Failed(guard::internal_error(
+                Err(Skipped::Failed(guard::internal_error(
                     "copydesk: the analysis task failed",
-                )));
+                )))
             }
-        };
-        let _order = self.publish_lock.lock().await;
-        if self.docs.accept(uri, ticket, &snapshot)
-            && let Some(body) = body
-        {
-            tracing::debug!(
-                uri = uri.as_str(),
-                version = snapshot.version,
-                count = snapshot.analysis.findings.len(),
-                "publishing"
-            );
-            self.outbox.send(body);
         }
-        Ok(snapshot)
     }
 
     /// Analyses and publishes in a background task, logging (not returning) failures: for
@@ -349,11 +372,11 @@ impl Inner {
         }) else {
             return;
         };
-        let _order = self.publish_lock.lock().await;
-        if self.docs.accept_version(uri, ticket, version) {
-            self.outbox
-                .send(to_proto::write_publish(uri, Some(version), None));
-        }
+        self.outbox.send_with(|| {
+            self.docs
+                .accept_version(uri, ticket, version)
+                .then(|| to_proto::write_publish(uri, Some(version), None))
+        });
         if first {
             let name = uri
                 .path()
@@ -742,7 +765,6 @@ impl LanguageServer for Backend {
                 None => self.0.reindex(uri.clone()),
             }
         }
-        let _order = self.publish_lock.lock().await;
         self.outbox.send(to_proto::write_publish(&uri, None, None));
     }
 

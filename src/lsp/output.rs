@@ -5,13 +5,27 @@
 //! `serde_json::Value` tree and then serialising that tree: for `publishDiagnostics` on a large
 //! manuscript (thousands of diagnostics, megabytes of JSON, on every keystroke) that costs far
 //! more than the analysis of the keystroke itself. So diagnostics are rendered straight to JSON
-//! (see [`super::to_proto::write_publish`]) and handed to an [`Outbox`]; [`pump`] writes them to
-//! the real output between the frames tower-lsp-server writes, never inside one.
+//! (see [`super::to_proto::write_publish`]) and handed to an [`Outbox`].
+//!
+//! An outbox has one of two sinks:
+//! - a queue ([`Outbox::new`]) that [`pump`] writes to any async output between the frames
+//!   tower-lsp-server writes, never inside one (tests serve an in-memory duplex this way);
+//! - the process's standard output itself ([`Outbox::direct`], for `copydesk lsp --stdio`),
+//!   written with blocking writes by whichever thread sends, under the outbox's lock, and fed
+//!   tower-lsp-server's frames by [`pump_direct`]. A keystroke's diagnostics are then written
+//!   by the document's analysis thread the moment they are rendered: no hop to an async task,
+//!   to the pump and to tokio's blocking pool (tokio's stdout writes on a pool thread) on the
+//!   way out, each a thread wake-up on the keystroke path.
 //!
 //! Contract: every frame is written whole; frames from the [`Outbox`] keep their order, and so
 //! do tower-lsp-server's; an outbox frame is written before tower-lsp-server output that is not
-//! yet complete. When tower-lsp-server's output ends, the frames already in the outbox are
-//! written and the pump ends.
+//! yet complete. [`Outbox::send_with`] decides and sends under one lock, so whatever it checks
+//! (a document's latest version) cannot change between the check and the send. When
+//! tower-lsp-server's output ends, the frames already in the outbox are written and the pump
+//! ends.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
@@ -19,42 +33,106 @@ use tokio::sync::mpsc;
 /// Where pre-rendered message bodies go (cheap to clone).
 #[derive(Clone, Debug)]
 pub struct Outbox {
-    tx: mpsc::UnboundedSender<Vec<u8>>,
+    sink: Arc<Mutex<Sink>>,
     spare: Spare,
 }
 
+/// Where an outbox's frames go.
+#[derive(Debug)]
+enum Sink {
+    /// To [`pump`], through a queue.
+    Queue(mpsc::UnboundedSender<Vec<u8>>),
+    /// Written here and now (blocking); `None` once a write failed (the client is gone).
+    Direct(Option<std::fs::File>),
+}
+
 /// Buffers of bodies already written, for the next ones.
-type Spare = std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
+type Spare = Arc<Mutex<Vec<Vec<u8>>>>;
 
 /// How many written bodies' buffers are kept for reuse, and the largest kept.
 const SPARE_BUFFERS: usize = 2;
 const SPARE_MAX_BYTES: usize = 16 << 20;
 
-/// The receiving end of an [`Outbox`], for [`pump`].
+/// The receiving end of a queued [`Outbox`], for [`pump`].
 pub struct Inbox {
     rx: mpsc::UnboundedReceiver<Vec<u8>>,
     spare: Spare,
 }
 
 impl Outbox {
-    /// A new outbox and the inbox [`pump`] reads.
+    /// A new queued outbox and the inbox [`pump`] reads.
     pub fn new() -> (Outbox, Inbox) {
         let (tx, rx) = mpsc::unbounded_channel();
         let spare = Spare::default();
         (
             Outbox {
-                tx,
+                sink: Arc::new(Mutex::new(Sink::Queue(tx))),
                 spare: spare.clone(),
             },
             Inbox { rx, spare },
         )
     }
 
-    /// Queues one JSON-RPC message body (without its header). Dropped, with a log line, if the
-    /// output has already ended.
+    /// An outbox that writes to `out` (the standard output) directly; tower-lsp-server's
+    /// frames reach it through [`pump_direct`].
+    pub fn direct(out: std::fs::File) -> Outbox {
+        Outbox {
+            sink: Arc::new(Mutex::new(Sink::Direct(Some(out)))),
+            spare: Spare::default(),
+        }
+    }
+
+    fn sink(&self) -> MutexGuard<'_, Sink> {
+        self.sink.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Queues (or writes) one JSON-RPC message body (without its header). Dropped, with a log
+    /// line, if the output has already ended.
     pub fn send(&self, body: Vec<u8>) {
-        if self.tx.send(body).is_err() {
-            tracing::debug!("output closed; message dropped");
+        self.send_with(|| Some(body));
+    }
+
+    /// Calls `f` under the outbox's lock and sends the body it returns, if any: the decision
+    /// and the send are one step for every other sender. Keep `f` short (no engine call).
+    /// Returns whether a body was sent.
+    pub fn send_with(&self, f: impl FnOnce() -> Option<Vec<u8>>) -> bool {
+        let mut sink = self.sink();
+        let Some(body) = f() else {
+            return false;
+        };
+        match &mut *sink {
+            Sink::Queue(tx) => {
+                if let Err(e) = tx.send(body) {
+                    tracing::debug!("output closed; message dropped");
+                    drop(sink);
+                    recycle(&self.spare, e.0);
+                }
+            }
+            Sink::Direct(out) => {
+                let written = match out {
+                    Some(file) => blocking(|| write_frame_blocking(file, &body)),
+                    None => Ok(()),
+                };
+                if let Err(e) = written {
+                    tracing::debug!(error = %e, "output closed; message dropped");
+                    *out = None;
+                }
+                drop(sink);
+                recycle(&self.spare, body);
+            }
+        }
+        true
+    }
+
+    /// Writes whole frames (headers included) from tower-lsp-server to a direct sink.
+    fn send_frames(&self, frames: &[u8]) {
+        let mut sink = self.sink();
+        if let Sink::Direct(out) = &mut *sink
+            && let Some(file) = out
+            && let Err(e) = blocking(|| file.write_all(frames))
+        {
+            tracing::debug!(error = %e, "output closed; message dropped");
+            *out = None;
         }
     }
 
@@ -64,6 +142,51 @@ impl Outbox {
         let mut spare = self.spare.lock().unwrap_or_else(|p| p.into_inner());
         spare.pop().unwrap_or_default()
     }
+}
+
+/// Keeps the buffer of a written body for [`Outbox::buffer`].
+fn recycle(spare: &Spare, mut body: Vec<u8>) {
+    if body.capacity() > SPARE_MAX_BYTES {
+        return;
+    }
+    let mut spare = spare.lock().unwrap_or_else(|p| p.into_inner());
+    if spare.len() < SPARE_BUFFERS {
+        body.clear();
+        spare.push(body);
+    }
+}
+
+/// Runs `write` (a blocking write that waits while the client does not read): on a worker
+/// thread of a multi-threaded runtime, telling it first, so its other tasks move to another
+/// thread and keep reading the input meanwhile; elsewhere (the analysis thread) directly.
+fn blocking<T>(write: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(write)
+        }
+        _ => write(),
+    }
+}
+
+/// Writes `body` with its header to a blocking output: one write for a small body, the header
+/// and then the body (not copied) for a large one.
+fn write_frame_blocking(out: &mut std::fs::File, body: &[u8]) -> std::io::Result<()> {
+    let mut header = [0u8; 40];
+    let header = {
+        let mut at = &mut header[..];
+        write!(at, "Content-Length: {}\r\n\r\n", body.len())?;
+        let left = at.len();
+        &header[..header.len() - left]
+    };
+    if body.len() <= SMALL_BODY {
+        let mut frame = Vec::with_capacity(header.len() + body.len());
+        frame.extend_from_slice(header);
+        frame.extend_from_slice(body);
+        return out.write_all(&frame);
+    }
+    out.write_all(header)?;
+    out.write_all(body)
 }
 
 impl Inbox {
@@ -76,15 +199,8 @@ impl Inbox {
     }
 
     /// Keeps the buffer of a written body for [`Outbox::buffer`].
-    fn recycle(&self, mut body: Vec<u8>) {
-        if body.capacity() > SPARE_MAX_BYTES {
-            return;
-        }
-        let mut spare = self.spare.lock().unwrap_or_else(|p| p.into_inner());
-        if spare.len() < SPARE_BUFFERS {
-            body.clear();
-            spare.push(body);
-        }
+    fn recycle(&self, body: Vec<u8>) {
+        recycle(&self.spare, body);
     }
 }
 
@@ -160,6 +276,30 @@ pub async fn pump<T: AsyncRead + Unpin, O: AsyncWrite>(mut tower: T, mut inbox: 
         }
     }
     let _ = write(output.as_mut(), &pending).await;
+}
+
+/// Copies tower-lsp-server's frames from `tower` to a direct outbox ([`Outbox::direct`]),
+/// whole frames at a time, until `tower` ends.
+pub async fn pump_direct<T: AsyncRead + Unpin>(mut tower: T, outbox: Outbox) {
+    let mut pending: Vec<u8> = Vec::with_capacity(1 << 16);
+    loop {
+        match tower.read_buf(&mut pending).await {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {
+                let mut whole = 0;
+                while let Some(n) = frame_len(&pending[whole..]) {
+                    whole += n;
+                }
+                if whole > 0 {
+                    outbox.send_frames(&pending[..whole]);
+                    pending.drain(..whole);
+                }
+            }
+        }
+    }
+    if !pending.is_empty() {
+        outbox.send_frames(&pending);
+    }
 }
 
 /// Copies the rest of `tower` to `output` once no outbox is left.
