@@ -125,25 +125,36 @@ fn closing_context(prev: Option<char>, next: Option<char>) -> bool {
         && prev.is_some_and(|p| !p.is_whitespace())
 }
 
+/// Whether a byte can start a quotation mark (or an HTML tag): the ASCII marks, `<`, and the
+/// lead bytes of « » (U+00AB, U+00BB) and of the typographic marks U+2018–U+203A.
+fn may_start_mark(b: u8) -> bool {
+    matches!(b, b'"' | b'\'' | b'`' | b'<' | 0xC2 | 0xE2)
+}
+
 /// Finds the quotation marks of a paragraph, classifying each by its position.
+///
+/// Reads by byte position and looks only at bytes that can start a mark; the characters around
+/// a mark are decoded where it stands.
 fn marks(text: &str) -> Vec<Mark> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let bytes = text.as_bytes();
+    let char_at = |p: usize| text.get(p..).and_then(|t| t.chars().next());
+    let len_at = |p: usize| char_at(p).map_or(0, char::len_utf8);
     let mut out = Vec::new();
     // Guillemet direction: whichever appears first in the paragraph opens.
-    let guillemets_open_left = chars
-        .iter()
-        .find(|(_, c)| matches!(c, '«' | '»'))
-        .is_none_or(|(_, c)| *c == '«');
-    let angles_open_left = chars
-        .iter()
-        .find(|(_, c)| matches!(c, '‹' | '›'))
-        .is_none_or(|(_, c)| *c == '‹');
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
-        let prev = i.checked_sub(1).map(|j| chars[j].1);
-        let next_of = |k: usize| chars.get(k).map(|x| x.1);
-        let end_of = |k: usize| chars.get(k).map_or(text.len(), |x| x.0);
+    let mut guillemets_open_left: Option<bool> = None;
+    let mut angles_open_left: Option<bool> = None;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let Some(skip) = bytes[pos..].iter().position(|&b| may_start_mark(b)) else {
+            break;
+        };
+        pos += skip;
+        let Some(c) = char_at(pos) else { break };
+        let prev = text[..pos].chars().next_back();
+        // The character after this one, and where the one after that starts.
+        let n1_at = pos + c.len_utf8();
+        let next = char_at(n1_at);
+        let n2_at = n1_at + next.map_or(0, char::len_utf8);
         let mut push = |end: usize, family: Family, role: Role| {
             out.push(Mark {
                 start: pos,
@@ -153,20 +164,26 @@ fn marks(text: &str) -> Vec<Mark> {
                 glyph: c,
             });
         };
-        if c == '<' && next_of(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || n == '/') {
+        if c == '<' && next.is_some_and(|n| n.is_ascii_alphabetic() || n == '/') {
             // An HTML tag left in the copy: its attribute quotes are not quotation marks.
-            let mut k = i + 1;
-            while k < chars.len() && chars[k].1 != '>' && chars[k].1 != '<' && k - i < 400 {
-                k += 1;
+            let mut q = n1_at;
+            let mut n = 1;
+            while n < 400 {
+                match char_at(q) {
+                    None | Some('>' | '<') => break,
+                    Some(d) => {
+                        q += d.len_utf8();
+                        n += 1;
+                    }
+                }
             }
-            if chars.get(k).is_some_and(|x| x.1 == '>') {
-                i = k + 1;
+            if char_at(q) == Some('>') {
+                pos = q + 1;
                 continue;
             }
         }
         match c {
             '“' | '”' | '"' => {
-                let next = next_of(i + 1);
                 let (o, cl) = (opening_context(prev, next), closing_context(prev, next));
                 let role = match c {
                     '“' if cl && !o => Role::Either,
@@ -177,35 +194,44 @@ fn marks(text: &str) -> Vec<Mark> {
                     _ if cl && !o => Role::Close,
                     _ => Role::Either,
                 };
-                push(end_of(i + 1), Family::Double, role);
+                push(n1_at, Family::Double, role);
             }
-            '„' => push(end_of(i + 1), Family::Double, Role::Open),
+            '„' => push(n1_at, Family::Double, Role::Open),
             '«' | '»' => {
-                let opens = (c == '«') == guillemets_open_left;
+                let left = *guillemets_open_left.get_or_insert_with(|| {
+                    text.find(['«', '»'])
+                        .is_none_or(|p| text[p..].starts_with('«'))
+                });
+                let opens = (c == '«') == left;
                 push(
-                    end_of(i + 1),
+                    n1_at,
                     Family::Double,
                     if opens { Role::Open } else { Role::Close },
                 );
             }
             '‹' | '›' => {
-                let opens = (c == '‹') == angles_open_left;
+                let left = *angles_open_left.get_or_insert_with(|| {
+                    text.find(['‹', '›'])
+                        .is_none_or(|p| text[p..].starts_with('‹'))
+                });
+                let opens = (c == '‹') == left;
                 push(
-                    end_of(i + 1),
+                    n1_at,
                     Family::Single,
                     if opens { Role::Open } else { Role::Close },
                 );
             }
-            '`' if next_of(i + 1) == Some('`') => {
-                push(end_of(i + 2), Family::Double, Role::Open);
-                i += 2;
+            '`' if next == Some('`') => {
+                push(n2_at, Family::Double, Role::Open);
+                pos = n2_at;
                 continue;
             }
-            '\'' if next_of(i + 1) == Some('\'') => {
+            '\'' if next == Some('\'') => {
                 // `''` is a double mark (wire style). In a run of three, the single mark is the
-                // inner one: `'''` closes `'` then `''`, or opens `''` then `'`.
-                let three = next_of(i + 2) == Some('\'');
-                let after = next_of(i + if three { 3 } else { 2 });
+                // inner one: `'''` closes `'` then `''`, or opens `''` then `'`. (Each mark is
+                // one byte: they lie at `pos`, `pos + 1` and `pos + 2`.)
+                let three = char_at(pos + 2) == Some('\'');
+                let after = char_at(pos + if three { 3 } else { 2 });
                 let (o, cl) = (opening_context(prev, after), closing_context(prev, after));
                 let role = if o && !cl {
                     Role::Open
@@ -217,14 +243,14 @@ fn marks(text: &str) -> Vec<Mark> {
                 if three && role == Role::Close {
                     out.push(Mark {
                         start: pos,
-                        end: end_of(i + 1),
+                        end: pos + 1,
                         family: Family::Single,
                         role: Role::CloseOrApostrophe,
                         glyph: '\'',
                     });
                     out.push(Mark {
-                        start: end_of(i + 1),
-                        end: end_of(i + 3),
+                        start: pos + 1,
+                        end: pos + 3,
                         family: Family::Double,
                         role,
                         glyph: '"',
@@ -232,14 +258,14 @@ fn marks(text: &str) -> Vec<Mark> {
                 } else if three {
                     out.push(Mark {
                         start: pos,
-                        end: end_of(i + 2),
+                        end: pos + 2,
                         family: Family::Double,
                         role,
                         glyph: '"',
                     });
                     out.push(Mark {
-                        start: end_of(i + 2),
-                        end: end_of(i + 3),
+                        start: pos + 2,
+                        end: pos + 3,
                         family: Family::Single,
                         role: Role::Open,
                         glyph: '\'',
@@ -247,40 +273,39 @@ fn marks(text: &str) -> Vec<Mark> {
                 } else {
                     out.push(Mark {
                         start: pos,
-                        end: end_of(i + 2),
+                        end: pos + 2,
                         family: Family::Double,
                         role,
                         glyph: '"',
                     });
                 }
-                i += if three { 3 } else { 2 };
+                pos += if three { 3 } else { 2 };
                 continue;
             }
             '\'' | '’' | '‘' | '‚' => {
-                let next = next_of(i + 1);
                 let alnum = |x: Option<char>| x.is_some_and(char::is_alphanumeric);
                 // Inside a word: don’t, Russia’s, o’clock.
                 if alnum(prev) && alnum(next) {
-                    i += 1;
+                    pos = n1_at;
                     continue;
                 }
                 // Elided digits or letters: the ’90s, ’em, rock ’n’ roll.
                 if next.is_some_and(|n| n.is_ascii_digit()) && c != '‚' {
-                    i += 1;
+                    pos = n1_at;
                     continue;
                 }
                 if matches!(next, Some('n' | 'N'))
-                    && matches!(next_of(i + 2), Some('\'' | '’'))
-                    && next_of(i + 3).is_none_or(char::is_whitespace)
+                    && matches!(char_at(n2_at), Some('\'' | '’'))
+                    && char_at(n2_at + len_at(n2_at)).is_none_or(char::is_whitespace)
                 {
-                    i += 3;
+                    pos = n2_at + len_at(n2_at);
                     continue;
                 }
                 let (o, cl) = (opening_context(prev, next), closing_context(prev, next));
                 let role = match c {
                     '‚' if o => Role::Open,
                     '‚' => {
-                        i += 1;
+                        pos = n1_at;
                         continue;
                     }
                     '‘' if cl && !o => Role::CloseOrApostrophe,
@@ -288,21 +313,21 @@ fn marks(text: &str) -> Vec<Mark> {
                     '’' if cl => Role::CloseOrApostrophe,
                     '’' => {
                         // ’tis, ’cause: an apostrophe at a word start.
-                        i += 1;
+                        pos = n1_at;
                         continue;
                     }
                     _ if o && !cl => Role::Open,
                     _ if cl => Role::CloseOrApostrophe,
                     _ => {
-                        i += 1;
+                        pos = n1_at;
                         continue;
                     }
                 };
-                push(end_of(i + 1), Family::Single, role);
+                push(n1_at, Family::Single, role);
             }
             _ => {}
         }
-        i += 1;
+        pos = n1_at;
     }
     out
 }

@@ -90,9 +90,28 @@ pub fn tokenize(text: &str, quotes: &[TextRange], sentences: &[TextRange]) -> Ve
             .partition_point(|s| s.start <= pos)
             .saturating_sub(1)
     };
+    let bytes = text.as_bytes();
+    // The character at byte `j` (a character boundary), read by byte when it is ASCII.
+    let char_at = |j: usize| -> char {
+        match bytes[j] {
+            b if b < 0x80 => b as char,
+            _ => text[j..]
+                .chars()
+                .next()
+                .unwrap_or(char::REPLACEMENT_CHARACTER),
+        }
+    };
+    // Token starts only grow, so the sentence of each is found by moving a cursor forward:
+    // `seen` sentences start at or before the current token.
+    let mut seen = 0;
+    let mut sentence_at = |pos: usize| -> usize {
+        while seen < sentences.len() && sentences[seen].start <= pos {
+            seen += 1;
+        }
+        seen.saturating_sub(1)
+    };
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut q = 0;
-    let bytes = text.as_bytes();
     let mut i = 0;
     while i < text.len() {
         if let Some(r) = quotes.get(q)
@@ -102,7 +121,7 @@ pub fn tokenize(text: &str, quotes: &[TextRange], sentences: &[TextRange]) -> Ve
                 out.push(Tok {
                     range: *r,
                     kind: Kind::Quote(q),
-                    sentence: sentence_of(r.start),
+                    sentence: sentence_at(r.start),
                     last_sentence: sentence_of(r.end.saturating_sub(1).max(r.start)),
                 });
                 i = r.end.max(i + 1);
@@ -110,29 +129,24 @@ pub fn tokenize(text: &str, quotes: &[TextRange], sentences: &[TextRange]) -> Ve
             q += 1;
             continue;
         }
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
+        let c = char_at(i);
         let next_quote = quotes.get(q).map_or(text.len(), |r| r.start);
         if c.is_whitespace() {
             i += c.len_utf8();
             continue;
         }
-        if is_word_char(c) {
+        let (end, kind) = if is_word_char(c) {
             let start = i;
             let mut j = i + c.len_utf8();
             while j < next_quote {
-                let Some(d) = text[j..].chars().next() else {
-                    break;
-                };
+                let d = char_at(j);
+                let after = j + d.len_utf8();
                 if is_word_char(d)
                     || matches!(d, '\'' | '’' | '-' | '.' | '&')
-                        && text[j + d.len_utf8()..next_quote]
-                            .chars()
-                            .next()
-                            .is_some_and(is_word_char)
+                        && after < next_quote
+                        && is_word_char(char_at(after))
                 {
-                    j += d.len_utf8();
+                    j = after;
                 } else {
                     break;
                 }
@@ -140,28 +154,18 @@ pub fn tokenize(text: &str, quotes: &[TextRange], sentences: &[TextRange]) -> Ve
             if j < next_quote && bytes[j] == b'.' && keeps_period(&text[start..j]) {
                 j += 1;
             }
-            out.push(Tok {
-                range: TextRange::new(start, j),
-                kind: Kind::Word,
-                sentence: sentence_of(start),
-                last_sentence: 0,
-            });
-            i = j;
+            (j, Kind::Word)
         } else {
-            let end = i + c.len_utf8();
-            out.push(Tok {
-                range: TextRange::new(i, end),
-                kind: Kind::Punct,
-                sentence: sentence_of(i),
-                last_sentence: 0,
-            });
-            i = end;
-        }
-    }
-    for t in &mut out {
-        if !matches!(t.kind, Kind::Quote(_)) {
-            t.last_sentence = t.sentence;
-        }
+            (i + c.len_utf8(), Kind::Punct)
+        };
+        let sentence = sentence_at(i);
+        out.push(Tok {
+            range: TextRange::new(i, end),
+            kind,
+            sentence,
+            last_sentence: sentence,
+        });
+        i = end;
     }
     out
 }
