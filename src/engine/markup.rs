@@ -50,10 +50,8 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
             return None;
         }
         let start = pos;
-        let mut i = start;
-        while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
-            i += 1;
-        }
+        let mut i =
+            memchr::memchr2(b'\n', b'\r', &bytes[start..]).map_or(bytes.len(), |n| start + n);
         let end = i;
         if i < bytes.len() {
             if bytes[i] == b'\r' && i + 1 < bytes.len() && bytes[i + 1] == b'\n' {

@@ -109,15 +109,12 @@ fn maybe_ending(c: char) -> bool {
 /// line break ends a fragment (`\r\n` as one). Text with characters outside [`known`] goes
 /// through the segmenter whole. Tests compare both ways on generated and random text.
 fn fragment_ends(text: &str) -> Vec<usize> {
-    if !text.chars().all(known) {
+    if !all_known(text) {
         return whole_fragment_ends(text);
     }
     let b = text.as_bytes();
     let mut windows: Vec<(usize, usize)> = Vec::new();
-    for (k, &byte) in b.iter().enumerate() {
-        if !matches!(byte, b'.' | b'!' | b'?') {
-            continue;
-        }
+    for k in memchr::memchr3_iter(b'.', b'!', b'?', b) {
         // Back to the character that starts the window.
         let mut ws = 0;
         for (j, c) in text[..k].char_indices().rev() {
@@ -148,7 +145,7 @@ fn fragment_ends(text: &str) -> Vec<usize> {
             _ => windows.push((ws, we)),
         }
     }
-    let mut ends = Vec::new();
+    let mut ends = Vec::with_capacity(windows.len() + 2);
     for (ws, we) in windows {
         for (s, frag) in text[ws..we].split_sentence_bound_indices() {
             let end = ws + s + frag.len();
@@ -157,8 +154,8 @@ fn fragment_ends(text: &str) -> Vec<usize> {
             }
         }
     }
-    for (k, &byte) in b.iter().enumerate() {
-        if byte == b'\n' || (byte == b'\r' && b.get(k + 1) != Some(&b'\n')) {
+    for k in memchr::memchr2_iter(b'\n', b'\r', b) {
+        if b[k] == b'\n' || b.get(k + 1) != Some(&b'\n') {
             ends.push(k + 1);
         }
     }
@@ -168,6 +165,30 @@ fn fragment_ends(text: &str) -> Vec<usize> {
     ends.sort_unstable();
     ends.dedup();
     ends
+}
+
+/// Whether every character of `text` is [`known`]. Runs of ASCII (all known) are skipped a
+/// word at a time; only the other characters are decoded.
+fn all_known(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b.len() - i >= 8 && b[i..i + 8].is_ascii() {
+            i += 8;
+        } else if b[i].is_ascii() {
+            i += 1;
+        } else {
+            // `i` is on a character boundary: only whole characters are ever skipped.
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            if !known(c) {
+                return false;
+            }
+            i += c.len_utf8();
+        }
+    }
+    true
 }
 
 /// [`fragment_ends`] by running the segmenter over the whole text.
@@ -294,6 +315,7 @@ mod tests {
             ]), 0..40)
         ) {
             let text: String = pieces.concat();
+            proptest::prop_assert_eq!(all_known(&text), text.chars().all(known), "{:?}", text);
             proptest::prop_assert_eq!(fragment_ends(&text), whole_fragment_ends(&text), "{:?}", text);
         }
 
