@@ -82,7 +82,7 @@ pub fn write_publish_into(
 ) -> Vec<u8> {
     out.clear();
     let count = snap.map_or(0, |s| s.analysis.findings.len());
-    out.reserve(256 + count * 400);
+    out.reserve(256 + count * 480);
     out.extend_from_slice(
         br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
     );
@@ -97,25 +97,8 @@ pub fn write_publish_into(
             if i > 0 {
                 out.push(b',');
             }
-            if !f.fixes.is_empty() {
-                write_json(&mut out, &DiagnosticJson { snap, f });
-                continue;
-            }
-            let start =
-                snap.index
-                    .position_near(&snap.text, f.range.start, snap.encoding, &mut cursor);
-            let end = snap
-                .index
-                .position_near(&snap.text, f.range.end, snap.encoding, &mut cursor);
-            out.extend_from_slice(br#"{"range":{"start":{"line":"#);
-            write_u32(&mut out, start.line);
-            out.extend_from_slice(br#","character":"#);
-            write_u32(&mut out, start.character);
-            out.extend_from_slice(br#"},"end":{"line":"#);
-            write_u32(&mut out, end.line);
-            out.extend_from_slice(br#","character":"#);
-            write_u32(&mut out, end.character);
-            out.extend_from_slice(b"}}");
+            out.push(b'{');
+            write_range(&mut out, snap, f.range, &mut cursor);
             let tail = match tails
                 .iter()
                 .position(|(code, sev, _)| *code == f.code && *sev == f.severity)
@@ -138,6 +121,34 @@ pub fn write_publish_into(
             };
             out.extend_from_slice(&tails[tail].2);
             write_json(&mut out, &OneLine(&f.message));
+            if !f.fixes.is_empty() {
+                // `{"version": …, "fixes": [{"title": …, "edits": [text edits]}]}`: the
+                // fixes' edits are near their finding, so their positions come from the same
+                // cursor, and nothing is allocated.
+                out.extend_from_slice(br#","data":{"version":"#);
+                write_json(&mut out, &snap.version);
+                out.extend_from_slice(br#","fixes":["#);
+                for (j, fix) in f.fixes.iter().enumerate() {
+                    if j > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(br#"{"title":"#);
+                    write_json(&mut out, &fix.title);
+                    out.extend_from_slice(br#","edits":["#);
+                    for (k, edit) in fix.edits.iter().enumerate() {
+                        if k > 0 {
+                            out.push(b',');
+                        }
+                        out.push(b'{');
+                        write_range(&mut out, snap, edit.range, &mut cursor);
+                        out.extend_from_slice(br#","newText":"#);
+                        write_json(&mut out, &edit.new_text);
+                        out.push(b'}');
+                    }
+                    out.extend_from_slice(b"]}");
+                }
+                out.extend_from_slice(b"]}");
+            }
             out.push(b'}');
         }
     }
@@ -173,6 +184,30 @@ pub fn write_response(
     out
 }
 
+/// Appends `"range":{…}` for `range` in client positions (as `lsp::Range` serialises).
+fn write_range(
+    out: &mut Vec<u8>,
+    snap: &Snapshot,
+    range: crate::engine::TextRange,
+    cursor: &mut super::position::Cursor,
+) {
+    let start = snap
+        .index
+        .position_near(&snap.text, range.start, snap.encoding, cursor);
+    let end = snap
+        .index
+        .position_near(&snap.text, range.end, snap.encoding, cursor);
+    out.extend_from_slice(br#""range":{"start":{"line":"#);
+    write_u32(out, start.line);
+    out.extend_from_slice(br#","character":"#);
+    write_u32(out, start.character);
+    out.extend_from_slice(br#"},"end":{"line":"#);
+    write_u32(out, end.line);
+    out.extend_from_slice(br#","character":"#);
+    write_u32(out, end.character);
+    out.extend_from_slice(b"}}");
+}
+
 /// Appends `n` in decimal.
 fn write_u32(out: &mut Vec<u8>, n: u32) {
     let mut digits = [0u8; 10];
@@ -193,30 +228,6 @@ fn write_u32(out: &mut Vec<u8>, n: u32) {
 fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     if let Err(e) = serde_json::to_writer(&mut *out, value) {
         tracing::error!(error = %e, "could not serialise a diagnostic");
-    }
-}
-
-/// Serialises a finding as the JSON of [`diagnostic`], borrowing from the finding.
-struct DiagnosticJson<'a> {
-    snap: &'a Snapshot,
-    f: &'a Finding,
-}
-
-impl serde::Serialize for DiagnosticJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let (snap, f) = (self.snap, self.f);
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("range", &snap.range(f.range))?;
-        m.serialize_entry("severity", &severity(f.severity))?;
-        m.serialize_entry("code", f.code)?;
-        m.serialize_entry("codeDescription", &Href(f.code))?;
-        m.serialize_entry("source", SOURCE)?;
-        m.serialize_entry("message", &OneLine(&f.message))?;
-        if !f.fixes.is_empty() {
-            m.serialize_entry("data", &FixData(snap, f))?;
-        }
-        m.end()
     }
 }
 
@@ -250,40 +261,6 @@ impl serde::Serialize for OneLine<'_> {
         } else {
             s.serialize_str(&one_line(m))
         }
-    }
-}
-
-/// `{"version": …, "fixes": [{"title": …, "edits": [text edits]}]}`.
-struct FixData<'a>(&'a Snapshot, &'a Finding);
-
-impl serde::Serialize for FixData<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        struct Fixes<'a>(&'a Snapshot, &'a Finding);
-        struct FixJson<'a>(&'a Snapshot, &'a crate::engine::checks::Fix);
-        impl serde::Serialize for Fixes<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut seq = s.serialize_seq(Some(self.1.fixes.len()))?;
-                for fix in &self.1.fixes {
-                    seq.serialize_element(&FixJson(self.0, fix))?;
-                }
-                seq.end()
-            }
-        }
-        impl serde::Serialize for FixJson<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = s.serialize_map(Some(2))?;
-                m.serialize_entry("title", &self.1.title)?;
-                let edits: Vec<lsp::TextEdit> =
-                    self.1.edits.iter().map(|e| text_edit(self.0, e)).collect();
-                m.serialize_entry("edits", &edits)?;
-                m.end()
-            }
-        }
-        let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry("version", &self.0.version)?;
-        m.serialize_entry("fixes", &Fixes(self.0, self.1))?;
-        m.end()
     }
 }
 
