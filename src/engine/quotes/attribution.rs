@@ -1265,7 +1265,11 @@ impl<'a> Reader<'a> {
 
     /// Rule 6: the speaker of a sentence that reports speech, with no quotation in it.
     fn sentence_speaker(&self, sentence: usize) -> Option<Cue> {
-        let start = self.toks.iter().position(|t| t.sentence == sentence)?;
+        // Sentence indices never decrease along the tokens.
+        let start = self.toks.partition_point(|t| t.sentence < sentence);
+        if self.toks.get(start)?.sentence != sentence {
+            return None;
+        }
         let mut j = start;
         let mut found = None;
         while j < self.toks.len() && self.toks[j].sentence == sentence {

@@ -18,6 +18,7 @@ mod marks;
 mod tests;
 mod words;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::entities::Entity;
@@ -274,7 +275,7 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
             title_like: looks_like_title(content),
             closing_punct,
             single: single.get(i).copied().unwrap_or(false),
-            content: content.split_whitespace().collect::<Vec<_>>().join(" "),
+            content: collapse_whitespace(content),
         });
     }
     out.sources = reader
@@ -310,8 +311,12 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
 /// News style puts a comma or period inside the closing mark, so trailing punctuation is ignored.
 fn looks_like_title(content: &str) -> bool {
     let core = content.trim_end_matches(['.', ',', '!', ';', ':']);
-    let words: Vec<&str> = core.split_whitespace().collect();
-    if words.is_empty() || words.len() > 6 || core.ends_with('?') {
+    let mut words = core.split_whitespace();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let one_word = words.next().is_none();
+    if core.split_whitespace().nth(6).is_some() || core.ends_with('?') {
         return false;
     }
     let small = |w: &str| {
@@ -332,16 +337,16 @@ fn looks_like_title(content: &str) -> bool {
                 | "&"
         )
     };
-    words[0].chars().next().is_some_and(char::is_uppercase)
-        && words.iter().all(|w| {
+    first.chars().next().is_some_and(char::is_uppercase)
+        && core.split_whitespace().all(|w| {
             small(w)
                 || w.chars()
                     .next()
                     .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
         })
-        && !(words.len() == 1
+        && !(one_word
             && matches!(
-                words[0].trim_end_matches(['.', ',', '!']),
+                first.trim_end_matches(['.', ',', '!']),
                 "I" | "No"
                     | "Yes"
                     | "OK"
@@ -354,6 +359,20 @@ fn looks_like_title(content: &str) -> bool {
                     | "Why"
                     | "Exactly"
             ))
+}
+
+/// `s` with every run of whitespace made one space, and none at either end (the words of
+/// `split_whitespace` joined by spaces), in one pass and one allocation.
+fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out.shrink_to_fit();
+    out
 }
 
 /// A quotation mark left unbalanced, in document space.
@@ -405,11 +424,11 @@ struct Linker<'a> {
     /// (start, end, entity) of every mention of a person entity, by start.
     person_mentions: Vec<(usize, usize, usize)>,
     /// Full names the story gives, in document order: (range, name).
-    names: Vec<(TextRange, String)>,
+    names: Vec<(TextRange, &'a str)>,
     /// Every entity mention as (start, end, entity), by start.
     all_mentions: Vec<(usize, usize, usize)>,
     /// The first full name the story gives for each last word ("Heusgen" → "Christoph Heusgen").
-    by_surname: std::collections::HashMap<String, usize>,
+    by_surname: FxHashMap<&'a str, usize>,
 }
 
 impl Linker<'_> {
@@ -432,13 +451,13 @@ impl Linker<'_> {
         if name.split_whitespace().count() > 1 {
             return None;
         }
-        self.by_surname.get(last).map(|&i| self.names[i].1.as_str())
+        self.by_surname.get(last).map(|&i| self.names[i].1)
     }
 
     fn speaker(&self, cue: &Cue, offset: usize, previous: &[Quote]) -> Speaker {
         let mention = cue.mention.shift(offset);
         let mut sp = Speaker {
-            name: cue.name.clone(),
+            name: String::new(),
             mention,
             entity: None,
             rule: cue.rule,
@@ -455,10 +474,13 @@ impl Linker<'_> {
             }
             return sp;
         }
+        // The name, when something better than the cue's own words gives it.
+        let mut name: Option<&str> = None;
         match cue.class {
             SpeakerClass::Pronoun => {
-                let word = cue.name.to_lowercase();
-                if matches!(word.as_str(), "he" | "she") {
+                // (Only ASCII letters lowercase to these words.)
+                let word = |w: &str| cue.name.eq_ignore_ascii_case(w);
+                if word("he") || word("she") {
                     // The nearest person named before the pronoun.
                     let i = self
                         .person_mentions
@@ -476,18 +498,18 @@ impl Linker<'_> {
                         });
                     if let Some((_, _, e)) = by_entity {
                         sp.entity = Some(e);
-                        sp.name = self.entities[e].name.clone();
+                        name = Some(&self.entities[e].name);
                     } else if let Some(s) = by_speaker {
                         sp.entity = s.entity;
-                        sp.name = s.name.clone();
+                        name = Some(&s.name);
                     } else if let Some(i) = self
                         .names
                         .partition_point(|(r, _)| r.end <= mention.start)
                         .checked_sub(1)
                     {
-                        sp.name = self.names[i].1.clone();
+                        name = Some(self.names[i].1);
                     }
-                } else if word == "it"
+                } else if word("it")
                     && let Some(s) = previous
                         .iter()
                         .rev()
@@ -496,16 +518,13 @@ impl Linker<'_> {
                         .find(|s| s.class == SpeakerClass::Institution)
                 {
                     sp.entity = s.entity;
-                    sp.name = s.name.clone();
+                    name = Some(&s.name);
                 }
             }
-            SpeakerClass::Person => {
-                if let Some(full) = self.complete(&cue.name) {
-                    sp.name = full.to_string();
-                }
-            }
+            SpeakerClass::Person => name = self.complete(&cue.name),
             _ => {}
         }
+        sp.name = name.unwrap_or(&cue.name).to_string();
         sp
     }
 }
@@ -517,27 +536,6 @@ pub fn resolve(
     entities: &[Entity],
     _paragraphs: &[Paragraph],
 ) -> (Vec<Quote>, Vec<SourcePhrase>) {
-    let mut person_mentions: Vec<(usize, usize, usize)> = entities
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind == EntityKind::Person)
-        .flat_map(|(i, e)| {
-            e.mentions
-                .iter()
-                .map(move |m| (m.range.start, m.range.end, i))
-        })
-        .collect();
-    person_mentions.sort_unstable();
-    let names: Vec<(TextRange, String)> = paras
-        .iter()
-        .flat_map(|p| {
-            p.scan
-                .quotes
-                .names
-                .iter()
-                .map(|(r, n)| (r.shift(p.offset), n.clone()))
-        })
-        .collect();
     let mut all_mentions: Vec<(usize, usize, usize)> = entities
         .iter()
         .enumerate()
@@ -548,10 +546,26 @@ pub fn resolve(
         })
         .collect();
     all_mentions.sort_unstable();
-    let mut by_surname = std::collections::HashMap::new();
+    // Filtering keeps the order: no second sort.
+    let person_mentions: Vec<(usize, usize, usize)> = all_mentions
+        .iter()
+        .copied()
+        .filter(|m| entities[m.2].kind == EntityKind::Person)
+        .collect();
+    let names: Vec<(TextRange, &str)> = paras
+        .iter()
+        .flat_map(|p| {
+            p.scan
+                .quotes
+                .names
+                .iter()
+                .map(|(r, n)| (r.shift(p.offset), n.as_str()))
+        })
+        .collect();
+    let mut by_surname = FxHashMap::default();
     for (i, (_, n)) in names.iter().enumerate() {
         if let Some(last) = n.rsplit(' ').next() {
-            by_surname.entry(last.to_string()).or_insert(i);
+            by_surname.entry(last).or_insert(i);
         }
     }
     let linker = Linker {
