@@ -115,6 +115,9 @@ pub struct Document {
     pub oversize_warned: bool,
 }
 
+/// How often [`Documents::wait_until_idle`] looks.
+const IDLE_POLL: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// Tickets come from one counter for the whole process, so a document closed and reopened
 /// never reuses the ticket of a job still running for its previous incarnation.
 static TICKETS: AtomicU64 = AtomicU64::new(1);
@@ -222,6 +225,14 @@ impl Documents {
     /// Whether `uri` is open.
     pub fn is_open(&self, uri: &Uri) -> bool {
         self.lock().contains_key(uri)
+    }
+
+    /// Blocks (a blocking-pool thread, never an async one) until no open document has an
+    /// analysis queued or running: background work (workspace indexing) waits for them.
+    pub fn wait_until_idle(&self) {
+        while !self.lock().values().all(|d| d.worker.is_idle()) {
+            std::thread::sleep(IDLE_POLL);
+        }
     }
 
     /// Every open document's URI.

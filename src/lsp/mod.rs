@@ -554,7 +554,10 @@ impl Inner {
     }
 
     /// Indexes the workspace's manuscripts in the background, reporting `$/progress` when the
-    /// client supports it.
+    /// client supports it. Each file waits until no open document is being analysed
+    /// ([`Documents::wait_until_idle`]): on two cores a full analysis of a workspace file
+    /// beside the first analysis of the document just opened (often the same file, opened a
+    /// moment after `initialized`) delays its diagnostics and doubles the memory peak.
     async fn index_workspace(&self) {
         let (root, config, encoding, progress) = {
             let s = self.state();
@@ -588,6 +591,8 @@ impl Inner {
         } else {
             None
         };
+        // The `didOpen` that usually follows `initialized` goes first.
+        tokio::time::sleep(INDEX_DELAY).await;
         let files = tokio::task::spawn_blocking(move || handlers::workspace::collect_files(&root))
             .await
             .unwrap_or_default();
@@ -600,7 +605,10 @@ impl Inner {
                 let is_open = |uri: &Uri| docs.is_open(uri);
                 chunk
                     .iter()
-                    .filter_map(|p| handlers::workspace::index_file(p, &config, encoding, &is_open))
+                    .filter_map(|p| {
+                        docs.wait_until_idle();
+                        handlers::workspace::index_file(p, &config, encoding, &is_open)
+                    })
                     .collect::<Vec<_>>()
             })
             .await
@@ -621,6 +629,9 @@ impl Inner {
         }
     }
 }
+
+/// How long workspace indexing waits before it starts (see [`Inner::index_workspace`]).
+const INDEX_DELAY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// A byte count for people: `10.5 MB`, `1.5 kB`, `300 bytes`.
 fn human_size(n: usize) -> String {

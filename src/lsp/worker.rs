@@ -12,18 +12,37 @@
 //! [`WorkerGone`]. If the thread cannot be started, closures run on tokio's blocking pool.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 
 type Task = Box<dyn FnOnce() + Send>;
 
 /// The handle of the analysis thread; the thread ends when the handle is dropped.
 pub struct Worker {
     tasks: Option<mpsc::Sender<Task>>,
+    /// Closures queued or running.
+    pending: Arc<AtomicUsize>,
 }
 
 /// The closure panicked, or its thread is gone: no result.
 #[derive(Debug)]
 pub struct WorkerGone;
+
+/// Counts one closure as pending from its creation until it has run or was dropped unrun.
+struct Pending(Arc<AtomicUsize>);
+
+impl Pending {
+    fn new(count: &Arc<AtomicUsize>) -> Pending {
+        count.fetch_add(1, Ordering::SeqCst);
+        Pending(Arc::clone(count))
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 impl Worker {
     /// Starts the thread.
@@ -37,10 +56,16 @@ impl Worker {
                 }
             });
         match started {
-            Ok(_) => Worker { tasks: Some(tx) },
+            Ok(_) => Worker {
+                tasks: Some(tx),
+                pending: Arc::default(),
+            },
             Err(e) => {
                 tracing::warn!(error = %e, "no analysis thread; using the blocking pool");
-                Worker { tasks: None }
+                Worker {
+                    tasks: None,
+                    pending: Arc::default(),
+                }
             }
         }
     }
@@ -50,19 +75,29 @@ impl Worker {
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, WorkerGone> {
+        let pending = Pending::new(&self.pending);
         let Some(tasks) = &self.tasks else {
-            return tokio::task::spawn_blocking(f).await.map_err(|_| WorkerGone);
+            let result = tokio::task::spawn_blocking(f).await.map_err(|_| WorkerGone);
+            drop(pending);
+            return result;
         };
         let (tx, rx) = tokio::sync::oneshot::channel();
         let task: Task = Box::new(move || {
             // The result goes back even if the caller has stopped waiting; a panic drops
             // `tx`, which the caller sees as `WorkerGone`.
-            if let Ok(value) = catch_unwind(AssertUnwindSafe(f)) {
+            let result = catch_unwind(AssertUnwindSafe(f));
+            drop(pending);
+            if let Ok(value) = result {
                 let _ = tx.send(value);
             }
         });
         tasks.send(task).map_err(|_| WorkerGone)?;
         rx.await.map_err(|_| WorkerGone)
+    }
+
+    /// Whether no closure is queued or running.
+    pub fn is_idle(&self) -> bool {
+        self.pending.load(Ordering::SeqCst) == 0
     }
 }
 
@@ -80,5 +115,6 @@ mod tests {
         assert_ne!(a, std::thread::current().id());
         let (first, second) = tokio::join!(worker.run(|| 1), worker.run(|| 2));
         assert_eq!((first.unwrap(), second.unwrap()), (1, 2));
+        assert!(worker.is_idle());
     }
 }
