@@ -10,7 +10,7 @@
 
 use std::sync::LazyLock;
 
-use super::lexicon::{Kw, Lex, Tok, TokKind, WordMap};
+use super::lexicon::{Kw, Lex, Tok, TokKind, WordMap, lower16};
 use crate::engine::text::TextRange;
 
 const EVENT_VERBS: &str = include_str!("../data/temporal/event_verbs.txt");
@@ -43,7 +43,6 @@ pub struct RawEvent {
 /// quotation ([`super::tense::quoted_tokens`]).
 pub fn scan(text: &str, toks: &[Tok], sentences: &[TextRange], quoted: &[bool]) -> Vec<RawEvent> {
     let mut out = Vec::new();
-    let mut lower = String::new();
     for (si, s) in sentences.iter().enumerate() {
         let body = s.of(text).trim_end();
         if body.ends_with('?') || body.ends_with("?”") || body.ends_with("?\"") {
@@ -53,18 +52,20 @@ pub fn scan(text: &str, toks: &[Tok], sentences: &[TextRange], quoted: &[bool]) 
         let hi = toks.partition_point(|t| t.start < s.end);
         for i in lo..hi {
             let Some(t) = toks.get(i) else { break };
-            // Every verb in the list ends in "-ed", is an irregular past form, or is "hit".
+            // Every verb in the list ends in "-ed", is an irregular past form, or is "hit"
+            // (compared as bytes: tokens lie on character boundaries).
+            let w = text.as_bytes().get(t.start..t.end).unwrap_or(&[]);
             let candidate = t.kind == TokKind::Word
-                && (text[t.start..t.end].ends_with("ed")
-                    || t.lex == Lex::PastVerb
-                    || text[t.start..t.end].eq_ignore_ascii_case("hit"));
+                && (matches!(t.lex, Lex::PastVerb)
+                    || w.ends_with(b"ed")
+                    || w.eq_ignore_ascii_case(b"hit"));
             if !candidate || t.cap && i != lo || quoted.get(i).copied().unwrap_or(false) {
                 continue;
             }
-            lower.clear();
-            lower.push_str(&text[t.start..t.end]);
-            lower.make_ascii_lowercase();
-            let Some(seconds) = VERBS.get(lower.as_str()) else {
+            // Every verb in the list is at most 16 bytes long.
+            let mut buf = [0u8; 16];
+            let lower = std::str::from_utf8(lower16(&text[t.start..t.end], &mut buf)).unwrap_or("");
+            let Some(seconds) = VERBS.get(lower) else {
                 continue;
             };
             let mut end = t.end;

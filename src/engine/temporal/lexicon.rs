@@ -11,8 +11,6 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use rustc_hash::FxHashMap;
-
 /// FNV-1a (the `fnv` crate): the word tables are looked up once per word of every paragraph,
 /// and their keys are short fixed strings, so a simple fast hash beats the default
 /// DoS-resistant one.
@@ -240,9 +238,57 @@ pub struct Holiday {
     pub rule: HolidayRule,
 }
 
+/// The word table: open addressing on the packed lower-case word ([`key`]), so a lookup is a
+/// multiply, a shift and (nearly always) one or two key comparisons.
+struct WordTable {
+    /// Zero marks an empty slot (no word packs to zero).
+    keys: Vec<u128>,
+    lex: Vec<Lex>,
+    /// `keys.len() - 1`; the length is a power of two.
+    mask: usize,
+}
+
+impl WordTable {
+    fn new(words: &[(u128, Lex)]) -> WordTable {
+        // At most a quarter full, so probe runs stay short.
+        let len = (words.len() * 4).next_power_of_two().max(16);
+        let mut t = WordTable {
+            keys: vec![0; len],
+            lex: vec![Lex::Other; len],
+            mask: len - 1,
+        };
+        for &(k, l) in words {
+            let mut h = t.slot(k);
+            while t.keys.get(h).is_some_and(|&x| x != 0 && x != k) {
+                h = (h + 1) & t.mask;
+            }
+            if let (Some(key), Some(lex)) = (t.keys.get_mut(h), t.lex.get_mut(h)) {
+                *key = k;
+                *lex = l;
+            }
+        }
+        t
+    }
+
+    fn slot(&self, k: u128) -> usize {
+        let folded = (k as u64) ^ ((k >> 64) as u64).rotate_left(29);
+        (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & self.mask
+    }
+
+    fn get(&self, k: u128) -> Lex {
+        let mut h = self.slot(k);
+        loop {
+            match self.keys.get(h) {
+                Some(&x) if x == k => return self.lex.get(h).copied().unwrap_or(Lex::Other),
+                Some(&x) if x != 0 => h = (h + 1) & self.mask,
+                _ => return Lex::Other,
+            }
+        }
+    }
+}
+
 struct Tables {
-    /// Keyed by the packed lower-case word ([`key`]).
-    words: FxHashMap<u128, Lex>,
+    words: WordTable,
     /// For each first letter a-z, a bit per word length present in `words`.
     first_len: [u32; 26],
     holidays: Vec<Holiday>,
@@ -323,10 +369,11 @@ fn build_tables() -> Tables {
         }
     }
     // Every word is ASCII and at most 16 bytes long (checked in the tests), so each has a key.
-    let words = words
+    let words: Vec<(u128, Lex)> = words
         .into_iter()
         .filter_map(|(w, l)| Some((key(w.as_bytes())?, l)))
         .collect();
+    let words = WordTable::new(&words);
     Tables {
         words,
         holidays,
@@ -747,7 +794,7 @@ fn lookup_key(k: u128, len: usize) -> Lex {
     if first.is_ascii_lowercase() && t.first_len[usize::from(first - b'a')] & (1 << len) == 0 {
         return Lex::Other;
     }
-    t.words.get(&k).copied().unwrap_or(Lex::Other)
+    t.words.get(k)
 }
 
 /// The lower-case [`key`] of the ASCII word `bytes[i..end]` (letters and apostrophes only),
@@ -758,9 +805,32 @@ fn ascii_word_key(bytes: &[u8], i: usize, end: usize) -> Option<u128> {
         Some(b) => u128::from_le_bytes(b.try_into().ok()?),
         None => key(bytes.get(i..end)?)?,
     };
-    let mask = u128::MAX.checked_shr(8 * (16 - len as u32)).unwrap_or(0);
+    // MASKS[len] keeps the low `len` bytes.
+    const MASKS: [u128; 17] = {
+        let mut m = [0u128; 17];
+        let mut k = 1;
+        while k <= 16 {
+            m[k] = u128::MAX >> (8 * (16 - k));
+            k += 1;
+        }
+        m
+    };
+    let mask = MASKS.get(len).copied().unwrap_or(0);
     // Setting bit 5 lower-cases an ASCII letter and leaves the apostrophe (0x27) as it is.
     Some((raw | 0x2020_2020_2020_2020_2020_2020_2020_2020) & mask)
+}
+
+/// The bytes of `word` in ASCII lower case, written into `buf`, for matching against short
+/// byte-string literals (`b"said"`) without allocating. A word longer than the buffer comes
+/// back empty: callers compare with literals of at most 16 bytes, which it could not equal.
+pub fn lower16<'b>(word: &str, buf: &'b mut [u8; 16]) -> &'b [u8] {
+    let Some(b) = buf.get_mut(..word.len()) else {
+        return &[];
+    };
+    for (d, s) in b.iter_mut().zip(word.bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    b
 }
 
 /// Looks a lower-case word up.
@@ -866,15 +936,18 @@ fn word(text: &str, i: usize, c: char, space: bool) -> Tok {
     let mut all_caps = c.is_uppercase();
     let mut ascii = c.is_ascii();
     let mut n = 1;
-    while let Some(&db) = bytes.get(end) {
-        // ASCII letters, the bulk of every word, take the fast path: setting bit 5 lower-cases
-        // a letter, and only letters then fall in a..=z; a clear bit 5 marks an upper-case one.
-        if (db | 0x20).wrapping_sub(b'a') < 26 {
-            all_caps &= db & 0x20 == 0;
-            n += 1;
-            end += 1;
-            continue;
+    loop {
+        // A run of ASCII letters, the bulk of every word, takes the fast path.
+        let rest = bytes.get(end..).unwrap_or(&[]);
+        let run = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        if run > 0 {
+            all_caps = all_caps && rest.iter().take(run).all(u8::is_ascii_uppercase);
+            n += run;
+            end += run;
         }
+        let Some(&db) = rest.get(run) else {
+            break;
+        };
         if db.is_ascii() && db != b'\'' {
             break;
         }

@@ -13,7 +13,7 @@
 //! date inside a quote can be anchored to when it was spoken: "“…last week…,” said X on
 //! Monday" resolves "last week" against that Monday.
 
-use super::lexicon::{Kw, Lex, Tok, TokKind};
+use super::lexicon::{Kw, Lex, Tok, TokKind, lower16};
 use super::recognise::{RawTimex, Sem, Tense};
 use crate::engine::text::TextRange;
 
@@ -94,27 +94,28 @@ fn verb_tense(toks: &[Tok], i: usize, text: &str, before_expr: bool) -> Option<T
     // "expected to", "scheduled to", "plans to", "set to", "due to" look ahead, to what
     // follows them ("planned to leave on Thursday"; but "On Friday, the government planned
     // to …" is a past plan).
-    let lw = w.to_ascii_lowercase();
+    let mut buf = [0u8; 16];
+    let lw = lower16(w, &mut buf);
     // A plan in the past perfect is over ("had been scheduled to expire Friday").
     let past_perfect = (1..=2)
         .any(|k| i.checked_sub(k).and_then(|p| toks.get(p)).and_then(Tok::kw) == Some(Kw::Had));
     if past_perfect
         && matches!(
-            lw.as_str(),
-            "planned" | "scheduled" | "expected" | "due" | "set"
+            lw,
+            b"planned" | b"scheduled" | b"expected" | b"due" | b"set"
         )
     {
         return Some(Tense::Past);
     }
-    if before_expr && matches!(lw.as_str(), "planned" | "scheduled") {
+    if before_expr && matches!(lw, b"planned" | b"scheduled") {
         return Some(Tense::Future);
     }
     // A plan in the present looks forward from either side ("On Tuesday, the league plans to
     // hold a news conference").
     if toks.get(i + 1).and_then(Tok::kw) == Some(Kw::To)
         && matches!(
-            lw.as_str(),
-            "plans" | "plan" | "intends" | "expects" | "hopes" | "aims"
+            lw,
+            b"plans" | b"plan" | b"intends" | b"expects" | b"hopes" | b"aims"
         )
     {
         return Some(Tense::Future);
@@ -122,21 +123,21 @@ fn verb_tense(toks: &[Tok], i: usize, text: &str, before_expr: bool) -> Option<T
     if before_expr
         && toks.get(i + 1).and_then(Tok::kw) == Some(Kw::To)
         && matches!(
-            lw.as_str(),
-            "expected"
-                | "scheduled"
-                | "plans"
-                | "plan"
-                | "planned"
-                | "planning"
-                | "preparing"
-                | "set"
-                | "due"
-                | "intends"
-                | "intend"
-                | "hopes"
-                | "aims"
-                | "ready"
+            lw,
+            b"expected"
+                | b"scheduled"
+                | b"plans"
+                | b"plan"
+                | b"planned"
+                | b"planning"
+                | b"preparing"
+                | b"set"
+                | b"due"
+                | b"intends"
+                | b"intend"
+                | b"hopes"
+                | b"aims"
+                | b"ready"
         )
     {
         return Some(Tense::Future);
@@ -166,22 +167,22 @@ fn verb_tense(toks: &[Tok], i: usize, text: &str, before_expr: bool) -> Option<T
                 )
             ) || p.kind == TokKind::Word
                 && matches!(
-                    text[p.start..p.end].to_ascii_lowercase().as_str(),
-                    "its"
-                        | "their"
-                        | "his"
-                        | "her"
-                        | "our"
-                        | "still"
-                        | "very"
-                        | "newly"
-                        | "well"
-                        | "fully"
-                        | "with"
-                        | "as"
-                        | "more"
-                        | "most"
-                        | "less"
+                    lower16(&text[p.start..p.end], &mut [0u8; 16]),
+                    b"its"
+                        | b"their"
+                        | b"his"
+                        | b"her"
+                        | b"our"
+                        | b"still"
+                        | b"very"
+                        | b"newly"
+                        | b"well"
+                        | b"fully"
+                        | b"with"
+                        | b"as"
+                        | b"more"
+                        | b"most"
+                        | b"less"
                 )
         });
         if !after_aux && !by_after && !adjectival {
@@ -234,7 +235,7 @@ fn holding(spans: &[TextRange], is_disjoint: bool, r: TextRange) -> Option<TextR
 ///
 /// Linear in the paragraph for sorted sentences and quotations that do not overlap (the usual
 /// case): the sentence or quotation of an expression is found by binary search, and whether a
-/// sentence mentions quarters from a running count.
+/// sentence mentions quarters from the sorted positions of the quarter words.
 pub fn annotate(
     text: &str,
     toks: &[Tok],
@@ -243,28 +244,39 @@ pub fn annotate(
     quoted: &[bool],
     timexes: &mut [RawTimex],
 ) {
+    // Nothing to annotate, and no timex to say when a quotation was spoken.
+    if timexes.is_empty() {
+        return;
+    }
     // Token index of each timex start and end (timexes are in order, tokens too).
     let tok_at = |offset: usize| toks.partition_point(|t| t.start < offset);
     let sentences_disjoint = disjoint(sentences);
     let quotes_disjoint = disjoint(quotes);
-    // quarters[k]: how many of the first k tokens are the word "quarter(s)".
-    let mut quarters = Vec::with_capacity(toks.len() + 1);
-    let mut n = 0usize;
-    quarters.push(0);
-    for t in toks {
-        n += usize::from(matches!(
-            t.lex,
-            Lex::Unit(super::lexicon::Unit::Quarter) | Lex::Units(super::lexicon::Unit::Quarter)
-        ));
-        quarters.push(n);
-    }
-    let count = |k: usize| quarters.get(k).copied().unwrap_or(n);
+    // Token indices of the word "quarter(s)", in order (most paragraphs have none).
+    let quarters: Vec<usize> = toks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            matches!(
+                t.lex,
+                Lex::Unit(super::lexicon::Unit::Quarter)
+                    | Lex::Units(super::lexicon::Unit::Quarter)
+            )
+        })
+        .map(|(k, _)| k)
+        .collect();
+    // Whether a quarter word lies among tokens lo..hi.
+    let quarter_between = |lo: usize, hi: usize| {
+        quarters
+            .get(quarters.partition_point(|&q| q < lo))
+            .is_some_and(|&q| q < hi)
+    };
     for tx in timexes.iter_mut() {
         let first = tok_at(tx.range.start);
         let holder = holding(sentences, sentences_disjoint, tx.range);
         if let Some(s) = holder {
             let (lo, hi) = (tok_at(s.start), tok_at(s.end));
-            tx.quarter_context = lo < hi && hi <= toks.len() && count(hi) > count(lo);
+            tx.quarter_context = lo < hi && hi <= toks.len() && quarter_between(lo, hi);
         }
         let prev_word = first
             .checked_sub(1)
@@ -285,8 +297,8 @@ pub fn annotate(
             })
             && toks.get(first - 2).is_some_and(|t| {
                 matches!(
-                    text[t.start..t.end].to_ascii_lowercase().as_str(),
-                    "soon" | "early"
+                    lower16(&text[t.start..t.end], &mut [0u8; 16]),
+                    b"soon" | b"early"
                 )
             })
             && toks
@@ -419,8 +431,8 @@ fn link_speech(
             let speech = matches!(t.lex, Lex::Kw(Kw::Said | Kw::Says | Kw::Told | Kw::Added))
                 || (t.kind == TokKind::Word
                     && matches!(
-                        text[t.start..t.end].to_ascii_lowercase().as_str(),
-                        "stated" | "declared" | "wrote" | "insisted" | "argued"
+                        lower16(&text[t.start..t.end], &mut [0u8; 16]),
+                        b"stated" | b"declared" | b"wrote" | b"insisted" | b"argued"
                     ));
             if !speech {
                 continue;
