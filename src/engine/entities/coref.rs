@@ -25,7 +25,7 @@ use std::cell::OnceCell;
 use super::gazetteer::{FastMap, FastSet};
 
 use super::gazetteer::GAZETTEER;
-use super::recognise::{with_lower, word_hash};
+use super::recognise::{lower_word_hash, word_hash};
 use super::{Candidate, Entity, Mention, MentionForm, RoleSig};
 use crate::engine::config::{EntityKind, SheetEntity};
 use crate::engine::text::TextRange;
@@ -365,7 +365,7 @@ pub(crate) fn near_miss(a: &str, b: &str) -> bool {
 pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
     let mut para_cands: Vec<(usize, &[Candidate])> = Vec::new();
     let stats = WordStats::new(paras, &mut para_cands);
-    let is_lower_word = |w: &str| stats.is_lower(with_lower(w, word_hash));
+    let is_lower_word = |w: &str| stats.is_lower(lower_word_hash(w));
     // Rule 1: sentence-initial words.
     let mut items: Vec<Item<'_>> =
         Vec::with_capacity(para_cands.iter().map(|(_, cs)| cs.len()).sum());

@@ -102,6 +102,10 @@ pub struct Gazetteer {
     patterns: Vec<&'static str>,
     /// `patterns[by_first[b]..by_first[b + 1]]` are the names whose first byte is `b`.
     by_first: Vec<u32>,
+    /// For an ASCII first byte `a` and an ASCII second byte `b`,
+    /// `patterns[by_second[a * 129 + b]..by_second[a * 129 + b + 1]]` are the names that start
+    /// with `a` then `b`: one look-up instead of two binary searches over a first byte's names.
+    by_second: Vec<u32>,
 }
 
 /// The gazetteer, built on first use.
@@ -207,7 +211,7 @@ impl Gazetteer {
             .collect();
         keyed.sort_unstable();
         let patterns: Vec<&'static str> = keyed.into_iter().map(|(_, n)| n).collect();
-        let by_first = (0..=256)
+        let by_first: Vec<u32> = (0..=256)
             .map(|b| {
                 let start = patterns.partition_point(|p| {
                     p.as_bytes().first().map_or(0, |&f| usize::from(f) + 1) <= b
@@ -215,6 +219,27 @@ impl Gazetteer {
                 u32::try_from(start).unwrap_or(u32::MAX)
             })
             .collect();
+        let mut by_second = Vec::with_capacity(128 * 129);
+        for b0 in 0..128 {
+            let end = by_first.get(b0 + 1).map_or(0, |&i| i as usize);
+            let mut i = by_first.get(b0).map_or(0, |&i| i as usize);
+            // A one-byte name comes first among those of its first byte.
+            if i < end && patterns.get(i).is_some_and(|p| p.len() == 1) {
+                i += 1;
+            }
+            // Entry 128 starts the names with a non-ASCII second byte.
+            for c in 0..=128 {
+                while i < end
+                    && patterns
+                        .get(i)
+                        .and_then(|p| p.as_bytes().get(1))
+                        .is_some_and(|&b| usize::from(b) < c)
+                {
+                    i += 1;
+                }
+                by_second.push(u32::try_from(i).unwrap_or(u32::MAX));
+            }
+        }
         let mut lowercase_names: Vec<&'static str> = names
             .keys()
             .copied()
@@ -229,6 +254,7 @@ impl Gazetteer {
             lowercase_names,
             patterns,
             by_first,
+            by_second,
         }
     }
 
@@ -264,8 +290,11 @@ impl Gazetteer {
     /// to `s[..k]`, if any, comes first in it: the slice narrows one byte at a time.
     fn longest_prefix(&self, s: &[u8]) -> Option<usize> {
         let &b0 = s.first()?;
-        let range = |b: usize| self.by_first.get(b).map_or(0, |&i| i as usize);
-        let (mut lo, mut hi) = (range(usize::from(b0)), range(usize::from(b0) + 1));
+        let at = |t: &[u32], i: usize| t.get(i).map_or(0, |&i| i as usize);
+        let (mut lo, mut hi) = (
+            at(&self.by_first, usize::from(b0)),
+            at(&self.by_first, usize::from(b0) + 1),
+        );
         let mut best = None;
         let mut k = 1;
         while lo < hi {
@@ -275,6 +304,12 @@ impl Gazetteer {
                 lo += 1;
             }
             let Some(&c) = s.get(k) else { break };
+            if k == 1 && b0.is_ascii() && c.is_ascii() {
+                let row = usize::from(b0) * 129 + usize::from(c);
+                (lo, hi) = (at(&self.by_second, row), at(&self.by_second, row + 1));
+                k += 1;
+                continue;
+            }
             // The names left are longer than `k` bytes.
             let slice = self.patterns.get(lo..hi).unwrap_or_default();
             let byte = |p: &&str| p.as_bytes().get(k).copied().unwrap_or(0);
@@ -304,7 +339,13 @@ impl Gazetteer {
         let bytes = text.as_bytes();
         let mut at = 0;
         std::iter::from_fn(move || {
-            while at < bytes.len() {
+            while let Some(&b) = bytes.get(at) {
+                // Most bytes start no name (lower-case letters, spaces): skip them here.
+                let b = usize::from(b);
+                if self.by_first.get(b) == self.by_first.get(b + 1) {
+                    at += 1;
+                    continue;
+                }
                 let Some(idx) = self.longest_prefix(bytes.get(at..).unwrap_or_default()) else {
                     at += 1;
                     continue;

@@ -1049,6 +1049,35 @@ pub(super) fn word_hash(w: &str) -> u64 {
     h.finish()
 }
 
+/// [`word_hash`] of `w` in lower case, as `str::to_lowercase` spells it: short ASCII words are
+/// lower-cased in a buffer on the stack.
+pub(super) fn lower_word_hash(w: &str) -> u64 {
+    let mut buf = [0u8; 32];
+    match buf.get_mut(..w.len()) {
+        Some(b) if w.is_ascii() => {
+            b.copy_from_slice(w.as_bytes());
+            b.make_ascii_lowercase();
+            let mut h = WordHasher::default();
+            h.write(b);
+            h.finish()
+        }
+        _ => word_hash(&w.to_lowercase()),
+    }
+}
+
+/// `c.is_alphanumeric()`, without a table look-up for ASCII and for the punctuation of prose
+/// (curly quotes, dashes, the ellipsis: U+2010 to U+2027, none of them a letter or a digit).
+#[inline]
+fn is_alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{2010}'..='\u{2027}').contains(&c) {
+        false
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 fn is_open_mark(c: char) -> bool {
     matches!(
         c,
@@ -1076,7 +1105,7 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
     while let Some(c) = char_at(pos) {
         let i = pos;
         pos += c.len_utf8();
-        if !c.is_alphanumeric() {
+        if !is_alnum(c) {
             continue;
         }
         let start = i;
@@ -1084,14 +1113,14 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
         // Extend over letters, digits and joiners (apostrophe, hyphen, period) followed by a letter.
         while let Some(d) = char_at(pos) {
             let j = pos;
-            if d.is_alphanumeric() {
+            if is_alnum(d) {
                 end = j + d.len_utf8();
                 pos = end;
                 continue;
             }
             if matches!(d, '\'' | '’' | '-' | '.' | '&') {
                 let after = char_at(j + d.len_utf8());
-                if after.is_some_and(char::is_alphanumeric) {
+                if after.is_some_and(is_alnum) {
                     end = j + d.len_utf8();
                     pos = end;
                     continue;
@@ -1120,8 +1149,8 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
                 (end, false)
             };
         // A plural possessive ("the Smiths’ house") leaves a bare apostrophe after the word.
-        let trailing_apostrophe = text[end..].starts_with('’')
-            && !text[end + '’'.len_utf8()..].starts_with(char::is_alphanumeric);
+        let trailing_apostrophe =
+            text[end..].starts_with('’') && !text[end + '’'.len_utf8()..].starts_with(is_alnum);
         let first = word.chars().next().unwrap_or(' ');
         // "I'm", "I’ll": a pronoun with a contraction, not a name.
         let contraction = word.starts_with("I'") || word.starts_with("I’");
@@ -1140,17 +1169,24 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
             sent_starts.next();
         }
         let gap = &text[last_end..start];
-        let prev_char = gap.trim_end().chars().next_back();
-        let sentence_start = sent_starts.peek().is_some_and(|&s| {
-            s <= start && text[s..start].trim().chars().all(|c| !c.is_alphanumeric())
-        });
+        // Nearly every gap is one space.
+        let space = gap == " ";
+        let prev_char = if space {
+            None
+        } else {
+            gap.trim_end().chars().next_back()
+        };
+        let sentence_start = sent_starts
+            .peek()
+            .is_some_and(|&s| s <= start && text[s..start].trim().chars().all(|c| !is_alnum(c)));
         let initial =
             headline || toks.is_empty() || sentence_start || prev_char.is_some_and(is_open_mark);
         let joined = !toks.is_empty()
             && !sentence_start
-            && (gap.chars().all(char::is_whitespace)
-                || (gap.trim() == "&" && cap && toks.last().is_some_and(|t: &Tok| t.cap)))
-            && gap.bytes().filter(|&b| b == b'\n').count() <= 1;
+            && (space
+                || (gap.chars().all(char::is_whitespace)
+                    || (gap.trim() == "&" && cap && toks.last().is_some_and(|t: &Tok| t.cap)))
+                    && gap.bytes().filter(|&b| b == b'\n').count() <= 1);
         let name_word = cap && {
             let w = &text[start..name_end];
             !is_calendar(w) && !w.chars().all(|c| c.is_ascii_digit())
@@ -1203,7 +1239,13 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
         let w = &text[t.start..t.end];
         if t.cap && !t.initial {
             cap_words.push(word_hash(w));
-        } else if !t.cap && w.chars().any(char::is_lowercase) {
+        } else if !t.cap
+            && if w.is_ascii() {
+                w.bytes().any(|b| b.is_ascii_lowercase())
+            } else {
+                w.chars().any(char::is_lowercase)
+            }
+        {
             lower_words.push(word_hash(w));
         }
     }
@@ -1323,13 +1365,13 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
 /// [`ParaEntities::probes`]); it mirrors the look-ups of [`super::coref::resolve`].
 fn probes(text: &str, cands: &[Candidate]) -> Vec<u64> {
     let mut out = Vec::new();
-    let lower_hash = |w: &str| with_lower(w, word_hash);
+    let lower_hash = lower_word_hash;
     for c in cands {
         let name = c.name.of(text);
         out.push(lower_hash(name));
         if let Some(u) = c.unsure {
             for w in u.of(text).split_whitespace() {
-                let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+                let w = w.trim_end_matches(|c: char| !is_alnum(c));
                 out.push(word_hash(w));
                 out.push(lower_hash(w));
             }
