@@ -41,7 +41,7 @@ pub struct Snapshot {
     /// The JSON of the documentSymbol result (flat, nested), rendered on first use and kept:
     /// on a large manuscript it is megabytes, asked for again whenever the editor refreshes
     /// its outline.
-    symbols_json: [OnceLock<Vec<u8>>; 2],
+    symbols_json: [OnceLock<Arc<Vec<u8>>>; 2],
 }
 
 impl Snapshot {
@@ -64,9 +64,14 @@ impl Snapshot {
     }
 
     /// The JSON of this snapshot's documentSymbol result, hierarchical or flat, rendered by
-    /// `render` the first time it is asked for.
-    pub fn symbols_json(&self, hierarchical: bool, render: impl FnOnce() -> Vec<u8>) -> &[u8] {
-        self.symbols_json[usize::from(hierarchical)].get_or_init(render)
+    /// `render` the first time it is asked for. Shared, not copied: it is written to the
+    /// output straight from here.
+    pub fn symbols_json(
+        &self,
+        hierarchical: bool,
+        render: impl FnOnce() -> Vec<u8>,
+    ) -> Arc<Vec<u8>> {
+        Arc::clone(self.symbols_json[usize::from(hierarchical)].get_or_init(|| Arc::new(render())))
     }
 
     /// The document outline ([`navigation::symbols`]). Not kept: documentSymbol keeps its

@@ -446,16 +446,18 @@ impl Inner {
             let inner = Arc::clone(&self);
             tokio::spawn(async move {
                 let result = inner.answer(&request.method, request.params).await;
-                inner
-                    .outbox
-                    .send(to_proto::write_response(&request.id, result));
+                // The result (megabytes) is written from where it is kept, not copied into a
+                // response body.
+                let (head, tail) = to_proto::response_around(&request.id, result.as_ref().err());
+                let json: &[u8] = result.as_deref().map_or(&[], Vec::as_slice);
+                inner.outbox.send_parts(&[&head, json, &tail]);
             });
         }
     }
 
     /// The JSON result of an intercepted request, or its error, as tower-lsp-server would
     /// give them.
-    async fn answer(&self, method: &str, params: Option<Value>) -> RpcResult<Vec<u8>> {
+    async fn answer(&self, method: &str, params: Option<Value>) -> RpcResult<Arc<Vec<u8>>> {
         match self.lifecycle.load(std::sync::atomic::Ordering::Acquire) {
             UNINITIALIZED => {
                 return Err(jsonrpc::Error {
@@ -474,15 +476,26 @@ impl Inner {
                         .map_err(|e| jsonrpc::Error::invalid_params(e.to_string()))?;
                 let features = self.state().features.clone();
                 let uri = params.text_document.uri;
-                let json = self
-                    .with_snapshot(&uri, "documentSymbol", |s| {
-                        s.symbols_json(features.hierarchical_symbols, || {
-                            handlers::symbols::document_symbols_json(&features, &uri, s)
+                let (Some(snap), Some(worker)) = (
+                    self.snapshot(&uri).await?,
+                    self.docs.with(&uri, |d| Arc::clone(&d.worker)),
+                ) else {
+                    return Ok(Arc::new(b"null".to_vec()));
+                };
+                // Rendered on the document's analysis thread: megabytes on a large manuscript,
+                // which should neither hold up an async thread nor grow its allocator arena.
+                worker
+                    .run(move || {
+                        guard::catch("documentSymbol", || {
+                            snap.symbols_json(features.hierarchical_symbols, || {
+                                handlers::symbols::document_symbols_json(&features, &uri, &snap)
+                            })
                         })
-                        .to_vec()
                     })
-                    .await?;
-                Ok(json.unwrap_or_else(|| b"null".to_vec()))
+                    .await
+                    .unwrap_or_else(|worker::WorkerGone| {
+                        Err(guard::internal_error("copydesk: the analysis task failed"))
+                    })
             }
             _ => Err(jsonrpc::Error::method_not_found()),
         }

@@ -124,6 +124,30 @@ impl Outbox {
         true
     }
 
+    /// Sends one body made of `parts`, in order, without joining them first when the output is
+    /// written directly (a large part, a kept documentSymbol result say, is not copied).
+    pub fn send_parts(&self, parts: &[&[u8]]) {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        let mut sink = self.sink();
+        if let Sink::Direct(out) = &mut *sink
+            && len > SMALL_BODY
+        {
+            if let Some(file) = out {
+                let written = blocking(|| {
+                    file.write_all(format!("Content-Length: {len}\r\n\r\n").as_bytes())?;
+                    parts.iter().try_for_each(|part| file.write_all(part))
+                });
+                if let Err(e) = written {
+                    tracing::debug!(error = %e, "output closed; message dropped");
+                    *out = None;
+                }
+            }
+            return;
+        }
+        drop(sink);
+        self.send(parts.concat());
+    }
+
     /// Writes whole frames (headers included) from tower-lsp-server to a direct sink.
     fn send_frames(&self, frames: &[u8]) {
         let mut sink = self.sink();

@@ -161,27 +161,27 @@ pub fn write_publish_into(
     out
 }
 
-/// The body of a JSON-RPC response to request `id`: `result` is already JSON.
-pub fn write_response(
+/// The body of a JSON-RPC response to request `id` around its result, which is already JSON
+/// and goes between the two parts returned; with `error`, the error response (the result is
+/// then empty).
+pub fn response_around(
     id: &tower_lsp_server::jsonrpc::Id,
-    result: Result<Vec<u8>, tower_lsp_server::jsonrpc::Error>,
-) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + result.as_ref().map_or(0, Vec::len));
-    out.extend_from_slice(br#"{"jsonrpc":"2.0","#);
-    match result {
-        Ok(result) => {
-            out.extend_from_slice(br#""result":"#);
-            out.extend_from_slice(&result);
-        }
-        Err(error) => {
-            out.extend_from_slice(br#""error":"#);
-            write_json(&mut out, &error);
+    error: Option<&tower_lsp_server::jsonrpc::Error>,
+) -> (Vec<u8>, Vec<u8>) {
+    let mut head = Vec::with_capacity(64);
+    head.extend_from_slice(br#"{"jsonrpc":"2.0","#);
+    match error {
+        None => head.extend_from_slice(br#""result":"#),
+        Some(error) => {
+            head.extend_from_slice(br#""error":"#);
+            write_json(&mut head, error);
         }
     }
-    out.extend_from_slice(br#","id":"#);
-    write_json(&mut out, id);
-    out.push(b'}');
-    out
+    let mut tail = Vec::with_capacity(32);
+    tail.extend_from_slice(br#","id":"#);
+    write_json(&mut tail, id);
+    tail.push(b'}');
+    (head, tail)
 }
 
 /// Appends `"range":{…}` for `range` in client positions (as `lsp::Range` serialises).
