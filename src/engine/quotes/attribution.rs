@@ -727,7 +727,7 @@ impl<'a> Reader<'a> {
         let (class, name) = classify(self, main);
         if class == SpeakerClass::Person {
             cue.class = class;
-            cue.name = name;
+            cue.name = name.into_boxed_str();
             cue.refers_to = Some(TextRange::new(
                 self.toks[main.0].range.start,
                 self.toks[main.1].range.end,
@@ -763,7 +763,7 @@ impl<'a> Reader<'a> {
             verb: verb.map(|v| self.toks[v].range),
             rule,
             class,
-            name,
+            name: name.into_boxed_str(),
             refers_to,
         };
         if cue.refers_to.is_none() {
@@ -1625,7 +1625,7 @@ impl Reader<'_> {
 
     /// Runs of two or more capitalised words (candidate full names), as
     /// `(range, name without titles)`.
-    pub(super) fn name_runs(&self) -> Vec<(TextRange, String)> {
+    pub(super) fn name_runs(&self) -> Vec<(TextRange, Box<str>)> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < self.toks.len() {
@@ -1648,7 +1648,7 @@ impl Reader<'_> {
             let words: Vec<usize> = (s..i).collect();
             let name = self.person_name(&words);
             if name.split(' ').count() >= 2 {
-                out.push((span_of(self.toks, s, i - 1), name));
+                out.push((span_of(self.toks, s, i - 1), name.into_boxed_str()));
             }
         }
         out

@@ -123,7 +123,7 @@ pub struct Cue {
     pub rule: &'static str,
     pub class: SpeakerClass,
     /// The name to show when no entity is linked.
-    pub name: String,
+    pub name: Box<str>,
     /// The phrase a relative pronoun mention refers back to (`Smith` in `Smith, who said`),
     /// used to link the speaker to an entity.
     pub refers_to: Option<TextRange>,
@@ -139,7 +139,7 @@ pub struct ParaQuote {
     pub cue: Option<Cue>,
     /// For a quotation with no cue that does not open its paragraph: the subject of its
     /// sentence, which the document stage prefers to the speaker of the paragraph before.
-    pub fallback: Option<Cue>,
+    pub fallback: Option<Box<Cue>>,
     /// `Direct` or `Partial`, by the quotation's shape (whole sentences or a few words).
     pub shape: QuoteKind,
     /// Introduced as a term ("so-called", "titled", "known as"): never a quotation.
@@ -149,7 +149,7 @@ pub struct ParaQuote {
     /// The punctuation ending the quoted words inside the closing mark, with its offset.
     pub closing_punct: Option<(char, usize)>,
     /// The quoted words without the marks, whitespace collapsed.
-    pub content: String,
+    pub content: Box<str>,
     /// Whether it uses single marks (‘…’, '…'): in news copy mostly headlines and apostrophe
     /// slips, so a single-marked quotation nobody is named for is not flagged.
     pub single: bool,
@@ -171,10 +171,10 @@ pub struct ParaQuotes {
     /// Vague and anonymous source phrases.
     pub sources: Vec<SourcePhrase>,
     /// Runs of capitalised words that may be full names, with the name they give.
-    pub names: Vec<(TextRange, String)>,
+    pub names: Vec<(TextRange, Box<str>)>,
     /// A cue at the end of the paragraph (`Smith said:`, or a last sentence that reports
     /// speech) for a quotation opening the next paragraph.
-    pub trailing_cue: Option<Cue>,
+    pub trailing_cue: Option<Box<Cue>>,
     /// Whether the paragraph opens with a quotation mark.
     pub opens_with_quote: bool,
     /// Whether the paragraph ends inside a quotation that was never closed.
@@ -261,7 +261,7 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
         };
         let fallback = match k {
             Some(k) if cue.is_none() && range.start > 0 => {
-                attribution::sentence_subject(&reader, k)
+                attribution::sentence_subject(&reader, k).map(Box::new)
             }
             _ => None,
         };
@@ -275,7 +275,7 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
             title_like: looks_like_title(content),
             closing_punct,
             single: single.get(i).copied().unwrap_or(false),
-            content: collapse_whitespace(content),
+            content: collapse_whitespace(content).into_boxed_str(),
         });
     }
     out.sources = reader
@@ -291,19 +291,22 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
         })
         .collect();
     out.names = reader.name_runs();
-    out.trailing_cue = attribution::trailing_colon(&reader).or_else(|| {
-        let last = toks.last()?;
-        if out.ends_open
-            || toks
-                .iter()
-                .rev()
-                .take_while(|t| t.sentence == last.sentence)
-                .any(|t| matches!(t.kind, words::Kind::Quote(_)))
-        {
-            return None;
-        }
-        reader.last_sentence_speaker(last.sentence)
-    });
+    out.trailing_cue = attribution::trailing_colon(&reader)
+        .or_else(|| {
+            let last = toks.last()?;
+            if out.ends_open
+                || toks
+                    .iter()
+                    .rev()
+                    .take_while(|t| t.sentence == last.sentence)
+                    .any(|t| matches!(t.kind, words::Kind::Quote(_)))
+            {
+                return None;
+            }
+            reader.last_sentence_speaker(last.sentence)
+        })
+        .map(Box::new);
+    out.nested.shrink_to_fit();
     out
 }
 
@@ -362,7 +365,7 @@ fn looks_like_title(content: &str) -> bool {
 }
 
 /// `s` with every run of whitespace made one space, and none at either end (the words of
-/// `split_whitespace` joined by spaces), in one pass and one allocation.
+/// `split_whitespace` joined by spaces), in one pass.
 fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
@@ -371,7 +374,6 @@ fn collapse_whitespace(s: &str) -> String {
         }
         out.push_str(w);
     }
-    out.shrink_to_fit();
     out
 }
 
@@ -524,7 +526,7 @@ impl Linker<'_> {
             SpeakerClass::Person => name = self.complete(&cue.name),
             _ => {}
         }
-        sp.name = name.unwrap_or(&cue.name).to_string();
+        sp.name = name.unwrap_or(&cue.name[..]).to_string();
         sp
     }
 }
@@ -559,7 +561,7 @@ pub fn resolve(
                 .quotes
                 .names
                 .iter()
-                .map(|(r, n)| (r.shift(p.offset), n.as_str()))
+                .map(|(r, n)| (r.shift(p.offset), &**n))
         })
         .collect();
     let mut by_surname = FxHashMap::default();
@@ -646,7 +648,7 @@ pub fn resolve(
                 paragraph: pi,
                 closed: item.closed,
                 closing_punct: item.closing_punct.map(|(c, at)| (c, at + p.offset)),
-                content: item.content.clone(),
+                content: item.content.to_string(),
             });
             single_marked.push(item.single);
             info.push((
