@@ -1350,7 +1350,8 @@ fn classify(r: &Reader<'_>, (s, e): (usize, usize)) -> (SpeakerClass, String) {
 impl Reader<'_> {
     /// Word tokens as they stand in the text, joined by single spaces.
     fn join(&self, words: &[usize]) -> String {
-        let mut out = String::new();
+        let len = words.iter().map(|&i| self.raw(i).len() + 1).sum::<usize>();
+        let mut out = String::with_capacity(len.saturating_sub(1));
         for (n, &i) in words.iter().enumerate() {
             if n > 0 {
                 out.push(' ');

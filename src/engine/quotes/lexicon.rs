@@ -22,6 +22,8 @@ pub struct Lexicon {
     pub phrases: HashMap<&'static str, Vec<(Vec<&'static str>, bool)>>,
     /// Every listed word with the [`Class`] bits of the lists it is on.
     classes: HashMap<&'static str, Class>,
+    /// The length of the longest listed word (a longer word is on no list).
+    longest: usize,
 }
 
 /// What the word lists say about one lowercase word, as bits (one for each list).
@@ -61,7 +63,11 @@ pub const CLAIM_VERB: Class = 1 << 14;
 impl Lexicon {
     /// The [`Class`] bits of a lowercase word: one lookup for every list.
     pub fn class(&self, w: &str) -> Class {
-        let mut c = self.classes.get(w).copied().unwrap_or(0);
+        let mut c = if w.len() <= self.longest {
+            self.classes.get(w).copied().unwrap_or(0)
+        } else {
+            0
+        };
         if ly_adverb(w) {
             c |= VERB_FILLER;
         }
@@ -169,7 +175,12 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     add(&mut INSTITUTION_NOUNS.iter().copied(), INSTITUTION);
     add(&mut TITLES.iter().copied(), TITLE);
     add(&mut CLAIM_VERBS.iter().copied(), CLAIM_VERB);
-    Lexicon { phrases, classes }
+    let longest = classes.keys().map(|w| w.len()).max().unwrap_or(0);
+    Lexicon {
+        phrases,
+        classes,
+        longest,
+    }
 });
 
 /// The word lists.

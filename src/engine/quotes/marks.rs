@@ -128,8 +128,20 @@ fn closing_context(prev: Option<char>, next: Option<char>) -> bool {
 /// Whether a byte can start a quotation mark (or an HTML tag): the ASCII marks, `<`, and the
 /// lead bytes of « » (U+00AB, U+00BB) and of the typographic marks U+2018–U+203A.
 fn may_start_mark(b: u8) -> bool {
-    matches!(b, b'"' | b'\'' | b'`' | b'<' | 0xC2 | 0xE2)
+    MAY_START_MARK[usize::from(b)]
 }
+
+/// [`may_start_mark`] as a table, one entry per byte value.
+static MAY_START_MARK: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[b'`' as usize] = true;
+    t[b'<' as usize] = true;
+    t[0xC2] = true;
+    t[0xE2] = true;
+    t
+};
 
 /// Finds the quotation marks of a paragraph, classifying each by its position.
 ///

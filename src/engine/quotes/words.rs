@@ -129,6 +129,10 @@ pub fn tokenize(text: &str, quotes: &[TextRange], sentences: &[TextRange]) -> Ve
             q += 1;
             continue;
         }
+        if bytes[i] == b' ' {
+            i += 1;
+            continue;
+        }
         let c = char_at(i);
         let next_quote = quotes.get(q).map_or(text.len(), |r| r.start);
         if c.is_whitespace() {
@@ -139,6 +143,11 @@ pub fn tokenize(text: &str, quotes: &[TextRange], sentences: &[TextRange]) -> Ve
             let start = i;
             let mut j = i + c.len_utf8();
             while j < next_quote {
+                if bytes[j].is_ascii_alphanumeric() {
+                    // The common case, with no character to decode.
+                    j += 1;
+                    continue;
+                }
                 let d = char_at(j);
                 let after = j + d.len_utf8();
                 if is_word_char(d)
