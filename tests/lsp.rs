@@ -1153,3 +1153,56 @@ async fn document_symbols_are_answered_outside_tower_like_any_other_request() {
     assert_eq!(late["error"]["code"], -32600, "{late}");
     server.notify("exit", Value::Null).await;
 }
+
+/// What a keystroke publishes is what a fresh analysis of the same text publishes: the
+/// incremental path (paragraph cache, diagnostics rendered on the analysis thread and sent
+/// through the output's lock) adds, drops and changes nothing, fixes' positions included.
+#[tokio::test]
+async fn diagnostics_after_edits_equal_those_of_the_same_text_opened_afresh() {
+    let (mut server, _) = TestServerBuilder::default().start().await;
+    let mut model = copydesk::generate::markdown(3, 6_000);
+    let first = server.open(URI, "markdown", &model).await;
+    assert!(!first.is_empty(), "the manuscript has findings");
+    let mut at = copydesk::generate::typing_point(&model);
+    // Typing, a new line, deleting a word, a quotation mark.
+    let edits: [(usize, &str); 6] = [
+        (0, "e"),
+        (0, "x"),
+        (0, "\n\n"),
+        (4, ""),
+        (0, "“Nobody knows,” he said. "),
+        (0, "é"),
+    ];
+    for (version, (removed, inserted)) in (2..).zip(edits) {
+        let end = (at + removed).min(model.len());
+        let end = (end..=model.len())
+            .find(|&i| model.is_char_boundary(i))
+            .unwrap();
+        let s = expected_position(&model, at, "utf-16");
+        let e = expected_position(&model, end, "utf-16");
+        let range = [&s["line"], &s["character"], &e["line"], &e["character"]]
+            .map(|v| v.as_u64().unwrap() as u32);
+        server.change(URI, version, range, inserted).await;
+        model.replace_range(at..end, inserted);
+        at += inserted.len();
+        let edited = server.diagnostics(URI, Some(version)).await;
+        // The same text, opened as another document at the same version.
+        let fresh_uri = format!("file:///fresh-{version}.md");
+        server
+            .notify(
+                "textDocument/didOpen",
+                json!({"textDocument": {"uri": fresh_uri, "languageId": "markdown", "version": version, "text": model}}),
+            )
+            .await;
+        let fresh = server.diagnostics(&fresh_uri, Some(version)).await;
+        assert_eq!(edited, fresh, "v{version}");
+        server
+            .notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": fresh_uri}}),
+            )
+            .await;
+        server.diagnostics(&fresh_uri, None).await;
+    }
+    server.shutdown().await;
+}

@@ -287,6 +287,7 @@ impl Inner {
                     Start::Superseded => return Ok(None),
                     Start::Closed => return Err(Skipped::NotOpen),
                 };
+                let copied = started.elapsed();
                 let mut analyzer = job.analyzer.lock().unwrap_or_else(|p| p.into_inner());
                 let analysis = guard::catch("analysis", || {
                     analyze(&mut analyzer, &text, job.format, &settings.config)
@@ -317,6 +318,7 @@ impl Inner {
                     // A failed conversion publishes no diagnostics rather than stale ones.
                     .unwrap_or_else(|_| to_proto::write_publish(&job_uri, Some(version), None))
                 });
+                let rendered = started.elapsed();
                 let published = outbox.send_with(|| {
                     // Accepted (kept for requests) even when there is nothing to publish.
                     let accepted = docs.accept(&job_uri, ticket, &snapshot);
@@ -326,7 +328,9 @@ impl Inner {
                     version,
                     count = snapshot.analysis.findings.len(),
                     published,
-                    analysis_us = analysed.as_micros() as u64,
+                    text_us = copied.as_micros() as u64,
+                    analysis_us = (analysed - copied).as_micros() as u64,
+                    render_us = (rendered - analysed).as_micros() as u64,
                     total_us = started.elapsed().as_micros() as u64,
                     "analysed, rendered and published"
                 );
