@@ -411,8 +411,8 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                 canonical: c.canonical,
                 sheet: c.sheet,
                 has_country: c.country.is_some(),
-                has_role: c.role.is_some(),
-                has_sig: c.sig.is_some(),
+                has_role: c.role().is_some(),
+                has_sig: c.sig().is_some(),
                 form,
                 kind: c.kind,
                 cue: c.cue,
@@ -494,8 +494,8 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         if ents[e].role.is_none() {
             // Read the candidate (cold by now) only when it has something to give.
             if it.has_role || it.has_sig {
-                ents[e].role.clone_from(&it.c.role);
-                ents[e].sig.clone_from(&it.c.sig);
+                ents[e].role = it.c.role().map(str::to_string);
+                ents[e].sig = it.c.sig().cloned();
             } else {
                 ents[e].sig = None;
             }
@@ -795,7 +795,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             continue;
         }
         let c = items[idx].c;
-        let Some(sig) = c.sig.as_ref() else {
+        let Some(sig) = c.sig() else {
             continue;
         };
         let matches = |e: usize, ents: &[Building]| {
@@ -851,7 +851,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                         .then_some(e)
                 });
             if let Some(e) = pick {
-                ents[e].role.clone_from(&c.role);
+                ents[e].role = c.role().map(str::to_string);
                 ents[e].sig = Some(sig.clone());
                 by_class.entry(sig.class).or_default().push(e);
             }
@@ -866,7 +866,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                     .last()
                     .is_some_and(|w| w.starts_with(char::is_uppercase))
                 {
-                    let key: &str = c.role.as_deref().unwrap_or(t);
+                    let key: &str = c.role().unwrap_or(t);
                     let e = *by_key
                         .entry((EntityKind::Person, key))
                         .or_insert_with(|| new_entity(&mut ents, EntityKind::Person, key));

@@ -98,6 +98,8 @@ pub struct Gazetteer {
     /// The names that start with a lower-case letter (a handful: a list is quicker to test
     /// than a hash set, and nearly every word fails on its length or first byte).
     lowercase_names: Vec<&'static str>,
+    /// The first bytes of `lowercase_names`, as a 256-bit set.
+    lowercase_first: [u64; 4],
     /// Every name and alias, sorted by bytes, for [`Self::find_in`].
     patterns: Vec<&'static str>,
     /// `patterns[by_first[b]..by_first[b + 1]]` are the names whose first byte is `b`.
@@ -246,12 +248,19 @@ impl Gazetteer {
             .filter(|n| n.starts_with(|c: char| c.is_lowercase()))
             .collect();
         lowercase_names.sort_unstable();
+        let mut lowercase_first = [0u64; 4];
+        for n in &lowercase_names {
+            if let Some(&b) = n.as_bytes().first() {
+                lowercase_first[usize::from(b >> 6)] |= 1 << (b & 63);
+            }
+        }
         Gazetteer {
             first_names,
             names,
             demonyms,
             country_names,
             lowercase_names,
+            lowercase_first,
             patterns,
             by_first,
             by_second,
@@ -261,7 +270,10 @@ impl Gazetteer {
     /// Whether a word in lower case may be a gazetteer name ("ntv"): a cheap test before a
     /// look-up, since most lower-case words are not.
     pub fn may_be_lowercase_name(&self, word: &str) -> bool {
-        self.lowercase_names.contains(&word)
+        word.as_bytes()
+            .first()
+            .is_some_and(|&b| self.lowercase_first[usize::from(b >> 6)] & (1 << (b & 63)) != 0)
+            && self.lowercase_names.contains(&word)
     }
 
     /// Whether `word` is a known given name ("Christoph", "Vladimir").

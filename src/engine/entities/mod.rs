@@ -96,6 +96,14 @@ pub struct RoleSig {
     pub class: &'static str,
 }
 
+/// The role a candidate's words give it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RoleInfo {
+    /// Role text ("Chinese President", "head of the Munich Security Conference").
+    pub role: Option<String>,
+    pub sig: Option<RoleSig>,
+}
+
 /// A candidate mention found by the paragraph stage (paragraph-relative offsets).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Candidate {
@@ -109,9 +117,10 @@ pub struct Candidate {
     pub canonical: Option<&'static str>,
     /// Country code of a gazetteer place or institution.
     pub country: Option<&'static str>,
-    /// Role text ("Chinese President", "head of the Munich Security Conference").
-    pub role: Option<String>,
-    pub sig: Option<RoleSig>,
+    /// Role text and signature, out of line: most candidates have neither, and the
+    /// candidates of every paragraph of an open document stay in memory (see [`Self::role`]
+    /// and [`Self::sig`]).
+    pub role_info: Option<Box<RoleInfo>>,
     /// A sentence-initial or headline word whose capital proves nothing: the document stage
     /// keeps it only if the word is capitalised elsewhere mid-sentence.
     pub unsure: Option<TextRange>,
@@ -141,8 +150,7 @@ impl Candidate {
             form,
             canonical: None,
             country: None,
-            role: None,
-            sig: None,
+            role_info: None,
             unsure: None,
             cue: None,
             weak: false,
@@ -150,6 +158,24 @@ impl Candidate {
             nested: false,
             sheet: None,
         }
+    }
+
+    /// Role text ("Chinese President", "head of the Munich Security Conference").
+    pub fn role(&self) -> Option<&str> {
+        self.role_info.as_ref()?.role.as_deref()
+    }
+
+    /// The role's signature.
+    pub fn sig(&self) -> Option<&RoleSig> {
+        self.role_info.as_ref()?.sig.as_ref()
+    }
+
+    pub(crate) fn set_role(&mut self, role: String) {
+        self.role_info.get_or_insert_default().role = Some(role);
+    }
+
+    pub(crate) fn set_sig(&mut self, sig: RoleSig) {
+        self.role_info.get_or_insert_default().sig = Some(sig);
     }
 
     /// The candidate moved `by` bytes (paragraph → document space).

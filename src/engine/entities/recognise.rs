@@ -36,6 +36,9 @@ struct Tok {
     name_word: bool,
 }
 
+/// The longest of [`DOTTED`], in bytes.
+const DOTTED_MAX: usize = 4;
+
 /// Abbreviations that keep their final period inside the token.
 const DOTTED: &[&str] = &[
     "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt",
@@ -789,6 +792,9 @@ const PARTICLES: &[&str] = &[
     "bin", "ibn", "al", "el", "ter",
 ];
 
+/// The first letters of [`PARTICLES`]: a word that starts otherwise starts with none.
+const PARTICLE_FIRST: &[u8] = b"vdlbiaet";
+
 /// First words that take an "of" phrase as part of an organisation or place name.
 const OF_LEADS: &[&str] = &[
     "University",
@@ -1102,7 +1108,13 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
     };
     // The byte position of the next character to read.
     let mut pos = 0;
-    while let Some(c) = char_at(pos) {
+    while let Some(&b) = bytes.get(pos) {
+        // Between words: ASCII spaces and punctuation need no decoding.
+        if b.is_ascii() && !b.is_ascii_alphanumeric() {
+            pos += 1;
+            continue;
+        }
+        let Some(c) = char_at(pos) else { break };
         let i = pos;
         pos += c.len_utf8();
         if !is_alnum(c) {
@@ -1111,7 +1123,14 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
         let start = i;
         let mut end = pos;
         // Extend over letters, digits and joiners (apostrophe, hyphen, period) followed by a letter.
-        while let Some(d) = char_at(pos) {
+        while let Some(&db) = bytes.get(pos) {
+            // ASCII letters and digits, the bulk of every word.
+            if db.is_ascii_alphanumeric() {
+                pos += 1;
+                end = pos;
+                continue;
+            }
+            let Some(d) = char_at(pos) else { break };
             let j = pos;
             if is_alnum(d) {
                 end = j + d.len_utf8();
@@ -1133,7 +1152,7 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
         if text[end..].starts_with('.') {
             let single_cap = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
             if single_cap
-                || DOTTED.contains(&word)
+                || (word.len() <= DOTTED_MAX && DOTTED.contains(&word))
                 || (word.contains('.') && word.chars().all(|c| c == '.' || c.is_uppercase()))
             {
                 end += 1;
@@ -1149,15 +1168,18 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
                 (end, false)
             };
         // A plural possessive ("the Smiths’ house") leaves a bare apostrophe after the word.
-        let trailing_apostrophe =
-            text[end..].starts_with('’') && !text[end + '’'.len_utf8()..].starts_with(is_alnum);
+        let trailing_apostrophe = bytes
+            .get(end..)
+            .is_some_and(|r| r.starts_with("’".as_bytes()))
+            && !text[end + '’'.len_utf8()..].starts_with(is_alnum);
         let first = word.chars().next().unwrap_or(' ');
         // "I'm", "I’ll": a pronoun with a contraction, not a name.
         let contraction = word.starts_with("I'") || word.starts_with("I’");
         let cap = !contraction
             && (first.is_uppercase()
                 // A particle (five letters at most) and a hyphen: "al-Qaeda".
-                || word
+                || PARTICLE_FIRST.contains(&word.as_bytes()[0])
+                    && word
                     .bytes()
                     .take(6)
                     .position(|b| b == b'-')
@@ -1240,11 +1262,9 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
         if t.cap && !t.initial {
             cap_words.push(word_hash(w));
         } else if !t.cap
-            && if w.is_ascii() {
-                w.bytes().any(|b| b.is_ascii_lowercase())
-            } else {
-                w.chars().any(char::is_lowercase)
-            }
+            // An ASCII lower-case letter answers at once; only a word without one is decoded.
+            && (w.bytes().any(|b| b.is_ascii_lowercase())
+                || !w.is_ascii() && w.chars().any(char::is_lowercase))
         {
             lower_words.push(word_hash(w));
         }
@@ -1619,11 +1639,11 @@ impl<'a> Scanner<'a> {
                     Some(EntityKind::Person),
                     MentionForm::Descriptor,
                 );
-                c.sig = Some(RoleSig {
+                c.set_sig(RoleSig {
                     affiliation: sig_aff,
                     class: cls,
                 });
-                c.role = Some(self.span_text(a, b).to_string());
+                c.set_role(self.span_text(a, b).to_string());
                 out.push(c);
             }
             return;
@@ -1648,7 +1668,7 @@ impl<'a> Scanner<'a> {
                 Some(EntityKind::Person),
                 MentionForm::Descriptor,
             );
-            c.sig = Some(RoleSig {
+            c.set_sig(RoleSig {
                 affiliation: Some(
                     GAZETTEER
                         .lookup(org)
@@ -1656,7 +1676,7 @@ impl<'a> Scanner<'a> {
                 ),
                 class: cls,
             });
-            c.role = Some(self.span_text(a, b).to_string());
+            c.set_role(self.span_text(a, b).to_string());
             out.push(c);
             if m < b {
                 self.classify_run(m, b, true, ctx, out);
@@ -1678,8 +1698,8 @@ impl<'a> Scanner<'a> {
                 MentionForm::Surname
             };
             if let Some(cls) = class {
-                c.role = Some(self.span_text(a, i).to_string());
-                c.sig = Some(RoleSig {
+                c.set_role(self.span_text(a, i).to_string());
+                c.set_sig(RoleSig {
                     affiliation: sig_aff,
                     class: cls,
                 });
@@ -2004,12 +2024,12 @@ impl<'a> Scanner<'a> {
             }
             let r = TextRange::new(toks[j].start, toks[e - 1].end);
             let mut c = Candidate::new(r, r, Some(EntityKind::Person), MentionForm::Descriptor);
-            c.role = Some(
+            c.set_role(
                 TextRange::new(toks[j + 1].start, r.end)
                     .of(self.text)
                     .to_string(),
             );
-            c.sig = Some(RoleSig {
+            c.set_sig(RoleSig {
                 affiliation: Some(aff),
                 class,
             });
@@ -2028,7 +2048,7 @@ impl<'a> Scanner<'a> {
         for c in out.iter_mut() {
             if c.kind != Some(EntityKind::Person)
                 || c.form != MentionForm::FullName
-                || c.role.is_some()
+                || c.role().is_some()
             {
                 continue;
             }
@@ -2107,12 +2127,12 @@ impl<'a> Scanner<'a> {
                     e = end;
                 }
             }
-            c.role = Some(
+            c.set_role(
                 TextRange::new(self.toks[b].start, self.toks[e - 1].end)
                     .of(self.text)
                     .to_string(),
             );
-            c.sig = Some(RoleSig {
+            c.set_sig(RoleSig {
                 affiliation: aff,
                 class,
             });
@@ -2131,5 +2151,19 @@ fn person_form(e: &GazEntry, words: usize) -> MentionForm {
         (EntityKind::Person, 1) => MentionForm::Surname,
         (EntityKind::Person, _) => MentionForm::FullName,
         _ => MentionForm::Name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcuts in `tokenize` that stand for these lists stay true to them.
+    #[test]
+    fn list_shortcuts_match_their_lists() {
+        assert_eq!(DOTTED.iter().map(|w| w.len()).max(), Some(DOTTED_MAX));
+        for p in PARTICLES {
+            assert!(PARTICLE_FIRST.contains(&p.as_bytes()[0]), "{p}");
+        }
     }
 }

@@ -330,6 +330,11 @@ fn lower_casing_without_allocation_spells_as_to_lowercase() {
             w.to_lowercase(),
             "{w}"
         );
+        assert_eq!(
+            recognise::lower_word_hash(w),
+            recognise::word_hash(&w.to_lowercase()),
+            "{w}"
+        );
     }
     let long = "A".repeat(40);
     assert_eq!(recognise::with_lower(&long, str::len), 40);
@@ -345,4 +350,14 @@ fn particle_names_and_multi_word_titles_are_found() {
     assert_eq!(harris.role.as_deref(), Some("Vice President"));
     let berg = find(&ents, "Olaf Berg");
     assert_eq!(berg.role.as_deref(), Some("Prime Minister"));
+}
+
+#[test]
+fn candidates_stay_compact() {
+    // Every paragraph's candidates stay in memory while its document is open.
+    assert!(
+        std::mem::size_of::<Candidate>() <= 120,
+        "{}",
+        std::mem::size_of::<Candidate>()
+    );
 }
