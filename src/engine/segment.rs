@@ -174,35 +174,40 @@ fn fragment_ends(text: &str) -> Vec<usize> {
     ends
 }
 
-/// The one boundary of the commonest window, without running the segmenter: one character,
-/// a single terminator, closing quotation marks or brackets, one or more spaces, and an ASCII
-/// capital (`word. The`, `said.” He`). UAX #29 breaks before the capital there (SB11): SB6 and
-/// SB7 need the next character right after the terminator, SB8 stops at an `Upper`, and SB8a,
-/// SB9 and SB10 do not apply to one. Any other window goes through the segmenter.
+/// The one boundary of the commonest windows, found without running the segmenter: one
+/// character, a single terminator, closing marks (`Close*`), then either
+/// - one or more spaces, opening quotation marks or brackets, and an ASCII capital that ends the
+///   window (`word. The`, `said.” “We`): UAX #29 breaks after the spaces (SB11), because SB6
+///   and SB7 need the next character right after the terminator, SB8's look-ahead stops at an
+///   `Upper` (the marks in between are `Close`, which it skips), SB8a needs `SContinue` or a
+///   terminator right after the spaces, and SB9 and SB10 do not apply after a space to a mark
+///   or a letter;
+/// - or spaces and the window's line break (SB4, SB11), or spaces to the end of the text
+///   (SB2): the window ends the fragment.
+///
+/// Any other window goes through the segmenter.
 fn plain_ending(text: &str, ws: usize, we: usize) -> Option<usize> {
-    let w = &text.as_bytes()[ws..we];
-    let capital = we - 1;
-    if w.len() < 4 || !w[w.len() - 1].is_ascii_uppercase() {
+    const CLOSE: &[char] = &['"', '\'', ')', ']', '}', '”', '’', '»'];
+    const OPEN: &[char] = &['"', '\'', '(', '[', '“', '‘', '«'];
+    // The first character may be any character; the terminator must follow it directly.
+    let first = ws + text[ws..we].chars().next()?.len_utf8();
+    if !matches!(text.as_bytes().get(first), Some(b'.' | b'!' | b'?')) {
         return None;
     }
-    // The first character may be any character; the terminator must follow it directly.
-    let first = text[ws..].chars().next()?.len_utf8();
-    let mut rest = &text.as_bytes()[ws + first..capital];
-    match rest.first() {
-        Some(b'.' | b'!' | b'?') => rest = &rest[1..],
-        _ => return None,
+    let rest = &text[first + 1..we];
+    let after_close = rest.trim_start_matches(CLOSE);
+    let after_spaces = after_close.trim_start_matches(' ');
+    let opened = after_spaces.len() < after_close.len();
+    let at = we - after_spaces.len();
+    match after_spaces.as_bytes() {
+        [] if we == text.len() => Some(we),
+        [b'\n'] | [b'\r'] | [b'\r', b'\n'] => Some(we),
+        _ if opened => {
+            let capital = after_spaces.trim_start_matches(OPEN);
+            (capital.len() == 1 && capital.as_bytes()[0].is_ascii_uppercase()).then_some(at)
+        }
+        _ => None,
     }
-    let closing = rest.iter().position(|&b| b == b' ').filter(|&n| {
-        std::str::from_utf8(&rest[..n]).is_ok_and(|marks| {
-            marks
-                .chars()
-                .all(|c| matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '»'))
-        })
-    })?;
-    rest[closing..]
-        .iter()
-        .all(|&b| b == b' ')
-        .then_some(capital)
 }
 
 /// Whether every character of `text` is [`known`]. Runs of ASCII (all known) are skipped a
