@@ -231,36 +231,43 @@ pub fn resolve(
         date: a.date,
         describe: &pub_describe,
     });
-    let mut timexes = Vec::new();
-    let mut events = Vec::new();
+    // Every expression and event becomes one output item: size the lists once.
+    let mut timexes = Vec::with_capacity(paras.iter().map(|p| p.scan.temporal.timexes.len()).sum());
+    let mut events = Vec::with_capacity(paras.iter().map(|p| p.scan.temporal.events.len()).sum());
     // Once a story has talked about quarters, "a year earlier" compares quarters.
     let mut quarters = false;
-    let mut last_day: Option<(Date, String)> = None;
-    let mut last_time: Option<(Date, String)> = None;
+    // The words are borrowed from the paragraphs' text.
+    let mut last_day: Option<(Date, &str)> = None;
+    let mut last_time: Option<(Date, &str)> = None;
     // The quarter a story last named ("the fiscal first quarter"): "the quarter" and "a year
     // earlier" refer to it rather than to the latest quarter before the publication date.
-    let mut last_quarter: Option<(i32, String)> = None;
+    let mut last_quarter: Option<(i32, &str)> = None;
+    // Each paragraph's first normalisations and the days they denote, reused between
+    // paragraphs.
+    let mut normals: Vec<normalise::Normal> = Vec::new();
+    let mut days: Vec<Option<Date>> = Vec::new();
     for p in paras {
         quarters |= p.scan.temporal.mentions_quarter;
         let raw = &p.scan.temporal.timexes;
         let first = timexes.len();
-        let normals: Vec<normalise::Normal> = raw
-            .iter()
-            .map(|tx| {
-                if quarters && !tx.quarter_context {
-                    let mut tx = tx.clone();
-                    tx.quarter_context = true;
-                    normalise::normalise(&tx, pub_ref)
-                } else {
-                    normalise::normalise(tx, pub_ref)
-                }
-            })
-            .collect();
-        for (i, tx) in raw.iter().enumerate() {
-            let mut n = normals[i].clone();
+        normals.clear();
+        normals.extend(raw.iter().map(|tx| {
+            if quarters && !tx.quarter_context {
+                let mut tx = tx.clone();
+                tx.quarter_context = true;
+                normalise::normalise(&tx, pub_ref)
+            } else {
+                normalise::normalise(tx, pub_ref)
+            }
+        }));
+        // A quotation's speech time is read from these, so keep them apart from the
+        // normalisations that are moved into the output below.
+        days.clear();
+        days.extend(normals.iter().map(|n| n.day));
+        for (tx, mut n) in raw.iter().zip(normals.drain(..)) {
             // A date inside a quotation counts from when the quotation was spoken.
             if let Some(k) = tx.speech
-                && let Some(spoken) = normals.get(k).and_then(|s| s.day)
+                && let Some(spoken) = days.get(k).copied().flatten()
                 && (n.relative || n.day.is_none())
             {
                 let words = raw.get(k).map(|s| s.range.of(&p.scan.prose)).unwrap_or("");
@@ -334,17 +341,17 @@ pub fn resolve(
                 && let Some(q) = quarter_index(&n.value)
                 && ended(q)
             {
-                last_quarter = Some((q, tx.range.of(&p.scan.prose).to_string()));
+                last_quarter = Some((q, tx.range.of(&p.scan.prose)));
             }
             if let Some(day) = n.day
                 && tx.sem != recognise::Sem::TimeOnly
             {
-                last_day = Some((day, tx.range.of(&p.scan.prose).to_string()));
+                last_day = Some((day, tx.range.of(&p.scan.prose)));
             }
             if tx.kind == TimexType::Date
                 && let Some(start) = first_day_of(&n.value)
             {
-                last_time = Some((start, tx.range.of(&p.scan.prose).to_string()));
+                last_time = Some((start, tx.range.of(&p.scan.prose)));
             }
             let problem = problem_of(tx, &n, p.offset);
             timexes.push(Timex {
@@ -393,15 +400,36 @@ fn quarter_index(value: &str) -> Option<i32> {
 
 /// The first day of a calendar value (`2023`, `2023-03`, `2023-03-20`), if it is one.
 fn first_day_of(value: &str) -> Option<Date> {
-    let num = |s: Option<&str>| {
-        s.filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|s| s.parse::<i16>().ok())
-    };
-    let mut parts = value.get(..10.min(value.len()))?.split('-');
-    let year = num(parts.next())
-        .filter(|_| value.len() >= 4 && value.as_bytes().get(4).is_none_or(|b| *b == b'-'))?;
-    let month = parts.next().map_or(Some(1), |m| num(Some(m)))?;
-    let day = parts.next().map_or(Some(1), |d| num(Some(d)))?;
+    // The number a part of the value spells, if it is all ASCII digits (as `str::parse`
+    // reads them: at least one digit, within range).
+    fn num(s: &[u8]) -> Option<i16> {
+        if s.is_empty() {
+            return None;
+        }
+        let mut n: i32 = 0;
+        for &b in s {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            n = n.checked_mul(10)?.checked_add(i32::from(b - b'0'))?;
+        }
+        i16::try_from(n).ok()
+    }
+    let bytes = value.as_bytes();
+    // Nothing else can start with a year ("XXXX-WXX-1", "P3D", "PRESENT_REF").
+    if !bytes.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut parts = value
+        .get(..10.min(value.len()))?
+        .as_bytes()
+        .split(|&b| b == b'-');
+    let year = parts
+        .next()
+        .and_then(num)
+        .filter(|_| bytes.len() >= 4 && bytes.get(4).is_none_or(|b| *b == b'-'))?;
+    let month = parts.next().map_or(Some(1), num)?;
+    let day = parts.next().map_or(Some(1), num)?;
     Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
 }
 

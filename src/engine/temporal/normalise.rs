@@ -71,6 +71,52 @@ fn iso_week(d: Date) -> String {
     format!("{:04}-W{:02}", w.year(), w.week())
 }
 
+/// Appends `n`, zero-padded to `width` digits, as `format!("{n:0width$}")` writes it.
+fn push_padded(s: &mut String, n: u32, width: usize) {
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            *d = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || start == 0 {
+            break;
+        }
+    }
+    for _ in digits.len() - start..width {
+        s.push('0');
+    }
+    s.push_str(std::str::from_utf8(digits.get(start..).unwrap_or(&[])).unwrap_or(""));
+}
+
+/// `format!("{y:04}-{m:02}-{d:02}{tod}")` without the formatting machinery (a value is built
+/// for every date of the document on every analysis).
+fn ymd_value(y: i32, m: u8, d: u8, tod: &str) -> String {
+    let Ok(year) = u32::try_from(y) else {
+        return format!("{y:04}-{m:02}-{d:02}{tod}");
+    };
+    let mut s = String::with_capacity(10 + tod.len());
+    push_padded(&mut s, year, 4);
+    s.push('-');
+    push_padded(&mut s, m.into(), 2);
+    s.push('-');
+    push_padded(&mut s, d.into(), 2);
+    s.push_str(tod);
+    s
+}
+
+/// `format!("{d}{tod}")`: jiff writes a day of the years 0 to 9999 as `YYYY-MM-DD`.
+fn day_value(d: Date, tod: &str) -> String {
+    if (0..=9999).contains(&d.year()) {
+        ymd_value(i32::from(d.year()), d.month() as u8, d.day() as u8, tod)
+    } else {
+        format!("{d}{tod}")
+    }
+}
+
 fn tense_word(t: Tense) -> &'static str {
     match t {
         Tense::Past => "past tense",
@@ -168,7 +214,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
         } => {
             let d = ymd(*y, *month, *day);
             Normal {
-                value: format!("{y:04}-{month:02}-{day:02}{tod}"),
+                value: ymd_value(*y, *month, *day, &tod),
                 relative: false,
                 resolved: true,
                 how: "a full date, written out".into(),
@@ -187,7 +233,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             Some(r) => {
                 let y = i32::from(r.date.year()) + n;
                 Normal {
-                    value: format!("{y:04}-{month:02}-{day:02}{tod}"),
+                    value: ymd_value(y, *month, *day, &tod),
                     relative: true,
                     resolved: true,
                     how: format!(
@@ -213,7 +259,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             Some(r) => {
                 let y = auto_year(r.date, *month, *day, raw.tense);
                 Normal {
-                    value: format!("{y:04}-{month:02}-{day:02}{tod}"),
+                    value: ymd_value(y, *month, *day, &tod),
                     relative: false,
                     resolved: true,
                     how: format!(
@@ -357,10 +403,10 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             };
             match add_days(r.date, offset) {
                 Some(d) => Normal {
-                    value: format!("{d}{tod}"),
+                    value: day_value(d, &tod),
                     relative: true,
                     resolved: true,
-                    how: format!("{rule} {against}"),
+                    how: [rule.as_str(), " ", against].concat(),
                     day: Some(d),
                 },
                 None => unresolved(format!("XXXX-WXX-{wd}{tod}"), &format!("weekday '{name}'")),
@@ -374,7 +420,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             let n = normalise(&as_day, reference);
             match n.day.and_then(|d| add_days(d, i64::from(*days))) {
                 Some(d) => Normal {
-                    value: format!("{d}{tod}"),
+                    value: day_value(d, &tod),
                     how: format!(
                         "the day {} {}: {}",
                         if *days < 0 { "before" } else { "after" },
@@ -437,7 +483,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             };
             match reference.and_then(|r| add_days(r.date, i64::from(*n))) {
                 Some(d) => Normal {
-                    value: format!("{d}{tod}"),
+                    value: day_value(d, &tod),
                     relative: true,
                     resolved: true,
                     how: format!("{what} {against}"),
@@ -558,7 +604,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             };
             match y.and_then(|y| holiday_date(*index, y)) {
                 Some(d) => Normal {
-                    value: format!("{d}{tod}"),
+                    value: day_value(d, &tod),
                     relative: !matches!(year, YearRef::Abs(_)),
                     resolved: true,
                     how: format!("the holiday '{name}' in {}", d.year()),
@@ -652,7 +698,7 @@ fn offset(unit: Unit, n: i32, reference: Option<Reference<'_>>, tod: &str) -> No
         }
         _ => match add_days(r.date, i64::from(n)) {
             Some(d) => Normal {
-                value: format!("{d}{tod}"),
+                value: day_value(d, tod),
                 relative: true,
                 resolved: true,
                 how: format!("{what} {against}"),
@@ -660,5 +706,29 @@ fn offset(unit: Unit, n: i32, reference: Option<Reference<'_>>, tod: &str) -> No
             },
             None => rel("XXXX-XX-XX".into(), what),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_written_as_format_writes_them() {
+        for y in [
+            0, 1, 9, 10, 99, 999, 1000, 1999, 2023, 9999, 12345, -1, -2023,
+        ] {
+            for (m, d) in [(1, 1), (3, 9), (10, 31), (12, 5)] {
+                assert_eq!(
+                    ymd_value(y, m, d, "T15:00"),
+                    format!("{y:04}-{m:02}-{d:02}T15:00")
+                );
+            }
+        }
+        for y in [-9999i16, -1, 0, 1, 99, 999, 2023, 9999] {
+            let d = Date::new(y, 2, 28).unwrap();
+            assert_eq!(day_value(d, ""), format!("{d}"));
+            assert_eq!(day_value(d, "TNI"), format!("{d}TNI"));
+        }
     }
 }
