@@ -1596,7 +1596,9 @@ impl Reader<'_> {
         }
         // "according to critics", "according to sources".
         for i in 0..self.toks.len() {
-            if self.verb(i) == Some(Verb::According)
+            // (What `verb` calls `According`, without its other tests.)
+            if self.w(i) == "according"
+                && self.w(i + 1) == "to"
                 && let Some((s, e)) = self.np_fwd(i + 2, self.toks.len())
             {
                 let hc = self.c(e);

@@ -538,15 +538,11 @@ pub fn resolve(
     entities: &[Entity],
     _paragraphs: &[Paragraph],
 ) -> (Vec<Quote>, Vec<SourcePhrase>) {
-    let mut all_mentions: Vec<(usize, usize, usize)> = entities
-        .iter()
-        .enumerate()
-        .flat_map(|(i, e)| {
-            e.mentions
-                .iter()
-                .map(move |m| (m.range.start, m.range.end, i))
-        })
-        .collect();
+    let mut all_mentions: Vec<(usize, usize, usize)> =
+        Vec::with_capacity(entities.iter().map(|e| e.mentions.len()).sum());
+    for (i, e) in entities.iter().enumerate() {
+        all_mentions.extend(e.mentions.iter().map(|m| (m.range.start, m.range.end, i)));
+    }
     all_mentions.sort_unstable();
     // Filtering keeps the order: no second sort.
     let person_mentions: Vec<(usize, usize, usize)> = all_mentions
@@ -554,17 +550,18 @@ pub fn resolve(
         .copied()
         .filter(|m| entities[m.2].kind == EntityKind::Person)
         .collect();
-    let names: Vec<(TextRange, &str)> = paras
-        .iter()
-        .flat_map(|p| {
+    let mut names: Vec<(TextRange, &str)> =
+        Vec::with_capacity(paras.iter().map(|p| p.scan.quotes.names.len()).sum());
+    for p in paras {
+        names.extend(
             p.scan
                 .quotes
                 .names
                 .iter()
-                .map(|(r, n)| (r.shift(p.offset), &**n))
-        })
-        .collect();
-    let mut by_surname = FxHashMap::default();
+                .map(|(r, n)| (r.shift(p.offset), &**n)),
+        );
+    }
+    let mut by_surname = FxHashMap::with_capacity_and_hasher(names.len(), Default::default());
     for (i, (_, n)) in names.iter().enumerate() {
         if let Some(last) = n.rsplit(' ').next() {
             by_surname.entry(last).or_insert(i);
@@ -577,12 +574,13 @@ pub fn resolve(
         all_mentions,
         by_surname,
     };
-    let mut quotes: Vec<Quote> = Vec::new();
-    let mut sources = Vec::new();
+    let n_quotes = paras.iter().map(|p| p.scan.quotes.items.len()).sum();
+    let mut quotes: Vec<Quote> = Vec::with_capacity(n_quotes);
+    let mut sources = Vec::with_capacity(paras.iter().map(|p| p.scan.quotes.sources.len()).sum());
     // Per quote: (term, title-like or single-marked, shape, opens its paragraph).
-    let mut info: Vec<(bool, bool, QuoteKind, bool)> = Vec::new();
+    let mut info: Vec<(bool, bool, QuoteKind, bool)> = Vec::with_capacity(n_quotes);
     // Per quote: whether it uses single marks.
-    let mut single_marked: Vec<bool> = Vec::new();
+    let mut single_marked: Vec<bool> = Vec::with_capacity(n_quotes);
     for (pi, p) in paras.iter().enumerate() {
         let q = &p.scan.quotes;
         let first_in_para = quotes.len();
