@@ -740,7 +740,10 @@ impl LanguageServer for Backend {
         self.0.spawn_refresh(doc.uri);
     }
 
-    #[tracing::instrument(skip_all, fields(uri = params.text_document.uri.as_str(), version = params.text_document.version))]
+    // At debug level: a span at the default `info` formats its fields into the log's span
+    // store on every keystroke (and the refresh task carries it), for log lines that name the
+    // URI themselves.
+    #[tracing::instrument(level = "debug", skip_all, fields(uri = params.text_document.uri.as_str(), version = params.text_document.version))]
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let encoding = self.state().features.encoding;
         let uri = params.text_document.uri;
