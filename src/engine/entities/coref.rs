@@ -811,10 +811,11 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         // class is the longer list.
         let since = idx.saturating_sub(LOOK_BACK);
         let mut pick = if class_people.len() < LOOK_BACK {
+            // The window test (two integers) before the signature test (strings): most
+            // people of a class were last seen long before.
             class_people
                 .iter()
                 .copied()
-                .filter(|&e| matches(e, &ents))
                 .filter_map(|e| {
                     let j = last_seen
                         .get(e)
@@ -822,6 +823,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                         .filter(|&j| j != usize::MAX && j >= since)?;
                     Some((j, e))
                 })
+                .filter(|&(_, e)| matches(e, &ents))
                 .max_by_key(|&(j, _)| j)
                 .map(|(_, e)| e)
         } else {
