@@ -266,7 +266,7 @@ pub fn resolve(
         days.extend(normals.iter().map(|n| n.day));
         for (tx, mut n) in raw.iter().zip(normals.drain(..)) {
             // A date inside a quotation counts from when the quotation was spoken.
-            if let Some(k) = tx.speech
+            if let Some(k) = tx.speech.map(|k| k as usize)
                 && let Some(spoken) = days.get(k).copied().flatten()
                 && (n.relative || n.day.is_none())
             {
@@ -434,7 +434,7 @@ fn first_day_of(value: &str) -> Option<Date> {
 }
 
 fn problem_of(tx: &RawTimex, n: &normalise::Normal, offset: usize) -> Option<DateProblem> {
-    match &tx.flaw {
+    match tx.flaw.as_deref() {
         Some(Flaw::Impossible(why)) => return Some(DateProblem::Impossible { why: why.clone() }),
         Some(Flaw::Ambiguous {
             read,

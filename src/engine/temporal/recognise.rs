@@ -145,10 +145,11 @@ pub struct RawTimex {
     pub weekday: Option<(u8, TextRange)>,
     /// The day number's range in a written date, for fixes.
     pub day_range: Option<TextRange>,
-    pub flaw: Option<Flaw>,
+    /// Boxed: rare, and the scan of every paragraph is kept while its text is unchanged.
+    pub flaw: Option<Box<Flaw>>,
     /// Index (in this paragraph) of the timex that says when the quotation holding this one was
     /// spoken ("… ,” he said on Monday").
-    pub speech: Option<usize>,
+    pub speech: Option<u32>,
     /// Whether its sentence talks about quarters (so "a year earlier" means a quarter).
     pub quarter_context: bool,
 }
@@ -2181,7 +2182,7 @@ pub fn recognise(text: &str, toks: &[Tok]) -> Vec<RawTimex> {
                 cue: m.cue,
                 weekday: m.weekday,
                 day_range: m.day_range,
-                flaw: m.flaw,
+                flaw: m.flaw.map(Box::new),
                 speech: None,
                 quarter_context: false,
             });

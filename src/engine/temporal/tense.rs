@@ -468,7 +468,7 @@ fn link_speech(
                 break;
             }
             if idx != k && q.contains_range(tx.range) {
-                tx.speech = Some(k);
+                tx.speech = u32::try_from(k).ok();
             }
         }
     }
