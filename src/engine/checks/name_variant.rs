@@ -1,7 +1,7 @@
 //! `name-variant`: two spellings of what is probably one person's name, or a spelling that
 //! differs from the entity sheet's preferred one.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use strsim::jaro_winkler;
 
@@ -145,15 +145,48 @@ impl Check for NameVariant {
                 (s, s.chars().count(), s.chars().next())
             })
             .collect();
-        let mut buckets: HashMap<char, Vec<usize>> = HashMap::new();
-        for (i, &(_, len, first)) in keys.iter().enumerate() {
+        // The distinct surnames of four letters or more, and the people who carry each (in
+        // order). Two surnames can only be variants when their first letters agree and their
+        // lengths differ by two at most, so each distinct pair within a first letter is compared
+        // once (in both directions, as the loop below meets them), not each pair of people.
+        let mut surname_ids: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut distinct: Vec<(&str, usize, char)> = Vec::new();
+        let mut carriers: Vec<Vec<usize>> = Vec::new();
+        for (i, &(s, len, first)) in keys.iter().enumerate() {
             if let Some(c) = first
                 && len >= 4
             {
-                buckets.entry(c).or_default().push(i);
+                let id = *surname_ids.entry(s).or_insert_with(|| {
+                    distinct.push((s, len, c));
+                    carriers.push(Vec::new());
+                    distinct.len() - 1
+                });
+                carriers[id].push(i);
             }
         }
-        let mut similar: HashMap<(&str, &str), bool> = HashMap::new();
+        let mut by_letter: FxHashMap<char, Vec<usize>> = FxHashMap::default();
+        for (id, &(_, _, c)) in distinct.iter().enumerate() {
+            by_letter.entry(c).or_default().push(id);
+        }
+        // `similar_to[x]` holds `y` when an earlier `x` and a later `y` are spelling variants.
+        let mut similar_to: Vec<Vec<usize>> = vec![Vec::new(); distinct.len()];
+        for ids in by_letter.values() {
+            for (n, &x) in ids.iter().enumerate() {
+                for &y in &ids[n + 1..] {
+                    let ((sx, lx, _), (sy, ly, _)) = (distinct[x], distinct[y]);
+                    if lx.abs_diff(ly) > 2 {
+                        continue;
+                    }
+                    if jaro_winkler(sx, sy) >= SIMILAR {
+                        similar_to[x].push(y);
+                    }
+                    if jaro_winkler(sy, sx) >= SIMILAR {
+                        similar_to[y].push(x);
+                    }
+                }
+            }
+        }
+        let mut later: Vec<usize> = Vec::new();
         for (ai, &a) in people.iter().enumerate() {
             // Against the entity sheet: a near miss of the preferred spelling.
             if let Some(sheet) = &a.sheet {
@@ -167,24 +200,17 @@ impl Check for NameVariant {
                     );
                 }
             }
-            // Against another person of the story.
-            let (sa, la, ca) = keys[ai];
-            let Some(bucket) = ca.filter(|_| la >= 4).and_then(|c| buckets.get(&c)) else {
+            // Against the later people of the story whose surname is a variant of this one.
+            let Some(&id) = surname_ids.get(keys[ai].0).filter(|_| keys[ai].1 >= 4) else {
                 continue;
             };
-            let later = bucket.partition_point(|&bi| bi <= ai);
-            for &bi in &bucket[later..] {
+            later.clear();
+            for &y in &similar_to[id] {
+                later.extend(carriers[y].iter().copied().filter(|&bi| bi > ai));
+            }
+            later.sort_unstable();
+            for &bi in &later {
                 let b = people[bi];
-                let (sb, lb, _) = keys[bi];
-                if sa == sb || la.abs_diff(lb) > 2 {
-                    continue;
-                }
-                if !*similar
-                    .entry((sa, sb))
-                    .or_insert_with(|| jaro_winkler(sa, sb) >= SIMILAR)
-                {
-                    continue;
-                }
                 if let (Some(fa), Some(fb)) = (first_name(&a.written), first_name(&b.written))
                     && fa != fb
                 {
