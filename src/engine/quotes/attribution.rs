@@ -1365,22 +1365,27 @@ impl Reader<'_> {
     /// last title ("Russian President Vladimir Putin" → "Vladimir Putin"), joined by single
     /// spaces, possessive dropped.
     fn person_name(&self, words: &[usize]) -> String {
-        let start = words
-            .iter()
-            .rposition(|&i| self.is(i, TITLE) || self.w(i) == "of" || !is_capitalised(self.raw(i)))
-            .map_or(0, |i| i + 1);
-        let picked = if start < words.len() {
-            &words[start..]
-        } else {
-            words
-        };
-        let mut name = self.join(picked);
+        let mut name = self.join(self.name_words(words));
         for suffix in ["’s", "'s"] {
             if name.ends_with(suffix) {
                 name.truncate(name.len() - suffix.len());
             }
         }
         name
+    }
+
+    /// The word tokens [`Self::person_name`] joins (as many as the name has words: a token
+    /// holds no space, and dropping a possessive leaves its word).
+    fn name_words<'w>(&self, words: &'w [usize]) -> &'w [usize] {
+        let start = words
+            .iter()
+            .rposition(|&i| self.is(i, TITLE) || self.w(i) == "of" || !is_capitalised(self.raw(i)))
+            .map_or(0, |i| i + 1);
+        if start < words.len() {
+            &words[start..]
+        } else {
+            words
+        }
     }
 }
 
@@ -1649,8 +1654,8 @@ impl Reader<'_> {
                 continue;
             }
             let words: Vec<usize> = (s..i).collect();
-            let name = self.person_name(&words);
-            if name.split(' ').count() >= 2 {
+            if self.name_words(&words).len() >= 2 {
+                let name = self.person_name(&words);
                 out.push((span_of(self.toks, s, i - 1), name.into_boxed_str()));
             }
         }
