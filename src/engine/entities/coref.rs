@@ -84,12 +84,11 @@ impl Building {
     fn set_key(&mut self, key: &str) {
         key.clone_into(&mut self.key);
         self.words.clear();
-        let mut at = 0;
+        let base = self.key.as_ptr() as usize;
         for w in self.key.split_whitespace() {
-            // Words come in order, so each is found after the previous one.
-            let start = self.key[at..].find(w).map_or(at, |k| at + k);
-            at = start + w.len();
-            self.words.push((start, at));
+            // Each word is a slice of the key: its offset is where it starts.
+            let start = w.as_ptr() as usize - base;
+            self.words.push((start, start + w.len()));
         }
     }
 

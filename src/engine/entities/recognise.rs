@@ -1050,8 +1050,13 @@ fn is_calendar(w: &str) -> bool {
 
 /// A stable hash of a word, for the document-wide word statistics (see [`WordHasher`]).
 pub(super) fn word_hash(w: &str) -> u64 {
+    bytes_hash(w.as_bytes())
+}
+
+/// [`word_hash`] of a word given as its bytes.
+fn bytes_hash(w: &[u8]) -> u64 {
     let mut h = WordHasher::default();
-    h.write(w.as_bytes());
+    h.write(w);
     h.finish()
 }
 
@@ -1258,15 +1263,19 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
     let mut cap_words = Vec::with_capacity(toks.len());
     let mut lower_words = Vec::with_capacity(toks.len());
     for t in &toks {
-        let w = &text[t.start..t.end];
+        // The hash reads bytes: no need to slice (and check) the text as a `str`.
+        let w = text.as_bytes().get(t.start..t.end).unwrap_or_default();
         if t.cap && !t.initial {
-            cap_words.push(word_hash(w));
+            cap_words.push(bytes_hash(w));
         } else if !t.cap
             // An ASCII lower-case letter answers at once; only a word without one is decoded.
-            && (w.bytes().any(|b| b.is_ascii_lowercase())
-                || !w.is_ascii() && w.chars().any(char::is_lowercase))
+            && (w.iter().any(u8::is_ascii_lowercase)
+                || !w.is_ascii()
+                    && text
+                        .get(t.start..t.end)
+                        .is_some_and(|w| w.chars().any(char::is_lowercase)))
         {
-            lower_words.push(word_hash(w));
+            lower_words.push(bytes_hash(w));
         }
     }
     cap_words.sort_unstable();
