@@ -54,11 +54,11 @@ pub fn scan(text: &str, toks: &[Tok], sentences: &[TextRange], quoted: &[bool]) 
             let Some(t) = toks.get(i) else { break };
             // Every verb in the list ends in "-ed", is an irregular past form, or is "hit"
             // (compared as bytes: tokens lie on character boundaries).
-            let w = text.as_bytes().get(t.start..t.end).unwrap_or(&[]);
             let candidate = t.kind == TokKind::Word
-                && (matches!(t.lex, Lex::PastVerb)
-                    || w.ends_with(b"ed")
-                    || w.eq_ignore_ascii_case(b"hit"));
+                && (matches!(t.lex, Lex::PastVerb) || {
+                    let w = text.as_bytes().get(t.start..t.end).unwrap_or(&[]);
+                    w.ends_with(b"ed") || w.eq_ignore_ascii_case(b"hit")
+                });
             if !candidate || t.cap && i != lo || quoted.get(i).copied().unwrap_or(false) {
                 continue;
             }

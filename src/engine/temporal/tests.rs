@@ -756,3 +756,10 @@ fn the_day_next_to_a_day() {
     let chain = "the day before ".repeat(5_000) + "Tuesday.";
     let _ = timexes(&chain, Some(d));
 }
+
+/// Every paragraph's scan is cached while its text is unchanged: keep the cached expressions
+/// small (the flaw is boxed, the speech index a u32).
+#[test]
+fn cached_expressions_stay_compact() {
+    assert!(std::mem::size_of::<super::recognise::RawTimex>() <= 168);
+}
