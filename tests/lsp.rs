@@ -1154,6 +1154,37 @@ async fn document_symbols_are_answered_outside_tower_like_any_other_request() {
     server.notify("exit", Value::Null).await;
 }
 
+/// documentSymbol is answered outside tower-lsp-server's response path, but in its place
+/// among the notifications: sent right after an edit, without waiting for the edit's
+/// diagnostics, it answers for the edited text, never for an older version.
+#[tokio::test]
+async fn document_symbols_see_the_edits_sent_before_them() {
+    let text = include_str!("fixtures/xi-moscow.md");
+    let (mut server, _) = TestServerBuilder::default().start().await;
+    server.open(URI, "markdown", text).await;
+    let doc = json!({"textDocument": {"uri": URI}});
+    let first = server
+        .call("textDocument/documentSymbol", doc.clone())
+        .await;
+    let line = first[0]["range"]["start"]["line"].as_u64().unwrap();
+    for i in 1..=12u64 {
+        // One more blank line before the first mention's line each time.
+        server
+            .change(URI, 1 + i as i64, [line as u32, 0, line as u32, 0], "\n")
+            .await;
+        let outline = server
+            .call("textDocument/documentSymbol", doc.clone())
+            .await;
+        assert_eq!(
+            outline[0]["range"]["start"]["line"],
+            line + i,
+            "documentSymbol after edit {i} answered for an older text"
+        );
+    }
+    server.diagnostics(URI, Some(13)).await;
+    server.shutdown().await;
+}
+
 /// What a keystroke publishes is what a fresh analysis of the same text publishes: the
 /// incremental path (paragraph cache, diagnostics rendered on the analysis thread and sent
 /// through the output's lock) adds, drops and changes nothing, fixes' positions included.

@@ -46,10 +46,10 @@ pub fn guard_input<I: AsyncRead + Unpin + Send + 'static>(
                 }
             };
             let body = match frame {
-                Frame::Body(body) => match intercept.as_ref().and_then(|i| i.take(body)) {
-                    None => continue,
-                    Some(body) => checked(body),
-                },
+                Frame::Body(body) => checked(match intercept.as_ref() {
+                    Some(i) => i.take(body),
+                    None => body,
+                }),
                 Frame::BadHeader(problem) => {
                     tracing::warn!(%problem, "malformed message header");
                     internal_request(PARSE_ERROR_METHOD, &problem)
@@ -66,14 +66,26 @@ pub fn guard_input<I: AsyncRead + Unpin + Send + 'static>(
     server_side
 }
 
-/// Requests answered outside tower-lsp-server: their methods, and where they go.
+/// The notification an intercepted request travels as through tower-lsp-server: its params
+/// are the [`InterceptedRequest`].
+pub const INTERCEPTED_METHOD: &str = "copydesk/internal/intercepted";
+
+/// Requests answered outside tower-lsp-server's response path (their results can be megabytes,
+/// which it would copy into a `serde_json::Value`): their methods, and whether the session is
+/// initialized.
+///
+/// Such a request still goes through tower-lsp-server, rewritten as an
+/// [`INTERCEPTED_METHOD`] notification, so that it is handled in its place among the
+/// notifications around it: a documentSymbol sent after a didChange sees the edit, as hover
+/// does. Before `initialize` and after `shutdown` tower-lsp-server drops notifications, so the
+/// request is then left as it is for tower-lsp-server to answer with its error.
 pub struct Intercept {
     pub methods: &'static [&'static str],
-    pub requests: tokio::sync::mpsc::UnboundedSender<InterceptedRequest>,
+    pub active: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// A request taken out of the input by an [`Intercept`].
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct InterceptedRequest {
     pub id: jsonrpc::Id,
     pub method: String,
@@ -81,35 +93,37 @@ pub struct InterceptedRequest {
 }
 
 impl Intercept {
-    /// Sends `body` to the handler if it is a request (with an id) for one of the methods and
-    /// returns `None`; otherwise hands `body` back to be forwarded.
-    fn take(&self, body: Vec<u8>) -> Option<Vec<u8>> {
+    /// `body`, rewritten as an [`INTERCEPTED_METHOD`] notification if it is a request (with an
+    /// id) for one of the methods while the session is active; otherwise unchanged.
+    fn take(&self, body: Vec<u8>) -> Vec<u8> {
         // Most bodies do not even mention a method: no parse for those.
         if !self
             .methods
             .iter()
             .any(|m| memchr::memmem::find(&body, m.as_bytes()).is_some())
+            || !self.active.load(std::sync::atomic::Ordering::Acquire)
         {
-            return Some(body);
+            return body;
         }
         let Ok(request) = serde_json::from_slice::<jsonrpc::Request>(&body) else {
-            return Some(body);
+            return body;
         };
         if request.id().is_none() || !self.methods.contains(&request.method()) {
-            return Some(body);
+            return body;
         }
         let (method, id, params) = request.into_parts();
-        let Some(id) = id else { return Some(body) };
+        let Some(id) = id else { return body };
         let request = InterceptedRequest {
             id,
             method: method.into_owned(),
             params,
         };
-        match self.requests.send(request) {
-            Ok(()) => None,
-            // The handler is gone: let tower-lsp-server answer.
-            Err(_) => Some(body),
-        }
+        serde_json::to_vec(&serde_json::json!({
+            "jsonrpc": "2.0",
+            "method": INTERCEPTED_METHOD,
+            "params": request,
+        }))
+        .unwrap_or(body)
     }
 }
 

@@ -127,13 +127,14 @@ fn server<I: AsyncRead + Unpin + Send + 'static>(
     impl std::future::Future<Output = ()>,
     tokio::io::DuplexStream,
 ) {
-    let (requests, intercepted) = tokio::sync::mpsc::unbounded_channel();
+    let active = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let intercept = framing::Intercept {
         methods: INTERCEPTED,
-        requests,
+        active: Arc::clone(&active),
     };
     let (service, socket) =
-        LspService::build(|client| Backend::new(client, analyze, outbox, intercepted))
+        LspService::build(|client| Backend::new(client, analyze, outbox, active))
+            .custom_method(framing::INTERCEPTED_METHOD, Backend::intercepted)
             .custom_method(framing::PARSE_ERROR_METHOD, Backend::parse_error)
             .custom_method(framing::INVALID_REQUEST_METHOD, Backend::invalid_request)
             .finish();
@@ -193,6 +194,8 @@ pub struct Inner {
     outbox: Outbox,
     /// [`UNINITIALIZED`], [`INITIALIZED`] or [`SHUT_DOWN`].
     lifecycle: std::sync::atomic::AtomicU8,
+    /// Whether requests are intercepted ([`framing::Intercept::active`]): while initialized.
+    intercepting: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Why an analysis produced no snapshot.
@@ -212,7 +215,7 @@ impl Backend {
         client: Client,
         analyze: AnalyzeFn,
         outbox: Outbox,
-        intercepted: tokio::sync::mpsc::UnboundedReceiver<framing::InterceptedRequest>,
+        intercepting: Arc<std::sync::atomic::AtomicBool>,
     ) -> Backend {
         let inner = Arc::new(Inner {
             client,
@@ -222,9 +225,24 @@ impl Backend {
             analyze,
             outbox,
             lifecycle: std::sync::atomic::AtomicU8::new(UNINITIALIZED),
+            intercepting,
         });
-        tokio::spawn(Arc::clone(&inner).answer_intercepted(intercepted));
         Backend(inner)
+    }
+
+    /// Answers a request intercepted by [`framing`], in its own task (the answer can take an
+    /// analysis), writing the response through the outbox. It arrives as a notification in
+    /// its place among the others, so the edits sent before it are applied.
+    async fn intercepted(&self, request: framing::InterceptedRequest) {
+        let inner = Arc::clone(&self.0);
+        tokio::spawn(async move {
+            let result = inner.answer(&request.method, request.params).await;
+            // The result (megabytes) is written from where it is kept, not copied into a
+            // response body.
+            let (head, tail) = to_proto::response_around(&request.id, result.as_ref().err());
+            let json: &[u8] = result.as_deref().map_or(&[], Vec::as_slice);
+            inner.outbox.send_parts(&[&head, json, &tail]);
+        });
     }
 
     /// Answers a malformed frame (see [`framing`]).
@@ -438,25 +456,6 @@ impl Inner {
             return Ok(None);
         };
         guard::catch(what, || f(&snap)).map(Some)
-    }
-
-    /// Answers the intercepted requests (see [`framing`]) until the input ends, each in its own
-    /// task, writing the responses through the outbox.
-    async fn answer_intercepted(
-        self: Arc<Self>,
-        mut requests: tokio::sync::mpsc::UnboundedReceiver<framing::InterceptedRequest>,
-    ) {
-        while let Some(request) = requests.recv().await {
-            let inner = Arc::clone(&self);
-            tokio::spawn(async move {
-                let result = inner.answer(&request.method, request.params).await;
-                // The result (megabytes) is written from where it is kept, not copied into a
-                // response body.
-                let (head, tail) = to_proto::response_around(&request.id, result.as_ref().err());
-                let json: &[u8] = result.as_deref().map_or(&[], Vec::as_slice);
-                inner.outbox.send_parts(&[&head, json, &tail]);
-            });
-        }
     }
 
     /// The JSON result of an intercepted request, or its error, as tower-lsp-server would
@@ -684,6 +683,8 @@ impl LanguageServer for Backend {
         s.pending_messages = messages;
         self.lifecycle
             .store(INITIALIZED, std::sync::atomic::Ordering::Release);
+        self.intercepting
+            .store(true, std::sync::atomic::Ordering::Release);
         Ok(InitializeResult {
             capabilities,
             server_info: Some(ServerInfo {
@@ -727,6 +728,8 @@ impl LanguageServer for Backend {
     #[tracing::instrument(skip_all)]
     async fn shutdown(&self) -> RpcResult<()> {
         tracing::info!("shutdown");
+        self.intercepting
+            .store(false, std::sync::atomic::Ordering::Release);
         self.lifecycle
             .store(SHUT_DOWN, std::sync::atomic::Ordering::Release);
         Ok(())
