@@ -272,8 +272,13 @@ impl Gazetteer {
     pub fn may_be_lowercase_name(&self, word: &str) -> bool {
         word.as_bytes()
             .first()
-            .is_some_and(|&b| self.lowercase_first[usize::from(b >> 6)] & (1 << (b & 63)) != 0)
+            .is_some_and(|&b| self.may_start_lowercase_name(b))
             && self.lowercase_names.contains(&word)
+    }
+
+    /// Whether a name the gazetteer spells in lower case starts with byte `b`.
+    pub fn may_start_lowercase_name(&self, b: u8) -> bool {
+        self.lowercase_first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
     }
 
     /// Whether `word` is a known given name ("Christoph", "Vladimir").

@@ -1288,9 +1288,16 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
     let mut i = 0;
     while i < toks.len() {
         if !s.is_name_word(i) {
-            // Names the gazetteer spells in lower case ("ntv").
-            let w = s.word(i);
-            if GAZETTEER.may_be_lowercase_name(w)
+            // Names the gazetteer spells in lower case ("ntv"); the first byte rules out
+            // nearly every word.
+            let first = text.as_bytes().get(toks[i].start).copied().unwrap_or(0);
+            let w = if GAZETTEER.may_start_lowercase_name(first) {
+                s.word(i)
+            } else {
+                ""
+            };
+            if !w.is_empty()
+                && GAZETTEER.may_be_lowercase_name(w)
                 && let Some(e) = GAZETTEER.lookup(w)
                 && e.canonical.starts_with(char::is_lowercase)
             {
@@ -1474,8 +1481,15 @@ impl<'a> Scanner<'a> {
         &self.text[t.start..t.end]
     }
 
+    /// Whether token `i` is `w` in any ASCII case (compared as bytes, as
+    /// `str::eq_ignore_ascii_case` does: this runs for every token).
     fn lower_is(&self, i: usize, w: &str) -> bool {
-        i < self.toks.len() && self.word(i).eq_ignore_ascii_case(w)
+        self.toks.get(i).is_some_and(|t| {
+            self.text
+                .as_bytes()
+                .get(t.start..t.end)
+                .is_some_and(|b| b.eq_ignore_ascii_case(w.as_bytes()))
+        })
     }
 
     /// A capitalised word that can be part of a name (not a date word, not "I").
