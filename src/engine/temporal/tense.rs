@@ -192,8 +192,12 @@ fn verb_tense(toks: &[Tok], i: usize, text: &str, before_expr: bool) -> Option<T
     None
 }
 
-/// Which tokens lie inside a quotation (`quotes` as from [`quote_spans`]): one flag per token.
+/// Which tokens lie inside a quotation (`quotes` as from [`quote_spans`]): one flag per token,
+/// or no flags at all when there is no quotation (readers take a missing flag as `false`).
 pub fn quoted_tokens(toks: &[Tok], quotes: &[TextRange]) -> Vec<bool> {
+    if quotes.is_empty() {
+        return Vec::new();
+    }
     let mut inside = vec![false; toks.len()];
     for q in quotes {
         let lo = toks.partition_point(|t| t.start < q.start);
