@@ -408,7 +408,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                 range,
                 name,
                 canonical: c.canonical,
-                sheet: c.sheet,
+                sheet: c.sheet.map(|s| s as usize),
                 has_country: c.country.is_some(),
                 has_role: c.role().is_some(),
                 has_sig: c.sig().is_some(),

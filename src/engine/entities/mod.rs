@@ -132,8 +132,9 @@ pub struct Candidate {
     pub guessed: bool,
     /// Inside another candidate (a person named in an institution's name).
     pub nested: bool,
-    /// Index into the entity sheet when the sheet named it.
-    pub sheet: Option<usize>,
+    /// Index into the entity sheet when the sheet named it (a `u32` keeps the candidate
+    /// small; a sheet has far fewer entries).
+    pub sheet: Option<u32>,
 }
 
 impl Candidate {

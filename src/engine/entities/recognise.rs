@@ -1428,6 +1428,7 @@ fn probes(text: &str, cands: &[Candidate]) -> Vec<u64> {
 /// Matches the entity sheet's names and aliases (exact, on word boundaries).
 fn sheet_matches(ctx: &ParaCtx<'_>, cands: &mut Vec<Candidate>) {
     for (idx, e) in ctx.config.entities.iter().enumerate() {
+        let Ok(idx) = u32::try_from(idx) else { break };
         let forms = std::iter::once(&e.name)
             .chain(e.preferred.iter())
             .chain(e.aliases.iter());

@@ -356,7 +356,7 @@ fn particle_names_and_multi_word_titles_are_found() {
 fn candidates_stay_compact() {
     // Every paragraph's candidates stay in memory while its document is open.
     assert!(
-        std::mem::size_of::<Candidate>() <= 120,
+        std::mem::size_of::<Candidate>() <= 112,
         "{}",
         std::mem::size_of::<Candidate>()
     );
