@@ -68,6 +68,7 @@ pub type AnalyzeFn = Arc<dyn Fn(&mut Analyzer, &str, Format, &Config) -> Analysi
 /// tokio runtime.
 pub fn run_stdio() -> anyhow::Result<()> {
     use std::os::fd::AsFd;
+    return_freed_memory();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -88,6 +89,22 @@ pub fn run_stdio() -> anyhow::Result<()> {
     // `exit`): do not wait for it, or the process would never end.
     runtime.shutdown_background();
     Ok(())
+}
+
+/// Lets glibc give freed memory back to the system. The server runs for hours beside the
+/// editor, and a large document's analyses free megabytes at a time; glibc raises its trim and
+/// mmap thresholds after the first large frees (up to 32 MiB), so that memory would stay in the
+/// process. Fixing the trim threshold at glibc's initial 128 KiB keeps both thresholds where
+/// they start. Measured with the 1 MB manuscript open: peak RSS 52.9–54.1 → 48.7–48.9 MiB,
+/// for a keystroke about 10 % slower there (large buffers are mapped afresh); nothing changes
+/// at 10 KB (see docs/performance.md). Only the server does this: the CLI runs once and exits.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets an allocator parameter (under glibc's own lock); no
+    // pointer is involved.
+    unsafe {
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 128 * 1024);
+    }
 }
 
 /// Serves the language server over any byte streams until the client exits or the input ends.
