@@ -228,6 +228,15 @@ impl Inbox {
     }
 }
 
+/// The length of the whole frames at the start of `buf` (a partial frame may follow).
+fn whole_frames(buf: &[u8]) -> usize {
+    let mut whole = 0;
+    while let Some(n) = frame_len(&buf[whole..]) {
+        whole += n;
+    }
+    whole
+}
+
 /// The length of the first complete frame at the start of `buf` (header and body), if `buf`
 /// holds one. tower-lsp-server writes `Content-Length: N\r\n\r\n` and N bytes; other headers
 /// are tolerated. A header block without a readable length counts as a frame of its own, so
@@ -278,10 +287,7 @@ pub async fn pump<T: AsyncRead + Unpin, O: AsyncWrite>(mut tower: T, mut inbox: 
             read = tower.read_buf(&mut pending) => match read {
                 Ok(0) | Err(_) => break,
                 Ok(_) => {
-                    let mut whole = 0;
-                    while let Some(n) = frame_len(&pending[whole..]) {
-                        whole += n;
-                    }
+                    let whole = whole_frames(&pending);
                     if whole > 0 {
                         let result = write(output.as_mut(), &pending[..whole]).await;
                         pending.drain(..whole);
@@ -310,10 +316,7 @@ pub async fn pump_direct<T: AsyncRead + Unpin>(mut tower: T, outbox: Outbox) {
         match tower.read_buf(&mut pending).await {
             Ok(0) | Err(_) => break,
             Ok(_) => {
-                let mut whole = 0;
-                while let Some(n) = frame_len(&pending[whole..]) {
-                    whole += n;
-                }
+                let whole = whole_frames(&pending);
                 if whole > 0 {
                     outbox.send_frames(&pending[..whole]);
                     pending.drain(..whole);
