@@ -1,7 +1,7 @@
 //! `quote-mismatch`: the same quotation twice with different wording, or the same words given
 //! to two speakers.
 
-use fnv::FnvHashMap;
+use rustc_hash::FxHashMap;
 
 use super::{Check, CheckMeta, Finding, Severity};
 use crate::engine::Analysis;
@@ -110,7 +110,7 @@ fn similar_pairs(sets: &[Vec<u32>], vocabulary: usize) -> Vec<(usize, usize)> {
             df[w as usize] += 1;
         }
     }
-    let mut index: FnvHashMap<u32, Vec<usize>> = FnvHashMap::default();
+    let mut index: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
     let mut seen = vec![usize::MAX; sets.len()];
     let mut pairs = Vec::new();
     for (j, set) in sets.iter().enumerate() {
@@ -191,11 +191,11 @@ impl Check for QuoteMismatch {
         // Quotations of six words or more (shorter ones repeat by chance), grouped by their
         // words: a long manuscript repeats the same quotation many times, and identical texts
         // are compared once, as one distinct text.
-        let mut text_ids: FnvHashMap<String, usize> = FnvHashMap::default();
+        let mut text_ids: FxHashMap<String, usize> = FxHashMap::default();
         let mut texts: Vec<String> = Vec::new();
         let mut occurrences: Vec<(&Quote, usize)> = Vec::new();
         // The text id of each quotation's exact content seen so far (`None`: too short).
-        let mut by_content: FnvHashMap<&str, Option<usize>> = FnvHashMap::default();
+        let mut by_content: FxHashMap<&str, Option<usize>> = FxHashMap::default();
         for q in analysis
             .quotes
             .iter()
@@ -216,7 +216,7 @@ impl Check for QuoteMismatch {
             }
         }
         drop(text_ids);
-        let mut vocabulary: FnvHashMap<&str, u32> = FnvHashMap::default();
+        let mut vocabulary: FxHashMap<&str, u32> = FxHashMap::default();
         let sets: Vec<Vec<u32>> = texts
             .iter()
             .map(|t| {
