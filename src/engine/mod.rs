@@ -123,6 +123,8 @@ pub struct Analyzer {
     prev: Option<Previous>,
     /// Statistics of the last run: (blocks reused, blocks scanned).
     pub last_stats: (usize, usize),
+    /// What the checks keep from the previous analysis.
+    checks: checks::Cache,
 }
 
 /// What [`Analyzer`] remembers of the previous version.
@@ -187,13 +189,18 @@ impl Analyzer {
     /// Analyses `text` read as `format`, reusing what it can from the previous call. The result
     /// is exactly that of [`analyze_as`] on the same text.
     pub fn analyze(&mut self, text: &str, format: Format, config: &Config) -> Analysis {
-        let prev = self.refresh(text, format, config);
+        self.refresh(text, format, config);
+        let prev = self
+            .prev
+            .as_ref()
+            .expect("refresh keeps the version it analysed");
         document_passes(
             text,
             format,
             config,
             prev.front_matter.clone(),
             &prev.blocks,
+            &mut self.checks,
         )
     }
 
@@ -426,6 +433,7 @@ fn document_passes(
     config: &Config,
     front_matter: Option<markup::FrontMatter>,
     blocks: &[CachedBlock],
+    checks_cache: &mut checks::Cache,
 ) -> Analysis {
     let placed: Vec<Placed<'_>> = blocks
         .iter()
@@ -463,7 +471,7 @@ fn document_passes(
     analysis.timexes = timexes;
     analysis.events = events;
     entities::attach_quotes(&mut analysis.entities, &analysis.quotes);
-    analysis.findings = checks::run(&analysis, config);
+    analysis.findings = checks::run_cached(&analysis, config, checks_cache);
     analysis
 }
 

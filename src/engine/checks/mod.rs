@@ -115,6 +115,21 @@ pub trait Check: Sync {
     fn meta(&self) -> &'static CheckMeta;
     /// Pushes findings with the check's default severity; [`run`] applies the configuration.
     fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>);
+    /// [`Check::run`], with what the check kept from the previous analysis of the same
+    /// document (the same findings; only the work differs).
+    fn run_cached(&self, analysis: &Analysis, _cache: &mut Cache, out: &mut Vec<Finding>) {
+        self.run(analysis, out);
+    }
+}
+
+/// What the checks keep from one analysis of a document to the next (see
+/// [`super::Analyzer`]): work that depends only on parts of the analysis that a keystroke
+/// rarely changes.
+#[derive(Default)]
+pub struct Cache {
+    quote_mismatch: quote_mismatch::Cache,
+    /// How many findings the last run gave, to size the next run's list.
+    findings: usize,
 }
 
 /// Every check copydesk has, in the order they are documented.
@@ -142,14 +157,20 @@ pub fn lookup(code: &str) -> Option<&'static CheckMeta> {
 
 /// Runs every enabled check, applies configured severities, and sorts findings by position.
 pub fn run(analysis: &Analysis, config: &Config) -> Vec<Finding> {
-    let mut all = Vec::new();
+    run_cached(analysis, config, &mut Cache::default())
+}
+
+/// [`run`], reusing (and updating) what `cache` kept from the previous analysis of the same
+/// document.
+pub fn run_cached(analysis: &Analysis, config: &Config, cache: &mut Cache) -> Vec<Finding> {
+    let mut all = Vec::with_capacity(cache.findings);
     for check in REGISTRY {
         let meta = check.meta();
         if !config.check_enabled(meta.code) {
             continue;
         }
         let start = all.len();
-        check.run(analysis, &mut all);
+        check.run_cached(analysis, cache, &mut all);
         if let Some(sev) = config.severity_override(meta.code) {
             for f in &mut all[start..] {
                 f.severity = sev;
@@ -159,6 +180,7 @@ pub fn run(analysis: &Analysis, config: &Config) -> Vec<Finding> {
     all.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
+    cache.findings = all.len();
     all
 }
 

@@ -182,38 +182,40 @@ fn speaker_key(q: &Quote) -> Option<SpeakerKey<'_>> {
     )
 }
 
-impl Check for QuoteMismatch {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
+/// What `quote-mismatch` keeps from one analysis to the next: which distinct texts the
+/// quotations' contents are, and which of those texts are rewordings of each other. Both depend
+/// only on the contents, so while an edit leaves every content one that was seen last time (a
+/// keystroke outside any quotation), the comparison of the texts is not done again.
+#[derive(Default)]
+pub struct Cache {
+    /// The text id of each quotation content (`None`: fewer than six words).
+    by_content: FxHashMap<Box<str>, Option<usize>>,
+    /// Per text id: the ids of the texts that are rewordings of it.
+    reworded: Vec<Vec<usize>>,
+}
 
-    fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
+impl Cache {
+    /// Groups the quotations by their words and finds the rewordings among the distinct texts,
+    /// from scratch.
+    fn rebuild<'a>(&mut self, quotes: impl Iterator<Item = &'a Quote>) {
         // Quotations of six words or more (shorter ones repeat by chance), grouped by their
         // words: a long manuscript repeats the same quotation many times, and identical texts
         // are compared once, as one distinct text.
         let mut text_ids: FxHashMap<String, usize> = FxHashMap::default();
         let mut texts: Vec<String> = Vec::new();
-        let mut occurrences: Vec<(&Quote, usize)> = Vec::new();
-        // The text id of each quotation's exact content seen so far (`None`: too short).
-        let mut by_content: FxHashMap<&str, Option<usize>> = FxHashMap::default();
-        for q in analysis
-            .quotes
-            .iter()
-            .filter(|q| q.kind != QuoteKind::NotAQuote)
-        {
-            let id = *by_content.entry(&q.content).or_insert_with(|| {
-                let ws = words(&q.content);
-                if ws.split(' ').count() < 6 {
-                    return None;
-                }
-                Some(*text_ids.entry(ws).or_insert_with_key(|ws| {
+        self.by_content.clear();
+        for q in quotes {
+            if self.by_content.contains_key(q.content.as_str()) {
+                continue;
+            }
+            let ws = words(&q.content);
+            let id = (ws.split(' ').count() >= 6).then(|| {
+                *text_ids.entry(ws).or_insert_with_key(|ws| {
                     texts.push(ws.clone());
                     texts.len() - 1
-                }))
+                })
             });
-            if let Some(id) = id {
-                occurrences.push((q, id));
-            }
+            self.by_content.insert(q.content.as_str().into(), id);
         }
         drop(text_ids);
         let mut vocabulary: FxHashMap<&str, u32> = FxHashMap::default();
@@ -237,13 +239,15 @@ impl Check for QuoteMismatch {
         let mut reworded: Vec<Vec<usize>> = vec![Vec::new(); texts.len()];
         for (i, j) in similar_pairs(&sets, vocabulary.len()) {
             let (a, b) = (&texts[j], &texts[i]);
-            if a.contains(b.as_str()) || b.contains(a.as_str()) {
-                continue;
-            }
             // The edit distance is at least the difference in length: skip pairs whose
             // lengths alone put them below the threshold before computing it.
             let (la, lb) = (a.chars().count(), b.chars().count());
             if (la.abs_diff(lb) as f64) > (1.0 - MIN_SPELLING) * la.max(lb) as f64 {
+                continue;
+            }
+            // An excerpt of the other? (The texts are distinct, so only a shorter one can be.)
+            let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            if short.len() < long.len() && long.contains(short.as_str()) {
                 continue;
             }
             if spelling_similarity(a, b, la.max(lb)) >= MIN_SPELLING {
@@ -251,13 +255,70 @@ impl Check for QuoteMismatch {
                 reworded[j].push(i);
             }
         }
+        self.reworded = reworded;
+    }
+}
+
+/// "The same words are given to {later} here and to {earlier} earlier".
+fn given_to_two(later: &str, earlier: &str) -> String {
+    const PARTS: [&str; 3] = ["The same words are given to ", " here and to ", " earlier"];
+    let mut m = String::with_capacity(
+        PARTS.iter().map(|p| p.len()).sum::<usize>() + later.len() + earlier.len(),
+    );
+    m.push_str(PARTS[0]);
+    m.push_str(later);
+    m.push_str(PARTS[1]);
+    m.push_str(earlier);
+    m.push_str(PARTS[2]);
+    m
+}
+
+impl Check for QuoteMismatch {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
+        self.run_cached(analysis, &mut super::Cache::default(), out);
+    }
+
+    fn run_cached(&self, analysis: &Analysis, cache: &mut super::Cache, out: &mut Vec<Finding>) {
+        let cache = &mut cache.quote_mismatch;
+        let quotes = || {
+            analysis
+                .quotes
+                .iter()
+                .filter(|q| q.kind != QuoteKind::NotAQuote)
+        };
+        // The quotations of six words or more, with the id of their text. While every content
+        // is one seen last time, the grouping and the rewordings still hold; otherwise they
+        // are found again.
+        let mut occurrences: Vec<(&Quote, usize)> = Vec::with_capacity(analysis.quotes.len());
+        let mut rebuilt = false;
+        let mut qs = quotes();
+        while let Some(q) = qs.next() {
+            match cache.by_content.get(q.content.as_str()) {
+                Some(&Some(id)) => occurrences.push((q, id)),
+                Some(None) => {}
+                // Cannot happen: the rebuilt cache holds every content.
+                None if rebuilt => {}
+                None => {
+                    cache.rebuild(quotes());
+                    rebuilt = true;
+                    occurrences.clear();
+                    qs = quotes();
+                }
+            }
+        }
+        let texts = cache.reworded.len();
+        let reworded = &cache.reworded;
         // In document order, each quotation is compared with the earliest earlier quotation
         // that it contradicts: a rewording of it, or the same words from another speaker.
-        let mut first: Vec<Option<usize>> = vec![None; texts.len()];
-        let mut earliest_rewording: Vec<Option<usize>> = vec![None; texts.len()];
+        let mut first: Vec<Option<usize>> = vec![None; texts];
+        let mut earliest_rewording: Vec<Option<usize>> = vec![None; texts];
         // Per text: the first occurrence with a speaker, and the first whose speaker differs.
-        let mut first_keyed: Vec<Option<(usize, SpeakerKey<'_>)>> = vec![None; texts.len()];
-        let mut first_other: Vec<Option<usize>> = vec![None; texts.len()];
+        let mut first_keyed: Vec<Option<(usize, SpeakerKey<'_>)>> = vec![None; texts];
+        let mut first_other: Vec<Option<usize>> = vec![None; texts];
         for (pos, &(later, t)) in occurrences.iter().enumerate() {
             let key = speaker_key(later);
             let conflict = key.as_ref().and_then(|k| match &first_keyed[t] {
@@ -276,11 +337,7 @@ impl Check for QuoteMismatch {
                     fn name(q: &Quote) -> &str {
                         q.speaker.as_ref().map_or("", |s| s.name.as_str())
                     }
-                    format!(
-                        "The same words are given to {} here and to {} earlier",
-                        name(later),
-                        name(earlier)
-                    )
+                    given_to_two(name(later), name(earlier))
                 } else {
                     "This quotation appears earlier in the story with different wording".to_string()
                 };
@@ -407,6 +464,46 @@ mod tests {
         }
         // The manuscripts do contain mismatches, so the comparison means something.
         assert!(total > 0);
+    }
+
+    /// Run after run on successive versions of a manuscript, the cached check finds exactly
+    /// what a fresh one finds: whether an edit leaves the quotations alone (the cache is
+    /// reused) or rewords, adds or removes one (it is rebuilt).
+    #[test]
+    fn cached_runs_equal_fresh_ones_across_edits() {
+        use crate::engine::checks::Cache;
+        use crate::engine::{Config, analyze};
+        use crate::generate::{Options, manuscript};
+        let text = manuscript(&Options {
+            seed: 3,
+            size: 30_000,
+            markdown: true,
+            ascii: false,
+        });
+        let first_quote = text.find('“').expect("the manuscript quotes someone");
+        let versions = [
+            text.clone(),
+            text.replacen("the ", "a ", 1),
+            format!(
+                "{}never {}",
+                &text[..first_quote + 3],
+                &text[first_quote + 3..]
+            ),
+            text.replacen('“', "", 1),
+            text.clone(),
+            format!("“We will never give up the port to anyone,” Ana Ruiz said.\n\n{text}"),
+        ];
+        let mut cache = Cache::default();
+        let mut flagged = 0;
+        for (n, v) in versions.iter().enumerate() {
+            let analysis = analyze(v, &Config::default());
+            let (mut cached, mut fresh) = (Vec::new(), Vec::new());
+            super::QuoteMismatch.run_cached(&analysis, &mut cache, &mut cached);
+            super::QuoteMismatch.run(&analysis, &mut fresh);
+            assert_eq!(cached, fresh, "version {n}");
+            flagged += fresh.len();
+        }
+        assert!(flagged > 0);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! `speaker-before-introduction`: a person quoted by surname or pronoun before the story gives
 //! their full name.
 
+use rustc_hash::FxHashSet;
+
 use super::{Check, CheckMeta, Finding, Severity};
 use crate::engine::entities::MentionForm;
 use crate::engine::quotes::{QuoteKind, SpeakerClass};
@@ -34,13 +36,22 @@ surname afterwards.
 ",
 };
 
+/// Whether `name` is "he" or "she" in any case (as its lowercase form would say).
+fn is_he_or_she(name: &str) -> bool {
+    if name.is_ascii() {
+        name.eq_ignore_ascii_case("he") || name.eq_ignore_ascii_case("she")
+    } else {
+        matches!(name.to_lowercase().as_str(), "he" | "she")
+    }
+}
+
 impl Check for SpeakerBeforeIntroduction {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }
 
     fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
-        let mut flagged = std::collections::HashSet::new();
+        let mut flagged = FxHashSet::default();
         for q in analysis
             .quotes
             .iter()
@@ -54,9 +65,8 @@ impl Check for SpeakerBeforeIntroduction {
                 // The speaker was named at an earlier quote; that one is checked.
                 continue;
             }
-            let pronoun_unresolved = s.class == SpeakerClass::Pronoun
-                && s.entity.is_none()
-                && matches!(s.name.to_lowercase().as_str(), "he" | "she");
+            let pronoun_unresolved =
+                s.class == SpeakerClass::Pronoun && s.entity.is_none() && is_he_or_she(&s.name);
             let late_intro = s
                 .entity
                 .and_then(|e| analysis.entities.get(e))
@@ -67,7 +77,7 @@ impl Check for SpeakerBeforeIntroduction {
                     (e.kind == EntityKind::Person
                         && full
                         && matches!(s.class, SpeakerClass::Person | SpeakerClass::Pronoun))
-                    .then_some((e.name.clone(), intro.range))
+                    .then_some((e.name.as_str(), intro.range))
                 });
             let key = s.entity.map_or(usize::MAX - s.mention.start, |e| e);
             if !(pronoun_unresolved || late_intro.is_some()) || !flagged.insert(key) {
