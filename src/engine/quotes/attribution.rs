@@ -17,11 +17,11 @@
 //!    (`Smith said he would run. “It is time.”`).
 
 use super::lexicon::{
-    AMBIGUOUS_BASE, ANONYMOUS, CLAIM_VERB, Class, DETERMINER, INSTITUTION, NP_STOP, PARTIAL,
-    PHRASE_START, QUANTIFIER, REPORTING, SUBJECT_PRONOUN, TIME_WORD, TITLE, VAGUE, VERB_FILLER,
-    lexicon,
+    AMBIGUOUS_BASE, ANONYMOUS, CLAIM_VERB, CUE_WORD, Class, DETERMINER, INSTITUTION, NP_STOP,
+    PARTIAL, PHRASE_START, QUANTIFIER, REPORTING, SUBJECT_PRONOUN, TIME_WORD, TITLE, VAGUE,
+    VERB_FILLER, lexicon,
 };
-use super::words::{Kind, Tok, is_capitalised, lower as lower_word};
+use super::words::{Kind, Tok, Tokens};
 use super::{Cue, SpeakerClass};
 use crate::engine::text::TextRange;
 
@@ -36,58 +36,38 @@ enum Verb {
 pub(super) struct Reader<'a> {
     text: &'a str,
     toks: &'a [Tok],
-    /// Every word token in lowercase, end to end; `lower[i]` is token `i`'s range in it (empty
-    /// for punctuation and quotations).
-    lower_buf: String,
-    lower: Vec<(u32, u32)>,
-    /// The word-list classes of each token, looked up once (0 for punctuation and quotations).
-    class: Vec<Class>,
+    /// The words in lowercase ([`Tok::lower`] ranges into it: see [`Tokens::lower`]).
+    lower: &'a str,
 }
 
 impl<'a> Reader<'a> {
-    pub(super) fn new(text: &'a str, toks: &'a [Tok]) -> Self {
-        let lex = lexicon();
-        let mut lower_buf = String::with_capacity(text.len());
-        let mut lower = Vec::with_capacity(toks.len());
-        let mut class = Vec::with_capacity(toks.len());
-        for t in toks {
-            let start = lower_buf.len();
-            if t.kind == Kind::Word {
-                let raw = t.range.of(text);
-                if raw.is_ascii() {
-                    lower_buf.push_str(raw);
-                    lower_buf[start..].make_ascii_lowercase();
-                } else {
-                    lower_buf.push_str(&lower_word(raw));
-                }
-            }
-            let w = &lower_buf[start..];
-            class.push(if w.is_empty() { 0 } else { lex.class(w) });
-            lower.push((start as u32, lower_buf.len() as u32));
-        }
+    pub(super) fn new(text: &'a str, toks: &'a Tokens) -> Self {
         Reader {
             text,
-            toks,
-            lower_buf,
-            lower,
-            class,
+            toks: &toks.toks,
+            lower: &toks.lower,
         }
     }
 
-    fn w(&self, i: usize) -> &str {
-        self.lower
+    fn w(&self, i: usize) -> &'a str {
+        self.toks
             .get(i)
-            .map_or("", |&(s, e)| &self.lower_buf[s as usize..e as usize])
+            .map_or("", |t| &self.lower[t.lower.0 as usize..t.lower.1 as usize])
     }
 
     /// The word-list classes of token `i` (0 past the end).
     fn c(&self, i: usize) -> Class {
-        self.class.get(i).copied().unwrap_or(0)
+        self.toks.get(i).map_or(0, |t| t.class)
     }
 
     /// Whether token `i` is on any of the word lists in `bits`.
     fn is(&self, i: usize, bits: Class) -> bool {
         self.c(i) & bits != 0
+    }
+
+    /// Whether token `i` starts with a capital letter (false past the end).
+    fn cap(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.cap)
     }
 
     fn raw(&self, i: usize) -> &'a str {
@@ -109,10 +89,21 @@ impl<'a> Reader<'a> {
     }
 
     /// Whether token `i` is a cue word, used as a verb (not after a determiner: "the report").
+    #[inline]
     fn verb(&self, i: usize) -> Option<Verb> {
-        if !self.is_word(i) {
+        // Most tokens are on no cue list: one test of their classes rejects them.
+        if !self
+            .toks
+            .get(i)
+            .is_some_and(|t| t.kind == Kind::Word && t.class & CUE_WORD != 0)
+        {
             return None;
         }
+        self.cue_verb(i)
+    }
+
+    /// [`Self::verb`] for a word on a cue list.
+    fn cue_verb(&self, i: usize) -> Option<Verb> {
         let w = self.w(i);
         let wc = self.c(i);
         if wc & (REPORTING | PARTIAL) == 0 && !matches!(w, "according" | "read" | "reads") {
@@ -209,9 +200,9 @@ impl<'a> Reader<'a> {
                     | "wonders"
             )
         {
-            let raw_prev = if i > 0 { self.raw(i - 1) } else { "" };
             let subjectish = (pc & SUBJECT_PRONOUN != 0)
-                || (is_capitalised(raw_prev)
+                || (i > 0
+                    && self.cap(i - 1)
                     && i > 1
                     && !matches!(self.w(i - 2), "of" | "the" | "a" | "an"))
                 || (pc & ANONYMOUS != 0)
@@ -251,10 +242,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         // A capitalised cue word inside a sentence is a name ("Post", "Read").
-        if is_capitalised(self.raw(i))
-            && i > 0
-            && self.toks[i - 1].sentence == self.toks[i].sentence
-        {
+        if self.cap(i) && i > 0 && self.toks[i - 1].sentence == self.toks[i].sentence {
             return None;
         }
         Some(kind)
@@ -269,7 +257,7 @@ impl<'a> Reader<'a> {
         if wec & SUBJECT_PRONOUN != 0 {
             return Some((e, e));
         }
-        let name_like = is_capitalised(self.raw(e))
+        let name_like = self.cap(e)
             && e > 0
             && self.toks[e - 1].sentence == self.toks[e].sentence
             && (wec & VERB_FILLER != 0);
@@ -308,11 +296,7 @@ impl<'a> Reader<'a> {
                 s = j;
                 continue;
             }
-            if wj == "and"
-                && j > lo
-                && is_capitalised(self.raw(j - 1))
-                && is_capitalised(self.raw(s))
-            {
+            if wj == "and" && j > lo && self.cap(j - 1) && self.cap(s) {
                 s = j;
                 continue;
             }
@@ -352,10 +336,7 @@ impl<'a> Reader<'a> {
                 }
                 break;
             }
-            if (wj == "and"
-                && is_capitalised(self.raw(e))
-                && is_capitalised(self.raw(j + 1))
-                && j + 1 < hi)
+            if (wj == "and" && self.cap(e) && self.cap(j + 1) && j + 1 < hi)
                 || (matches!(wj, "with" | "to" | "on")
                     && matches!(
                         self.w(e),
@@ -368,7 +349,7 @@ impl<'a> Reader<'a> {
             if (wjc & NP_STOP != 0) || self.verb(j).is_some() || ((wjc & TIME_WORD != 0) && e > s) {
                 break;
             }
-            if (wjc & VERB_FILLER != 0) && !is_capitalised(self.raw(j)) {
+            if (wjc & VERB_FILLER != 0) && !self.cap(j) {
                 break;
             }
             e = j;
@@ -407,11 +388,11 @@ impl<'a> Reader<'a> {
             // adverbial phrase.
             return self.subject_fwd(c + 1, hi);
         }
-        if is_capitalised(self.raw(s))
+        if self.cap(s)
             && w.ends_with("ing")
             && w.len() > 5
             && self.is_word(s + 1)
-            && !is_capitalised(self.raw(s + 1))
+            && !self.cap(s + 1)
             && !self.verb_follows(s + 1, hi)
             && let Some(c) = (s + 2..hi).find(|&c| self.is_punct(c, ","))
         {
@@ -419,13 +400,11 @@ impl<'a> Reader<'a> {
             return self.subject_fwd(c + 1, hi);
         }
         let mut e = s;
-        if is_capitalised(self.raw(s)) && (wc & DETERMINER == 0) {
+        if self.cap(s) && (wc & DETERMINER == 0) {
             while e + 1 < hi
                 && self.is_word(e + 1)
-                && (is_capitalised(self.raw(e + 1))
-                    || self.w(e + 1) == "of"
-                        && self.is_word(e + 2)
-                        && is_capitalised(self.raw(e + 2)))
+                && (self.cap(e + 1)
+                    || self.w(e + 1) == "of" && self.is_word(e + 2) && self.cap(e + 2))
             {
                 e += 1;
             }
@@ -436,7 +415,7 @@ impl<'a> Reader<'a> {
                 && !verbish(e + 1)
                 && !(e > s
                     && self.w(e + 1).ends_with('s')
-                    && !is_capitalised(self.raw(e + 1))
+                    && !self.cap(e + 1)
                     && !self.w(e).ends_with('s')
                     && self.is_word(e + 2))
             {
@@ -462,7 +441,7 @@ impl<'a> Reader<'a> {
         while i < hi && self.is_word(i) && self.is(i, VERB_FILLER) && !copula(self.w(i)) {
             i += 1;
         }
-        if i >= hi || !self.is_word(i) || is_capitalised(self.raw(i)) {
+        if i >= hi || !self.is_word(i) || self.cap(i) {
             return false;
         }
         let w = self.w(i);
@@ -506,7 +485,7 @@ impl<'a> Reader<'a> {
         let lc = self.c(e);
         if s == e
             && s > 0
-            && is_capitalised(self.raw(s))
+            && self.cap(s)
             && self.toks[s - 1].sentence == self.toks[s].sentence
             && (lc & VERB_FILLER != 0)
         {
@@ -517,9 +496,8 @@ impl<'a> Reader<'a> {
             return false;
         }
         if s == e {
-            let raw = self.raw(s);
             return (lc & SUBJECT_PRONOUN != 0)
-                || is_capitalised(raw)
+                || self.cap(s)
                 || (lc & VAGUE != 0)
                 || (lc & ANONYMOUS != 0)
                 || (lc & INSTITUTION != 0)
@@ -541,7 +519,7 @@ impl<'a> Reader<'a> {
                 || self.w(j) == "on" && self.is(j + 1, TIME_WORD))
             && !self.is(j, SUBJECT_PRONOUN)
             // A capitalised filler inside a sentence is a name ("Will described …").
-            && !(is_capitalised(self.raw(j))
+            && !(self.cap(j)
                 && self.is(j, VERB_FILLER)
                 && self.toks[j - 1].sentence == self.toks[j].sentence
                 && !self.is_quote(j - 1))
@@ -653,8 +631,7 @@ impl<'a> Reader<'a> {
             && self.is_word(s - 2)
             && (self.is(s - 2, VERB_FILLER)
                 || matches!(self.w(s - 2), "who" | "which" | "that")
-                || (is_capitalised(self.raw(s - 2)) || self.is(s - 2, SUBJECT_PRONOUN))
-                    && !is_capitalised(self.raw(s)))
+                || (self.cap(s - 2) || self.is(s - 2, SUBJECT_PRONOUN)) && !self.cap(s))
         {
             // "X, who has in the past described …": the phrase is an adverbial, not the
             // subject; read on back from the word before it.
@@ -720,7 +697,7 @@ impl<'a> Reader<'a> {
         }
         let Some(main) = self
             .subject_fwd(sentence_lo, np.0)
-            .filter(|m| m.1 < np.0 && is_capitalised(self.raw(m.1)))
+            .filter(|m| m.1 < np.0 && self.cap(m.1))
         else {
             return;
         };
@@ -817,7 +794,7 @@ impl<'a> Reader<'a> {
         if i < self.toks.len()
             && self.toks[i].sentence != sent
             && self.toks[i].kind == Kind::Word
-            && !is_capitalised(self.raw(i))
+            && !self.cap(i)
             && self.toks[k]
                 .range
                 .of(self.text)
@@ -840,7 +817,7 @@ impl<'a> Reader<'a> {
             && self.toks[i].sentence != sent
             && ["―", "—"].iter().any(|d| self.is_punct(i, d))
             && self.is_word(i + 1)
-            && is_capitalised(self.raw(i + 1))
+            && self.cap(i + 1)
         {
             // `“….” ― Steve Quinlan`: the name after a dash signs the quotation.
             sent = self.toks[i].sentence;
@@ -865,12 +842,11 @@ impl<'a> Reader<'a> {
     fn name_then_reporting_verb(&self, i: usize) -> Option<usize> {
         let mut j = i;
         while j < self.toks.len() && j - i < 6 {
-            let raw = self.raw(j);
-            if self.is_word(j) && is_capitalised(raw) {
+            if self.is_word(j) && self.cap(j) {
                 j += 1;
                 continue;
             }
-            if self.is_punct(j, ".") && j > i && raw.len() == 1 {
+            if self.is_punct(j, ".") && j > i && self.raw(j).len() == 1 {
                 // The point of an abbreviated title ("Mrs.", "Sen.").
                 j += 1;
                 continue;
@@ -885,7 +861,7 @@ impl<'a> Reader<'a> {
         while j < self.toks.len() && self.is_word(j) && self.is(j, VERB_FILLER) {
             j += 1;
         }
-        (self.is_word(j) && !is_capitalised(self.raw(j)) && self.is(j, REPORTING)).then_some(j)
+        (self.is_word(j) && !self.cap(j) && self.is(j, REPORTING)).then_some(j)
     }
 
     /// Whether the sentence ends at token `i` (a full stop, or the paragraph end), perhaps
@@ -915,9 +891,7 @@ impl<'a> Reader<'a> {
         if j >= hi || !self.is_word(j) {
             return None;
         }
-        if j > k + 1
-            && ["—", "―", "–"].iter().any(|d| self.is_punct(j - 1, d))
-            && is_capitalised(self.raw(j))
+        if j > k + 1 && ["—", "―", "–"].iter().any(|d| self.is_punct(j - 1, d)) && self.cap(j)
         {
             // "“…” ― Esther Tapia": a name after a dash.
             if let Some(np) = self.np_fwd(j, hi).filter(|np| {
@@ -927,13 +901,12 @@ impl<'a> Reader<'a> {
             }
         }
         // Right after a quotation any cue word is a verb ("reads a Wednesday editorial").
-        let lenient = if !is_capitalised(self.raw(j))
-            && (self.is(j, REPORTING) || matches!(self.w(j), "reads" | "read"))
-        {
-            Some(Verb::Reporting)
-        } else {
-            self.verb(j)
-        };
+        let lenient =
+            if !self.cap(j) && (self.is(j, REPORTING) || matches!(self.w(j), "reads" | "read")) {
+                Some(Verb::Reporting)
+            } else {
+                self.verb(j)
+            };
         match lenient {
             Some(Verb::According) => {
                 let np = self.np_fwd(j + 2, hi).filter(|np| self.speaker_ok(*np))?;
@@ -952,11 +925,11 @@ impl<'a> Reader<'a> {
             _ => {}
         }
         if j + 1 < hi
-            && !is_capitalised(self.raw(j))
+            && !self.cap(j)
             && self.w(j).ends_with("ed")
             && self.w(j).len() > 4
             && self.is_word(j + 1)
-            && is_capitalised(self.raw(j + 1))
+            && self.cap(j + 1)
             && let Some(np) = self.np_fwd(j + 1, hi).filter(|np| self.speaker_ok(*np))
         {
             // "“This is fantastic!” beamed Donald Hartley": right after a quotation, a
@@ -970,9 +943,7 @@ impl<'a> Reader<'a> {
         // the name ends the clause, so it is the verb, not part of the name.
         if let Some(p) = (np.0 + 1..=np.1).find(|&p| {
             let w = self.w(p);
-            !is_capitalised(self.raw(p))
-                && is_capitalised(self.raw(p - 1))
-                && (w.ends_with("ed") && w.len() > 4 || w == "went")
+            !self.cap(p) && self.cap(p - 1) && (w.ends_with("ed") && w.len() > 4 || w == "went")
         }) && (p == np.1 || p + 1 == np.1 && matches!(self.w(np.1), "on" | "back"))
             && (np.1 + 1 >= hi || !self.is_word(np.1 + 1) || self.w(np.1 + 1) == "and")
         {
@@ -1017,9 +988,8 @@ impl<'a> Reader<'a> {
                         | "of"
                         | "about"
                 );
-            let past =
-                w.ends_with("ed") && w.len() > 4 && !is_capitalised(self.raw(m)) && ends_clause;
-            if cue_word && !is_capitalised(self.raw(m)) || past {
+            let past = w.ends_with("ed") && w.len() > 4 && !self.cap(m) && ends_clause;
+            if cue_word && !self.cap(m) || past {
                 return Some(self.cue(np, Some(m), "‘X said’ after the quote"));
             }
         }
@@ -1051,9 +1021,9 @@ impl<'a> Reader<'a> {
     fn speaker_starts_ok(&self, (s, e): (usize, usize)) -> bool {
         let w = self.w(s);
         let wc = self.c(s);
-        is_capitalised(self.raw(s))
+        self.cap(s)
             // A lowercase title before a name: "former Utah governor Michael Leavitt".
-            || (e > s && is_capitalised(self.raw(e)) && (wc & TIME_WORD == 0))
+            || (e > s && self.cap(e) && (wc & TIME_WORD == 0))
             || (wc & SUBJECT_PRONOUN != 0)
             || (wc & DETERMINER != 0)
             || (wc & VAGUE != 0)
@@ -1083,9 +1053,7 @@ impl<'a> Reader<'a> {
                     return Some(self.cue(np, Some(j), "‘X said:’ before the quote"));
                 }
                 if let Some(np) = self.np_fwd(j + 1, c).filter(|np| {
-                    self.speaker_starts_ok(*np)
-                        && self.speaker_ok(*np)
-                        && is_capitalised(self.raw(np.1))
+                    self.speaker_starts_ok(*np) && self.speaker_ok(*np) && self.cap(np.1)
                 }) {
                     return Some(self.cue(np, Some(j), "‘said X:’ before the quote"));
                 }
@@ -1093,8 +1061,7 @@ impl<'a> Reader<'a> {
         }
         if c > lo {
             let np = self.np_back(c - 1, lo)?;
-            let opens = np.0 == lo
-                || self.toks[np.0 - 1].kind == Kind::Punct && is_capitalised(self.raw(np.0));
+            let opens = np.0 == lo || self.toks[np.0 - 1].kind == Kind::Punct && self.cap(np.0);
             if opens && np.1 - np.0 < 8 && self.speaker_ok(np) {
                 return Some(self.cue(np, None, "colon introduction ‘X: “…”’"));
             }
@@ -1170,9 +1137,7 @@ impl<'a> Reader<'a> {
                     }
                     if v == Verb::Reporting
                         && let Some(np) = self.np_fwd(j + 1, k).filter(|np| {
-                            self.speaker_starts_ok(*np)
-                                && self.speaker_ok(*np)
-                                && is_capitalised(self.raw(np.0))
+                            self.speaker_starts_ok(*np) && self.speaker_ok(*np) && self.cap(np.0)
                         })
                     {
                         return Some(self.cue(np, Some(j), "‘said X’ before the quote"));
@@ -1318,13 +1283,12 @@ fn classify(r: &Reader<'_>, (s, e): (usize, usize)) -> (SpeakerClass, String) {
     }
     let headed_by = |i: usize| r.is(i, ANONYMOUS);
     if headed_by(e) || (s..=e).any(|i| matches!(r.w(i), "familiar" | "anonymity")) {
-        let named = (s..e)
-            .any(|i| is_capitalised(r.raw(i)) && !(i == s && sentence_initial) && !r.is(i, TITLE));
+        let named = (s..e).any(|i| r.cap(i) && !(i == s && sentence_initial) && !r.is(i, TITLE));
         if !named || last.ends_with('s') || matches!(first, "a" | "an" | "one" | "two" | "three") {
             return (SpeakerClass::Anonymous, text);
         }
     }
-    let capital_last = is_capitalised(r.raw(e)) && !(s == e && sentence_initial);
+    let capital_last = r.cap(e) && !(s == e && sentence_initial);
     if fc & DETERMINER != 0 {
         let rest = r.join(&words[1..]);
         if capital_last || (lc & INSTITUTION != 0) {
@@ -1379,7 +1343,7 @@ impl Reader<'_> {
     fn name_words<'w>(&self, words: &'w [usize]) -> &'w [usize] {
         let start = words
             .iter()
-            .rposition(|&i| self.is(i, TITLE) || self.w(i) == "of" || !is_capitalised(self.raw(i)))
+            .rposition(|&i| self.is(i, TITLE) || self.w(i) == "of" || !self.cap(i))
             .map_or(0, |i| i + 1);
         if start < words.len() {
             &words[start..]
@@ -1549,7 +1513,7 @@ impl Reader<'_> {
             let wc = self.c(i);
             if i == 0
                 || wc & CLAIM_VERB == 0
-                || is_capitalised(self.raw(i)) && self.toks[i - 1].sentence == self.toks[i].sentence
+                || self.cap(i) && self.toks[i - 1].sentence == self.toks[i].sentence
             {
                 continue;
             }
@@ -1592,8 +1556,7 @@ impl Reader<'_> {
             if (hc & VAGUE != 0) && (hc & SUBJECT_PRONOUN == 0) {
                 out.push((span(s, i), true));
             } else if (hc & ANONYMOUS != 0) && (wc & REPORTING != 0) {
-                let named =
-                    (s..k).any(|x| is_capitalised(self.raw(x)) && !self.is(x, TITLE) && x > s);
+                let named = (s..k).any(|x| self.cap(x) && !self.is(x, TITLE) && x > s);
                 if !named || head.ends_with('s') {
                     out.push((span(s, i), false));
                 }
@@ -1637,14 +1600,14 @@ impl Reader<'_> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < self.toks.len() {
-            if !(self.is_word(i) && is_capitalised(self.raw(i))) {
+            if !(self.is_word(i) && self.cap(i)) {
                 i += 1;
                 continue;
             }
             let s = i;
             while i < self.toks.len()
                 && self.is_word(i)
-                && is_capitalised(self.raw(i))
+                && self.cap(i)
                 && self.toks[i].sentence == self.toks[s].sentence
             {
                 i += 1;

@@ -22,6 +22,9 @@ pub struct Lexicon {
     pub phrases: HashMap<&'static str, Vec<(Vec<&'static str>, bool)>>,
     /// Every listed word with the [`Class`] bits of the lists it is on.
     classes: HashMap<&'static str, Class>,
+    /// The same table as an open-addressing hash table ([`WordTable`]): most words of a
+    /// paragraph are looked up, and this is the cost of each lookup.
+    table: WordTable,
     /// The length of the longest listed word (a longer word is on no list).
     longest: usize,
 }
@@ -59,11 +62,94 @@ pub const INSTITUTION: Class = 1 << 12;
 pub const TITLE: Class = 1 << 13;
 /// A reporting verb or on `CLAIM_VERBS`.
 pub const CLAIM_VERB: Class = 1 << 14;
+/// A word that may be a cue verb: a reporting or partial-quote verb, "according", "read" or
+/// "reads" (a cheap first test before the context is read).
+pub const CUE_WORD: Class = 1 << 15;
+
+/// A word as two integers read from its bytes (the first and last eight, or four, and so
+/// on: every byte is read, some twice): with its length, the integers tell the word, so
+/// comparing them compares the words.
+fn key(w: &[u8]) -> (u64, u64) {
+    let n = w.len();
+    let u64_at = |i: usize| u64::from_le_bytes(w[i..i + 8].try_into().unwrap_or([0; 8]));
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes(w[i..i + 4].try_into().unwrap_or([0; 4])));
+    if n >= 8 {
+        (u64_at(0), u64_at(n - 8))
+    } else if n >= 4 {
+        (u32_at(0), u32_at(n - 4))
+    } else if n > 0 {
+        (
+            u64::from(w[0]) | u64::from(w[n / 2]) << 8 | u64::from(w[n - 1]) << 16,
+            0,
+        )
+    } else {
+        (0, 0)
+    }
+}
+
+/// The listed words of at most 16 bytes, as an open-addressing table of their [`key`]s,
+/// lengths and classes (linear probing; a slot of length 0 is empty).
+struct WordTable {
+    slots: Vec<(u64, u64, u32, Class)>,
+    mask: usize,
+}
+
+impl WordTable {
+    /// The longest word the table holds.
+    const MAX_LEN: usize = 16;
+
+    fn new<'w>(words: impl Iterator<Item = (&'w str, Class)> + Clone) -> Self {
+        let n = words.clone().count();
+        let size = (n * 4).next_power_of_two().max(16);
+        let mut t = WordTable {
+            slots: vec![(0, 0, 0, 0); size],
+            mask: size - 1,
+        };
+        for (w, c) in words {
+            let (a, b) = key(w.as_bytes());
+            let len = w.len() as u32;
+            let mut h = t.slot(a, b, len);
+            while t.slots[h].2 != 0 {
+                h = (h + 1) & t.mask;
+            }
+            t.slots[h] = (a, b, len, c);
+        }
+        t
+    }
+
+    fn slot(&self, a: u64, b: u64, len: u32) -> usize {
+        let h = (a ^ b.rotate_left(29) ^ u64::from(len))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(26);
+        h as usize & self.mask
+    }
+
+    /// The classes of a word of at most [`Self::MAX_LEN`] bytes (0 for one not listed).
+    #[inline]
+    fn get(&self, w: &[u8]) -> Class {
+        let (a, b) = key(w);
+        let len = w.len() as u32;
+        let mut h = self.slot(a, b, len);
+        loop {
+            let &(sa, sb, slen, c) = &self.slots[h];
+            if slen == len && sa == a && sb == b {
+                return c;
+            }
+            if slen == 0 {
+                return 0;
+            }
+            h = (h + 1) & self.mask;
+        }
+    }
+}
 
 impl Lexicon {
     /// The [`Class`] bits of a lowercase word: one lookup for every list.
+    #[inline]
     pub fn class(&self, w: &str) -> Class {
-        let mut c = if w.len() <= self.longest {
+        let mut c = if w.len() <= WordTable::MAX_LEN {
+            self.table.get(w.as_bytes())
+        } else if w.len() <= self.longest {
             self.classes.get(w).copied().unwrap_or(0)
         } else {
             0
@@ -175,10 +261,20 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     add(&mut INSTITUTION_NOUNS.iter().copied(), INSTITUTION);
     add(&mut TITLES.iter().copied(), TITLE);
     add(&mut CLAIM_VERBS.iter().copied(), CLAIM_VERB);
+    add(&mut reporting.iter().copied(), CUE_WORD);
+    add(&mut partial.iter().copied(), CUE_WORD);
+    add(&mut ["according", "read", "reads"].into_iter(), CUE_WORD);
     let longest = classes.keys().map(|w| w.len()).max().unwrap_or(0);
+    let table = WordTable::new(
+        classes
+            .iter()
+            .filter(|(w, _)| w.len() <= WordTable::MAX_LEN)
+            .map(|(w, &c)| (*w, c)),
+    );
     Lexicon {
         phrases,
         classes,
+        table,
         longest,
     }
 });

@@ -183,6 +183,26 @@ pub struct ParaQuotes {
 
 /// Paragraph stage.
 pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
+    thread_local! {
+        /// The token buffers, reused from paragraph to paragraph.
+        static TOKENS: std::cell::RefCell<words::Tokens> = std::cell::RefCell::default();
+    }
+    TOKENS.with(|toks| match toks.try_borrow_mut() {
+        Ok(mut toks) => {
+            let out = scan_with(ctx, &mut toks);
+            // A giant paragraph's tokens are not kept for the life of the thread.
+            if toks.toks.capacity() > 1 << 14 {
+                *toks = words::Tokens::default();
+            }
+            out
+        }
+        // Not reentrant in practice; fresh buffers keep it correct if it ever is.
+        Err(_) => scan_with(ctx, &mut words::Tokens::default()),
+    })
+}
+
+/// [`scan`] with the token buffers to use.
+fn scan_with(ctx: &ParaCtx<'_>, tokens: &mut words::Tokens) -> ParaQuotes {
     let text = ctx.text;
     let pairing = marks::pair(text);
     let mut out = ParaQuotes::default();
@@ -211,14 +231,16 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
     }
     out.opens_with_quote = items.first().is_some_and(|(r, ..)| r.start == 0);
     let ranges: Vec<TextRange> = items.iter().map(|i| i.0).collect();
-    let toks = words::tokenize(text, &ranges, ctx.sentences);
+    words::tokenize_into(text, &ranges, ctx.sentences, tokens);
+    let tokens = &*tokens;
+    let toks = &tokens.toks;
     let quote_toks: Vec<usize> = toks
         .iter()
         .enumerate()
         .filter(|(_, t)| matches!(t.kind, words::Kind::Quote(_)))
         .map(|(i, _)| i)
         .collect();
-    let reader = attribution::Reader::new(text, &toks);
+    let reader = attribution::Reader::new(text, tokens);
     let cues = if quote_toks.len() == items.len() {
         attribution::attribute(&reader, &quote_toks)
     } else {

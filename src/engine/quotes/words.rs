@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+use super::lexicon::{Class, lexicon};
 use crate::engine::text::TextRange;
 
 /// What a token is.
@@ -27,6 +28,23 @@ pub struct Tok {
     pub sentence: usize,
     /// For a quotation: index of the sentence its last character lies in.
     pub last_sentence: usize,
+    /// The word-list classes of a word (0 for punctuation and quotations), looked up once.
+    pub class: Class,
+    /// Whether the token starts with a capital letter.
+    pub cap: bool,
+    /// A word's lowercase form: its byte range in [`Tokens::lower`] (empty for punctuation
+    /// and quotations).
+    pub lower: (u32, u32),
+}
+
+/// The tokens of a paragraph and the lowercase forms of their words. Kept from paragraph to
+/// paragraph so that its buffers are allocated once.
+#[derive(Debug, Default)]
+pub struct Tokens {
+    pub toks: Vec<Tok>,
+    /// The paragraph with its ASCII letters in lowercase (where an ASCII word's lowercase form
+    /// stands at the word's own offsets), then the lowercase forms of the other words.
+    pub lower: String,
 }
 
 /// Abbreviations whose period belongs to the word.
@@ -81,9 +99,39 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-/// Tokenises `text`, with `quotes` (top-level quotation ranges, sorted, not overlapping) as single
-/// tokens, and `sentences` (sorted ranges) for the sentence index.
-pub fn tokenize(text: &str, quotes: &[TextRange], sentences: &[TextRange]) -> Vec<Tok> {
+/// Whether a byte is an ASCII letter or digit (what [`is_word_char`] says of ASCII).
+fn is_ascii_word(b: u8) -> bool {
+    ASCII[usize::from(b)] == WORD
+}
+
+/// Byte classes: [`WORD`] for ASCII letters and digits (what [`is_word_char`] says of them),
+/// [`SPACE`] for what `char::is_whitespace` says of ASCII; 0 for the rest, non-ASCII bytes
+/// included.
+static ASCII: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = WORD;
+        } else if matches!(c, b' ' | b'\t'..=b'\r') {
+            t[b] = SPACE;
+        }
+        b += 1;
+    }
+    t
+};
+const WORD: u8 = 1;
+const SPACE: u8 = 2;
+
+/// Tokenises `text` into `out`, with `quotes` (top-level quotation ranges, sorted, not
+/// overlapping) as single tokens, and `sentences` (sorted ranges) for the sentence index.
+/// Each word's lowercase form and word-list classes are found on the way.
+pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], out: &mut Tokens) {
+    let Tokens { toks: out, lower } = out;
+    out.clear();
+    lower.clear();
+    let lex = lexicon();
     let sentence_of = |pos: usize| -> usize {
         // The last sentence starting at or before `pos`.
         sentences
@@ -101,6 +149,12 @@ pub fn tokenize(text: &str, quotes: &[TextRange], sentences: &[TextRange]) -> Ve
                 .unwrap_or(char::REPLACEMENT_CHARACTER),
         }
     };
+    let word_at = |j: usize| -> bool {
+        match bytes[j] {
+            b if b < 0x80 => is_ascii_word(b),
+            _ => is_word_char(char_at(j)),
+        }
+    };
     // Token starts only grow, so the sentence of each is found by moving a cursor forward:
     // `seen` sentences start at or before the current token.
     let mut seen = 0;
@@ -110,7 +164,9 @@ pub fn tokenize(text: &str, quotes: &[TextRange], sentences: &[TextRange]) -> Ve
         }
         seen.saturating_sub(1)
     };
-    let mut out = Vec::with_capacity(text.len() / 5);
+    out.reserve(text.len() / 5);
+    lower.push_str(text);
+    lower.make_ascii_lowercase();
     let mut q = 0;
     let mut i = 0;
     while i < text.len() {
@@ -118,65 +174,105 @@ pub fn tokenize(text: &str, quotes: &[TextRange], sentences: &[TextRange]) -> Ve
             && r.start <= i
         {
             if r.start == i {
+                let sentence = sentence_at(r.start);
                 out.push(Tok {
                     range: *r,
                     kind: Kind::Quote(q),
-                    sentence: sentence_at(r.start),
+                    sentence,
                     last_sentence: sentence_of(r.end.saturating_sub(1).max(r.start)),
+                    class: 0,
+                    cap: false,
+                    lower: (0, 0),
                 });
                 i = r.end.max(i + 1);
             }
             q += 1;
             continue;
         }
-        if bytes[i] == b' ' {
-            i += 1;
-            continue;
-        }
-        let c = char_at(i);
-        let next_quote = quotes.get(q).map_or(text.len(), |r| r.start);
-        if c.is_whitespace() {
-            i += c.len_utf8();
-            continue;
-        }
-        let (end, kind) = if is_word_char(c) {
-            let start = i;
-            let mut j = i + c.len_utf8();
-            while j < next_quote {
-                if bytes[j].is_ascii_alphanumeric() {
-                    // The common case, with no character to decode.
-                    j += 1;
+        let b = bytes[i];
+        let (c_len, word, cap) = if b < 0x80 {
+            match ASCII[usize::from(b)] {
+                SPACE => {
+                    i += 1;
                     continue;
                 }
-                let d = char_at(j);
-                let after = j + d.len_utf8();
-                if is_word_char(d)
-                    || matches!(d, '\'' | '’' | '-' | '.' | '&')
-                        && after < next_quote
-                        && is_word_char(char_at(after))
-                {
-                    j = after;
-                } else {
-                    break;
-                }
+                t => (1, t == WORD, b.is_ascii_uppercase()),
             }
-            if j < next_quote && bytes[j] == b'.' && keeps_period(&text[start..j]) {
-                j += 1;
-            }
-            (j, Kind::Word)
         } else {
-            (i + c.len_utf8(), Kind::Punct)
+            let c = char_at(i);
+            if c.is_whitespace() {
+                i += c.len_utf8();
+                continue;
+            }
+            (c.len_utf8(), is_word_char(c), c.is_uppercase())
         };
         let sentence = sentence_at(i);
+        if !word {
+            out.push(Tok {
+                range: TextRange::new(i, i + c_len),
+                kind: Kind::Punct,
+                sentence,
+                last_sentence: sentence,
+                class: 0,
+                cap,
+                lower: (0, 0),
+            });
+            i += c_len;
+            continue;
+        }
+        let next_quote = quotes.get(q).map_or(text.len(), |r| r.start);
+        let start = i;
+        let mut ascii = b < 0x80;
+        let mut j = i + c_len;
+        loop {
+            // The common case, with no character to decode.
+            j += bytes[j..next_quote]
+                .iter()
+                .position(|&b| !is_ascii_word(b))
+                .unwrap_or(next_quote - j);
+            if j >= next_quote {
+                break;
+            }
+            let d = char_at(j);
+            let after = j + d.len_utf8();
+            if is_word_char(d)
+                || matches!(d, '\'' | '’' | '-' | '.' | '&') && after < next_quote && word_at(after)
+            {
+                ascii &= d.is_ascii();
+                j = after;
+            } else {
+                break;
+            }
+        }
+        if j < next_quote && bytes[j] == b'.' && keeps_period(&text[start..j]) {
+            j += 1;
+        }
+        let (lo, hi) = if ascii {
+            (start, j)
+        } else {
+            let at = lower.len();
+            lower.push_str(&self::lower(&text[start..j]));
+            (at, lower.len())
+        };
         out.push(Tok {
-            range: TextRange::new(i, end),
-            kind,
+            range: TextRange::new(start, j),
+            kind: Kind::Word,
             sentence,
             last_sentence: sentence,
+            class: lex.class(&lower[lo..hi]),
+            cap,
+            lower: (lo as u32, hi as u32),
         });
-        i = end;
+        i = j;
     }
-    out
+}
+
+/// [`tokenize_into`] a fresh buffer.
+#[cfg(test)]
+pub fn tokenize(text: &str, quotes: &[TextRange], sentences: &[TextRange]) -> Vec<Tok> {
+    let mut out = Tokens::default();
+    tokenize_into(text, quotes, sentences, &mut out);
+    out.toks
 }
 
 /// A word in lowercase, borrowed when it already is.
@@ -186,11 +282,6 @@ pub fn lower(word: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(word)
     }
-}
-
-/// Whether a word starts with a capital letter.
-pub fn is_capitalised(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_uppercase)
 }
 
 #[cfg(test)]
