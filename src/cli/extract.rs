@@ -91,7 +91,7 @@ fn output<'a>(id: &'a Value, a: &Analysis) -> Output<'a> {
                 start: t.range.start,
                 end: t.range.end,
                 kind: t.kind.as_str(),
-                value: t.value.clone(),
+                value: t.value.to_string(),
             })
             .collect(),
         entities: a

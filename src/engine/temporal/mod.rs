@@ -9,7 +9,10 @@
 //! - Document stage: [`anchor`] finds the publication date ([`anchor`](mod@anchor) module);
 //!   [`resolve`] turns each expression into a TIMEX3 value against it ([`normalise`]), with
 //!   dates inside a quotation counted from when it was spoken when the text says so, and
-//!   decides which events are dated.
+//!   decides which events are dated. Each paragraph's resolved expressions are kept with its
+//!   cached scan and reused while the anchor and what they read from the paragraphs before are
+//!   unchanged, so a keystroke resolves only what it changed; values and explanations are
+//!   [`SharedText`], so reusing them copies nothing.
 //! - Editor features ([`hover`], [`hover_anchor`], [`inlay_hints`]) answer from a finished
 //!   [`super::Analysis`].
 //! - Matchers and word tables are built once per process; every pass is linear in the text.
@@ -19,6 +22,7 @@ pub mod events;
 pub mod lexicon;
 pub mod normalise;
 pub mod recognise;
+pub mod shared_text;
 pub mod tense;
 
 use jiff::civil::Date;
@@ -32,6 +36,8 @@ use super::text::TextRange;
 use super::{Config, Placed};
 use normalise::{Reference, weekday_name, weekday_number};
 use recognise::{Flaw, RawTimex, month_name};
+pub use shared_text::SharedText;
+use shared_text::shared_text;
 
 /// TIMEX3 types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -120,13 +126,13 @@ pub struct Timex {
     pub kind: TimexType,
     /// TIMEX3 value: `2023-03-20`, `2023-W11`, `P3D`, `PRESENT_REF`, `XXXX-WXX-1`; for a relative
     /// expression with no anchor, an unresolved pattern like `XXXX-XX-XX`.
-    pub value: String,
+    pub value: SharedText,
     /// Whether its value depends on the publication date (or another anchor).
     pub relative: bool,
     /// Whether a relative value was resolved.
     pub resolved: bool,
     /// How the value was worked out, in words, for hover.
-    pub how: String,
+    pub how: SharedText,
     /// The day it denotes, when it denotes one day.
     pub day: Option<Date>,
     /// Something wrong with the date as written.
@@ -152,6 +158,8 @@ pub struct ParaTemporal {
     pub events: Vec<events::RawEvent>,
     /// Whether the paragraph talks about quarters (of a business year).
     pub mentions_quarter: bool,
+    /// The document stage's last result for this paragraph.
+    resolved: ResolveMemo,
 }
 
 /// Paragraph stage: expressions, their clause tense and speech time, and event verbs.
@@ -201,6 +209,7 @@ fn scan_tokens(ctx: &ParaCtx<'_>, toks: &[lexicon::Tok]) -> ParaTemporal {
         timexes,
         events,
         mentions_quarter,
+        resolved: ResolveMemo::default(),
     }
 }
 
@@ -219,6 +228,99 @@ fn describe_anchor(a: &Anchor) -> String {
     format!("the publication date {} ({})", a.date, a.source.describe())
 }
 
+/// What the document stage carries from one paragraph to the next (words borrowed from the
+/// paragraphs' text).
+#[derive(Clone, Copy, Default)]
+struct Carry<'a> {
+    /// Once a story has talked about quarters, "a year earlier" compares quarters.
+    quarters: bool,
+    /// The day last mentioned, for a bare time of day.
+    last_day: Option<(Date, &'a str)>,
+    /// The time last mentioned, for "the following year", "that day".
+    last_time: Option<(Date, &'a str)>,
+    /// The quarter a story last named ("the fiscal first quarter"): "the quarter" and "a year
+    /// earlier" refer to it rather than to the latest quarter before the publication date.
+    last_quarter: Option<(i32, &'a str)>,
+}
+
+/// A paragraph's expressions as the document stage resolved them, kept in its cached scan and
+/// reused while everything they were worked out from is unchanged: the paragraph (the scan
+/// itself), the anchor, and the part of the [`Carry`] entering it that its expressions read.
+/// So a keystroke re-resolves only the paragraphs it changed (and any whose context it
+/// changed).
+struct Resolved {
+    anchor: Option<(Date, AnchorSource)>,
+    quarters: bool,
+    /// The carried values it read (`None` when it reads none of that kind).
+    last_day: Option<Option<(Date, Box<str>)>>,
+    last_time: Option<Option<(Date, Box<str>)>>,
+    last_quarter: Option<Option<(i32, Box<str>)>>,
+    /// One per raw expression, paragraph-relative.
+    timexes: Vec<ResolvedTimex>,
+    /// What it leaves in the carry (paragraph-relative words), when it sets that.
+    set_day: Option<(Date, TextRange)>,
+    set_time: Option<(Date, TextRange)>,
+    set_quarter: Option<(i32, TextRange)>,
+}
+
+struct ResolvedTimex {
+    n: normalise::Normal,
+    /// Paragraph-relative; boxed, as it is rare.
+    problem: Option<Box<DateProblem>>,
+}
+
+/// Whether a carried value read by a paragraph is the one it was resolved with.
+fn same<T: PartialEq + Copy>(read: &Option<Option<(T, Box<str>)>>, now: Option<(T, &str)>) -> bool {
+    match read {
+        None => true,
+        Some(was) => match (was, now) {
+            (None, None) => true,
+            (Some((a, wa)), Some((b, wb))) => *a == b && **wa == *wb,
+            _ => false,
+        },
+    }
+}
+
+/// A carried value read by a paragraph, kept with its result.
+fn owned<T>(carried: Option<(T, &str)>) -> Option<(T, Box<str>)> {
+    carried.map(|(x, w)| (x, Box::from(w)))
+}
+
+impl Resolved {
+    fn fits(&self, anchor: Option<(Date, AnchorSource)>, carry: &Carry<'_>) -> bool {
+        self.anchor == anchor
+            && self.quarters == carry.quarters
+            && same(&self.last_day, carry.last_day)
+            && same(&self.last_time, carry.last_time)
+            && same(&self.last_quarter, carry.last_quarter)
+    }
+}
+
+/// The document stage's memo of one paragraph (see [`Resolved`]). Not part of the scan's
+/// value: it compares equal, prints as nothing and is not cloned.
+#[derive(Default)]
+pub struct ResolveMemo(std::sync::Mutex<Option<Box<Resolved>>>);
+
+impl Clone for ResolveMemo {
+    fn clone(&self) -> Self {
+        ResolveMemo::default()
+    }
+}
+
+impl PartialEq for ResolveMemo {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for ResolveMemo {}
+
+impl std::fmt::Debug for ResolveMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ResolveMemo")
+    }
+}
+
 /// Document stage: timexes resolved against the anchor, and events.
 pub fn resolve(
     text: &str,
@@ -231,160 +333,236 @@ pub fn resolve(
         date: a.date,
         describe: &pub_describe,
     });
+    let anchor_key = anchor.map(|a| (a.date, a.source));
     // Every expression and event becomes one output item: size the lists once.
     let mut timexes = Vec::with_capacity(paras.iter().map(|p| p.scan.temporal.timexes.len()).sum());
     let mut events = Vec::with_capacity(paras.iter().map(|p| p.scan.temporal.events.len()).sum());
-    // Once a story has talked about quarters, "a year earlier" compares quarters.
-    let mut quarters = false;
-    // The words are borrowed from the paragraphs' text.
-    let mut last_day: Option<(Date, &str)> = None;
-    let mut last_time: Option<(Date, &str)> = None;
-    // The quarter a story last named ("the fiscal first quarter"): "the quarter" and "a year
-    // earlier" refer to it rather than to the latest quarter before the publication date.
-    let mut last_quarter: Option<(i32, &str)> = None;
-    // Each paragraph's first normalisations and the days they denote, reused between
-    // paragraphs.
-    let mut normals: Vec<normalise::Normal> = Vec::new();
-    let mut days: Vec<Option<Date>> = Vec::new();
+    let mut carry = Carry::default();
     for p in paras {
-        quarters |= p.scan.temporal.mentions_quarter;
-        let raw = &p.scan.temporal.timexes;
-        let first = timexes.len();
-        normals.clear();
-        normals.extend(raw.iter().map(|tx| {
-            if quarters && !tx.quarter_context {
-                let mut tx = tx.clone();
-                tx.quarter_context = true;
-                normalise::normalise(&tx, pub_ref)
-            } else {
-                normalise::normalise(tx, pub_ref)
+        let t = &p.scan.temporal;
+        carry.quarters |= t.mentions_quarter;
+        if !t.timexes.is_empty() {
+            // Another thread resolving the same (shared) scan just means no reuse here.
+            let mut slot = t.resolved.0.try_lock().ok();
+            let reused = slot
+                .as_deref_mut()
+                .and_then(Option::take)
+                .filter(|r| r.fits(anchor_key, &carry));
+            let r =
+                reused.unwrap_or_else(|| Box::new(resolve_paragraph(p, anchor, pub_ref, &carry)));
+            for (tx, r) in t.timexes.iter().zip(&r.timexes) {
+                timexes.push(Timex {
+                    range: tx.range.shift(p.offset),
+                    kind: tx.kind,
+                    value: r.n.value.clone(),
+                    relative: r.n.relative,
+                    resolved: r.n.resolved,
+                    how: r.n.how.clone(),
+                    day: r.n.day,
+                    problem: r.problem.as_deref().map(|x| shift_problem(x, p.offset)),
+                });
             }
-        }));
-        // A quotation's speech time is read from these, so keep them apart from the
-        // normalisations that are moved into the output below.
-        days.clear();
-        days.extend(normals.iter().map(|n| n.day));
-        for (tx, mut n) in raw.iter().zip(normals.drain(..)) {
-            // A date inside a quotation counts from when the quotation was spoken.
-            if let Some(k) = tx.speech.map(|k| k as usize)
-                && let Some(spoken) = days.get(k).copied().flatten()
-                && (n.relative || n.day.is_none())
-            {
-                let words = raw.get(k).map(|s| s.range.of(&p.scan.prose)).unwrap_or("");
-                let describe = format!("the day the quotation was spoken, {spoken} (‘{words}’)");
-                n = normalise::normalise(
-                    tx,
-                    Some(Reference {
-                        date: spoken,
-                        describe: &describe,
-                    }),
-                );
+            let prose = &p.scan.prose;
+            if let Some((d, w)) = r.set_day {
+                carry.last_day = Some((d, w.of(prose)));
             }
-            // A bare time of day ("at 10 p.m.") belongs to the day last mentioned.
-            if tx.sem == recognise::Sem::TimeOnly
-                && let Some((day, words)) = &last_day
-            {
-                let describe = format!("the day last mentioned, {day} (‘{words}’)");
-                n = normalise::normalise(
-                    tx,
-                    Some(Reference {
-                        date: *day,
-                        describe: &describe,
-                    }),
-                );
+            if let Some((d, w)) = r.set_time {
+                carry.last_time = Some((d, w.of(prose)));
             }
-            // "the following year", "the previous Friday", "that day" count from the time last
-            // mentioned.
-            if matches!(tx.cue, Some("following" | "previous" | "that"))
-                && let Some((date, words)) = &last_time
-            {
-                let describe = format!("the time last mentioned, {date} (‘{words}’)");
-                n = normalise::normalise(
-                    tx,
-                    Some(Reference {
-                        date: *date,
-                        describe: &describe,
-                    }),
-                );
+            if let Some((q, w)) = r.set_quarter {
+                carry.last_quarter = Some((q, w.of(prose)));
             }
-            // "the quarter", "the latest period" and "a year earlier" (about quarters) take the
-            // quarter last named as their focus, as TimeML resolves anaphoric expressions.
-            if let Some((q, words)) = &last_quarter {
-                let shift = match tx.sem {
-                    recognise::Sem::LatestQuarter => Some(0),
-                    // "the 1988 period": that year's quarter of the same number.
-                    recognise::Sem::Year(recognise::YearRef::Abs(y))
-                        if tx.cue == Some("period") =>
-                    {
-                        Some(y.saturating_sub(q.div_euclid(4)).saturating_mul(4))
-                    }
-                    recognise::Sem::Year(recognise::YearRef::Rel(k))
-                        if quarter_index(&n.value).is_some() =>
-                    {
-                        Some(k.saturating_mul(4))
-                    }
-                    _ => None,
-                };
-                if let Some(shift) = shift {
-                    let idx = q.saturating_add(shift);
-                    n.value = format!("{:04}-Q{}", idx.div_euclid(4), idx.rem_euclid(4) + 1);
-                    n.how = format!("counted from the quarter last named (‘{words}’)");
-                }
+            if let Some(slot) = slot.as_deref_mut() {
+                *slot = Some(r);
             }
-            // Only a quarter that had ended by publication can be the one a story reports on.
-            let ended = |q: i32| {
-                anchor.is_none_or(|a| {
-                    q < i32::from(a.date.year()) * 4 + (i32::from(a.date.month()) - 1) / 3
-                })
-            };
-            if matches!(tx.sem, recognise::Sem::Quarter { .. })
-                && let Some(q) = quarter_index(&n.value)
-                && ended(q)
-            {
-                last_quarter = Some((q, tx.range.of(&p.scan.prose)));
-            }
-            if let Some(day) = n.day
-                && tx.sem != recognise::Sem::TimeOnly
-            {
-                last_day = Some((day, tx.range.of(&p.scan.prose)));
-            }
-            if tx.kind == TimexType::Date
-                && let Some(start) = first_day_of(&n.value)
-            {
-                last_time = Some((start, tx.range.of(&p.scan.prose)));
-            }
-            let problem = problem_of(tx, &n, p.offset);
-            timexes.push(Timex {
-                range: tx.range.shift(p.offset),
-                kind: tx.kind,
-                value: n.value,
-                relative: n.relative,
-                resolved: n.resolved,
-                how: n.how,
-                day: n.day,
-                problem,
-            });
         }
-        let para_timexes = &timexes[first..];
-        for ev in &p.scan.temporal.events {
+        for ev in &t.events {
             let Some(sentence) = p.scan.sentences.get(ev.sentence).copied() else {
                 continue;
             };
-            let sentence_abs = sentence.shift(p.offset);
             // Dated when its sentence, or an earlier sentence of its paragraph, has a date or time.
-            let dated = para_timexes.iter().any(|t| {
-                matches!(t.kind, TimexType::Date | TimexType::Time)
-                    && t.range.start < sentence_abs.end
+            let dated = t.timexes.iter().any(|tx| {
+                matches!(tx.kind, TimexType::Date | TimexType::Time)
+                    && tx.range.start < sentence.end
             });
             events.push(Event {
                 range: ev.verb.shift(p.offset),
-                sentence: sentence_abs,
+                sentence: sentence.shift(p.offset),
                 dated,
             });
         }
     }
     let _ = text;
     (timexes, events)
+}
+
+/// A problem found in a paragraph, moved into document space.
+fn shift_problem(problem: &DateProblem, offset: usize) -> DateProblem {
+    match problem {
+        DateProblem::WeekdayMismatch {
+            weekday,
+            written,
+            actual,
+            day,
+            suggested_day,
+        } => DateProblem::WeekdayMismatch {
+            weekday: weekday.shift(offset),
+            written,
+            actual,
+            day: day.map(|r| r.shift(offset)),
+            suggested_day: *suggested_day,
+        },
+        other => other.clone(),
+    }
+}
+
+/// Resolves one paragraph's expressions given the carry entering it.
+fn resolve_paragraph(
+    p: &Placed<'_>,
+    anchor: Option<&Anchor>,
+    pub_ref: Option<Reference<'_>>,
+    carry: &Carry<'_>,
+) -> Resolved {
+    let raw = &p.scan.temporal.timexes;
+    let prose = &p.scan.prose;
+    let quarters = carry.quarters;
+    // What it reads of the carry: only these parts decide whether the result can be reused.
+    let reads_day = raw.iter().any(|tx| tx.sem == recognise::Sem::TimeOnly);
+    let reads_time = raw
+        .iter()
+        .any(|tx| matches!(tx.cue, Some("following" | "previous" | "that")));
+    let reads_quarter = raw.iter().any(|tx| {
+        matches!(
+            tx.sem,
+            recognise::Sem::LatestQuarter | recognise::Sem::Year(_)
+        )
+    });
+    let mut out = Resolved {
+        anchor: anchor.map(|a| (a.date, a.source)),
+        quarters,
+        last_day: reads_day.then(|| owned(carry.last_day)),
+        last_time: reads_time.then(|| owned(carry.last_time)),
+        last_quarter: reads_quarter.then(|| owned(carry.last_quarter)),
+        timexes: Vec::with_capacity(raw.len()),
+        set_day: None,
+        set_time: None,
+        set_quarter: None,
+    };
+    // The words are borrowed from the paragraphs' text.
+    let mut last_day = carry.last_day;
+    let mut last_time = carry.last_time;
+    let mut last_quarter = carry.last_quarter;
+    out.timexes.extend(raw.iter().map(|tx| {
+        let n = if quarters && !tx.quarter_context {
+            let mut tx = tx.clone();
+            tx.quarter_context = true;
+            normalise::normalise(&tx, pub_ref)
+        } else {
+            normalise::normalise(tx, pub_ref)
+        };
+        ResolvedTimex { n, problem: None }
+    }));
+    // A quotation's speech time is read from these first normalisations, so keep its days
+    // apart from the values changed below.
+    let days: Vec<Option<Date>> = if raw.iter().any(|tx| tx.speech.is_some()) {
+        out.timexes.iter().map(|r| r.n.day).collect()
+    } else {
+        Vec::new()
+    };
+    for (tx, r) in raw.iter().zip(out.timexes.iter_mut()) {
+        let n = &mut r.n;
+        // A date inside a quotation counts from when the quotation was spoken.
+        if let Some(k) = tx.speech.map(|k| k as usize)
+            && let Some(spoken) = days.get(k).copied().flatten()
+            && (n.relative || n.day.is_none())
+        {
+            let words = raw.get(k).map(|s| s.range.of(prose)).unwrap_or("");
+            let describe = format!("the day the quotation was spoken, {spoken} (‘{words}’)");
+            *n = normalise::normalise(
+                tx,
+                Some(Reference {
+                    date: spoken,
+                    describe: &describe,
+                }),
+            );
+        }
+        // A bare time of day ("at 10 p.m.") belongs to the day last mentioned.
+        if tx.sem == recognise::Sem::TimeOnly
+            && let Some((day, words)) = &last_day
+        {
+            let describe = format!("the day last mentioned, {day} (‘{words}’)");
+            *n = normalise::normalise(
+                tx,
+                Some(Reference {
+                    date: *day,
+                    describe: &describe,
+                }),
+            );
+        }
+        // "the following year", "the previous Friday", "that day" count from the time last
+        // mentioned.
+        if matches!(tx.cue, Some("following" | "previous" | "that"))
+            && let Some((date, words)) = &last_time
+        {
+            let describe = format!("the time last mentioned, {date} (‘{words}’)");
+            *n = normalise::normalise(
+                tx,
+                Some(Reference {
+                    date: *date,
+                    describe: &describe,
+                }),
+            );
+        }
+        // "the quarter", "the latest period" and "a year earlier" (about quarters) take the
+        // quarter last named as their focus, as TimeML resolves anaphoric expressions.
+        if let Some((q, words)) = &last_quarter {
+            let shift = match tx.sem {
+                recognise::Sem::LatestQuarter => Some(0),
+                // "the 1988 period": that year's quarter of the same number.
+                recognise::Sem::Year(recognise::YearRef::Abs(y)) if tx.cue == Some("period") => {
+                    Some(y.saturating_sub(q.div_euclid(4)).saturating_mul(4))
+                }
+                recognise::Sem::Year(recognise::YearRef::Rel(k))
+                    if quarter_index(&n.value).is_some() =>
+                {
+                    Some(k.saturating_mul(4))
+                }
+                _ => None,
+            };
+            if let Some(shift) = shift {
+                let idx = q.saturating_add(shift);
+                n.value = shared_text!("{:04}-Q{}", idx.div_euclid(4), idx.rem_euclid(4) + 1);
+                n.how = shared_text!("counted from the quarter last named (‘{words}’)");
+            }
+        }
+        // Only a quarter that had ended by publication can be the one a story reports on.
+        let ended = |q: i32| {
+            anchor.is_none_or(|a| {
+                q < i32::from(a.date.year()) * 4 + (i32::from(a.date.month()) - 1) / 3
+            })
+        };
+        if matches!(tx.sem, recognise::Sem::Quarter { .. })
+            && let Some(q) = quarter_index(&n.value)
+            && ended(q)
+        {
+            last_quarter = Some((q, tx.range.of(prose)));
+            out.set_quarter = Some((q, tx.range));
+        }
+        if let Some(day) = n.day
+            && tx.sem != recognise::Sem::TimeOnly
+        {
+            last_day = Some((day, tx.range.of(prose)));
+            out.set_day = Some((day, tx.range));
+        }
+        if tx.kind == TimexType::Date
+            && let Some(start) = first_day_of(&n.value)
+        {
+            last_time = Some((start, tx.range.of(prose)));
+            out.set_time = Some((start, tx.range));
+        }
+        r.problem = problem_of(tx, n, 0).map(Box::new);
+    }
+    out
 }
 
 /// A quarter value (`2023-Q1`) as a count of quarters (year × 4 + quarter − 1).
@@ -490,7 +668,7 @@ fn label(t: &Timex) -> String {
                 d.year()
             )
         }
-        None => t.value.clone(),
+        None => t.value.to_string(),
     }
 }
 
@@ -576,7 +754,7 @@ pub fn inlay_hints(analysis: &super::Analysis, range: TextRange) -> Vec<InlayHin
         .map(|t| InlayHint {
             offset: t.range.end,
             label: format!("‹{}›", label(t)),
-            tooltip: Some(t.how.clone()),
+            tooltip: Some(t.how.to_string()),
         })
         .collect()
 }

@@ -11,6 +11,7 @@ use jiff::civil::{Date, Weekday};
 
 use super::lexicon::{HolidayRule, Unit, holidays};
 use super::recognise::{RawTimex, Sem, Tense, YearRef, month_name};
+use super::shared_text::{SharedText, shared_text};
 
 /// The date an expression resolves against, and how to describe it.
 #[derive(Clone, Copy, Debug)]
@@ -23,10 +24,10 @@ pub struct Reference<'a> {
 /// A normalised value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Normal {
-    pub value: String,
+    pub value: SharedText,
     pub relative: bool,
     pub resolved: bool,
-    pub how: String,
+    pub how: SharedText,
     /// The day it denotes, when it denotes one.
     pub day: Option<Date>,
 }
@@ -66,9 +67,9 @@ fn add_days(d: Date, n: i64) -> Option<Date> {
     d.checked_add(n.days()).ok()
 }
 
-fn iso_week(d: Date) -> String {
+fn iso_week(d: Date) -> SharedText {
     let w = d.iso_week_date();
-    format!("{:04}-W{:02}", w.year(), w.week())
+    shared_text!("{:04}-W{:02}", w.year(), w.week())
 }
 
 /// Appends `n`, zero-padded to `width` digits, as `format!("{n:0width$}")` writes it.
@@ -93,27 +94,27 @@ fn push_padded(s: &mut String, n: u32, width: usize) {
 }
 
 /// `format!("{y:04}-{m:02}-{d:02}{tod}")` without the formatting machinery (a value is built
-/// for every date of the document on every analysis).
-fn ymd_value(y: i32, m: u8, d: u8, tod: &str) -> String {
+/// for every date of the document).
+fn ymd_value(y: i32, m: u8, d: u8, tod: &str) -> SharedText {
     let Ok(year) = u32::try_from(y) else {
-        return format!("{y:04}-{m:02}-{d:02}{tod}");
+        return shared_text!("{y:04}-{m:02}-{d:02}{tod}");
     };
-    let mut s = String::with_capacity(10 + tod.len());
-    push_padded(&mut s, year, 4);
-    s.push('-');
-    push_padded(&mut s, m.into(), 2);
-    s.push('-');
-    push_padded(&mut s, d.into(), 2);
-    s.push_str(tod);
-    s
+    SharedText::build(|s| {
+        push_padded(s, year, 4);
+        s.push('-');
+        push_padded(s, m.into(), 2);
+        s.push('-');
+        push_padded(s, d.into(), 2);
+        s.push_str(tod);
+    })
 }
 
 /// `format!("{d}{tod}")`: jiff writes a day of the years 0 to 9999 as `YYYY-MM-DD`.
-fn day_value(d: Date, tod: &str) -> String {
+fn day_value(d: Date, tod: &str) -> SharedText {
     if (0..=9999).contains(&d.year()) {
         ymd_value(i32::from(d.year()), d.month() as u8, d.day() as u8, tod)
     } else {
-        format!("{d}{tod}")
+        shared_text!("{d}{tod}")
     }
 }
 
@@ -182,25 +183,25 @@ fn holiday_date(index: usize, year: i32) -> Option<Date> {
 /// Normalises one expression. `reference` is the anchor (publication date or speech date).
 pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
     let tod = raw.time.map(|t| t.suffix()).unwrap_or_default();
-    let fixed = |value: String, how: String| Normal {
+    let fixed = |value: SharedText, how: SharedText| Normal {
         value,
         relative: false,
         resolved: true,
         how,
         day: None,
     };
-    let unresolved = |value: String, what: &str| Normal {
+    let unresolved = |value: SharedText, what: &str| Normal {
         value,
         relative: true,
         resolved: false,
-        how: format!("{what}: relative to the publication date, and the document has none"),
+        how: shared_text!("{what}: relative to the publication date, and the document has none"),
         day: None,
     };
     let against = reference.map_or("", |r| r.describe);
     match &raw.sem {
-        Sem::Fixed(v) => fixed(v.clone(), "written out in full".into()),
+        Sem::Fixed(v) => fixed(SharedText::from(v.clone()), "written out in full".into()),
         Sem::Ref(r) => fixed(
-            (*r).to_string(),
+            SharedText::Fixed(r),
             match *r {
                 "PRESENT_REF" => "a general reference to the present".into(),
                 "PAST_REF" => "a general reference to the past".into(),
@@ -227,7 +228,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             day,
         } => match reference {
             None => unresolved(
-                format!("XXXX-{month:02}-{day:02}{tod}"),
+                shared_text!("XXXX-{month:02}-{day:02}{tod}"),
                 "a day of a year counted from now",
             ),
             Some(r) => {
@@ -236,7 +237,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                     value: ymd_value(y, *month, *day, &tod),
                     relative: true,
                     resolved: true,
-                    how: format!(
+                    how: shared_text!(
                         "{} {day} of the year {y}, counted from {against}",
                         month_name(*month)
                     ),
@@ -250,7 +251,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             day,
         } => match reference {
             None => Normal {
-                value: format!("XXXX-{month:02}-{day:02}{tod}"),
+                value: shared_text!("XXXX-{month:02}-{day:02}{tod}"),
                 relative: false,
                 resolved: false,
                 how: "a date without a year, and no publication date to take the year from".into(),
@@ -262,7 +263,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                     value: ymd_value(y, *month, *day, &tod),
                     relative: false,
                     resolved: true,
-                    how: format!(
+                    how: shared_text!(
                         "a date without a year, {} → the year {y} from {against}",
                         tense_word(raw.tense)
                     ),
@@ -274,32 +275,32 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             let name = month_name(*month);
             match (year, reference) {
                 (YearRef::Abs(y), _) => fixed(
-                    format!("{y:04}-{month:02}"),
+                    shared_text!("{y:04}-{month:02}"),
                     "a month and year, written out".into(),
                 ),
                 (_, None) => unresolved(
-                    format!("XXXX-{month:02}"),
+                    shared_text!("XXXX-{month:02}"),
                     &format!("'{name}' without a year"),
                 ),
                 (YearRef::Rel(n), Some(r)) => {
                     let y = i32::from(r.date.year()) + n;
                     rel(
-                        format!("{y:04}-{month:02}"),
-                        format!("{name} of the year {y}, counted from {against}"),
+                        shared_text!("{y:04}-{month:02}"),
+                        shared_text!("{name} of the year {y}, counted from {against}"),
                     )
                 }
                 (YearRef::Prev, Some(r)) => {
                     let y = i32::from(r.date.year()) - i32::from(*month >= r.date.month() as u8);
                     rel(
-                        format!("{y:04}-{month:02}"),
-                        format!("'last {name}' → the latest {name} before {against}"),
+                        shared_text!("{y:04}-{month:02}"),
+                        shared_text!("'last {name}' → the latest {name} before {against}"),
                     )
                 }
                 (YearRef::Following, Some(r)) => {
                     let y = i32::from(r.date.year()) + i32::from(*month <= r.date.month() as u8);
                     rel(
-                        format!("{y:04}-{month:02}"),
-                        format!("'next {name}' → the first {name} after {against}"),
+                        shared_text!("{y:04}-{month:02}"),
+                        shared_text!("'next {name}' → the first {name} after {against}"),
                     )
                 }
                 (YearRef::Auto, Some(r)) => {
@@ -309,10 +310,10 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                         auto_year(r.date, *month, 15, raw.tense)
                     };
                     Normal {
-                        value: format!("{y:04}-{month:02}"),
+                        value: shared_text!("{y:04}-{month:02}"),
                         relative: false,
                         resolved: true,
-                        how: format!(
+                        how: shared_text!(
                             "'{name}' without a year, {} → {y} from {against}",
                             tense_word(raw.tense)
                         ),
@@ -321,7 +322,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                 }
             }
         }
-        Sem::Year(YearRef::Abs(y)) => fixed(format!("{y:04}"), "a year, written out".into()),
+        Sem::Year(YearRef::Abs(y)) => fixed(shared_text!("{y:04}"), "a year, written out".into()),
         Sem::Year(YearRef::Rel(n))
             if raw.quarter_context
                 && matches!(raw.cue, Some("ago" | "earlier"))
@@ -335,8 +336,8 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             let idx = i32::from(r.date.year()) * 4 + i32::from(quarter_of(r.date)) - 2 + 4 * n;
             let (y, q) = (idx.div_euclid(4), idx.rem_euclid(4) + 1);
             rel(
-                format!("{y:04}-Q{q}"),
-                format!(
+                shared_text!("{y:04}-Q{q}"),
+                shared_text!(
                     "a year before the latest quarter reported before {against} (the sentence is about quarters)"
                 ),
             )
@@ -352,22 +353,25 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                 };
                 let y = i32::from(r.date.year()) + n;
                 let what = match n {
-                    0 => "this year".to_string(),
-                    -1 => "the year before".to_string(),
-                    1 => "the year after".to_string(),
-                    n if n < 0 => format!("{} years before", -n),
-                    n => format!("{n} years after"),
+                    0 => "this year".into(),
+                    -1 => "the year before".into(),
+                    1 => "the year after".into(),
+                    n if n < 0 => shared_text!("{} years before", -n),
+                    n => shared_text!("{n} years after"),
                 };
                 rel(
-                    format!("{y:04}"),
-                    format!("{what} → {y}, counted from {against}"),
+                    shared_text!("{y:04}"),
+                    shared_text!("{what} → {y}, counted from {against}"),
                 )
             }
         },
         Sem::Weekday { wd, dir } => {
             let name = weekday_name(*wd);
             let Some(r) = reference else {
-                return unresolved(format!("XXXX-WXX-{wd}{tod}"), &format!("weekday '{name}'"));
+                return unresolved(
+                    shared_text!("XXXX-WXX-{wd}{tod}"),
+                    &format!("weekday '{name}'"),
+                );
             };
             let here = weekday_number(r.date) as i64;
             let target = i64::from(*wd);
@@ -406,10 +410,13 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                     value: day_value(d, &tod),
                     relative: true,
                     resolved: true,
-                    how: [rule.as_str(), " ", against].concat(),
+                    how: shared_text!("{rule} {against}"),
                     day: Some(d),
                 },
-                None => unresolved(format!("XXXX-WXX-{wd}{tod}"), &format!("weekday '{name}'")),
+                None => unresolved(
+                    shared_text!("XXXX-WXX-{wd}{tod}"),
+                    &format!("weekday '{name}'"),
+                ),
             }
         }
         Sem::DayNextTo { base, days } => {
@@ -421,7 +428,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             match n.day.and_then(|d| add_days(d, i64::from(*days))) {
                 Some(d) => Normal {
                     value: day_value(d, &tod),
-                    how: format!(
+                    how: shared_text!(
                         "the day {} {}: {}",
                         if *days < 0 { "before" } else { "after" },
                         n.day.map(|b| b.to_string()).unwrap_or_default(),
@@ -431,7 +438,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                     ..n
                 },
                 None => Normal {
-                    value: format!("XXXX-XX-XX{tod}"),
+                    value: shared_text!("XXXX-XX-XX{tod}"),
                     day: None,
                     ..n
                 },
@@ -452,12 +459,12 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             match n.day {
                 Some(d) => Normal {
                     value: iso_week(d),
-                    how: format!("the week of {}: {}", d, n.how),
+                    how: shared_text!("the week of {}: {}", d, n.how),
                     day: None,
                     ..n
                 },
                 None => Normal {
-                    value: format!("{}-WXX", n.value.get(..4).unwrap_or("XXXX")),
+                    value: shared_text!("{}-WXX", n.value.get(..4).unwrap_or("XXXX")),
                     day: None,
                     ..n
                 },
@@ -465,31 +472,31 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
         }
         Sem::TimeOnly => match reference {
             Some(r) => Normal {
-                value: format!("{}{tod}", r.date),
+                value: shared_text!("{}{tod}", r.date),
                 relative: true,
                 resolved: true,
-                how: format!("a time of day on {against}"),
+                how: shared_text!("a time of day on {against}"),
                 day: Some(r.date),
             },
-            None => unresolved(format!("XXXX-XX-XX{tod}"), "a time of day"),
+            None => unresolved(shared_text!("XXXX-XX-XX{tod}"), "a time of day"),
         },
         Sem::DayOffset(n) => {
             let what = match n {
-                0 => "the same day as".to_string(),
-                -1 => "the day before".to_string(),
-                1 => "the day after".to_string(),
-                n if *n < 0 => format!("{} days before", -n),
-                n => format!("{n} days after"),
+                0 => "the same day as".into(),
+                -1 => "the day before".into(),
+                1 => "the day after".into(),
+                n if *n < 0 => shared_text!("{} days before", -n),
+                n => shared_text!("{n} days after"),
             };
             match reference.and_then(|r| add_days(r.date, i64::from(*n))) {
                 Some(d) => Normal {
                     value: day_value(d, &tod),
                     relative: true,
                     resolved: true,
-                    how: format!("{what} {against}"),
+                    how: shared_text!("{what} {against}"),
                     day: Some(d),
                 },
-                None => unresolved(format!("XXXX-XX-XX{tod}"), "a day counted from now"),
+                None => unresolved(shared_text!("XXXX-XX-XX{tod}"), "a day counted from now"),
             }
         }
         Sem::Offset { unit, n } => offset(*unit, *n, reference, &tod),
@@ -497,10 +504,10 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             let Some(r) = reference.filter(|_| !matches!(year, YearRef::Abs(_))) else {
                 return match year {
                     YearRef::Abs(y) => fixed(
-                        format!("{y:04}-{season}"),
+                        shared_text!("{y:04}-{season}"),
                         "a season and year, written out".into(),
                     ),
-                    _ => unresolved(format!("XXXX-{season}"), "a season counted from now"),
+                    _ => unresolved(shared_text!("XXXX-{season}"), "a season counted from now"),
                 };
             };
             let base = i32::from(r.date.year());
@@ -520,8 +527,8 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                 _ => base,
             };
             rel(
-                format!("{y:04}-{season}"),
-                format!("the season in {y}, counted from {against}"),
+                shared_text!("{y:04}-{season}"),
+                shared_text!("the season in {y}, counted from {against}"),
             )
         }
         Sem::Quarter {
@@ -529,12 +536,12 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             year: YearRef::Rel(n),
         } if reference.is_some() => {
             let Some(r) = reference else {
-                return unresolved(format!("XXXX-Q{q}"), "a quarter");
+                return unresolved(shared_text!("XXXX-Q{q}"), "a quarter");
             };
             let y = i32::from(r.date.year()) + n;
             rel(
-                format!("{y:04}-Q{q}"),
-                format!("quarter {q} of the year {y}, counted from {against}"),
+                shared_text!("{y:04}-Q{q}"),
+                shared_text!("quarter {q} of the year {y}, counted from {against}"),
             )
         }
         Sem::Quarter { q, year } | Sem::Half { h: q, year } => {
@@ -542,13 +549,13 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             let letter = if is_half { 'H' } else { 'Q' };
             if let YearRef::Abs(y) = year {
                 return fixed(
-                    format!("{y:04}-{letter}{q}"),
+                    shared_text!("{y:04}-{letter}{q}"),
                     "a quarter of a written year".into(),
                 );
             }
             let Some(r) = reference else {
                 return Normal {
-                    value: format!("XXXX-{letter}{q}"),
+                    value: shared_text!("XXXX-{letter}{q}"),
                     relative: false,
                     resolved: false,
                     how: "a quarter without a year, and no publication date to take the year from"
@@ -566,10 +573,10 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             // anchor's is last year's.
             let y = base - i32::from(*q > here);
             Normal {
-                value: format!("{y:04}-{letter}{q}"),
+                value: shared_text!("{y:04}-{letter}{q}"),
                 relative: false,
                 resolved: true,
-                how: format!("a quarter without a year → {y} from {against}"),
+                how: shared_text!("a quarter without a year → {y} from {against}"),
                 day: None,
             }
         }
@@ -579,8 +586,8 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                 let idx = i32::from(r.date.year()) * 4 + i32::from(quarter_of(r.date)) - 1 - 1;
                 let (y, q) = (idx.div_euclid(4), idx.rem_euclid(4) + 1);
                 rel(
-                    format!("{y:04}-Q{q}"),
-                    format!("the latest quarter reported → the quarter before {against}"),
+                    shared_text!("{y:04}-Q{q}"),
+                    shared_text!("the latest quarter reported → the quarter before {against}"),
                 )
             }
         },
@@ -607,14 +614,14 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                     value: day_value(d, &tod),
                     relative: !matches!(year, YearRef::Abs(_)),
                     resolved: true,
-                    how: format!("the holiday '{name}' in {}", d.year()),
+                    how: shared_text!("the holiday '{name}' in {}", d.year()),
                     day: Some(d),
                 },
                 None => Normal {
                     value: "XXXX-XX-XX".into(),
                     relative: false,
                     resolved: false,
-                    how: format!("the holiday '{name}' without a year"),
+                    how: shared_text!("the holiday '{name}' without a year"),
                     day: None,
                 },
             }
@@ -622,7 +629,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
     }
 }
 
-fn rel(value: String, how: String) -> Normal {
+fn rel(value: SharedText, how: SharedText) -> Normal {
     Normal {
         value,
         relative: true,
@@ -641,25 +648,27 @@ fn offset(unit: Unit, n: i32, reference: Option<Reference<'_>>, tod: &str) -> No
         _ => "day",
     };
     let what = match n {
-        0 => format!("this {word}"),
-        -1 => format!("the {word} before"),
-        1 => format!("the {word} after"),
-        n if n < 0 => format!("{} {word}s before", -n),
-        n => format!("{n} {word}s after"),
+        0 => shared_text!("this {word}"),
+        -1 => shared_text!("the {word} before"),
+        1 => shared_text!("the {word} after"),
+        n if n < 0 => shared_text!("{} {word}s before", -n),
+        n => shared_text!("{n} {word}s after"),
     };
     let Some(r) = reference else {
         let v = match unit {
-            Unit::Week => "XXXX-WXX".to_string(),
-            Unit::Weekend => "XXXX-WXX-WE".to_string(),
-            Unit::Month => "XXXX-XX".to_string(),
-            Unit::Quarter => "XXXX-QX".to_string(),
-            _ => format!("XXXX-XX-XX{tod}"),
+            Unit::Week => "XXXX-WXX".into(),
+            Unit::Weekend => "XXXX-WXX-WE".into(),
+            Unit::Month => "XXXX-XX".into(),
+            Unit::Quarter => "XXXX-QX".into(),
+            _ => shared_text!("XXXX-XX-XX{tod}"),
         };
         return Normal {
             value: v,
             relative: true,
             resolved: false,
-            how: format!("{what}: relative to the publication date, and the document has none"),
+            how: shared_text!(
+                "{what}: relative to the publication date, and the document has none"
+            ),
             day: None,
         };
     };
@@ -671,8 +680,8 @@ fn offset(unit: Unit, n: i32, reference: Option<Reference<'_>>, tod: &str) -> No
             let back = (i64::from(weekday_number(r.date)) - 6).rem_euclid(7);
             match add_days(r.date, i64::from(n) * 7 - back) {
                 Some(d) => rel(
-                    format!("{}-WE", iso_week(d)),
-                    format!("{what} {against} → the weekend of ISO week {}", iso_week(d)),
+                    shared_text!("{}-WE", iso_week(d)),
+                    shared_text!("{what} {against} → the weekend of ISO week {}", iso_week(d)),
                 ),
                 None => rel("XXXX-WXX-WE".into(), what),
             }
@@ -680,28 +689,31 @@ fn offset(unit: Unit, n: i32, reference: Option<Reference<'_>>, tod: &str) -> No
         Unit::Week => match add_days(r.date, i64::from(n) * 7) {
             Some(d) => rel(
                 iso_week(d),
-                format!("{what} {against} → ISO week {}", iso_week(d)),
+                shared_text!("{what} {against} → ISO week {}", iso_week(d)),
             ),
             None => rel("XXXX-WXX".into(), what),
         },
         Unit::Month => match r.date.first_of_month().checked_add(n.months()) {
             Ok(d) => rel(
-                format!("{:04}-{:02}", d.year(), d.month()),
-                format!("{what} {against}"),
+                shared_text!("{:04}-{:02}", d.year(), d.month()),
+                shared_text!("{what} {against}"),
             ),
             Err(_) => rel("XXXX-XX".into(), what),
         },
         Unit::Quarter => {
             let idx = i32::from(r.date.year()) * 4 + i32::from(quarter_of(r.date)) - 1 + n;
             let (y, q) = (idx.div_euclid(4), idx.rem_euclid(4) + 1);
-            rel(format!("{y:04}-Q{q}"), format!("{what} {against}"))
+            rel(
+                shared_text!("{y:04}-Q{q}"),
+                shared_text!("{what} {against}"),
+            )
         }
         _ => match add_days(r.date, i64::from(n)) {
             Some(d) => Normal {
                 value: day_value(d, tod),
                 relative: true,
                 resolved: true,
-                how: format!("{what} {against}"),
+                how: shared_text!("{what} {against}"),
                 day: Some(d),
             },
             None => rel("XXXX-XX-XX".into(), what),

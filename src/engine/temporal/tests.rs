@@ -19,7 +19,7 @@ fn timexes(text: &str, date: Option<&str>) -> Vec<(String, &'static str, String)
             (
                 t.range.of(text).to_string(),
                 t.kind.as_str(),
-                t.value.clone(),
+                t.value.to_string(),
             )
         })
         .collect()
@@ -762,4 +762,51 @@ fn the_day_next_to_a_day() {
 #[test]
 fn cached_expressions_stay_compact() {
     assert!(std::mem::size_of::<super::recognise::RawTimex>() <= 168);
+}
+
+/// The document stage reuses a paragraph's resolved expressions only while the anchor and what
+/// the paragraph reads from the paragraphs before it (the day, time and quarter last mentioned,
+/// whether the story talks about quarters) are unchanged: edits that change each of them give
+/// what a fresh analysis gives.
+#[test]
+fn reused_resolutions_equal_fresh_ones_after_context_edits() {
+    use crate::engine::Analyzer;
+    let base = "---\ndate: 2023-03-20\n---\n\nThe board met on March 3. It voted at 10 p.m.\n\nTalks resumed at 8 p.m.\n\nProfits fell a year earlier.\n\n\
+                The quarter ended badly. A year earlier, sales rose.\n\n\
+                He left that day and returned the following year.\n\n\
+                “We met on Friday,” she said on Monday.\n\nRevenue rose in the first quarter.\n\n\
+                The quarter was strong; a year earlier it was weak. At 9 a.m. they spoke.\n";
+    let edits: [(&str, &str); 9] = [
+        ("at 8 p.m.", "at 8 p.m. Sales fell for three quarters."),
+        ("date: 2023-03-20", "date: 2024-11-02"),
+        ("March 3", "June 30, 2019"),
+        ("The board met on June 30, 2019. ", ""),
+        (
+            "The quarter ended badly.",
+            "The fiscal second quarter ended badly.",
+        ),
+        ("He left that day", "He left on May 5, 2001,"),
+        ("first quarter", "third quarter of 1998"),
+        ("---\ndate: 2024-11-02\n---\n\n", ""),
+        ("on Monday", "on Tuesday"),
+    ];
+    let config = cfg(None);
+    let render = |a: &crate::engine::Analysis| format!("{:?}\n{:?}", a.timexes, a.events);
+    let mut analyzer = Analyzer::default();
+    let mut text = base.to_string();
+    analyzer.analyze(&text, Format::Markdown, &config);
+    for (k, (from, to)) in edits.iter().enumerate() {
+        assert!(text.contains(from), "edit {k}: {from:?} not in {text:?}");
+        text = text.replacen(from, to, 1);
+        let cached = analyzer.analyze(&text, Format::Markdown, &config);
+        let fresh = analyze_as(&text, Format::Markdown, &config);
+        assert_eq!(
+            render(&cached),
+            render(&fresh),
+            "after edit {k} ({from:?} → {to:?})"
+        );
+        // And once more with nothing changed: every resolution is reused.
+        let again = analyzer.analyze(&text, Format::Markdown, &config);
+        assert_eq!(render(&again), render(&fresh), "after edit {k}, again");
+    }
 }
