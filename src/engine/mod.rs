@@ -57,7 +57,17 @@ impl Format {
 pub struct Paragraph {
     pub range: TextRange,
     pub kind: ParagraphKind,
-    pub sentences: Vec<TextRange>,
+    /// Where its sentences are in [`Analysis::sentences`] (see [`Analysis::sentences_of`]).
+    /// Serialized as a pair of indices, `[first, end]`, so it is not read as a text range.
+    #[serde(serialize_with = "index_range_as_pair")]
+    pub sentences: std::ops::Range<usize>,
+}
+
+fn index_range_as_pair<S: serde::Serializer>(
+    r: &std::ops::Range<usize>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    (r.start, r.end).serialize(s)
 }
 
 /// Everything copydesk reads in one document.
@@ -70,6 +80,9 @@ pub struct Analysis {
     /// The date relative expressions resolve against, and where it came from.
     pub anchor: Option<temporal::Anchor>,
     pub paragraphs: Vec<Paragraph>,
+    /// The sentences of every paragraph, in document order (one list for the whole document
+    /// rather than one per paragraph).
+    pub sentences: Vec<TextRange>,
     pub quotes: Vec<quotes::Quote>,
     /// Phrases that put an unnamed or vague source behind a claim.
     pub sources: Vec<quotes::SourcePhrase>,
@@ -80,6 +93,13 @@ pub struct Analysis {
     pub events: Vec<temporal::Event>,
     pub entities: Vec<entities::Entity>,
     pub findings: Vec<Finding>,
+}
+
+impl Analysis {
+    /// The sentences of `paragraph`, one of [`Analysis::paragraphs`].
+    pub fn sentences_of(&self, paragraph: &Paragraph) -> &[TextRange] {
+        &self.sentences[paragraph.sentences.clone()]
+    }
 }
 
 /// Analyses `text` from scratch. Same result as a fresh [`Analyzer`].
@@ -114,8 +134,8 @@ impl Format {
 /// falls back into step with an old block inside the unchanged suffix, and the old blocks from
 /// there on are kept, shifted. Only the blocks in between are looked up by their text among the
 /// old blocks they replace (a split or moved paragraph is not scanned again) or scanned. So a
-/// keystroke costs two comparisons and one copy of the text, plus the work on the block it
-/// touched, never a hash or a layout of the whole document. A change of format or settings
+/// keystroke costs two comparisons of the text and a splice of the remembered copy, plus the
+/// work on the block it touched, never a hash or a layout of the whole document. A change of format or settings
 /// scans everything again; an edit of the front matter (or of the first line, which may start
 /// one) re-cuts the whole layout but still reuses every block whose text is unchanged.
 #[derive(Default)]
@@ -211,7 +231,7 @@ impl Analyzer {
             .prev
             .take()
             .filter(|p| p.format == format && p.fingerprint == fingerprint);
-        let mut prev = match prev {
+        let prev = match prev {
             Some(mut prev) => {
                 self.last_stats = prev.update(text, format, config);
                 prev
@@ -226,7 +246,7 @@ impl Analyzer {
                     .collect();
                 self.last_stats = (0, blocks.len());
                 Previous {
-                    text: String::new(),
+                    text: text.to_string(),
                     format,
                     fingerprint,
                     front_matter: layout.front_matter,
@@ -234,14 +254,13 @@ impl Analyzer {
                 }
             }
         };
-        prev.text.clear();
-        prev.text.push_str(text);
+        debug_assert_eq!(prev.text, text);
         self.prev.insert(prev)
     }
 }
 
 impl Previous {
-    /// Brings the remembered blocks up to date with `text`; returns (reused, scanned).
+    /// Brings the remembered text and blocks up to date with `text`; returns (reused, scanned).
     fn update(&mut self, text: &str, format: Format, config: &Config) -> (usize, usize) {
         let (old, new) = (self.text.as_bytes(), text.as_bytes());
         let p = common_prefix(old, new);
@@ -249,6 +268,34 @@ impl Previous {
             return (self.blocks.len(), 0);
         }
         let s = common_suffix(old, new, old.len().min(new.len()) - p);
+        let old_len = old.len();
+        let stats = self.update_blocks(text, format, config, p, s);
+        // Only the changed middle of the remembered text is replaced, not the whole copied; its
+        // ends are moved out to character boundaries (the same in both texts, as the bytes
+        // before and after it are the same).
+        let (mut p, mut s) = (p, s);
+        while !(self.text.is_char_boundary(p) && text.is_char_boundary(p)) {
+            p -= 1;
+        }
+        while !self.text.is_char_boundary(old_len - s) {
+            s -= 1;
+        }
+        self.text
+            .replace_range(p..old_len - s, &text[p..text.len() - s]);
+        stats
+    }
+
+    /// Brings the remembered blocks up to date with `text`, which shares its first `p` and last
+    /// `s` bytes with the remembered text; returns (reused, scanned).
+    fn update_blocks(
+        &mut self,
+        text: &str,
+        format: Format,
+        config: &Config,
+        p: usize,
+        s: usize,
+    ) -> (usize, usize) {
+        let (old, new) = (self.text.as_bytes(), text.as_bytes());
         // Is the front matter (or its absence) certainly unchanged? Strictly after its end, so
         // a `\r` that gains a `\n` is seen as an edit of the front matter.
         let front_matter_stable = format != Format::Markdown
@@ -444,12 +491,17 @@ fn document_passes(
             })
         })
         .collect();
+    let mut sentences = Vec::with_capacity(placed.iter().map(|p| p.scan.sentences.len()).sum());
     let paragraphs = placed
         .iter()
-        .map(|p| Paragraph {
-            range: p.scan.range().shift(p.offset),
-            kind: p.scan.kind,
-            sentences: p.scan.sentences.iter().map(|s| s.shift(p.offset)).collect(),
+        .map(|p| {
+            let first = sentences.len();
+            sentences.extend(p.scan.sentences.iter().map(|s| s.shift(p.offset)));
+            Paragraph {
+                range: p.scan.range().shift(p.offset),
+                kind: p.scan.kind,
+                sentences: first..sentences.len(),
+            }
         })
         .collect();
     let mut analysis = Analysis {
@@ -457,6 +509,7 @@ fn document_passes(
         format,
         front_matter,
         paragraphs,
+        sentences,
         ..Analysis::default()
     };
     analysis.entities = entities::resolve(text, &placed, config);
