@@ -10,6 +10,8 @@
 //! (line breaks are kept): Markdown syntax, code, HTML, link targets. It has the same length as
 //! the source, so offsets into it are offsets into the source.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
@@ -64,7 +66,7 @@ pub struct ParaCtx<'a> {
 pub fn scan_block(src: &str, format: Format, config: &Config) -> Vec<ParagraphScan> {
     let (mask, paras) = match format {
         Format::Markdown => markdown_paragraphs(src),
-        Format::PlainText => (src.to_string(), plain_paragraphs(src)),
+        Format::PlainText => (Cow::Borrowed(src), plain_paragraphs(src)),
     };
     paras
         .into_iter()
@@ -176,31 +178,24 @@ fn plain_markdown_line(src: &str) -> bool {
         .bytes()
         .next()
         .is_some_and(|b| b.is_ascii_digit() || b"#>-+*=_~`<|:".contains(&b));
-    !opens_block
-        && !body.bytes().any(|b| {
-            matches!(
-                b,
-                b'\\'
-                    | b'`'
-                    | b'*'
-                    | b'_'
-                    | b'['
-                    | b']'
-                    | b'<'
-                    | b'>'
-                    | b'&'
-                    | b'~'
-                    | b'|'
-                    | b'$'
-                    | b'^'
-                    | b'\t'
-            )
-        })
+    // The bytes that give a line a meaning beyond plain prose, as a table (one load per byte).
+    const SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        let special = b"\\`*_[]<>&~|$^\t";
+        let mut i = 0;
+        while i < special.len() {
+            table[special[i] as usize] = true;
+            i += 1;
+        }
+        table
+    };
+    !opens_block && !body.bytes().any(|b| SPECIAL[usize::from(b)])
 }
 
 /// Markdown: the prose mask of the block and its paragraph-level leaves (paragraphs, headings,
-/// tight list items, table cells), via pulldown-cmark's source offsets.
-fn markdown_paragraphs(src: &str) -> (String, Vec<(TextRange, ParagraphKind)>) {
+/// tight list items, table cells), via pulldown-cmark's source offsets. The mask of a block of
+/// plain prose is the block itself, borrowed.
+fn markdown_paragraphs(src: &str) -> (Cow<'_, str>, Vec<(TextRange, ParagraphKind)>) {
     if plain_markdown_line(src) {
         let line = src.trim_end_matches(['\n', '\r']);
         let start = line.len() - line.trim_start_matches(' ').len();
@@ -210,9 +205,10 @@ fn markdown_paragraphs(src: &str) -> (String, Vec<(TextRange, ParagraphKind)>) {
         } else {
             Vec::new()
         };
-        return (src.to_string(), paras);
+        return (Cow::Borrowed(src), paras);
     }
-    parsed_markdown_paragraphs(src)
+    let (mask, paras) = parsed_markdown_paragraphs(src);
+    (Cow::Owned(mask), paras)
 }
 
 /// [`markdown_paragraphs`] by pulldown-cmark.
@@ -329,8 +325,9 @@ mod tests {
         let mut check = |block: &str| {
             if plain_markdown_line(block) {
                 plain += 1;
+                let (mask, paras) = markdown_paragraphs(block);
                 assert_eq!(
-                    markdown_paragraphs(block),
+                    (mask.into_owned(), paras),
                     parsed_markdown_paragraphs(block),
                     "{block:?}"
                 );

@@ -2,6 +2,9 @@
 //! repaired where news copy fools them: abbreviations ("Mr.", "U.S.", "Sept.", "Gen."), initials
 //! ("John F. Kennedy") and "a.m."/"p.m." before a name do not end a sentence.
 
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::text::TextRange;
@@ -21,8 +24,11 @@ const ABBREVIATIONS: &[&str] = &[
 ];
 
 fn is_abbreviation(word: &str) -> bool {
+    // Looked up in a hash set built once, not compared with each abbreviation in turn.
+    static LISTED: LazyLock<FxHashSet<&'static str>> =
+        LazyLock::new(|| ABBREVIATIONS.iter().copied().collect());
     let w = word.trim_end_matches('.');
-    if ABBREVIATIONS.contains(&w) {
+    if LISTED.contains(w) {
         return true;
     }
     // Single capital initials ("F.") and dotted acronyms ("U.S.A.", "N.Y.").
