@@ -12,14 +12,16 @@
 use std::hash::Hasher;
 use std::sync::LazyLock;
 
-use super::gazetteer::{FastMap, FastSet, GAZETTEER, GazEntry, WordHasher};
+use rustc_hash::FxHashMap;
+
+use super::gazetteer::{FastMap, GAZETTEER, GazEntry, WordHasher};
 use super::{Candidate, MentionForm, ParaEntities, RoleSig};
 use crate::engine::config::EntityKind;
 use crate::engine::paragraph::{ParaCtx, ParagraphKind};
 use crate::engine::text::TextRange;
 
 /// A word of the paragraph.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Tok {
     start: usize,
     /// End of the word without a possessive `’s`.
@@ -34,6 +36,8 @@ struct Tok {
     joined: bool,
     /// `cap`, and neither a calendar word nor all digits: it can be part of a name.
     name_word: bool,
+    /// For a `cap` token, its word-list classes as written ([`classes`]); 0 otherwise.
+    wl: u32,
 }
 
 /// The longest of [`DOTTED`], in bytes.
@@ -959,15 +963,115 @@ const PLACE_CUES: &[&str] = &[
     "visit",
 ];
 
-/// Whether `w` is in `list` (a linear scan: for the short lists).
-fn in_list(list: &[&str], w: &str) -> bool {
-    list.contains(&w)
+/// Word-list classes, as bits: which of the fixed word lists a word is in, answered by one
+/// look-up of the word (see [`CLASSES`]) instead of one per list.
+mod wl {
+    /// In lower case, a stopword (`STOPWORDS`).
+    pub const STOP: u32 = 1;
+    /// In lower case, the first word of a role phrase (`ROLE_PHRASES`).
+    pub const ROLE_HEAD: u32 = 1 << 1;
+    /// The classes that are looked up by the word in lower case; the others by the word as
+    /// written.
+    pub const LOWER: u32 = STOP | ROLE_HEAD;
+    pub const ORG_HEAD: u32 = 1 << 2;
+    pub const PLACE_HEAD: u32 = 1 << 3;
+    pub const OF_LEAD: u32 = 1 << 4;
+    pub const CALENDAR: u32 = 1 << 5;
+    pub const EVENT_HEAD: u32 = 1 << 6;
+    pub const GROUP: u32 = 1 << 7;
+    pub const COMMON_ACRONYM: u32 = 1 << 8;
+    pub const HONORIFIC: u32 = 1 << 9;
+    pub const PERSON_CUE: u32 = 1 << 10;
+    pub const TEAM_VERB: u32 = 1 << 11;
+    pub const PLACE_CUE: u32 = 1 << 12;
+    pub const PARTICLE: u32 = 1 << 13;
 }
 
-/// The long word lists as hash sets, built once.
-static SETS: LazyLock<[FastSet<&'static str>; 5]> = LazyLock::new(|| {
-    [STOPWORDS, ORG_HEADS, PLACE_HEADS, OF_LEADS, CALENDAR].map(|l| l.iter().copied().collect())
+/// The longest word a [`word_key`] holds, in bytes. Every word of the lists is shorter, except
+/// a few role-phrase heads ("secretary-general"), which [`Scanner::role_phrase_at`] handles.
+const KEY_MAX: usize = 15;
+
+/// A word of at most [`KEY_MAX`] bytes as one number: its bytes, then its length in the last
+/// byte (a hash of two machine words instead of a hash of a string).
+fn word_key(w: &[u8]) -> Option<u128> {
+    pack_key(w, false)
+}
+
+/// [`word_key`] of `w`, with ASCII letters in lower case if `lower`. Built a byte at a time:
+/// a copy of a few bytes into a buffer would be a call to `memcpy`.
+fn pack_key(w: &[u8], lower: bool) -> Option<u128> {
+    if w.len() > KEY_MAX {
+        return None;
+    }
+    // Two 64-bit halves: shifts of a `u128` cost several instructions each.
+    let (mut lo, mut hi) = (0u64, (w.len() as u64) << 56);
+    for (k, &b) in w.iter().enumerate() {
+        let b = u64::from(if lower { b.to_ascii_lowercase() } else { b });
+        if k < 8 {
+            lo |= b << (8 * k);
+        } else {
+            hi |= b << (8 * (k - 8));
+        }
+    }
+    Some(u128::from(hi) << 64 | u128::from(lo))
+}
+
+/// Every word of the fixed lists, keyed by [`word_key`], with its classes ([`wl`]).
+static CLASSES: LazyLock<FxHashMap<u128, u32>> = LazyLock::new(|| {
+    let lists: [(&[&str], u32); 13] = [
+        (STOPWORDS, wl::STOP),
+        (ORG_HEADS, wl::ORG_HEAD),
+        (PLACE_HEADS, wl::PLACE_HEAD),
+        (OF_LEADS, wl::OF_LEAD),
+        (CALENDAR, wl::CALENDAR),
+        (EVENT_HEADS, wl::EVENT_HEAD),
+        (GROUP_WORDS, wl::GROUP),
+        (COMMON_ACRONYMS, wl::COMMON_ACRONYM),
+        (HONORIFICS, wl::HONORIFIC),
+        (PERSON_CUES, wl::PERSON_CUE),
+        (TEAM_VERBS, wl::TEAM_VERB),
+        (PLACE_CUES, wl::PLACE_CUE),
+        (PARTICLES, wl::PARTICLE),
+    ];
+    let mut m = FxHashMap::default();
+    for (list, bit) in lists {
+        for w in list {
+            if let Some(k) = word_key(w.as_bytes()) {
+                *m.entry(k).or_insert(0) |= bit;
+            }
+        }
+    }
+    for (phrase, _) in ROLE_PHRASES {
+        let head = phrase.split(' ').next().unwrap_or(phrase);
+        if let Some(k) = word_key(head.as_bytes()) {
+            *m.entry(k).or_insert(0) |= wl::ROLE_HEAD;
+        }
+    }
+    m
 });
+
+/// The classes of `w` as written (not [`wl::LOWER`]).
+fn classes(w: &str) -> u32 {
+    word_key(w.as_bytes())
+        .and_then(|k| CLASSES.get(&k))
+        .map_or(0, |c| c & !wl::LOWER)
+}
+
+/// The classes of `w` in lower case, as `str::to_lowercase` spells it (only [`wl::LOWER`]).
+fn lower_classes(w: &str) -> u32 {
+    let key = if w.is_ascii() {
+        pack_key(w.as_bytes(), true)
+    } else {
+        word_key(w.to_lowercase().as_bytes())
+    };
+    key.and_then(|k| CLASSES.get(&k))
+        .map_or(0, |c| c & wl::LOWER)
+}
+
+/// Whether the lower-case form of `w` is a stopword.
+fn is_stopword_lower(w: &str) -> bool {
+    lower_classes(w) & wl::STOP != 0
+}
 
 /// A title with its number of words and its class.
 type TitleEntry = (&'static str, usize, &'static str);
@@ -1023,31 +1127,6 @@ pub(super) fn with_lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
     }
 }
 
-fn is_stopword(w: &str) -> bool {
-    SETS[0].contains(w)
-}
-
-/// Whether the lower-case form of `w` is a stopword.
-fn is_stopword_lower(w: &str) -> bool {
-    with_lower(w, is_stopword)
-}
-
-fn is_org_head(w: &str) -> bool {
-    SETS[1].contains(w)
-}
-
-fn is_place_head(w: &str) -> bool {
-    SETS[2].contains(w)
-}
-
-fn is_of_lead(w: &str) -> bool {
-    SETS[3].contains(w)
-}
-
-fn is_calendar(w: &str) -> bool {
-    SETS[4].contains(w)
-}
-
 /// A stable hash of a word, for the document-wide word statistics (see [`WordHasher`]).
 pub(super) fn word_hash(w: &str) -> u64 {
     bytes_hash(w.as_bytes())
@@ -1097,7 +1176,166 @@ fn is_open_mark(c: char) -> bool {
 }
 
 /// Splits the paragraph into word tokens.
+///
+/// A word is a run of letters and digits, with apostrophes, hyphens, periods and ampersands
+/// inside it when a letter or digit follows them. Nearly every byte of prose is ASCII: those
+/// are classified as bytes, and only the others are decoded as characters.
+#[inline(never)]
 fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
+    // About one word per six bytes of prose.
+    let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 6 + 1);
+    let mut sent_starts = sentences.iter().map(|s| s.start).peekable();
+    let mut last_end = 0usize;
+    let bytes = text.as_bytes();
+    // The character at byte `at` (always a character boundary here), decoding only non-ASCII.
+    let char_at = |at: usize| -> Option<char> {
+        match bytes.get(at) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => text.get(at..).and_then(|s| s.chars().next()),
+            None => None,
+        }
+    };
+    let alnum_at = |at: usize| match bytes.get(at) {
+        Some(&b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        _ => char_at(at).is_some_and(is_alnum),
+    };
+    // The byte position of the next character to read.
+    let mut pos = 0;
+    while let Some(&b) = bytes.get(pos) {
+        let start = pos;
+        if b.is_ascii() {
+            // Between words: ASCII spaces and punctuation.
+            pos += 1;
+            if !b.is_ascii_alphanumeric() {
+                continue;
+            }
+        } else {
+            let Some(c) = char_at(pos) else { break };
+            pos += c.len_utf8();
+            if !is_alnum(c) {
+                continue;
+            }
+        }
+        // Extend over letters, digits and joiners (apostrophe, hyphen, period, ampersand)
+        // followed by a letter or digit. A hyphen inside is what a particle needs ("al-Qaeda").
+        let mut hyphen = false;
+        while let Some(&db) = bytes.get(pos) {
+            if db.is_ascii_alphanumeric() {
+                pos += 1;
+            } else if db.is_ascii() {
+                if matches!(db, b'\'' | b'-' | b'.' | b'&') && alnum_at(pos + 1) {
+                    hyphen |= db == b'-';
+                    pos += 1;
+                } else {
+                    break;
+                }
+            } else {
+                let Some(d) = char_at(pos) else { break };
+                let next = pos + d.len_utf8();
+                if is_alnum(d) || d == '’' && alnum_at(next) {
+                    pos = next;
+                } else {
+                    break;
+                }
+            }
+        }
+        let mut end = pos;
+        // Keep the period of an abbreviation, an initial or a dotted acronym.
+        if bytes.get(end) == Some(&b'.') {
+            let word = &text[start..end];
+            let single_cap = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+            if single_cap
+                || (word.len() <= DOTTED_MAX && DOTTED.contains(&word))
+                || (word.contains('.') && word.chars().all(|c| c == '.' || c.is_uppercase()))
+            {
+                end += 1;
+                // Skip the period we just took.
+                pos = end;
+            }
+        }
+        let word = &bytes[start..end];
+        // A possessive `’s` or `'s` (after at least one character) is not part of the name.
+        let (name_end, possessive) = match *word {
+            [.., _, b'\'', b's'] => (end - 2, true),
+            // "’" is E2 80 99 in UTF-8.
+            [.., _, 0xE2, 0x80, 0x99, b's'] => (end - 4, true),
+            _ => (end, false),
+        };
+        // A plural possessive ("the Smiths’ house") leaves a bare apostrophe after the word.
+        let trailing_apostrophe = bytes
+            .get(end..)
+            .is_some_and(|r| r.starts_with("’".as_bytes()))
+            && !alnum_at(end + '’'.len_utf8());
+        let b0 = word[0];
+        let first_upper = if b0.is_ascii() {
+            b0.is_ascii_uppercase()
+        } else {
+            text[start..].chars().next().is_some_and(char::is_uppercase)
+        };
+        // "I'm", "I’ll": a pronoun with a contraction, not a name.
+        let contraction =
+            b0 == b'I' && (word[1..].starts_with(b"'") || word[1..].starts_with("’".as_bytes()));
+        let cap = !contraction
+            && (first_upper
+                // A particle (five letters at most) and a hyphen: "al-Qaeda".
+                || hyphen
+                    && PARTICLE_FIRST.contains(&b0)
+                    && word
+                        .iter()
+                        .take(6)
+                        .position(|&b| b == b'-')
+                        .is_some_and(|k| {
+                            PARTICLES.contains(&&text[start..start + k])
+                                && text[start + k + 1..].starts_with(char::is_uppercase)
+                        }));
+        while sent_starts.peek().is_some_and(|&s| s < start) {
+            sent_starts.next();
+        }
+        // Nearly every gap is one space.
+        let space = start == last_end + 1 && bytes[last_end] == b' ';
+        let gap = if space { " " } else { &text[last_end..start] };
+        let prev_char = if space {
+            None
+        } else {
+            gap.trim_end().chars().next_back()
+        };
+        let sentence_start = sent_starts
+            .peek()
+            .is_some_and(|&s| s <= start && text[s..start].trim().chars().all(|c| !is_alnum(c)));
+        let initial =
+            headline || toks.is_empty() || sentence_start || prev_char.is_some_and(is_open_mark);
+        let joined = !toks.is_empty()
+            && !sentence_start
+            && (space
+                || (gap.chars().all(char::is_whitespace)
+                    || (cap && toks.last().is_some_and(|t: &Tok| t.cap) && gap.trim() == "&"))
+                    && gap.bytes().filter(|&b| b == b'\n').count() <= 1);
+        let word_classes = if cap {
+            classes(&text[start..name_end])
+        } else {
+            0
+        };
+        let name_word = cap
+            && word_classes & wl::CALENDAR == 0
+            && !text[start..name_end].chars().all(|c| c.is_ascii_digit());
+        toks.push(Tok {
+            start,
+            end: name_end,
+            possessive: possessive || trailing_apostrophe,
+            cap,
+            initial,
+            joined,
+            name_word,
+            wl: word_classes,
+        });
+        last_end = end;
+    }
+    toks
+}
+
+/// The tokenizer as it was before its byte fast paths: [`tokenize`] must give the same tokens.
+#[cfg(test)]
+fn tokenize_reference(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
     // About one word per six bytes of prose.
     let mut toks = Vec::with_capacity(text.len() / 6 + 1);
     let mut sent_starts = sentences.iter().map(|s| s.start).peekable();
@@ -1214,10 +1452,14 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
                 || (gap.chars().all(char::is_whitespace)
                     || (gap.trim() == "&" && cap && toks.last().is_some_and(|t: &Tok| t.cap)))
                     && gap.bytes().filter(|&b| b == b'\n').count() <= 1);
-        let name_word = cap && {
-            let w = &text[start..name_end];
-            !is_calendar(w) && !w.chars().all(|c| c.is_ascii_digit())
+        let word_classes = if cap {
+            classes(&text[start..name_end])
+        } else {
+            0
         };
+        let name_word = cap
+            && word_classes & wl::CALENDAR == 0
+            && !text[start..name_end].chars().all(|c| c.is_ascii_digit());
         toks.push(Tok {
             start,
             end: name_end,
@@ -1226,6 +1468,7 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
             initial,
             joined,
             name_word,
+            wl: word_classes,
         });
         last_end = end;
     }
@@ -1233,6 +1476,7 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
 }
 
 /// Whether the paragraph reads as a headline: a heading, or one unpunctuated line in title case.
+#[inline(never)]
 fn is_headline(ctx: &ParaCtx<'_>) -> bool {
     if ctx.kind == ParagraphKind::Heading {
         return true;
@@ -1254,15 +1498,13 @@ fn is_headline(ctx: &ParaCtx<'_>) -> bool {
             >= words.len() * 6
 }
 
-/// The paragraph stage: candidate mentions and word statistics.
-pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
-    let text = ctx.text;
-    let headline = is_headline(ctx);
-    let toks = tokenize(text, ctx.sentences, headline);
-    let mut out = ParaEntities::default();
+/// Hashes of the capitalised words that are not sentence-initial and of the lower-case words
+/// (each sorted, unique): see [`ParaEntities::cap_words`].
+#[inline(never)]
+fn word_hashes(text: &str, toks: &[Tok]) -> (Vec<u64>, Vec<u64>) {
     let mut cap_words = Vec::with_capacity(toks.len());
     let mut lower_words = Vec::with_capacity(toks.len());
-    for t in &toks {
+    for t in toks {
         // The hash reads bytes: no need to slice (and check) the text as a `str`.
         let w = text.as_bytes().get(t.start..t.end).unwrap_or_default();
         if t.cap && !t.initial {
@@ -1282,70 +1524,19 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
     cap_words.dedup();
     lower_words.sort_unstable();
     lower_words.dedup();
+    (cap_words, lower_words)
+}
+
+/// The paragraph stage: candidate mentions and word statistics.
+pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
+    let text = ctx.text;
+    let headline = is_headline(ctx);
+    let toks = tokenize(text, ctx.sentences, headline);
+    let mut out = ParaEntities::default();
+    let (cap_words, lower_words) = word_hashes(text, &toks);
 
     let s = Scanner { text, toks: &toks };
-    // Runs of capitalised tokens.
-    let mut i = 0;
-    while i < toks.len() {
-        if !s.is_name_word(i) {
-            // Names the gazetteer spells in lower case ("ntv"); the first byte rules out
-            // nearly every word.
-            let first = text.as_bytes().get(toks[i].start).copied().unwrap_or(0);
-            let w = if GAZETTEER.may_start_lowercase_name(first) {
-                s.word(i)
-            } else {
-                ""
-            };
-            if !w.is_empty()
-                && GAZETTEER.may_be_lowercase_name(w)
-                && let Some(e) = GAZETTEER.lookup(w)
-                && e.canonical.starts_with(char::is_lowercase)
-            {
-                let r = s.range(i, i + 1);
-                let mut c = Candidate::new(r, r, Some(e.kind), MentionForm::Name);
-                c.canonical = Some(e.canonical);
-                out.cands.push(c);
-            }
-            i += 1;
-            continue;
-        }
-        let mut j = i + 1;
-        loop {
-            if j >= toks.len() || toks[j - 1].possessive || !toks[j].joined {
-                break;
-            }
-            // A capitalised function word ("In", "The") inside a run starts a new sentence
-            // that the segmenter missed (a line break, an abbreviation before it).
-            if s.is_name_word(j) && !is_stopword_lower(s.word(j)) {
-                j += 1;
-                continue;
-            }
-            // Connectors: name particles, and "of" (and "of the") after a word that takes one.
-            let w = s.word(j);
-            let next_name = |k: usize| k < toks.len() && toks[k].joined && s.is_name_word(k);
-            if in_list(PARTICLES, w) && next_name(j + 1) {
-                j += 2;
-                continue;
-            }
-            if matches!(w, "of" | "for") && is_of_lead(s.word(j - 1)) {
-                if next_name(j + 1) {
-                    j += 2;
-                    continue;
-                }
-                if j + 2 < toks.len()
-                    && s.word(j + 1) == "the"
-                    && toks[j + 1].joined
-                    && next_name(j + 2)
-                {
-                    j += 3;
-                    continue;
-                }
-            }
-            break;
-        }
-        s.classify_run(i, j, true, ctx, &mut out.cands);
-        i = j;
-    }
+    s.runs(ctx, &mut out.cands);
     s.descriptors(&mut out.cands);
     s.appositives(&mut out.cands);
     sheet_matches(ctx, &mut out.cands);
@@ -1399,6 +1590,7 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
 
 /// The word hashes the document stage may ask about for `cands` (see
 /// [`ParaEntities::probes`]); it mirrors the look-ups of [`super::coref::resolve`].
+#[inline(never)]
 fn probes(text: &str, cands: &[Candidate]) -> Vec<u64> {
     let mut out = Vec::new();
     let lower_hash = lower_word_hash;
@@ -1426,6 +1618,7 @@ fn probes(text: &str, cands: &[Candidate]) -> Vec<u64> {
 }
 
 /// Matches the entity sheet's names and aliases (exact, on word boundaries).
+#[inline(never)]
 fn sheet_matches(ctx: &ParaCtx<'_>, cands: &mut Vec<Candidate>) {
     for (idx, e) in ctx.config.entities.iter().enumerate() {
         let Ok(idx) = u32::try_from(idx) else { break };
@@ -1484,6 +1677,16 @@ impl<'a> Scanner<'a> {
 
     /// Whether token `i` is `w` in any ASCII case (compared as bytes, as
     /// `str::eq_ignore_ascii_case` does: this runs for every token).
+    /// Whether token `i` is "the" in any case (the test `descriptors` makes at every token).
+    fn is_the(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| {
+            matches!(
+                self.text.as_bytes().get(t.start..t.end),
+                Some(&[a, b, c]) if a | 0x20 == b't' && b | 0x20 == b'h' && c | 0x20 == b'e'
+            )
+        })
+    }
+
     fn lower_is(&self, i: usize, w: &str) -> bool {
         self.toks.get(i).is_some_and(|t| {
             self.text
@@ -1491,6 +1694,85 @@ impl<'a> Scanner<'a> {
                 .get(t.start..t.end)
                 .is_some_and(|b| b.eq_ignore_ascii_case(w.as_bytes()))
         })
+    }
+
+    /// Finds the runs of capitalised tokens and classifies each.
+    #[inline(never)]
+    fn runs(&self, ctx: &ParaCtx<'_>, out: &mut Vec<Candidate>) {
+        // Runs of capitalised tokens.
+        let mut i = 0;
+        while i < self.toks.len() {
+            if !self.is_name_word(i) {
+                // Names the gazetteer spells in lower case ("ntv"); the first byte rules out
+                // nearly every word.
+                let first = self
+                    .text
+                    .as_bytes()
+                    .get(self.toks[i].start)
+                    .copied()
+                    .unwrap_or(0);
+                let w = if GAZETTEER.may_start_lowercase_name(first) {
+                    self.word(i)
+                } else {
+                    ""
+                };
+                if !w.is_empty()
+                    && GAZETTEER.may_be_lowercase_name(w)
+                    && let Some(e) = GAZETTEER.lookup(w)
+                    && e.canonical.starts_with(char::is_lowercase)
+                {
+                    let r = self.range(i, i + 1);
+                    let mut c = Candidate::new(r, r, Some(e.kind), MentionForm::Name);
+                    c.canonical = Some(e.canonical);
+                    out.push(c);
+                }
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            loop {
+                if j >= self.toks.len() || self.toks[j - 1].possessive || !self.toks[j].joined {
+                    break;
+                }
+                // A capitalised function word ("In", "The") inside a run starts a new sentence
+                // that the segmenter missed (a line break, an abbreviation before it).
+                if self.is_name_word(j) && !is_stopword_lower(self.word(j)) {
+                    j += 1;
+                    continue;
+                }
+                // Connectors: name particles, and "of" (and "of the") after a word that takes one.
+                let w = self.word(j);
+                let next_name =
+                    |k: usize| k < self.toks.len() && self.toks[k].joined && self.is_name_word(k);
+                if self.wl(j) & wl::PARTICLE != 0 && next_name(j + 1) {
+                    j += 2;
+                    continue;
+                }
+                if matches!(w, "of" | "for") && self.wl(j - 1) & wl::OF_LEAD != 0 {
+                    if next_name(j + 1) {
+                        j += 2;
+                        continue;
+                    }
+                    if j + 2 < self.toks.len()
+                        && self.word(j + 1) == "the"
+                        && self.toks[j + 1].joined
+                        && next_name(j + 2)
+                    {
+                        j += 3;
+                        continue;
+                    }
+                }
+                break;
+            }
+            self.classify_run(i, j, true, ctx, out);
+            i = j;
+        }
+    }
+
+    /// The word-list classes of token `i` as written ([`classes`]).
+    fn wl(&self, i: usize) -> u32 {
+        let t = self.toks[i];
+        if t.cap { t.wl } else { classes(self.word(i)) }
     }
 
     /// A capitalised word that can be part of a name (not a date word, not "I").
@@ -1538,6 +1820,10 @@ impl<'a> Scanner<'a> {
         if head.len() > *ROLE_HEAD_MAX || !head.is_ascii() {
             return None;
         }
+        // Nearly every word starts no role phrase: one look-up of its classes says so.
+        if head.len() <= KEY_MAX && lower_classes(head) & wl::ROLE_HEAD == 0 {
+            return None;
+        }
         let list = with_lower(head, |h| ROLE_INDEX.get(h))?;
         for (phrase, class) in list {
             let n = phrase.len();
@@ -1559,12 +1845,12 @@ impl<'a> Scanner<'a> {
 
     /// The affiliation a premodifier gives (a demonym, or a gazetteer country, place or
     /// institution), as (end token, key, displayed name).
-    fn affiliation_at(&self, i: usize, end: usize) -> Option<(usize, String)> {
+    fn affiliation_at(&self, i: usize, end: usize) -> Option<(usize, &'static str)> {
         if i >= end || !self.toks[i].cap {
             return None;
         }
         if let Some(code) = GAZETTEER.demonym(self.word(i)) {
-            return Some((i + 1, code.to_string()));
+            return Some((i + 1, code));
         }
         // The longest gazetteer name starting at `i`.
         for k in (i + 1..=end.min(i + 5)).rev() {
@@ -1584,6 +1870,7 @@ impl<'a> Scanner<'a> {
         ctx: &ParaCtx<'_>,
         out: &mut Vec<Candidate>,
     ) {
+        let a0 = a;
         let whole = self.span_text(a, b);
         let exact = GAZETTEER.lookup(whole);
         // Sentence-initial function words ("The", "In", "According") are not part of a name,
@@ -1614,7 +1901,7 @@ impl<'a> Scanner<'a> {
         let mut class = None;
         let mut honorific = false;
         let mut qualified: Option<usize> = None;
-        if HONORIFICS.contains(&self.word(i)) {
+        if self.wl(i) & wl::HONORIFIC != 0 {
             honorific = true;
             i += 1;
         } else {
@@ -1641,7 +1928,7 @@ impl<'a> Scanner<'a> {
                     sig_aff = Some(
                         GAZETTEER
                             .lookup(qualifier)
-                            .map_or_else(|| qualifier.to_string(), affiliation_key),
+                            .map_or(qualifier, affiliation_key),
                     );
                     class = Some(cls);
                     // The qualifier may name an institution or a place of its own; the person's
@@ -1664,7 +1951,7 @@ impl<'a> Scanner<'a> {
                     MentionForm::Descriptor,
                 );
                 c.set_sig(RoleSig {
-                    affiliation: sig_aff,
+                    affiliation: sig_aff.map(str::to_string),
                     class: cls,
                 });
                 c.set_role(self.span_text(a, b).to_string());
@@ -1696,7 +1983,8 @@ impl<'a> Scanner<'a> {
                 affiliation: Some(
                     GAZETTEER
                         .lookup(org)
-                        .map_or_else(|| org.to_string(), affiliation_key),
+                        .map_or(org, affiliation_key)
+                        .to_string(),
                 ),
                 class: cls,
             });
@@ -1724,7 +2012,7 @@ impl<'a> Scanner<'a> {
             if let Some(cls) = class {
                 c.set_role(self.span_text(a, i).to_string());
                 c.set_sig(RoleSig {
-                    affiliation: sig_aff,
+                    affiliation: sig_aff.map(str::to_string),
                     class: cls,
                 });
             }
@@ -1738,17 +2026,24 @@ impl<'a> Scanner<'a> {
             out.push(c);
             return;
         }
-        let entry = GAZETTEER.lookup(name_text);
+        // The name is the whole run when nothing was taken off its front: looked up already.
+        let entry = if i == a0 {
+            exact
+        } else {
+            GAZETTEER.lookup(name_text)
+        };
+        let (first_wl, last_wl) = (self.wl(i), self.wl(b - 1));
         let org_form = (n >= 2
-            && (is_org_head(last) || self.span_text(i, b).contains(" of ") && is_of_lead(first)))
+            && (last_wl & wl::ORG_HEAD != 0
+                || self.span_text(i, b).contains(" of ") && first_wl & wl::OF_LEAD != 0))
             || (n >= 1 && last.ends_with("Inc."));
         // Facilities named "X Museum" or "X Space Center" are places; "Center for X" is an
         // institution.
         let facility =
             n >= 2 && matches!(last, "Museum" | "Center" | "Centre") && !name_text.contains(" of ");
-        let place_form = n >= 2 && (is_place_head(last) || facility);
+        let place_form = n >= 2 && (last_wl & wl::PLACE_HEAD != 0 || facility);
         let org_form = org_form && !facility;
-        if entry.is_none() && n >= 2 && (in_list(EVENT_HEADS, last) || first == "Operation") {
+        if entry.is_none() && n >= 2 && (last_wl & wl::EVENT_HEAD != 0 || first == "Operation") {
             // Events, awards, laws and wars ("World Cup", "Second Amendment") are none of the
             // three kinds.
             return;
@@ -1778,7 +2073,7 @@ impl<'a> Scanner<'a> {
             if n >= 3
                 && GAZETTEER.is_first_name(first)
                 && self.toks[i + 1].cap
-                && !is_org_head(self.word(i + 1))
+                && self.wl(i + 1) & wl::ORG_HEAD == 0
             {
                 let r = self.range(i, i + 2);
                 let mut p = Candidate::new(r, r, Some(EntityKind::Person), MentionForm::FullName);
@@ -1797,7 +2092,7 @@ impl<'a> Scanner<'a> {
                 return;
             }
             if let Some(singular) = w.strip_suffix('s')
-                && (GAZETTEER.demonym(singular).is_some() || in_list(GROUP_WORDS, singular))
+                && (GAZETTEER.demonym(singular).is_some() || classes(singular) & wl::GROUP != 0)
             {
                 // "Afghans", "Muslims", "Republicans": a group of people.
                 c.kind = Some(EntityKind::Person);
@@ -1806,14 +2101,18 @@ impl<'a> Scanner<'a> {
                 out.push(c);
                 return;
             }
-            if in_list(GROUP_WORDS, w) {
+            if first_wl & wl::GROUP != 0 {
                 // The adjective ("a Muslim cleric", "Republican senators").
                 return;
             }
-            let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-            if letters.len() >= 2 && letters.len() <= 6 && letters.iter().all(|c| c.is_uppercase())
-            {
-                if w.chars().any(|c| c.is_ascii_digit()) || in_list(COMMON_ACRONYMS, w) {
+            // Two to six letters, all upper case.
+            let (mut letters, mut upper) = (0, true);
+            for c in w.chars().filter(|c| c.is_alphabetic()) {
+                letters += 1;
+                upper &= c.is_uppercase();
+            }
+            if (2..=6).contains(&letters) && upper {
+                if w.chars().any(|c| c.is_ascii_digit()) || first_wl & wl::COMMON_ACRONYM != 0 {
                     return;
                 }
                 c.kind = Some(EntityKind::Organization);
@@ -1954,22 +2253,23 @@ impl<'a> Scanner<'a> {
 
     /// What the words around `toks[a..b]` say about its kind.
     fn cue(&self, a: usize, b: usize) -> Option<EntityKind> {
-        if b < self.toks.len()
-            && self.toks[b].joined
-            && in_list(PERSON_CUES, self.word(b))
-            && !self.toks[b - 1].possessive
-        {
+        // The classes of the word after the run and of the word before it, if joined to it.
+        let after = if b < self.toks.len() && self.toks[b].joined {
+            self.wl(b)
+        } else {
+            0
+        };
+        if after & wl::PERSON_CUE != 0 && !self.toks[b - 1].possessive {
             return Some(EntityKind::Person);
         }
+        let before = a > 0 && self.toks[a].joined;
         // Countries playing each other are teams: "Sweden beat", "against Belgium".
-        if (b < self.toks.len() && self.toks[b].joined && in_list(TEAM_VERBS, self.word(b)))
-            || (a > 0
-                && self.toks[a].joined
-                && matches!(self.word(a - 1), "vs" | "beat" | "defeated" | "versus"))
+        if after & wl::TEAM_VERB != 0
+            || (before && matches!(self.word(a - 1), "vs" | "beat" | "defeated" | "versus"))
         {
             return Some(EntityKind::Organization);
         }
-        if a > 0 && self.toks[a].joined && in_list(PLACE_CUES, self.word(a - 1)) {
+        if before && self.wl(a - 1) & wl::PLACE_CUE != 0 {
             return Some(EntityKind::Place);
         }
         None
@@ -1977,10 +2277,11 @@ impl<'a> Scanner<'a> {
 
     /// Lower-case descriptors: "the Chinese head of state", "The Kremlin chief", "the head of
     /// the Munich Security Conference".
+    #[inline(never)]
     fn descriptors(&self, out: &mut Vec<Candidate>) {
         let toks = self.toks;
         for j in 0..toks.len() {
-            if !self.lower_is(j, "the") {
+            if !self.is_the(j) {
                 continue;
             }
             let mut k = j + 1;
@@ -2027,11 +2328,7 @@ impl<'a> Scanner<'a> {
                     }
                     if end > m {
                         let org = self.span_text(m, end);
-                        aff = Some(
-                            GAZETTEER
-                                .lookup(org)
-                                .map_or_else(|| org.to_string(), affiliation_key),
-                        );
+                        aff = Some(GAZETTEER.lookup(org).map_or(org, affiliation_key));
                         e = end;
                     }
                 }
@@ -2054,7 +2351,7 @@ impl<'a> Scanner<'a> {
                     .to_string(),
             );
             c.set_sig(RoleSig {
-                affiliation: Some(aff),
+                affiliation: Some(aff.to_string()),
                 class,
             });
             // A premodifying institution is part of the descriptor ("The Kremlin chief"); an
@@ -2068,6 +2365,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Appositive roles: "Christoph Heusgen, head of the Munich Security Conference".
+    #[inline(never)]
     fn appositives(&self, out: &mut [Candidate]) {
         for c in out.iter_mut() {
             if c.kind != Some(EntityKind::Person)
@@ -2143,11 +2441,7 @@ impl<'a> Scanner<'a> {
                 }
                 if end > m {
                     let org = self.span_text(m, end);
-                    aff = Some(
-                        GAZETTEER
-                            .lookup(org)
-                            .map_or_else(|| org.to_string(), affiliation_key),
-                    );
+                    aff = Some(GAZETTEER.lookup(org).map_or(org, affiliation_key));
                     e = end;
                 }
             }
@@ -2157,16 +2451,17 @@ impl<'a> Scanner<'a> {
                     .to_string(),
             );
             c.set_sig(RoleSig {
-                affiliation: aff,
+                affiliation: aff.map(str::to_string),
                 class,
             });
         }
     }
 }
 
-/// The key a gazetteer entry gives as an affiliation: its country if it has one, else its name.
-fn affiliation_key(e: &GazEntry) -> String {
-    e.country.unwrap_or(e.canonical).to_string()
+/// The key a gazetteer entry gives as an affiliation: its country if it has one, else its name
+/// (static data, lent for as long as the caller needs).
+fn affiliation_key<'s>(e: &GazEntry) -> &'s str {
+    e.country.unwrap_or(e.canonical)
 }
 
 /// The mention form a gazetteer name takes: people are named in full or by surname.
@@ -2188,6 +2483,128 @@ mod tests {
         assert_eq!(DOTTED.iter().map(|w| w.len()).max(), Some(DOTTED_MAX));
         for p in PARTICLES {
             assert!(PARTICLE_FIRST.contains(&p.as_bytes()[0]), "{p}");
+        }
+    }
+
+    /// The tokenizer's byte fast paths give exactly the tokens of the plain tokenizer, on
+    /// generated manuscripts and on text made of the characters every rule of it looks at.
+    #[test]
+    fn tokenizer_fast_paths_change_no_token() {
+        let mut texts: Vec<String> = (1..=3)
+            .map(|seed| crate::generate::markdown(seed, 20_000))
+            .collect();
+        let pieces = [
+            "Mr", ".", " ", "  ", "\n", "\n\n", "’", "'", "s", "-", "al", "Qaeda", "van", "&", "I",
+            "é", "É", "İ", "\u{212A}", "9", "U", "S", "“", "”", ":", "(", "—", "ß", "a", "B", "’s",
+            "'s", "St", "\t", "Jan", "x",
+        ];
+        // A small deterministic generator (xorshift) picks the pieces.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..12 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                t.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            texts.push(t);
+        }
+        for t in &texts {
+            // Sentence starts at every line start and after every period-space.
+            let mut sentences = vec![TextRange::new(0, t.len())];
+            for (k, _) in t.match_indices(". ").chain(t.match_indices('\n')) {
+                sentences.push(TextRange::new(k + 1, t.len()));
+            }
+            sentences.sort_by_key(|r| r.start);
+            for headline in [false, true] {
+                assert_eq!(
+                    tokenize(t, &sentences, headline),
+                    tokenize_reference(t, &sentences, headline),
+                    "{t:?}"
+                );
+            }
+        }
+    }
+
+    /// The word-class table answers exactly as the lists it stands for, for their words, for
+    /// their words in other cases, and for words in none of them.
+    #[test]
+    fn word_classes_match_their_lists() {
+        let exact: [(&[&str], u32); 12] = [
+            (ORG_HEADS, wl::ORG_HEAD),
+            (PLACE_HEADS, wl::PLACE_HEAD),
+            (OF_LEADS, wl::OF_LEAD),
+            (CALENDAR, wl::CALENDAR),
+            (EVENT_HEADS, wl::EVENT_HEAD),
+            (GROUP_WORDS, wl::GROUP),
+            (COMMON_ACRONYMS, wl::COMMON_ACRONYM),
+            (HONORIFICS, wl::HONORIFIC),
+            (PERSON_CUES, wl::PERSON_CUE),
+            (TEAM_VERBS, wl::TEAM_VERB),
+            (PLACE_CUES, wl::PLACE_CUE),
+            (PARTICLES, wl::PARTICLE),
+        ];
+        let mut words: Vec<String> = Vec::new();
+        for list in [
+            STOPWORDS,
+            ORG_HEADS,
+            PLACE_HEADS,
+            OF_LEADS,
+            CALENDAR,
+            EVENT_HEADS,
+            GROUP_WORDS,
+            COMMON_ACRONYMS,
+            HONORIFICS,
+            PERSON_CUES,
+            TEAM_VERBS,
+            PLACE_CUES,
+            PARTICLES,
+        ] {
+            for w in list {
+                assert!(w.len() <= KEY_MAX, "{w}");
+                words.extend([w.to_string(), w.to_uppercase(), w.to_lowercase()]);
+                let mut c = w.chars();
+                if let Some(f) = c.next() {
+                    words.push(f.to_uppercase().chain(c).collect());
+                }
+            }
+        }
+        for (phrase, _) in ROLE_PHRASES {
+            words.extend(phrase.split(' ').map(str::to_string));
+            words.push(phrase.to_uppercase());
+        }
+        words.extend(
+            [
+                "",
+                "Berg",
+                "the",
+                "İstanbul",
+                "\u{212A}",
+                "OF",
+                "Secretary-General",
+                "x",
+            ]
+            .map(str::to_string),
+        );
+        words.push("a".repeat(40));
+        for w in &words {
+            let w = w.as_str();
+            for &(list, bit) in &exact {
+                assert_eq!(classes(w) & bit != 0, list.contains(&w), "{w}");
+            }
+            let lower = w.to_lowercase();
+            assert_eq!(
+                is_stopword_lower(w),
+                STOPWORDS.contains(&lower.as_str()),
+                "{w}"
+            );
+            let head = ROLE_PHRASES
+                .iter()
+                .any(|(p, _)| p.split(' ').next() == Some(lower.as_str()));
+            if lower.len() <= KEY_MAX {
+                assert_eq!(lower_classes(w) & wl::ROLE_HEAD != 0, head, "{w}");
+            }
         }
     }
 }
