@@ -161,7 +161,9 @@ pub fn blocks_from(
                 }
             } else if let Some(f) = fence(line) {
                 open_fence = Some(f);
-            } else if let Some(i) = line.rfind("<!--") {
+            } else if memchr::memchr(b'<', line.as_bytes()).is_some()
+                && let Some(i) = line.rfind("<!--")
+            {
                 in_comment = !line[i..].contains("-->");
             }
         }

@@ -167,7 +167,7 @@ fn plain_paragraphs(src: &str) -> Vec<(TextRange, ParagraphKind)> {
 /// a parser for it; a test compares both.
 fn plain_markdown_line(src: &str) -> bool {
     let line = src.trim_end_matches(['\n', '\r']);
-    if line.contains(['\n', '\r']) {
+    if memchr::memchr2(b'\n', b'\r', line.as_bytes()).is_some() {
         return false;
     }
     let body = line.trim_start_matches(' ');
