@@ -796,6 +796,9 @@ const PARTICLES: &[&str] = &[
     "bin", "ibn", "al", "el", "ter",
 ];
 
+/// The longest of [`PARTICLES`], in bytes.
+const PARTICLE_MAX: usize = 5;
+
 /// The first letters of [`PARTICLES`]: a word that starts otherwise starts with none.
 const PARTICLE_FIRST: &[u8] = b"vdlbiaet";
 
@@ -1103,6 +1106,19 @@ static ROLE_INDEX: LazyLock<FastMap<&'static str, Vec<RoleEntry>>> = LazyLock::n
     m
 });
 
+/// For each length up to [`KEY_MAX`], the first letters (bit 0 for "a") of the role-phrase
+/// heads of that length.
+static ROLE_FIRST: LazyLock<[u32; KEY_MAX + 1]> = LazyLock::new(|| {
+    let mut t = [0u32; KEY_MAX + 1];
+    for (phrase, _) in ROLE_PHRASES {
+        let head = phrase.split(' ').next().unwrap_or(phrase).as_bytes();
+        if let (Some(slot), Some(&f)) = (t.get_mut(head.len()), head.first()) {
+            *slot |= 1 << (f - b'a');
+        }
+    }
+    t
+});
+
 /// The longest first word of a role phrase, in bytes: a longer word starts none.
 static ROLE_HEAD_MAX: LazyLock<usize> = LazyLock::new(|| {
     ROLE_PHRASES
@@ -1175,6 +1191,27 @@ fn is_open_mark(c: char) -> bool {
     )
 }
 
+/// [`BYTE_KIND`] of an ASCII letter or digit.
+const ALNUM: u8 = 1;
+/// [`BYTE_KIND`] of any other ASCII byte (space, punctuation).
+const SEPARATOR: u8 = 0;
+
+/// What each byte is, for the tokenizer's inner loops: [`ALNUM`], [`SEPARATOR`], or 2 for the
+/// bytes of non-ASCII characters (decoded as characters).
+static BYTE_KIND: [u8; 256] = {
+    let mut t = [2u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = if (b as u8).is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            SEPARATOR
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Splits the paragraph into word tokens.
 ///
 /// A word is a run of letters and digits, with apostrophes, hyphens, periods and ampersands
@@ -1201,14 +1238,16 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
     };
     // The byte position of the next character to read.
     let mut pos = 0;
-    while let Some(&b) = bytes.get(pos) {
+    let n = bytes.len();
+    loop {
+        // Between words: ASCII spaces and punctuation.
+        while pos < n && BYTE_KIND[usize::from(bytes[pos])] == SEPARATOR {
+            pos += 1;
+        }
+        let Some(&b) = bytes.get(pos) else { break };
         let start = pos;
         if b.is_ascii() {
-            // Between words: ASCII spaces and punctuation.
             pos += 1;
-            if !b.is_ascii_alphanumeric() {
-                continue;
-            }
         } else {
             let Some(c) = char_at(pos) else { break };
             pos += c.len_utf8();
@@ -1219,10 +1258,12 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
         // Extend over letters, digits and joiners (apostrophe, hyphen, period, ampersand)
         // followed by a letter or digit. A hyphen inside is what a particle needs ("al-Qaeda").
         let mut hyphen = false;
-        while let Some(&db) = bytes.get(pos) {
-            if db.is_ascii_alphanumeric() {
+        loop {
+            while pos < n && BYTE_KIND[usize::from(bytes[pos])] == ALNUM {
                 pos += 1;
-            } else if db.is_ascii() {
+            }
+            let Some(&db) = bytes.get(pos) else { break };
+            if db.is_ascii() {
                 if matches!(db, b'\'' | b'-' | b'.' | b'&') && alnum_at(pos + 1) {
                     hyphen |= db == b'-';
                     pos += 1;
@@ -1744,7 +1785,11 @@ impl<'a> Scanner<'a> {
                 let w = self.word(j);
                 let next_name =
                     |k: usize| k < self.toks.len() && self.toks[k].joined && self.is_name_word(k);
-                if self.wl(j) & wl::PARTICLE != 0 && next_name(j + 1) {
+                // Particles are short and start with one of a few letters.
+                let particle = w.len() <= PARTICLE_MAX
+                    && PARTICLE_FIRST.contains(&w.as_bytes()[0])
+                    && self.wl(j) & wl::PARTICLE != 0;
+                if particle && next_name(j + 1) {
                     j += 2;
                     continue;
                 }
@@ -1820,9 +1865,16 @@ impl<'a> Scanner<'a> {
         if head.len() > *ROLE_HEAD_MAX || !head.is_ascii() {
             return None;
         }
-        // Nearly every word starts no role phrase: one look-up of its classes says so.
-        if head.len() <= KEY_MAX && lower_classes(head) & wl::ROLE_HEAD == 0 {
-            return None;
+        // Nearly every word starts no role phrase: its length and first letter, or else one
+        // look-up of its classes, say so.
+        if head.len() <= KEY_MAX {
+            let f = head.as_bytes()[0].to_ascii_lowercase();
+            if !f.is_ascii_lowercase()
+                || ROLE_FIRST[head.len()] & 1 << (f - b'a') == 0
+                || lower_classes(head) & wl::ROLE_HEAD == 0
+            {
+                return None;
+            }
         }
         let list = with_lower(head, |h| ROLE_INDEX.get(h))?;
         for (phrase, class) in list {
@@ -2481,6 +2533,17 @@ mod tests {
     #[test]
     fn list_shortcuts_match_their_lists() {
         assert_eq!(DOTTED.iter().map(|w| w.len()).max(), Some(DOTTED_MAX));
+        assert_eq!(PARTICLES.iter().map(|w| w.len()).max(), Some(PARTICLE_MAX));
+        for (phrase, _) in ROLE_PHRASES {
+            let head = phrase.split(' ').next().unwrap_or(phrase).as_bytes();
+            assert!(head[0].is_ascii_lowercase(), "{phrase}");
+            if head.len() <= KEY_MAX {
+                assert!(
+                    ROLE_FIRST[head.len()] & 1 << (head[0] - b'a') != 0,
+                    "{phrase}"
+                );
+            }
+        }
         for p in PARTICLES {
             assert!(PARTICLE_FIRST.contains(&p.as_bytes()[0]), "{p}");
         }
