@@ -16,6 +16,8 @@
 //! 6. a sentence-initial quotation right after a sentence whose subject reports speech
 //!    (`Smith said he would run. “It is time.”`).
 
+use std::borrow::Cow;
+
 use super::lexicon::{
     AMBIGUOUS_BASE, ANONYMOUS, CLAIM_VERB, CUE_WORD, Class, DETERMINER, INSTITUTION, NP_STOP,
     PARTIAL, PHRASE_START, QUANTIFIER, REPORTING, SUBJECT_PRONOUN, TIME_WORD, TITLE, VAGUE,
@@ -704,7 +706,7 @@ impl<'a> Reader<'a> {
         let (class, name) = classify(self, main);
         if class == SpeakerClass::Person {
             cue.class = class;
-            cue.name = name.into_boxed_str();
+            cue.name = name.into();
             cue.refers_to = Some(TextRange::new(
                 self.toks[main.0].range.start,
                 self.toks[main.1].range.end,
@@ -740,7 +742,7 @@ impl<'a> Reader<'a> {
             verb: verb.map(|v| self.toks[v].range),
             rule,
             class,
-            name: name.into_boxed_str(),
+            name: name.into(),
             refers_to,
         };
         if cue.refers_to.is_none() {
@@ -1254,11 +1256,10 @@ impl<'a> Reader<'a> {
 }
 
 /// Sorts a speaker phrase into a class and gives the name to show when no entity is linked.
-fn classify(r: &Reader<'_>, (s, e): (usize, usize)) -> (SpeakerClass, String) {
-    let words: Vec<usize> = (s..=e).filter(|&i| r.is_word(i)).collect();
-    let text = TextRange::new(r.toks[s].range.start, r.toks[e].range.end)
-        .of(r.text)
-        .to_string();
+fn classify<'a>(r: &Reader<'a>, (s, e): (usize, usize)) -> (SpeakerClass, Cow<'a, str>) {
+    let words = Indices::new((s..=e).filter(|&i| r.is_word(i)));
+    let words = words.as_slice();
+    let text = Cow::Borrowed(TextRange::new(r.toks[s].range.start, r.toks[e].range.end).of(r.text));
     let first = r.w(s);
     let fc = r.c(s);
     let last = r.w(e);
@@ -1301,9 +1302,9 @@ fn classify(r: &Reader<'_>, (s, e): (usize, usize)) -> (SpeakerClass, String) {
     }
     if capital_last {
         if (lc & INSTITUTION != 0) && words.len() == 1 {
-            return (SpeakerClass::Institution, r.join(&words));
+            return (SpeakerClass::Institution, r.join(words));
         }
-        return (SpeakerClass::Person, r.person_name(&words));
+        return (SpeakerClass::Person, r.person_name(words));
     }
     if lc & INSTITUTION != 0 {
         return (SpeakerClass::Institution, text);
@@ -1311,9 +1312,58 @@ fn classify(r: &Reader<'_>, (s, e): (usize, usize)) -> (SpeakerClass, String) {
     (SpeakerClass::Descriptor, text)
 }
 
-impl Reader<'_> {
-    /// Word tokens as they stand in the text, joined by single spaces.
-    fn join(&self, words: &[usize]) -> String {
+/// Token indices, kept on the stack when there are few (a phrase has a handful of words).
+struct Indices {
+    buf: [usize; 16],
+    len: usize,
+    /// All of them, when there are more than `buf` holds.
+    more: Vec<usize>,
+}
+
+impl Indices {
+    fn new(it: impl Iterator<Item = usize>) -> Self {
+        let mut out = Indices {
+            buf: [0; 16],
+            len: 0,
+            more: Vec::new(),
+        };
+        for i in it {
+            if out.len < out.buf.len() {
+                out.buf[out.len] = i;
+            } else {
+                if out.more.is_empty() {
+                    out.more.extend_from_slice(&out.buf);
+                }
+                out.more.push(i);
+            }
+            out.len += 1;
+        }
+        out
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        if self.len > self.buf.len() {
+            &self.more
+        } else {
+            &self.buf[..self.len]
+        }
+    }
+}
+
+impl<'a> Reader<'a> {
+    /// Word tokens as they stand in the text, joined by single spaces: borrowed from the text
+    /// when a single space parts them there.
+    fn join(&self, words: &[usize]) -> Cow<'a, str> {
+        let (Some(&first), Some(&last)) = (words.first(), words.last()) else {
+            return Cow::Borrowed("");
+        };
+        if words.windows(2).all(|p| {
+            self.text
+                .get(self.toks[p[0]].range.end..self.toks[p[1]].range.start)
+                == Some(" ")
+        }) {
+            return Cow::Borrowed(span_of(self.toks, first, last).of(self.text));
+        }
         let len = words.iter().map(|&i| self.raw(i).len() + 1).sum::<usize>();
         let mut out = String::with_capacity(len.saturating_sub(1));
         for (n, &i) in words.iter().enumerate() {
@@ -1322,17 +1372,21 @@ impl Reader<'_> {
             }
             out.push_str(self.raw(i));
         }
-        out
+        Cow::Owned(out)
     }
 
     /// The name in a speaker phrase given as word tokens: the capitalised words after the
     /// last title ("Russian President Vladimir Putin" → "Vladimir Putin"), joined by single
     /// spaces, possessive dropped.
-    fn person_name(&self, words: &[usize]) -> String {
+    fn person_name(&self, words: &[usize]) -> Cow<'a, str> {
         let mut name = self.join(self.name_words(words));
         for suffix in ["’s", "'s"] {
             if name.ends_with(suffix) {
-                name.truncate(name.len() - suffix.len());
+                let keep = name.len() - suffix.len();
+                match &mut name {
+                    Cow::Borrowed(b) => *b = &b[..keep],
+                    Cow::Owned(o) => o.truncate(keep),
+                }
             }
         }
         name
@@ -1616,10 +1670,11 @@ impl Reader<'_> {
                 // One word names no one in full (tokens hold no spaces).
                 continue;
             }
-            let words: Vec<usize> = (s..i).collect();
-            if self.name_words(&words).len() >= 2 {
-                let name = self.person_name(&words);
-                out.push((span_of(self.toks, s, i - 1), name.into_boxed_str()));
+            let words = Indices::new(s..i);
+            let words = words.as_slice();
+            if self.name_words(words).len() >= 2 {
+                let name = self.person_name(words);
+                out.push((span_of(self.toks, s, i - 1), name.into()));
             }
         }
         out

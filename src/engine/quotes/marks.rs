@@ -143,6 +143,13 @@ static MAY_START_MARK: [bool; 256] = {
     t
 };
 
+/// Whether the bytes at the head of `b` (starting with 0xE2, a three-byte character) are one
+/// of the typographic marks [`marks`] reads: ‘ ’ ‚ “ ” „ (U+2018–U+201A, U+201C–U+201E) or
+/// ‹ › (U+2039, U+203A).
+fn typographic_mark(b: &[u8]) -> bool {
+    matches!(b, [0xE2, 0x80, 0x98..=0x9A | 0x9C..=0x9E | 0xB9 | 0xBA, ..])
+}
+
 /// Finds the quotation marks of a paragraph, classifying each by its position.
 ///
 /// Reads by byte position and looks only at bytes that can start a mark; the characters around
@@ -155,12 +162,25 @@ fn marks(text: &str) -> Vec<Mark> {
     // Guillemet direction: whichever appears first in the paragraph opens.
     let mut guillemets_open_left: Option<bool> = None;
     let mut angles_open_left: Option<bool> = None;
+    // Most paragraphs have no backtick, `<` or U+0080–U+00BF character: then the bytes that
+    // can start a mark are three, which `memchr3` finds many bytes at a time.
+    let three = memchr::memchr3(b'`', b'<', 0xC2, bytes).is_none();
     let mut pos = 0;
     while pos < bytes.len() {
-        let Some(skip) = bytes[pos..].iter().position(|&b| may_start_mark(b)) else {
+        let skip = if three {
+            memchr::memchr3(b'"', b'\'', 0xE2, &bytes[pos..])
+        } else {
+            bytes[pos..].iter().position(|&b| may_start_mark(b))
+        };
+        let Some(skip) = skip else {
             break;
         };
         pos += skip;
+        if bytes[pos] == 0xE2 && !typographic_mark(&bytes[pos..]) {
+            // A dash, an ellipsis, a bullet: no mark, and nothing to decode.
+            pos += 3;
+            continue;
+        }
         let Some(c) = char_at(pos) else { break };
         let prev = text[..pos].chars().next_back();
         // The character after this one, and where the one after that starts.

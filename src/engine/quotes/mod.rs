@@ -264,7 +264,7 @@ fn scan_with(ctx: &ParaCtx<'_>, tokens: &mut words::Tokens) -> ParaQuotes {
         let after_comma = k.is_some_and(|k| k > 0 && toks[k - 1].range.of(text) == ",");
         let capitalised = content.chars().next().is_some_and(char::is_uppercase);
         let fragment = cue.is_none()
-            && content.split_whitespace().count() <= 4
+            && content.split_whitespace().nth(4).is_none()
             && !(after_comma && capitalised);
         let shape = if (ends_clause && !fragment) || starts_sentence || after_colon || !closed {
             QuoteKind::Direct
@@ -341,7 +341,7 @@ fn looks_like_title(content: &str) -> bool {
         return false;
     };
     let one_word = words.next().is_none();
-    if core.split_whitespace().nth(6).is_some() || core.ends_with('?') {
+    if core.ends_with('?') || !first.chars().next().is_some_and(char::is_uppercase) {
         return false;
     }
     let small = |w: &str| {
@@ -362,13 +362,14 @@ fn looks_like_title(content: &str) -> bool {
                 | "&"
         )
     };
-    first.chars().next().is_some_and(char::is_uppercase)
-        && core.split_whitespace().all(|w| {
-            small(w)
-                || w.chars()
-                    .next()
-                    .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
-        })
+    // Seven words or more are no title: the words are read only up to the seventh (most
+    // quotations fail on their second word).
+    core.split_whitespace().take(7).all(|w| {
+        small(w)
+            || w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+    }) && core.split_whitespace().nth(6).is_none()
         && !(one_word
             && matches!(
                 first.trim_end_matches(['.', ',', '!']),
@@ -389,6 +390,9 @@ fn looks_like_title(content: &str) -> bool {
 /// `s` with every run of whitespace made one space, and none at either end (the words of
 /// `split_whitespace` joined by spaces), in one pass.
 fn collapse_whitespace(s: &str) -> String {
+    if is_collapsed(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {
@@ -397,6 +401,29 @@ fn collapse_whitespace(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+/// Whether [`collapse_whitespace`] leaves `s` as it is: whitespace in it is single ASCII
+/// spaces between words (read by byte; a character is decoded only where a byte may start
+/// non-ASCII whitespace: U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000).
+fn is_collapsed(s: &str) -> bool {
+    let mut after_space = true;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        match b {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t'..=b'\r' => return false,
+            0xC2 | 0xE1 | 0xE2 | 0xE3
+                if s.get(i..)
+                    .and_then(|t| t.chars().next())
+                    .is_some_and(char::is_whitespace) =>
+            {
+                return false;
+            }
+            _ => after_space = false,
+        }
+    }
+    !after_space || s.is_empty()
 }
 
 /// A quotation mark left unbalanced, in document space.
