@@ -866,18 +866,28 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Tok>) {
                 continue;
             }
             b'0'..=b'9' => number(bytes, i, space),
-            b'a'..=b'z' | b'A'..=b'Z' => word(text, i, char::from(b), space),
+            b'a'..=b'z' | b'A'..=b'Z' => {
+                // Nearly every word is ASCII letters ended by ASCII other than an apostrophe
+                // (or by the end of the text): that word is classified here, in one pass.
+                let end = i + 1 + ascii_letters(bytes.get(i + 1..).unwrap_or(&[]));
+                if bytes.get(end).is_none_or(|&n| n.is_ascii() && n != b'\'') {
+                    ascii_word(bytes, i, end, space)
+                } else {
+                    word(text, i, char::from(b), space)
+                }
+            }
             0..=0x7F => punct(i, char::from(b), space),
             _ => {
                 let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
                     break;
                 };
-                if c.is_whitespace() {
+                if is_general_punctuation(c) {
+                    punct(i, c, space)
+                } else if c.is_whitespace() {
                     space = true;
                     i += c.len_utf8();
                     continue;
-                }
-                if c.is_alphabetic() {
+                } else if c.is_alphabetic() {
                     word(text, i, c, space)
                 } else {
                     punct(i, c, space)
@@ -887,6 +897,45 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Tok>) {
         i = tok.end;
         out.push(tok);
         space = false;
+    }
+}
+
+/// How many ASCII letters `bytes` starts with.
+fn ascii_letters(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|b| !b.is_ascii_alphabetic())
+        .unwrap_or(bytes.len())
+}
+
+/// Dashes, quotation marks, bullets and the like (U+2010–U+2027, U+2030–U+205E): neither
+/// letters nor white space, so news copy's curly quotes and dashes skip the Unicode tables.
+fn is_general_punctuation(c: char) -> bool {
+    matches!(c, '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}')
+}
+
+/// The word `bytes[i..end]`, all ASCII letters, ended by an ASCII byte other than an
+/// apostrophe or by the end of the text: what [`word`] makes of it, without decoding.
+fn ascii_word(bytes: &[u8], i: usize, end: usize, space: bool) -> Tok {
+    let w = bytes.get(i..end).unwrap_or(&[]);
+    let len = w.len();
+    let cap = w.first().is_some_and(u8::is_ascii_uppercase);
+    let lex = ascii_word_key(bytes, i, end).map_or(Lex::Other, |k| lookup_key(k, len));
+    // Bit 5: "ed" in any case.
+    let ed = len > 4
+        && w.get(len - 2).map(|b| b | 0x20) == Some(b'e')
+        && w.get(len - 1).map(|b| b | 0x20) == Some(b'd');
+    Tok {
+        start: i,
+        end,
+        kind: TokKind::Word,
+        lex,
+        num: 0,
+        digits: 0,
+        space_before: space,
+        cap,
+        all_caps: cap && len > 1 && w.iter().all(u8::is_ascii_uppercase),
+        ed,
     }
 }
 
@@ -954,6 +1003,9 @@ fn word(text: &str, i: usize, c: char, space: bool) -> Tok {
         let Some(d) = text.get(end..).and_then(|r| r.chars().next()) else {
             break;
         };
+        if d != '’' && is_general_punctuation(d) {
+            break;
+        }
         if d.is_alphabetic() {
             all_caps &= d.is_uppercase();
             ascii = false;
@@ -1049,6 +1101,32 @@ mod tests {
         assert_eq!(tokenize("MONDAY Tomorrow")[0].lex, Lex::Weekday(1));
         assert_eq!(tokenize("MONDAY Tomorrow")[1].lex, Lex::Kw(Kw::Tomorrow));
         assert!(tokenize("STARTED")[0].ed && !tokenize("bred")[0].ed);
+    }
+
+    /// The punctuation fast path agrees with the Unicode tables, and ASCII words come out of
+    /// it as out of the general path.
+    #[test]
+    fn fast_paths_agree() {
+        for c in ('\u{2000}'..='\u{2070}').filter(|&c| is_general_punctuation(c)) {
+            assert!(!c.is_whitespace() && !c.is_alphabetic(), "{c:?}");
+        }
+        for text in [
+            "Monday",
+            "mOnDaY",
+            "STARTED",
+            "bred",
+            "A",
+            "I",
+            "x",
+            "announced.",
+            "US,",
+        ] {
+            let b = text.as_bytes();
+            let end = ascii_letters(b);
+            let fast = ascii_word(b, 0, end, true);
+            let slow = word(text, 0, char::from(b[0]), true);
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{text}");
+        }
     }
 
     /// The word table is keyed by packed words ([`key`]): every word must fit.
