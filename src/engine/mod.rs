@@ -163,14 +163,19 @@ struct CachedBlock {
     scans: Arc<Vec<ParagraphScan>>,
 }
 
+/// Chunk sizes for comparing two texts: whole chunks compare as slices (a vectorised memcmp),
+/// large ones first (few calls on a long equal stretch), then smaller ones inside the first
+/// large chunk that differs; the last few bytes are compared one by one.
+const COMPARE_CHUNKS: [usize; 2] = [1024, 64];
+
 /// Length of the longest common prefix of `a` and `b`, in bytes.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     let n = a.len().min(b.len());
-    const CHUNK: usize = 64;
     let mut i = 0;
-    // Whole chunks compare as slices (a vectorised memcmp), the last one byte by byte.
-    while i + CHUNK <= n && a[i..i + CHUNK] == b[i..i + CHUNK] {
-        i += CHUNK;
+    for chunk in COMPARE_CHUNKS {
+        while i + chunk <= n && a[i..i + chunk] == b[i..i + chunk] {
+            i += chunk;
+        }
     }
     while i < n && a[i] == b[i] {
         i += 1;
@@ -181,11 +186,12 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 /// Length of the longest common suffix of `a` and `b`, at most `max` bytes.
 fn common_suffix(a: &[u8], b: &[u8], max: usize) -> usize {
     let n = a.len().min(b.len()).min(max);
-    const CHUNK: usize = 64;
     let (la, lb) = (a.len(), b.len());
     let mut i = 0;
-    while i + CHUNK <= n && a[la - i - CHUNK..la - i] == b[lb - i - CHUNK..lb - i] {
-        i += CHUNK;
+    for chunk in COMPARE_CHUNKS {
+        while i + chunk <= n && a[la - i - chunk..la - i] == b[lb - i - chunk..lb - i] {
+            i += chunk;
+        }
     }
     while i < n && a[la - i - 1] == b[lb - i - 1] {
         i += 1;
@@ -631,6 +637,22 @@ mod tests {
         assert_eq!(common_suffix(a.as_bytes(), b.as_bytes(), 10), 10);
         assert_eq!(common_prefix(b"", b"abc"), 0);
         assert_eq!(common_suffix(b"abc", b"bc", 5), 2);
+        // Differences around and across the chunk sizes, from both ends.
+        for len in [0, 1, 63, 64, 65, 1023, 1024, 1025, 3000] {
+            let a = vec![b'x'; len];
+            for at in [0, 1, 63, 64, 700, 1023, 1024, 2500] {
+                if at >= len {
+                    continue;
+                }
+                let mut b = a.clone();
+                b[at] = b'y';
+                assert_eq!(common_prefix(&a, &b), at, "{len} {at}");
+                assert_eq!(common_suffix(&a, &b, len), len - at - 1, "{len} {at}");
+                assert_eq!(common_suffix(&a, &b, at / 2), (len - at - 1).min(at / 2));
+            }
+            assert_eq!(common_prefix(&a, &a), len);
+            assert_eq!(common_suffix(&a, &a[..len / 2], len), len / 2);
+        }
     }
 
     #[test]
