@@ -41,7 +41,7 @@ Use one spelling: `Heusgen said Russia was isolated.`
 const SIMILAR: f64 = 0.9;
 
 fn surname(name: &str) -> &str {
-    name.split_whitespace().last().unwrap_or(name)
+    name.split_whitespace().next_back().unwrap_or(name)
 }
 
 fn first_name(name: &str) -> Option<&str> {

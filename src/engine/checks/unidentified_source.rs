@@ -1,5 +1,7 @@
 //! `unidentified-source`: a quoted person the story never identifies by role or affiliation.
 
+use std::fmt::Write;
+
 use super::{Check, CheckMeta, Finding, Severity};
 use crate::engine::Analysis;
 use crate::engine::config::EntityKind;
@@ -49,15 +51,23 @@ impl Check for UnidentifiedSource {
                 continue;
             };
             let n = e.quotes.len();
+            // "{name} is quoted {once | n times} but never identified: …", written in place.
+            const REST: &str =
+                " but never identified: give a role or affiliation on first reference";
+            let mut message = String::with_capacity(e.name.len() + 24 + REST.len());
+            message.push_str(&e.name);
+            message.push_str(" is quoted ");
+            if n == 1 {
+                message.push_str("once");
+            } else {
+                let _ = write!(message, "{n} times");
+            }
+            message.push_str(REST);
             out.push(Finding {
                 code: META.code,
                 severity: META.default_severity,
                 range: intro.range,
-                message: format!(
-                    "{} is quoted {} but never identified: give a role or affiliation on first reference",
-                    e.name,
-                    if n == 1 { "once".to_string() } else { format!("{n} times") }
-                ),
+                message,
                 fixes: Vec::new(),
             });
         }
