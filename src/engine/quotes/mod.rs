@@ -18,6 +18,8 @@ mod marks;
 mod tests;
 mod words;
 
+use std::cell::OnceCell;
+
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -472,17 +474,53 @@ pub fn unbalanced(paras: &[Placed<'_>]) -> Vec<MarkIssue> {
 /// Document-wide context for turning cues into speakers.
 struct Linker<'a> {
     entities: &'a [Entity],
+    paras: &'a [Placed<'a>],
     /// (start, end, entity) of every mention of a person entity, by start.
     person_mentions: Vec<(usize, usize, usize)>,
-    /// Full names the story gives, in document order: (range, name).
-    names: Vec<(TextRange, &'a str)>,
+    /// Full names the story gives, in document order: (range, name). Gathered on first use
+    /// (few speakers need them).
+    names: OnceCell<Vec<(TextRange, &'a str)>>,
     /// Every entity mention as (start, end, entity), by start.
     all_mentions: Vec<(usize, usize, usize)>,
     /// The first full name the story gives for each last word ("Heusgen" → "Christoph Heusgen").
-    by_surname: FxHashMap<&'a str, usize>,
+    /// Built on first use.
+    by_surname: OnceCell<FxHashMap<&'a str, usize>>,
 }
 
-impl Linker<'_> {
+impl<'a> Linker<'a> {
+    /// The full names the story gives (see [`Linker::names`]).
+    fn names(&self) -> &[(TextRange, &'a str)] {
+        self.names.get_or_init(|| {
+            let mut names: Vec<(TextRange, &str)> =
+                Vec::with_capacity(self.paras.iter().map(|p| p.scan.quotes.names.len()).sum());
+            for p in self.paras {
+                names.extend(
+                    p.scan
+                        .quotes
+                        .names
+                        .iter()
+                        .map(|(r, n)| (r.shift(p.offset), &**n)),
+                );
+            }
+            names
+        })
+    }
+
+    /// The first full name for each last word (see [`Linker::by_surname`]).
+    fn by_surname(&self) -> &FxHashMap<&'a str, usize> {
+        self.by_surname.get_or_init(|| {
+            let names = self.names();
+            let mut by_surname =
+                FxHashMap::with_capacity_and_hasher(names.len(), Default::default());
+            for (i, (_, n)) in names.iter().enumerate() {
+                if let Some(last) = n.rsplit(' ').next() {
+                    by_surname.entry(last).or_insert(i);
+                }
+            }
+            by_surname
+        })
+    }
+
     /// The entity with a mention overlapping `mention` (binary search over mention starts).
     fn entity_at(&self, mention: TextRange) -> Option<usize> {
         let i = self.all_mentions.partition_point(|m| m.0 < mention.end);
@@ -502,7 +540,7 @@ impl Linker<'_> {
         if name.split_whitespace().count() > 1 {
             return None;
         }
-        self.by_surname.get(last).map(|&i| self.names[i].1)
+        self.by_surname().get(last).map(|&i| self.names()[i].1)
     }
 
     fn speaker(&self, cue: &Cue, offset: usize, previous: &[Quote]) -> Speaker {
@@ -554,11 +592,11 @@ impl Linker<'_> {
                         sp.entity = s.entity;
                         name = Some(&s.name);
                     } else if let Some(i) = self
-                        .names
+                        .names()
                         .partition_point(|(r, _)| r.end <= mention.start)
                         .checked_sub(1)
                     {
-                        name = Some(self.names[i].1);
+                        name = Some(self.names()[i].1);
                     }
                 } else if word("it")
                     && let Some(s) = previous
@@ -580,6 +618,45 @@ impl Linker<'_> {
     }
 }
 
+/// Sorts `(start, end, entity)` triples into the order `sort_unstable` gives them, by a
+/// counting sort on the start (about one bucket per triple) and a sort of each bucket, which
+/// holds a few at most: linear where one sort of a long manuscript's mentions is not.
+fn sort_mentions(v: &mut Vec<(usize, usize, usize)>) {
+    let n = v.len();
+    let Some(max) = v.iter().map(|m| m.0).max().filter(|_| n >= 64) else {
+        v.sort_unstable();
+        return;
+    };
+    let mut shift = 0;
+    while max >> shift >= n {
+        shift += 1;
+    }
+    let buckets = (max >> shift) + 1;
+    // `at[b]`: where bucket `b` starts; then, as triples are placed, where its next one goes.
+    let mut at = vec![0usize; buckets + 1];
+    for m in v.iter() {
+        at[(m.0 >> shift) + 1] += 1;
+    }
+    for b in 1..=buckets {
+        at[b] += at[b - 1];
+    }
+    let mut out = vec![(0, 0, 0); n];
+    for &m in v.iter() {
+        let slot = &mut at[m.0 >> shift];
+        out[*slot] = m;
+        *slot += 1;
+    }
+    // Now `at[b]` is where bucket `b` ends.
+    let mut lo = 0;
+    for &hi in &at[..buckets] {
+        if hi - lo > 1 {
+            out[lo..hi].sort_unstable();
+        }
+        lo = hi;
+    }
+    *v = out;
+}
+
 /// Document stage: quotes with their speakers, and vague/anonymous source phrases.
 pub fn resolve(
     _text: &str,
@@ -592,36 +669,20 @@ pub fn resolve(
     for (i, e) in entities.iter().enumerate() {
         all_mentions.extend(e.mentions.iter().map(|m| (m.range.start, m.range.end, i)));
     }
-    all_mentions.sort_unstable();
+    sort_mentions(&mut all_mentions);
     // Filtering keeps the order: no second sort.
     let person_mentions: Vec<(usize, usize, usize)> = all_mentions
         .iter()
         .copied()
         .filter(|m| entities[m.2].kind == EntityKind::Person)
         .collect();
-    let mut names: Vec<(TextRange, &str)> =
-        Vec::with_capacity(paras.iter().map(|p| p.scan.quotes.names.len()).sum());
-    for p in paras {
-        names.extend(
-            p.scan
-                .quotes
-                .names
-                .iter()
-                .map(|(r, n)| (r.shift(p.offset), &**n)),
-        );
-    }
-    let mut by_surname = FxHashMap::with_capacity_and_hasher(names.len(), Default::default());
-    for (i, (_, n)) in names.iter().enumerate() {
-        if let Some(last) = n.rsplit(' ').next() {
-            by_surname.entry(last).or_insert(i);
-        }
-    }
     let linker = Linker {
         entities,
+        paras,
         person_mentions,
-        names,
+        names: OnceCell::new(),
         all_mentions,
-        by_surname,
+        by_surname: OnceCell::new(),
     };
     let n_quotes = paras.iter().map(|p| p.scan.quotes.items.len()).sum();
     let mut quotes: Vec<Quote> = Vec::with_capacity(n_quotes);

@@ -477,3 +477,35 @@ fn a_few_unattributed_words_ending_in_a_full_stop_are_a_fragment() {
              build it.”";
     assert_eq!(quotes(t).len(), 2);
 }
+
+#[test]
+fn mentions_sort_as_sort_unstable_does() {
+    // Pseudo-random triples with many equal starts, short and long.
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |m: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % m as u64) as usize
+    };
+    for (n, span) in [
+        (0, 10),
+        (5, 10),
+        (63, 1000),
+        (64, 40),
+        (500, 100_000),
+        (3000, 3000),
+    ] {
+        let v: Vec<(usize, usize, usize)> = (0..n)
+            .map(|_| {
+                let s = next(span);
+                (s, s + next(20), next(50))
+            })
+            .collect();
+        let mut want = v.clone();
+        want.sort_unstable();
+        let mut got = v;
+        super::sort_mentions(&mut got);
+        assert_eq!(got, want, "{n} triples over {span}");
+    }
+}
