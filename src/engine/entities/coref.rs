@@ -85,7 +85,7 @@ impl Building {
         key.clone_into(&mut self.key);
         self.words.clear();
         let base = self.key.as_ptr() as usize;
-        for w in self.key.split_whitespace() {
+        for w in words(&self.key) {
             // Each word is a slice of the key: its offset is where it starts.
             let start = w.as_ptr() as usize - base;
             self.words.push((start, start + w.len()));
@@ -246,6 +246,11 @@ impl<'p> WordStats<'p> {
 /// How many mentions back a surname or a descriptor looks for the person it stands for.
 const LOOK_BACK: usize = 400;
 
+/// Up to this many people of a descriptor's class, the most recent of them is found by
+/// comparing their last mentions; with more, by walking back over the mentions before the
+/// descriptor, which usually meets one of them within a few steps. Both find the same person.
+const CLASS_SCAN_MAX: usize = 64;
+
 /// The people of a story, indexed by the words of their names.
 #[derive(Default)]
 struct People {
@@ -268,7 +273,7 @@ impl People {
             self.list.push(e);
         }
         let first = name.chars().find(|c| !c.is_whitespace()).unwrap_or(' ');
-        for w in name.split_whitespace() {
+        for w in words(name) {
             let v = self.by_word.entry(word_hash(w)).or_default();
             match v.iter_mut().find(|(p, _)| *p == e) {
                 Some(entry) => entry.1 = first,
@@ -284,6 +289,44 @@ impl People {
             .get(&word_hash(word))
             .map_or(&[], Vec::as_slice)
     }
+}
+
+/// The words of `s`, as `str::split_whitespace` finds them, reading ASCII as bytes (names are
+/// nearly always ASCII; other characters are decoded).
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    let bytes = s.as_bytes();
+    // Whether a (non-ASCII) character starts at `at`, and its length, if it is whitespace.
+    let space_at = move |at: usize| -> Option<usize> {
+        match bytes.get(at) {
+            Some(&b) if b.is_ascii() => {
+                matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r').then_some(1)
+            }
+            Some(_) => s
+                .get(at..)
+                .and_then(|r| r.chars().next())
+                .filter(|c| c.is_whitespace())
+                .map(char::len_utf8),
+            None => None,
+        }
+    };
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        // Skip whitespace, then take everything up to the next.
+        while let Some(n) = space_at(pos) {
+            pos += n;
+        }
+        let start = pos;
+        while pos < bytes.len() && space_at(pos).is_none() {
+            // Step over a whole character.
+            pos += match bytes[pos] {
+                b if b < 0x80 => 1,
+                b if b >= 0xF0 => 4,
+                b if b >= 0xE0 => 3,
+                _ => 2,
+            };
+        }
+        (pos > start).then(|| &s[start..pos])
+    })
 }
 
 fn is_initial_of(a: &str, b: &str) -> bool {
@@ -374,7 +417,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             let mut name = c.name.shift(offset);
             let mut form = c.form;
             if let Some(u) = c.unsure.map(|r| r.shift(offset)) {
-                let confirmed = u.of(text).split_whitespace().all(|w| {
+                let confirmed = words(u.of(text)).all(|w| {
                     let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
                     let never_lower = !is_lower_word(w);
                     // Capitalised mid-sentence elsewhere, or the subject of "said" and the
@@ -400,7 +443,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                     }
                 }
             }
-            if c.guessed && c.cue.is_none() && name.of(text).split_whitespace().any(is_lower_word) {
+            if c.guessed && c.cue.is_none() && words(name.of(text)).any(is_lower_word) {
                 continue;
             }
             items.push(Item {
@@ -465,7 +508,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         }
         let name = it.name.of(text);
         w.clear();
-        w.extend(name.split_whitespace());
+        w.extend(words(name));
         let last = w.last().copied().unwrap_or_default();
         // Two names of one person start with the same letter (the same first name, or an
         // initial of it): a letter compare skips the other people of the surname.
@@ -551,12 +594,15 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         let raw = it.name.of(text);
         // A lone word that is part of a person's full name in this story is that person
         // ("Paris" after "Paris Hilton"), whatever the gazetteer says.
-        let person_named = people
-            .with_word(raw)
-            .iter()
-            .any(|&(e, _)| ents[e].last() == Some(raw))
-            || cues.get(raw).is_some_and(|&(person, place)| person > place);
-        if !raw.contains(' ') && person_named {
+        // (Asked only of a single word: a name of several is never one word of a person's.)
+        let person_named = || {
+            people
+                .with_word(raw)
+                .iter()
+                .any(|&(e, _)| ents[e].last() == Some(raw))
+                || cues.get(raw).is_some_and(|&(person, place)| person > place)
+        };
+        if !raw.contains(' ') && person_named() {
             it.kind = None;
             it.cue = Some(EntityKind::Person);
             it.form = MentionForm::Name;
@@ -564,7 +610,14 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         }
         let key: &str = match it.canonical {
             Some(c) => c,
-            None => raw.trim_start_matches("The "),
+            // `trim_start_matches("The ")`, without setting up a substring search.
+            None => {
+                let mut k = raw;
+                while let Some(rest) = k.strip_prefix("The ") {
+                    k = rest;
+                }
+                k
+            }
         };
         if it.canonical.is_some_and(|c| c != raw) {
             it.form = MentionForm::Alias;
@@ -775,11 +828,17 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     // People by the title class of their role signature: the only people a descriptor of that
     // class can stand for. Signatures change below, so every use re-checks the current one
     // (`matches`). Only people carry signatures, so these are all the candidates.
+    // Each class's people are kept in order of first mention (ties in the order they came), so
+    // that the person of the class mentioned first is the first one that matches.
     let mut by_class: FastMap<&str, Vec<usize>> = FastMap::default();
     for &e in &people.list {
         if let Some(s) = &ents[e].sig {
             by_class.entry(s.class).or_default().push(e);
         }
+    }
+    let first_of = |e: usize| first_mention.get(e).copied().unwrap_or(usize::MAX);
+    for list in by_class.values_mut() {
+        list.sort_by_key(|&e| first_of(e));
     }
     // The last item before the current one that each entity has (see rule 3).
     let mut last_seen: Vec<usize> = Vec::new();
@@ -809,7 +868,7 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         // mention among the people of the class, or a walk back over the window when the
         // class is the longer list.
         let since = idx.saturating_sub(LOOK_BACK);
-        let mut pick = if class_people.len() < LOOK_BACK {
+        let mut pick = if class_people.len() < CLASS_SCAN_MAX {
             // The window test (two integers) before the signature test (strings): most
             // people of a class were last seen long before.
             class_people
@@ -831,12 +890,8 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
                 .find_map(|j| items[j].entity.filter(|&e| matches(e, &ents)))
         };
         if pick.is_none() {
-            // Else the person of the class mentioned first.
-            pick = class_people
-                .iter()
-                .copied()
-                .filter(|&e| matches(e, &ents))
-                .min_by_key(|&e| first_mention.get(e).copied().unwrap_or(usize::MAX));
+            // Else the person of the class mentioned first (the list is in that order).
+            pick = class_people.iter().copied().find(|&e| matches(e, &ents));
         }
         if pick.is_none() {
             // Descriptor first: the next person introduced in this paragraph without a role.
@@ -854,7 +909,10 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
             if let Some(e) = pick {
                 ents[e].role = c.role().map(str::to_string);
                 ents[e].sig = Some(sig.clone());
-                by_class.entry(sig.class).or_default().push(e);
+                // In order of first mention, after the people first mentioned as early.
+                let list = by_class.entry(sig.class).or_default();
+                let at = list.partition_point(|&p| first_of(p) <= first_of(e));
+                list.insert(at, e);
             }
         }
         match pick {
@@ -1015,6 +1073,27 @@ mod tests {
             assert_eq!(stats.is_lower(h), lower.contains(&h), "lower case {h:x}");
         }
         assert!(stats.is_lower(word_hash("water")) && !stats.is_lower(word_hash("nowhere")));
+    }
+
+    #[test]
+    fn words_are_those_of_split_whitespace() {
+        let pieces = [
+            "Anna", " ", "  ", "\n", "\t", "\u{0B}", "\u{0C}", "\r", "\u{85}", "\u{A0}",
+            "\u{2003}", "\u{3000}", "é", "Łódź", "’", "x", "😀", "",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..5000 {
+            let mut t = String::new();
+            for _ in 0..8 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                t.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let ours: Vec<&str> = words(&t).collect();
+            let std: Vec<&str> = t.split_whitespace().collect();
+            assert_eq!(ours, std, "{t:?}");
+        }
     }
 
     #[test]
