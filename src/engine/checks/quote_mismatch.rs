@@ -201,14 +201,66 @@ fn speaker_key(q: &Quote) -> Option<SpeakerKey<'_>> {
 
 /// What `quote-mismatch` keeps from one analysis to the next: which distinct texts the
 /// quotations' contents are, and which of those texts are rewordings of each other. Both depend
-/// only on the contents, so while an edit leaves every content one that was seen last time (a
-/// keystroke outside any quotation), the comparison of the texts is not done again.
+/// only on the contents. While an edit leaves every content one that was seen before (a
+/// keystroke outside any quotation), nothing is compared again; a few new contents (a
+/// keystroke inside a quotation) are compared with the known texts one by one; many new
+/// contents, or a cache that holds far more contents than the document, are grouped and
+/// compared again from scratch.
 #[derive(Default)]
 pub struct Cache {
     /// The text id of each quotation content (`None`: fewer than six words).
     by_content: FxHashMap<Box<str>, Option<usize>>,
-    /// Per text id: the ids of the texts that are rewordings of it.
+    /// The id of each distinct text (a content's words, normalised).
+    text_ids: FxHashMap<String, usize>,
+    /// Per text id: the text, its set of word ids, and the ids of the texts that are
+    /// rewordings of it.
+    texts: Vec<String>,
+    sets: Vec<Vec<u32>>,
     reworded: Vec<Vec<usize>>,
+    /// The id of each word of the texts; built only when a text is added one by one.
+    vocabulary: FxHashMap<String, u32>,
+}
+
+/// Up to this many new contents are added to the cache one by one; more are grouped afresh.
+const ADD_AT_MOST: usize = 16;
+
+/// Whether two distinct texts whose word sets are similar enough are one quotation reworded:
+/// neither an excerpt of the other, and close in spelling.
+fn rewording(a: &str, b: &str) -> bool {
+    // The edit distance is at least the difference in length: skip pairs whose lengths alone
+    // put them below the threshold before computing it.
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if (la.abs_diff(lb) as f64) > (1.0 - MIN_SPELLING) * la.max(lb) as f64 {
+        return false;
+    }
+    // An excerpt of the other? (The texts are distinct, so only a shorter one can be.)
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    if short.len() < long.len() && long.contains(short) {
+        return false;
+    }
+    spelling_similarity(a, b, la.max(lb)) >= MIN_SPELLING
+}
+
+/// The sorted, distinct word ids of `text`, giving new words the next ids of `vocabulary`.
+fn word_set<'t, K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
+    text: &'t str,
+    vocabulary: &mut FxHashMap<K, u32>,
+    key: impl Fn(&'t str) -> K,
+) -> Vec<u32> {
+    let mut ids: Vec<u32> = text
+        .split(' ')
+        .map(|w| match vocabulary.get(w) {
+            Some(&id) => id,
+            None => {
+                let id = vocabulary.len() as u32;
+                vocabulary.insert(key(w), id);
+                id
+            }
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 impl Cache {
@@ -234,45 +286,61 @@ impl Cache {
             });
             self.by_content.insert(q.content.as_str().into(), id);
         }
-        drop(text_ids);
         let mut vocabulary: FxHashMap<&str, u32> = FxHashMap::default();
         let sets: Vec<Vec<u32>> = texts
             .iter()
-            .map(|t| {
-                let mut ids: Vec<u32> = t
-                    .split(' ')
-                    .map(|w| {
-                        let next = vocabulary.len() as u32;
-                        *vocabulary.entry(w).or_insert(next)
-                    })
-                    .collect();
-                ids.sort_unstable();
-                ids.dedup();
-                ids
-            })
+            .map(|t| word_set(t, &mut vocabulary, |w| w))
             .collect();
-        // Distinct texts that are rewordings of each other: similar words, neither an excerpt
-        // of the other, and close in spelling.
         let mut reworded: Vec<Vec<usize>> = vec![Vec::new(); texts.len()];
         for (i, j) in similar_pairs(&sets, vocabulary.len()) {
-            let (a, b) = (&texts[j], &texts[i]);
-            // The edit distance is at least the difference in length: skip pairs whose
-            // lengths alone put them below the threshold before computing it.
-            let (la, lb) = (a.chars().count(), b.chars().count());
-            if (la.abs_diff(lb) as f64) > (1.0 - MIN_SPELLING) * la.max(lb) as f64 {
-                continue;
-            }
-            // An excerpt of the other? (The texts are distinct, so only a shorter one can be.)
-            let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-            if short.len() < long.len() && long.contains(short.as_str()) {
-                continue;
-            }
-            if spelling_similarity(a, b, la.max(lb)) >= MIN_SPELLING {
+            if rewording(&texts[j], &texts[i]) {
                 reworded[i].push(j);
                 reworded[j].push(i);
             }
         }
+        drop(vocabulary);
+        self.text_ids = text_ids;
+        self.texts = texts;
+        self.sets = sets;
         self.reworded = reworded;
+        self.vocabulary.clear();
+    }
+
+    /// The text id of `content`, adding it (and its text, compared with every known text)
+    /// if it is new.
+    fn id_or_add(&mut self, content: &str) -> Option<usize> {
+        if let Some(&id) = self.by_content.get(content) {
+            return id;
+        }
+        let ws = words(content);
+        let id = if ws.split(' ').count() < 6 {
+            None
+        } else if let Some(&id) = self.text_ids.get(&ws) {
+            Some(id)
+        } else {
+            if self.vocabulary.is_empty() {
+                // The ids `rebuild` gave: in order of first use over the texts in order.
+                for t in &self.texts {
+                    word_set(t, &mut self.vocabulary, str::to_string);
+                }
+            }
+            let set = word_set(&ws, &mut self.vocabulary, str::to_string);
+            let j = self.texts.len();
+            let mut reworded_j = Vec::new();
+            for (i, other) in self.sets.iter().enumerate() {
+                if jaccard(other, &set) >= MIN_OVERLAP && rewording(&ws, &self.texts[i]) {
+                    self.reworded[i].push(j);
+                    reworded_j.push(i);
+                }
+            }
+            self.reworded.push(reworded_j);
+            self.sets.push(set);
+            self.text_ids.insert(ws.clone(), j);
+            self.texts.push(ws);
+            Some(j)
+        };
+        self.by_content.insert(content.into(), id);
+        id
     }
 }
 
@@ -307,24 +375,42 @@ impl Check for QuoteMismatch {
                 .iter()
                 .filter(|q| q.kind != QuoteKind::NotAQuote)
         };
-        // The quotations of six words or more, with the id of their text. While every content
-        // is one seen last time, the grouping and the rewordings still hold; otherwise they
-        // are found again.
+        // The quotations of six words or more, with the id of their text (`NEW` for a content
+        // the cache has not seen yet).
+        const NEW: usize = usize::MAX;
         let mut occurrences: Vec<(&Quote, usize)> = Vec::with_capacity(analysis.quotes.len());
-        let mut rebuilt = false;
-        let mut qs = quotes();
-        while let Some(q) = qs.next() {
+        let mut new = 0;
+        for q in quotes() {
             match cache.by_content.get(q.content.as_str()) {
                 Some(&Some(id)) => occurrences.push((q, id)),
                 Some(None) => {}
-                // Cannot happen: the rebuilt cache holds every content.
-                None if rebuilt => {}
                 None => {
-                    cache.rebuild(quotes());
-                    rebuilt = true;
-                    occurrences.clear();
-                    qs = quotes();
+                    new += 1;
+                    occurrences.push((q, NEW));
                 }
+            }
+        }
+        if new > 0 {
+            let few = new <= ADD_AT_MOST
+                && !cache.texts.is_empty()
+                && cache.by_content.len() <= 2 * analysis.quotes.len() + 64;
+            if few {
+                // Known texts keep their ids: only the new contents are looked up.
+                for o in occurrences.iter_mut().filter(|o| o.1 == NEW) {
+                    o.1 = cache.id_or_add(&o.0.content).unwrap_or(NEW);
+                }
+                occurrences.retain(|o| o.1 != NEW);
+            } else {
+                cache.rebuild(quotes());
+                occurrences.clear();
+                occurrences.extend(quotes().filter_map(|q| {
+                    let id = cache
+                        .by_content
+                        .get(q.content.as_str())
+                        .copied()
+                        .flatten()?;
+                    Some((q, id))
+                }));
             }
         }
         let texts = cache.reworded.len();
@@ -525,7 +611,7 @@ mod tests {
             ascii: false,
         });
         let first_quote = text.find('“').expect("the manuscript quotes someone");
-        let versions = [
+        let mut versions = [
             text.clone(),
             text.replacen("the ", "a ", 1),
             format!(
@@ -536,7 +622,23 @@ mod tests {
             text.replacen('“', "", 1),
             text.clone(),
             format!("“We will never give up the port to anyone,” Ana Ruiz said.\n\n{text}"),
-        ];
+        ]
+        .to_vec();
+        // Words typed into, and taken out of, one quotation after another (the contents that
+        // are new each time are added to the cache one by one).
+        let mut edited = text.clone();
+        for (n, (at, _)) in text.match_indices('“').enumerate().take(12) {
+            let at = at + '“'.len_utf8() + (edited.len() - text.len());
+            let word = ["surely ", "the ", "not ", "we "][n % 4];
+            edited.insert_str(at, word);
+            versions.push(edited.clone());
+            if n % 3 == 0 {
+                edited.replace_range(at..at + word.len(), "");
+                versions.push(edited.clone());
+            }
+        }
+        // Every quotation changed at once (grouped afresh).
+        versions.push(text.replace('“', "“Indeed, "));
         let mut cache = Cache::default();
         let mut flagged = 0;
         for (n, v) in versions.iter().enumerate() {
