@@ -988,6 +988,8 @@ mod wl {
     pub const TEAM_VERB: u32 = 1 << 11;
     pub const PLACE_CUE: u32 = 1 << 12;
     pub const PARTICLE: u32 = 1 << 13;
+    /// The first word of a capitalised title (`TITLES`).
+    pub const TITLE_HEAD: u32 = 1 << 14;
 }
 
 /// The longest word a [`word_key`] holds, in bytes. Every word of the lists is shorter, except
@@ -1048,6 +1050,12 @@ static CLASSES: LazyLock<FxHashMap<u128, u32>> = LazyLock::new(|| {
         let head = phrase.split(' ').next().unwrap_or(phrase);
         if let Some(k) = word_key(head.as_bytes()) {
             *m.entry(k).or_insert(0) |= wl::ROLE_HEAD;
+        }
+    }
+    for (title, _) in TITLES {
+        let head = title.split(' ').next().unwrap_or(title);
+        if let Some(k) = word_key(head.as_bytes()) {
+            *m.entry(k).or_insert(0) |= wl::TITLE_HEAD;
         }
     }
     m
@@ -1839,6 +1847,12 @@ impl<'a> Scanner<'a> {
         if i >= end {
             return None;
         }
+        // Titles start with a capital, and nearly every capitalised word starts none: its
+        // classes say so without a look-up (a word too long for them is looked up).
+        let t = self.toks[i];
+        if !t.cap || t.end - t.start <= KEY_MAX && t.wl & wl::TITLE_HEAD == 0 {
+            return None;
+        }
         // A title matches only where its first word is the whole token (titles of several
         // words are letters and single spaces), so the token's text is the index key.
         let list = TITLE_INDEX.get(self.word(i))?;
@@ -1957,7 +1971,18 @@ impl<'a> Scanner<'a> {
             honorific = true;
             i += 1;
         } else {
-            let (after_aff, aff) = match self.affiliation_at(i, b) {
+            // An affiliation counts only before a title, so look for one only if a later word
+            // of the run can start a title.
+            let title_later = (i + 1..b).any(|k| {
+                let t = self.toks[k];
+                t.cap && (t.end - t.start > KEY_MAX || t.wl & wl::TITLE_HEAD != 0)
+            });
+            let found = if title_later {
+                self.affiliation_at(i, b)
+            } else {
+                None
+            };
+            let (after_aff, aff) = match found {
                 Some((k, key)) if k < b && self.title_at(k, b).is_some() => (k, Some(key)),
                 _ => (i, None),
             };
@@ -2534,6 +2559,17 @@ mod tests {
     fn list_shortcuts_match_their_lists() {
         assert_eq!(DOTTED.iter().map(|w| w.len()).max(), Some(DOTTED_MAX));
         assert_eq!(PARTICLES.iter().map(|w| w.len()).max(), Some(PARTICLE_MAX));
+        for (title, _) in TITLES {
+            let head = title.split(' ').next().unwrap_or(title);
+            assert!(
+                head.starts_with(char::is_uppercase) && !head.starts_with("I'"),
+                "{title}"
+            );
+            assert!(
+                head.len() > KEY_MAX || classes(head) & wl::TITLE_HEAD != 0,
+                "{title}"
+            );
+        }
         for (phrase, _) in ROLE_PHRASES {
             let head = phrase.split(' ').next().unwrap_or(phrase).as_bytes();
             assert!(head[0].is_ascii_lowercase(), "{phrase}");
