@@ -174,6 +174,9 @@ pub struct ParaQuotes {
     pub sources: Vec<SourcePhrase>,
     /// Runs of capitalised words that may be full names, with the name they give.
     pub names: Vec<(TextRange, Box<str>)>,
+    /// For each of `names`, the hash of its last word ([`surname_key`]): the document stage
+    /// indexes names by surname without hashing their text again on every analysis.
+    pub surname_keys: Vec<u64>,
     /// A cue at the end of the paragraph (`Smith said:`, or a last sentence that reports
     /// speech) for a quotation opening the next paragraph.
     pub trailing_cue: Option<Box<Cue>>,
@@ -315,6 +318,7 @@ fn scan_with(ctx: &ParaCtx<'_>, tokens: &mut words::Tokens) -> ParaQuotes {
         })
         .collect();
     out.names = reader.name_runs();
+    out.surname_keys = out.names.iter().map(|(_, n)| surname_key(n)).collect();
     out.trailing_cue = attribution::trailing_colon(&reader)
         .or_else(|| {
             let last = toks.last()?;
@@ -471,6 +475,21 @@ pub fn unbalanced(paras: &[Placed<'_>]) -> Vec<MarkIssue> {
     out
 }
 
+/// The last word of a name (after its last space).
+fn surname(name: &str) -> &str {
+    // (A byte loop: names are short, and a space is one byte.)
+    match name.as_bytes().iter().rposition(|&b| b == b' ') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// The hash of a name's [`surname`].
+fn surname_key(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(surname(name))
+}
+
 /// Document-wide context for turning cues into speakers.
 struct Linker<'a> {
     entities: &'a [Entity],
@@ -482,9 +501,10 @@ struct Linker<'a> {
     names: OnceCell<Vec<(TextRange, &'a str)>>,
     /// Every entity mention as (start, end, entity), by start.
     all_mentions: Vec<(usize, usize, usize)>,
-    /// The first full name the story gives for each last word ("Heusgen" → "Christoph Heusgen").
+    /// The first full name the story gives for each last word ("Heusgen" → "Christoph Heusgen"),
+    /// by the [`surname_key`] of the word (see [`Linker::complete`] for keys that collide).
     /// Built on first use.
-    by_surname: OnceCell<FxHashMap<&'a str, usize>>,
+    by_surname: OnceCell<FxHashMap<u64, usize>>,
 }
 
 impl<'a> Linker<'a> {
@@ -507,15 +527,13 @@ impl<'a> Linker<'a> {
     }
 
     /// The first full name for each last word (see [`Linker::by_surname`]).
-    fn by_surname(&self) -> &FxHashMap<&'a str, usize> {
+    fn by_surname(&self) -> &FxHashMap<u64, usize> {
         self.by_surname.get_or_init(|| {
-            let names = self.names();
+            let keys = self.paras.iter().flat_map(|p| &p.scan.quotes.surname_keys);
             let mut by_surname =
-                FxHashMap::with_capacity_and_hasher(names.len(), Default::default());
-            for (i, (_, n)) in names.iter().enumerate() {
-                if let Some(last) = n.rsplit(' ').next() {
-                    by_surname.entry(last).or_insert(i);
-                }
+                FxHashMap::with_capacity_and_hasher(self.names().len(), Default::default());
+            for (i, &key) in keys.enumerate() {
+                by_surname.entry(key).or_insert(i);
             }
             by_surname
         })
@@ -540,7 +558,16 @@ impl<'a> Linker<'a> {
         if name.split_whitespace().count() > 1 {
             return None;
         }
-        self.by_surname().get(last).map(|&i| self.names()[i].1)
+        let names = self.names();
+        let i = *self.by_surname().get(&surname_key(last))?;
+        if surname(names[i].1) == last {
+            return Some(names[i].1);
+        }
+        // Another surname with the same hash came first: look for this one's first name.
+        names
+            .iter()
+            .find(|(_, n)| surname(n) == last)
+            .map(|(_, n)| *n)
     }
 
     fn speaker(&self, cue: &Cue, offset: usize, previous: &[Quote]) -> Speaker {
