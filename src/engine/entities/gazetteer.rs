@@ -30,6 +30,36 @@ impl WordHasher {
     fn mix(&mut self, v: u64) {
         self.0 = (self.0 ^ v).wrapping_mul(Self::K).rotate_left(29);
     }
+
+    /// Writes ASCII `bytes` with their letters in lower case: the same as writing the
+    /// lower-cased bytes, eight at a time, without copying them.
+    pub fn write_lower_ascii(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut buf = [0u8; 8];
+            buf.copy_from_slice(c);
+            self.mix(ascii_lower8(u64::from_le_bytes(buf)));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let v = rest.iter().enumerate().fold(0u64, |v, (k, &b)| {
+                v | u64::from(b.to_ascii_lowercase()) << (8 * k)
+            });
+            self.mix(v ^ ((rest.len() as u64) << 59));
+        }
+    }
+}
+
+/// Eight ASCII bytes (each below 0x80) with their upper-case letters in lower case, at once:
+/// per byte, `b + (0x80 - b'A')` has its top bit set when `b >= b'A'`, `b + (0x80 - b'Z' - 1)`
+/// when `b > b'Z'` (neither carries into the next byte), so their difference marks `A..=Z`,
+/// which then gain 0x20.
+fn ascii_lower8(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let ge_a = x + ONES * (0x80 - u64::from(b'A'));
+    let gt_z = x + ONES * (0x80 - u64::from(b'Z') - 1);
+    let upper = (ge_a ^ gt_z) & (ONES * 0x80);
+    x | (upper >> 2)
 }
 
 impl Hasher for WordHasher {
@@ -441,6 +471,28 @@ mod tests {
             let mut h = WordHasher::default();
             h.write(w.as_bytes());
             assert_eq!(h.finish(), reference(w.as_bytes()), "{w}");
+        }
+    }
+
+    /// Hashing ASCII in lower case on the fly is hashing its lower-cased copy.
+    #[test]
+    fn lower_case_hashing_is_hashing_the_lower_case_copy() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..40 {
+            for _ in 0..200 {
+                let w: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        (state % 128) as u8
+                    })
+                    .collect();
+                let (mut a, mut b) = (WordHasher::default(), WordHasher::default());
+                a.write_lower_ascii(&w);
+                b.write(&w.to_ascii_lowercase());
+                assert_eq!(a.finish(), b.finish(), "{w:?}");
+            }
         }
     }
 

@@ -1163,19 +1163,15 @@ fn bytes_hash(w: &[u8]) -> u64 {
     h.finish()
 }
 
-/// [`word_hash`] of `w` in lower case, as `str::to_lowercase` spells it: short ASCII words are
-/// lower-cased in a buffer on the stack.
+/// [`word_hash`] of `w` in lower case, as `str::to_lowercase` spells it: ASCII words are
+/// lower-cased as they are hashed.
 pub(super) fn lower_word_hash(w: &str) -> u64 {
-    let mut buf = [0u8; 32];
-    match buf.get_mut(..w.len()) {
-        Some(b) if w.is_ascii() => {
-            b.copy_from_slice(w.as_bytes());
-            b.make_ascii_lowercase();
-            let mut h = WordHasher::default();
-            h.write(b);
-            h.finish()
-        }
-        _ => word_hash(&w.to_lowercase()),
+    if w.is_ascii() {
+        let mut h = WordHasher::default();
+        h.write_lower_ascii(w.as_bytes());
+        h.finish()
+    } else {
+        word_hash(&w.to_lowercase())
     }
 }
 
