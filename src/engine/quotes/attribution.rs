@@ -1618,8 +1618,10 @@ impl Reader<'_> {
         }
         // "according to critics", "according to sources".
         for i in 0..self.toks.len() {
-            // (What `verb` calls `According`, without its other tests.)
-            if self.w(i) == "according"
+            // (What `verb` calls `According`, without its other tests; the class bit first
+            // rejects most words.)
+            if self.is(i, CUE_WORD)
+                && self.w(i) == "according"
                 && self.w(i + 1) == "to"
                 && let Some((s, e)) = self.np_fwd(i + 2, self.toks.len())
             {
