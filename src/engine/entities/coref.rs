@@ -61,8 +61,6 @@ struct Building {
     role: Option<String>,
     sig: Option<RoleSig>,
     sheet: Option<usize>,
-    /// Items, in document order.
-    items: Vec<usize>,
 }
 
 impl Building {
@@ -74,7 +72,6 @@ impl Building {
             role: None,
             sig: None,
             sheet: None,
-            items: Vec::new(),
         };
         b.set_key(key);
         b
@@ -936,36 +933,40 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         }
     }
 
-    // Assemble.
-    for (idx, it) in items.iter().enumerate() {
+    // Assemble: each entity's mentions in document order, each list allocated once at its
+    // final size, and the mention that introduced it (the first full name with a role, else
+    // the first full name or name) noted on the way.
+    let mut counts = vec![0usize; ents.len()];
+    for it in &items {
         if let Some(e) = it.entity {
-            ents[e].items.push(idx);
+            counts[e] += 1;
         }
     }
+    let mut all_mentions: Vec<Vec<Mention>> =
+        counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+    let mut intro: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); ents.len()];
+    for it in &items {
+        let Some(e) = it.entity else { continue };
+        let m = &mut all_mentions[e];
+        let (with_role, named) = &mut intro[e];
+        if with_role.is_none() && it.form == MentionForm::FullName && it.has_role {
+            *with_role = Some(m.len());
+        }
+        if named.is_none() && matches!(it.form, MentionForm::FullName | MentionForm::Name) {
+            *named = Some(m.len());
+        }
+        m.push(Mention {
+            range: it.range,
+            form: it.form,
+            name: it.name,
+        });
+    }
     let mut out: Vec<(usize, Entity)> = Vec::new();
-    for b in ents {
-        if b.items.is_empty() {
+    for ((b, mentions), (with_role, named)) in ents.into_iter().zip(all_mentions).zip(intro) {
+        if mentions.is_empty() {
             continue;
         }
-        let mentions: Vec<Mention> = b
-            .items
-            .iter()
-            .map(|&i| Mention {
-                range: items[i].range,
-                form: items[i].form,
-                name: items[i].name,
-            })
-            .collect();
-        let introduced = b
-            .items
-            .iter()
-            .position(|&i| items[i].form == MentionForm::FullName && items[i].has_role)
-            .or_else(|| {
-                b.items.iter().position(|&i| {
-                    matches!(items[i].form, MentionForm::FullName | MentionForm::Name)
-                })
-            })
-            .unwrap_or(0);
+        let introduced = with_role.or(named).unwrap_or(0);
         let sheet: Option<SheetEntity> = b
             .sheet
             .and_then(|s| config.entities.get(s).cloned())
