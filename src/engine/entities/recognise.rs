@@ -1021,8 +1021,73 @@ fn pack_key(w: &[u8], lower: bool) -> Option<u128> {
     Some(u128::from(hi) << 64 | u128::from(lo))
 }
 
+/// [`word_key`] of `bytes[start..end]`, read as two 8-byte numbers when the 16 bytes from
+/// `start` are there (the bytes after `end` masked off), else a byte at a time.
+fn key_at(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
+    let len = end.checked_sub(start)?;
+    if len > KEY_MAX {
+        return None;
+    }
+    let Some(chunk) = bytes.get(start..start + 16) else {
+        return word_key(bytes.get(start..end)?);
+    };
+    let (lo, hi) = chunk.split_at(8);
+    let lo = u64::from_le_bytes(lo.try_into().ok()?);
+    let hi = u64::from_le_bytes(hi.try_into().ok()?);
+    // Little-endian: the word's first bytes are the low ones. `len` is at most 15, so no
+    // shift below reaches 64.
+    let (lo, hi) = if len >= 8 {
+        (lo, hi & ((1u64 << (8 * (len - 8))) - 1))
+    } else {
+        (lo & ((1u64 << (8 * len)) - 1), 0)
+    };
+    Some(u128::from(hi | (len as u64) << 56) << 64 | u128::from(lo))
+}
+
+/// The word lists' classes: a map from [`word_key`], and a bit filter in front of it.
+struct ClassTable {
+    /// Every word of the fixed lists with its classes ([`wl`]).
+    map: FxHashMap<u128, u32>,
+    /// One bit per [`ClassTable::slot`]: set for the slots of the map's keys. Nearly every
+    /// word of a story is in no list, and its clear bit says so without a look-up.
+    filter: [u64; 128],
+}
+
+impl ClassTable {
+    /// A key's bit in `filter` (the top 13 bits of a multiplicative hash).
+    fn slot(k: u128) -> usize {
+        let x = (k as u64) ^ ((k >> 64) as u64).rotate_left(29);
+        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 51) as usize
+    }
+
+    /// The classes of the word with key `k` (all of them, as written and lower-case).
+    fn get(&self, k: u128) -> u32 {
+        let slot = Self::slot(k);
+        if self
+            .filter
+            .get(slot >> 6)
+            .is_some_and(|w| w & 1 << (slot & 63) != 0)
+        {
+            self.map.get(&k).copied().unwrap_or(0)
+        } else {
+            0
+        }
+    }
+}
+
+/// The classes of the fixed word lists' words (see [`ClassTable`]).
+static CLASSES: LazyLock<ClassTable> = LazyLock::new(|| {
+    let map = class_map();
+    let mut filter = [0u64; 128];
+    for &k in map.keys() {
+        let slot = ClassTable::slot(k);
+        filter[slot >> 6] |= 1 << (slot & 63);
+    }
+    ClassTable { map, filter }
+});
+
 /// Every word of the fixed lists, keyed by [`word_key`], with its classes ([`wl`]).
-static CLASSES: LazyLock<FxHashMap<u128, u32>> = LazyLock::new(|| {
+fn class_map() -> FxHashMap<u128, u32> {
     let lists: [(&[&str], u32); 13] = [
         (STOPWORDS, wl::STOP),
         (ORG_HEADS, wl::ORG_HEAD),
@@ -1059,13 +1124,16 @@ static CLASSES: LazyLock<FxHashMap<u128, u32>> = LazyLock::new(|| {
         }
     }
     m
-});
+}
 
 /// The classes of `w` as written (not [`wl::LOWER`]).
 fn classes(w: &str) -> u32 {
-    word_key(w.as_bytes())
-        .and_then(|k| CLASSES.get(&k))
-        .map_or(0, |c| c & !wl::LOWER)
+    word_key(w.as_bytes()).map_or(0, |k| CLASSES.get(k) & !wl::LOWER)
+}
+
+/// [`classes`] of the word `bytes[start..end]`.
+fn classes_at(bytes: &[u8], start: usize, end: usize) -> u32 {
+    key_at(bytes, start, end).map_or(0, |k| CLASSES.get(k) & !wl::LOWER)
 }
 
 /// The classes of `w` in lower case, as `str::to_lowercase` spells it (only [`wl::LOWER`]).
@@ -1075,8 +1143,7 @@ fn lower_classes(w: &str) -> u32 {
     } else {
         word_key(w.to_lowercase().as_bytes())
     };
-    key.and_then(|k| CLASSES.get(&k))
-        .map_or(0, |c| c & wl::LOWER)
+    key.map_or(0, |k| CLASSES.get(k) & wl::LOWER)
 }
 
 /// Whether the lower-case form of `w` is a stopword.
@@ -1216,16 +1283,54 @@ static BYTE_KIND: [u8; 256] = {
     t
 };
 
-/// Splits the paragraph into word tokens.
+/// Reused buffers of the paragraph scan: one set per thread, so that a paragraph's scan
+/// allocates only what it returns.
+#[derive(Default)]
+struct Scratch {
+    toks: Vec<Tok>,
+    /// Hashes of the capitalised words that are not sentence-initial.
+    cap_words: Vec<u64>,
+    /// Hashes of the lower-case words.
+    lower_words: Vec<u64>,
+    /// The word hashes the document stage may ask about ([`probes`]).
+    probes: Vec<u64>,
+}
+
+impl Scratch {
+    /// The most tokens whose buffers a thread keeps between paragraphs: a huge paragraph's
+    /// buffers are freed after it instead of staying with the thread.
+    const KEEP: usize = 1 << 14;
+
+    fn trim(&mut self) {
+        if self.toks.capacity() > Self::KEEP {
+            *self = Scratch::default();
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Splits the paragraph into word tokens (into `s.toks`), and hashes its words as it goes
+/// (into `s.cap_words` and `s.lower_words`, unsorted: see [`ParaEntities::cap_words`]).
 ///
 /// A word is a run of letters and digits, with apostrophes, hyphens, periods and ampersands
 /// inside it when a letter or digit follows them. Nearly every byte of prose is ASCII: those
 /// are classified as bytes, and only the others are decoded as characters.
 #[inline(never)]
-fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
+fn tokenize_into(text: &str, sentences: &[TextRange], headline: bool, s: &mut Scratch) {
+    let toks = &mut s.toks;
+    toks.clear();
+    s.cap_words.clear();
+    s.lower_words.clear();
     // About one word per six bytes of prose.
-    let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 6 + 1);
-    let mut sent_starts = sentences.iter().map(|s| s.start).peekable();
+    toks.reserve(text.len() / 6 + 1);
+    s.cap_words.reserve(text.len() / 6 + 1);
+    s.lower_words.reserve(text.len() / 6 + 1);
+    // The start of the next sentence at or after the current token (`usize::MAX`: none).
+    let mut sent_starts = sentences.iter().map(|s| s.start);
+    let mut next_sent = sent_starts.next().unwrap_or(usize::MAX);
     let mut last_end = 0usize;
     let bytes = text.as_bytes();
     // The character at byte `at` (always a character boundary here), decoding only non-ASCII.
@@ -1307,9 +1412,7 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
             _ => (end, false),
         };
         // A plural possessive ("the Smiths’ house") leaves a bare apostrophe after the word.
-        let trailing_apostrophe = bytes
-            .get(end..)
-            .is_some_and(|r| r.starts_with("’".as_bytes()))
+        let trailing_apostrophe = matches!(bytes.get(end..end + 3), Some([0xE2, 0x80, 0x99]))
             && !alnum_at(end + '’'.len_utf8());
         let b0 = word[0];
         let first_upper = if b0.is_ascii() {
@@ -1319,7 +1422,7 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
         };
         // "I'm", "I’ll": a pronoun with a contraction, not a name.
         let contraction =
-            b0 == b'I' && (word[1..].starts_with(b"'") || word[1..].starts_with("’".as_bytes()));
+            b0 == b'I' && matches!(word.get(1..), Some([b'\'', ..] | [0xE2, 0x80, 0x99, ..]));
         let cap = !contraction
             && (first_upper
                 // A particle (five letters at most) and a hyphen: "al-Qaeda".
@@ -1333,36 +1436,49 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
                             PARTICLES.contains(&&text[start..start + k])
                                 && text[start + k + 1..].starts_with(char::is_uppercase)
                         }));
-        while sent_starts.peek().is_some_and(|&s| s < start) {
-            sent_starts.next();
+        // Sentences start in text order: the one at or after this token is the next one.
+        while next_sent < start {
+            next_sent = sent_starts.next().unwrap_or(usize::MAX);
         }
-        // Nearly every gap is one space.
-        let space = start == last_end + 1 && bytes[last_end] == b' ';
-        let gap = if space { " " } else { &text[last_end..start] };
-        let prev_char = if space {
-            None
+        let sentence_start = next_sent == start;
+        // Nearly every gap is one space: joined, after no opening mark.
+        let (after_open, gap_joins) = if start == last_end + 1 && bytes[last_end] == b' ' {
+            (false, true)
         } else {
-            gap.trim_end().chars().next_back()
+            let gap = &text[last_end..start];
+            let after_open = gap.trim_end().chars().next_back().is_some_and(is_open_mark);
+            let joins = (gap.chars().all(char::is_whitespace)
+                || (cap && toks.last().is_some_and(|t: &Tok| t.cap) && gap.trim() == "&"))
+                && gap.bytes().filter(|&b| b == b'\n').count() <= 1;
+            (after_open, joins)
         };
-        let sentence_start = sent_starts
-            .peek()
-            .is_some_and(|&s| s <= start && text[s..start].trim().chars().all(|c| !is_alnum(c)));
-        let initial =
-            headline || toks.is_empty() || sentence_start || prev_char.is_some_and(is_open_mark);
-        let joined = !toks.is_empty()
-            && !sentence_start
-            && (space
-                || (gap.chars().all(char::is_whitespace)
-                    || (cap && toks.last().is_some_and(|t: &Tok| t.cap) && gap.trim() == "&"))
-                    && gap.bytes().filter(|&b| b == b'\n').count() <= 1);
+        let first = toks.is_empty();
+        let initial = headline || first || sentence_start || after_open;
+        let joined = !first && !sentence_start && gap_joins;
+        let name = &bytes[start..name_end];
         let word_classes = if cap {
-            classes(&text[start..name_end])
+            classes_at(bytes, start, name_end)
         } else {
             0
         };
-        let name_word = cap
-            && word_classes & wl::CALENDAR == 0
-            && !text[start..name_end].chars().all(|c| c.is_ascii_digit());
+        // A capitalised word starts with a letter, so it is never all digits.
+        let name_word = cap && word_classes & wl::CALENDAR == 0;
+        // The document stage's word statistics: capitalised words that are not
+        // sentence-initial, and words with a lower-case letter (see `ParaEntities::cap_words`).
+        if cap {
+            if !initial {
+                s.cap_words.push(bytes_hash(name));
+            }
+        } else if b0.is_ascii_lowercase()
+            // An ASCII lower-case letter answers at once; only a word without one is decoded.
+            || name.iter().any(u8::is_ascii_lowercase)
+            || !name.is_ascii()
+                && text
+                    .get(start..name_end)
+                    .is_some_and(|w| w.chars().any(char::is_lowercase))
+        {
+            s.lower_words.push(bytes_hash(name));
+        }
         toks.push(Tok {
             start,
             end: name_end,
@@ -1375,10 +1491,10 @@ fn tokenize(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
         });
         last_end = end;
     }
-    toks
 }
 
-/// The tokenizer as it was before its byte fast paths: [`tokenize`] must give the same tokens.
+/// The tokenizer as it was before its byte fast paths: [`tokenize_into`] must give the same
+/// tokens.
 #[cfg(test)]
 fn tokenize_reference(text: &str, sentences: &[TextRange], headline: bool) -> Vec<Tok> {
     // About one word per six bytes of prose.
@@ -1544,8 +1660,9 @@ fn is_headline(ctx: &ParaCtx<'_>) -> bool {
 }
 
 /// Hashes of the capitalised words that are not sentence-initial and of the lower-case words
-/// (each sorted, unique): see [`ParaEntities::cap_words`].
-#[inline(never)]
+/// (each sorted, unique): see [`ParaEntities::cap_words`]. The scan hashes them as it
+/// tokenizes ([`tokenize_into`]); this is the plain computation the test compares with.
+#[cfg(test)]
 fn word_hashes(text: &str, toks: &[Tok]) -> (Vec<u64>, Vec<u64>) {
     let mut cap_words = Vec::with_capacity(toks.len());
     let mut lower_words = Vec::with_capacity(toks.len());
@@ -1574,13 +1691,28 @@ fn word_hashes(text: &str, toks: &[Tok]) -> (Vec<u64>, Vec<u64>) {
 
 /// The paragraph stage: candidate mentions and word statistics.
 pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
+    SCRATCH.with_borrow_mut(|scratch| {
+        let out = scan_with(ctx, scratch);
+        scratch.trim();
+        out
+    })
+}
+
+/// [`scan`] with the thread's reused buffers.
+fn scan_with(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaEntities {
     let text = ctx.text;
     let headline = is_headline(ctx);
-    let toks = tokenize(text, ctx.sentences, headline);
+    tokenize_into(text, ctx.sentences, headline, scratch);
     let mut out = ParaEntities::default();
-    let (cap_words, lower_words) = word_hashes(text, &toks);
+    for words in [&mut scratch.cap_words, &mut scratch.lower_words] {
+        words.sort_unstable();
+        words.dedup();
+    }
 
-    let s = Scanner { text, toks: &toks };
+    let s = Scanner {
+        text,
+        toks: &scratch.toks,
+    };
     s.runs(ctx, &mut out.cands);
     s.descriptors(&mut out.cands);
     s.appositives(&mut out.cands);
@@ -1623,21 +1755,23 @@ pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
         kept += 1;
     }
     cands.truncate(kept);
-    let probes = probes(text, &out.cands);
+    let probes = &mut scratch.probes;
+    find_probes(text, &out.cands, probes);
+    let (cap_words, lower_words) = (&scratch.cap_words, &scratch.lower_words);
     out.n_probes = probes.len();
     out.n_cap = cap_words.len();
-    out.words = probes;
-    out.words.reserve_exact(cap_words.len() + lower_words.len());
-    out.words.extend_from_slice(&cap_words);
-    out.words.extend_from_slice(&lower_words);
+    out.words = Vec::with_capacity(probes.len() + cap_words.len() + lower_words.len());
+    out.words.extend_from_slice(probes);
+    out.words.extend_from_slice(cap_words);
+    out.words.extend_from_slice(lower_words);
     out
 }
 
 /// The word hashes the document stage may ask about for `cands` (see
 /// [`ParaEntities::probes`]); it mirrors the look-ups of [`super::coref::resolve`].
 #[inline(never)]
-fn probes(text: &str, cands: &[Candidate]) -> Vec<u64> {
-    let mut out = Vec::new();
+fn find_probes(text: &str, cands: &[Candidate], out: &mut Vec<u64>) {
+    out.clear();
     let lower_hash = lower_word_hash;
     for c in cands {
         let name = c.name.of(text);
@@ -1659,7 +1793,6 @@ fn probes(text: &str, cands: &[Candidate]) -> Vec<u64> {
     }
     out.sort_unstable();
     out.dedup();
-    out
 }
 
 /// Matches the entity sheet's names and aliases (exact, on word boundaries).
@@ -2613,10 +2746,35 @@ mod tests {
             }
             sentences.sort_by_key(|r| r.start);
             for headline in [false, true] {
+                let mut s = Scratch::default();
+                tokenize_into(t, &sentences, headline, &mut s);
+                assert_eq!(s.toks, tokenize_reference(t, &sentences, headline), "{t:?}");
+                // The hashes taken while tokenizing are those of the tokens.
+                for words in [&mut s.cap_words, &mut s.lower_words] {
+                    words.sort_unstable();
+                    words.dedup();
+                }
                 assert_eq!(
-                    tokenize(t, &sentences, headline),
-                    tokenize_reference(t, &sentences, headline),
+                    (s.cap_words, s.lower_words),
+                    word_hashes(t, &s.toks),
                     "{t:?}"
+                );
+            }
+        }
+    }
+
+    /// A word's key read from the text in two loads is the key built a byte at a time, for
+    /// every length and position, next to the end of the text or not.
+    #[test]
+    fn key_at_is_word_key() {
+        let text = "Abcdefghijklmnopqrstuvwxyz0123456789 é’s\u{212A}";
+        let b = text.as_bytes();
+        for start in 0..b.len() {
+            for end in start..=b.len() {
+                assert_eq!(
+                    key_at(b, start, end),
+                    word_key(&b[start..end]),
+                    "{start}..{end}"
                 );
             }
         }
