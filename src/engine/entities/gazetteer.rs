@@ -54,7 +54,7 @@ impl WordHasher {
 /// per byte, `b + (0x80 - b'A')` has its top bit set when `b >= b'A'`, `b + (0x80 - b'Z' - 1)`
 /// when `b > b'Z'` (neither carries into the next byte), so their difference marks `A..=Z`,
 /// which then gain 0x20.
-fn ascii_lower8(x: u64) -> u64 {
+pub(super) fn ascii_lower8(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     let ge_a = x + ONES * (0x80 - u64::from(b'A'));
     let gt_z = x + ONES * (0x80 - u64::from(b'Z') - 1);
@@ -355,6 +355,17 @@ impl Gazetteer {
                 lo += 1;
             }
             let Some(&c) = s.get(k) else { break };
+            // One name left: it is a prefix of `s` or none is (it is longer than `k` bytes).
+            if hi - lo == 1 {
+                if self
+                    .patterns
+                    .get(lo)
+                    .is_some_and(|p| s.starts_with(p.as_bytes()))
+                {
+                    best = Some(lo);
+                }
+                break;
+            }
             if k == 1 && b0.is_ascii() && c.is_ascii() {
                 let row = usize::from(b0) * 129 + usize::from(c);
                 (lo, hi) = (at(&self.by_second, row), at(&self.by_second, row + 1));

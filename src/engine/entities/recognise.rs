@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
-use super::gazetteer::{FastMap, GAZETTEER, GazEntry, WordHasher};
+use super::gazetteer::{FastMap, GAZETTEER, GazEntry, WordHasher, ascii_lower8};
 use super::{Candidate, MentionForm, ParaEntities, RoleSig};
 use crate::engine::config::EntityKind;
 use crate::engine::paragraph::{ParaCtx, ParagraphKind};
@@ -1021,27 +1021,49 @@ fn pack_key(w: &[u8], lower: bool) -> Option<u128> {
     Some(u128::from(hi) << 64 | u128::from(lo))
 }
 
-/// [`word_key`] of `bytes[start..end]`, read as two 8-byte numbers when the 16 bytes from
-/// `start` are there (the bytes after `end` masked off), else a byte at a time.
-fn key_at(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
-    let len = end.checked_sub(start)?;
+/// The `len` (at most [`KEY_MAX`]) bytes from `start` as two little-endian numbers, the bytes
+/// after them masked off, read in two loads: only if the 16 bytes from `start` are there.
+fn load_word(bytes: &[u8], start: usize, len: usize) -> Option<(u64, u64)> {
     if len > KEY_MAX {
         return None;
     }
-    let Some(chunk) = bytes.get(start..start + 16) else {
-        return word_key(bytes.get(start..end)?);
-    };
+    let chunk = bytes.get(start..start.checked_add(16)?)?;
     let (lo, hi) = chunk.split_at(8);
     let lo = u64::from_le_bytes(lo.try_into().ok()?);
     let hi = u64::from_le_bytes(hi.try_into().ok()?);
     // Little-endian: the word's first bytes are the low ones. `len` is at most 15, so no
     // shift below reaches 64.
-    let (lo, hi) = if len >= 8 {
+    Some(if len >= 8 {
         (lo, hi & ((1u64 << (8 * (len - 8))) - 1))
     } else {
         (lo & ((1u64 << (8 * len)) - 1), 0)
-    };
-    Some(u128::from(hi | (len as u64) << 56) << 64 | u128::from(lo))
+    })
+}
+
+/// The [`word_key`] of a word given as [`load_word`] reads it.
+fn join_key(lo: u64, hi: u64, len: usize) -> u128 {
+    u128::from(hi | (len as u64) << 56) << 64 | u128::from(lo)
+}
+
+/// [`word_key`] of `bytes[start..end]`, read in two loads when it can be ([`load_word`]).
+fn key_at(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
+    let len = end.checked_sub(start)?;
+    match load_word(bytes, start, len) {
+        Some((lo, hi)) => Some(join_key(lo, hi, len)),
+        None => word_key(bytes.get(start..end)?),
+    }
+}
+
+/// [`lower_classes`] of the word `text[start..end]`: an ASCII word is read in two loads and
+/// lower-cased eight bytes at a time.
+fn lower_classes_at(text: &str, start: usize, end: usize) -> u32 {
+    let len = end.saturating_sub(start);
+    if let Some((lo, hi)) = load_word(text.as_bytes(), start, len)
+        && (lo | hi) & 0x8080_8080_8080_8080 == 0
+    {
+        return CLASSES.get(join_key(ascii_lower8(lo), ascii_lower8(hi), len)) & wl::LOWER;
+    }
+    text.get(start..end).map_or(0, lower_classes)
 }
 
 /// The word lists' classes: a map from [`word_key`], and a bit filter in front of it.
@@ -1147,6 +1169,7 @@ fn lower_classes(w: &str) -> u32 {
 }
 
 /// Whether the lower-case form of `w` is a stopword.
+#[cfg(test)]
 fn is_stopword_lower(w: &str) -> bool {
     lower_classes(w) & wl::STOP != 0
 }
@@ -1643,7 +1666,8 @@ fn is_headline(ctx: &ParaCtx<'_>) -> bool {
         return true;
     }
     let t = ctx.text.trim();
-    if t.contains('\n') || t.ends_with(['.', '?', '!', '”', '"', ':']) || t.len() > 200 {
+    // The length first: it rules out nearly every paragraph without reading it.
+    if t.len() > 200 || t.ends_with(['.', '?', '!', '”', '"', ':']) || t.contains('\n') {
         return false;
     }
     let words: Vec<&str> = t
@@ -1878,6 +1902,7 @@ impl<'a> Scanner<'a> {
     #[inline(never)]
     fn runs(&self, ctx: &ParaCtx<'_>, out: &mut Vec<Candidate>) {
         // Runs of capitalised tokens.
+        let gaz = &*GAZETTEER;
         let mut i = 0;
         while i < self.toks.len() {
             if !self.is_name_word(i) {
@@ -1889,14 +1914,14 @@ impl<'a> Scanner<'a> {
                     .get(self.toks[i].start)
                     .copied()
                     .unwrap_or(0);
-                let w = if GAZETTEER.may_start_lowercase_name(first) {
+                let w = if gaz.may_start_lowercase_name(first) {
                     self.word(i)
                 } else {
                     ""
                 };
                 if !w.is_empty()
-                    && GAZETTEER.may_be_lowercase_name(w)
-                    && let Some(e) = GAZETTEER.lookup(w)
+                    && gaz.may_be_lowercase_name(w)
+                    && let Some(e) = gaz.lookup(w)
                     && e.canonical.starts_with(char::is_lowercase)
                 {
                     let r = self.range(i, i + 1);
@@ -1914,7 +1939,7 @@ impl<'a> Scanner<'a> {
                 }
                 // A capitalised function word ("In", "The") inside a run starts a new sentence
                 // that the segmenter missed (a line break, an abbreviation before it).
-                if self.is_name_word(j) && !is_stopword_lower(self.word(j)) {
+                if self.is_name_word(j) && !self.is_stopword(j) {
                     j += 1;
                     continue;
                 }
@@ -1951,10 +1976,20 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Whether token `i` in lower case is a stopword.
+    fn is_stopword(&self, i: usize) -> bool {
+        let t = self.toks[i];
+        lower_classes_at(self.text, t.start, t.end) & wl::STOP != 0
+    }
+
     /// The word-list classes of token `i` as written ([`classes`]).
     fn wl(&self, i: usize) -> u32 {
         let t = self.toks[i];
-        if t.cap { t.wl } else { classes(self.word(i)) }
+        if t.cap {
+            t.wl
+        } else {
+            classes_at(self.text.as_bytes(), t.start, t.end)
+        }
     }
 
     /// A capitalised word that can be part of a name (not a date word, not "I").
@@ -2014,7 +2049,8 @@ impl<'a> Scanner<'a> {
             let f = head.as_bytes()[0].to_ascii_lowercase();
             if !f.is_ascii_lowercase()
                 || ROLE_FIRST[head.len()] & 1 << (f - b'a') == 0
-                || lower_classes(head) & wl::ROLE_HEAD == 0
+                || lower_classes_at(self.text, self.toks[i].start, self.toks[i].end) & wl::ROLE_HEAD
+                    == 0
             {
                 return None;
             }
@@ -2075,7 +2111,7 @@ impl<'a> Scanner<'a> {
             let w = self.word(a);
             // Only ASCII letters lower-case to "the".
             let is_the = w.eq_ignore_ascii_case("the");
-            if (self.toks[a].initial || is_the) && is_stopword_lower(w) {
+            if (self.toks[a].initial || is_the) && self.is_stopword(a) {
                 if is_the {
                     determiner = Some(a);
                 }
@@ -2432,7 +2468,7 @@ impl<'a> Scanner<'a> {
         let rest = |i: usize, k: usize, out: &mut Vec<Candidate>| {
             if k - i == 1 {
                 let w = self.word(i);
-                if GAZETTEER.demonym(w).is_none() && !is_stopword_lower(w) {
+                if GAZETTEER.demonym(w).is_none() && !self.is_stopword(i) {
                     let r = self.range(i, k);
                     let mut c = Candidate::new(r, r, None, MentionForm::Name);
                     if self.toks[i].initial {
@@ -2486,8 +2522,9 @@ impl<'a> Scanner<'a> {
     #[inline(never)]
     fn descriptors(&self, out: &mut Vec<Candidate>) {
         let toks = self.toks;
-        for j in 0..toks.len() {
-            if !self.is_the(j) {
+        for (j, t) in toks.iter().enumerate() {
+            // Three bytes long first: that rules out nearly every token at once.
+            if t.end - t.start != 3 || !self.is_the(j) {
                 continue;
             }
             let mut k = j + 1;
@@ -2767,7 +2804,8 @@ mod tests {
     /// every length and position, next to the end of the text or not.
     #[test]
     fn key_at_is_word_key() {
-        let text = "Abcdefghijklmnopqrstuvwxyz0123456789 é’s\u{212A}";
+        let text = "Abcdefghijklmnopqrstuvwxyz0123456789 é’s\u{212A} THE The the Head of \
+                    SECRETARY-general";
         let b = text.as_bytes();
         for start in 0..b.len() {
             for end in start..=b.len() {
@@ -2776,8 +2814,14 @@ mod tests {
                     word_key(&b[start..end]),
                     "{start}..{end}"
                 );
+                if let Some(w) = text.get(start..end) {
+                    assert_eq!(lower_classes_at(text, start, end), lower_classes(w), "{w}");
+                }
             }
         }
+        // The look-ups find list words: a test of the test.
+        assert_ne!(lower_classes("THE"), 0);
+        assert_ne!(lower_classes("Head"), 0);
     }
 
     /// The word-class table answers exactly as the lists it stands for, for their words, for
