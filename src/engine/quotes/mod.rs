@@ -186,33 +186,66 @@ pub struct ParaQuotes {
     pub ends_open: bool,
 }
 
+/// Working buffers of the paragraph stage, kept from paragraph to paragraph so that they are
+/// allocated once; the lists of a [`ParaQuotes`] are copied out of them at their final size.
+#[derive(Debug, Default)]
+struct Scratch {
+    tokens: words::Tokens,
+    marks: marks::Buffers,
+    pairing: marks::Pairing,
+    /// Top-level quotations: range, closed, opening mark length, closing mark length.
+    items: Vec<(TextRange, bool, usize, usize)>,
+    /// Per top-level quotation: whether it uses single marks.
+    single: Vec<bool>,
+    ranges: Vec<TextRange>,
+    quote_toks: Vec<usize>,
+    sources: attribution::SourceBuffers,
+    names: Vec<(TextRange, Box<str>)>,
+}
+
 /// Paragraph stage.
 pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
     thread_local! {
-        /// The token buffers, reused from paragraph to paragraph.
-        static TOKENS: std::cell::RefCell<words::Tokens> = std::cell::RefCell::default();
+        /// The working buffers, reused from paragraph to paragraph.
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
     }
-    TOKENS.with(|toks| match toks.try_borrow_mut() {
-        Ok(mut toks) => {
-            let out = scan_with(ctx, &mut toks);
-            // A giant paragraph's tokens are not kept for the life of the thread.
-            if toks.toks.capacity() > 1 << 14 {
-                *toks = words::Tokens::default();
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let out = scan_with(ctx, &mut scratch);
+            // A giant paragraph's buffers are not kept for the life of the thread.
+            if scratch.tokens.toks.capacity() > 1 << 14 {
+                *scratch = Scratch::default();
             }
             out
         }
         // Not reentrant in practice; fresh buffers keep it correct if it ever is.
-        Err(_) => scan_with(ctx, &mut words::Tokens::default()),
+        Err(_) => scan_with(ctx, &mut Scratch::default()),
     })
 }
 
-/// [`scan`] with the token buffers to use.
-fn scan_with(ctx: &ParaCtx<'_>, tokens: &mut words::Tokens) -> ParaQuotes {
+/// [`scan`] with the working buffers to use.
+fn scan_with(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaQuotes {
     let text = ctx.text;
-    let pairing = marks::pair(text);
-    let mut out = ParaQuotes::default();
-    let mut items: Vec<(TextRange, bool, usize, usize)> = Vec::new(); // range, closed, open len, close len
-    let mut single = Vec::new();
+    let Scratch {
+        tokens,
+        marks: mark_buffers,
+        pairing,
+        items,
+        single,
+        ranges,
+        quote_toks,
+        sources,
+        names,
+    } = scratch;
+    marks::pair_into(text, mark_buffers, pairing);
+    items.clear();
+    single.clear();
+    let top = pairing.spans.iter().filter(|s| s.depth == 0).count();
+    let mut out = ParaQuotes {
+        spans: Vec::with_capacity(top),
+        nested: Vec::with_capacity(pairing.spans.len() - top),
+        ..ParaQuotes::default()
+    };
     for s in &pairing.spans {
         if s.depth == 0 {
             out.spans.push(s.range);
@@ -235,24 +268,27 @@ fn scan_with(ctx: &ParaCtx<'_>, tokens: &mut words::Tokens) -> ParaQuotes {
         out.ends_open = true;
     }
     out.opens_with_quote = items.first().is_some_and(|(r, ..)| r.start == 0);
-    let ranges: Vec<TextRange> = items.iter().map(|i| i.0).collect();
-    words::tokenize_into(text, &ranges, ctx.sentences, tokens);
+    ranges.clear();
+    ranges.extend(items.iter().map(|i| i.0));
+    words::tokenize_into(text, ranges, ctx.sentences, tokens);
     let tokens = &*tokens;
     let toks = &tokens.toks;
-    let quote_toks: Vec<usize> = toks
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| matches!(t.kind, words::Kind::Quote(_)))
-        .map(|(i, _)| i)
-        .collect();
+    quote_toks.clear();
+    quote_toks.extend(
+        toks.iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t.kind, words::Kind::Quote(_)))
+            .map(|(i, _)| i),
+    );
+    let quote_toks = &*quote_toks;
     let reader = attribution::Reader::new(text, tokens);
     let cues = if quote_toks.len() == items.len() {
-        attribution::attribute(&reader, &quote_toks)
+        attribution::attribute(&reader, quote_toks)
     } else {
         vec![None; items.len()]
     };
-    for (i, ((range, closed, open_len, close_len), cue)) in items.into_iter().zip(cues).enumerate()
-    {
+    out.items = Vec::with_capacity(items.len());
+    for (i, (&(range, closed, open_len, close_len), cue)) in items.iter().zip(cues).enumerate() {
         let content = text
             .get(range.start + open_len..range.end - close_len)
             .unwrap_or("")
@@ -306,9 +342,9 @@ fn scan_with(ctx: &ParaCtx<'_>, tokens: &mut words::Tokens) -> ParaQuotes {
         });
     }
     out.sources = reader
-        .source_phrases()
-        .into_iter()
-        .map(|(range, vague)| SourcePhrase {
+        .source_phrases(sources)
+        .iter()
+        .map(|&(range, vague)| SourcePhrase {
             range,
             kind: if vague {
                 SourceKind::Vague
@@ -317,7 +353,8 @@ fn scan_with(ctx: &ParaCtx<'_>, tokens: &mut words::Tokens) -> ParaQuotes {
             },
         })
         .collect();
-    out.names = reader.name_runs();
+    reader.name_runs(names);
+    out.names = names.drain(..).collect();
     out.surname_keys = out.names.iter().map(|(_, n)| surname_key(n)).collect();
     out.trailing_cue = attribution::trailing_colon(&reader)
         .or_else(|| {
@@ -334,7 +371,6 @@ fn scan_with(ctx: &ParaCtx<'_>, tokens: &mut words::Tokens) -> ParaQuotes {
             reader.last_sentence_speaker(last.sentence)
         })
         .map(Box::new);
-    out.nested.shrink_to_fit();
     out
 }
 
