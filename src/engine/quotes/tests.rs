@@ -17,7 +17,7 @@ fn quotes(text: &str) -> Vec<(String, Option<String>, Option<String>)> {
         .map(|q| {
             (
                 q.range.of(text).to_string(),
-                q.speaker.as_ref().map(|s| s.name.clone()),
+                q.speaker.as_ref().map(|s| s.name.to_string()),
                 q.speaker.as_ref().map(|s| s.mention.of(text).to_string()),
             )
         })
