@@ -168,15 +168,16 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
     lower.push_str(text);
     lower.make_ascii_lowercase();
     let mut q = 0;
+    // Where the next quotation not yet passed starts (the text end past the last).
+    let mut next_quote = quotes.first().map_or(text.len(), |r| r.start);
     let mut i = 0;
     while i < text.len() {
-        if let Some(r) = quotes.get(q)
-            && r.start <= i
-        {
+        if i >= next_quote {
+            let r = quotes[q];
             if r.start == i {
                 let sentence = sentence_at(r.start);
                 out.push(Tok {
-                    range: *r,
+                    range: r,
                     kind: Kind::Quote(q),
                     sentence,
                     last_sentence: sentence_of(r.end.saturating_sub(1).max(r.start)),
@@ -187,6 +188,7 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
                 i = r.end.max(i + 1);
             }
             q += 1;
+            next_quote = quotes.get(q).map_or(text.len(), |r| r.start);
             continue;
         }
         let b = bytes[i];
@@ -220,7 +222,6 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
             i += c_len;
             continue;
         }
-        let next_quote = quotes.get(q).map_or(text.len(), |r| r.start);
         let start = i;
         let mut ascii = b < 0x80;
         let mut j = i + c_len;
@@ -233,12 +234,19 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
             if j >= next_quote {
                 break;
             }
+            let d = bytes[j];
+            if d < 0x80 {
+                // Not a letter or digit: a word goes on only past an inner mark before one.
+                if matches!(d, b'\'' | b'-' | b'.' | b'&') && j + 1 < next_quote && word_at(j + 1) {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
             let d = char_at(j);
             let after = j + d.len_utf8();
-            if is_word_char(d)
-                || matches!(d, '\'' | '’' | '-' | '.' | '&') && after < next_quote && word_at(after)
-            {
-                ascii &= d.is_ascii();
+            if is_word_char(d) || d == '’' && after < next_quote && word_at(after) {
+                ascii = false;
                 j = after;
             } else {
                 break;
