@@ -156,11 +156,14 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
         }
     };
     // Token starts only grow, so the sentence of each is found by moving a cursor forward:
-    // `seen` sentences start at or before the current token.
+    // `seen` sentences start at or before the current token, and the next one starts at
+    // `next_start` (past the text end when there is none).
     let mut seen = 0;
+    let mut next_start = sentences.first().map_or(usize::MAX, |s| s.start);
     let mut sentence_at = |pos: usize| -> usize {
-        while seen < sentences.len() && sentences[seen].start <= pos {
+        while pos >= next_start {
             seen += 1;
+            next_start = sentences.get(seen).map_or(usize::MAX, |s| s.start);
         }
         seen.saturating_sub(1)
     };
@@ -220,6 +223,10 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
                 lower: (0, 0),
             });
             i += c_len;
+            // The space that most often follows, skipped here rather than by the loop.
+            if i < next_quote && bytes[i] == b' ' {
+                i += 1;
+            }
             continue;
         }
         let start = i;
@@ -272,6 +279,9 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
             lower: (lo as u32, hi as u32),
         });
         i = j;
+        if i < next_quote && bytes[i] == b' ' {
+            i += 1;
+        }
     }
 }
 
