@@ -80,7 +80,7 @@ fn output<'a>(id: &'a Value, a: &Analysis) -> Output<'a> {
             .map(|q| OutQuote {
                 start: q.range.start,
                 end: q.range.end,
-                speaker: q.speaker.as_ref().map(|s| s.name.clone()),
+                speaker: q.speaker.as_ref().map(|s| s.name.to_string()),
                 speaker_mention: q.speaker.as_ref().map(|s| [s.mention.start, s.mention.end]),
             })
             .collect(),

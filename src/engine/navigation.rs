@@ -370,7 +370,7 @@ pub fn symbols(analysis: &Analysis, text: &str) -> Vec<Symbol> {
         let who = q
             .speaker
             .as_ref()
-            .map_or_else(|| "(no speaker)".to_string(), |s| s.name.clone());
+            .map_or_else(|| "(no speaker)".to_string(), |s| s.name.to_string());
         let sym = Symbol {
             name: short(text, q.range),
             detail: None,

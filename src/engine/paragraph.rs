@@ -189,7 +189,20 @@ fn plain_markdown_line(src: &str) -> bool {
         }
         table
     };
-    !opens_block && !body.bytes().any(|b| SPECIAL[usize::from(b)])
+    if opens_block {
+        return false;
+    }
+    // Eight bytes at a time, with one branch per eight.
+    let mut chunks = body.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        let special = c
+            .iter()
+            .fold(false, |any, &b| any | SPECIAL[usize::from(b)]);
+        if special {
+            return false;
+        }
+    }
+    !chunks.remainder().iter().any(|&b| SPECIAL[usize::from(b)])
 }
 
 /// Markdown: the prose mask of the block and its paragraph-level leaves (paragraphs, headings,

@@ -114,12 +114,25 @@ fn maybe_ending(c: char) -> bool {
 /// segmenter's; the window's own end is not a boundary unless it is the end of the text. Every
 /// line break ends a fragment (`\r\n` as one). Text with characters outside [`known`] goes
 /// through the segmenter whole. Tests compare both ways on generated and random text.
+#[cfg(test)]
 fn fragment_ends(text: &str) -> Vec<usize> {
+    let mut ends = Vec::new();
+    fragment_ends_into(text, &mut Vec::new(), &mut ends);
+    ends
+}
+
+/// [`fragment_ends`] into `ends` (cleared first), with a buffer for the windows.
+fn fragment_ends_into(text: &str, windows: &mut Vec<(usize, usize)>, ends: &mut Vec<usize>) {
+    windows.clear();
+    ends.clear();
     if !all_known(text) {
-        return whole_fragment_ends(text);
+        ends.extend(
+            text.split_sentence_bound_indices()
+                .map(|(start, frag)| start + frag.len()),
+        );
+        return;
     }
     let b = text.as_bytes();
-    let mut windows: Vec<(usize, usize)> = Vec::new();
     for k in memchr::memchr3_iter(b'.', b'!', b'?', b) {
         // Back to the character that starts the window.
         let mut ws = 0;
@@ -151,8 +164,7 @@ fn fragment_ends(text: &str) -> Vec<usize> {
             _ => windows.push((ws, we)),
         }
     }
-    let mut ends = Vec::with_capacity(windows.len() + 2);
-    for (ws, we) in windows {
+    for &(ws, we) in windows.iter() {
         if let Some(at) = plain_ending(text, ws, we) {
             ends.push(at);
             if we == text.len() {
@@ -177,7 +189,6 @@ fn fragment_ends(text: &str) -> Vec<usize> {
     }
     ends.sort_unstable();
     ends.dedup();
-    ends
 }
 
 /// The one boundary of the commonest windows, found without running the segmenter: one
@@ -241,6 +252,7 @@ fn all_known(text: &str) -> bool {
 }
 
 /// [`fragment_ends`] by running the segmenter over the whole text.
+#[cfg(test)]
 fn whole_fragment_ends(text: &str) -> Vec<usize> {
     text.split_sentence_bound_indices()
         .map(|(start, frag)| start + frag.len())
@@ -248,11 +260,46 @@ fn whole_fragment_ends(text: &str) -> Vec<usize> {
 }
 
 /// Sentence ranges of a paragraph, trimmed of surrounding whitespace, in order.
+/// The list is allocated once, at its final size.
 pub fn sentences(text: &str) -> Vec<TextRange> {
-    let mut out: Vec<TextRange> = Vec::new();
+    /// Working buffers, kept from paragraph to paragraph: the windows and fragment ends of
+    /// [`fragment_ends_into`], and the sentences.
+    type Buffers = (Vec<(usize, usize)>, Vec<usize>, Vec<TextRange>);
+    thread_local! {
+        static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+    }
+    BUFFERS.with(|buffers| match buffers.try_borrow_mut() {
+        Ok(mut buffers) => {
+            let (windows, ends, out) = &mut *buffers;
+            sentences_into(text, windows, ends, out);
+            let sentences = out.to_vec();
+            // A giant paragraph's buffers are not kept for the life of the thread.
+            if ends.capacity() > 1 << 12 {
+                *buffers = Buffers::default();
+            }
+            sentences
+        }
+        // Not reentrant in practice; fresh buffers keep it correct if it ever is.
+        Err(_) => {
+            let mut out = Vec::new();
+            sentences_into(text, &mut Vec::new(), &mut Vec::new(), &mut out);
+            out
+        }
+    })
+}
+
+/// [`sentences`] into `out` (cleared first), with the buffers of [`fragment_ends_into`].
+fn sentences_into(
+    text: &str,
+    windows: &mut Vec<(usize, usize)>,
+    ends: &mut Vec<usize>,
+    out: &mut Vec<TextRange>,
+) {
+    out.clear();
+    fragment_ends_into(text, windows, ends);
     let mut pending: Option<(usize, usize)> = None;
     let mut start = 0;
-    for end in fragment_ends(text) {
+    for &end in ends.iter() {
         let frag = &text[start..end];
         let (s, _) = pending.unwrap_or((start, end));
         pending = Some((s, end));
@@ -263,15 +310,14 @@ pub fn sentences(text: &str) -> Vec<TextRange> {
                 && !(matches!(w, "a.m." | "p.m." | "etc.") && next_starts_sentence(&text[end..]))
         });
         if !merge {
-            push_trimmed(text, &mut out, s, end);
+            push_trimmed(text, out, s, end);
             pending = None;
         }
         start = end;
     }
     if let Some((s, e)) = pending {
-        push_trimmed(text, &mut out, s, e);
+        push_trimmed(text, out, s, e);
     }
-    out
 }
 
 fn next_starts_sentence(rest: &str) -> bool {

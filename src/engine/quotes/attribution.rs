@@ -706,7 +706,7 @@ impl<'a> Reader<'a> {
         let (class, name) = classify(self, main);
         if class == SpeakerClass::Person {
             cue.class = class;
-            cue.name = name.into();
+            cue.name = (&*name).into();
             cue.refers_to = Some(TextRange::new(
                 self.toks[main.0].range.start,
                 self.toks[main.1].range.end,
@@ -742,7 +742,7 @@ impl<'a> Reader<'a> {
             verb: verb.map(|v| self.toks[v].range),
             rule,
             class,
-            name: name.into(),
+            name: (&*name).into(),
             refers_to,
         };
         if cue.refers_to.is_none() {
@@ -1541,10 +1541,23 @@ pub(super) fn introduced_as_term(r: &Reader<'_>, k: usize) -> bool {
         || (w == "as" && k >= 2 && r.w(k - 2) == "known")
 }
 
+/// Working buffers of [`Reader::source_phrases`], kept from paragraph to paragraph.
+#[derive(Debug, Default)]
+pub(super) struct SourceBuffers {
+    found: Vec<(TextRange, bool)>,
+    kept: Vec<(TextRange, bool)>,
+}
+
 impl Reader<'_> {
-    /// Phrases that put a vague or anonymous source behind a claim: `(range, is vague)`.
-    pub(super) fn source_phrases(&self) -> Vec<(TextRange, bool)> {
-        let mut out: Vec<(TextRange, bool)> = Vec::new();
+    /// Phrases that put a vague or anonymous source behind a claim: `(range, is vague)`, in
+    /// `buffers`.
+    pub(super) fn source_phrases<'b>(
+        &self,
+        buffers: &'b mut SourceBuffers,
+    ) -> &'b [(TextRange, bool)] {
+        let SourceBuffers { found: out, kept } = buffers;
+        out.clear();
+        kept.clear();
         let span =
             |s: usize, e: usize| TextRange::new(self.toks[s].range.start, self.toks[e].range.end);
         for i in 0..self.toks.len() {
@@ -1636,8 +1649,7 @@ impl Reader<'_> {
         out.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
         // Overlapping or touching phrases are one source ("spoke on condition" + "on condition
         // of anonymity"); the vague reading wins over the anonymous one.
-        let mut kept: Vec<(TextRange, bool)> = Vec::with_capacity(out.len());
-        for (r, v) in out {
+        for &(r, v) in out.iter() {
             if let Some((k, kv)) = kept.last_mut()
                 && r.start <= k.end + 1
             {
@@ -1651,9 +1663,9 @@ impl Reader<'_> {
     }
 
     /// Runs of two or more capitalised words (candidate full names), as
-    /// `(range, name without titles)`.
-    pub(super) fn name_runs(&self) -> Vec<(TextRange, Box<str>)> {
-        let mut out = Vec::new();
+    /// `(range, name without titles)`, into `out` (cleared first).
+    pub(super) fn name_runs(&self, out: &mut Vec<(TextRange, super::SharedStr)>) {
+        out.clear();
         let mut i = 0;
         while i < self.toks.len() {
             if !(self.is_word(i) && self.cap(i)) {
@@ -1676,10 +1688,9 @@ impl Reader<'_> {
             let words = words.as_slice();
             if self.name_words(words).len() >= 2 {
                 let name = self.person_name(words);
-                out.push((span_of(self.toks, s, i - 1), name.into()));
+                out.push((span_of(self.toks, s, i - 1), (&*name).into()));
             }
         }
-        out
     }
 }
 

@@ -154,11 +154,11 @@ fn typographic_mark(b: &[u8]) -> bool {
 ///
 /// Reads by byte position and looks only at bytes that can start a mark; the characters around
 /// a mark are decoded where it stands.
-fn marks(text: &str) -> Vec<Mark> {
+fn marks(text: &str, out: &mut Vec<Mark>) {
     let bytes = text.as_bytes();
     let char_at = |p: usize| text.get(p..).and_then(|t| t.chars().next());
     let len_at = |p: usize| char_at(p).map_or(0, char::len_utf8);
-    let mut out = Vec::new();
+    out.clear();
     // Guillemet direction: whichever appears first in the paragraph opens.
     let mut guillemets_open_left: Option<bool> = None;
     let mut angles_open_left: Option<bool> = None;
@@ -361,26 +361,49 @@ fn marks(text: &str) -> Vec<Mark> {
         }
         pos = n1_at;
     }
-    out
+}
+
+/// Working buffers of [`pair_into`], kept from paragraph to paragraph.
+#[derive(Debug, Default)]
+pub struct Buffers {
+    marks: Vec<Mark>,
+    stack: Vec<Mark>,
+    dropped_open: Vec<(TextRange, usize)>,
 }
 
 /// Pairs the quotation marks of one paragraph.
+#[cfg(test)]
 pub fn pair(text: &str) -> Pairing {
-    let mut stack: Vec<Mark> = Vec::new();
     let mut result = Pairing::default();
-    let mut dropped_open = Vec::new();
-    for m in marks(text) {
+    pair_into(text, &mut Buffers::default(), &mut result);
+    result
+}
+
+/// [`pair`] into `result` (cleared first), with working buffers to reuse.
+pub fn pair_into(text: &str, buffers: &mut Buffers, result: &mut Pairing) {
+    let Buffers {
+        marks: found,
+        stack,
+        dropped_open,
+    } = buffers;
+    marks(text, found);
+    stack.clear();
+    dropped_open.clear();
+    result.spans.clear();
+    result.open.clear();
+    result.stray_close.clear();
+    for &m in found.iter() {
         let has_open = |stack: &[Mark], fam: Family| stack.iter().rposition(|s| s.family == fam);
         let role = match m.role {
             Role::Either => {
-                if has_open(&stack, m.family).is_some() {
+                if has_open(stack, m.family).is_some() {
                     Role::Close
                 } else {
                     Role::Open
                 }
             }
             Role::CloseOrApostrophe => {
-                if has_open(&stack, Family::Single).is_some() {
+                if has_open(stack, Family::Single).is_some() {
                     Role::Close
                 } else {
                     continue;
@@ -391,7 +414,7 @@ pub fn pair(text: &str) -> Pairing {
         match role {
             Role::Open => {
                 if m.family == Family::Double
-                    && let Some(k) = has_open(&stack, Family::Double)
+                    && let Some(k) = has_open(stack, Family::Double)
                 {
                     // A second double opening while one is open: the earlier one was never
                     // closed (nesting alternates double and single marks).
@@ -404,7 +427,7 @@ pub fn pair(text: &str) -> Pairing {
                 stack.push(m);
             }
             Role::Close | Role::Either | Role::CloseOrApostrophe => {
-                match has_open(&stack, m.family) {
+                match has_open(stack, m.family) {
                     Some(k) => {
                         let open = stack[k];
                         for s in stack.drain(k + 1..) {
@@ -432,14 +455,12 @@ pub fn pair(text: &str) -> Pairing {
     }
     for (k, s) in stack.iter().enumerate() {
         if s.family == Family::Double || (s.glyph == '‘' && k == 0) {
-            result.open.push((TextRange::new(s.start, s.end), k));
+            dropped_open.push((TextRange::new(s.start, s.end), k));
         }
     }
-    dropped_open.append(&mut result.open);
     dropped_open.sort_by_key(|(r, _)| r.start);
-    result.open = dropped_open;
+    result.open.extend_from_slice(dropped_open);
     result.spans.sort_by_key(|s| s.range.start);
-    result
 }
 
 #[cfg(test)]

@@ -18,7 +18,11 @@ mod marks;
 mod tests;
 mod words;
 
-use std::cell::OnceCell;
+use std::borrow::Borrow;
+use std::cell::{OnceCell, RefCell};
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -29,6 +33,115 @@ use super::text::TextRange;
 use super::{EntityKind, Paragraph, Placed};
 
 pub use marks::Family;
+
+/// An immutable string shared between the paragraph cache and the analyses built from it:
+/// cloning it copies no bytes. It reads, compares, hashes, prints and serialises as the
+/// string it holds.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SharedStr(Arc<str>);
+
+impl SharedStr {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for SharedStr {
+    fn default() -> Self {
+        SharedStr(Arc::from(""))
+    }
+}
+
+impl Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> Self {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> Self {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl From<SharedStr> for String {
+    fn from(s: SharedStr) -> Self {
+        s.as_str().to_string()
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<SharedStr> for String {
+    fn eq(&self, other: &SharedStr) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<SharedStr> for str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<SharedStr> for &str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+impl Serialize for SharedStr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 
 /// What a quoted span is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -64,8 +177,9 @@ pub enum SpeakerClass {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Speaker {
     /// Canonical name: the entity's name when the speaker was linked to one, else the words
-    /// (titles dropped, a surname completed from a full name the story gives).
-    pub name: String,
+    /// (titles dropped, a surname completed from a full name the story gives). Shared with
+    /// the paragraph cache, the entity or the quote it comes from.
+    pub name: SharedStr,
     /// The words that name the speaker for this quote ("Putin", "the Chinese head of state", "he").
     pub mention: TextRange,
     /// Index into [`super::Analysis::entities`].
@@ -95,7 +209,8 @@ pub struct Quote {
     /// (`.` in `“…failed.”`), if any.
     pub closing_punct: Option<(char, usize)>,
     /// The quoted words without the marks, whitespace collapsed (for comparing quotations).
-    pub content: String,
+    /// Shared with the paragraph cache.
+    pub content: SharedStr,
 }
 
 /// Kinds of unnamed source.
@@ -125,7 +240,7 @@ pub struct Cue {
     pub rule: &'static str,
     pub class: SpeakerClass,
     /// The name to show when no entity is linked.
-    pub name: Box<str>,
+    pub name: SharedStr,
     /// The phrase a relative pronoun mention refers back to (`Smith` in `Smith, who said`),
     /// used to link the speaker to an entity.
     pub refers_to: Option<TextRange>,
@@ -151,7 +266,7 @@ pub struct ParaQuote {
     /// The punctuation ending the quoted words inside the closing mark, with its offset.
     pub closing_punct: Option<(char, usize)>,
     /// The quoted words without the marks, whitespace collapsed.
-    pub content: Box<str>,
+    pub content: SharedStr,
     /// Whether it uses single marks (‘…’, '…'): in news copy mostly headlines and apostrophe
     /// slips, so a single-marked quotation nobody is named for is not flagged.
     pub single: bool,
@@ -173,7 +288,7 @@ pub struct ParaQuotes {
     /// Vague and anonymous source phrases.
     pub sources: Vec<SourcePhrase>,
     /// Runs of capitalised words that may be full names, with the name they give.
-    pub names: Vec<(TextRange, Box<str>)>,
+    pub names: Vec<(TextRange, SharedStr)>,
     /// For each of `names`, the hash of its last word ([`surname_key`]): the document stage
     /// indexes names by surname without hashing their text again on every analysis.
     pub surname_keys: Vec<u64>,
@@ -186,33 +301,66 @@ pub struct ParaQuotes {
     pub ends_open: bool,
 }
 
+/// Working buffers of the paragraph stage, kept from paragraph to paragraph so that they are
+/// allocated once; the lists of a [`ParaQuotes`] are copied out of them at their final size.
+#[derive(Debug, Default)]
+struct Scratch {
+    tokens: words::Tokens,
+    marks: marks::Buffers,
+    pairing: marks::Pairing,
+    /// Top-level quotations: range, closed, opening mark length, closing mark length.
+    items: Vec<(TextRange, bool, usize, usize)>,
+    /// Per top-level quotation: whether it uses single marks.
+    single: Vec<bool>,
+    ranges: Vec<TextRange>,
+    quote_toks: Vec<usize>,
+    sources: attribution::SourceBuffers,
+    names: Vec<(TextRange, SharedStr)>,
+}
+
 /// Paragraph stage.
 pub fn scan(ctx: &ParaCtx<'_>) -> ParaQuotes {
     thread_local! {
-        /// The token buffers, reused from paragraph to paragraph.
-        static TOKENS: std::cell::RefCell<words::Tokens> = std::cell::RefCell::default();
+        /// The working buffers, reused from paragraph to paragraph.
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
     }
-    TOKENS.with(|toks| match toks.try_borrow_mut() {
-        Ok(mut toks) => {
-            let out = scan_with(ctx, &mut toks);
-            // A giant paragraph's tokens are not kept for the life of the thread.
-            if toks.toks.capacity() > 1 << 14 {
-                *toks = words::Tokens::default();
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let out = scan_with(ctx, &mut scratch);
+            // A giant paragraph's buffers are not kept for the life of the thread.
+            if scratch.tokens.toks.capacity() > 1 << 14 {
+                *scratch = Scratch::default();
             }
             out
         }
         // Not reentrant in practice; fresh buffers keep it correct if it ever is.
-        Err(_) => scan_with(ctx, &mut words::Tokens::default()),
+        Err(_) => scan_with(ctx, &mut Scratch::default()),
     })
 }
 
-/// [`scan`] with the token buffers to use.
-fn scan_with(ctx: &ParaCtx<'_>, tokens: &mut words::Tokens) -> ParaQuotes {
+/// [`scan`] with the working buffers to use.
+fn scan_with(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaQuotes {
     let text = ctx.text;
-    let pairing = marks::pair(text);
-    let mut out = ParaQuotes::default();
-    let mut items: Vec<(TextRange, bool, usize, usize)> = Vec::new(); // range, closed, open len, close len
-    let mut single = Vec::new();
+    let Scratch {
+        tokens,
+        marks: mark_buffers,
+        pairing,
+        items,
+        single,
+        ranges,
+        quote_toks,
+        sources,
+        names,
+    } = scratch;
+    marks::pair_into(text, mark_buffers, pairing);
+    items.clear();
+    single.clear();
+    let top = pairing.spans.iter().filter(|s| s.depth == 0).count();
+    let mut out = ParaQuotes {
+        spans: Vec::with_capacity(top),
+        nested: Vec::with_capacity(pairing.spans.len() - top),
+        ..ParaQuotes::default()
+    };
     for s in &pairing.spans {
         if s.depth == 0 {
             out.spans.push(s.range);
@@ -235,24 +383,27 @@ fn scan_with(ctx: &ParaCtx<'_>, tokens: &mut words::Tokens) -> ParaQuotes {
         out.ends_open = true;
     }
     out.opens_with_quote = items.first().is_some_and(|(r, ..)| r.start == 0);
-    let ranges: Vec<TextRange> = items.iter().map(|i| i.0).collect();
-    words::tokenize_into(text, &ranges, ctx.sentences, tokens);
+    ranges.clear();
+    ranges.extend(items.iter().map(|i| i.0));
+    words::tokenize_into(text, ranges, ctx.sentences, tokens);
     let tokens = &*tokens;
     let toks = &tokens.toks;
-    let quote_toks: Vec<usize> = toks
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| matches!(t.kind, words::Kind::Quote(_)))
-        .map(|(i, _)| i)
-        .collect();
+    quote_toks.clear();
+    quote_toks.extend(
+        toks.iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t.kind, words::Kind::Quote(_)))
+            .map(|(i, _)| i),
+    );
+    let quote_toks = &*quote_toks;
     let reader = attribution::Reader::new(text, tokens);
     let cues = if quote_toks.len() == items.len() {
-        attribution::attribute(&reader, &quote_toks)
+        attribution::attribute(&reader, quote_toks)
     } else {
         vec![None; items.len()]
     };
-    for (i, ((range, closed, open_len, close_len), cue)) in items.into_iter().zip(cues).enumerate()
-    {
+    out.items = Vec::with_capacity(items.len());
+    for (i, (&(range, closed, open_len, close_len), cue)) in items.iter().zip(cues).enumerate() {
         let content = text
             .get(range.start + open_len..range.end - close_len)
             .unwrap_or("")
@@ -302,13 +453,17 @@ fn scan_with(ctx: &ParaCtx<'_>, tokens: &mut words::Tokens) -> ParaQuotes {
             title_like: looks_like_title(content),
             closing_punct,
             single: single.get(i).copied().unwrap_or(false),
-            content: collapse_whitespace(content).into_boxed_str(),
+            content: if is_collapsed(content) {
+                SharedStr::from(content)
+            } else {
+                SharedStr::from(collapse_whitespace(content))
+            },
         });
     }
     out.sources = reader
-        .source_phrases()
-        .into_iter()
-        .map(|(range, vague)| SourcePhrase {
+        .source_phrases(sources)
+        .iter()
+        .map(|&(range, vague)| SourcePhrase {
             range,
             kind: if vague {
                 SourceKind::Vague
@@ -317,7 +472,9 @@ fn scan_with(ctx: &ParaCtx<'_>, tokens: &mut words::Tokens) -> ParaQuotes {
             },
         })
         .collect();
-    out.names = reader.name_runs();
+    reader.name_runs(names);
+    out.names = Vec::with_capacity(names.len());
+    out.names.append(names);
     out.surname_keys = out.names.iter().map(|(_, n)| surname_key(n)).collect();
     out.trailing_cue = attribution::trailing_colon(&reader)
         .or_else(|| {
@@ -334,7 +491,6 @@ fn scan_with(ctx: &ParaCtx<'_>, tokens: &mut words::Tokens) -> ParaQuotes {
             reader.last_sentence_speaker(last.sentence)
         })
         .map(Box::new);
-    out.nested.shrink_to_fit();
     out
 }
 
@@ -498,20 +654,22 @@ struct Linker<'a> {
     person_mentions: Vec<(usize, usize, usize)>,
     /// Full names the story gives, in document order: (range, name). Gathered on first use
     /// (few speakers need them).
-    names: OnceCell<Vec<(TextRange, &'a str)>>,
+    names: OnceCell<Vec<(TextRange, &'a SharedStr)>>,
     /// Every entity mention as (start, end, entity), by start.
     all_mentions: Vec<(usize, usize, usize)>,
     /// The first full name the story gives for each last word ("Heusgen" → "Christoph Heusgen"),
     /// by the [`surname_key`] of the word (see [`Linker::complete`] for keys that collide).
     /// Built on first use.
     by_surname: OnceCell<FxHashMap<u64, usize>>,
+    /// The name of each entity a speaker is linked to, made once (see [`Linker::entity_name`]).
+    entity_names: RefCell<Vec<Option<SharedStr>>>,
 }
 
 impl<'a> Linker<'a> {
     /// The full names the story gives (see [`Linker::names`]).
-    fn names(&self) -> &[(TextRange, &'a str)] {
+    fn names(&self) -> &[(TextRange, &'a SharedStr)] {
         self.names.get_or_init(|| {
-            let mut names: Vec<(TextRange, &str)> =
+            let mut names: Vec<(TextRange, &SharedStr)> =
                 Vec::with_capacity(self.paras.iter().map(|p| p.scan.quotes.names.len()).sum());
             for p in self.paras {
                 names.extend(
@@ -519,7 +677,7 @@ impl<'a> Linker<'a> {
                         .quotes
                         .names
                         .iter()
-                        .map(|(r, n)| (r.shift(p.offset), &**n)),
+                        .map(|(r, n)| (r.shift(p.offset), n)),
                 );
             }
             names
@@ -553,7 +711,7 @@ impl<'a> Linker<'a> {
     }
 
     /// A full name ending with `surname`, from the first full name the story gives.
-    fn complete(&self, name: &str) -> Option<&str> {
+    fn complete(&self, name: &str) -> Option<&'a SharedStr> {
         let last = name.split_whitespace().last()?;
         if name.split_whitespace().count() > 1 {
             return None;
@@ -570,10 +728,21 @@ impl<'a> Linker<'a> {
             .map(|(_, n)| *n)
     }
 
+    /// The name of entity `e`, shared by every speaker linked to it.
+    fn entity_name(&self, e: usize) -> SharedStr {
+        let mut cache = self.entity_names.borrow_mut();
+        if cache.is_empty() {
+            cache.resize(self.entities.len(), None);
+        }
+        cache[e]
+            .get_or_insert_with(|| SharedStr::from(self.entities[e].name.as_str()))
+            .clone()
+    }
+
     fn speaker(&self, cue: &Cue, offset: usize, previous: &[Quote]) -> Speaker {
         let mention = cue.mention.shift(offset);
         let mut sp = Speaker {
-            name: String::new(),
+            name: SharedStr::default(),
             mention,
             entity: None,
             rule: cue.rule,
@@ -583,7 +752,7 @@ impl<'a> Linker<'a> {
         let linked = cue.refers_to.map_or(mention, |r| r.shift(offset));
         if let Some(e) = self.entity_at(linked) {
             sp.entity = Some(e);
-            sp.name = self.entities[e].name.clone();
+            sp.name = self.entity_name(e);
             if self.entities[e].kind == EntityKind::Organization && sp.class == SpeakerClass::Person
             {
                 sp.class = SpeakerClass::Institution;
@@ -591,7 +760,7 @@ impl<'a> Linker<'a> {
             return sp;
         }
         // The name, when something better than the cue's own words gives it.
-        let mut name: Option<&str> = None;
+        let mut name: Option<SharedStr> = None;
         match cue.class {
             SpeakerClass::Pronoun => {
                 // (Only ASCII letters lowercase to these words.)
@@ -614,16 +783,16 @@ impl<'a> Linker<'a> {
                         });
                     if let Some((_, _, e)) = by_entity {
                         sp.entity = Some(e);
-                        name = Some(&self.entities[e].name);
+                        name = Some(self.entity_name(e));
                     } else if let Some(s) = by_speaker {
                         sp.entity = s.entity;
-                        name = Some(&s.name);
+                        name = Some(s.name.clone());
                     } else if let Some(i) = self
                         .names()
                         .partition_point(|(r, _)| r.end <= mention.start)
                         .checked_sub(1)
                     {
-                        name = Some(self.names()[i].1);
+                        name = Some(self.names()[i].1.clone());
                     }
                 } else if word("it")
                     && let Some(s) = previous
@@ -634,13 +803,13 @@ impl<'a> Linker<'a> {
                         .find(|s| s.class == SpeakerClass::Institution)
                 {
                     sp.entity = s.entity;
-                    name = Some(&s.name);
+                    name = Some(s.name.clone());
                 }
             }
-            SpeakerClass::Person => name = self.complete(&cue.name),
+            SpeakerClass::Person => name = self.complete(&cue.name).cloned(),
             _ => {}
         }
-        sp.name = name.unwrap_or(&cue.name[..]).to_string();
+        sp.name = name.unwrap_or_else(|| cue.name.clone());
         sp
     }
 }
@@ -710,6 +879,7 @@ pub fn resolve(
         names: OnceCell::new(),
         all_mentions,
         by_surname: OnceCell::new(),
+        entity_names: RefCell::default(),
     };
     let n_quotes = paras.iter().map(|p| p.scan.quotes.items.len()).sum();
     let mut quotes: Vec<Quote> = Vec::with_capacity(n_quotes);
@@ -783,7 +953,7 @@ pub fn resolve(
                 paragraph: pi,
                 closed: item.closed,
                 closing_punct: item.closing_punct.map(|(c, at)| (c, at + p.offset)),
-                content: item.content.to_string(),
+                content: item.content.clone(),
             });
             single_marked.push(item.single);
             info.push((
@@ -906,7 +1076,7 @@ pub fn ledger(analysis: &super::Analysis, text: &str) -> Ledger {
         match found {
             Some(src) => src.quotes.push(quote_of(q)),
             None => out.sources.push(LedgerSource {
-                name: s.name.clone(),
+                name: s.name.to_string(),
                 kind: kind.to_string(),
                 role: s
                     .entity

@@ -17,7 +17,7 @@ fn quotes(text: &str) -> Vec<(String, Option<String>, Option<String>)> {
         .map(|q| {
             (
                 q.range.of(text).to_string(),
-                q.speaker.as_ref().map(|s| s.name.clone()),
+                q.speaker.as_ref().map(|s| s.name.to_string()),
                 q.speaker.as_ref().map(|s| s.mention.of(text).to_string()),
             )
         })
@@ -508,4 +508,38 @@ fn mentions_sort_as_sort_unstable_does() {
         super::sort_mentions(&mut got);
         assert_eq!(got, want, "{n} triples over {span}");
     }
+}
+
+/// `is_collapsed`, which reads by byte and decodes only where non-ASCII whitespace may start,
+/// takes every whitespace character for one, and no other.
+#[test]
+fn collapsed_text_knows_every_space() {
+    for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+        let s = format!("a{c}b");
+        assert_eq!(
+            super::is_collapsed(&s),
+            !c.is_whitespace() || c == ' ',
+            "{:?}",
+            c
+        );
+        assert_eq!(
+            super::collapse_whitespace(&s) == s,
+            super::is_collapsed(&s),
+            "{c:?}"
+        );
+    }
+}
+
+/// Shared text reads, compares, prints and serialises as the string it holds.
+#[test]
+fn shared_text_is_its_string() {
+    let s = super::SharedStr::from("Vladimir Putin");
+    assert_eq!(s, "Vladimir Putin");
+    assert_eq!(s.clone().as_str(), "Vladimir Putin");
+    assert_eq!(format!("{s} {s:?}"), "Vladimir Putin \"Vladimir Putin\"");
+    assert_eq!(
+        serde_json::to_string(&s).unwrap(),
+        serde_json::to_string("Vladimir Putin").unwrap()
+    );
+    assert_eq!(super::SharedStr::default(), "");
 }

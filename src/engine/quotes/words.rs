@@ -156,11 +156,14 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
         }
     };
     // Token starts only grow, so the sentence of each is found by moving a cursor forward:
-    // `seen` sentences start at or before the current token.
+    // `seen` sentences start at or before the current token, and the next one starts at
+    // `next_start` (past the text end when there is none).
     let mut seen = 0;
+    let mut next_start = sentences.first().map_or(usize::MAX, |s| s.start);
     let mut sentence_at = |pos: usize| -> usize {
-        while seen < sentences.len() && sentences[seen].start <= pos {
+        while pos >= next_start {
             seen += 1;
+            next_start = sentences.get(seen).map_or(usize::MAX, |s| s.start);
         }
         seen.saturating_sub(1)
     };
@@ -168,15 +171,16 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
     lower.push_str(text);
     lower.make_ascii_lowercase();
     let mut q = 0;
+    // Where the next quotation not yet passed starts (the text end past the last).
+    let mut next_quote = quotes.first().map_or(text.len(), |r| r.start);
     let mut i = 0;
     while i < text.len() {
-        if let Some(r) = quotes.get(q)
-            && r.start <= i
-        {
+        if i >= next_quote {
+            let r = quotes[q];
             if r.start == i {
                 let sentence = sentence_at(r.start);
                 out.push(Tok {
-                    range: *r,
+                    range: r,
                     kind: Kind::Quote(q),
                     sentence,
                     last_sentence: sentence_of(r.end.saturating_sub(1).max(r.start)),
@@ -187,6 +191,7 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
                 i = r.end.max(i + 1);
             }
             q += 1;
+            next_quote = quotes.get(q).map_or(text.len(), |r| r.start);
             continue;
         }
         let b = bytes[i];
@@ -218,9 +223,12 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
                 lower: (0, 0),
             });
             i += c_len;
+            // The space that most often follows, skipped here rather than by the loop.
+            if i < next_quote && bytes[i] == b' ' {
+                i += 1;
+            }
             continue;
         }
-        let next_quote = quotes.get(q).map_or(text.len(), |r| r.start);
         let start = i;
         let mut ascii = b < 0x80;
         let mut j = i + c_len;
@@ -233,12 +241,19 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
             if j >= next_quote {
                 break;
             }
+            let d = bytes[j];
+            if d < 0x80 {
+                // Not a letter or digit: a word goes on only past an inner mark before one.
+                if matches!(d, b'\'' | b'-' | b'.' | b'&') && j + 1 < next_quote && word_at(j + 1) {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
             let d = char_at(j);
             let after = j + d.len_utf8();
-            if is_word_char(d)
-                || matches!(d, '\'' | '’' | '-' | '.' | '&') && after < next_quote && word_at(after)
-            {
-                ascii &= d.is_ascii();
+            if is_word_char(d) || d == '’' && after < next_quote && word_at(after) {
+                ascii = false;
                 j = after;
             } else {
                 break;
@@ -264,6 +279,9 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
             lower: (lo as u32, hi as u32),
         });
         i = j;
+        if i < next_quote && bytes[i] == b' ' {
+            i += 1;
+        }
     }
 }
 
