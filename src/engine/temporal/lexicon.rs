@@ -800,24 +800,9 @@ fn lookup_key(k: u128, len: usize) -> Lex {
 /// The lower-case [`key`] of the ASCII word `bytes[i..end]` (letters and apostrophes only),
 /// if it fits: sixteen bytes are read at once and the ones past the word masked off.
 fn ascii_word_key(bytes: &[u8], i: usize, end: usize) -> Option<u128> {
-    let len = end.checked_sub(i).filter(|&l| l <= 16)?;
-    let raw = match bytes.get(i..i + 16) {
-        Some(b) => u128::from_le_bytes(b.try_into().ok()?),
-        None => key(bytes.get(i..end)?)?,
-    };
-    // MASKS[len] keeps the low `len` bytes.
-    const MASKS: [u128; 17] = {
-        let mut m = [0u128; 17];
-        let mut k = 1;
-        while k <= 16 {
-            m[k] = u128::MAX >> (8 * (16 - k));
-            k += 1;
-        }
-        m
-    };
-    let mask = MASKS.get(len).copied().unwrap_or(0);
+    let mask = LOW_BYTES.get(end.checked_sub(i)?).copied()?;
     // Setting bit 5 lower-cases an ASCII letter and leaves the apostrophe (0x27) as it is.
-    Some((raw | 0x2020_2020_2020_2020_2020_2020_2020_2020) & mask)
+    Some((load16(bytes, i) | CASE_BITS) & mask)
 }
 
 /// The bytes of `word` in ASCII lower case, written into `buf`, for matching against short
@@ -846,6 +831,44 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
     out
 }
 
+/// Byte classes for the tokenizer ([`CLASS`]).
+const C_SPACE: u8 = 1;
+const C_DIGIT: u8 = 2;
+const C_UPPER: u8 = 4;
+const C_LOWER: u8 = 8;
+const C_LETTER: u8 = C_UPPER | C_LOWER;
+/// ASCII that is neither a letter, a digit nor white space (the apostrophe included).
+const C_PUNCT: u8 = 16;
+/// The ASCII apostrophe, which may join a word.
+const C_APOS: u8 = 32;
+/// A byte of a non-ASCII character.
+const C_HIGH: u8 = 64;
+
+/// The class of every byte, so the tokenizer tests a byte with one load and one mask.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            // The ASCII white space of `char::is_whitespace` (which includes U+000B).
+            b' ' | b'\n' | b'\r' | b'\t' | b'\x0B' | b'\x0C' => C_SPACE,
+            b'0'..=b'9' => C_DIGIT,
+            b'A'..=b'Z' => C_UPPER,
+            b'a'..=b'z' => C_LOWER,
+            b'\'' => C_PUNCT | C_APOS,
+            0..=0x7F => C_PUNCT,
+            _ => C_HIGH,
+        };
+        b += 1;
+    }
+    t
+};
+
+fn class(b: u8) -> u8 {
+    CLASS.get(usize::from(b)).copied().unwrap_or(C_HIGH)
+}
+
 /// [`tokenize`] into a buffer that is cleared first, so that one buffer serves many
 /// paragraphs.
 pub fn tokenize_into(text: &str, out: &mut Vec<Tok>) {
@@ -855,43 +878,58 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Tok>) {
     let bytes = text.as_bytes();
     let mut space = true;
     let mut i = 0;
-    // One pass over the bytes: ASCII (nearly all of news copy) is classified by byte, and
-    // only non-ASCII characters are decoded.
+    // One pass over the bytes: ASCII (nearly all of news copy) is classified by a table
+    // lookup per byte, and only non-ASCII characters are decoded.
     while let Some(&b) = bytes.get(i) {
-        let tok = match b {
-            // The ASCII white space of `char::is_whitespace` (which includes U+000B).
-            b' ' | b'\n' | b'\r' | b'\t' | b'\x0B' | b'\x0C' => {
+        let c = class(b);
+        let tok = if c & C_LETTER != 0 {
+            // Nearly every word is ASCII letters ended by ASCII other than an apostrophe
+            // (or by the end of the text): that word is classified here, from sixteen bytes
+            // read at once.
+            let raw = load16(bytes, i);
+            let run = letter_run(raw);
+            let mut end = i + run;
+            // Bit 5 clear on every letter: no lower case.
+            let mut upper = raw & LOW_BYTES.get(run).copied().unwrap_or(0) & CASE_BITS == 0;
+            if run == 16 {
+                // A long word: the rest of it byte by byte.
+                while let Some(&x) = bytes.get(end) {
+                    let cx = class(x);
+                    if cx & C_LETTER == 0 {
+                        break;
+                    }
+                    upper &= cx == C_UPPER;
+                    end += 1;
+                }
+            }
+            let next = bytes.get(end).map_or(0, |&x| class(x));
+            if next & (C_APOS | C_HIGH) == 0 {
+                ascii_word(bytes, i, end, space, upper, raw)
+            } else {
+                word(text, i, char::from(b), space)
+            }
+        } else if c == C_SPACE {
+            space = true;
+            i += 1;
+            continue;
+        } else if c == C_DIGIT {
+            number(bytes, i, space)
+        } else if c & C_PUNCT != 0 {
+            punct(i, char::from(b), space)
+        } else {
+            let Some(ch) = text.get(i..).and_then(|r| r.chars().next()) else {
+                break;
+            };
+            if is_general_punctuation(ch) {
+                punct(i, ch, space)
+            } else if ch.is_whitespace() {
                 space = true;
-                i += 1;
+                i += ch.len_utf8();
                 continue;
-            }
-            b'0'..=b'9' => number(bytes, i, space),
-            b'a'..=b'z' | b'A'..=b'Z' => {
-                // Nearly every word is ASCII letters ended by ASCII other than an apostrophe
-                // (or by the end of the text): that word is classified here, in one pass.
-                let end = i + 1 + ascii_letters(bytes.get(i + 1..).unwrap_or(&[]));
-                if bytes.get(end).is_none_or(|&n| n.is_ascii() && n != b'\'') {
-                    ascii_word(bytes, i, end, space)
-                } else {
-                    word(text, i, char::from(b), space)
-                }
-            }
-            0..=0x7F => punct(i, char::from(b), space),
-            _ => {
-                let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
-                    break;
-                };
-                if is_general_punctuation(c) {
-                    punct(i, c, space)
-                } else if c.is_whitespace() {
-                    space = true;
-                    i += c.len_utf8();
-                    continue;
-                } else if c.is_alphabetic() {
-                    word(text, i, c, space)
-                } else {
-                    punct(i, c, space)
-                }
+            } else if ch.is_alphabetic() {
+                word(text, i, ch, space)
+            } else {
+                punct(i, ch, space)
             }
         };
         i = tok.end;
@@ -900,31 +938,72 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Tok>) {
     }
 }
 
-/// How many ASCII letters `bytes` starts with.
-fn ascii_letters(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .position(|b| !b.is_ascii_alphabetic())
-        .unwrap_or(bytes.len())
-}
-
 /// Dashes, quotation marks, bullets and the like (U+2010–U+2027, U+2030–U+205E): neither
 /// letters nor white space, so news copy's curly quotes and dashes skip the Unicode tables.
 fn is_general_punctuation(c: char) -> bool {
     matches!(c, '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}')
 }
 
+/// Bit 5 of every byte: set in an ASCII lower-case letter, clear in an upper-case one.
+const CASE_BITS: u128 = 0x2020_2020_2020_2020_2020_2020_2020_2020;
+
+/// `LOW_BYTES[n]` keeps the low `n` bytes of a [`load16`] word.
+const LOW_BYTES: [u128; 17] = {
+    let mut m = [0u128; 17];
+    let mut k = 1;
+    while k <= 16 {
+        m[k] = u128::MAX >> (8 * (16 - k));
+        k += 1;
+    }
+    m
+};
+
+/// The sixteen bytes from `i` as a little-endian integer, zero-padded past the end of
+/// `bytes`.
+fn load16(bytes: &[u8], i: usize) -> u128 {
+    match bytes.get(i..i + 16) {
+        Some(b) => b.try_into().map_or(0, u128::from_le_bytes),
+        None => {
+            let rest = bytes.get(i..).unwrap_or(&[]);
+            let mut buf = [0u8; 16];
+            if let Some(b) = buf.get_mut(..rest.len()) {
+                b.copy_from_slice(rest);
+            }
+            u128::from_le_bytes(buf)
+        }
+    }
+}
+
+/// How many ASCII letters a [`load16`] word starts with (16 when all are), with a few
+/// arithmetic operations on all sixteen bytes at once.
+fn letter_run(raw: u128) -> usize {
+    const LOW7: u128 = 0x7F7F_7F7F_7F7F_7F7F_7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
+    // Lower-cased, seven bits: a byte is a letter when it lies in 0x61..=0x7A and its own
+    // top bit is clear. Adding 0x1F (0x05) to a seven-bit byte sets its top bit exactly when
+    // it is at least 0x61 (0x7B), and never carries into the next byte.
+    let x = (raw | CASE_BITS) & LOW7;
+    let ge_a = x + 0x1F1F_1F1F_1F1F_1F1F_1F1F_1F1F_1F1F_1F1F;
+    let past_z = x + 0x0505_0505_0505_0505_0505_0505_0505_0505;
+    let letter = ge_a & !past_z & !raw & HIGH;
+    ((!letter & HIGH).trailing_zeros() / 8) as usize
+}
+
 /// The word `bytes[i..end]`, all ASCII letters, ended by an ASCII byte other than an
 /// apostrophe or by the end of the text: what [`word`] makes of it, without decoding.
-fn ascii_word(bytes: &[u8], i: usize, end: usize, space: bool) -> Tok {
-    let w = bytes.get(i..end).unwrap_or(&[]);
-    let len = w.len();
-    let cap = w.first().is_some_and(u8::is_ascii_uppercase);
-    let lex = ascii_word_key(bytes, i, end).map_or(Lex::Other, |k| lookup_key(k, len));
+/// `upper` says whether every letter is upper case; `raw` is [`load16`] at `i`.
+fn ascii_word(bytes: &[u8], i: usize, end: usize, space: bool, upper: bool, raw: u128) -> Tok {
+    let len = end - i;
+    let cap = raw as u8 & 0x20 == 0;
+    // The table's key: the word lower-cased (bit 5 set), the bytes after it masked off.
+    let lex = match LOW_BYTES.get(len) {
+        Some(&mask) => lookup_key((raw | CASE_BITS) & mask, len),
+        None => Lex::Other,
+    };
     // Bit 5: "ed" in any case.
     let ed = len > 4
-        && w.get(len - 2).map(|b| b | 0x20) == Some(b'e')
-        && w.get(len - 1).map(|b| b | 0x20) == Some(b'd');
+        && bytes.get(end - 2).map(|b| b | 0x20) == Some(b'e')
+        && bytes.get(end - 1).map(|b| b | 0x20) == Some(b'd');
     Tok {
         start: i,
         end,
@@ -934,7 +1013,7 @@ fn ascii_word(bytes: &[u8], i: usize, end: usize, space: bool) -> Tok {
         digits: 0,
         space_before: space,
         cap,
-        all_caps: cap && len > 1 && w.iter().all(u8::is_ascii_uppercase),
+        all_caps: cap && len > 1 && upper,
         ed,
     }
 }
@@ -1122,8 +1201,10 @@ mod tests {
             "US,",
         ] {
             let b = text.as_bytes();
-            let end = ascii_letters(b);
-            let fast = ascii_word(b, 0, end, true);
+            let end = b.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            let upper = b[..end].iter().all(u8::is_ascii_uppercase);
+            assert_eq!(letter_run(load16(b, 0)), end.min(16), "{text}");
+            let fast = ascii_word(b, 0, end, true, upper, load16(b, 0));
             let slow = word(text, 0, char::from(b[0]), true);
             assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{text}");
         }
