@@ -10,7 +10,7 @@
 
 use std::sync::LazyLock;
 
-use super::lexicon::{Kw, Lex, Tok, TokKind, WordMap, lower16};
+use super::lexicon::{F_EVENT, Kw, Lex, Tok, TokKind, WordMap, lower16};
 use crate::engine::text::TextRange;
 
 const EVENT_VERBS: &str = include_str!("../data/temporal/event_verbs.txt");
@@ -30,6 +30,15 @@ static VERBS: LazyLock<WordMap<Vec<&'static str>>> = LazyLock::new(|| {
     }
     m
 });
+
+/// The first words of the event verbs, for the tokenizer's [`super::lexicon::F_EVENT`] flag.
+pub(super) fn first_words() -> impl Iterator<Item = &'static str> {
+    EVENT_VERBS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_whitespace().next())
+}
 
 /// An event verb in a paragraph (paragraph-relative).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -52,6 +61,10 @@ pub fn scan(text: &str, toks: &[Tok], sentences: &[TextRange], quoted: &[bool]) 
         let hi = toks.partition_point(|t| t.start < s.end);
         for i in lo..hi {
             let Some(t) = toks.get(i) else { break };
+            // Only a word the tokenizer found among the verbs' first words can be one.
+            if t.flags & F_EVENT == 0 {
+                continue;
+            }
             // Every verb in the list ends in "-ed", is an irregular past form, or is "hit"
             // (compared as bytes: tokens lie on character boundaries).
             let candidate = t.kind == TokKind::Word

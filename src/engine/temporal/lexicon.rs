@@ -206,11 +206,11 @@ pub enum Lex {
     /// "Mondays".
     Weekdays(u8),
     /// `MO`, `AF`, `EV`, `NI` (morning, afternoon, evening, night).
-    DayPart(&'static str),
+    DayPart(Code),
     Unit(Unit),
     Units(Unit),
     /// `SP`, `SU`, `FA`, `WI`.
-    Season(&'static str),
+    Season(Code),
     /// Cardinal number words ("two", "twenty", "hundred" = 100).
     Num(u32),
     /// Ordinal words ("third", "20th" is handled as a number).
@@ -222,6 +222,51 @@ pub enum Lex {
     Zone,
     /// An irregular past-tense verb form ("began", "met"), for the tense finder.
     PastVerb,
+}
+
+/// A two-letter TIMEX3 code (a part of the day or a season), kept as a byte so that [`Lex`]
+/// and every token stay small.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Code(u8);
+
+const CODES: [&str; 8] = ["MO", "AF", "EV", "NI", "SP", "SU", "FA", "WI"];
+
+impl Code {
+    const fn of(code: &str) -> Code {
+        let b = code.as_bytes();
+        let mut k = 0;
+        while k < CODES.len() {
+            let c = CODES[k].as_bytes();
+            if c[0] == b[0] && c[1] == b[1] {
+                return Code(k as u8);
+            }
+            k += 1;
+        }
+        panic!("unknown code")
+    }
+
+    /// The code: `MO`, `SP`, …
+    pub fn as_str(self) -> &'static str {
+        CODES.get(usize::from(self.0)).copied().unwrap_or("")
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
 }
 
 /// A holiday's rule: fixed month-day, or the nth weekday (1 = Monday) of a month (-1 = last).
@@ -243,18 +288,18 @@ pub struct Holiday {
 struct WordTable {
     /// Zero marks an empty slot (no word packs to zero).
     keys: Vec<u128>,
-    lex: Vec<Lex>,
+    lex: Vec<(Lex, u8)>,
     /// `keys.len() - 1`; the length is a power of two.
     mask: usize,
 }
 
 impl WordTable {
-    fn new(words: &[(u128, Lex)]) -> WordTable {
+    fn new(words: &[(u128, (Lex, u8))]) -> WordTable {
         // At most a quarter full, so probe runs stay short.
         let len = (words.len() * 4).next_power_of_two().max(16);
         let mut t = WordTable {
             keys: vec![0; len],
-            lex: vec![Lex::Other; len],
+            lex: vec![(Lex::Other, 0); len],
             mask: len - 1,
         };
         for &(k, l) in words {
@@ -275,13 +320,13 @@ impl WordTable {
         (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & self.mask
     }
 
-    fn get(&self, k: u128) -> Lex {
+    fn get(&self, k: u128) -> (Lex, u8) {
         let mut h = self.slot(k);
         loop {
             match self.keys.get(h) {
-                Some(&x) if x == k => return self.lex.get(h).copied().unwrap_or(Lex::Other),
+                Some(&x) if x == k => return self.lex.get(h).copied().unwrap_or((Lex::Other, 0)),
                 Some(&x) if x != 0 => h = (h + 1) & self.mask,
-                _ => return Lex::Other,
+                _ => return (Lex::Other, 0),
             }
         }
     }
@@ -330,10 +375,10 @@ fn build_tables() -> Tables {
             }
             "season" => {
                 let code = match value {
-                    "SP" => "SP",
-                    "SU" => "SU",
-                    "FA" => "FA",
-                    _ => "WI",
+                    "SP" => Code::of("SP"),
+                    "SU" => Code::of("SU"),
+                    "FA" => Code::of("FA"),
+                    _ => Code::of("WI"),
                 };
                 words.insert(word, Lex::Season(code));
             }
@@ -360,6 +405,31 @@ fn build_tables() -> Tables {
             words.entry(k).or_insert(Lex::Holiday(i as u16));
         }
     }
+    // Words the later passes look for by spelling get a flag (and stay `Lex::Other` when
+    // the recogniser does not know them).
+    let mut flags: WordMap<u8> = WordMap::default();
+    for (w, l) in &words {
+        let starts = match l {
+            Lex::Other => false,
+            Lex::Kw(k) => super::recognise::kw_may_start(*k),
+            _ => true,
+        };
+        if starts {
+            *flags.entry(w).or_default() |= F_START;
+        }
+    }
+    for w in TENSE_WORDS {
+        *flags.entry(w).or_default() |= F_TENSE;
+    }
+    for w in SPEECH_WORDS {
+        *flags.entry(w).or_default() |= F_SPEECH;
+    }
+    for w in super::events::first_words() {
+        *flags.entry(w).or_default() |= F_EVENT;
+    }
+    for w in flags.keys() {
+        words.entry(w).or_insert(Lex::Other);
+    }
     let mut first_len = [0u32; 26];
     for w in words.keys() {
         if let Some(&b) = w.as_bytes().first()
@@ -369,9 +439,12 @@ fn build_tables() -> Tables {
         }
     }
     // Every word is ASCII and at most 16 bytes long (checked in the tests), so each has a key.
-    let words: Vec<(u128, Lex)> = words
+    let words: Vec<(u128, (Lex, u8))> = words
         .into_iter()
-        .filter_map(|(w, l)| Some((key(w.as_bytes())?, l)))
+        .filter_map(|(w, l)| {
+            let f = flags.get(w).copied().unwrap_or(0);
+            Some((key(w.as_bytes())?, (l, f)))
+        })
         .collect();
     let words = WordTable::new(&words);
     Tables {
@@ -380,6 +453,41 @@ fn build_tables() -> Tables {
         first_len,
     }
 }
+
+/// [`Tok::flags`]: an expression may start at the token (a number, an apostrophe, or a word
+/// the recogniser knows and may start with).
+pub const F_START: u8 = 1;
+/// [`Tok::flags`]: one of [`TENSE_WORDS`].
+pub const F_TENSE: u8 = 2;
+/// [`Tok::flags`]: the first word of an event verb (`data/temporal/event_verbs.txt`), in any
+/// case.
+pub const F_EVENT: u8 = 4;
+/// [`Tok::flags`]: one of [`SPEECH_WORDS`].
+pub const F_SPEECH: u8 = 8;
+
+/// Words the tense finder reads by spelling (besides the grammar words): "could" and the
+/// words of a plan ("planned to", "is expected to").
+const TENSE_WORDS: &[&str] = &[
+    "could",
+    "planned",
+    "scheduled",
+    "expected",
+    "due",
+    "set",
+    "plans",
+    "plan",
+    "intends",
+    "expects",
+    "hopes",
+    "aims",
+    "planning",
+    "preparing",
+    "intend",
+    "ready",
+];
+
+/// Speech verbs the tense finder reads by spelling (besides "said", "says", "told", "added").
+const SPEECH_WORDS: &[&str] = &["stated", "declared", "wrote", "insisted", "argued"];
 
 const WEEKDAY_PLURALS: [&str; 7] = [
     "mondays",
@@ -558,11 +666,11 @@ const GRAMMAR: &[(&str, Lex)] = &[
     ("times", Lex::Kw(Kw::Times)),
     ("once", Lex::Kw(Kw::Once)),
     ("twice", Lex::Kw(Kw::Twice)),
-    ("morning", Lex::DayPart("MO")),
-    ("afternoon", Lex::DayPart("AF")),
-    ("evening", Lex::DayPart("EV")),
-    ("night", Lex::DayPart("NI")),
-    ("nights", Lex::DayPart("NI")),
+    ("morning", Lex::DayPart(Code::of("MO"))),
+    ("afternoon", Lex::DayPart(Code::of("AF"))),
+    ("evening", Lex::DayPart(Code::of("EV"))),
+    ("night", Lex::DayPart(Code::of("NI"))),
+    ("nights", Lex::DayPart(Code::of("NI"))),
     ("second", Lex::Ordinal(2)),
     ("seconds", Lex::Units(Unit::Second)),
     ("minute", Lex::Unit(Unit::Minute)),
@@ -726,6 +834,8 @@ pub struct Tok {
     pub all_caps: bool,
     /// Whether the word ends in "ed" (a past-tense or participle form, for the tense finder).
     pub ed: bool,
+    /// [`F_START`], [`F_TENSE`], [`F_EVENT`], [`F_SPEECH`].
+    pub flags: u8,
 }
 
 impl Tok {
@@ -783,16 +893,16 @@ fn lookup_lower(word: &[u8]) -> Lex {
 
 /// Looks up a word given in lower case.
 fn lookup(lower: &[u8]) -> Lex {
-    key(lower).map_or(Lex::Other, |k| lookup_key(k, lower.len()))
+    key(lower).map_or(Lex::Other, |k| lookup_key(k, lower.len()).0)
 }
 
 /// Looks up the [`key`] of a lower-case word of `len` bytes.
-fn lookup_key(k: u128, len: usize) -> Lex {
+fn lookup_key(k: u128, len: usize) -> (Lex, u8) {
     let t = &*TABLES;
     // Most words are not in the table: reject them by first letter and length before hashing.
     let first = k as u8;
     if first.is_ascii_lowercase() && t.first_len[usize::from(first - b'a')] & (1 << len) == 0 {
-        return Lex::Other;
+        return (Lex::Other, 0);
     }
     t.words.get(k)
 }
@@ -809,13 +919,22 @@ fn ascii_word_key(bytes: &[u8], i: usize, end: usize) -> Option<u128> {
 /// byte-string literals (`b"said"`) without allocating. A word longer than the buffer comes
 /// back empty: callers compare with literals of at most 16 bytes, which it could not equal.
 pub fn lower16<'b>(word: &str, buf: &'b mut [u8; 16]) -> &'b [u8] {
-    let Some(b) = buf.get_mut(..word.len()) else {
+    let len = word.len();
+    let Some(b) = buf.get_mut(..len) else {
         return &[];
     };
-    for (d, s) in b.iter_mut().zip(word.bytes()) {
-        *d = s.to_ascii_lowercase();
-    }
-    b
+    b.copy_from_slice(word.as_bytes());
+    // All sixteen bytes at once: an upper-case ASCII letter (0x41..=0x5A, top bit clear) gets
+    // bit 5 (see [`letter_run`] for the arithmetic).
+    const LOW7: u128 = 0x7F7F_7F7F_7F7F_7F7F_7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
+    let x = u128::from_le_bytes(*buf);
+    let y = x & LOW7;
+    let ge_a = y + 0x3F3F_3F3F_3F3F_3F3F_3F3F_3F3F_3F3F_3F3F;
+    let past_z = y + 0x2525_2525_2525_2525_2525_2525_2525_2525;
+    let upper = ge_a & !past_z & !x & HIGH;
+    *buf = (x | (upper >> 2)).to_le_bytes();
+    buf.get(..len).unwrap_or(&[])
 }
 
 /// Looks a lower-case word up.
@@ -996,9 +1115,9 @@ fn ascii_word(bytes: &[u8], i: usize, end: usize, space: bool, upper: bool, raw:
     let len = end - i;
     let cap = raw as u8 & 0x20 == 0;
     // The table's key: the word lower-cased (bit 5 set), the bytes after it masked off.
-    let lex = match LOW_BYTES.get(len) {
+    let (lex, flags) = match LOW_BYTES.get(len) {
         Some(&mask) => lookup_key((raw | CASE_BITS) & mask, len),
-        None => Lex::Other,
+        None => (Lex::Other, 0),
     };
     // Bit 5: "ed" in any case.
     let ed = len > 4
@@ -1015,6 +1134,7 @@ fn ascii_word(bytes: &[u8], i: usize, end: usize, space: bool, upper: bool, raw:
         cap,
         all_caps: cap && len > 1 && upper,
         ed,
+        flags,
     }
 }
 
@@ -1030,6 +1150,8 @@ fn punct(i: usize, c: char, space: bool) -> Tok {
         cap: false,
         all_caps: false,
         ed: false,
+        // An apostrophe may start a decade ("'90s").
+        flags: if c == '\'' || c == '’' { F_START } else { 0 },
     }
 }
 
@@ -1054,6 +1176,7 @@ fn number(bytes: &[u8], i: usize, space: bool) -> Tok {
         cap: false,
         all_caps: false,
         ed: false,
+        flags: F_START,
     }
 }
 
@@ -1115,13 +1238,14 @@ fn word(text: &str, i: usize, c: char, space: bool) -> Tok {
             break;
         }
     }
-    let (lex, ed) = if ascii {
-        let lex = ascii_word_key(bytes, i, end).map_or(Lex::Other, |k| lookup_key(k, end - i));
+    let (lex, ed, flags) = if ascii {
+        let (lex, flags) =
+            ascii_word_key(bytes, i, end).map_or((Lex::Other, 0), |k| lookup_key(k, end - i));
         // Bit 5 again: "ed" in any case.
         let ed = end - i > 4
             && bytes.get(end - 2).map(|b| b | 0x20) == Some(b'e')
             && bytes.get(end - 1).map(|b| b | 0x20) == Some(b'd');
-        (lex, ed)
+        (lex, ed, flags)
     } else {
         let word = text.get(i..end).unwrap_or("");
         let mut lower = String::with_capacity(word.len());
@@ -1132,12 +1256,17 @@ fn word(text: &str, i: usize, c: char, space: bool) -> Tok {
                 lower.extend(ch.to_lowercase());
             }
         }
-        let lex = if lower.len() <= 16 {
-            classify(&lower)
+        // The words read by spelling are ASCII: only the recogniser's flag applies.
+        let (lex, flags) = if lower.len() <= 16 {
+            key(lower.as_bytes()).map_or((Lex::Other, 0), |k| lookup_key(k, lower.len()))
         } else {
-            Lex::Other
+            (Lex::Other, 0)
         };
-        (lex, lower.ends_with("ed") && lower.len() > 4)
+        (
+            lex,
+            lower.ends_with("ed") && lower.len() > 4,
+            flags & F_START,
+        )
     };
     Tok {
         start: i,
@@ -1150,6 +1279,7 @@ fn word(text: &str, i: usize, c: char, space: bool) -> Tok {
         cap: c.is_uppercase(),
         all_caps: all_caps && n > 1,
         ed,
+        flags,
     }
 }
 
@@ -1208,6 +1338,40 @@ mod tests {
             let slow = word(text, 0, char::from(b[0]), true);
             assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{text}");
         }
+    }
+
+    /// Tokens stay small: a paragraph's tokens are written once and read by every pass.
+    #[test]
+    fn tokens_are_small() {
+        assert!(std::mem::size_of::<Lex>() <= 8);
+        assert!(std::mem::size_of::<Tok>() <= 48);
+        assert_eq!(classify("evening"), Lex::DayPart(Code::of("EV")));
+        assert_eq!(classify("autumn"), Lex::Season(Code::of("FA")));
+        assert!(Code::of("WI") == "WI" && format!("{}", Code::of("NI")) == "NI");
+    }
+
+    /// The flags say what the later passes would find by spelling, in any case, and only for
+    /// the words they name.
+    #[test]
+    fn flags_follow_the_word_lists() {
+        // The tense finder reads these words only when the recogniser does not know them.
+        for w in TENSE_WORDS {
+            assert_eq!(classify(w), Lex::Other, "{w}");
+        }
+        let flags = |text: &str| tokenize(text).iter().map(|t| t.flags).collect::<Vec<_>>();
+        assert_eq!(flags("Could PLANNED plans"), [F_TENSE; 3]);
+        assert_eq!(
+            flags("Declared wrote"),
+            [F_SPEECH | F_EVENT, F_START | F_SPEECH]
+        );
+        assert_eq!(flags("announced ANNOUNCED Announced"), [F_EVENT; 3]);
+        assert_eq!(
+            flags("Monday of last 12 ' ’ , government"),
+            [F_START, 0, F_START, F_START, F_START, F_START, 0, 0]
+        );
+        // Non-ASCII words keep only the recogniser's flag.
+        assert_eq!(flags("plannéd Valentine’s"), [0, F_START]);
+        assert_eq!(tokenize("Monday")[0].lex, Lex::Weekday(1));
     }
 
     /// The word table is keyed by packed words ([`key`]): every word must fit.

@@ -13,7 +13,7 @@
 //! date inside a quote can be anchored to when it was spoken: "“…last week…,” said X on
 //! Monday" resolves "last week" against that Monday.
 
-use super::lexicon::{Kw, Lex, Tok, TokKind, lower16};
+use super::lexicon::{F_SPEECH, F_TENSE, Kw, Lex, Tok, TokKind, lower16};
 use super::recognise::{RawTimex, Sem, Tense};
 use crate::engine::text::TextRange;
 
@@ -49,10 +49,43 @@ fn cue_tense(cue: &str) -> Option<Tense> {
     }
 }
 
+/// Whether [`verb_tense`] can find a tense in the token: a grammar word or an irregular past
+/// form it knows, a word it reads by spelling ([`F_TENSE`]), or an "-ed" form.
+fn may_have_tense(t: &Tok) -> bool {
+    t.kind == TokKind::Word
+        && match t.lex {
+            Lex::Kw(k) => matches!(
+                k,
+                Kw::Will
+                    | Kw::Shall
+                    | Kw::Going
+                    | Kw::Would
+                    | Kw::Was
+                    | Kw::Were
+                    | Kw::Had
+                    | Kw::Did
+                    | Kw::Said
+                    | Kw::Told
+                    | Kw::Added
+                    | Kw::Has
+                    | Kw::Have
+                    | Kw::Is
+                    | Kw::Are
+                    | Kw::Am
+                    | Kw::Says
+                    | Kw::Do
+                    | Kw::Does
+            ),
+            Lex::PastVerb => true,
+            Lex::Other => t.flags & F_TENSE != 0 || t.ed && !t.cap,
+            _ => false,
+        }
+}
+
 /// The tense a token signals, if any; `i` indexes `toks`.
 fn verb_tense(toks: &[Tok], i: usize, text: &str, before_expr: bool) -> Option<Tense> {
     let t = toks.get(i)?;
-    if t.kind != TokKind::Word {
+    if !may_have_tense(t) {
         return None;
     }
     let prev = i.checked_sub(1).and_then(|p| toks.get(p));
@@ -434,6 +467,7 @@ fn link_speech(
             }
             let speech = matches!(t.lex, Lex::Kw(Kw::Said | Kw::Says | Kw::Told | Kw::Added))
                 || (t.kind == TokKind::Word
+                    && t.flags & F_SPEECH != 0
                     && matches!(
                         lower16(&text[t.start..t.end], &mut [0u8; 16]),
                         b"stated" | b"declared" | b"wrote" | b"insisted" | b"argued"
