@@ -334,8 +334,6 @@ impl WordTable {
 
 struct Tables {
     words: WordTable,
-    /// For each first letter a-z, a bit per word length present in `words`.
-    first_len: [u32; 26],
     holidays: Vec<Holiday>,
 }
 
@@ -417,6 +415,9 @@ fn build_tables() -> Tables {
         if starts {
             *flags.entry(w).or_default() |= F_START;
         }
+        if matches!(l, Lex::Unit(Unit::Quarter) | Lex::Units(Unit::Quarter)) {
+            *flags.entry(w).or_default() |= F_QUARTER;
+        }
     }
     for w in TENSE_WORDS {
         *flags.entry(w).or_default() |= F_TENSE;
@@ -430,14 +431,6 @@ fn build_tables() -> Tables {
     for w in flags.keys() {
         words.entry(w).or_insert(Lex::Other);
     }
-    let mut first_len = [0u32; 26];
-    for w in words.keys() {
-        if let Some(&b) = w.as_bytes().first()
-            && b.is_ascii_lowercase()
-        {
-            first_len[usize::from(b - b'a')] |= 1 << w.len().min(31);
-        }
-    }
     // Every word is ASCII and at most 16 bytes long (checked in the tests), so each has a key.
     let words: Vec<(u128, (Lex, u8))> = words
         .into_iter()
@@ -447,11 +440,7 @@ fn build_tables() -> Tables {
         })
         .collect();
     let words = WordTable::new(&words);
-    Tables {
-        words,
-        holidays,
-        first_len,
-    }
+    Tables { words, holidays }
 }
 
 /// [`Tok::flags`]: an expression may start at the token (a number, an apostrophe, or a word
@@ -464,6 +453,32 @@ pub const F_TENSE: u8 = 2;
 pub const F_EVENT: u8 = 4;
 /// [`Tok::flags`]: one of [`SPEECH_WORDS`].
 pub const F_SPEECH: u8 = 8;
+/// [`Tok::flags`]: a double quotation mark (`“`, `”`, `"`).
+pub const F_QUOTE: u8 = 16;
+/// [`Tok::flags`]: "quarter" or "quarters".
+pub const F_QUARTER: u8 = 32;
+/// The flags whose tokens [`Tokens::marked`] lists: rare tokens that later passes look for in
+/// every paragraph.
+pub const F_MARKED: u8 = F_EVENT | F_QUOTE | F_QUARTER;
+
+/// A paragraph's tokens, with the indices of the few that later passes look for, so that
+/// they need not walk every token.
+#[derive(Clone, Debug, Default)]
+pub struct Tokens {
+    pub toks: Vec<Tok>,
+    /// Indices into `toks` of the tokens with a flag of [`F_MARKED`], in order.
+    pub marked: Vec<usize>,
+}
+
+impl Tokens {
+    /// The indices of the tokens with `flag` (one of [`F_MARKED`]), in order.
+    pub fn marked(&self, flag: u8) -> impl Iterator<Item = usize> + '_ {
+        self.marked
+            .iter()
+            .copied()
+            .filter(move |&i| self.toks.get(i).is_some_and(|t: &Tok| t.flags & flag != 0))
+    }
+}
 
 /// Words the tense finder reads by spelling (besides the grammar words): "could" and the
 /// words of a plan ("planned to", "is expected to").
@@ -893,18 +908,15 @@ fn lookup_lower(word: &[u8]) -> Lex {
 
 /// Looks up a word given in lower case.
 fn lookup(lower: &[u8]) -> Lex {
-    key(lower).map_or(Lex::Other, |k| lookup_key(k, lower.len()).0)
+    key(lower).map_or(Lex::Other, |k| lookup_key(k).0)
 }
 
-/// Looks up the [`key`] of a lower-case word of `len` bytes.
-fn lookup_key(k: u128, len: usize) -> (Lex, u8) {
-    let t = &*TABLES;
-    // Most words are not in the table: reject them by first letter and length before hashing.
-    let first = k as u8;
-    if first.is_ascii_lowercase() && t.first_len[usize::from(first - b'a')] & (1 << len) == 0 {
-        return (Lex::Other, 0);
-    }
-    t.words.get(k)
+/// Looks up the [`key`] of a lower-case word: its class and flags.
+fn lookup_key(k: u128) -> (Lex, u8) {
+    // No first-letter-and-length filter before the hash: it rejected too few words to pay,
+    // as nearly half of all words are in the table and most others share a first letter and
+    // a length with one that is.
+    TABLES.words.get(k)
 }
 
 /// The lower-case [`key`] of the ASCII word `bytes[i..end]` (letters and apostrophes only),
@@ -945,9 +957,9 @@ pub fn classify(lower: &str) -> Lex {
 /// Cuts `text` into tokens. Letters (with inner apostrophes) make words, ASCII digits make
 /// numbers, every other non-space character is a punctuation token of its own.
 pub fn tokenize(text: &str) -> Vec<Tok> {
-    let mut out = Vec::new();
+    let mut out = Tokens::default();
     tokenize_into(text, &mut out);
-    out
+    out.toks
 }
 
 /// Byte classes for the tokenizer ([`CLASS`]).
@@ -990,7 +1002,9 @@ fn class(b: u8) -> u8 {
 
 /// [`tokenize`] into a buffer that is cleared first, so that one buffer serves many
 /// paragraphs.
-pub fn tokenize_into(text: &str, out: &mut Vec<Tok>) {
+pub fn tokenize_into(text: &str, tokens: &mut Tokens) {
+    tokens.marked.clear();
+    let out = &mut tokens.toks;
     out.clear();
     // News copy averages about five bytes a token: room for four avoids regrowing the vector.
     out.reserve(text.len() / 4 + 8);
@@ -1052,6 +1066,9 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Tok>) {
             }
         };
         i = tok.end;
+        if tok.flags & F_MARKED != 0 {
+            tokens.marked.push(out.len());
+        }
         out.push(tok);
         space = false;
     }
@@ -1116,7 +1133,7 @@ fn ascii_word(bytes: &[u8], i: usize, end: usize, space: bool, upper: bool, raw:
     let cap = raw as u8 & 0x20 == 0;
     // The table's key: the word lower-cased (bit 5 set), the bytes after it masked off.
     let (lex, flags) = match LOW_BYTES.get(len) {
-        Some(&mask) => lookup_key((raw | CASE_BITS) & mask, len),
+        Some(&mask) => lookup_key((raw | CASE_BITS) & mask),
         None => (Lex::Other, 0),
     };
     // Bit 5: "ed" in any case.
@@ -1151,7 +1168,11 @@ fn punct(i: usize, c: char, space: bool) -> Tok {
         all_caps: false,
         ed: false,
         // An apostrophe may start a decade ("'90s").
-        flags: if c == '\'' || c == '’' { F_START } else { 0 },
+        flags: match c {
+            '\'' | '’' => F_START,
+            '“' | '”' | '"' => F_QUOTE,
+            _ => 0,
+        },
     }
 }
 
@@ -1239,8 +1260,7 @@ fn word(text: &str, i: usize, c: char, space: bool) -> Tok {
         }
     }
     let (lex, ed, flags) = if ascii {
-        let (lex, flags) =
-            ascii_word_key(bytes, i, end).map_or((Lex::Other, 0), |k| lookup_key(k, end - i));
+        let (lex, flags) = ascii_word_key(bytes, i, end).map_or((Lex::Other, 0), lookup_key);
         // Bit 5 again: "ed" in any case.
         let ed = end - i > 4
             && bytes.get(end - 2).map(|b| b | 0x20) == Some(b'e')
@@ -1258,7 +1278,7 @@ fn word(text: &str, i: usize, c: char, space: bool) -> Tok {
         }
         // The words read by spelling are ASCII: only the recogniser's flag applies.
         let (lex, flags) = if lower.len() <= 16 {
-            key(lower.as_bytes()).map_or((Lex::Other, 0), |k| lookup_key(k, lower.len()))
+            key(lower.as_bytes()).map_or((Lex::Other, 0), lookup_key)
         } else {
             (Lex::Other, 0)
         };
@@ -1372,6 +1392,23 @@ mod tests {
         // Non-ASCII words keep only the recogniser's flag.
         assert_eq!(flags("plannéd Valentine’s"), [0, F_START]);
         assert_eq!(tokenize("Monday")[0].lex, Lex::Weekday(1));
+    }
+
+    /// The marked tokens are those of the rare flags, in order.
+    #[test]
+    fn marked_tokens() {
+        let mut t = Tokens::default();
+        tokenize_into(
+            "“We announced the quarter,” she said. \"Quarters\" abducted",
+            &mut t,
+        );
+        let words = |flag| t.marked(flag).map(|i| t.toks[i].start).collect::<Vec<_>>();
+        assert_eq!(words(F_QUOTE), [0, 28, 42, 51]);
+        assert_eq!(words(F_QUARTER), [20, 43]);
+        assert_eq!(words(F_EVENT), [6, 53]);
+        // Reused: the marks of the previous text are gone.
+        tokenize_into("none here", &mut t);
+        assert!(t.marked.is_empty());
     }
 
     /// The word table is keyed by packed words ([`key`]): every word must fit.

@@ -13,16 +13,19 @@
 //! date inside a quote can be anchored to when it was spoken: "“…last week…,” said X on
 //! Monday" resolves "last week" against that Monday.
 
-use super::lexicon::{F_SPEECH, F_TENSE, Kw, Lex, Tok, TokKind, lower16};
+use super::lexicon::{
+    F_QUARTER, F_QUOTE, F_SPEECH, F_TENSE, Kw, Lex, Tok, TokKind, Tokens, lower16,
+};
 use super::recognise::{RawTimex, Sem, Tense};
 use crate::engine::text::TextRange;
 
 /// Quotation spans of a paragraph (marks included), from paired double quotation marks.
-pub fn quote_spans(toks: &[Tok]) -> Vec<TextRange> {
+pub fn quote_spans(tokens: &Tokens) -> Vec<TextRange> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
     let mut straight_open: Option<usize> = None;
-    for t in toks {
+    // The tokenizer lists the quotation marks ([`F_QUOTE`]).
+    for t in tokens.marked(F_QUOTE).filter_map(|i| tokens.toks.get(i)) {
         match t.kind {
             TokKind::Punct('“') => open = Some(t.start),
             TokKind::Punct('”') => {
@@ -275,7 +278,7 @@ fn holding(spans: &[TextRange], is_disjoint: bool, r: TextRange) -> Option<TextR
 /// sentence mentions quarters from the sorted positions of the quarter words.
 pub fn annotate(
     text: &str,
-    toks: &[Tok],
+    tokens: &Tokens,
     sentences: &[TextRange],
     quotes: &[TextRange],
     quoted: &[bool],
@@ -285,23 +288,13 @@ pub fn annotate(
     if timexes.is_empty() {
         return;
     }
+    let toks = &tokens.toks[..];
     // Token index of each timex start and end (timexes are in order, tokens too).
     let tok_at = |offset: usize| toks.partition_point(|t| t.start < offset);
     let sentences_disjoint = disjoint(sentences);
     let quotes_disjoint = disjoint(quotes);
     // Token indices of the word "quarter(s)", in order (most paragraphs have none).
-    let quarters: Vec<usize> = toks
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| {
-            matches!(
-                t.lex,
-                Lex::Unit(super::lexicon::Unit::Quarter)
-                    | Lex::Units(super::lexicon::Unit::Quarter)
-            )
-        })
-        .map(|(k, _)| k)
-        .collect();
+    let quarters: Vec<usize> = tokens.marked(F_QUARTER).collect();
     // Whether a quarter word lies among tokens lo..hi.
     let quarter_between = |lo: usize, hi: usize| {
         quarters
