@@ -303,9 +303,12 @@ pub fn annotate(
     };
     for tx in timexes.iter_mut() {
         let first = tok_at(tx.range.start);
+        // The token after the expression, found once.
+        let after = tok_at(tx.range.end);
         let holder = holding(sentences, sentences_disjoint, tx.range);
-        if let Some(s) = holder {
-            let (lo, hi) = (tok_at(s.start), tok_at(s.end));
+        // The holding sentence's tokens, found once.
+        let holder_toks = holder.map(|s| (tok_at(s.start), tok_at(s.end)));
+        if let Some((lo, hi)) = holder_toks {
             tx.quarter_context = lo < hi && hi <= toks.len() && quarter_between(lo, hi);
         }
         let prev_word = first
@@ -345,10 +348,10 @@ pub fn annotate(
         }
         // A possessive ("Friday's decision") looks back.
         let possessive = toks
-            .get(tok_at(tx.range.end))
+            .get(after)
             .is_some_and(|t| t.is_punct('\'') || t.is_punct('’'))
             && toks
-                .get(tok_at(tx.range.end) + 1)
+                .get(after + 1)
                 .is_some_and(|t| &text[t.start..t.end] == "s");
         if possessive && tx.cue.is_none() {
             tx.tense = Tense::Past;
@@ -364,9 +367,11 @@ pub fn annotate(
         let quote = holding(quotes, quotes_disjoint, tx.range);
         let sentence = holder.unwrap_or(tx.range);
         let region = quote.unwrap_or(sentence);
-        let lo = tok_at(region.start);
-        let hi = tok_at(region.end);
-        let last = tok_at(tx.range.end);
+        let (lo, hi) = match (quote, holder_toks) {
+            (None, Some(bounds)) => bounds,
+            _ => (tok_at(region.start), tok_at(region.end)),
+        };
+        let last = after;
         let in_other_quote = |i: usize| quote.is_none() && quoted.get(i).copied().unwrap_or(false);
         // Look outwards from the expression on each side for the nearest verb with a tense.
         // A reporting verb ("said") ends the search on its side: what lies beyond it is another
