@@ -237,15 +237,15 @@ pub fn quoted_tokens(toks: &[Tok], quotes: &[TextRange]) -> Vec<bool> {
     let mut inside = vec![false; toks.len()];
     for q in quotes {
         let lo = toks.partition_point(|t| t.start < q.start);
-        for (k, t) in toks.iter().enumerate().skip(lo) {
-            if t.start >= q.end {
-                break;
-            }
-            if t.end <= q.end
-                && let Some(f) = inside.get_mut(k)
-            {
-                *f = true;
-            }
+        let rest = toks.get(lo..).unwrap_or(&[]);
+        // The tokens starting inside the quotation; as tokens do not overlap, only the last of
+        // them can end past it.
+        let mut hi = lo + rest.partition_point(|t| t.start < q.end);
+        if hi > lo && toks.get(hi - 1).is_some_and(|t| t.end > q.end) {
+            hi -= 1;
+        }
+        if let Some(f) = inside.get_mut(lo..hi) {
+            f.fill(true);
         }
     }
     inside
