@@ -10,7 +10,7 @@
 
 use std::sync::LazyLock;
 
-use super::lexicon::{Kw, Lex, Tok, TokKind, WordMap, lower16};
+use super::lexicon::{F_EVENT, Kw, Lex, Tok, TokKind, Tokens, WordMap, lower16};
 use crate::engine::text::TextRange;
 
 const EVENT_VERBS: &str = include_str!("../data/temporal/event_verbs.txt");
@@ -31,6 +31,15 @@ static VERBS: LazyLock<WordMap<Vec<&'static str>>> = LazyLock::new(|| {
     m
 });
 
+/// The first words of the event verbs, for the tokenizer's [`super::lexicon::F_EVENT`] flag.
+pub(super) fn first_words() -> impl Iterator<Item = &'static str> {
+    EVENT_VERBS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_whitespace().next())
+}
+
 /// An event verb in a paragraph (paragraph-relative).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RawEvent {
@@ -41,8 +50,20 @@ pub struct RawEvent {
 
 /// Finds event verbs, at most one per sentence (the first); `quoted` flags the tokens inside a
 /// quotation ([`super::tense::quoted_tokens`]).
-pub fn scan(text: &str, toks: &[Tok], sentences: &[TextRange], quoted: &[bool]) -> Vec<RawEvent> {
+pub fn scan(
+    text: &str,
+    tokens: &Tokens,
+    sentences: &[TextRange],
+    quoted: &[bool],
+) -> Vec<RawEvent> {
+    let toks = &tokens.toks[..];
+    // Only a word the tokenizer found among the verbs' first words ([`F_EVENT`]) can be one:
+    // most paragraphs have a few, many none.
+    let candidates: Vec<usize> = tokens.marked(F_EVENT).collect();
     let mut out = Vec::new();
+    if candidates.is_empty() {
+        return out;
+    }
     for (si, s) in sentences.iter().enumerate() {
         let body = s.of(text).trim_end();
         if body.ends_with('?') || body.ends_with("?”") || body.ends_with("?\"") {
@@ -50,7 +71,11 @@ pub fn scan(text: &str, toks: &[Tok], sentences: &[TextRange], quoted: &[bool]) 
         }
         let lo = toks.partition_point(|t| t.start < s.start);
         let hi = toks.partition_point(|t| t.start < s.end);
-        for i in lo..hi {
+        let from = candidates.partition_point(|&c| c < lo);
+        for &i in candidates.get(from..).unwrap_or(&[]) {
+            if i >= hi {
+                break;
+            }
             let Some(t) = toks.get(i) else { break };
             // Every verb in the list ends in "-ed", is an irregular past form, or is "hit"
             // (compared as bytes: tokens lie on character boundaries).

@@ -206,11 +206,11 @@ pub enum Lex {
     /// "Mondays".
     Weekdays(u8),
     /// `MO`, `AF`, `EV`, `NI` (morning, afternoon, evening, night).
-    DayPart(&'static str),
+    DayPart(Code),
     Unit(Unit),
     Units(Unit),
     /// `SP`, `SU`, `FA`, `WI`.
-    Season(&'static str),
+    Season(Code),
     /// Cardinal number words ("two", "twenty", "hundred" = 100).
     Num(u32),
     /// Ordinal words ("third", "20th" is handled as a number).
@@ -222,6 +222,51 @@ pub enum Lex {
     Zone,
     /// An irregular past-tense verb form ("began", "met"), for the tense finder.
     PastVerb,
+}
+
+/// A two-letter TIMEX3 code (a part of the day or a season), kept as a byte so that [`Lex`]
+/// and every token stay small.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Code(u8);
+
+const CODES: [&str; 8] = ["MO", "AF", "EV", "NI", "SP", "SU", "FA", "WI"];
+
+impl Code {
+    const fn of(code: &str) -> Code {
+        let b = code.as_bytes();
+        let mut k = 0;
+        while k < CODES.len() {
+            let c = CODES[k].as_bytes();
+            if c[0] == b[0] && c[1] == b[1] {
+                return Code(k as u8);
+            }
+            k += 1;
+        }
+        panic!("unknown code")
+    }
+
+    /// The code: `MO`, `SP`, …
+    pub fn as_str(self) -> &'static str {
+        CODES.get(usize::from(self.0)).copied().unwrap_or("")
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
 }
 
 /// A holiday's rule: fixed month-day, or the nth weekday (1 = Monday) of a month (-1 = last).
@@ -243,18 +288,18 @@ pub struct Holiday {
 struct WordTable {
     /// Zero marks an empty slot (no word packs to zero).
     keys: Vec<u128>,
-    lex: Vec<Lex>,
+    lex: Vec<(Lex, u8)>,
     /// `keys.len() - 1`; the length is a power of two.
     mask: usize,
 }
 
 impl WordTable {
-    fn new(words: &[(u128, Lex)]) -> WordTable {
+    fn new(words: &[(u128, (Lex, u8))]) -> WordTable {
         // At most a quarter full, so probe runs stay short.
         let len = (words.len() * 4).next_power_of_two().max(16);
         let mut t = WordTable {
             keys: vec![0; len],
-            lex: vec![Lex::Other; len],
+            lex: vec![(Lex::Other, 0); len],
             mask: len - 1,
         };
         for &(k, l) in words {
@@ -275,13 +320,13 @@ impl WordTable {
         (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & self.mask
     }
 
-    fn get(&self, k: u128) -> Lex {
+    fn get(&self, k: u128) -> (Lex, u8) {
         let mut h = self.slot(k);
         loop {
             match self.keys.get(h) {
-                Some(&x) if x == k => return self.lex.get(h).copied().unwrap_or(Lex::Other),
+                Some(&x) if x == k => return self.lex.get(h).copied().unwrap_or((Lex::Other, 0)),
                 Some(&x) if x != 0 => h = (h + 1) & self.mask,
-                _ => return Lex::Other,
+                _ => return (Lex::Other, 0),
             }
         }
     }
@@ -289,8 +334,6 @@ impl WordTable {
 
 struct Tables {
     words: WordTable,
-    /// For each first letter a-z, a bit per word length present in `words`.
-    first_len: [u32; 26],
     holidays: Vec<Holiday>,
 }
 
@@ -330,10 +373,10 @@ fn build_tables() -> Tables {
             }
             "season" => {
                 let code = match value {
-                    "SP" => "SP",
-                    "SU" => "SU",
-                    "FA" => "FA",
-                    _ => "WI",
+                    "SP" => Code::of("SP"),
+                    "SU" => Code::of("SU"),
+                    "FA" => Code::of("FA"),
+                    _ => Code::of("WI"),
                 };
                 words.insert(word, Lex::Season(code));
             }
@@ -360,26 +403,106 @@ fn build_tables() -> Tables {
             words.entry(k).or_insert(Lex::Holiday(i as u16));
         }
     }
-    let mut first_len = [0u32; 26];
-    for w in words.keys() {
-        if let Some(&b) = w.as_bytes().first()
-            && b.is_ascii_lowercase()
-        {
-            first_len[usize::from(b - b'a')] |= 1 << w.len().min(31);
+    // Words the later passes look for by spelling get a flag (and stay `Lex::Other` when
+    // the recogniser does not know them).
+    let mut flags: WordMap<u8> = WordMap::default();
+    for (w, l) in &words {
+        let starts = match l {
+            Lex::Other => false,
+            Lex::Kw(k) => super::recognise::kw_may_start(*k),
+            _ => true,
+        };
+        if starts {
+            *flags.entry(w).or_default() |= F_START;
+        }
+        if matches!(l, Lex::Unit(Unit::Quarter) | Lex::Units(Unit::Quarter)) {
+            *flags.entry(w).or_default() |= F_QUARTER;
         }
     }
+    for w in TENSE_WORDS {
+        *flags.entry(w).or_default() |= F_TENSE;
+    }
+    for w in SPEECH_WORDS {
+        *flags.entry(w).or_default() |= F_SPEECH;
+    }
+    for w in super::events::first_words() {
+        *flags.entry(w).or_default() |= F_EVENT;
+    }
+    for w in flags.keys() {
+        words.entry(w).or_insert(Lex::Other);
+    }
     // Every word is ASCII and at most 16 bytes long (checked in the tests), so each has a key.
-    let words: Vec<(u128, Lex)> = words
+    let words: Vec<(u128, (Lex, u8))> = words
         .into_iter()
-        .filter_map(|(w, l)| Some((key(w.as_bytes())?, l)))
+        .filter_map(|(w, l)| {
+            let f = flags.get(w).copied().unwrap_or(0);
+            Some((key(w.as_bytes())?, (l, f)))
+        })
         .collect();
     let words = WordTable::new(&words);
-    Tables {
-        words,
-        holidays,
-        first_len,
+    Tables { words, holidays }
+}
+
+/// [`Tok::flags`]: an expression may start at the token (a number, an apostrophe, or a word
+/// the recogniser knows and may start with).
+pub const F_START: u8 = 1;
+/// [`Tok::flags`]: one of [`TENSE_WORDS`].
+pub const F_TENSE: u8 = 2;
+/// [`Tok::flags`]: the first word of an event verb (`data/temporal/event_verbs.txt`), in any
+/// case.
+pub const F_EVENT: u8 = 4;
+/// [`Tok::flags`]: one of [`SPEECH_WORDS`].
+pub const F_SPEECH: u8 = 8;
+/// [`Tok::flags`]: a double quotation mark (`“`, `”`, `"`).
+pub const F_QUOTE: u8 = 16;
+/// [`Tok::flags`]: "quarter" or "quarters".
+pub const F_QUARTER: u8 = 32;
+/// The flags whose tokens [`Tokens::marked`] lists: rare tokens that later passes look for in
+/// every paragraph.
+pub const F_MARKED: u8 = F_EVENT | F_QUOTE | F_QUARTER;
+
+/// A paragraph's tokens, with the indices of the few that later passes look for, so that
+/// they need not walk every token.
+#[derive(Clone, Debug, Default)]
+pub struct Tokens {
+    pub toks: Vec<Tok>,
+    /// Indices into `toks` of the tokens with a flag of [`F_MARKED`], in order.
+    pub marked: Vec<usize>,
+}
+
+impl Tokens {
+    /// The indices of the tokens with `flag` (one of [`F_MARKED`]), in order.
+    pub fn marked(&self, flag: u8) -> impl Iterator<Item = usize> + '_ {
+        self.marked
+            .iter()
+            .copied()
+            .filter(move |&i| self.toks.get(i).is_some_and(|t: &Tok| t.flags & flag != 0))
     }
 }
+
+/// Words the tense finder reads by spelling (besides the grammar words): "could" and the
+/// words of a plan ("planned to", "is expected to").
+const TENSE_WORDS: &[&str] = &[
+    "could",
+    "planned",
+    "scheduled",
+    "expected",
+    "due",
+    "set",
+    "plans",
+    "plan",
+    "intends",
+    "expects",
+    "hopes",
+    "aims",
+    "planning",
+    "preparing",
+    "intend",
+    "ready",
+];
+
+/// Speech verbs the tense finder reads by spelling (besides "said", "says", "told", "added").
+const SPEECH_WORDS: &[&str] = &["stated", "declared", "wrote", "insisted", "argued"];
 
 const WEEKDAY_PLURALS: [&str; 7] = [
     "mondays",
@@ -558,11 +681,11 @@ const GRAMMAR: &[(&str, Lex)] = &[
     ("times", Lex::Kw(Kw::Times)),
     ("once", Lex::Kw(Kw::Once)),
     ("twice", Lex::Kw(Kw::Twice)),
-    ("morning", Lex::DayPart("MO")),
-    ("afternoon", Lex::DayPart("AF")),
-    ("evening", Lex::DayPart("EV")),
-    ("night", Lex::DayPart("NI")),
-    ("nights", Lex::DayPart("NI")),
+    ("morning", Lex::DayPart(Code::of("MO"))),
+    ("afternoon", Lex::DayPart(Code::of("AF"))),
+    ("evening", Lex::DayPart(Code::of("EV"))),
+    ("night", Lex::DayPart(Code::of("NI"))),
+    ("nights", Lex::DayPart(Code::of("NI"))),
     ("second", Lex::Ordinal(2)),
     ("seconds", Lex::Units(Unit::Second)),
     ("minute", Lex::Unit(Unit::Minute)),
@@ -726,6 +849,8 @@ pub struct Tok {
     pub all_caps: bool,
     /// Whether the word ends in "ed" (a past-tense or participle form, for the tense finder).
     pub ed: bool,
+    /// [`F_START`], [`F_TENSE`], [`F_EVENT`], [`F_SPEECH`].
+    pub flags: u8,
 }
 
 impl Tok {
@@ -783,54 +908,45 @@ fn lookup_lower(word: &[u8]) -> Lex {
 
 /// Looks up a word given in lower case.
 fn lookup(lower: &[u8]) -> Lex {
-    key(lower).map_or(Lex::Other, |k| lookup_key(k, lower.len()))
+    key(lower).map_or(Lex::Other, |k| lookup_key(k).0)
 }
 
-/// Looks up the [`key`] of a lower-case word of `len` bytes.
-fn lookup_key(k: u128, len: usize) -> Lex {
-    let t = &*TABLES;
-    // Most words are not in the table: reject them by first letter and length before hashing.
-    let first = k as u8;
-    if first.is_ascii_lowercase() && t.first_len[usize::from(first - b'a')] & (1 << len) == 0 {
-        return Lex::Other;
-    }
-    t.words.get(k)
+/// Looks up the [`key`] of a lower-case word: its class and flags.
+fn lookup_key(k: u128) -> (Lex, u8) {
+    // No first-letter-and-length filter before the hash: it rejected too few words to pay,
+    // as nearly half of all words are in the table and most others share a first letter and
+    // a length with one that is.
+    TABLES.words.get(k)
 }
 
 /// The lower-case [`key`] of the ASCII word `bytes[i..end]` (letters and apostrophes only),
 /// if it fits: sixteen bytes are read at once and the ones past the word masked off.
 fn ascii_word_key(bytes: &[u8], i: usize, end: usize) -> Option<u128> {
-    let len = end.checked_sub(i).filter(|&l| l <= 16)?;
-    let raw = match bytes.get(i..i + 16) {
-        Some(b) => u128::from_le_bytes(b.try_into().ok()?),
-        None => key(bytes.get(i..end)?)?,
-    };
-    // MASKS[len] keeps the low `len` bytes.
-    const MASKS: [u128; 17] = {
-        let mut m = [0u128; 17];
-        let mut k = 1;
-        while k <= 16 {
-            m[k] = u128::MAX >> (8 * (16 - k));
-            k += 1;
-        }
-        m
-    };
-    let mask = MASKS.get(len).copied().unwrap_or(0);
+    let mask = LOW_BYTES.get(end.checked_sub(i)?).copied()?;
     // Setting bit 5 lower-cases an ASCII letter and leaves the apostrophe (0x27) as it is.
-    Some((raw | 0x2020_2020_2020_2020_2020_2020_2020_2020) & mask)
+    Some((load16(bytes, i) | CASE_BITS) & mask)
 }
 
 /// The bytes of `word` in ASCII lower case, written into `buf`, for matching against short
 /// byte-string literals (`b"said"`) without allocating. A word longer than the buffer comes
 /// back empty: callers compare with literals of at most 16 bytes, which it could not equal.
 pub fn lower16<'b>(word: &str, buf: &'b mut [u8; 16]) -> &'b [u8] {
-    let Some(b) = buf.get_mut(..word.len()) else {
+    let len = word.len();
+    let Some(b) = buf.get_mut(..len) else {
         return &[];
     };
-    for (d, s) in b.iter_mut().zip(word.bytes()) {
-        *d = s.to_ascii_lowercase();
-    }
-    b
+    b.copy_from_slice(word.as_bytes());
+    // All sixteen bytes at once: an upper-case ASCII letter (0x41..=0x5A, top bit clear) gets
+    // bit 5 (see [`letter_run`] for the arithmetic).
+    const LOW7: u128 = 0x7F7F_7F7F_7F7F_7F7F_7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
+    let x = u128::from_le_bytes(*buf);
+    let y = x & LOW7;
+    let ge_a = y + 0x3F3F_3F3F_3F3F_3F3F_3F3F_3F3F_3F3F_3F3F;
+    let past_z = y + 0x2525_2525_2525_2525_2525_2525_2525_2525;
+    let upper = ge_a & !past_z & !x & HIGH;
+    *buf = (x | (upper >> 2)).to_le_bytes();
+    buf.get(..len).unwrap_or(&[])
 }
 
 /// Looks a lower-case word up.
@@ -841,71 +957,121 @@ pub fn classify(lower: &str) -> Lex {
 /// Cuts `text` into tokens. Letters (with inner apostrophes) make words, ASCII digits make
 /// numbers, every other non-space character is a punctuation token of its own.
 pub fn tokenize(text: &str) -> Vec<Tok> {
-    let mut out = Vec::new();
+    let mut out = Tokens::default();
     tokenize_into(text, &mut out);
-    out
+    out.toks
+}
+
+/// Byte classes for the tokenizer ([`CLASS`]).
+const C_SPACE: u8 = 1;
+const C_DIGIT: u8 = 2;
+const C_UPPER: u8 = 4;
+const C_LOWER: u8 = 8;
+const C_LETTER: u8 = C_UPPER | C_LOWER;
+/// ASCII that is neither a letter, a digit nor white space (the apostrophe included).
+const C_PUNCT: u8 = 16;
+/// The ASCII apostrophe, which may join a word.
+const C_APOS: u8 = 32;
+/// A byte of a non-ASCII character.
+const C_HIGH: u8 = 64;
+
+/// The class of every byte, so the tokenizer tests a byte with one load and one mask.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            // The ASCII white space of `char::is_whitespace` (which includes U+000B).
+            b' ' | b'\n' | b'\r' | b'\t' | b'\x0B' | b'\x0C' => C_SPACE,
+            b'0'..=b'9' => C_DIGIT,
+            b'A'..=b'Z' => C_UPPER,
+            b'a'..=b'z' => C_LOWER,
+            b'\'' => C_PUNCT | C_APOS,
+            0..=0x7F => C_PUNCT,
+            _ => C_HIGH,
+        };
+        b += 1;
+    }
+    t
+};
+
+fn class(b: u8) -> u8 {
+    CLASS.get(usize::from(b)).copied().unwrap_or(C_HIGH)
 }
 
 /// [`tokenize`] into a buffer that is cleared first, so that one buffer serves many
 /// paragraphs.
-pub fn tokenize_into(text: &str, out: &mut Vec<Tok>) {
+pub fn tokenize_into(text: &str, tokens: &mut Tokens) {
+    tokens.marked.clear();
+    let out = &mut tokens.toks;
     out.clear();
     // News copy averages about five bytes a token: room for four avoids regrowing the vector.
     out.reserve(text.len() / 4 + 8);
     let bytes = text.as_bytes();
     let mut space = true;
     let mut i = 0;
-    // One pass over the bytes: ASCII (nearly all of news copy) is classified by byte, and
-    // only non-ASCII characters are decoded.
+    // One pass over the bytes: ASCII (nearly all of news copy) is classified by a table
+    // lookup per byte, and only non-ASCII characters are decoded.
     while let Some(&b) = bytes.get(i) {
-        let tok = match b {
-            // The ASCII white space of `char::is_whitespace` (which includes U+000B).
-            b' ' | b'\n' | b'\r' | b'\t' | b'\x0B' | b'\x0C' => {
+        let c = class(b);
+        let tok = if c & C_LETTER != 0 {
+            // Nearly every word is ASCII letters ended by ASCII other than an apostrophe
+            // (or by the end of the text): that word is classified here, from sixteen bytes
+            // read at once.
+            let raw = load16(bytes, i);
+            let run = letter_run(raw);
+            let mut end = i + run;
+            // Bit 5 clear on every letter: no lower case.
+            let mut upper = raw & LOW_BYTES.get(run).copied().unwrap_or(0) & CASE_BITS == 0;
+            if run == 16 {
+                // A long word: the rest of it byte by byte.
+                while let Some(&x) = bytes.get(end) {
+                    let cx = class(x);
+                    if cx & C_LETTER == 0 {
+                        break;
+                    }
+                    upper &= cx == C_UPPER;
+                    end += 1;
+                }
+            }
+            let next = bytes.get(end).map_or(0, |&x| class(x));
+            if next & (C_APOS | C_HIGH) == 0 {
+                ascii_word(bytes, i, end, space, upper, raw)
+            } else {
+                word(text, i, char::from(b), space)
+            }
+        } else if c == C_SPACE {
+            space = true;
+            i += 1;
+            continue;
+        } else if c == C_DIGIT {
+            number(bytes, i, space)
+        } else if c & C_PUNCT != 0 {
+            punct(i, char::from(b), space)
+        } else {
+            let Some(ch) = text.get(i..).and_then(|r| r.chars().next()) else {
+                break;
+            };
+            if is_general_punctuation(ch) {
+                punct(i, ch, space)
+            } else if ch.is_whitespace() {
                 space = true;
-                i += 1;
+                i += ch.len_utf8();
                 continue;
-            }
-            b'0'..=b'9' => number(bytes, i, space),
-            b'a'..=b'z' | b'A'..=b'Z' => {
-                // Nearly every word is ASCII letters ended by ASCII other than an apostrophe
-                // (or by the end of the text): that word is classified here, in one pass.
-                let end = i + 1 + ascii_letters(bytes.get(i + 1..).unwrap_or(&[]));
-                if bytes.get(end).is_none_or(|&n| n.is_ascii() && n != b'\'') {
-                    ascii_word(bytes, i, end, space)
-                } else {
-                    word(text, i, char::from(b), space)
-                }
-            }
-            0..=0x7F => punct(i, char::from(b), space),
-            _ => {
-                let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
-                    break;
-                };
-                if is_general_punctuation(c) {
-                    punct(i, c, space)
-                } else if c.is_whitespace() {
-                    space = true;
-                    i += c.len_utf8();
-                    continue;
-                } else if c.is_alphabetic() {
-                    word(text, i, c, space)
-                } else {
-                    punct(i, c, space)
-                }
+            } else if ch.is_alphabetic() {
+                word(text, i, ch, space)
+            } else {
+                punct(i, ch, space)
             }
         };
         i = tok.end;
+        if tok.flags & F_MARKED != 0 {
+            tokens.marked.push(out.len());
+        }
         out.push(tok);
         space = false;
     }
-}
-
-/// How many ASCII letters `bytes` starts with.
-fn ascii_letters(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .position(|b| !b.is_ascii_alphabetic())
-        .unwrap_or(bytes.len())
 }
 
 /// Dashes, quotation marks, bullets and the like (U+2010–U+2027, U+2030–U+205E): neither
@@ -914,17 +1080,66 @@ fn is_general_punctuation(c: char) -> bool {
     matches!(c, '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}')
 }
 
+/// Bit 5 of every byte: set in an ASCII lower-case letter, clear in an upper-case one.
+const CASE_BITS: u128 = 0x2020_2020_2020_2020_2020_2020_2020_2020;
+
+/// `LOW_BYTES[n]` keeps the low `n` bytes of a [`load16`] word.
+const LOW_BYTES: [u128; 17] = {
+    let mut m = [0u128; 17];
+    let mut k = 1;
+    while k <= 16 {
+        m[k] = u128::MAX >> (8 * (16 - k));
+        k += 1;
+    }
+    m
+};
+
+/// The sixteen bytes from `i` as a little-endian integer, zero-padded past the end of
+/// `bytes`.
+fn load16(bytes: &[u8], i: usize) -> u128 {
+    match bytes.get(i..i + 16) {
+        Some(b) => b.try_into().map_or(0, u128::from_le_bytes),
+        None => {
+            let rest = bytes.get(i..).unwrap_or(&[]);
+            let mut buf = [0u8; 16];
+            if let Some(b) = buf.get_mut(..rest.len()) {
+                b.copy_from_slice(rest);
+            }
+            u128::from_le_bytes(buf)
+        }
+    }
+}
+
+/// How many ASCII letters a [`load16`] word starts with (16 when all are), with a few
+/// arithmetic operations on all sixteen bytes at once.
+fn letter_run(raw: u128) -> usize {
+    const LOW7: u128 = 0x7F7F_7F7F_7F7F_7F7F_7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
+    // Lower-cased, seven bits: a byte is a letter when it lies in 0x61..=0x7A and its own
+    // top bit is clear. Adding 0x1F (0x05) to a seven-bit byte sets its top bit exactly when
+    // it is at least 0x61 (0x7B), and never carries into the next byte.
+    let x = (raw | CASE_BITS) & LOW7;
+    let ge_a = x + 0x1F1F_1F1F_1F1F_1F1F_1F1F_1F1F_1F1F_1F1F;
+    let past_z = x + 0x0505_0505_0505_0505_0505_0505_0505_0505;
+    let letter = ge_a & !past_z & !raw & HIGH;
+    ((!letter & HIGH).trailing_zeros() / 8) as usize
+}
+
 /// The word `bytes[i..end]`, all ASCII letters, ended by an ASCII byte other than an
 /// apostrophe or by the end of the text: what [`word`] makes of it, without decoding.
-fn ascii_word(bytes: &[u8], i: usize, end: usize, space: bool) -> Tok {
-    let w = bytes.get(i..end).unwrap_or(&[]);
-    let len = w.len();
-    let cap = w.first().is_some_and(u8::is_ascii_uppercase);
-    let lex = ascii_word_key(bytes, i, end).map_or(Lex::Other, |k| lookup_key(k, len));
+/// `upper` says whether every letter is upper case; `raw` is [`load16`] at `i`.
+fn ascii_word(bytes: &[u8], i: usize, end: usize, space: bool, upper: bool, raw: u128) -> Tok {
+    let len = end - i;
+    let cap = raw as u8 & 0x20 == 0;
+    // The table's key: the word lower-cased (bit 5 set), the bytes after it masked off.
+    let (lex, flags) = match LOW_BYTES.get(len) {
+        Some(&mask) => lookup_key((raw | CASE_BITS) & mask),
+        None => (Lex::Other, 0),
+    };
     // Bit 5: "ed" in any case.
     let ed = len > 4
-        && w.get(len - 2).map(|b| b | 0x20) == Some(b'e')
-        && w.get(len - 1).map(|b| b | 0x20) == Some(b'd');
+        && bytes.get(end - 2).map(|b| b | 0x20) == Some(b'e')
+        && bytes.get(end - 1).map(|b| b | 0x20) == Some(b'd');
     Tok {
         start: i,
         end,
@@ -934,8 +1149,9 @@ fn ascii_word(bytes: &[u8], i: usize, end: usize, space: bool) -> Tok {
         digits: 0,
         space_before: space,
         cap,
-        all_caps: cap && len > 1 && w.iter().all(u8::is_ascii_uppercase),
+        all_caps: cap && len > 1 && upper,
         ed,
+        flags,
     }
 }
 
@@ -951,6 +1167,12 @@ fn punct(i: usize, c: char, space: bool) -> Tok {
         cap: false,
         all_caps: false,
         ed: false,
+        // An apostrophe may start a decade ("'90s").
+        flags: match c {
+            '\'' | '’' => F_START,
+            '“' | '”' | '"' => F_QUOTE,
+            _ => 0,
+        },
     }
 }
 
@@ -975,6 +1197,7 @@ fn number(bytes: &[u8], i: usize, space: bool) -> Tok {
         cap: false,
         all_caps: false,
         ed: false,
+        flags: F_START,
     }
 }
 
@@ -1036,13 +1259,13 @@ fn word(text: &str, i: usize, c: char, space: bool) -> Tok {
             break;
         }
     }
-    let (lex, ed) = if ascii {
-        let lex = ascii_word_key(bytes, i, end).map_or(Lex::Other, |k| lookup_key(k, end - i));
+    let (lex, ed, flags) = if ascii {
+        let (lex, flags) = ascii_word_key(bytes, i, end).map_or((Lex::Other, 0), lookup_key);
         // Bit 5 again: "ed" in any case.
         let ed = end - i > 4
             && bytes.get(end - 2).map(|b| b | 0x20) == Some(b'e')
             && bytes.get(end - 1).map(|b| b | 0x20) == Some(b'd');
-        (lex, ed)
+        (lex, ed, flags)
     } else {
         let word = text.get(i..end).unwrap_or("");
         let mut lower = String::with_capacity(word.len());
@@ -1053,12 +1276,17 @@ fn word(text: &str, i: usize, c: char, space: bool) -> Tok {
                 lower.extend(ch.to_lowercase());
             }
         }
-        let lex = if lower.len() <= 16 {
-            classify(&lower)
+        // The words read by spelling are ASCII: only the recogniser's flag applies.
+        let (lex, flags) = if lower.len() <= 16 {
+            key(lower.as_bytes()).map_or((Lex::Other, 0), lookup_key)
         } else {
-            Lex::Other
+            (Lex::Other, 0)
         };
-        (lex, lower.ends_with("ed") && lower.len() > 4)
+        (
+            lex,
+            lower.ends_with("ed") && lower.len() > 4,
+            flags & F_START,
+        )
     };
     Tok {
         start: i,
@@ -1071,6 +1299,7 @@ fn word(text: &str, i: usize, c: char, space: bool) -> Tok {
         cap: c.is_uppercase(),
         all_caps: all_caps && n > 1,
         ed,
+        flags,
     }
 }
 
@@ -1122,11 +1351,64 @@ mod tests {
             "US,",
         ] {
             let b = text.as_bytes();
-            let end = ascii_letters(b);
-            let fast = ascii_word(b, 0, end, true);
+            let end = b.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            let upper = b[..end].iter().all(u8::is_ascii_uppercase);
+            assert_eq!(letter_run(load16(b, 0)), end.min(16), "{text}");
+            let fast = ascii_word(b, 0, end, true, upper, load16(b, 0));
             let slow = word(text, 0, char::from(b[0]), true);
             assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{text}");
         }
+    }
+
+    /// Tokens stay small: a paragraph's tokens are written once and read by every pass.
+    #[test]
+    fn tokens_are_small() {
+        assert!(std::mem::size_of::<Lex>() <= 8);
+        assert!(std::mem::size_of::<Tok>() <= 48);
+        assert_eq!(classify("evening"), Lex::DayPart(Code::of("EV")));
+        assert_eq!(classify("autumn"), Lex::Season(Code::of("FA")));
+        assert!(Code::of("WI") == "WI" && format!("{}", Code::of("NI")) == "NI");
+    }
+
+    /// The flags say what the later passes would find by spelling, in any case, and only for
+    /// the words they name.
+    #[test]
+    fn flags_follow_the_word_lists() {
+        // The tense finder reads these words only when the recogniser does not know them.
+        for w in TENSE_WORDS {
+            assert_eq!(classify(w), Lex::Other, "{w}");
+        }
+        let flags = |text: &str| tokenize(text).iter().map(|t| t.flags).collect::<Vec<_>>();
+        assert_eq!(flags("Could PLANNED plans"), [F_TENSE; 3]);
+        assert_eq!(
+            flags("Declared wrote"),
+            [F_SPEECH | F_EVENT, F_START | F_SPEECH]
+        );
+        assert_eq!(flags("announced ANNOUNCED Announced"), [F_EVENT; 3]);
+        assert_eq!(
+            flags("Monday of last 12 ' ’ , government"),
+            [F_START, 0, F_START, F_START, F_START, F_START, 0, 0]
+        );
+        // Non-ASCII words keep only the recogniser's flag.
+        assert_eq!(flags("plannéd Valentine’s"), [0, F_START]);
+        assert_eq!(tokenize("Monday")[0].lex, Lex::Weekday(1));
+    }
+
+    /// The marked tokens are those of the rare flags, in order.
+    #[test]
+    fn marked_tokens() {
+        let mut t = Tokens::default();
+        tokenize_into(
+            "“We announced the quarter,” she said. \"Quarters\" abducted",
+            &mut t,
+        );
+        let words = |flag| t.marked(flag).map(|i| t.toks[i].start).collect::<Vec<_>>();
+        assert_eq!(words(F_QUOTE), [0, 28, 42, 51]);
+        assert_eq!(words(F_QUARTER), [20, 43]);
+        assert_eq!(words(F_EVENT), [6, 53]);
+        // Reused: the marks of the previous text are gone.
+        tokenize_into("none here", &mut t);
+        assert!(t.marked.is_empty());
     }
 
     /// The word table is keyed by packed words ([`key`]): every word must fit.

@@ -166,45 +166,44 @@ pub struct ParaTemporal {
 pub fn scan(ctx: &ParaCtx<'_>, _quotes: &ParaQuotes) -> ParaTemporal {
     thread_local! {
         /// The token buffer, reused from paragraph to paragraph.
-        static TOKS: std::cell::RefCell<Vec<lexicon::Tok>> = const { std::cell::RefCell::new(Vec::new()) };
+        static TOKS: std::cell::RefCell<lexicon::Tokens> = std::cell::RefCell::new(lexicon::Tokens::default());
     }
     TOKS.with(|toks| match toks.try_borrow_mut() {
         Ok(mut toks) => {
             lexicon::tokenize_into(ctx.text, &mut toks);
             let scan = scan_tokens(ctx, &toks);
             // A giant paragraph's tokens are not kept for the life of the thread.
-            if toks.capacity() > 1 << 14 {
-                *toks = Vec::new();
+            if toks.toks.capacity() > 1 << 14 {
+                *toks = lexicon::Tokens::default();
             }
             scan
         }
         // Not reentrant in practice; a fresh buffer keeps it correct if it ever is.
-        Err(_) => scan_tokens(ctx, &lexicon::tokenize(ctx.text)),
+        Err(_) => {
+            let mut toks = lexicon::Tokens::default();
+            lexicon::tokenize_into(ctx.text, &mut toks);
+            scan_tokens(ctx, &toks)
+        }
     })
 }
 
-fn scan_tokens(ctx: &ParaCtx<'_>, toks: &[lexicon::Tok]) -> ParaTemporal {
+fn scan_tokens(ctx: &ParaCtx<'_>, tokens: &lexicon::Tokens) -> ParaTemporal {
+    let toks = &tokens.toks[..];
     let mut timexes = recognise::recognise(ctx.text, toks);
     // Quotation spans are found here from the tokens, so the scan does not depend on the
     // quotation module's (possibly different) notion of a quote.
-    let quotes = tense::quote_spans(toks);
+    let quotes = tense::quote_spans(tokens);
     let quoted = tense::quoted_tokens(toks, &quotes);
     tense::annotate(
         ctx.text,
-        toks,
+        tokens,
         ctx.sentences,
         &quotes,
         &quoted,
         &mut timexes,
     );
-    let events = events::scan(ctx.text, toks, ctx.sentences, &quoted);
-    let mentions_quarter = toks.iter().any(|t| {
-        matches!(
-            t.lex,
-            lexicon::Lex::Unit(lexicon::Unit::Quarter)
-                | lexicon::Lex::Units(lexicon::Unit::Quarter)
-        )
-    });
+    let events = events::scan(ctx.text, tokens, ctx.sentences, &quoted);
+    let mentions_quarter = tokens.marked(lexicon::F_QUARTER).next().is_some();
     ParaTemporal {
         timexes,
         events,

@@ -8,7 +8,7 @@
 //! part of it ("on [Monday]", "since [Friday]"), modifiers are ("[the past three years]",
 //! "[early next year]"), and a weekday that introduces a date joins it ("[Monday, March 20]").
 
-use super::lexicon::{Kw, Lex, Tok, TokKind, Unit};
+use super::lexicon::{F_START, Kw, Lex, Tok, TokKind, Unit};
 use crate::engine::temporal::TimexType;
 use crate::engine::text::TextRange;
 
@@ -1117,7 +1117,7 @@ fn deictic(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
                 i,
                 j + 2,
                 Sem::Season {
-                    season,
+                    season: season.as_str(),
                     year: YearRef::Prev,
                 },
             )
@@ -1216,7 +1216,17 @@ fn deictic(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
                 1 => YearRef::Following,
                 _ => YearRef::Rel(0),
             };
-            Some(M::date(i, j + 1, Sem::Season { season: s, year }).cue(cue))
+            Some(
+                M::date(
+                    i,
+                    j + 1,
+                    Sem::Season {
+                        season: s.as_str(),
+                        year,
+                    },
+                )
+                .cue(cue),
+            )
         }
         Lex::DayPart(p) if k == Kw::This || k == Kw::Last => {
             // "this morning", "last night"
@@ -1227,7 +1237,7 @@ fn deictic(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
                 Sem::DayOffset(if k == Kw::Last { -1 } else { 0 }),
             )
             .cue(cue);
-            m.time = Some(Tod::Part(p));
+            m.time = Some(Tod::Part(p.as_str()));
             Some(m)
         }
         _ => {
@@ -1301,7 +1311,7 @@ fn word_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
                     i,
                     i + 2,
                     Sem::Season {
-                        season: s,
+                        season: s.as_str(),
                         year: YearRef::Abs(y),
                     },
                 ));
@@ -1313,7 +1323,7 @@ fn word_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
                     i,
                     i + 3,
                     Sem::Season {
-                        season: s,
+                        season: s.as_str(),
                         year: YearRef::Abs(y),
                     },
                 ));
@@ -1340,7 +1350,7 @@ fn word_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
 /// Whether an expression can start at the grammar word `k`: the words [`kw_expr`] and
 /// [`modifier_prefix`] act on (every other grammar word, "of", "said", "was", …, starts none,
 /// as the other matchers of [`match_at`] start at numbers, calendar words and apostrophes).
-fn kw_may_start(k: Kw) -> bool {
+pub(super) fn kw_may_start(k: Kw) -> bool {
     matches!(
         k,
         Kw::Today
@@ -1522,7 +1532,7 @@ fn with_daypart(cx: &Cx<'_>, mut m: M) -> M {
     if let Lex::DayPart(p) = cx.lex(m.end) {
         m.end += 1;
         if p == "EV" || p == "AF" {
-            m.time = Some(Tod::Part(p));
+            m.time = Some(Tod::Part(p.as_str()));
         }
     }
     m
@@ -1893,7 +1903,7 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
                     i,
                     e,
                     Sem::Season {
-                        season: s,
+                        season: s.as_str(),
                         year: YearRef::Abs(y),
                     },
                 ));
@@ -1903,7 +1913,7 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
                 i,
                 j + 1,
                 Sem::Season {
-                    season: s,
+                    season: s.as_str(),
                     year: YearRef::Auto,
                 },
             ))
@@ -1967,7 +1977,7 @@ fn the_expr(cx: &Cx<'_>, i: usize) -> Option<M> {
                     i,
                     k + 1,
                     Sem::Season {
-                        season,
+                        season: season.as_str(),
                         year: YearRef::Auto,
                     },
                 ));
@@ -2214,17 +2224,8 @@ pub fn recognise(text: &str, toks: &[Tok]) -> Vec<RawTimex> {
     let mut i = 0;
     while let Some(t) = toks.get(i) {
         // Only a number, a known word or an apostrophe ("'90s") can start an expression, and
-        // of the grammar words only a few.
-        let may_start = match t.kind {
-            TokKind::Number => true,
-            TokKind::Word => match t.lex {
-                Lex::Other => false,
-                Lex::Kw(k) => kw_may_start(k),
-                _ => true,
-            },
-            TokKind::Punct(c) => c == '\'' || c == '’',
-        };
-        if !may_start {
+        // of the grammar words only a few: the tokenizer flags them ([`F_START`]).
+        if t.flags & F_START == 0 {
             i += 1;
             continue;
         }

@@ -13,16 +13,19 @@
 //! date inside a quote can be anchored to when it was spoken: "“…last week…,” said X on
 //! Monday" resolves "last week" against that Monday.
 
-use super::lexicon::{Kw, Lex, Tok, TokKind, lower16};
+use super::lexicon::{
+    F_QUARTER, F_QUOTE, F_SPEECH, F_TENSE, Kw, Lex, Tok, TokKind, Tokens, lower16,
+};
 use super::recognise::{RawTimex, Sem, Tense};
 use crate::engine::text::TextRange;
 
 /// Quotation spans of a paragraph (marks included), from paired double quotation marks.
-pub fn quote_spans(toks: &[Tok]) -> Vec<TextRange> {
+pub fn quote_spans(tokens: &Tokens) -> Vec<TextRange> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
     let mut straight_open: Option<usize> = None;
-    for t in toks {
+    // The tokenizer lists the quotation marks ([`F_QUOTE`]).
+    for t in tokens.marked(F_QUOTE).filter_map(|i| tokens.toks.get(i)) {
         match t.kind {
             TokKind::Punct('“') => open = Some(t.start),
             TokKind::Punct('”') => {
@@ -49,10 +52,43 @@ fn cue_tense(cue: &str) -> Option<Tense> {
     }
 }
 
+/// Whether [`verb_tense`] can find a tense in the token: a grammar word or an irregular past
+/// form it knows, a word it reads by spelling ([`F_TENSE`]), or an "-ed" form.
+fn may_have_tense(t: &Tok) -> bool {
+    t.kind == TokKind::Word
+        && match t.lex {
+            Lex::Kw(k) => matches!(
+                k,
+                Kw::Will
+                    | Kw::Shall
+                    | Kw::Going
+                    | Kw::Would
+                    | Kw::Was
+                    | Kw::Were
+                    | Kw::Had
+                    | Kw::Did
+                    | Kw::Said
+                    | Kw::Told
+                    | Kw::Added
+                    | Kw::Has
+                    | Kw::Have
+                    | Kw::Is
+                    | Kw::Are
+                    | Kw::Am
+                    | Kw::Says
+                    | Kw::Do
+                    | Kw::Does
+            ),
+            Lex::PastVerb => true,
+            Lex::Other => t.flags & F_TENSE != 0 || t.ed && !t.cap,
+            _ => false,
+        }
+}
+
 /// The tense a token signals, if any; `i` indexes `toks`.
 fn verb_tense(toks: &[Tok], i: usize, text: &str, before_expr: bool) -> Option<Tense> {
     let t = toks.get(i)?;
-    if t.kind != TokKind::Word {
+    if !may_have_tense(t) {
         return None;
     }
     let prev = i.checked_sub(1).and_then(|p| toks.get(p));
@@ -201,15 +237,15 @@ pub fn quoted_tokens(toks: &[Tok], quotes: &[TextRange]) -> Vec<bool> {
     let mut inside = vec![false; toks.len()];
     for q in quotes {
         let lo = toks.partition_point(|t| t.start < q.start);
-        for (k, t) in toks.iter().enumerate().skip(lo) {
-            if t.start >= q.end {
-                break;
-            }
-            if t.end <= q.end
-                && let Some(f) = inside.get_mut(k)
-            {
-                *f = true;
-            }
+        let rest = toks.get(lo..).unwrap_or(&[]);
+        // The tokens starting inside the quotation; as tokens do not overlap, only the last of
+        // them can end past it.
+        let mut hi = lo + rest.partition_point(|t| t.start < q.end);
+        if hi > lo && toks.get(hi - 1).is_some_and(|t| t.end > q.end) {
+            hi -= 1;
+        }
+        if let Some(f) = inside.get_mut(lo..hi) {
+            f.fill(true);
         }
     }
     inside
@@ -242,7 +278,7 @@ fn holding(spans: &[TextRange], is_disjoint: bool, r: TextRange) -> Option<TextR
 /// sentence mentions quarters from the sorted positions of the quarter words.
 pub fn annotate(
     text: &str,
-    toks: &[Tok],
+    tokens: &Tokens,
     sentences: &[TextRange],
     quotes: &[TextRange],
     quoted: &[bool],
@@ -252,23 +288,13 @@ pub fn annotate(
     if timexes.is_empty() {
         return;
     }
+    let toks = &tokens.toks[..];
     // Token index of each timex start and end (timexes are in order, tokens too).
     let tok_at = |offset: usize| toks.partition_point(|t| t.start < offset);
     let sentences_disjoint = disjoint(sentences);
     let quotes_disjoint = disjoint(quotes);
     // Token indices of the word "quarter(s)", in order (most paragraphs have none).
-    let quarters: Vec<usize> = toks
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| {
-            matches!(
-                t.lex,
-                Lex::Unit(super::lexicon::Unit::Quarter)
-                    | Lex::Units(super::lexicon::Unit::Quarter)
-            )
-        })
-        .map(|(k, _)| k)
-        .collect();
+    let quarters: Vec<usize> = tokens.marked(F_QUARTER).collect();
     // Whether a quarter word lies among tokens lo..hi.
     let quarter_between = |lo: usize, hi: usize| {
         quarters
@@ -277,9 +303,12 @@ pub fn annotate(
     };
     for tx in timexes.iter_mut() {
         let first = tok_at(tx.range.start);
+        // The token after the expression, found once.
+        let after = tok_at(tx.range.end);
         let holder = holding(sentences, sentences_disjoint, tx.range);
-        if let Some(s) = holder {
-            let (lo, hi) = (tok_at(s.start), tok_at(s.end));
+        // The holding sentence's tokens, found once.
+        let holder_toks = holder.map(|s| (tok_at(s.start), tok_at(s.end)));
+        if let Some((lo, hi)) = holder_toks {
             tx.quarter_context = lo < hi && hi <= toks.len() && quarter_between(lo, hi);
         }
         let prev_word = first
@@ -319,10 +348,10 @@ pub fn annotate(
         }
         // A possessive ("Friday's decision") looks back.
         let possessive = toks
-            .get(tok_at(tx.range.end))
+            .get(after)
             .is_some_and(|t| t.is_punct('\'') || t.is_punct('’'))
             && toks
-                .get(tok_at(tx.range.end) + 1)
+                .get(after + 1)
                 .is_some_and(|t| &text[t.start..t.end] == "s");
         if possessive && tx.cue.is_none() {
             tx.tense = Tense::Past;
@@ -338,9 +367,11 @@ pub fn annotate(
         let quote = holding(quotes, quotes_disjoint, tx.range);
         let sentence = holder.unwrap_or(tx.range);
         let region = quote.unwrap_or(sentence);
-        let lo = tok_at(region.start);
-        let hi = tok_at(region.end);
-        let last = tok_at(tx.range.end);
+        let (lo, hi) = match (quote, holder_toks) {
+            (None, Some(bounds)) => bounds,
+            _ => (tok_at(region.start), tok_at(region.end)),
+        };
+        let last = after;
         let in_other_quote = |i: usize| quote.is_none() && quoted.get(i).copied().unwrap_or(false);
         // Look outwards from the expression on each side for the nearest verb with a tense.
         // A reporting verb ("said") ends the search on its side: what lies beyond it is another
@@ -434,6 +465,7 @@ fn link_speech(
             }
             let speech = matches!(t.lex, Lex::Kw(Kw::Said | Kw::Says | Kw::Told | Kw::Added))
                 || (t.kind == TokKind::Word
+                    && t.flags & F_SPEECH != 0
                     && matches!(
                         lower16(&text[t.start..t.end], &mut [0u8; 16]),
                         b"stated" | b"declared" | b"wrote" | b"insisted" | b"argued"

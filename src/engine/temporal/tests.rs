@@ -810,3 +810,28 @@ fn reused_resolutions_equal_fresh_ones_after_context_edits() {
         assert_eq!(render(&again), render(&fresh), "after edit {k}, again");
     }
 }
+
+/// The quoted-token flags are those of the tokens lying wholly inside a quotation, also for a
+/// span that ends inside a token.
+#[test]
+fn quoted_tokens_lie_wholly_inside() {
+    use super::lexicon::{Tokens, tokenize_into};
+    use super::tense::{quote_spans, quoted_tokens};
+    let text = "He said “we met on Monday” and \"left\" today.";
+    let mut tokens = Tokens::default();
+    tokenize_into(text, &mut tokens);
+    let toks = &tokens.toks;
+    let naive = |quotes: &[TextRange]| -> Vec<bool> {
+        toks.iter()
+            .map(|t| quotes.iter().any(|q| q.start <= t.start && t.end <= q.end))
+            .collect()
+    };
+    let quotes = quote_spans(&tokens);
+    assert_eq!(quotes.len(), 2);
+    assert_eq!(quoted_tokens(toks, &quotes), naive(&quotes));
+    // A span ending inside "Monday" leaves it out.
+    let partial = [TextRange::new(quotes[0].start, quotes[0].end - 6)];
+    let flags = quoted_tokens(toks, &partial);
+    assert_eq!(flags, naive(&partial));
+    assert_eq!(flags.iter().filter(|f| **f).count(), 4);
+}
