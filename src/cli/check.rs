@@ -128,7 +128,7 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             }
             human.push_str(&summary);
             human.push('\n');
-            human
+            human.into_bytes()
         }
         OutputFormat::Json => {
             let report = JsonReport {
@@ -151,18 +151,14 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 
                     error: counts[Severity::Error as usize],
                 },
             };
-            match serde_json::to_string_pretty(&report) {
-                Ok(json) => json + "\n",
-                Err(e) => {
-                    let _ = writeln!(err, "error: cannot write JSON: {e}");
-                    return EXIT_ERROR;
-                }
-            }
+            // What `serde_json::to_string_pretty` writes, without its generic machinery.
+            let mut json = Vec::with_capacity(1024 + total * 512);
+            render::write_json_report(&mut json, &report);
+            json.push(b'\n');
+            json
         }
     };
-    if let Err(e) = out
-        .write_all(rendered.as_bytes())
-        .and_then(|()| out.flush())
+    if let Err(e) = out.write_all(&rendered).and_then(|()| out.flush())
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         let _ = writeln!(

@@ -15,8 +15,10 @@
 //!   makes it useless (a request then needs the new version's analysis), so [`Documents::change`]
 //!   hands it back to be dropped off the async threads rather than keeping it alive until the
 //!   next analysis finishes: one analysis in memory instead of two.
-//! - A job takes its copy of the text only when it starts ([`Documents::start`]), so a job that
-//!   a newer edit superseded while it waited costs nothing, and no queued job holds a copy.
+//! - A job takes its text only when it starts ([`Documents::start`]), so a job that a newer
+//!   edit superseded while it waited costs nothing, and no queued job holds a copy. It takes a
+//!   clone of the rope (shared nodes, no copy) under the lock and copies it into a string on
+//!   its own thread, so edits never wait for a megabyte copy.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -143,8 +145,9 @@ pub struct Job {
 
 /// What [`Documents::start`] finds when a job is about to run.
 pub enum Start {
-    /// The version and text to analyse.
-    Text(i32, String),
+    /// The version and text to analyse: a clone of the document's rope, which costs no copy
+    /// of the text (the job copies it into one string outside the store's lock).
+    Text(i32, Rope),
     /// A newer job exists (and `skip_superseded` was asked for).
     Superseded,
     /// The document was closed.
@@ -268,14 +271,15 @@ impl Documents {
         })
     }
 
-    /// The current version and a copy of the text for job `ticket`, about to start; with
-    /// `skip_superseded`, nothing if a newer job has been issued since.
+    /// The current version and the text (a rope clone, shared until the next edit) for job
+    /// `ticket`, about to start; with `skip_superseded`, nothing if a newer job has been issued
+    /// since.
     pub fn start(&self, uri: &Uri, ticket: u64, skip_superseded: bool) -> Start {
         self.with(uri, |doc| {
             if skip_superseded && doc.ticket != ticket {
                 Start::Superseded
             } else {
-                Start::Text(doc.version, doc.rope.to_string())
+                Start::Text(doc.version, doc.rope.clone())
             }
         })
         .unwrap_or(Start::Closed)
@@ -402,7 +406,7 @@ mod tests {
         };
         Arc::new(Snapshot::new(
             version,
-            text,
+            String::from(&text),
             Analysis::default(),
             PositionEncoding::Utf16,
         ))

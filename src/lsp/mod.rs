@@ -317,11 +317,15 @@ impl Inner {
             .run(move || {
                 let _span = span.enter();
                 let started = std::time::Instant::now();
-                let (version, text) = match docs.start(&job_uri, ticket, skip_superseded) {
-                    Start::Text(version, text) => (version, text),
+                let (version, rope) = match docs.start(&job_uri, ticket, skip_superseded) {
+                    Start::Text(version, rope) => (version, rope),
                     Start::Superseded => return Ok(None),
                     Start::Closed => return Err(Skipped::NotOpen),
                 };
+                // Copied here, outside the documents' lock, in one allocation of the final
+                // size (`Rope::to_string` grows its string through a formatter).
+                let text = String::from(&rope);
+                drop(rope);
                 let copied = started.elapsed();
                 let mut analyzer = job.analyzer.lock().unwrap_or_else(|p| p.into_inner());
                 let analysis = guard::catch("analysis", || {

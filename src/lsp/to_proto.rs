@@ -99,10 +99,11 @@ pub fn write_publish_into(
             }
             out.push(b'{');
             write_range(&mut out, snap, f.range, &mut cursor);
-            let tail = match tails
-                .iter()
-                .position(|(code, sev, _)| *code == f.code && *sev == f.severity)
-            {
+            // Codes are `&'static str`s, mostly the same few constants: compared by address
+            // first, by content only when the addresses differ.
+            let tail = match tails.iter().position(|(code, sev, _)| {
+                *sev == f.severity && (std::ptr::eq(*code, f.code) || *code == f.code)
+            }) {
                 Some(at) => at,
                 None => {
                     let mut tail = Vec::new();
@@ -120,7 +121,7 @@ pub fn write_publish_into(
                 }
             };
             out.extend_from_slice(&tails[tail].2);
-            write_json(&mut out, &OneLine(&f.message));
+            write_message(&mut out, &f.message);
             if !f.fixes.is_empty() {
                 // `{"version": …, "fixes": [{"title": …, "edits": [text edits]}]}`: the
                 // fixes' edits are near their finding, so their positions come from the same
@@ -133,7 +134,7 @@ pub fn write_publish_into(
                         out.push(b',');
                     }
                     out.extend_from_slice(br#"{"title":"#);
-                    write_json(&mut out, &fix.title);
+                    write_str(&mut out, &fix.title);
                     out.extend_from_slice(br#","edits":["#);
                     for (k, edit) in fix.edits.iter().enumerate() {
                         if k > 0 {
@@ -142,7 +143,7 @@ pub fn write_publish_into(
                         out.push(b'{');
                         write_range(&mut out, snap, edit.range, &mut cursor);
                         out.extend_from_slice(br#","newText":"#);
-                        write_json(&mut out, &edit.new_text);
+                        write_str(&mut out, &edit.new_text);
                         out.push(b'}');
                     }
                     out.extend_from_slice(b"]}");
@@ -184,7 +185,8 @@ pub fn response_around(
     (head, tail)
 }
 
-/// Appends `"range":{…}` for `range` in client positions (as `lsp::Range` serialises).
+/// Appends `"range":{…}` for `range` in client positions (as `lsp::Range` serialises),
+/// assembled on the stack and appended in one copy.
 fn write_range(
     out: &mut Vec<u8>,
     snap: &Snapshot,
@@ -197,31 +199,118 @@ fn write_range(
     let end = snap
         .index
         .position_near(&snap.text, range.end, snap.encoding, cursor);
-    out.extend_from_slice(br#""range":{"start":{"line":"#);
-    write_u32(out, start.line);
-    out.extend_from_slice(br#","character":"#);
-    write_u32(out, start.character);
-    out.extend_from_slice(br#"},"end":{"line":"#);
-    write_u32(out, end.line);
-    out.extend_from_slice(br#","character":"#);
-    write_u32(out, end.character);
-    out.extend_from_slice(b"}}");
+    let mut buf = StackBuf::default();
+    buf.put(br#""range":{"start":{"line":"#);
+    buf.put_u32(start.line);
+    buf.put(br#","character":"#);
+    buf.put_u32(start.character);
+    buf.put(br#"},"end":{"line":"#);
+    buf.put_u32(end.line);
+    buf.put(br#","character":"#);
+    buf.put_u32(end.character);
+    buf.put(b"}}");
+    out.extend_from_slice(buf.bytes());
 }
 
-/// Appends `n` in decimal.
-fn write_u32(out: &mut Vec<u8>, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
+/// A small fixed buffer for one range's JSON: 73 bytes of names and punctuation and four
+/// numbers of at most 10 digits.
+struct StackBuf {
+    bytes: [u8; 128],
+    len: usize,
+}
+
+impl Default for StackBuf {
+    fn default() -> StackBuf {
+        StackBuf {
+            bytes: [0; 128],
+            len: 0,
         }
     }
-    out.extend_from_slice(&digits[at..]);
+}
+
+impl StackBuf {
+    fn put(&mut self, s: &[u8]) {
+        self.bytes[self.len..self.len + s.len()].copy_from_slice(s);
+        self.len += s.len();
+    }
+
+    /// Appends `n` in decimal, written in place from its last digit.
+    fn put_u32(&mut self, n: u32) {
+        let digits = n.checked_ilog10().map_or(1, |d| d as usize + 1);
+        let mut n = n;
+        let end = self.len + digits;
+        for at in (self.len..end).rev() {
+            self.bytes[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        self.len = end;
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// Whether `s` needs no escape as a JSON string (no `"`, `\`, nor control character), so its
+/// JSON is `s` between quotes. Branch-free over the bytes, so it runs a register at a time.
+fn needs_no_escape(s: &str) -> bool {
+    !s.bytes().fold(false, |bad, b| {
+        bad | (b < 0x20) | (b == b'"') | (b == b'\\')
+    })
+}
+
+/// Appends `s` between quotes.
+fn write_quoted(out: &mut Vec<u8>, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+}
+
+/// Appends `s` as a JSON string, byte for byte as `serde_json` writes it.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    if needs_no_escape(s) {
+        write_quoted(out, s);
+    } else {
+        write_json(out, s);
+    }
+}
+
+/// Appends a finding's message as [`one_line`] collapses it, as a JSON string (byte for byte
+/// as `serde_json` writes it): copied as it is when it is already one line and needs no
+/// escape (nearly every message), else collapsed and then escaped.
+fn write_message(out: &mut Vec<u8>, m: &str) {
+    if is_plain_line(m) {
+        write_quoted(out, m);
+    } else {
+        write_json(out, &one_line(m));
+    }
+}
+
+/// Whether [`one_line`] returns `m` unchanged (no white space but single ASCII spaces between
+/// words) and `m` needs no escape as a JSON string ([`needs_no_escape`]). The ASCII tests take
+/// one branch-free pass over the bytes; only a message with other characters is decoded, to
+/// look for Unicode white space among them.
+fn is_plain_line(m: &str) -> bool {
+    let b = m.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    // Tab, line feed, vertical tab, form feed and carriage return, the ASCII white space
+    // besides the space, are all below 0x20, like every other control character. Each byte is
+    // looked at with the one before it (the first has no space before it, see above).
+    let needs_escape = |x: u8| (x < 0x20) | (x == b'"') | (x == b'\\');
+    let first_bad = b.first().is_some_and(|&x| needs_escape(x));
+    let (bad, non_ascii) = b.iter().zip(b.iter().skip(1)).fold(
+        (first_bad, b.first().is_some_and(|&x| x >= 0x80)),
+        |(bad, non_ascii), (&x, &y)| {
+            (
+                bad | needs_escape(y) | ((x == b' ') & (y == b' ')),
+                non_ascii | (y >= 0x80),
+            )
+        },
+    );
+    !bad && (!non_ascii || !m.chars().any(|c| !c.is_ascii() && c.is_whitespace()))
 }
 
 /// Appends the JSON of `value` (serialising our own borrowed types into a `Vec` cannot fail).
@@ -240,27 +329,6 @@ impl serde::Serialize for Href<'_> {
         let mut m = s.serialize_map(Some(1))?;
         m.serialize_entry("href", &format_args!("{DOCS_BASE}#{}", self.0))?;
         m.end()
-    }
-}
-
-/// A message as [`one_line`] writes it, without allocating when it already is one line.
-struct OneLine<'a>(&'a str);
-
-impl serde::Serialize for OneLine<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let m = self.0;
-        let plain = m.is_ascii()
-            && !m.starts_with(' ')
-            && !m.ends_with(' ')
-            && !m.contains("  ")
-            && !m
-                .bytes()
-                .any(|b| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r'));
-        if plain {
-            s.serialize_str(m)
-        } else {
-            s.serialize_str(&one_line(m))
-        }
     }
 }
 
@@ -587,6 +655,58 @@ mod tests {
             cleared["params"],
             json!({"uri": "file:///dir/a%20story.md", "diagnostics": []})
         );
+    }
+
+    #[test]
+    fn strings_and_messages_are_written_as_serde_json_writes_them() {
+        let pieces = [
+            "", " ", "  ", "word", "\t", "\n", "\r\n", "\"", "\\", "\u{1}", "\u{7f}", "\u{a0}",
+            "\u{85}", "\u{2003}", "\u{2028}", "\u{3000}", "é", "“", "”", "中文", "👍", "x y",
+        ];
+        // A fixed pseudo-random walk over every mix of the pieces above, up to six at a time.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut samples: Vec<String> = pieces.iter().map(|p| p.to_string()).collect();
+        for _ in 0..5000 {
+            let n = next(7);
+            samples.push((0..n).map(|_| pieces[next(pieces.len())]).collect());
+        }
+        for s in &samples {
+            let mut written = Vec::new();
+            write_str(&mut written, s);
+            assert_eq!(written, serde_json::to_vec(s).unwrap(), "{s:?}");
+            let mut written = Vec::new();
+            write_message(&mut written, s);
+            assert_eq!(written, serde_json::to_vec(&one_line(s)).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn range_numbers_are_written_in_decimal() {
+        for n in [
+            0,
+            7,
+            9,
+            10,
+            99,
+            100,
+            12_345,
+            99_999,
+            100_000,
+            4_000_000_000,
+            u32::MAX,
+        ] {
+            let mut buf = StackBuf::default();
+            buf.put(b"[");
+            buf.put_u32(n);
+            buf.put_u32(n);
+            assert_eq!(buf.bytes(), format!("[{n}{n}").as_bytes());
+        }
     }
 
     #[test]
