@@ -407,6 +407,9 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
 
 /// [`resolve`], and what [`Cache`] needs to carry the result over to the next version: the
 /// probes of the word statistics, and whether every look-up of the statistics was of a probe.
+///
+/// It reads of each paragraph only its offset and [`super::ParaEntities`], and of the text only
+/// the bytes inside its candidates ([`hull`]): [`carry_over`] relies on that.
 fn resolve_all(
     text: &str,
     paras: &[Placed<'_>],
@@ -1156,6 +1159,14 @@ fn carry_over(prev: &Remembered, blocks: &[CachedBlock], change: Change) -> Opti
         }
         for (po, pn) in old.scans.iter().zip(new.scans.iter()) {
             let (eo, en) = (&po.entities, &pn.entities);
+            // All that the grouping reads of a paragraph (a field added to `ParaEntities`
+            // must be compared here too).
+            let super::ParaEntities {
+                cands: _,
+                words: _,
+                n_probes: _,
+                n_cap: _,
+            } = eo;
             if eo.cands.len() != en.cands.len()
                 || eo.probes() != en.probes()
                 || !same_asked_words(eo.cap_words(), en.cap_words(), &prev.probes)
