@@ -410,6 +410,38 @@ pub(crate) mod testing {
 mod tests {
     use super::*;
 
+    /// A message made again is the same shared text, not a copy; one made differently is
+    /// another text; messages nobody asks for any more are let go.
+    #[test]
+    fn messages_are_shared_and_pruned() {
+        let mut messages = Messages::default();
+        let a = messages.make(|m| m.push_str("Said by Ana Ruiz"));
+        let b = messages.make(|m| {
+            m.push_str("Said by ");
+            m.push_str("Ana Ruiz");
+        });
+        let c = messages.make(|m| m.push_str("Said by Tom Reed"));
+        assert_eq!(a, "Said by Ana Ruiz");
+        assert_eq!(a, b);
+        assert_eq!(a.as_str().as_ptr(), b.as_str().as_ptr());
+        assert_eq!(c, "Said by Tom Reed");
+        assert_ne!(a, c);
+        assert_eq!(messages.known.len(), 2);
+        messages.end_run();
+        assert_eq!(messages.known.len(), 2, "kept while few");
+        for n in 0..2000 {
+            messages.make(|m| m.push_str(&n.to_string()));
+        }
+        messages.end_run();
+        assert_eq!(messages.known.len(), 2002, "all asked for in the last run");
+        messages.make(|m| m.push_str("once"));
+        messages.end_run();
+        assert!(messages.known.is_empty(), "mostly unused: forgotten");
+        // A message outlives the cache that made it, and serialises as its text.
+        assert_eq!(serde_json::to_string(&a).unwrap(), "\"Said by Ana Ruiz\"");
+        assert_eq!(format!("{a:?}"), format!("{:?}", "Said by Ana Ruiz"));
+    }
+
     #[test]
     fn codes_are_unique_kebab_case_and_explained() {
         let mut seen = std::collections::HashSet::new();
