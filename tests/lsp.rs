@@ -38,7 +38,7 @@ fn marker_analysis() -> (AnalyzeFn, Arc<Mutex<Vec<String>>>) {
                     code: "test-marker",
                     severity: Severity::Warning,
                     range,
-                    message: "a marker\nover two lines".to_string(),
+                    message: "a marker\nover two lines".into(),
                     fixes: vec![Fix {
                         title: "Replace with YY".into(),
                         edits: vec![Edit {

@@ -173,7 +173,7 @@ fn recording_analysis() -> (AnalyzeFn, Arc<Mutex<Option<String>>>) {
                     code: "test-char",
                     severity: Severity::Hint,
                     range: TextRange::new(at, at + c.len_utf8()),
-                    message: "a multi-byte character".to_string(),
+                    message: "a multi-byte character".into(),
                     fixes: Vec::new(),
                 });
             }

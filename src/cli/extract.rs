@@ -115,7 +115,7 @@ fn output<'a>(id: &'a Value, a: &Analysis) -> Output<'a> {
                 severity: f.severity,
                 start: f.range.start,
                 end: f.range.end,
-                message: f.message.clone(),
+                message: f.message.to_string(),
             })
             .collect(),
     }

@@ -499,7 +499,7 @@ impl JsonFinding {
         JsonFinding {
             code: f.code,
             severity: f.severity,
-            message: f.message.clone(),
+            message: f.message.to_string(),
             start: f.range.start,
             end: f.range.end,
             line,

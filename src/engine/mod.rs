@@ -104,12 +104,16 @@ impl Analysis {
 
 /// Analyses `text` from scratch. Same result as a fresh [`Analyzer`].
 pub fn analyze(text: &str, config: &Config) -> Analysis {
-    Analyzer::default().analyze(text, Format::detect(text), config)
+    analyze_as(text, Format::detect(text), config)
 }
 
 /// Analyses `text` read as `format`.
 pub fn analyze_as(text: &str, format: Format, config: &Config) -> Analysis {
-    Analyzer::default().analyze(text, format, config)
+    Analyzer {
+        one_shot: true,
+        ..Analyzer::default()
+    }
+    .analyze(text, format, config)
 }
 
 impl Format {
@@ -145,6 +149,12 @@ pub struct Analyzer {
     pub last_stats: (usize, usize),
     /// What the checks keep from the previous analysis.
     checks: checks::Cache,
+    /// What the entity stage keeps from the previous analysis.
+    entities: entities::coref::Cache,
+    /// How the text changed in the last call, if it was compared with the previous version.
+    change: Option<entities::coref::Change>,
+    /// Analyses one version only ([`analyze_as`]): nothing is kept for a next one.
+    one_shot: bool,
 }
 
 /// What [`Analyzer`] remembers of the previous version.
@@ -158,7 +168,7 @@ struct Previous {
 
 /// A block of the document and the scans of its paragraphs (block-relative offsets).
 #[derive(Clone)]
-struct CachedBlock {
+pub(crate) struct CachedBlock {
     range: TextRange,
     scans: Arc<Vec<ParagraphScan>>,
 }
@@ -226,7 +236,12 @@ impl Analyzer {
             config,
             prev.front_matter.clone(),
             &prev.blocks,
-            &mut self.checks,
+            Caches {
+                checks: &mut self.checks,
+                entities: &mut self.entities,
+                change: self.change,
+                remember: !self.one_shot,
+            },
         )
     }
 
@@ -239,10 +254,19 @@ impl Analyzer {
             .filter(|p| p.format == format && p.fingerprint == fingerprint);
         let prev = match prev {
             Some(mut prev) => {
-                self.last_stats = prev.update(text, format, config);
+                let old_len = prev.text.len();
+                let (stats, prefix, suffix) = prev.update(text, format, config);
+                self.last_stats = stats;
+                self.change = Some(entities::coref::Change {
+                    prefix,
+                    suffix,
+                    old_len,
+                    new_len: text.len(),
+                });
                 prev
             }
             None => {
+                self.change = None;
                 let layout = markup::layout(text, format);
                 let ranges: Vec<TextRange> = layout.blocks.iter().map(|b| b.range).collect();
                 let blocks: Vec<CachedBlock> = scan_blocks(text, &ranges, format, config)
@@ -266,12 +290,18 @@ impl Analyzer {
 }
 
 impl Previous {
-    /// Brings the remembered text and blocks up to date with `text`; returns (reused, scanned).
-    fn update(&mut self, text: &str, format: Format, config: &Config) -> (usize, usize) {
+    /// Brings the remembered text and blocks up to date with `text`; returns (reused,
+    /// scanned), and how many bytes at the start and at the end of the text are unchanged.
+    fn update(
+        &mut self,
+        text: &str,
+        format: Format,
+        config: &Config,
+    ) -> ((usize, usize), usize, usize) {
         let (old, new) = (self.text.as_bytes(), text.as_bytes());
         let p = common_prefix(old, new);
         if p == old.len() && p == new.len() {
-            return (self.blocks.len(), 0);
+            return ((self.blocks.len(), 0), p, 0);
         }
         let s = common_suffix(old, new, old.len().min(new.len()) - p);
         let old_len = old.len();
@@ -279,6 +309,7 @@ impl Previous {
         // Only the changed middle of the remembered text is replaced, not the whole copied; its
         // ends are moved out to character boundaries (the same in both texts, as the bytes
         // before and after it are the same).
+        let unchanged = (p, s);
         let (mut p, mut s) = (p, s);
         while !(self.text.is_char_boundary(p) && text.is_char_boundary(p)) {
             p -= 1;
@@ -288,7 +319,7 @@ impl Previous {
         }
         self.text
             .replace_range(p..old_len - s, &text[p..text.len() - s]);
-        stats
+        (stats, unchanged.0, unchanged.1)
     }
 
     /// Brings the remembered blocks up to date with `text`, which shares its first `p` and last
@@ -480,13 +511,23 @@ pub struct Placed<'a> {
     pub scan: &'a ParagraphScan,
 }
 
+/// What the document passes keep from one analysis to the next, and what they are told about
+/// the edit in between.
+struct Caches<'a> {
+    checks: &'a mut checks::Cache,
+    entities: &'a mut entities::coref::Cache,
+    change: Option<entities::coref::Change>,
+    /// Whether to keep anything for a next analysis.
+    remember: bool,
+}
+
 fn document_passes(
     text: &str,
     format: Format,
     config: &Config,
     front_matter: Option<markup::FrontMatter>,
     blocks: &[CachedBlock],
-    checks_cache: &mut checks::Cache,
+    caches: Caches<'_>,
 ) -> Analysis {
     let placed: Vec<Placed<'_>> = blocks
         .iter()
@@ -518,7 +559,15 @@ fn document_passes(
         sentences,
         ..Analysis::default()
     };
-    analysis.entities = entities::resolve(text, &placed, config);
+    analysis.entities = entities::coref::resolve_cached(
+        text,
+        blocks,
+        &placed,
+        config,
+        caches.entities,
+        caches.change,
+        caches.remember,
+    );
     let (quotes, sources) =
         quotes::resolve(text, &placed, &analysis.entities, &analysis.paragraphs);
     analysis.quotes = quotes;
@@ -530,7 +579,7 @@ fn document_passes(
     analysis.timexes = timexes;
     analysis.events = events;
     entities::attach_quotes(&mut analysis.entities, &analysis.quotes);
-    analysis.findings = checks::run_cached(&analysis, config, checks_cache);
+    analysis.findings = checks::run_cached(&analysis, config, caches.checks);
     analysis
 }
 
@@ -653,6 +702,132 @@ mod tests {
             assert_eq!(common_prefix(&a, &a), len);
             assert_eq!(common_suffix(&a, &a[..len / 2], len), len / 2);
         }
+    }
+
+    /// After typing-like edits (letters, words, spaces, quotation marks, names, line breaks,
+    /// deletions) anywhere in a story, an [`Analyzer`] that carries results over from one
+    /// version to the next gives exactly the analysis of a fresh one; and it does carry them
+    /// over (the test would prove nothing otherwise).
+    #[test]
+    fn carried_over_analysis_equals_a_fresh_one_after_typing() {
+        use crate::generate::{ADVERSARIAL, Options, Rng, manuscript};
+        let config = Config::default();
+        let typed: &[&str] = &[
+            "x",
+            "e",
+            " ",
+            "the ",
+            "said ",
+            "Smith",
+            " Anna",
+            "Berg ",
+            "Mr. ",
+            "“",
+            "”",
+            ".",
+            ", ",
+            "\n",
+            "\n\n",
+            "officials",
+            "the mayor ",
+            "On Monday ",
+            "é",
+            "Water",
+            "water",
+        ];
+        let mut rng = Rng::new(7);
+        let (mut carried, mut steps) = (0, 0);
+        for round in 0..16u64 {
+            let markdown = round % 2 == 0;
+            let format = if markdown {
+                Format::Markdown
+            } else {
+                Format::PlainText
+            };
+            let mut text = manuscript(&Options {
+                seed: 100 + round,
+                size: 2500,
+                markdown,
+                ascii: round % 3 == 0,
+            });
+            let mut analyzer = Analyzer::default();
+            let _ = analyzer.analyze(&text, format, &config);
+            // A typing point that moves on as the text grows, now and then somewhere else.
+            let mut at = rng.below(text.len() + 1);
+            for step in 0..25 {
+                if rng.below(6) == 0 {
+                    at = rng.below(text.len() + 1);
+                }
+                at = at.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match rng.below(8) {
+                    0 => {
+                        // Delete back a few characters.
+                        let mut from = at.saturating_sub(rng.below(6));
+                        while !text.is_char_boundary(from) {
+                            from -= 1;
+                        }
+                        text.replace_range(from..at, "");
+                        at = from;
+                    }
+                    1 => {
+                        let insert = rng.pick(ADVERSARIAL);
+                        text.insert_str(at, insert);
+                        at += insert.len();
+                    }
+                    _ => {
+                        let insert = rng.pick(typed);
+                        text.insert_str(at, insert);
+                        at += insert.len();
+                    }
+                }
+                let before = analyzer.entities.carried;
+                let cached = analyzer.analyze(&text, format, &config);
+                carried += analyzer.entities.carried - before;
+                steps += 1;
+                let fresh = analyze_as(&text, format, &config);
+                assert_eq!(
+                    format!("{cached:?}"),
+                    format!("{fresh:?}"),
+                    "round {round} step {step}: {text:?}"
+                );
+            }
+        }
+        assert!(
+            carried * 4 >= steps,
+            "entities carried over in {carried} of {steps} edits"
+        );
+    }
+
+    /// An edit away from every name can still change the entities, through the words of the
+    /// story: "magic" in lower case makes the sentence-initial "Magic" a common word. The
+    /// carried-over result must not survive such an edit.
+    #[test]
+    fn a_word_asked_about_elsewhere_stops_the_carry_over() {
+        let config = Config::default();
+        let v1 =
+            "Magic Johnson spoke on Monday. Fans of Magic Johnson cheered.\n\nThe crowd cheered.\n";
+        let v2 =
+            "Magic Johnson spoke on Monday. Fans of Magic Johnson cheered.\n\nThe magic cheered.\n";
+        let v3 =
+            "Magic Johnson spoke on Monday. Fans of Magic Johnson cheered.\n\nThe magic cheered!\n";
+        let mut a = Analyzer::default();
+        let first = a.analyze(v1, Format::PlainText, &config);
+        let cached = a.analyze(v2, Format::PlainText, &config);
+        let fresh = analyze_as(v2, Format::PlainText, &config);
+        assert_ne!(
+            format!("{:?}", first.entities),
+            format!("{:?}", fresh.entities)
+        );
+        assert_eq!(format!("{cached:?}"), format!("{fresh:?}"));
+        assert_eq!(a.entities.carried, 0);
+        // An edit that changes no word the names ask about is carried over.
+        let cached = a.analyze(v3, Format::PlainText, &config);
+        assert_eq!(a.entities.carried, 1);
+        let fresh = analyze_as(v3, Format::PlainText, &config);
+        assert_eq!(format!("{cached:?}"), format!("{fresh:?}"));
     }
 
     #[test]

@@ -583,7 +583,7 @@ mod tests {
                 code,
                 severity: Severity::Info,
                 range,
-                message: message.to_string(),
+                message: message.to_string().into(),
                 fixes,
             };
         let fix = Fix {

@@ -49,7 +49,8 @@ impl Check for AmbiguousDate {
                 code: META.code,
                 severity: META.default_severity,
                 range: t.range,
-                message: format!("Ambiguous date: read as {read}, but it could be {swapped}"),
+                message: format!("Ambiguous date: read as {read}, but it could be {swapped}")
+                    .into(),
                 fixes: vec![fix(read), fix(swapped)],
             });
         }

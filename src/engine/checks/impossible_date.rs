@@ -40,7 +40,7 @@ impl Check for ImpossibleDate {
                     code: META.code,
                     severity: META.default_severity,
                     range: t.range,
-                    message: format!("No such date: {why}"),
+                    message: format!("No such date: {why}").into(),
                     fixes: Vec::new(),
                 });
             }

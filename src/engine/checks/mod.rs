@@ -8,6 +8,9 @@
 //! [`Finding`]s. Checks are cheap linear passes over what the analysis modules extracted; the
 //! expensive work happens once per paragraph in the modules themselves.
 
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use super::text::TextRange;
@@ -93,9 +96,111 @@ pub struct Finding {
     pub code: &'static str,
     pub severity: Severity,
     pub range: TextRange,
-    pub message: String,
+    pub message: Message,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fixes: Vec<Fix>,
+}
+
+/// A finding's message: a fixed text, or one made for the finding and shared by its copies.
+/// Cloning or dropping one never allocates or frees (a check that makes the same message again
+/// and again, or keeps it from one analysis to the next, hands out the same text). Reads as a
+/// `str`; serialises as a string.
+#[derive(Clone)]
+pub struct Message(MessageText);
+
+#[derive(Clone)]
+enum MessageText {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl Message {
+    /// A fixed message (no allocation).
+    pub const fn fixed(text: &'static str) -> Self {
+        Message(MessageText::Static(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            MessageText::Static(s) => s,
+            MessageText::Shared(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for Message {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Message {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&'static str> for Message {
+    fn from(text: &'static str) -> Self {
+        Message::fixed(text)
+    }
+}
+
+impl From<String> for Message {
+    fn from(text: String) -> Self {
+        Message(MessageText::Shared(text.into()))
+    }
+}
+
+impl From<Arc<str>> for Message {
+    fn from(text: Arc<str>) -> Self {
+        Message(MessageText::Shared(text))
+    }
+}
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Message {}
+
+impl PartialEq<str> for Message {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Message {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::hash::Hash for Message {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl std::fmt::Debug for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// What a check is: its stable code, default severity, one-line summary and explanation.
@@ -128,8 +233,45 @@ pub trait Check: Sync {
 #[derive(Default)]
 pub struct Cache {
     quote_mismatch: quote_mismatch::Cache,
+    messages: Messages,
     /// How many findings the last run gave, to size the next run's list.
     findings: usize,
+}
+
+/// The messages checks made, kept from one analysis to the next: a check that writes a message
+/// made before (a long manuscript repeats many; most survive a keystroke) gets the same shared
+/// text back instead of a new allocation, and dropping its finding frees nothing.
+#[derive(Default)]
+struct Messages {
+    known: FxHashSet<Arc<str>>,
+    /// Where a message is written before it is looked up.
+    buf: String,
+    /// How many messages were asked for since the last [`Messages::end_run`].
+    asked: usize,
+}
+
+impl Messages {
+    /// The message `write` writes.
+    fn make(&mut self, write: impl FnOnce(&mut String)) -> Message {
+        self.buf.clear();
+        write(&mut self.buf);
+        self.asked += 1;
+        if let Some(m) = self.known.get(self.buf.as_str()) {
+            return Message::from(Arc::clone(m));
+        }
+        let m: Arc<str> = Arc::from(self.buf.as_str());
+        self.known.insert(Arc::clone(&m));
+        Message::from(m)
+    }
+
+    /// Forgets every message when most of those kept were not asked for in this run, so that
+    /// what is kept stays in proportion to the document.
+    fn end_run(&mut self) {
+        if self.known.len() > 2 * self.asked + 1024 {
+            self.known = FxHashSet::default();
+        }
+        self.asked = 0;
+    }
 }
 
 /// Every check copydesk has, in the order they are documented.
@@ -181,6 +323,7 @@ pub fn run_cached(analysis: &Analysis, config: &Config, cache: &mut Cache) -> Ve
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
     cache.findings = all.len();
+    cache.messages.end_run();
     all
 }
 
@@ -266,6 +409,38 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A message made again is the same shared text, not a copy; one made differently is
+    /// another text; messages nobody asks for any more are let go.
+    #[test]
+    fn messages_are_shared_and_pruned() {
+        let mut messages = Messages::default();
+        let a = messages.make(|m| m.push_str("Said by Ana Ruiz"));
+        let b = messages.make(|m| {
+            m.push_str("Said by ");
+            m.push_str("Ana Ruiz");
+        });
+        let c = messages.make(|m| m.push_str("Said by Tom Reed"));
+        assert_eq!(a, "Said by Ana Ruiz");
+        assert_eq!(a, b);
+        assert_eq!(a.as_str().as_ptr(), b.as_str().as_ptr());
+        assert_eq!(c, "Said by Tom Reed");
+        assert_ne!(a, c);
+        assert_eq!(messages.known.len(), 2);
+        messages.end_run();
+        assert_eq!(messages.known.len(), 2, "kept while few");
+        for n in 0..2000 {
+            messages.make(|m| m.push_str(&n.to_string()));
+        }
+        messages.end_run();
+        assert_eq!(messages.known.len(), 2002, "all asked for in the last run");
+        messages.make(|m| m.push_str("once"));
+        messages.end_run();
+        assert!(messages.known.is_empty(), "mostly unused: forgotten");
+        // A message outlives the cache that made it, and serialises as its text.
+        assert_eq!(serde_json::to_string(&a).unwrap(), "\"Said by Ana Ruiz\"");
+        assert_eq!(format!("{a:?}"), format!("{:?}", "Said by Ana Ruiz"));
+    }
 
     #[test]
     fn codes_are_unique_kebab_case_and_explained() {

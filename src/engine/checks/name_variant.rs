@@ -126,7 +126,7 @@ impl Check for NameVariant {
                     code: META.code,
                     severity: META.default_severity,
                     range: m.name,
-                    message: format!("“{from}” {why}"),
+                    message: format!("“{from}” {why}").into(),
                     fixes: vec![Fix {
                         title: format!("Spell it “{}”", edit.new_text),
                         edits: vec![edit],

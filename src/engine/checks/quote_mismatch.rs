@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{Check, CheckMeta, Finding, Severity};
+use super::{Check, CheckMeta, Finding, Message, Severity};
 use crate::engine::Analysis;
 use crate::engine::quotes::{Quote, QuoteKind, SpeakerClass};
 
@@ -344,18 +344,13 @@ impl Cache {
     }
 }
 
-/// "The same words are given to {later} here and to {earlier} earlier".
-fn given_to_two(later: &str, earlier: &str) -> String {
-    const PARTS: [&str; 3] = ["The same words are given to ", " here and to ", " earlier"];
-    let mut m = String::with_capacity(
-        PARTS.iter().map(|p| p.len()).sum::<usize>() + later.len() + earlier.len(),
-    );
-    m.push_str(PARTS[0]);
+/// Writes "The same words are given to {later} here and to {earlier} earlier".
+fn given_to_two(m: &mut String, later: &str, earlier: &str) {
+    m.push_str("The same words are given to ");
     m.push_str(later);
-    m.push_str(PARTS[1]);
+    m.push_str(" here and to ");
     m.push_str(earlier);
-    m.push_str(PARTS[2]);
-    m
+    m.push_str(" earlier");
 }
 
 impl Check for QuoteMismatch {
@@ -368,7 +363,11 @@ impl Check for QuoteMismatch {
     }
 
     fn run_cached(&self, analysis: &Analysis, cache: &mut super::Cache, out: &mut Vec<Finding>) {
-        let cache = &mut cache.quote_mismatch;
+        let super::Cache {
+            quote_mismatch: cache,
+            messages,
+            ..
+        } = cache;
         let quotes = || {
             analysis
                 .quotes
@@ -440,9 +439,11 @@ impl Check for QuoteMismatch {
                     fn name(q: &Quote) -> &str {
                         q.speaker.as_ref().map_or("", |s| s.name.as_str())
                     }
-                    given_to_two(name(later), name(earlier))
+                    messages.make(|m| given_to_two(m, name(later), name(earlier)))
                 } else {
-                    "This quotation appears earlier in the story with different wording".to_string()
+                    Message::fixed(
+                        "This quotation appears earlier in the story with different wording",
+                    )
                 };
                 out.push(Finding {
                     code: META.code,

@@ -86,8 +86,9 @@ impl Check for SpeakerBeforeIntroduction {
             let message = match &late_intro {
                 Some((name, _)) => {
                     format!("{name} is quoted here before the story introduces them by full name")
+                        .into()
                 }
-                None => "Quoted by a pronoun before anyone it could refer to is named".to_string(),
+                None => "Quoted by a pronoun before anyone it could refer to is named".into(),
             };
             out.push(Finding {
                 code: META.code,

@@ -62,7 +62,8 @@ impl Check for SurnameBeforeFullName {
                 range: first.name,
                 message: format!(
                     "First mention of {full_name} uses a short name; the full name only comes later"
-                ),
+                )
+                .into(),
                 fixes: vec![Fix {
                     title: format!("Use the full name “{full_name}” here"),
                     edits: vec![Edit {

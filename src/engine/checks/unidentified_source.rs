@@ -67,7 +67,7 @@ impl Check for UnidentifiedSource {
                 code: META.code,
                 severity: META.default_severity,
                 range: intro.range,
-                message,
+                message: message.into(),
                 fixes: Vec::new(),
             });
         }

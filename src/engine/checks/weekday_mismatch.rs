@@ -65,7 +65,7 @@ impl Check for WeekdayMismatch {
                 code: META.code,
                 severity: META.default_severity,
                 range: t.range,
-                message: format!("This date is a {actual}, not a {written}"),
+                message: format!("This date is a {actual}, not a {written}").into(),
                 fixes,
             });
         }

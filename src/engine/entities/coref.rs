@@ -29,7 +29,7 @@ use super::recognise::{lower_word_hash, word_hash};
 use super::{Candidate, Entity, Mention, MentionForm, RoleSig};
 use crate::engine::config::{EntityKind, SheetEntity};
 use crate::engine::text::TextRange;
-use crate::engine::{Config, Placed};
+use crate::engine::{CachedBlock, Config, Placed};
 
 /// A mention being grouped: the paragraph's candidate (borrowed, never copied) and what the
 /// document stage changes about it, in document space.
@@ -402,6 +402,19 @@ pub(crate) fn near_miss(a: &str, b: &str) -> bool {
 /// borrowed strings, computes each entity key's words once, and finds the people a word or a
 /// role may stand for through indexes rather than scans.
 pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
+    resolve_all(text, paras, config).0
+}
+
+/// [`resolve`], and what [`Cache`] needs to carry the result over to the next version: the
+/// probes of the word statistics, and whether every look-up of the statistics was of a probe.
+///
+/// It reads of each paragraph only its offset and [`super::ParaEntities`], and of the text only
+/// the bytes inside its candidates ([`hull`]): [`carry_over`] relies on that.
+fn resolve_all(
+    text: &str,
+    paras: &[Placed<'_>],
+    config: &Config,
+) -> (Vec<Entity>, HashSet64, bool) {
     let mut para_cands: Vec<(usize, &[Candidate])> = Vec::new();
     let stats = WordStats::new(paras, &mut para_cands);
     let is_lower_word = |w: &str| stats.is_lower(lower_word_hash(w));
@@ -1014,7 +1027,262 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
         ));
     }
     out.sort_by_key(|(first, _)| *first);
-    out.into_iter().map(|(_, e)| e).collect()
+    let exact = stats.full.get().is_none();
+    (
+        out.into_iter().map(|(_, e)| e).collect(),
+        stats.probes,
+        exact,
+    )
+}
+
+/// How the text changed since the previous analysis: its first `prefix` and last `suffix`
+/// bytes are those of the previous version (`old_len` bytes long, now `new_len`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Change {
+    pub prefix: usize,
+    pub suffix: usize,
+    pub old_len: usize,
+    pub new_len: usize,
+}
+
+/// What the entity stage keeps from one analysis of a document to the next.
+///
+/// Grouping mentions needs the whole story, but most keystrokes change nothing it reads: the
+/// edited paragraph keeps the same candidates with the same words, and its word statistics
+/// change only in words that no candidate asks about. The result is then the previous one
+/// with its mentions moved. [`resolve_cached`] proves that from the scans (unchanged blocks
+/// are the same `Arc`; a changed paragraph is compared candidate by candidate, each outside
+/// the edited bytes) and otherwise groups everything again.
+#[derive(Default)]
+pub(crate) struct Cache {
+    prev: Option<Remembered>,
+    /// How many analyses carried the previous result over (for tests).
+    pub carried: usize,
+}
+
+/// The result of the previous analysis and what it was computed from.
+struct Remembered {
+    /// The blocks it was computed from (holding them keeps their scans alive, so a block of
+    /// the next version that is the same `Arc` is certainly the same scan).
+    blocks: Vec<CachedBlock>,
+    /// The probes of the word statistics ([`WordStats`]).
+    probes: HashSet64,
+    entities: Vec<Entity>,
+}
+
+/// A stretch of the previous version, `start..end`, and how far its mentions moved.
+#[derive(Clone, Copy, Debug)]
+struct Moved {
+    start: usize,
+    end: usize,
+    by: isize,
+}
+
+/// [`resolve`], reusing the previous result when the edit `change` (`None`: unknown) cannot
+/// have changed it. Remembers the result unless `remember` is false (a one-off analysis).
+pub(crate) fn resolve_cached(
+    text: &str,
+    blocks: &[CachedBlock],
+    paras: &[Placed<'_>],
+    config: &Config,
+    cache: &mut Cache,
+    change: Option<Change>,
+    remember: bool,
+) -> Vec<Entity> {
+    if let (Some(prev), Some(change)) = (cache.prev.as_mut(), change)
+        && let Some(moves) = carry_over(prev, blocks, change)
+    {
+        cache.carried += 1;
+        if moves.iter().any(|m| m.by != 0) {
+            for e in &mut prev.entities {
+                for m in &mut e.mentions {
+                    let at = moves.partition_point(|s| s.start <= m.range.start);
+                    let by = moves[at.saturating_sub(1)].by;
+                    debug_assert!(at > 0 && m.range.end <= moves[at - 1].end);
+                    let shift = |r: TextRange| {
+                        TextRange::new(
+                            r.start.wrapping_add_signed(by),
+                            r.end.wrapping_add_signed(by),
+                        )
+                    };
+                    m.range = shift(m.range);
+                    m.name = shift(m.name);
+                }
+            }
+        }
+        prev.blocks.clone_from_slice(blocks);
+        return prev.entities.clone();
+    }
+    let (entities, probes, exact) = resolve_all(text, paras, config);
+    cache.prev = (remember && exact).then(|| Remembered {
+        blocks: blocks.to_vec(),
+        probes,
+        entities: entities.clone(),
+    });
+    entities
+}
+
+/// Whether the previous result holds for `blocks` after `change`, and if so where its
+/// mentions moved (in order of the previous version, adjacent stretches with the same move
+/// merged).
+fn carry_over(prev: &Remembered, blocks: &[CachedBlock], change: Change) -> Option<Vec<Moved>> {
+    if prev.blocks.len() != blocks.len() {
+        return None;
+    }
+    let delta = change.new_len as isize - change.old_len as isize;
+    let suffix_start = change.old_len.checked_sub(change.suffix)?;
+    let mut moves: Vec<Moved> = Vec::new();
+    // False if the stretches go back, or overlap and move differently: not expected, but
+    // then the moves could not be looked up by position.
+    let mut push = |start: usize, end: usize, by: isize| match moves.last_mut() {
+        Some(last) if start < last.start => false,
+        Some(last) if last.by == by => {
+            last.end = last.end.max(end);
+            true
+        }
+        Some(last) if start < last.end => false,
+        _ => {
+            moves.push(Moved { start, end, by });
+            true
+        }
+    };
+    for (old, new) in prev.blocks.iter().zip(blocks) {
+        if std::sync::Arc::ptr_eq(&old.scans, &new.scans) {
+            let by = new.range.start as isize - old.range.start as isize;
+            if !push(old.range.start, old.range.end, by) {
+                return None;
+            }
+            continue;
+        }
+        if old.scans.len() != new.scans.len() {
+            return None;
+        }
+        for (po, pn) in old.scans.iter().zip(new.scans.iter()) {
+            let (eo, en) = (&po.entities, &pn.entities);
+            // All that the grouping reads of a paragraph (a field added to `ParaEntities`
+            // must be compared here too).
+            let super::ParaEntities {
+                cands: _,
+                words: _,
+                n_probes: _,
+                n_cap: _,
+            } = eo;
+            if eo.cands.len() != en.cands.len()
+                || eo.probes() != en.probes()
+                || !same_asked_words(eo.cap_words(), en.cap_words(), &prev.probes)
+                || !same_asked_words(eo.lower_words(), en.lower_words(), &prev.probes)
+            {
+                return None;
+            }
+            let (at_old, at_new) = (
+                old.range.start + po.start_in_block,
+                new.range.start + pn.start_in_block,
+            );
+            for (a, b) in eo.cands.iter().zip(&en.cands) {
+                let (ha, hb) = (hull(a), hull(b));
+                if ha.len() != hb.len() || !same_candidate(a, ha.start, b, hb.start) {
+                    return None;
+                }
+                // The candidate's bytes are the same only if it lies wholly before or after
+                // the edited bytes, and moved with them.
+                let (start, end, new_start) =
+                    (at_old + ha.start, at_old + ha.end, at_new + hb.start);
+                let by = if end <= change.prefix && new_start == start {
+                    0
+                } else if start >= suffix_start && new_start as isize == start as isize + delta {
+                    delta
+                } else {
+                    return None;
+                };
+                if !push(start, end, by) {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(moves)
+}
+
+/// Whether two sorted lists of word hashes differ only in words that are not `probes`.
+fn same_asked_words(a: &[u64], b: &[u64], probes: &HashSet64) -> bool {
+    if a == b {
+        return true;
+    }
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let h = match (a.get(i), b.get(j)) {
+            (None, None) => return true,
+            (Some(&x), Some(&y)) if x == y => {
+                (i, j) = (i + 1, j + 1);
+                continue;
+            }
+            (Some(&x), Some(&y)) if x < y => {
+                i += 1;
+                x
+            }
+            (Some(_), Some(&y)) => {
+                j += 1;
+                y
+            }
+            (Some(&x), None) => {
+                i += 1;
+                x
+            }
+            (None, Some(&y)) => {
+                j += 1;
+                y
+            }
+        };
+        if probes.contains(&h) {
+            return false;
+        }
+    }
+}
+
+/// The smallest range around everything of a candidate the document stage reads in the text.
+fn hull(c: &Candidate) -> TextRange {
+    let mut start = c.range.start.min(c.name.start);
+    let mut end = c.range.end.max(c.name.end);
+    if let Some(u) = c.unsure {
+        start = start.min(u.start);
+        end = end.max(u.end);
+    }
+    TextRange::new(start, end)
+}
+
+/// Whether candidates `a` and `b` are the same but for where they are (`a_at` and `b_at`: the
+/// starts of their hulls).
+fn same_candidate(a: &Candidate, a_at: usize, b: &Candidate, b_at: usize) -> bool {
+    // Every field, by name: a field added to `Candidate` must be added here.
+    let Candidate {
+        range,
+        name,
+        kind,
+        form,
+        canonical,
+        country,
+        role_info,
+        unsure,
+        cue,
+        weak,
+        guessed,
+        nested,
+        sheet,
+    } = a;
+    let rel = |r: TextRange, at: usize| (r.start - at, r.end - at);
+    rel(*range, a_at) == rel(b.range, b_at)
+        && rel(*name, a_at) == rel(b.name, b_at)
+        && unsure.map(|u| rel(u, a_at)) == b.unsure.map(|u| rel(u, b_at))
+        && *kind == b.kind
+        && *form == b.form
+        && *canonical == b.canonical
+        && *country == b.country
+        && *role_info == b.role_info
+        && *cue == b.cue
+        && *weak == b.weak
+        && *guessed == b.guessed
+        && *nested == b.nested
+        && *sheet == b.sheet
 }
 
 #[cfg(test)]

@@ -242,13 +242,21 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
 
 /// Records on each entity the quotes whose speaker was linked to it.
 pub fn attach_quotes(entities: &mut [Entity], quotes: &[Quote]) {
-    for e in entities.iter_mut() {
+    let speaker = |q: &Quote| q.speaker.as_ref().and_then(|s| s.entity);
+    // Each list allocated once at its final size (a story's main speakers have hundreds of
+    // quotes, which would otherwise grow their lists many times).
+    let mut counts = vec![0usize; entities.len()];
+    for q in quotes {
+        if let Some(n) = speaker(q).and_then(|e| counts.get_mut(e)) {
+            *n += 1;
+        }
+    }
+    for (e, &n) in entities.iter_mut().zip(&counts) {
         e.quotes.clear();
+        e.quotes.reserve_exact(n);
     }
     for (i, q) in quotes.iter().enumerate() {
-        if let Some(idx) = q.speaker.as_ref().and_then(|s| s.entity)
-            && let Some(e) = entities.get_mut(idx)
-        {
+        if let Some(e) = speaker(q).and_then(|e| entities.get_mut(e)) {
             e.quotes.push(i);
         }
     }
