@@ -18,6 +18,7 @@ pub mod navigation;
 pub mod paragraph;
 pub mod quotes;
 pub mod segment;
+pub mod shared;
 pub mod temporal;
 pub mod text;
 

@@ -101,107 +101,11 @@ pub struct Finding {
     pub fixes: Vec<Fix>,
 }
 
-/// A finding's message: a fixed text, or one made for the finding and shared by its copies.
-/// Cloning or dropping one never allocates or frees (a check that makes the same message again
-/// and again, or keeps it from one analysis to the next, hands out the same text). Reads as a
-/// `str`; serialises as a string.
-#[derive(Clone)]
-pub struct Message(MessageText);
-
-#[derive(Clone)]
-enum MessageText {
-    Static(&'static str),
-    Shared(Arc<str>),
-}
-
-impl Message {
-    /// A fixed message (no allocation).
-    pub const fn fixed(text: &'static str) -> Self {
-        Message(MessageText::Static(text))
-    }
-
-    pub fn as_str(&self) -> &str {
-        match &self.0 {
-            MessageText::Static(s) => s,
-            MessageText::Shared(s) => s,
-        }
-    }
-}
-
-impl std::ops::Deref for Message {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl AsRef<str> for Message {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl From<&'static str> for Message {
-    fn from(text: &'static str) -> Self {
-        Message::fixed(text)
-    }
-}
-
-impl From<String> for Message {
-    fn from(text: String) -> Self {
-        Message(MessageText::Shared(text.into()))
-    }
-}
-
-impl From<Arc<str>> for Message {
-    fn from(text: Arc<str>) -> Self {
-        Message(MessageText::Shared(text))
-    }
-}
-
-impl PartialEq for Message {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for Message {}
-
-impl PartialEq<str> for Message {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for Message {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-impl std::hash::Hash for Message {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state)
-    }
-}
-
-impl std::fmt::Debug for Message {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl std::fmt::Display for Message {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for Message {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
+/// A finding's message: a fixed text, or one made for the finding and shared by its copies
+/// ([`SharedText`](super::shared::SharedText)). Cloning or dropping one never allocates or frees
+/// (a check that makes the same message again and again, or keeps it from one analysis to the
+/// next, hands out the same text). Reads as a `str`; serialises as a string.
+pub type Message = super::shared::SharedText;
 
 /// What a check is: its stable code, default severity, one-line summary and explanation.
 #[derive(Debug)]

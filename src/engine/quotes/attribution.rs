@@ -706,7 +706,7 @@ impl<'a> Reader<'a> {
         let (class, name) = classify(self, main);
         if class == SpeakerClass::Person {
             cue.class = class;
-            cue.name = (&*name).into();
+            cue.name = super::SharedText::copy(&name);
             cue.refers_to = Some(TextRange::new(
                 self.toks[main.0].range.start,
                 self.toks[main.1].range.end,
@@ -742,7 +742,7 @@ impl<'a> Reader<'a> {
             verb: verb.map(|v| self.toks[v].range),
             rule,
             class,
-            name: (&*name).into(),
+            name: super::SharedText::copy(&name),
             refers_to,
         };
         if cue.refers_to.is_none() {
@@ -1664,7 +1664,7 @@ impl Reader<'_> {
 
     /// Runs of two or more capitalised words (candidate full names), as
     /// `(range, name without titles)`, into `out` (cleared first).
-    pub(super) fn name_runs(&self, out: &mut Vec<(TextRange, super::SharedStr)>) {
+    pub(super) fn name_runs(&self, out: &mut Vec<(TextRange, super::SharedText)>) {
         out.clear();
         let mut i = 0;
         while i < self.toks.len() {
@@ -1688,7 +1688,7 @@ impl Reader<'_> {
             let words = words.as_slice();
             if self.name_words(words).len() >= 2 {
                 let name = self.person_name(words);
-                out.push((span_of(self.toks, s, i - 1), (&*name).into()));
+                out.push((span_of(self.toks, s, i - 1), super::SharedText::copy(&name)));
             }
         }
     }

@@ -18,11 +18,7 @@ mod marks;
 mod tests;
 mod words;
 
-use std::borrow::Borrow;
 use std::cell::{OnceCell, RefCell};
-use std::fmt;
-use std::ops::Deref;
-use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -34,114 +30,7 @@ use super::{EntityKind, Paragraph, Placed};
 
 pub use marks::Family;
 
-/// An immutable string shared between the paragraph cache and the analyses built from it:
-/// cloning it copies no bytes. It reads, compares, hashes, prints and serialises as the
-/// string it holds.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SharedStr(Arc<str>);
-
-impl SharedStr {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Default for SharedStr {
-    fn default() -> Self {
-        SharedStr(Arc::from(""))
-    }
-}
-
-impl Deref for SharedStr {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for SharedStr {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Borrow<str> for SharedStr {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for SharedStr {
-    fn from(s: &str) -> Self {
-        SharedStr(Arc::from(s))
-    }
-}
-
-impl From<String> for SharedStr {
-    fn from(s: String) -> Self {
-        SharedStr(Arc::from(s))
-    }
-}
-
-impl From<SharedStr> for String {
-    fn from(s: SharedStr) -> Self {
-        s.as_str().to_string()
-    }
-}
-
-impl PartialEq<str> for SharedStr {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for SharedStr {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-impl PartialEq<String> for SharedStr {
-    fn eq(&self, other: &String) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl PartialEq<SharedStr> for String {
-    fn eq(&self, other: &SharedStr) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl PartialEq<SharedStr> for str {
-    fn eq(&self, other: &SharedStr) -> bool {
-        self == other.as_str()
-    }
-}
-
-impl PartialEq<SharedStr> for &str {
-    fn eq(&self, other: &SharedStr) -> bool {
-        *self == other.as_str()
-    }
-}
-
-impl fmt::Debug for SharedStr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl fmt::Display for SharedStr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.as_str(), f)
-    }
-}
-
-impl Serialize for SharedStr {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+pub use super::shared::SharedText;
 
 /// What a quoted span is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -179,7 +68,7 @@ pub struct Speaker {
     /// Canonical name: the entity's name when the speaker was linked to one, else the words
     /// (titles dropped, a surname completed from a full name the story gives). Shared with
     /// the paragraph cache, the entity or the quote it comes from.
-    pub name: SharedStr,
+    pub name: SharedText,
     /// The words that name the speaker for this quote ("Putin", "the Chinese head of state", "he").
     pub mention: TextRange,
     /// Index into [`super::Analysis::entities`].
@@ -210,7 +99,7 @@ pub struct Quote {
     pub closing_punct: Option<(char, usize)>,
     /// The quoted words without the marks, whitespace collapsed (for comparing quotations).
     /// Shared with the paragraph cache.
-    pub content: SharedStr,
+    pub content: SharedText,
 }
 
 /// Kinds of unnamed source.
@@ -240,7 +129,7 @@ pub struct Cue {
     pub rule: &'static str,
     pub class: SpeakerClass,
     /// The name to show when no entity is linked.
-    pub name: SharedStr,
+    pub name: SharedText,
     /// The phrase a relative pronoun mention refers back to (`Smith` in `Smith, who said`),
     /// used to link the speaker to an entity.
     pub refers_to: Option<TextRange>,
@@ -266,7 +155,7 @@ pub struct ParaQuote {
     /// The punctuation ending the quoted words inside the closing mark, with its offset.
     pub closing_punct: Option<(char, usize)>,
     /// The quoted words without the marks, whitespace collapsed.
-    pub content: SharedStr,
+    pub content: SharedText,
     /// Whether it uses single marks (‘…’, '…'): in news copy mostly headlines and apostrophe
     /// slips, so a single-marked quotation nobody is named for is not flagged.
     pub single: bool,
@@ -288,7 +177,7 @@ pub struct ParaQuotes {
     /// Vague and anonymous source phrases.
     pub sources: Vec<SourcePhrase>,
     /// Runs of capitalised words that may be full names, with the name they give.
-    pub names: Vec<(TextRange, SharedStr)>,
+    pub names: Vec<(TextRange, SharedText)>,
     /// For each of `names`, the hash of its last word ([`surname_key`]): the document stage
     /// indexes names by surname without hashing their text again on every analysis.
     pub surname_keys: Vec<u64>,
@@ -315,7 +204,7 @@ struct Scratch {
     ranges: Vec<TextRange>,
     quote_toks: Vec<usize>,
     sources: attribution::SourceBuffers,
-    names: Vec<(TextRange, SharedStr)>,
+    names: Vec<(TextRange, SharedText)>,
 }
 
 /// Paragraph stage.
@@ -454,9 +343,9 @@ fn scan_with(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaQuotes {
             closing_punct,
             single: single.get(i).copied().unwrap_or(false),
             content: if is_collapsed(content) {
-                SharedStr::from(content)
+                SharedText::copy(content)
             } else {
-                SharedStr::from(collapse_whitespace(content))
+                SharedText::from(collapse_whitespace(content))
             },
         });
     }
@@ -654,7 +543,7 @@ struct Linker<'a> {
     person_mentions: Vec<(usize, usize, usize)>,
     /// Full names the story gives, in document order: (range, name). Gathered on first use
     /// (few speakers need them).
-    names: OnceCell<Vec<(TextRange, &'a SharedStr)>>,
+    names: OnceCell<Vec<(TextRange, &'a SharedText)>>,
     /// Every entity mention as (start, end, entity), by start.
     all_mentions: Vec<(usize, usize, usize)>,
     /// The first full name the story gives for each last word ("Heusgen" → "Christoph Heusgen"),
@@ -662,14 +551,14 @@ struct Linker<'a> {
     /// Built on first use.
     by_surname: OnceCell<FxHashMap<u64, usize>>,
     /// The name of each entity a speaker is linked to, made once (see [`Linker::entity_name`]).
-    entity_names: RefCell<Vec<Option<SharedStr>>>,
+    entity_names: RefCell<Vec<Option<SharedText>>>,
 }
 
 impl<'a> Linker<'a> {
     /// The full names the story gives (see [`Linker::names`]).
-    fn names(&self) -> &[(TextRange, &'a SharedStr)] {
+    fn names(&self) -> &[(TextRange, &'a SharedText)] {
         self.names.get_or_init(|| {
-            let mut names: Vec<(TextRange, &SharedStr)> =
+            let mut names: Vec<(TextRange, &SharedText)> =
                 Vec::with_capacity(self.paras.iter().map(|p| p.scan.quotes.names.len()).sum());
             for p in self.paras {
                 names.extend(
@@ -711,7 +600,7 @@ impl<'a> Linker<'a> {
     }
 
     /// A full name ending with `surname`, from the first full name the story gives.
-    fn complete(&self, name: &str) -> Option<&'a SharedStr> {
+    fn complete(&self, name: &str) -> Option<&'a SharedText> {
         let last = name.split_whitespace().last()?;
         if name.split_whitespace().count() > 1 {
             return None;
@@ -729,20 +618,20 @@ impl<'a> Linker<'a> {
     }
 
     /// The name of entity `e`, shared by every speaker linked to it.
-    fn entity_name(&self, e: usize) -> SharedStr {
+    fn entity_name(&self, e: usize) -> SharedText {
         let mut cache = self.entity_names.borrow_mut();
         if cache.is_empty() {
             cache.resize(self.entities.len(), None);
         }
         cache[e]
-            .get_or_insert_with(|| SharedStr::from(self.entities[e].name.as_str()))
+            .get_or_insert_with(|| SharedText::copy(self.entities[e].name.as_str()))
             .clone()
     }
 
     fn speaker(&self, cue: &Cue, offset: usize, previous: &[Quote]) -> Speaker {
         let mention = cue.mention.shift(offset);
         let mut sp = Speaker {
-            name: SharedStr::default(),
+            name: SharedText::default(),
             mention,
             entity: None,
             rule: cue.rule,
@@ -760,7 +649,7 @@ impl<'a> Linker<'a> {
             return sp;
         }
         // The name, when something better than the cue's own words gives it.
-        let mut name: Option<SharedStr> = None;
+        let mut name: Option<SharedText> = None;
         match cue.class {
             SpeakerClass::Pronoun => {
                 // (Only ASCII letters lowercase to these words.)

@@ -533,7 +533,7 @@ fn collapsed_text_knows_every_space() {
 /// Shared text reads, compares, prints and serialises as the string it holds.
 #[test]
 fn shared_text_is_its_string() {
-    let s = super::SharedStr::from("Vladimir Putin");
+    let s = super::SharedText::from("Vladimir Putin");
     assert_eq!(s, "Vladimir Putin");
     assert_eq!(s.clone().as_str(), "Vladimir Putin");
     assert_eq!(format!("{s} {s:?}"), "Vladimir Putin \"Vladimir Putin\"");
@@ -541,5 +541,5 @@ fn shared_text_is_its_string() {
         serde_json::to_string(&s).unwrap(),
         serde_json::to_string("Vladimir Putin").unwrap()
     );
-    assert_eq!(super::SharedStr::default(), "");
+    assert_eq!(super::SharedText::default(), "");
 }

@@ -22,7 +22,6 @@ pub mod events;
 pub mod lexicon;
 pub mod normalise;
 pub mod recognise;
-pub mod shared_text;
 pub mod tense;
 
 use jiff::civil::Date;
@@ -32,12 +31,12 @@ use super::markup::FrontMatter;
 use super::navigation::{Hover, InlayHint};
 use super::paragraph::ParaCtx;
 use super::quotes::{ParaQuotes, Quote};
+pub use super::shared::SharedText;
+use super::shared::shared_text;
 use super::text::TextRange;
 use super::{Config, Placed};
 use normalise::{Reference, weekday_name, weekday_number};
 use recognise::{Flaw, RawTimex, month_name};
-pub use shared_text::SharedText;
-use shared_text::shared_text;
 
 /// TIMEX3 types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

@@ -11,7 +11,7 @@ use jiff::civil::{Date, Weekday};
 
 use super::lexicon::{HolidayRule, Unit, holidays};
 use super::recognise::{RawTimex, Sem, Tense, YearRef, month_name};
-use super::shared_text::{SharedText, shared_text};
+use crate::engine::shared::{SharedText, shared_text};
 
 /// The date an expression resolves against, and how to describe it.
 #[derive(Clone, Copy, Debug)]

@@ -1,7 +1,11 @@
-//! [`SharedText`]: the text of a resolved expression (its TIMEX3 value, its explanation), which
-//! is either a fixed phrase or written once and shared, so that handing it to a new analysis
-//! copies no bytes and allocates nothing.
+//! [`SharedText`]: the engine's one immutable, shareable string: a fixed phrase or text written
+//! once and shared, so that handing it from the paragraph cache to a new analysis, or from one
+//! analysis to the next, copies no bytes and allocates nothing. Dates use it for their TIMEX3
+//! values and explanations, quotations for their words and speakers' names, findings for
+//! their messages ([`super::checks::Message`]).
 
+use std::borrow::Borrow;
+use std::cmp::Ordering;
 use std::fmt;
 use std::sync::Arc;
 
@@ -16,6 +20,16 @@ pub enum SharedText {
 }
 
 impl SharedText {
+    /// A fixed phrase (no allocation).
+    pub const fn fixed(text: &'static str) -> SharedText {
+        SharedText::Fixed(text)
+    }
+
+    /// A shared copy of `text` (one allocation), for text that is not `'static`.
+    pub fn copy(text: &str) -> SharedText {
+        SharedText::Shared(Arc::from(text))
+    }
+
     /// The text, formatted: a fixed phrase when `args` has no arguments, else written once
     /// (through a reused buffer, so the only allocation is the shared text itself).
     pub fn format(args: fmt::Arguments<'_>) -> SharedText {
@@ -58,7 +72,7 @@ impl SharedText {
 /// `SharedText::format(format_args!(…))`.
 macro_rules! shared_text {
     ($($arg:tt)*) => {
-        $crate::engine::temporal::shared_text::SharedText::format(format_args!($($arg)*))
+        $crate::engine::shared::SharedText::format(format_args!($($arg)*))
     };
 }
 pub(crate) use shared_text;
@@ -94,9 +108,27 @@ impl From<String> for SharedText {
     }
 }
 
+impl From<Arc<str>> for SharedText {
+    fn from(s: Arc<str>) -> Self {
+        SharedText::Shared(s)
+    }
+}
+
 impl From<&SharedText> for String {
     fn from(s: &SharedText) -> Self {
         s.as_str().to_string()
+    }
+}
+
+impl From<SharedText> for String {
+    fn from(s: SharedText) -> Self {
+        s.as_str().to_string()
+    }
+}
+
+impl Borrow<str> for SharedText {
+    fn borrow(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -141,6 +173,36 @@ impl PartialEq<&str> for SharedText {
 impl PartialEq<String> for SharedText {
     fn eq(&self, other: &String) -> bool {
         self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<SharedText> for String {
+    fn eq(&self, other: &SharedText) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<SharedText> for str {
+    fn eq(&self, other: &SharedText) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<SharedText> for &str {
+    fn eq(&self, other: &SharedText) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialOrd for SharedText {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SharedText {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
