@@ -664,13 +664,8 @@ mod tests {
             "\u{85}", "\u{2003}", "\u{2028}", "\u{3000}", "é", "“", "”", "中文", "👍", "x y",
         ];
         // A fixed pseudo-random walk over every mix of the pieces above, up to six at a time.
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut rng = crate::generate::Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: usize| rng.below(n);
         let mut samples: Vec<String> = pieces.iter().map(|p| p.to_string()).collect();
         for _ in 0..5000 {
             let n = next(7);

@@ -481,13 +481,8 @@ fn a_few_unattributed_words_ending_in_a_full_stop_are_a_fragment() {
 #[test]
 fn mentions_sort_as_sort_unstable_does() {
     // Pseudo-random triples with many equal starts, short and long.
-    let mut seed = 0x2545_f491_4f6c_dd1du64;
-    let mut next = |m: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % m as u64) as usize
-    };
+    let mut rng = crate::generate::Rng::new(0x2545_f491_4f6c_dd1d);
+    let mut next = |n: usize| rng.below(n);
     for (n, span) in [
         (0, 10),
         (5, 10),
