@@ -246,6 +246,12 @@ impl Analyzer {
         )
     }
 
+    /// How many analyses so far grouped the entity mentions from scratch (the others carried
+    /// the previous grouping over): a statistic for profiling, like [`Self::last_stats`].
+    pub fn entities_regrouped(&self) -> usize {
+        self.entities.regrouped
+    }
+
     /// Brings the remembered layout and scans up to date with `text` (the paragraph stage).
     fn refresh(&mut self, text: &str, format: Format, config: &Config) -> &Previous {
         let fingerprint = config.fingerprint();

@@ -1059,6 +1059,8 @@ pub(crate) struct Cache {
     prev: Option<Remembered>,
     /// How many analyses carried the previous result over (for tests).
     pub carried: usize,
+    /// How many analyses grouped the mentions from scratch.
+    pub regrouped: usize,
 }
 
 /// The result of the previous analysis and what it was computed from.
@@ -1114,6 +1116,7 @@ pub(crate) fn resolve_cached(
         prev.blocks.clone_from_slice(blocks);
         return prev.entities.clone();
     }
+    cache.regrouped += 1;
     let (entities, probes, exact) = resolve_all(text, paras, config);
     cache.prev = (remember && exact).then(|| Remembered {
         blocks: blocks.to_vec(),
