@@ -837,6 +837,48 @@ mod tests {
         assert_eq!(format!("{cached:?}"), format!("{fresh:?}"));
     }
 
+    /// A word asked about changes nothing while the story has it elsewhere too: typing a
+    /// second "magic" in lower case, or deleting one of two, is carried over; deleting the
+    /// last one is not (the sentence-initial "Magic" becomes a name again).
+    #[test]
+    fn a_word_asked_about_is_counted_across_the_story() {
+        let config = Config::default();
+        let story = |second: &str, third: &str| {
+            format!(
+                "Magic Johnson spoke on Monday. Fans of Magic Johnson cheered.\n\n\
+                 The {second}cheered.\n\nThe {third}crowd cheered.\n"
+            )
+        };
+        let mut a = Analyzer::default();
+        let _ = a.analyze(&story("magic ", ""), Format::PlainText, &config);
+        let mut entities = Vec::new();
+        for (step, (second, third, carried)) in [
+            ("magic ", "magic ", true),
+            ("", "magic ", true),
+            ("", "", false),
+            ("", "magic ", false),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let text = story(second, third);
+            let before = a.entities.carried;
+            let cached = a.analyze(&text, Format::PlainText, &config);
+            assert_eq!(
+                a.entities.carried - before,
+                usize::from(carried),
+                "step {step}"
+            );
+            let fresh = analyze_as(&text, Format::PlainText, &config);
+            assert_eq!(format!("{cached:?}"), format!("{fresh:?}"), "step {step}");
+            entities.push(format!("{:?}", fresh.entities));
+        }
+        // The grouping did change where the carry-over was refused.
+        assert_eq!(entities[0], entities[1]);
+        assert_ne!(entities[1], entities[2]);
+        assert_eq!(entities[1], entities[3]);
+    }
+
     #[test]
     fn cached_and_fresh_analysis_agree_after_an_edit() {
         let config = Config::default();

@@ -138,6 +138,13 @@ impl std::hash::Hasher for PassThrough {
 /// A set of word hashes.
 type HashSet64 = std::collections::HashSet<u64, std::hash::BuildHasherDefault<PassThrough>>;
 
+/// For each probe word (by its hash): in how many paragraphs of the story it is capitalised
+/// mid-sentence, and in how many it is written in lower case. The grouping reads only whether
+/// each count is zero; the counts let [`carry_over`] tell whether an edited paragraph changed
+/// that for any word.
+type WordCounts =
+    std::collections::HashMap<u64, (u32, u32), std::hash::BuildHasherDefault<PassThrough>>;
+
 /// Which words the story capitalises mid-sentence and which it writes in lower case, for the
 /// words its candidates ask about (the paragraphs' probes): gathering these from every
 /// paragraph is a test per word against a small filter, where gathering every word of the
@@ -147,8 +154,8 @@ struct WordStats<'p> {
     /// hash): most words fail it without a look-up in `probes`.
     bloom: Vec<u64>,
     probes: HashSet64,
-    cap: HashSet64,
-    lower: HashSet64,
+    /// The probes' counts (a probe that occurs in no paragraph has no entry).
+    counts: WordCounts,
     /// Every paragraph's words, as (capitalised, lower case).
     all: Vec<(&'p [u64], &'p [u64])>,
     /// All words as sets, built only if a look-up falls outside `probes` (a name whose
@@ -182,19 +189,20 @@ impl<'p> WordStats<'p> {
         let mut stats = WordStats {
             bloom,
             probes,
-            cap: HashSet64::default(),
-            lower: HashSet64::default(),
+            counts: WordCounts::default(),
             all,
             full: OnceCell::new(),
         };
-        let mut cap = HashSet64::default();
-        let mut lower = HashSet64::default();
+        let mut counts = WordCounts::default();
         for &(c, l) in &stats.all {
-            cap.extend(c.iter().copied().filter(|&h| stats.is_probe(h)));
-            lower.extend(l.iter().copied().filter(|&h| stats.is_probe(h)));
+            for &h in c.iter().filter(|&&h| stats.is_probe(h)) {
+                counts.entry(h).or_default().0 += 1;
+            }
+            for &h in l.iter().filter(|&&h| stats.is_probe(h)) {
+                counts.entry(h).or_default().1 += 1;
+            }
         }
-        stats.cap = cap;
-        stats.lower = lower;
+        stats.counts = counts;
         stats
     }
 
@@ -224,7 +232,7 @@ impl<'p> WordStats<'p> {
     /// Whether the word with hash `h` is capitalised somewhere mid-sentence.
     fn is_cap(&self, h: u64) -> bool {
         if self.is_probe(h) {
-            self.cap.contains(&h)
+            self.counts.get(&h).is_some_and(|c| c.0 > 0)
         } else {
             self.full().0.contains(&h)
         }
@@ -233,7 +241,7 @@ impl<'p> WordStats<'p> {
     /// Whether the word with hash `h` occurs in lower case.
     fn is_lower(&self, h: u64) -> bool {
         if self.is_probe(h) {
-            self.lower.contains(&h)
+            self.counts.get(&h).is_some_and(|c| c.1 > 0)
         } else {
             self.full().1.contains(&h)
         }
@@ -406,7 +414,8 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
 }
 
 /// [`resolve`], and what [`Cache`] needs to carry the result over to the next version: the
-/// probes of the word statistics, and whether every look-up of the statistics was of a probe.
+/// probes of the word statistics and their counts, and whether every look-up of the
+/// statistics was of a probe.
 ///
 /// It reads of each paragraph only its offset and [`super::ParaEntities`], and of the text only
 /// the bytes inside its candidates ([`hull`]): [`carry_over`] relies on that.
@@ -414,7 +423,7 @@ fn resolve_all(
     text: &str,
     paras: &[Placed<'_>],
     config: &Config,
-) -> (Vec<Entity>, HashSet64, bool) {
+) -> (Vec<Entity>, HashSet64, WordCounts, bool) {
     let mut para_cands: Vec<(usize, &[Candidate])> = Vec::new();
     let stats = WordStats::new(paras, &mut para_cands);
     let is_lower_word = |w: &str| stats.is_lower(lower_word_hash(w));
@@ -1032,6 +1041,7 @@ fn resolve_all(
     (
         out.into_iter().map(|(_, e)| e).collect(),
         stats.probes,
+        stats.counts,
         exact,
     )
 }
@@ -1070,6 +1080,8 @@ struct Remembered {
     blocks: Vec<CachedBlock>,
     /// The probes of the word statistics ([`WordStats`]).
     probes: HashSet64,
+    /// Their counts in the version the result holds for (kept current by [`carry_over`]).
+    counts: WordCounts,
     entities: Vec<Entity>,
 }
 
@@ -1117,10 +1129,11 @@ pub(crate) fn resolve_cached(
         return prev.entities.clone();
     }
     cache.regrouped += 1;
-    let (entities, probes, exact) = resolve_all(text, paras, config);
+    let (entities, probes, counts, exact) = resolve_all(text, paras, config);
     cache.prev = (remember && exact).then(|| Remembered {
         blocks: blocks.to_vec(),
         probes,
+        counts,
         entities: entities.clone(),
     });
     entities
@@ -1128,14 +1141,29 @@ pub(crate) fn resolve_cached(
 
 /// Whether the previous result holds for `blocks` after `change`, and if so where its
 /// mentions moved (in order of the previous version, adjacent stretches with the same move
-/// merged).
-fn carry_over(prev: &Remembered, blocks: &[CachedBlock], change: Change) -> Option<Vec<Moved>> {
+/// merged). Brings `prev.counts` up to date with `blocks` on the way (when it returns `None`
+/// they may be stale: the caller then groups again, which counts afresh).
+///
+/// Why the result holds: [`resolve_all`] reads of each paragraph its candidates, its probes,
+/// and the answers of [`WordStats`] (whether a probe word is capitalised mid-sentence, or
+/// written in lower case, anywhere in the story), and of the text the bytes inside each
+/// candidate's [`hull`]. Unchanged blocks are the same `Arc`d scans. In a changed paragraph,
+/// every candidate must be the same, wholly outside the edited bytes (so its hull's bytes are
+/// the same), and the probes the same; its word lists may differ, but only in words that are
+/// no probe (nothing asks about them) or in probes whose document-wide counts stay on the
+/// same side of zero (every answer is the same: "council" typed in lower case changes nothing
+/// when the story already has "council" in lower case elsewhere).
+fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> Option<Vec<Moved>> {
     if prev.blocks.len() != blocks.len() {
         return None;
     }
     let delta = change.new_len as isize - change.old_len as isize;
     let suffix_start = change.old_len.checked_sub(change.suffix)?;
     let mut moves: Vec<Moved> = Vec::new();
+    // How the counts of probe words change: (hash, +1 or -1) for capitalised and lower-case
+    // occurrences.
+    let mut cap_delta: Vec<(u64, i32)> = Vec::new();
+    let mut lower_delta: Vec<(u64, i32)> = Vec::new();
     // False if the stretches go back, or overlap and move differently: not expected, but
     // then the moves could not be looked up by position.
     let mut push = |start: usize, end: usize, by: isize| match moves.last_mut() {
@@ -1171,13 +1199,16 @@ fn carry_over(prev: &Remembered, blocks: &[CachedBlock], change: Change) -> Opti
                 n_probes: _,
                 n_cap: _,
             } = eo;
-            if eo.cands.len() != en.cands.len()
-                || eo.probes() != en.probes()
-                || !same_asked_words(eo.cap_words(), en.cap_words(), &prev.probes)
-                || !same_asked_words(eo.lower_words(), en.lower_words(), &prev.probes)
-            {
+            if eo.cands.len() != en.cands.len() || eo.probes() != en.probes() {
                 return None;
             }
+            asked_word_changes(eo.cap_words(), en.cap_words(), &prev.probes, &mut cap_delta);
+            asked_word_changes(
+                eo.lower_words(),
+                en.lower_words(),
+                &prev.probes,
+                &mut lower_delta,
+            );
             let (at_old, at_new) = (
                 old.range.start + po.start_in_block,
                 new.range.start + pn.start_in_block,
@@ -1204,41 +1235,53 @@ fn carry_over(prev: &Remembered, blocks: &[CachedBlock], change: Change) -> Opti
             }
         }
     }
-    Some(moves)
+    // The counts after the edit; the result holds only if no answer changed.
+    let mut same_answers = true;
+    for (deltas, cap) in [(&cap_delta, true), (&lower_delta, false)] {
+        for &(h, d) in deltas {
+            let c = prev.counts.entry(h).or_default();
+            let n = if cap { &mut c.0 } else { &mut c.1 };
+            let was = *n > 0;
+            *n = n.checked_add_signed(d)?;
+            same_answers &= was == (*n > 0);
+        }
+    }
+    same_answers.then_some(moves)
 }
 
-/// Whether two sorted lists of word hashes differ only in words that are not `probes`.
-fn same_asked_words(a: &[u64], b: &[u64], probes: &HashSet64) -> bool {
+/// Pushes to `out` each probe word that is in one of two sorted lists of word hashes and not
+/// in the other: +1 if only in `b` (the new list), -1 if only in `a`.
+fn asked_word_changes(a: &[u64], b: &[u64], probes: &HashSet64, out: &mut Vec<(u64, i32)>) {
     if a == b {
-        return true;
+        return;
     }
     let (mut i, mut j) = (0, 0);
     loop {
-        let h = match (a.get(i), b.get(j)) {
-            (None, None) => return true,
+        let (h, d) = match (a.get(i), b.get(j)) {
+            (None, None) => return,
             (Some(&x), Some(&y)) if x == y => {
                 (i, j) = (i + 1, j + 1);
                 continue;
             }
             (Some(&x), Some(&y)) if x < y => {
                 i += 1;
-                x
+                (x, -1)
             }
             (Some(_), Some(&y)) => {
                 j += 1;
-                y
+                (y, 1)
             }
             (Some(&x), None) => {
                 i += 1;
-                x
+                (x, -1)
             }
             (None, Some(&y)) => {
                 j += 1;
-                y
+                (y, 1)
             }
         };
         if probes.contains(&h) {
-            return false;
+            out.push((h, d));
         }
     }
 }
