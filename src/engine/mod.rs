@@ -712,9 +712,10 @@ mod tests {
     }
 
     /// After typing-like edits (letters, words, spaces, quotation marks, names, line breaks,
-    /// deletions) anywhere in a story, an [`Analyzer`] that carries results over from one
-    /// version to the next gives exactly the analysis of a fresh one; and it does carry them
-    /// over (the test would prove nothing otherwise).
+    /// deletions, capitalised words typed a letter at a time, names deleted) anywhere in a
+    /// story, an [`Analyzer`] that carries results over from one version to the next gives
+    /// exactly the analysis of a fresh one; and it does carry them over, and regroups with the
+    /// word statistics it kept (the test would prove nothing otherwise).
     #[test]
     fn carried_over_analysis_equals_a_fresh_one_after_typing() {
         use crate::generate::{ADVERSARIAL, Options, Rng, manuscript};
@@ -741,9 +742,17 @@ mod tests {
             "é",
             "Water",
             "water",
+            "T",
+            "Tu",
+            "Tuesday",
+            "Tuesday ",
+            "the council ",
+            "Council ",
+            "The Teachers Union ",
+            "Reuters",
         ];
         let mut rng = Rng::new(7);
-        let (mut carried, mut steps) = (0, 0);
+        let (mut carried, mut kept_stats, mut steps) = (0, 0, 0);
         for round in 0..16u64 {
             let markdown = round % 2 == 0;
             let format = if markdown {
@@ -769,7 +778,20 @@ mod tests {
                 while !text.is_char_boundary(at) {
                     at -= 1;
                 }
-                match rng.below(8) {
+                match rng.below(9) {
+                    8 => {
+                        // Delete the next capitalised word (a name's first mention, often).
+                        let b = text.as_bytes();
+                        let from = (at..b.len())
+                            .find(|&i| b[i].is_ascii_uppercase() && (i == 0 || b[i - 1] == b' '));
+                        if let Some(from) = from {
+                            let to = (from..b.len())
+                                .find(|&i| !b[i].is_ascii_alphabetic())
+                                .unwrap_or(b.len());
+                            text.replace_range(from..to, "");
+                            at = from;
+                        }
+                    }
                     0 => {
                         // Delete back a few characters.
                         let mut from = at.saturating_sub(rng.below(6));
@@ -790,9 +812,10 @@ mod tests {
                         at += insert.len();
                     }
                 }
-                let before = analyzer.entities.carried;
+                let before = (analyzer.entities.carried, analyzer.entities.kept_stats);
                 let cached = analyzer.analyze(&text, format, &config);
-                carried += analyzer.entities.carried - before;
+                carried += analyzer.entities.carried - before.0;
+                kept_stats += analyzer.entities.kept_stats - before.1;
                 steps += 1;
                 let fresh = analyze_as(&text, format, &config);
                 assert_eq!(
@@ -805,6 +828,10 @@ mod tests {
         assert!(
             carried * 4 >= steps,
             "entities carried over in {carried} of {steps} edits"
+        );
+        assert!(
+            kept_stats * 50 >= steps,
+            "word statistics kept in {kept_stats} of {steps} edits"
         );
     }
 

@@ -150,12 +150,8 @@ type WordCounts =
 /// paragraph is a test per word against a small filter, where gathering every word of the
 /// story would grow two large sets on every keystroke.
 struct WordStats<'p> {
-    /// A Bloom filter of the probes ([`PROBE_BITS`] bits, indexed by the top bits of the
-    /// hash): most words fail it without a look-up in `probes`.
-    bloom: Vec<u64>,
-    probes: HashSet64,
-    /// The probes' counts (a probe that occurs in no paragraph has no entry).
-    counts: WordCounts,
+    /// The probes and their counts (kept from one analysis to the next).
+    kept: KeptStats,
     /// Every paragraph's words, as (capitalised, lower case).
     all: Vec<(&'p [u64], &'p [u64])>,
     /// All words as sets, built only if a look-up falls outside `probes` (a name whose
@@ -163,17 +159,49 @@ struct WordStats<'p> {
     full: OnceCell<(HashSet64, HashSet64)>,
 }
 
+/// What [`WordStats`] gathers from the paragraphs' word lists, which [`Cache`] keeps and
+/// updates from one version to the next: gathering it means a visit to every paragraph's
+/// word list, a third of the time of grouping a large story (they are cold by then).
+struct KeptStats {
+    /// A Bloom filter of the probes ([`PROBE_BITS`] bits, indexed by the top bits of the
+    /// hash): most words fail it without a look-up in `probes`.
+    bloom: Vec<u64>,
+    probes: HashSet64,
+    /// The probes' counts (a probe that occurs in no paragraph has no entry, or zeros).
+    counts: WordCounts,
+}
+
 /// The size of the probe filter, in bits (a power of two; 8 KB).
 const PROBE_BITS: usize = 1 << 16;
 
 impl<'p> WordStats<'p> {
     /// Gathers the statistics, and pushes each paragraph's offset and candidates to `cands`
-    /// on the way (one visit to each paragraph's scan: on a keystroke they are cold).
-    fn new(paras: &[Placed<'p>], cands: &mut Vec<(usize, &'p [Candidate])>) -> Self {
-        let mut probes = HashSet64::default();
-        let mut bloom = vec![0u64; PROBE_BITS / 64];
+    /// on the way (one visit to each paragraph's scan: on a keystroke they are cold). With
+    /// `kept`, the probes and counts of these very paragraphs, the word lists are not read.
+    fn new(
+        paras: &[Placed<'p>],
+        cands: &mut Vec<(usize, &'p [Candidate])>,
+        kept: Option<KeptStats>,
+    ) -> Self {
         let mut all = Vec::with_capacity(paras.len());
         cands.reserve(paras.len());
+        if let Some(kept) = kept {
+            for p in paras {
+                let e: &'p super::ParaEntities = &p.scan.entities;
+                cands.push((p.offset, e.cands.as_slice()));
+                all.push((e.cap_words(), e.lower_words()));
+            }
+            let stats = WordStats {
+                kept,
+                all,
+                full: OnceCell::new(),
+            };
+            #[cfg(debug_assertions)]
+            stats.assert_counts_are_fresh(paras);
+            return stats;
+        }
+        let mut probes = HashSet64::default();
+        let mut bloom = vec![0u64; PROBE_BITS / 64];
         // The probes first; the words are filtered once every probe is known.
         for p in paras {
             let e: &'p super::ParaEntities = &p.scan.entities;
@@ -187,9 +215,11 @@ impl<'p> WordStats<'p> {
             all.push((e.cap_words(), e.lower_words()));
         }
         let mut stats = WordStats {
-            bloom,
-            probes,
-            counts: WordCounts::default(),
+            kept: KeptStats {
+                bloom,
+                probes,
+                counts: WordCounts::default(),
+            },
             all,
             full: OnceCell::new(),
         };
@@ -202,8 +232,25 @@ impl<'p> WordStats<'p> {
                 counts.entry(h).or_default().1 += 1;
             }
         }
-        stats.counts = counts;
+        stats.kept.counts = counts;
         stats
+    }
+
+    /// Kept statistics are those a fresh gathering would give (zero counts aside).
+    #[cfg(debug_assertions)]
+    fn assert_counts_are_fresh(&self, paras: &[Placed<'p>]) {
+        let fresh = WordStats::new(paras, &mut Vec::new(), None);
+        assert!(fresh.kept.probes == self.kept.probes && fresh.kept.bloom == self.kept.bloom);
+        let nonzero = |c: &WordCounts| -> Vec<(u64, (u32, u32))> {
+            let mut v: Vec<_> = c
+                .iter()
+                .filter(|(_, n)| **n != (0, 0))
+                .map(|(h, n)| (*h, *n))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(nonzero(&fresh.kept.counts), nonzero(&self.kept.counts));
     }
 
     fn bit(h: u64) -> usize {
@@ -213,10 +260,11 @@ impl<'p> WordStats<'p> {
 
     fn is_probe(&self, h: u64) -> bool {
         let bit = Self::bit(h);
-        self.bloom
+        self.kept
+            .bloom
             .get(bit / 64)
             .is_some_and(|w| w & (1 << (bit % 64)) != 0)
-            && self.probes.contains(&h)
+            && self.kept.probes.contains(&h)
     }
 
     /// Every word of the story, as (capitalised mid-sentence, lower case).
@@ -232,7 +280,7 @@ impl<'p> WordStats<'p> {
     /// Whether the word with hash `h` is capitalised somewhere mid-sentence.
     fn is_cap(&self, h: u64) -> bool {
         if self.is_probe(h) {
-            self.counts.get(&h).is_some_and(|c| c.0 > 0)
+            self.kept.counts.get(&h).is_some_and(|c| c.0 > 0)
         } else {
             self.full().0.contains(&h)
         }
@@ -241,7 +289,7 @@ impl<'p> WordStats<'p> {
     /// Whether the word with hash `h` occurs in lower case.
     fn is_lower(&self, h: u64) -> bool {
         if self.is_probe(h) {
-            self.counts.get(&h).is_some_and(|c| c.1 > 0)
+            self.kept.counts.get(&h).is_some_and(|c| c.1 > 0)
         } else {
             self.full().1.contains(&h)
         }
@@ -410,12 +458,12 @@ pub(crate) fn near_miss(a: &str, b: &str) -> bool {
 /// borrowed strings, computes each entity key's words once, and finds the people a word or a
 /// role may stand for through indexes rather than scans.
 pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
-    resolve_all(text, paras, config).0
+    resolve_all(text, paras, config, None).0
 }
 
 /// [`resolve`], and what [`Cache`] needs to carry the result over to the next version: the
 /// probes of the word statistics and their counts, and whether every look-up of the
-/// statistics was of a probe.
+/// statistics was of a probe. `kept`: the statistics of `paras`, if known.
 ///
 /// It reads of each paragraph only its offset and [`super::ParaEntities`], and of the text only
 /// the bytes inside its candidates ([`hull`]): [`carry_over`] relies on that.
@@ -423,9 +471,10 @@ fn resolve_all(
     text: &str,
     paras: &[Placed<'_>],
     config: &Config,
-) -> (Vec<Entity>, HashSet64, WordCounts, bool) {
+    kept: Option<KeptStats>,
+) -> (Vec<Entity>, KeptStats, bool) {
     let mut para_cands: Vec<(usize, &[Candidate])> = Vec::new();
-    let stats = WordStats::new(paras, &mut para_cands);
+    let stats = WordStats::new(paras, &mut para_cands, kept);
     let is_lower_word = |w: &str| stats.is_lower(lower_word_hash(w));
     // Rule 1: sentence-initial words.
     let mut items: Vec<Item<'_>> =
@@ -1038,12 +1087,7 @@ fn resolve_all(
     }
     out.sort_by_key(|(first, _)| *first);
     let exact = stats.full.get().is_none();
-    (
-        out.into_iter().map(|(_, e)| e).collect(),
-        stats.probes,
-        stats.counts,
-        exact,
-    )
+    (out.into_iter().map(|(_, e)| e).collect(), stats.kept, exact)
 }
 
 /// How the text changed since the previous analysis: its first `prefix` and last `suffix`
@@ -1071,6 +1115,8 @@ pub(crate) struct Cache {
     pub carried: usize,
     /// How many analyses grouped the mentions from scratch.
     pub regrouped: usize,
+    /// How many of those reused the word statistics (for tests).
+    pub kept_stats: usize,
 }
 
 /// The result of the previous analysis and what it was computed from.
@@ -1078,10 +1124,8 @@ struct Remembered {
     /// The blocks it was computed from (holding them keeps their scans alive, so a block of
     /// the next version that is the same `Arc` is certainly the same scan).
     blocks: Vec<CachedBlock>,
-    /// The probes of the word statistics ([`WordStats`]).
-    probes: HashSet64,
-    /// Their counts in the version the result holds for (kept current by [`carry_over`]).
-    counts: WordCounts,
+    /// The word statistics ([`WordStats`]) of `blocks` (kept current by [`carry_over`]).
+    stats: KeptStats,
     entities: Vec<Entity>,
 }
 
@@ -1104,45 +1148,68 @@ pub(crate) fn resolve_cached(
     change: Option<Change>,
     remember: bool,
 ) -> Vec<Entity> {
-    if let (Some(prev), Some(change)) = (cache.prev.as_mut(), change)
-        && let Some(moves) = carry_over(prev, blocks, change)
-    {
-        cache.carried += 1;
-        if moves.iter().any(|m| m.by != 0) {
-            for e in &mut prev.entities {
-                for m in &mut e.mentions {
-                    let at = moves.partition_point(|s| s.start <= m.range.start);
-                    let by = moves[at.saturating_sub(1)].by;
-                    debug_assert!(at > 0 && m.range.end <= moves[at - 1].end);
-                    let shift = |r: TextRange| {
-                        TextRange::new(
-                            r.start.wrapping_add_signed(by),
-                            r.end.wrapping_add_signed(by),
-                        )
-                    };
-                    m.range = shift(m.range);
-                    m.name = shift(m.name);
-                }
+    let mut kept = None;
+    if let (Some(prev), Some(change)) = (cache.prev.as_mut(), change) {
+        match carry_over(prev, blocks, change) {
+            Outcome::Carried(moves) => {
+                cache.carried += 1;
+                carry(prev, &moves, blocks);
+                return prev.entities.clone();
             }
+            Outcome::SameWords => {
+                cache.kept_stats += 1;
+                kept = cache.prev.take().map(|p| p.stats);
+            }
+            Outcome::Regroup => {}
         }
-        prev.blocks.clone_from_slice(blocks);
-        return prev.entities.clone();
     }
     cache.regrouped += 1;
-    let (entities, probes, counts, exact) = resolve_all(text, paras, config);
+    let (entities, stats, exact) = resolve_all(text, paras, config, kept);
     cache.prev = (remember && exact).then(|| Remembered {
         blocks: blocks.to_vec(),
-        probes,
-        counts,
+        stats,
         entities: entities.clone(),
     });
     entities
 }
 
+/// The previous result, moved to the new version (`moves` from [`carry_over`]).
+fn carry(prev: &mut Remembered, moves: &[Moved], blocks: &[CachedBlock]) {
+    if moves.iter().any(|m| m.by != 0) {
+        for e in &mut prev.entities {
+            for m in &mut e.mentions {
+                let at = moves.partition_point(|s| s.start <= m.range.start);
+                let by = moves[at.saturating_sub(1)].by;
+                debug_assert!(at > 0 && m.range.end <= moves[at - 1].end);
+                let shift = |r: TextRange| {
+                    TextRange::new(
+                        r.start.wrapping_add_signed(by),
+                        r.end.wrapping_add_signed(by),
+                    )
+                };
+                m.range = shift(m.range);
+                m.name = shift(m.name);
+            }
+        }
+    }
+    prev.blocks.clone_from_slice(blocks);
+}
+
+/// What [`carry_over`] found.
+enum Outcome {
+    /// The previous result holds, with its mentions moved.
+    Carried(Vec<Moved>),
+    /// The candidates changed, but the paragraphs are the same in number and have the same
+    /// probes: the kept word statistics, brought up to date, are those of the new version.
+    SameWords,
+    /// Neither.
+    Regroup,
+}
+
 /// Whether the previous result holds for `blocks` after `change`, and if so where its
 /// mentions moved (in order of the previous version, adjacent stretches with the same move
-/// merged). Brings `prev.counts` up to date with `blocks` on the way (when it returns `None`
-/// they may be stale: the caller then groups again, which counts afresh).
+/// merged). Brings `prev.stats` up to date with `blocks` on the way unless it returns
+/// [`Outcome::Regroup`] (they may be stale then: the caller groups again, counting afresh).
 ///
 /// Why the result holds: [`resolve_all`] reads of each paragraph its candidates, its probes,
 /// and the answers of [`WordStats`] (whether a probe word is capitalised mid-sentence, or
@@ -1153,12 +1220,17 @@ pub(crate) fn resolve_cached(
 /// no probe (nothing asks about them) or in probes whose document-wide counts stay on the
 /// same side of zero (every answer is the same: "council" typed in lower case changes nothing
 /// when the story already has "council" in lower case elsewhere).
-fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> Option<Vec<Moved>> {
+fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> Outcome {
     if prev.blocks.len() != blocks.len() {
-        return None;
+        return Outcome::Regroup;
     }
     let delta = change.new_len as isize - change.old_len as isize;
-    let suffix_start = change.old_len.checked_sub(change.suffix)?;
+    let Some(suffix_start) = change.old_len.checked_sub(change.suffix) else {
+        return Outcome::Regroup;
+    };
+    // Whether the previous result still holds, as far as the candidates tell. Once it does
+    // not, the candidates are no longer compared, but the word lists still are.
+    let mut holds = true;
     let mut moves: Vec<Moved> = Vec::new();
     // How the counts of probe words change: (hash, +1 or -1) for capitalised and lower-case
     // occurrences.
@@ -1181,13 +1253,11 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
     for (old, new) in prev.blocks.iter().zip(blocks) {
         if std::sync::Arc::ptr_eq(&old.scans, &new.scans) {
             let by = new.range.start as isize - old.range.start as isize;
-            if !push(old.range.start, old.range.end, by) {
-                return None;
-            }
+            holds = holds && push(old.range.start, old.range.end, by);
             continue;
         }
         if old.scans.len() != new.scans.len() {
-            return None;
+            return Outcome::Regroup;
         }
         for (po, pn) in old.scans.iter().zip(new.scans.iter()) {
             let (eo, en) = (&po.entities, &pn.entities);
@@ -1199,24 +1269,24 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
                 n_probes: _,
                 n_cap: _,
             } = eo;
-            if eo.cands.len() != en.cands.len() || eo.probes() != en.probes() {
-                return None;
+            if eo.probes() != en.probes() {
+                return Outcome::Regroup;
             }
-            asked_word_changes(eo.cap_words(), en.cap_words(), &prev.probes, &mut cap_delta);
-            asked_word_changes(
-                eo.lower_words(),
-                en.lower_words(),
-                &prev.probes,
-                &mut lower_delta,
-            );
+            let probes = &prev.stats.probes;
+            asked_word_changes(eo.cap_words(), en.cap_words(), probes, &mut cap_delta);
+            asked_word_changes(eo.lower_words(), en.lower_words(), probes, &mut lower_delta);
+            holds = holds && eo.cands.len() == en.cands.len();
+            if !holds {
+                continue;
+            }
             let (at_old, at_new) = (
                 old.range.start + po.start_in_block,
                 new.range.start + pn.start_in_block,
             );
-            for (a, b) in eo.cands.iter().zip(&en.cands) {
+            holds = eo.cands.iter().zip(&en.cands).all(|(a, b)| {
                 let (ha, hb) = (hull(a), hull(b));
                 if ha.len() != hb.len() || !same_candidate(a, ha.start, b, hb.start) {
-                    return None;
+                    return false;
                 }
                 // The candidate's bytes are the same only if it lies wholly before or after
                 // the edited bytes, and moved with them.
@@ -1227,26 +1297,30 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
                 } else if start >= suffix_start && new_start as isize == start as isize + delta {
                     delta
                 } else {
-                    return None;
+                    return false;
                 };
-                if !push(start, end, by) {
-                    return None;
-                }
-            }
+                push(start, end, by)
+            });
         }
     }
     // The counts after the edit; the result holds only if no answer changed.
-    let mut same_answers = true;
     for (deltas, cap) in [(&cap_delta, true), (&lower_delta, false)] {
         for &(h, d) in deltas {
-            let c = prev.counts.entry(h).or_default();
+            let c = prev.stats.counts.entry(h).or_default();
             let n = if cap { &mut c.0 } else { &mut c.1 };
             let was = *n > 0;
-            *n = n.checked_add_signed(d)?;
-            same_answers &= was == (*n > 0);
+            let Some(now) = n.checked_add_signed(d) else {
+                return Outcome::Regroup;
+            };
+            *n = now;
+            holds &= was == (now > 0);
         }
     }
-    same_answers.then_some(moves)
+    if holds {
+        Outcome::Carried(moves)
+    } else {
+        Outcome::SameWords
+    }
 }
 
 /// Pushes to `out` each probe word that is in one of two sorted lists of word hashes and not
@@ -1366,7 +1440,7 @@ mod tests {
                 scan,
             })
             .collect();
-        let stats = WordStats::new(&placed, &mut Vec::new());
+        let stats = WordStats::new(&placed, &mut Vec::new(), None);
         let mut cap = HashSet64::default();
         let mut lower = HashSet64::default();
         let mut asked: Vec<u64> = Vec::new();
@@ -1381,7 +1455,7 @@ mod tests {
                     .chain(e.lower_words()),
             );
         }
-        assert!(!stats.probes.is_empty() && !cap.is_empty() && !lower.is_empty());
+        assert!(!stats.kept.probes.is_empty() && !cap.is_empty() && !lower.is_empty());
         // Words outside the probes too ("nowhere" is in no paragraph).
         asked.extend(["Water", "water", "magic", "Magic", "nowhere"].map(word_hash));
         for h in asked {
