@@ -165,11 +165,22 @@ struct WordStats<'p> {
 struct KeptStats {
     /// A Bloom filter of the probes ([`PROBE_BITS`] bits, indexed by the top bits of the
     /// hash): most words fail it without a look-up in `probes`.
+    /// (Kept up to date, it may have a few bits of probes that are no more: a false positive
+    /// costs a look-up, nothing else.)
     bloom: Vec<u64>,
-    probes: HashSet64,
-    /// The probes' counts (a probe that occurs in no paragraph has no entry, or zeros).
+    /// The probes, each with the number of paragraphs that ask about it.
+    probes: WordRefs,
+    /// The probes' counts, or with `all_words` every word's (a word that occurs in no
+    /// paragraph has no entry, or zeros).
     counts: WordCounts,
+    /// Whether `counts` counts every word, not only the probes: then a paragraph may change
+    /// its probes and the counts stay exact (an [`Analyzer`](crate::engine::Analyzer) turns
+    /// this on once an edit changed the probes: the first gathering is then slower).
+    all_words: bool,
 }
+
+/// Word hash → how many paragraphs ask about it.
+type WordRefs = std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<PassThrough>>;
 
 /// The size of the probe filter, in bits (a power of two; 8 KB).
 const PROBE_BITS: usize = 1 << 16;
@@ -177,11 +188,13 @@ const PROBE_BITS: usize = 1 << 16;
 impl<'p> WordStats<'p> {
     /// Gathers the statistics, and pushes each paragraph's offset and candidates to `cands`
     /// on the way (one visit to each paragraph's scan: on a keystroke they are cold). With
-    /// `kept`, the probes and counts of these very paragraphs, the word lists are not read.
+    /// `kept`, the probes and counts of these very paragraphs, the word lists are not read;
+    /// else `all_words` counts every word (see [`KeptStats::all_words`]).
     fn new(
         paras: &[Placed<'p>],
         cands: &mut Vec<(usize, &'p [Candidate])>,
         kept: Option<KeptStats>,
+        all_words: bool,
     ) -> Self {
         let mut all = Vec::with_capacity(paras.len());
         cands.reserve(paras.len());
@@ -200,17 +213,19 @@ impl<'p> WordStats<'p> {
             stats.assert_counts_are_fresh(paras);
             return stats;
         }
-        let mut probes = HashSet64::default();
+        let mut probes = WordRefs::default();
         let mut bloom = vec![0u64; PROBE_BITS / 64];
         // The probes first; the words are filtered once every probe is known.
         for p in paras {
             let e: &'p super::ParaEntities = &p.scan.entities;
             cands.push((p.offset, e.cands.as_slice()));
             for &h in e.probes() {
-                if probes.insert(h) {
+                let n = probes.entry(h).or_default();
+                if *n == 0 {
                     let bit = Self::bit(h);
                     bloom[bit / 64] |= 1 << (bit % 64);
                 }
+                *n += 1;
             }
             all.push((e.cap_words(), e.lower_words()));
         }
@@ -219,16 +234,17 @@ impl<'p> WordStats<'p> {
                 bloom,
                 probes,
                 counts: WordCounts::default(),
+                all_words,
             },
             all,
             full: OnceCell::new(),
         };
         let mut counts = WordCounts::default();
         for &(c, l) in &stats.all {
-            for &h in c.iter().filter(|&&h| stats.is_probe(h)) {
+            for &h in c.iter().filter(|&&h| all_words || stats.is_probe(h)) {
                 counts.entry(h).or_default().0 += 1;
             }
-            for &h in l.iter().filter(|&&h| stats.is_probe(h)) {
+            for &h in l.iter().filter(|&&h| all_words || stats.is_probe(h)) {
                 counts.entry(h).or_default().1 += 1;
             }
         }
@@ -239,8 +255,16 @@ impl<'p> WordStats<'p> {
     /// Kept statistics are those a fresh gathering would give (zero counts aside).
     #[cfg(debug_assertions)]
     fn assert_counts_are_fresh(&self, paras: &[Placed<'p>]) {
-        let fresh = WordStats::new(paras, &mut Vec::new(), None);
-        assert!(fresh.kept.probes == self.kept.probes && fresh.kept.bloom == self.kept.bloom);
+        let fresh = WordStats::new(paras, &mut Vec::new(), None, self.kept.all_words);
+        assert!(fresh.kept.probes == self.kept.probes);
+        assert!(
+            fresh
+                .kept
+                .bloom
+                .iter()
+                .zip(&self.kept.bloom)
+                .all(|(f, k)| f & k == *f)
+        );
         let nonzero = |c: &WordCounts| -> Vec<(u64, (u32, u32))> {
             let mut v: Vec<_> = c
                 .iter()
@@ -264,7 +288,7 @@ impl<'p> WordStats<'p> {
             .bloom
             .get(bit / 64)
             .is_some_and(|w| w & (1 << (bit % 64)) != 0)
-            && self.kept.probes.contains(&h)
+            && self.kept.probes.contains_key(&h)
     }
 
     /// Every word of the story, as (capitalised mid-sentence, lower case).
@@ -458,12 +482,13 @@ pub(crate) fn near_miss(a: &str, b: &str) -> bool {
 /// borrowed strings, computes each entity key's words once, and finds the people a word or a
 /// role may stand for through indexes rather than scans.
 pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
-    resolve_all(text, paras, config, None).0
+    resolve_all(text, paras, config, None, false).0
 }
 
 /// [`resolve`], and what [`Cache`] needs to carry the result over to the next version: the
 /// probes of the word statistics and their counts, and whether every look-up of the
-/// statistics was of a probe. `kept`: the statistics of `paras`, if known.
+/// statistics was of a probe. `kept`: the statistics of `paras`, if known (else `all_words`: see
+/// [`KeptStats::all_words`]).
 ///
 /// It reads of each paragraph only its offset and [`super::ParaEntities`], and of the text only
 /// the bytes inside its candidates ([`hull`]): [`carry_over`] relies on that.
@@ -472,9 +497,10 @@ fn resolve_all(
     paras: &[Placed<'_>],
     config: &Config,
     kept: Option<KeptStats>,
+    all_words: bool,
 ) -> (Vec<Entity>, KeptStats, bool) {
     let mut para_cands: Vec<(usize, &[Candidate])> = Vec::new();
-    let stats = WordStats::new(paras, &mut para_cands, kept);
+    let stats = WordStats::new(paras, &mut para_cands, kept, all_words);
     let is_lower_word = |w: &str| stats.is_lower(lower_word_hash(w));
     // Rule 1: sentence-initial words.
     let mut items: Vec<Item<'_>> =
@@ -1117,6 +1143,9 @@ pub(crate) struct Cache {
     pub regrouped: usize,
     /// How many of those reused the word statistics (for tests).
     pub kept_stats: usize,
+    /// Whether to count every word when gathering the statistics afresh (once an edit has
+    /// changed a paragraph's probes, the next are likely to, as a name is being typed).
+    all_words: bool,
 }
 
 /// The result of the previous analysis and what it was computed from.
@@ -1161,10 +1190,11 @@ pub(crate) fn resolve_cached(
                 kept = cache.prev.take().map(|p| p.stats);
             }
             Outcome::Regroup => {}
+            Outcome::NewProbes => cache.all_words = remember,
         }
     }
     cache.regrouped += 1;
-    let (entities, stats, exact) = resolve_all(text, paras, config, kept);
+    let (entities, stats, exact) = resolve_all(text, paras, config, kept, cache.all_words);
     cache.prev = (remember && exact).then(|| Remembered {
         blocks: blocks.to_vec(),
         stats,
@@ -1204,6 +1234,8 @@ enum Outcome {
     SameWords,
     /// Neither.
     Regroup,
+    /// Neither, because a paragraph changed its probes and only the probes were counted.
+    NewProbes,
 }
 
 /// Whether the previous result holds for `blocks` after `change`, and if so where its
@@ -1269,12 +1301,36 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
                 n_probes: _,
                 n_cap: _,
             } = eo;
+            let stats = &mut prev.stats;
             if eo.probes() != en.probes() {
-                return Outcome::Regroup;
+                if !stats.all_words {
+                    return Outcome::NewProbes;
+                }
+                // Other questions are asked: the result cannot hold, but the counts of every
+                // word stay exact, and the probes are kept up to date.
+                holds = false;
+                let mut changes = Vec::new();
+                sorted_changes(eo.probes(), en.probes(), |_| true, &mut changes);
+                for (h, d) in changes {
+                    let n = stats.probes.entry(h).or_default();
+                    let Some(now) = n.checked_add_signed(d) else {
+                        return Outcome::Regroup;
+                    };
+                    *n = now;
+                    if now == 0 {
+                        stats.probes.remove(&h);
+                    } else {
+                        let bit = WordStats::bit(h);
+                        stats.bloom[bit / 64] |= 1 << (bit % 64);
+                    }
+                }
             }
-            let probes = &prev.stats.probes;
-            asked_word_changes(eo.cap_words(), en.cap_words(), probes, &mut cap_delta);
-            asked_word_changes(eo.lower_words(), en.lower_words(), probes, &mut lower_delta);
+            // With every word counted, every changed word; else the probes (which are then
+            // the same before and after).
+            let (all, probes) = (stats.all_words, &stats.probes);
+            let asked = |h: u64| all || probes.contains_key(&h);
+            sorted_changes(eo.cap_words(), en.cap_words(), asked, &mut cap_delta);
+            sorted_changes(eo.lower_words(), en.lower_words(), asked, &mut lower_delta);
             holds = holds && eo.cands.len() == en.cands.len();
             if !holds {
                 continue;
@@ -1313,7 +1369,9 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
                 return Outcome::Regroup;
             };
             *n = now;
-            holds &= was == (now > 0);
+            // Only a probe's answers are read (and the probes are the same when the result
+            // still holds).
+            holds &= was == (now > 0) || !prev.stats.probes.contains_key(&h);
         }
     }
     if holds {
@@ -1323,9 +1381,9 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
     }
 }
 
-/// Pushes to `out` each probe word that is in one of two sorted lists of word hashes and not
-/// in the other: +1 if only in `b` (the new list), -1 if only in `a`.
-fn asked_word_changes(a: &[u64], b: &[u64], probes: &HashSet64, out: &mut Vec<(u64, i32)>) {
+/// Pushes to `out` each word that is in one of two sorted lists of word hashes and not in the
+/// other, if `asked`: +1 if only in `b` (the new list), -1 if only in `a`.
+fn sorted_changes(a: &[u64], b: &[u64], asked: impl Fn(u64) -> bool, out: &mut Vec<(u64, i32)>) {
     if a == b {
         return;
     }
@@ -1354,7 +1412,7 @@ fn asked_word_changes(a: &[u64], b: &[u64], probes: &HashSet64, out: &mut Vec<(u
                 (y, 1)
             }
         };
-        if probes.contains(&h) {
+        if asked(h) {
             out.push((h, d));
         }
     }
@@ -1440,7 +1498,7 @@ mod tests {
                 scan,
             })
             .collect();
-        let stats = WordStats::new(&placed, &mut Vec::new(), None);
+        let stats = WordStats::new(&placed, &mut Vec::new(), None, false);
         let mut cap = HashSet64::default();
         let mut lower = HashSet64::default();
         let mut asked: Vec<u64> = Vec::new();
