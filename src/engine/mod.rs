@@ -246,6 +246,12 @@ impl Analyzer {
         )
     }
 
+    /// How many analyses so far grouped the entity mentions from scratch (the others carried
+    /// the previous grouping over): a statistic for profiling, like [`Self::last_stats`].
+    pub fn entities_regrouped(&self) -> usize {
+        self.entities.regrouped
+    }
+
     /// Brings the remembered layout and scans up to date with `text` (the paragraph stage).
     fn refresh(&mut self, text: &str, format: Format, config: &Config) -> &Previous {
         let fingerprint = config.fingerprint();
@@ -706,9 +712,10 @@ mod tests {
     }
 
     /// After typing-like edits (letters, words, spaces, quotation marks, names, line breaks,
-    /// deletions) anywhere in a story, an [`Analyzer`] that carries results over from one
-    /// version to the next gives exactly the analysis of a fresh one; and it does carry them
-    /// over (the test would prove nothing otherwise).
+    /// deletions, capitalised words typed a letter at a time, names deleted) anywhere in a
+    /// story, an [`Analyzer`] that carries results over from one version to the next gives
+    /// exactly the analysis of a fresh one; and it does carry them over, and regroups with the
+    /// word statistics it kept (the test would prove nothing otherwise).
     #[test]
     fn carried_over_analysis_equals_a_fresh_one_after_typing() {
         use crate::generate::{ADVERSARIAL, Options, Rng, manuscript};
@@ -735,9 +742,17 @@ mod tests {
             "é",
             "Water",
             "water",
+            "T",
+            "Tu",
+            "Tuesday",
+            "Tuesday ",
+            "the council ",
+            "Council ",
+            "The Teachers Union ",
+            "Reuters",
         ];
         let mut rng = Rng::new(7);
-        let (mut carried, mut steps) = (0, 0);
+        let (mut carried, mut kept_stats, mut steps) = (0, 0, 0);
         for round in 0..16u64 {
             let markdown = round % 2 == 0;
             let format = if markdown {
@@ -763,7 +778,20 @@ mod tests {
                 while !text.is_char_boundary(at) {
                     at -= 1;
                 }
-                match rng.below(8) {
+                match rng.below(9) {
+                    8 => {
+                        // Delete the next capitalised word (a name's first mention, often).
+                        let b = text.as_bytes();
+                        let from = (at..b.len())
+                            .find(|&i| b[i].is_ascii_uppercase() && (i == 0 || b[i - 1] == b' '));
+                        if let Some(from) = from {
+                            let to = (from..b.len())
+                                .find(|&i| !b[i].is_ascii_alphabetic())
+                                .unwrap_or(b.len());
+                            text.replace_range(from..to, "");
+                            at = from;
+                        }
+                    }
                     0 => {
                         // Delete back a few characters.
                         let mut from = at.saturating_sub(rng.below(6));
@@ -784,9 +812,10 @@ mod tests {
                         at += insert.len();
                     }
                 }
-                let before = analyzer.entities.carried;
+                let before = (analyzer.entities.carried, analyzer.entities.kept_stats);
                 let cached = analyzer.analyze(&text, format, &config);
-                carried += analyzer.entities.carried - before;
+                carried += analyzer.entities.carried - before.0;
+                kept_stats += analyzer.entities.kept_stats - before.1;
                 steps += 1;
                 let fresh = analyze_as(&text, format, &config);
                 assert_eq!(
@@ -799,6 +828,10 @@ mod tests {
         assert!(
             carried * 4 >= steps,
             "entities carried over in {carried} of {steps} edits"
+        );
+        assert!(
+            kept_stats * 4 >= steps,
+            "word statistics kept in {kept_stats} of {steps} edits"
         );
     }
 
@@ -829,6 +862,48 @@ mod tests {
         assert_eq!(a.entities.carried, 1);
         let fresh = analyze_as(v3, Format::PlainText, &config);
         assert_eq!(format!("{cached:?}"), format!("{fresh:?}"));
+    }
+
+    /// A word asked about changes nothing while the story has it elsewhere too: typing a
+    /// second "magic" in lower case, or deleting one of two, is carried over; deleting the
+    /// last one is not (the sentence-initial "Magic" becomes a name again).
+    #[test]
+    fn a_word_asked_about_is_counted_across_the_story() {
+        let config = Config::default();
+        let story = |second: &str, third: &str| {
+            format!(
+                "Magic Johnson spoke on Monday. Fans of Magic Johnson cheered.\n\n\
+                 The {second}cheered.\n\nThe {third}crowd cheered.\n"
+            )
+        };
+        let mut a = Analyzer::default();
+        let _ = a.analyze(&story("magic ", ""), Format::PlainText, &config);
+        let mut entities = Vec::new();
+        for (step, (second, third, carried)) in [
+            ("magic ", "magic ", true),
+            ("", "magic ", true),
+            ("", "", false),
+            ("", "magic ", false),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let text = story(second, third);
+            let before = a.entities.carried;
+            let cached = a.analyze(&text, Format::PlainText, &config);
+            assert_eq!(
+                a.entities.carried - before,
+                usize::from(carried),
+                "step {step}"
+            );
+            let fresh = analyze_as(&text, Format::PlainText, &config);
+            assert_eq!(format!("{cached:?}"), format!("{fresh:?}"), "step {step}");
+            entities.push(format!("{:?}", fresh.entities));
+        }
+        // The grouping did change where the carry-over was refused.
+        assert_eq!(entities[0], entities[1]);
+        assert_ne!(entities[1], entities[2]);
+        assert_eq!(entities[1], entities[3]);
     }
 
     #[test]

@@ -138,17 +138,20 @@ impl std::hash::Hasher for PassThrough {
 /// A set of word hashes.
 type HashSet64 = std::collections::HashSet<u64, std::hash::BuildHasherDefault<PassThrough>>;
 
+/// For each probe word (by its hash): in how many paragraphs of the story it is capitalised
+/// mid-sentence, and in how many it is written in lower case. The grouping reads only whether
+/// each count is zero; the counts let [`carry_over`] tell whether an edited paragraph changed
+/// that for any word.
+type WordCounts =
+    std::collections::HashMap<u64, (u32, u32), std::hash::BuildHasherDefault<PassThrough>>;
+
 /// Which words the story capitalises mid-sentence and which it writes in lower case, for the
 /// words its candidates ask about (the paragraphs' probes): gathering these from every
 /// paragraph is a test per word against a small filter, where gathering every word of the
 /// story would grow two large sets on every keystroke.
 struct WordStats<'p> {
-    /// A Bloom filter of the probes ([`PROBE_BITS`] bits, indexed by the top bits of the
-    /// hash): most words fail it without a look-up in `probes`.
-    bloom: Vec<u64>,
-    probes: HashSet64,
-    cap: HashSet64,
-    lower: HashSet64,
+    /// The probes and their counts (kept from one analysis to the next).
+    kept: KeptStats,
     /// Every paragraph's words, as (capitalised, lower case).
     all: Vec<(&'p [u64], &'p [u64])>,
     /// All words as sets, built only if a look-up falls outside `probes` (a name whose
@@ -156,46 +159,122 @@ struct WordStats<'p> {
     full: OnceCell<(HashSet64, HashSet64)>,
 }
 
+/// What [`WordStats`] gathers from the paragraphs' word lists, which [`Cache`] keeps and
+/// updates from one version to the next: gathering it means a visit to every paragraph's
+/// word list, a third of the time of grouping a large story (they are cold by then).
+struct KeptStats {
+    /// A Bloom filter of the probes ([`PROBE_BITS`] bits, indexed by the top bits of the
+    /// hash): most words fail it without a look-up in `probes`.
+    /// (Kept up to date, it may have a few bits of probes that are no more: a false positive
+    /// costs a look-up, nothing else.)
+    bloom: Vec<u64>,
+    /// The probes, each with the number of paragraphs that ask about it.
+    probes: WordRefs,
+    /// The probes' counts, or with `all_words` every word's (a word that occurs in no
+    /// paragraph has no entry, or zeros).
+    counts: WordCounts,
+    /// Whether `counts` counts every word, not only the probes: then a paragraph may change
+    /// its probes and the counts stay exact (an [`Analyzer`](crate::engine::Analyzer) turns
+    /// this on once an edit changed the probes: the first gathering is then slower).
+    all_words: bool,
+}
+
+/// Word hash → how many paragraphs ask about it.
+type WordRefs = std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<PassThrough>>;
+
 /// The size of the probe filter, in bits (a power of two; 8 KB).
 const PROBE_BITS: usize = 1 << 16;
 
 impl<'p> WordStats<'p> {
     /// Gathers the statistics, and pushes each paragraph's offset and candidates to `cands`
-    /// on the way (one visit to each paragraph's scan: on a keystroke they are cold).
-    fn new(paras: &[Placed<'p>], cands: &mut Vec<(usize, &'p [Candidate])>) -> Self {
-        let mut probes = HashSet64::default();
-        let mut bloom = vec![0u64; PROBE_BITS / 64];
+    /// on the way (one visit to each paragraph's scan: on a keystroke they are cold). With
+    /// `kept`, the probes and counts of these very paragraphs, the word lists are not read;
+    /// else `all_words` counts every word (see [`KeptStats::all_words`]).
+    fn new(
+        paras: &[Placed<'p>],
+        cands: &mut Vec<(usize, &'p [Candidate])>,
+        kept: Option<KeptStats>,
+        all_words: bool,
+    ) -> Self {
         let mut all = Vec::with_capacity(paras.len());
         cands.reserve(paras.len());
+        if let Some(kept) = kept {
+            for p in paras {
+                let e: &'p super::ParaEntities = &p.scan.entities;
+                cands.push((p.offset, e.cands.as_slice()));
+                all.push((e.cap_words(), e.lower_words()));
+            }
+            let stats = WordStats {
+                kept,
+                all,
+                full: OnceCell::new(),
+            };
+            #[cfg(debug_assertions)]
+            stats.assert_counts_are_fresh(paras);
+            return stats;
+        }
+        let mut probes = WordRefs::default();
+        let mut bloom = vec![0u64; PROBE_BITS / 64];
         // The probes first; the words are filtered once every probe is known.
         for p in paras {
             let e: &'p super::ParaEntities = &p.scan.entities;
             cands.push((p.offset, e.cands.as_slice()));
             for &h in e.probes() {
-                if probes.insert(h) {
+                let n = probes.entry(h).or_default();
+                if *n == 0 {
                     let bit = Self::bit(h);
                     bloom[bit / 64] |= 1 << (bit % 64);
                 }
+                *n += 1;
             }
             all.push((e.cap_words(), e.lower_words()));
         }
         let mut stats = WordStats {
-            bloom,
-            probes,
-            cap: HashSet64::default(),
-            lower: HashSet64::default(),
+            kept: KeptStats {
+                bloom,
+                probes,
+                counts: WordCounts::default(),
+                all_words,
+            },
             all,
             full: OnceCell::new(),
         };
-        let mut cap = HashSet64::default();
-        let mut lower = HashSet64::default();
+        let mut counts = WordCounts::default();
         for &(c, l) in &stats.all {
-            cap.extend(c.iter().copied().filter(|&h| stats.is_probe(h)));
-            lower.extend(l.iter().copied().filter(|&h| stats.is_probe(h)));
+            for &h in c.iter().filter(|&&h| all_words || stats.is_probe(h)) {
+                counts.entry(h).or_default().0 += 1;
+            }
+            for &h in l.iter().filter(|&&h| all_words || stats.is_probe(h)) {
+                counts.entry(h).or_default().1 += 1;
+            }
         }
-        stats.cap = cap;
-        stats.lower = lower;
+        stats.kept.counts = counts;
         stats
+    }
+
+    /// Kept statistics are those a fresh gathering would give (zero counts aside).
+    #[cfg(debug_assertions)]
+    fn assert_counts_are_fresh(&self, paras: &[Placed<'p>]) {
+        let fresh = WordStats::new(paras, &mut Vec::new(), None, self.kept.all_words);
+        assert!(fresh.kept.probes == self.kept.probes);
+        assert!(
+            fresh
+                .kept
+                .bloom
+                .iter()
+                .zip(&self.kept.bloom)
+                .all(|(f, k)| f & k == *f)
+        );
+        let nonzero = |c: &WordCounts| -> Vec<(u64, (u32, u32))> {
+            let mut v: Vec<_> = c
+                .iter()
+                .filter(|(_, n)| **n != (0, 0))
+                .map(|(h, n)| (*h, *n))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(nonzero(&fresh.kept.counts), nonzero(&self.kept.counts));
     }
 
     fn bit(h: u64) -> usize {
@@ -205,10 +284,11 @@ impl<'p> WordStats<'p> {
 
     fn is_probe(&self, h: u64) -> bool {
         let bit = Self::bit(h);
-        self.bloom
+        self.kept
+            .bloom
             .get(bit / 64)
             .is_some_and(|w| w & (1 << (bit % 64)) != 0)
-            && self.probes.contains(&h)
+            && self.kept.probes.contains_key(&h)
     }
 
     /// Every word of the story, as (capitalised mid-sentence, lower case).
@@ -224,7 +304,7 @@ impl<'p> WordStats<'p> {
     /// Whether the word with hash `h` is capitalised somewhere mid-sentence.
     fn is_cap(&self, h: u64) -> bool {
         if self.is_probe(h) {
-            self.cap.contains(&h)
+            self.kept.counts.get(&h).is_some_and(|c| c.0 > 0)
         } else {
             self.full().0.contains(&h)
         }
@@ -233,7 +313,7 @@ impl<'p> WordStats<'p> {
     /// Whether the word with hash `h` occurs in lower case.
     fn is_lower(&self, h: u64) -> bool {
         if self.is_probe(h) {
-            self.lower.contains(&h)
+            self.kept.counts.get(&h).is_some_and(|c| c.1 > 0)
         } else {
             self.full().1.contains(&h)
         }
@@ -402,11 +482,13 @@ pub(crate) fn near_miss(a: &str, b: &str) -> bool {
 /// borrowed strings, computes each entity key's words once, and finds the people a word or a
 /// role may stand for through indexes rather than scans.
 pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
-    resolve_all(text, paras, config).0
+    resolve_all(text, paras, config, None, false).0
 }
 
 /// [`resolve`], and what [`Cache`] needs to carry the result over to the next version: the
-/// probes of the word statistics, and whether every look-up of the statistics was of a probe.
+/// probes of the word statistics and their counts, and whether every look-up of the
+/// statistics was of a probe. `kept`: the statistics of `paras`, if known (else `all_words`: see
+/// [`KeptStats::all_words`]).
 ///
 /// It reads of each paragraph only its offset and [`super::ParaEntities`], and of the text only
 /// the bytes inside its candidates ([`hull`]): [`carry_over`] relies on that.
@@ -414,9 +496,11 @@ fn resolve_all(
     text: &str,
     paras: &[Placed<'_>],
     config: &Config,
-) -> (Vec<Entity>, HashSet64, bool) {
+    kept: Option<KeptStats>,
+    all_words: bool,
+) -> (Vec<Entity>, KeptStats, bool) {
     let mut para_cands: Vec<(usize, &[Candidate])> = Vec::new();
-    let stats = WordStats::new(paras, &mut para_cands);
+    let stats = WordStats::new(paras, &mut para_cands, kept, all_words);
     let is_lower_word = |w: &str| stats.is_lower(lower_word_hash(w));
     // Rule 1: sentence-initial words.
     let mut items: Vec<Item<'_>> =
@@ -1029,11 +1113,7 @@ fn resolve_all(
     }
     out.sort_by_key(|(first, _)| *first);
     let exact = stats.full.get().is_none();
-    (
-        out.into_iter().map(|(_, e)| e).collect(),
-        stats.probes,
-        exact,
-    )
+    (out.into_iter().map(|(_, e)| e).collect(), stats.kept, exact)
 }
 
 /// How the text changed since the previous analysis: its first `prefix` and last `suffix`
@@ -1059,6 +1139,13 @@ pub(crate) struct Cache {
     prev: Option<Remembered>,
     /// How many analyses carried the previous result over (for tests).
     pub carried: usize,
+    /// How many analyses grouped the mentions from scratch.
+    pub regrouped: usize,
+    /// How many of those reused the word statistics (for tests).
+    pub kept_stats: usize,
+    /// Whether to count every word when gathering the statistics afresh (once an edit has
+    /// changed a paragraph's probes, the next are likely to, as a name is being typed).
+    all_words: bool,
 }
 
 /// The result of the previous analysis and what it was computed from.
@@ -1066,8 +1153,8 @@ struct Remembered {
     /// The blocks it was computed from (holding them keeps their scans alive, so a block of
     /// the next version that is the same `Arc` is certainly the same scan).
     blocks: Vec<CachedBlock>,
-    /// The probes of the word statistics ([`WordStats`]).
-    probes: HashSet64,
+    /// The word statistics ([`WordStats`]) of `blocks` (kept current by [`carry_over`]).
+    stats: KeptStats,
     entities: Vec<Entity>,
 }
 
@@ -1090,49 +1177,97 @@ pub(crate) fn resolve_cached(
     change: Option<Change>,
     remember: bool,
 ) -> Vec<Entity> {
-    if let (Some(prev), Some(change)) = (cache.prev.as_mut(), change)
-        && let Some(moves) = carry_over(prev, blocks, change)
-    {
-        cache.carried += 1;
-        if moves.iter().any(|m| m.by != 0) {
-            for e in &mut prev.entities {
-                for m in &mut e.mentions {
-                    let at = moves.partition_point(|s| s.start <= m.range.start);
-                    let by = moves[at.saturating_sub(1)].by;
-                    debug_assert!(at > 0 && m.range.end <= moves[at - 1].end);
-                    let shift = |r: TextRange| {
-                        TextRange::new(
-                            r.start.wrapping_add_signed(by),
-                            r.end.wrapping_add_signed(by),
-                        )
-                    };
-                    m.range = shift(m.range);
-                    m.name = shift(m.name);
-                }
+    let mut kept = None;
+    if let (Some(prev), Some(change)) = (cache.prev.as_mut(), change) {
+        match carry_over(prev, blocks, change) {
+            Outcome::Carried(moves) => {
+                cache.carried += 1;
+                carry(prev, &moves, blocks);
+                return prev.entities.clone();
             }
+            Outcome::SameWords => {
+                cache.kept_stats += 1;
+                kept = cache.prev.take().map(|p| p.stats);
+            }
+            Outcome::Regroup => {}
+            Outcome::NewProbes => cache.all_words = remember,
         }
-        prev.blocks.clone_from_slice(blocks);
-        return prev.entities.clone();
     }
-    let (entities, probes, exact) = resolve_all(text, paras, config);
+    cache.regrouped += 1;
+    let (entities, stats, exact) = resolve_all(text, paras, config, kept, cache.all_words);
     cache.prev = (remember && exact).then(|| Remembered {
         blocks: blocks.to_vec(),
-        probes,
+        stats,
         entities: entities.clone(),
     });
     entities
 }
 
+/// The previous result, moved to the new version (`moves` from [`carry_over`]).
+fn carry(prev: &mut Remembered, moves: &[Moved], blocks: &[CachedBlock]) {
+    if moves.iter().any(|m| m.by != 0) {
+        for e in &mut prev.entities {
+            for m in &mut e.mentions {
+                let at = moves.partition_point(|s| s.start <= m.range.start);
+                let by = moves[at.saturating_sub(1)].by;
+                debug_assert!(at > 0 && m.range.end <= moves[at - 1].end);
+                let shift = |r: TextRange| {
+                    TextRange::new(
+                        r.start.wrapping_add_signed(by),
+                        r.end.wrapping_add_signed(by),
+                    )
+                };
+                m.range = shift(m.range);
+                m.name = shift(m.name);
+            }
+        }
+    }
+    prev.blocks.clone_from_slice(blocks);
+}
+
+/// What [`carry_over`] found.
+enum Outcome {
+    /// The previous result holds, with its mentions moved.
+    Carried(Vec<Moved>),
+    /// The candidates changed, but the paragraphs are the same in number and have the same
+    /// probes: the kept word statistics, brought up to date, are those of the new version.
+    SameWords,
+    /// Neither.
+    Regroup,
+    /// Neither, because a paragraph changed its probes and only the probes were counted.
+    NewProbes,
+}
+
 /// Whether the previous result holds for `blocks` after `change`, and if so where its
 /// mentions moved (in order of the previous version, adjacent stretches with the same move
-/// merged).
-fn carry_over(prev: &Remembered, blocks: &[CachedBlock], change: Change) -> Option<Vec<Moved>> {
+/// merged). Brings `prev.stats` up to date with `blocks` on the way unless it returns
+/// [`Outcome::Regroup`] (they may be stale then: the caller groups again, counting afresh).
+///
+/// Why the result holds: [`resolve_all`] reads of each paragraph its candidates, its probes,
+/// and the answers of [`WordStats`] (whether a probe word is capitalised mid-sentence, or
+/// written in lower case, anywhere in the story), and of the text the bytes inside each
+/// candidate's [`hull`]. Unchanged blocks are the same `Arc`d scans. In a changed paragraph,
+/// every candidate must be the same, wholly outside the edited bytes (so its hull's bytes are
+/// the same), and the probes the same; its word lists may differ, but only in words that are
+/// no probe (nothing asks about them) or in probes whose document-wide counts stay on the
+/// same side of zero (every answer is the same: "council" typed in lower case changes nothing
+/// when the story already has "council" in lower case elsewhere).
+fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> Outcome {
     if prev.blocks.len() != blocks.len() {
-        return None;
+        return Outcome::Regroup;
     }
     let delta = change.new_len as isize - change.old_len as isize;
-    let suffix_start = change.old_len.checked_sub(change.suffix)?;
+    let Some(suffix_start) = change.old_len.checked_sub(change.suffix) else {
+        return Outcome::Regroup;
+    };
+    // Whether the previous result still holds, as far as the candidates tell. Once it does
+    // not, the candidates are no longer compared, but the word lists still are.
+    let mut holds = true;
     let mut moves: Vec<Moved> = Vec::new();
+    // How the counts of probe words change: (hash, +1 or -1) for capitalised and lower-case
+    // occurrences.
+    let mut cap_delta: Vec<(u64, i32)> = Vec::new();
+    let mut lower_delta: Vec<(u64, i32)> = Vec::new();
     // False if the stretches go back, or overlap and move differently: not expected, but
     // then the moves could not be looked up by position.
     let mut push = |start: usize, end: usize, by: isize| match moves.last_mut() {
@@ -1150,13 +1285,11 @@ fn carry_over(prev: &Remembered, blocks: &[CachedBlock], change: Change) -> Opti
     for (old, new) in prev.blocks.iter().zip(blocks) {
         if std::sync::Arc::ptr_eq(&old.scans, &new.scans) {
             let by = new.range.start as isize - old.range.start as isize;
-            if !push(old.range.start, old.range.end, by) {
-                return None;
-            }
+            holds = holds && push(old.range.start, old.range.end, by);
             continue;
         }
         if old.scans.len() != new.scans.len() {
-            return None;
+            return Outcome::Regroup;
         }
         for (po, pn) in old.scans.iter().zip(new.scans.iter()) {
             let (eo, en) = (&po.entities, &pn.entities);
@@ -1168,21 +1301,48 @@ fn carry_over(prev: &Remembered, blocks: &[CachedBlock], change: Change) -> Opti
                 n_probes: _,
                 n_cap: _,
             } = eo;
-            if eo.cands.len() != en.cands.len()
-                || eo.probes() != en.probes()
-                || !same_asked_words(eo.cap_words(), en.cap_words(), &prev.probes)
-                || !same_asked_words(eo.lower_words(), en.lower_words(), &prev.probes)
-            {
-                return None;
+            let stats = &mut prev.stats;
+            if eo.probes() != en.probes() {
+                if !stats.all_words {
+                    return Outcome::NewProbes;
+                }
+                // Other questions are asked: the result cannot hold, but the counts of every
+                // word stay exact, and the probes are kept up to date.
+                holds = false;
+                let mut changes = Vec::new();
+                sorted_changes(eo.probes(), en.probes(), |_| true, &mut changes);
+                for (h, d) in changes {
+                    let n = stats.probes.entry(h).or_default();
+                    let Some(now) = n.checked_add_signed(d) else {
+                        return Outcome::Regroup;
+                    };
+                    *n = now;
+                    if now == 0 {
+                        stats.probes.remove(&h);
+                    } else {
+                        let bit = WordStats::bit(h);
+                        stats.bloom[bit / 64] |= 1 << (bit % 64);
+                    }
+                }
+            }
+            // With every word counted, every changed word; else the probes (which are then
+            // the same before and after).
+            let (all, probes) = (stats.all_words, &stats.probes);
+            let asked = |h: u64| all || probes.contains_key(&h);
+            sorted_changes(eo.cap_words(), en.cap_words(), asked, &mut cap_delta);
+            sorted_changes(eo.lower_words(), en.lower_words(), asked, &mut lower_delta);
+            holds = holds && eo.cands.len() == en.cands.len();
+            if !holds {
+                continue;
             }
             let (at_old, at_new) = (
                 old.range.start + po.start_in_block,
                 new.range.start + pn.start_in_block,
             );
-            for (a, b) in eo.cands.iter().zip(&en.cands) {
+            holds = eo.cands.iter().zip(&en.cands).all(|(a, b)| {
                 let (ha, hb) = (hull(a), hull(b));
                 if ha.len() != hb.len() || !same_candidate(a, ha.start, b, hb.start) {
-                    return None;
+                    return false;
                 }
                 // The candidate's bytes are the same only if it lies wholly before or after
                 // the edited bytes, and moved with them.
@@ -1193,49 +1353,67 @@ fn carry_over(prev: &Remembered, blocks: &[CachedBlock], change: Change) -> Opti
                 } else if start >= suffix_start && new_start as isize == start as isize + delta {
                     delta
                 } else {
-                    return None;
+                    return false;
                 };
-                if !push(start, end, by) {
-                    return None;
-                }
-            }
+                push(start, end, by)
+            });
         }
     }
-    Some(moves)
+    // The counts after the edit; the result holds only if no answer changed.
+    for (deltas, cap) in [(&cap_delta, true), (&lower_delta, false)] {
+        for &(h, d) in deltas {
+            let c = prev.stats.counts.entry(h).or_default();
+            let n = if cap { &mut c.0 } else { &mut c.1 };
+            let was = *n > 0;
+            let Some(now) = n.checked_add_signed(d) else {
+                return Outcome::Regroup;
+            };
+            *n = now;
+            // Only a probe's answers are read (and the probes are the same when the result
+            // still holds).
+            holds &= was == (now > 0) || !prev.stats.probes.contains_key(&h);
+        }
+    }
+    if holds {
+        Outcome::Carried(moves)
+    } else {
+        Outcome::SameWords
+    }
 }
 
-/// Whether two sorted lists of word hashes differ only in words that are not `probes`.
-fn same_asked_words(a: &[u64], b: &[u64], probes: &HashSet64) -> bool {
+/// Pushes to `out` each word that is in one of two sorted lists of word hashes and not in the
+/// other, if `asked`: +1 if only in `b` (the new list), -1 if only in `a`.
+fn sorted_changes(a: &[u64], b: &[u64], asked: impl Fn(u64) -> bool, out: &mut Vec<(u64, i32)>) {
     if a == b {
-        return true;
+        return;
     }
     let (mut i, mut j) = (0, 0);
     loop {
-        let h = match (a.get(i), b.get(j)) {
-            (None, None) => return true,
+        let (h, d) = match (a.get(i), b.get(j)) {
+            (None, None) => return,
             (Some(&x), Some(&y)) if x == y => {
                 (i, j) = (i + 1, j + 1);
                 continue;
             }
             (Some(&x), Some(&y)) if x < y => {
                 i += 1;
-                x
+                (x, -1)
             }
             (Some(_), Some(&y)) => {
                 j += 1;
-                y
+                (y, 1)
             }
             (Some(&x), None) => {
                 i += 1;
-                x
+                (x, -1)
             }
             (None, Some(&y)) => {
                 j += 1;
-                y
+                (y, 1)
             }
         };
-        if probes.contains(&h) {
-            return false;
+        if asked(h) {
+            out.push((h, d));
         }
     }
 }
@@ -1320,7 +1498,7 @@ mod tests {
                 scan,
             })
             .collect();
-        let stats = WordStats::new(&placed, &mut Vec::new());
+        let stats = WordStats::new(&placed, &mut Vec::new(), None, false);
         let mut cap = HashSet64::default();
         let mut lower = HashSet64::default();
         let mut asked: Vec<u64> = Vec::new();
@@ -1335,7 +1513,7 @@ mod tests {
                     .chain(e.lower_words()),
             );
         }
-        assert!(!stats.probes.is_empty() && !cap.is_empty() && !lower.is_empty());
+        assert!(!stats.kept.probes.is_empty() && !cap.is_empty() && !lower.is_empty());
         // Words outside the probes too ("nowhere" is in no paragraph).
         asked.extend(["Water", "water", "magic", "Magic", "nowhere"].map(word_hash));
         for h in asked {
