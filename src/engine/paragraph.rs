@@ -64,6 +64,19 @@ pub struct ParaCtx<'a> {
 
 /// Scans one block: finds its prose and paragraphs and scans each paragraph.
 pub fn scan_block(src: &str, format: Format, config: &Config) -> Vec<ParagraphScan> {
+    // Most blocks are one line of plain prose: one paragraph, its mask the block itself, and
+    // no list of paragraphs to allocate.
+    if format == Format::Markdown && plain_markdown_line(src) {
+        return match plain_line_paragraph(src).and_then(|r| trim(src, r)) {
+            Some(range) => vec![scan_paragraph(
+                &src[range.start..range.end],
+                range.start,
+                ParagraphKind::Text,
+                config,
+            )],
+            None => Vec::new(),
+        };
+    }
     let (mask, paras) = match format {
         Format::Markdown => markdown_paragraphs(src),
         Format::PlainText => (Cow::Borrowed(src), plain_paragraphs(src)),
@@ -207,20 +220,25 @@ fn plain_markdown_line(src: &str) -> bool {
     !chunks.remainder().iter().any(|&b| SPECIAL[usize::from(b)])
 }
 
+/// The paragraph of a block that is one line of plain prose ([`plain_markdown_line`]): the
+/// line without its indentation and trailing spaces, if anything is left.
+fn plain_line_paragraph(src: &str) -> Option<TextRange> {
+    let line = src.trim_end_matches(['\n', '\r']);
+    let start = line.len() - line.trim_start_matches(' ').len();
+    let len = line.trim_end_matches(' ').len();
+    (start < len).then(|| TextRange::new(start, len))
+}
+
 /// Markdown: the prose mask of the block and its paragraph-level leaves (paragraphs, headings,
 /// tight list items, table cells), via pulldown-cmark's source offsets. The mask of a block of
 /// plain prose is the block itself, borrowed; a few other common shapes are read without a
 /// parser too ([`simple_markdown`]).
 fn markdown_paragraphs(src: &str) -> (Cow<'_, str>, Vec<(TextRange, ParagraphKind)>) {
     if plain_markdown_line(src) {
-        let line = src.trim_end_matches(['\n', '\r']);
-        let start = line.len() - line.trim_start_matches(' ').len();
-        let len = line.trim_end_matches(' ').len();
-        let paras = if start < len {
-            vec![(TextRange::new(start, len), ParagraphKind::Text)]
-        } else {
-            Vec::new()
-        };
+        let paras = plain_line_paragraph(src)
+            .map(|r| (r, ParagraphKind::Text))
+            .into_iter()
+            .collect();
         return (Cow::Borrowed(src), paras);
     }
     if let Some((mask, paras)) = simple_markdown(src) {
@@ -253,10 +271,26 @@ fn simple_inline(src: &[u8], a: usize, b: usize, mask: &mut [u8]) -> bool {
     let copy = |from: usize, to: usize, mask: &mut [u8]| {
         mask[from..to].copy_from_slice(&src[from..to]);
     };
+    // The bytes the loop below stops at: the special ones, the backtick and the bracket.
+    const STOP: [bool; 256] = {
+        let mut table = INLINE_SPECIAL;
+        table[b'`' as usize] = true;
+        table[b'[' as usize] = true;
+        table
+    };
     let mut i = a;
     let mut seg = a;
     while i < b {
-        match src[i] {
+        // Plain prose eight bytes at a time, with one branch per eight.
+        while let Some(c) = src.get(i..i + 8).filter(|_| i + 8 <= b)
+            && !c.iter().fold(false, |any, &x| any | STOP[usize::from(x)])
+        {
+            i += 8;
+        }
+        let Some(&c) = src.get(i).filter(|_| i < b) else {
+            break;
+        };
+        match c {
             b'`' => {
                 // A code span: one backtick, content without one, one backtick.
                 let Some(n) = memchr::memchr(b'`', &src[i + 1..b]) else {
