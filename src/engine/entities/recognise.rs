@@ -1673,17 +1673,14 @@ fn is_headline(ctx: &ParaCtx<'_>) -> bool {
     if t.len() > 200 || t.ends_with(['.', '?', '!', '”', '"', ':']) || t.contains('\n') {
         return false;
     }
-    let words: Vec<&str> = t
-        .split_whitespace()
-        .filter(|w| w.chars().count() > 3)
-        .collect();
-    !words.is_empty()
-        && words
-            .iter()
-            .filter(|w| w.starts_with(char::is_uppercase))
-            .count()
-            * 10
-            >= words.len() * 6
+    // Words of four characters or more, and how many of them are capitalised (counted
+    // without a list of them).
+    let (mut words, mut capitalised) = (0usize, 0usize);
+    for w in t.split_whitespace().filter(|w| w.chars().count() > 3) {
+        words += 1;
+        capitalised += usize::from(w.starts_with(char::is_uppercase));
+    }
+    words > 0 && capitalised * 10 >= words * 6
 }
 
 /// Hashes of the capitalised words that are not sentence-initial and of the lower-case words
