@@ -64,6 +64,19 @@ pub struct ParaCtx<'a> {
 
 /// Scans one block: finds its prose and paragraphs and scans each paragraph.
 pub fn scan_block(src: &str, format: Format, config: &Config) -> Vec<ParagraphScan> {
+    // Most blocks are one line of plain prose: one paragraph, its mask the block itself, and
+    // no list of paragraphs to allocate.
+    if format == Format::Markdown && plain_markdown_line(src) {
+        return match plain_line_paragraph(src).and_then(|r| trim(src, r)) {
+            Some(range) => vec![scan_paragraph(
+                &src[range.start..range.end],
+                range.start,
+                ParagraphKind::Text,
+                config,
+            )],
+            None => Vec::new(),
+        };
+    }
     let (mask, paras) = match format {
         Format::Markdown => markdown_paragraphs(src),
         Format::PlainText => (Cow::Borrowed(src), plain_paragraphs(src)),
@@ -207,23 +220,236 @@ fn plain_markdown_line(src: &str) -> bool {
     !chunks.remainder().iter().any(|&b| SPECIAL[usize::from(b)])
 }
 
+/// The paragraph of a block that is one line of plain prose ([`plain_markdown_line`]): the
+/// line without its indentation and trailing spaces, if anything is left.
+fn plain_line_paragraph(src: &str) -> Option<TextRange> {
+    let line = src.trim_end_matches(['\n', '\r']);
+    let start = line.len() - line.trim_start_matches(' ').len();
+    let len = line.trim_end_matches(' ').len();
+    (start < len).then(|| TextRange::new(start, len))
+}
+
 /// Markdown: the prose mask of the block and its paragraph-level leaves (paragraphs, headings,
 /// tight list items, table cells), via pulldown-cmark's source offsets. The mask of a block of
-/// plain prose is the block itself, borrowed.
+/// plain prose is the block itself, borrowed; a few other common shapes are read without a
+/// parser too ([`simple_markdown`]).
 fn markdown_paragraphs(src: &str) -> (Cow<'_, str>, Vec<(TextRange, ParagraphKind)>) {
     if plain_markdown_line(src) {
-        let line = src.trim_end_matches(['\n', '\r']);
-        let start = line.len() - line.trim_start_matches(' ').len();
-        let len = line.trim_end_matches(' ').len();
-        let paras = if start < len {
-            vec![(TextRange::new(start, len), ParagraphKind::Text)]
-        } else {
-            Vec::new()
-        };
+        let paras = plain_line_paragraph(src)
+            .map(|r| (r, ParagraphKind::Text))
+            .into_iter()
+            .collect();
         return (Cow::Borrowed(src), paras);
+    }
+    if let Some((mask, paras)) = simple_markdown(src) {
+        return (Cow::Owned(mask), paras);
     }
     let (mask, paras) = parsed_markdown_paragraphs(src);
     (Cow::Owned(mask), paras)
+}
+
+/// The bytes that end the simple inline reading of [`simple_inline`] (it falls back to the
+/// parser): everything Markdown may give a meaning to inside a line except the backtick and the
+/// opening bracket, which it reads itself, and the pipe, which only a table of two or more lines
+/// would read.
+const INLINE_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = b"\\*_]<>&~$^\t\r\n";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// Reads `src[a..b]`, one line of inline Markdown, when it holds nothing but plain text, code
+/// spans between single backticks and inline links `[text](target)` with a plain text and a
+/// target of URL characters; copies the prose (everything but the code spans, the brackets and
+/// the targets) into `mask`. `false` (with `mask` partly written) for anything else.
+fn simple_inline(src: &[u8], a: usize, b: usize, mask: &mut [u8]) -> bool {
+    let copy = |from: usize, to: usize, mask: &mut [u8]| {
+        mask[from..to].copy_from_slice(&src[from..to]);
+    };
+    // The bytes the loop below stops at: the special ones, the backtick and the bracket.
+    const STOP: [bool; 256] = {
+        let mut table = INLINE_SPECIAL;
+        table[b'`' as usize] = true;
+        table[b'[' as usize] = true;
+        table
+    };
+    let mut i = a;
+    let mut seg = a;
+    while i < b {
+        // Plain prose eight bytes at a time, with one branch per eight.
+        while let Some(c) = src.get(i..i + 8).filter(|_| i + 8 <= b)
+            && !c.iter().fold(false, |any, &x| any | STOP[usize::from(x)])
+        {
+            i += 8;
+        }
+        let Some(&c) = src.get(i).filter(|_| i < b) else {
+            break;
+        };
+        match c {
+            b'`' => {
+                // A code span: one backtick, content without one, one backtick.
+                let Some(n) = memchr::memchr(b'`', &src[i + 1..b]) else {
+                    return false;
+                };
+                let close = i + 1 + n;
+                if n == 0 || src.get(close + 1) == Some(&b'`') {
+                    return false;
+                }
+                copy(seg, i, mask);
+                i = close + 1;
+                seg = i;
+            }
+            b'[' => {
+                // An inline link; an image (`![`) is left to the parser.
+                if i > a && src[i - 1] == b'!' {
+                    return false;
+                }
+                let Some(n) = memchr::memchr(b']', &src[i + 1..b]) else {
+                    return false;
+                };
+                let close = i + 1 + n;
+                let label = &src[i + 1..close];
+                let label_ok = !label.is_empty()
+                    && label
+                        .iter()
+                        .all(|&c| !INLINE_SPECIAL[usize::from(c)] && !b"[`!|^".contains(&c));
+                if !label_ok || src.get(close + 1) != Some(&b'(') {
+                    return false;
+                }
+                let Some(m) = memchr::memchr(b')', &src[close + 2..b]) else {
+                    return false;
+                };
+                let end = close + 2 + m;
+                let target = &src[close + 2..end];
+                let target_ok = !target.is_empty()
+                    && target
+                        .iter()
+                        .all(|&c| c.is_ascii_alphanumeric() || b"/:.-?=#%+,;@".contains(&c));
+                if !target_ok {
+                    return false;
+                }
+                copy(seg, i, mask);
+                copy(i + 1, close, mask);
+                i = end + 1;
+                seg = i;
+            }
+            c if INLINE_SPECIAL[usize::from(c)] => return false,
+            _ => i += 1,
+        }
+    }
+    copy(seg, b, mask);
+    true
+}
+
+/// [`simple_inline`], also accepting a whole line in emphasis (`*text*`).
+fn simple_inline_or_emphasis(src: &[u8], a: usize, b: usize, mask: &mut [u8]) -> bool {
+    if src.get(a) == Some(&b'*') {
+        // Opening `*` before a non-space at the start of the line, closing `*` after a
+        // non-space at its end: one emphasis around the rest, whatever the punctuation.
+        let ok = b >= a + 3 && src[b - 1] == b'*' && src[a + 1] != b' ' && src[b - 2] != b' ';
+        return ok && simple_inline(src, a + 1, b - 1, mask);
+    }
+    simple_inline(src, a, b, mask)
+}
+
+/// Whether a line's content after its block marker starts something other than a paragraph
+/// (or is a shape [`simple_inline`] does not take at its start).
+fn opens_other_block(first: u8) -> bool {
+    first.is_ascii_digit() || b"#>-+*=_~<|:".contains(&first)
+}
+
+/// The prose mask and paragraphs of a Markdown block of one of a few common shapes, read
+/// without a parser: one line that is a heading (`# text`, no `#` in the text), a thematic
+/// break (`---`), or a paragraph; or lines that are all tight bullet items (`- text`); where
+/// the text is what [`simple_inline_or_emphasis`] reads. `None` for anything else. The
+/// paragraph ranges may include spaces the parser's would not (before a code span, at a line
+/// end); [`scan_block`] trims them. A test compares the trimmed result with the parser's.
+fn simple_markdown(src: &str) -> Option<(String, Vec<(TextRange, ParagraphKind)>)> {
+    let bytes = src.as_bytes();
+    let body_end = src.trim_end_matches(['\n', '\r']).len();
+    if memchr::memchr(b'\r', &bytes[..body_end]).is_some() {
+        return None;
+    }
+    let mut mask: Vec<u8> = bytes
+        .iter()
+        .map(|&b| if b == b'\n' || b == b'\r' { b } else { b' ' })
+        .collect();
+    let mut paras = Vec::new();
+    let mut para = |mask: &[u8], a: usize, b: usize, kind: ParagraphKind| {
+        if let (Some(s), Some(e)) = (
+            mask[a..b].iter().position(|&c| c != b' '),
+            mask[a..b].iter().rposition(|&c| c != b' '),
+        ) {
+            paras.push((TextRange::new(a + s, a + e + 1), kind));
+        }
+    };
+    if bytes.starts_with(b"- ") {
+        // Tight bullet items, one per line.
+        let mut line_start = 0;
+        while line_start < body_end {
+            let line_end = memchr::memchr(b'\n', &bytes[line_start..body_end])
+                .map_or(body_end, |n| line_start + n);
+            let line = &bytes[line_start..line_end];
+            if !line.starts_with(b"- ") {
+                return None;
+            }
+            let a = line_start + 2;
+            let first = *bytes.get(a).filter(|_| a < line_end)?;
+            if first == b' ' || first == b'`' || opens_other_block(first) {
+                return None;
+            }
+            if !simple_inline(bytes, a, line_end, &mut mask) {
+                return None;
+            }
+            para(&mask, a, line_end, ParagraphKind::ListItem);
+            line_start = line_end + 1;
+        }
+    } else {
+        if memchr::memchr(b'\n', &bytes[..body_end]).is_some() {
+            return None;
+        }
+        let lead = bytes.iter().take_while(|&&b| b == b' ').count();
+        if lead > 3 {
+            return None;
+        }
+        let end = lead + src[lead..body_end].trim_end_matches(' ').len();
+        let first = *bytes.get(lead).filter(|_| lead < end)?;
+        if matches!(first, b'-' | b'*' | b'_')
+            && bytes[lead..end].iter().all(|&c| c == first || c == b' ')
+            && bytes[lead..end].iter().filter(|&&c| c == first).count() >= 3
+        {
+            // A thematic break: no prose.
+        } else if first == b'#' {
+            let hashes = bytes[lead..end].iter().take_while(|&&c| c == b'#').count();
+            if hashes > 6
+                || bytes.get(lead + hashes).is_some_and(|&c| c != b' ') && lead + hashes < end
+            {
+                return None;
+            }
+            let a = lead + hashes;
+            let a = a + bytes[a..end].iter().take_while(|&&c| c == b' ').count();
+            if memchr::memchr(b'#', &bytes[a..end]).is_some()
+                || !simple_inline_or_emphasis(bytes, a, end, &mut mask)
+            {
+                return None;
+            }
+            para(&mask, a, end, ParagraphKind::Heading);
+        } else {
+            if first != b'*' && opens_other_block(first) {
+                return None;
+            }
+            if !simple_inline_or_emphasis(bytes, lead, end, &mut mask) {
+                return None;
+            }
+            para(&mask, lead, end, ParagraphKind::Text);
+        }
+    }
+    Some((String::from_utf8(mask).ok()?, paras))
 }
 
 /// [`markdown_paragraphs`] by pulldown-cmark.
@@ -373,6 +599,145 @@ mod tests {
         assert!(plain > 1_000, "the shortcut was taken {plain} times");
     }
 
+    /// What [`scan_block`] keeps of a block's reading: each paragraph trimmed to its prose,
+    /// with its kind and its text.
+    fn settled(
+        mask: &str,
+        paras: &[(TextRange, ParagraphKind)],
+    ) -> Vec<(TextRange, ParagraphKind, String)> {
+        paras
+            .iter()
+            .filter_map(|&(r, k)| trim(mask, r).map(|r| (r, k, r.of(mask).to_string())))
+            .collect()
+    }
+
+    /// The shapes read without a parser (headings, thematic breaks, bullet lists, emphasis,
+    /// code spans, links) give what pulldown-cmark gives once trimmed, on every block of
+    /// generated manuscripts and on random blocks made of the pieces those shapes are made of.
+    #[test]
+    fn simple_markdown_reads_as_pulldown_reads() {
+        use crate::generate::{Options, Rng, manuscript};
+        // Per shape: heading, list, break, emphasis, code span, link.
+        let mut taken = [0usize; 6];
+        let mut check = |block: &str| {
+            let Some((mask, paras)) = simple_markdown(block) else {
+                return;
+            };
+            let (want_mask, want) = parsed_markdown_paragraphs(block);
+            assert_eq!(
+                settled(&mask, &paras),
+                settled(&want_mask, &want),
+                "{block:?}"
+            );
+            let t = block.trim_start();
+            taken[0] += usize::from(t.starts_with('#'));
+            taken[1] += usize::from(t.starts_with("- "));
+            taken[2] += usize::from(paras.is_empty() && t.starts_with(['-', '*', '_']));
+            taken[3] += usize::from(t.starts_with('*') && !paras.is_empty());
+            taken[4] += usize::from(t.contains('`'));
+            taken[5] += usize::from(t.contains("]("));
+        };
+        for seed in 0..6 {
+            let text = manuscript(&Options {
+                seed,
+                size: 20_000,
+                markdown: true,
+                ascii: seed % 2 == 0,
+            });
+            for b in crate::engine::markup::layout(&text, Format::Markdown).blocks {
+                check(b.range.of(&text));
+            }
+        }
+        let pieces = [
+            "a",
+            "Word",
+            " ",
+            "  ",
+            ".",
+            ",",
+            "!",
+            "?",
+            "\"",
+            "“",
+            "’",
+            "'",
+            "#",
+            "-",
+            "+",
+            "1",
+            "1.",
+            ">",
+            "=",
+            "(",
+            ")",
+            ":",
+            "|",
+            "é",
+            "—",
+            "`",
+            "``",
+            "`x`",
+            "` `",
+            "[",
+            "]",
+            "](",
+            "[a](b)",
+            "[The report](https://x.org/a-1?q=2#c)",
+            "![i](j)",
+            "[x] (y)",
+            "[a](b c)",
+            "[](x)",
+            "[a]()",
+            "*",
+            "**",
+            "_",
+            "&",
+            "<",
+            "\\",
+            "\t",
+            "^",
+            "[^1]",
+        ];
+        let prefixes = [
+            "", "", "", " ", "   ", "    ", "# ", "## ", "###### ", "####### ", "#", "#  ", "- ",
+            "- ", "-  ", "-", "* ", "*", "*", "---", "- - -", "***", "___", "`",
+        ];
+        let suffixes = ["", "", "", "*", " ", "  ", " #", "#", "`", "\r\n", "\n"];
+        let mut rng = Rng::new(11);
+        for _ in 0..100_000 {
+            let lines = 1 + rng.below(3);
+            // A quarter of the blocks are bullet lists, a quarter of the lines are in emphasis.
+            let list = rng.below(4) == 0;
+            let mut block = String::new();
+            for l in 0..lines {
+                if l > 0 {
+                    block.push('\n');
+                }
+                let emphasis = rng.below(4) == 0;
+                if list {
+                    block.push_str("- ");
+                } else {
+                    block.push_str(prefixes[rng.below(prefixes.len())]);
+                }
+                if emphasis {
+                    block.push('*');
+                }
+                for _ in 0..rng.below(8) {
+                    block.push_str(pieces[rng.below(pieces.len())]);
+                }
+                if emphasis {
+                    block.push('*');
+                }
+                block.push_str(suffixes[rng.below(suffixes.len())]);
+            }
+            check(&block);
+        }
+        assert!(
+            taken.iter().all(|&n| n > 150),
+            "shapes taken (heading, list, break, emphasis, code, link): {taken:?}"
+        );
+    }
+
     #[test]
     fn markdown_heading_and_list_items() {
         let got = paras("# Big news\n", Format::Markdown);
@@ -383,6 +748,17 @@ mod tests {
             vec!["one", "two"]
         );
         assert!(got.iter().all(|p| p.1 == ParagraphKind::ListItem));
+        // The same through the parser (the shortcut does not take these).
+        let got = paras("# Big news *and* more\n", Format::Markdown);
+        assert_eq!(
+            got,
+            vec![("Big news  and  more".to_string(), ParagraphKind::Heading)]
+        );
+        let got = paras("- one\n  two\n- three\n", Format::Markdown);
+        assert_eq!(
+            got.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(),
+            vec!["one\n  two", "three"]
+        );
     }
 
     #[test]

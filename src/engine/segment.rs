@@ -204,8 +204,10 @@ fn fragment_ends_into(text: &str, windows: &mut Vec<(usize, usize)>, ends: &mut 
 ///
 /// Any other window goes through the segmenter.
 fn plain_ending(text: &str, ws: usize, we: usize) -> Option<usize> {
-    const CLOSE: &[char] = &['"', '\'', ')', ']', '}', '”', '’', '»'];
-    const OPEN: &[char] = &['"', '\'', '(', '[', '“', '‘', '«'];
+    // As `matches!` closures rather than slices of characters: one comparison chain per
+    // character instead of a loop over the slice.
+    const CLOSE: fn(char) -> bool = |c| matches!(c, '"' | '\'' | ')' | ']' | '}' | '”' | '’' | '»');
+    const OPEN: fn(char) -> bool = |c| matches!(c, '"' | '\'' | '(' | '[' | '“' | '‘' | '«');
     // The first character may be any character; the terminator must follow it directly.
     let first = ws + text[ws..we].chars().next()?.len_utf8();
     if !matches!(text.as_bytes().get(first), Some(b'.' | b'!' | b'?')) {
@@ -330,16 +332,68 @@ fn next_starts_sentence(rest: &str) -> bool {
 
 fn push_trimmed(text: &str, out: &mut Vec<TextRange>, s: usize, e: usize) {
     let frag = &text[s..e];
-    let lead = frag.len() - frag.trim_start().len();
-    let t = frag.trim();
-    if !t.is_empty() {
-        out.push(TextRange::new(s + lead, s + lead + t.len()));
-    }
+    let b = frag.as_bytes();
+    // ASCII white space (`char::is_whitespace` but for the vertical tab, which it counts and
+    // `is_ascii_whitespace` does not) skipped bytewise; where the first other byte from
+    // either end is not ASCII (or is a vertical tab), `str::trim` decides.
+    let plain = |c: &u8| !c.is_ascii_whitespace();
+    let (Some(lead), Some(last)) = (b.iter().position(plain), b.iter().rposition(plain)) else {
+        // All ASCII white space (or empty): nothing to keep.
+        return;
+    };
+    let simple = |c: u8| c.is_ascii() && c != 0x0B;
+    let (lead, end) = if simple(b[lead]) && simple(b[last]) {
+        (lead, last + 1)
+    } else {
+        let t = frag.trim();
+        if t.is_empty() {
+            return;
+        }
+        let lead = frag.len() - frag.trim_start().len();
+        (lead, lead + t.len())
+    };
+    out.push(TextRange::new(s + lead, s + end));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bytewise trim keeps what `str::trim` keeps, with Unicode and vertical-tab white
+    /// space at either end.
+    #[test]
+    fn push_trimmed_trims_as_str_trim() {
+        let frags = [
+            "",
+            " ",
+            "\n\t ",
+            "a",
+            " a ",
+            "\u{b}a",
+            "a\u{b}",
+            "\u{a0}a b\u{2003}",
+            "\u{2003}",
+            " \u{a0} ",
+            "“Yes.” ",
+            " é ",
+            "\r\nWord\r\n",
+            "\u{c}x\u{c}",
+            " \u{b} ",
+        ];
+        for f in frags {
+            let text = format!("xy{f}z");
+            let mut got = Vec::new();
+            push_trimmed(&text, &mut got, 2, 2 + f.len());
+            let t = f.trim();
+            let want: Vec<TextRange> = if t.is_empty() {
+                Vec::new()
+            } else {
+                let lead = f.len() - f.trim_start().len();
+                vec![TextRange::new(2 + lead, 2 + lead + t.len())]
+            };
+            assert_eq!(got, want, "{f:?}");
+        }
+    }
 
     fn split(text: &str) -> Vec<&str> {
         sentences(text).into_iter().map(|r| r.of(text)).collect()

@@ -1317,6 +1317,9 @@ struct Scratch {
     lower_words: Vec<u64>,
     /// The word hashes the document stage may ask about ([`probes`]).
     probes: Vec<u64>,
+    /// The candidates as they are found; the scan's list is moved out of it at its final
+    /// size (one allocation instead of a list grown by doubling, then shrunk to fit).
+    cands: Vec<Candidate>,
 }
 
 impl Scratch {
@@ -1670,17 +1673,14 @@ fn is_headline(ctx: &ParaCtx<'_>) -> bool {
     if t.len() > 200 || t.ends_with(['.', '?', '!', '”', '"', ':']) || t.contains('\n') {
         return false;
     }
-    let words: Vec<&str> = t
-        .split_whitespace()
-        .filter(|w| w.chars().count() > 3)
-        .collect();
-    !words.is_empty()
-        && words
-            .iter()
-            .filter(|w| w.starts_with(char::is_uppercase))
-            .count()
-            * 10
-            >= words.len() * 6
+    // Words of four characters or more, and how many of them are capitalised (counted
+    // without a list of them).
+    let (mut words, mut capitalised) = (0usize, 0usize);
+    for w in t.split_whitespace().filter(|w| w.chars().count() > 3) {
+        words += 1;
+        capitalised += usize::from(w.starts_with(char::is_uppercase));
+    }
+    words > 0 && capitalised * 10 >= words * 6
 }
 
 /// Hashes of the capitalised words that are not sentence-initial and of the lower-case words
@@ -1728,6 +1728,8 @@ fn scan_with(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaEntities {
     let headline = is_headline(ctx);
     tokenize_into(text, ctx.sentences, headline, scratch);
     let mut out = ParaEntities::default();
+    let mut cands = std::mem::take(&mut scratch.cands);
+    cands.clear();
     for words in [&mut scratch.cap_words, &mut scratch.lower_words] {
         words.sort_unstable();
         words.dedup();
@@ -1737,19 +1739,18 @@ fn scan_with(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaEntities {
         text,
         toks: &scratch.toks,
     };
-    s.runs(ctx, &mut out.cands);
-    s.descriptors(&mut out.cands);
-    s.appositives(&mut out.cands);
-    sheet_matches(ctx, &mut out.cands);
+    s.runs(ctx, &mut cands);
+    s.descriptors(&mut cands);
+    s.appositives(&mut cands);
+    sheet_matches(ctx, &mut cands);
     let order = |c: &Candidate| (c.range.start, std::cmp::Reverse(c.range.end));
     // The runs come in text order, so the candidates usually do: sort only if not.
-    if !out.cands.is_sorted_by_key(order) {
-        out.cands.sort_by_key(order);
+    if !cands.is_sorted_by_key(order) {
+        cands.sort_by_key(order);
     }
     // Drop candidates nested in or overlapping an earlier one (sheet matches and descriptors
     // may cover words a run already produced). In place: `cands[..kept]` are the candidates
     // kept so far, and nothing moves while nothing is dropped.
-    let cands = &mut out.cands;
     let mut kept = 0;
     for r in 0..cands.len() {
         let (done, rest) = cands.split_at_mut(r);
@@ -1779,6 +1780,10 @@ fn scan_with(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaEntities {
         kept += 1;
     }
     cands.truncate(kept);
+    // Moved into a list of exactly their number; the buffer keeps its capacity.
+    out.cands = Vec::with_capacity(cands.len());
+    out.cands.append(&mut cands);
+    scratch.cands = cands;
     let probes = &mut scratch.probes;
     find_probes(text, &out.cands, probes);
     let (cap_words, lower_words) = (&scratch.cap_words, &scratch.lower_words);

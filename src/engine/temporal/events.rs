@@ -59,11 +59,12 @@ pub fn scan(
     let toks = &tokens.toks[..];
     // Only a word the tokenizer found among the verbs' first words ([`F_EVENT`]) can be one:
     // most paragraphs have a few, many none.
-    let candidates: Vec<usize> = tokens.marked(F_EVENT).collect();
     let mut out = Vec::new();
-    if candidates.is_empty() {
+    if tokens.marked(F_EVENT).next().is_none() {
         return out;
     }
+    // The marked tokens (of every kind, in order), read from each sentence's first.
+    let marked = &tokens.marked[..];
     for (si, s) in sentences.iter().enumerate() {
         let body = s.of(text).trim_end();
         if body.ends_with('?') || body.ends_with("?”") || body.ends_with("?\"") {
@@ -71,12 +72,15 @@ pub fn scan(
         }
         let lo = toks.partition_point(|t| t.start < s.start);
         let hi = toks.partition_point(|t| t.start < s.end);
-        let from = candidates.partition_point(|&c| c < lo);
-        for &i in candidates.get(from..).unwrap_or(&[]) {
+        let from = marked.partition_point(|&c| c < lo);
+        for &i in marked.get(from..).unwrap_or(&[]) {
             if i >= hi {
                 break;
             }
             let Some(t) = toks.get(i) else { break };
+            if t.flags & F_EVENT == 0 {
+                continue;
+            }
             // Every verb in the list ends in "-ed", is an irregular past form, or is "hit"
             // (compared as bytes: tokens lie on character boundaries).
             let candidate = t.kind == TokKind::Word

@@ -2217,10 +2217,36 @@ fn match_at(cx: &Cx<'_>, i: usize) -> Option<M> {
     Some(m)
 }
 
-/// Recognises the temporal expressions of a paragraph.
+/// Recognises the temporal expressions of a paragraph. The list comes at its final size: the
+/// expressions are gathered in a buffer kept from paragraph to paragraph, then moved out.
 pub fn recognise(text: &str, toks: &[Tok]) -> Vec<RawTimex> {
+    thread_local! {
+        static OUT: std::cell::RefCell<Vec<RawTimex>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    OUT.with(|buf| match buf.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            recognise_into(text, toks, &mut buf);
+            let mut out = Vec::with_capacity(buf.len());
+            out.append(&mut buf);
+            // A paragraph full of dates does not leave its buffer with the thread.
+            if buf.capacity() > 64 {
+                *buf = Vec::new();
+            }
+            out
+        }
+        // Not reentrant in practice; a fresh buffer keeps it correct if it ever is.
+        Err(_) => {
+            let mut out = Vec::new();
+            recognise_into(text, toks, &mut out);
+            out
+        }
+    })
+}
+
+/// [`recognise`] into `out` (appended).
+fn recognise_into(text: &str, toks: &[Tok], out: &mut Vec<RawTimex>) {
     let cx = Cx { toks, text };
-    let mut out = Vec::new();
     let mut i = 0;
     while let Some(t) = toks.get(i) {
         // Only a number, a known word or an apostrophe ("'90s") can start an expression, and
@@ -2255,7 +2281,6 @@ pub fn recognise(text: &str, toks: &[Tok]) -> Vec<RawTimex> {
             i += 1;
         }
     }
-    out
 }
 
 #[cfg(test)]
