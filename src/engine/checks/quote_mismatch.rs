@@ -333,17 +333,15 @@ fn word_set<'t, K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
     vocabulary: &mut FxHashMap<K, u32>,
     key: impl Fn(&'t str) -> K,
 ) -> Vec<u32> {
-    let mut ids: Vec<u32> = text
-        .split(' ')
-        .map(|w| match vocabulary.get(w) {
-            Some(&id) => id,
-            None => {
-                let id = vocabulary.len() as u32;
-                vocabulary.insert(key(w), id);
-                id
-            }
-        })
-        .collect();
+    let mut ids: Vec<u32> = Vec::with_capacity(text.bytes().filter(|&b| b == b' ').count() + 1);
+    ids.extend(text.split(' ').map(|w| match vocabulary.get(w) {
+        Some(&id) => id,
+        None => {
+            let id = vocabulary.len() as u32;
+            vocabulary.insert(key(w), id);
+            id
+        }
+    }));
     ids.sort_unstable();
     ids.dedup();
     ids
@@ -352,13 +350,16 @@ fn word_set<'t, K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
 impl Cache {
     /// Groups the quotations by their words and finds the rewordings among the distinct texts,
     /// from scratch.
-    fn rebuild<'a>(&mut self, quotes: impl Iterator<Item = &'a Quote>) {
+    fn rebuild(&mut self, quotes: &[&Quote]) {
         // Quotations of six words or more (shorter ones repeat by chance), grouped by their
         // words: a long manuscript repeats the same quotation many times, and identical texts
-        // are compared once, as one distinct text.
-        let mut text_ids: FxHashMap<String, usize> = FxHashMap::default();
-        let mut texts: Vec<String> = Vec::new();
+        // are compared once, as one distinct text. (Maps and lists sized for the quotations
+        // up front, not grown.)
+        let mut text_ids: FxHashMap<String, usize> =
+            FxHashMap::with_capacity_and_hasher(quotes.len(), Default::default());
+        let mut texts: Vec<String> = Vec::with_capacity(quotes.len());
         self.by_content.clear();
+        self.by_content.reserve(quotes.len());
         for q in quotes {
             if self.by_content.contains_key(q.content.as_str()) {
                 continue;
@@ -372,7 +373,11 @@ impl Cache {
             });
             self.by_content.insert(q.content.as_str().into(), id);
         }
-        let mut vocabulary: FxHashMap<&str, u32> = FxHashMap::default();
+        // Sized for half the words of the texts (about six bytes a word): quotations share
+        // many of their words.
+        let words_in_texts: usize = texts.iter().map(|t| t.len() / 6 + 1).sum();
+        let mut vocabulary: FxHashMap<&str, u32> =
+            FxHashMap::with_capacity_and_hasher(words_in_texts / 2, Default::default());
         let sets: Vec<Vec<u32>> = texts
             .iter()
             .map(|t| word_set(t, &mut vocabulary, |w| w))
@@ -542,7 +547,7 @@ impl Check for QuoteMismatch {
                     }
                 }
             } else {
-                cache.rebuild(quotes());
+                cache.rebuild(&current);
                 for (q, id) in current.iter().zip(&mut ids) {
                     *id = cache
                         .by_content
