@@ -210,6 +210,7 @@ pub fn run(analysis: &Analysis, config: &Config) -> Vec<Finding> {
 /// document.
 pub fn run_cached(analysis: &Analysis, config: &Config, cache: &mut Cache) -> Vec<Finding> {
     let mut all = Vec::with_capacity(cache.findings);
+    let mut keys = Some(Vec::with_capacity(cache.findings));
     for check in REGISTRY {
         let meta = check.meta();
         if !config.check_enabled(meta.code) {
@@ -222,13 +223,82 @@ pub fn run_cached(analysis: &Analysis, config: &Config, cache: &mut Cache) -> Ve
                 f.severity = sev;
             }
         }
+        if let Some(k) = &mut keys {
+            let rank = rank_of(meta.code);
+            let all_keyed = all[start..].iter().enumerate().all(|(i, f)| {
+                // A check pushes findings with its own code (compared by address first).
+                let rank = if std::ptr::eq(f.code, meta.code) {
+                    rank
+                } else {
+                    rank_of(f.code)
+                };
+                let key = rank.and_then(|rank| sort_key(start + i, f, rank));
+                key.map(|key| k.push(key)).is_some()
+            });
+            if !all_keyed {
+                keys = None;
+            }
+        }
     }
-    all.sort_by(|a, b| {
-        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
-    });
+    let all = sort_by_position(all, keys);
     cache.findings = all.len();
     cache.messages.end_run();
     all
+}
+
+/// The codes of [`REGISTRY`] in alphabetical order.
+static CODES_SORTED: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut codes: Vec<&'static str> = REGISTRY.iter().map(|c| c.meta().code).collect();
+    codes.sort_unstable();
+    codes
+});
+
+/// The rank of `code` among the codes of [`REGISTRY`] in alphabetical order.
+fn rank_of(code: &str) -> Option<usize> {
+    CODES_SORTED.binary_search(&code).ok()
+}
+
+/// The key [`sort_by_position`] sorts the `i`th finding `f` by, its code being the `rank`th:
+/// its start, end, the code's rank and `i`, packed into a `u128` (`None` if an offset or the
+/// index takes more than 32 bits).
+fn sort_key(i: usize, f: &Finding, rank: usize) -> Option<u128> {
+    let start = u32::try_from(f.range.start).ok()?;
+    let end = u32::try_from(f.range.end).ok()?;
+    let i = u32::try_from(i).ok()?;
+    Some(
+        (u128::from(start) << 96)
+            | (u128::from(end) << 64)
+            | ((rank as u128) << 32)
+            | u128::from(i),
+    )
+}
+
+/// `findings` in order of position (start, then end), then code; findings equal in all three
+/// keep the order they were pushed in.
+///
+/// The findings themselves are large: with `keys` (one [`sort_key`] per finding, in order)
+/// they are moved once, after a sort of the keys (the checks push runs already in order,
+/// which the stable sort merges). Without (an offset beyond 32 bits, or a code not in the
+/// registry), the findings are sorted themselves.
+fn sort_by_position(mut findings: Vec<Finding>, keys: Option<Vec<u128>>) -> Vec<Finding> {
+    let Some(mut keys) = keys.filter(|k| k.len() == findings.len()) else {
+        findings.sort_by(|a, b| {
+            (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+        });
+        return findings;
+    };
+    if keys.is_sorted() {
+        return findings;
+    }
+    keys.sort();
+    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+    keys.iter()
+        .map(|&k| {
+            slots[(k as u32) as usize]
+                .take()
+                .expect("each index is in one key")
+        })
+        .collect()
 }
 
 /// Test helper: the code a marker line names, for `^^^ code` annotations.
@@ -344,6 +414,159 @@ mod tests {
         // A message outlives the cache that made it, and serialises as its text.
         assert_eq!(serde_json::to_string(&a).unwrap(), "\"Said by Ana Ruiz\"");
         assert_eq!(format!("{a:?}"), format!("{:?}", "Said by Ana Ruiz"));
+    }
+
+    /// Findings sorted through their keys come out exactly as sorting the findings by (start,
+    /// end, code), stably, would put them: with ties in all three, codes out of the registry
+    /// and offsets beyond 32 bits (the fallback).
+    #[test]
+    fn sorting_by_keys_equals_sorting_the_findings() {
+        use crate::generate::Rng;
+        let finding = |code: &'static str, start: usize, end: usize, n: usize| Finding {
+            code,
+            severity: Severity::Hint,
+            range: TextRange::new(start, end),
+            message: Message::copy(&n.to_string()),
+            fixes: Vec::new(),
+        };
+        let mut rng = Rng::new(5);
+        let codes: Vec<&'static str> = REGISTRY.iter().map(|c| c.meta().code).collect();
+        for round in 0..200 {
+            let len = rng.below(60);
+            let far = if round % 10 == 9 { 1 << 33 } else { 0 };
+            let mut findings: Vec<Finding> = (0..len)
+                .map(|n| {
+                    let start = far + rng.below(20);
+                    let code = if round % 7 == 6 && n == 0 {
+                        "not-a-registered-code"
+                    } else {
+                        codes[rng.below(4)]
+                    };
+                    finding(code, start, start + rng.below(3), n)
+                })
+                .collect();
+            if round % 5 == 0 {
+                findings.sort_by_key(|f| f.range.start);
+            }
+            let mut want = findings.clone();
+            want.sort_by(|a, b| {
+                (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+            });
+            let keys: Option<Vec<u128>> = findings
+                .iter()
+                .enumerate()
+                .map(|(i, f)| sort_key(i, f, rank_of(f.code)?))
+                .collect();
+            let keyed = len == 0 || (far == 0 && round % 7 != 6);
+            assert_eq!(keys.is_some(), keyed, "round {round}");
+            assert_eq!(sort_by_position(findings, keys), want, "round {round}");
+        }
+    }
+
+    /// After typing-like edits (letters, words, quotation marks, names, line breaks, deletions)
+    /// anywhere in a story, the findings of an [`Analyzer`](crate::engine::Analyzer) that
+    /// carries the checks' work over from one version to the next are exactly those of a fresh
+    /// analysis; and the work is carried over (quotations keep their text ids and flagged ones
+    /// their messages), or the test would prove nothing.
+    #[test]
+    fn carried_over_findings_equal_fresh_ones_after_typing() {
+        use crate::engine::{Analyzer, Format, analyze_as};
+        use crate::generate::{ADVERSARIAL, Options, Rng, manuscript};
+        let config = Config::default();
+        let typed: &[&str] = &[
+            "x",
+            " ",
+            "the ",
+            "said ",
+            "Smith",
+            " Anna",
+            "Mr. ",
+            "“",
+            "”",
+            ".",
+            ", ",
+            "\n",
+            "\n\n",
+            "“We will never give up the port to anyone,” Ana Ruiz said. ",
+            "“We will never give up the port to anyone,” Tom Reed said. ",
+            "On Monday ",
+            "é",
+        ];
+        let mut rng = Rng::new(11);
+        let (mut steps, mut flagged) = (0, 0);
+        let mut analyzer = Analyzer::default();
+        for round in 0..10u64 {
+            let markdown = round % 2 == 0;
+            let format = if markdown {
+                Format::Markdown
+            } else {
+                Format::PlainText
+            };
+            let mut text = manuscript(&Options {
+                seed: 200 + round,
+                size: 6000,
+                markdown,
+                ascii: round % 3 == 0,
+            });
+            // A new document half the time; else the next story is typed into the same
+            // analyzer, which has to forget what no longer applies.
+            if round % 2 == 0 {
+                analyzer = Analyzer::default();
+            }
+            let _ = analyzer.analyze(&text, format, &config);
+            let mut at = rng.below(text.len() + 1);
+            for step in 0..20 {
+                if rng.below(5) == 0 {
+                    at = rng.below(text.len() + 1);
+                }
+                at = at.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match rng.below(8) {
+                    0 => {
+                        let mut from = at.saturating_sub(rng.below(8));
+                        while !text.is_char_boundary(from) {
+                            from -= 1;
+                        }
+                        text.replace_range(from..at, "");
+                        at = from;
+                    }
+                    1 => {
+                        let insert = rng.pick(ADVERSARIAL);
+                        text.insert_str(at, insert);
+                        at += insert.len();
+                    }
+                    _ => {
+                        let insert = rng.pick(typed);
+                        text.insert_str(at, insert);
+                        at += insert.len();
+                    }
+                }
+                let cached = analyzer.analyze(&text, format, &config);
+                let fresh = analyze_as(&text, format, &config);
+                assert_eq!(
+                    format!("{:?}", cached.findings),
+                    format!("{:?}", fresh.findings),
+                    "round {round} step {step}: {text:?}"
+                );
+                steps += 1;
+                flagged += fresh
+                    .findings
+                    .iter()
+                    .filter(|f| f.message.starts_with("The same words are given"))
+                    .count();
+            }
+        }
+        let (ids, messages, runs) = analyzer.checks.quote_mismatch.carried;
+        assert!(
+            flagged > 0,
+            "no quotation given to two speakers in {steps} edits"
+        );
+        assert!(ids > 0, "no quotation kept its text id");
+        assert!(messages > 0, "no finding kept its message");
+        assert!(runs > 0, "no run kept all its findings");
+        assert!(runs < steps, "every run kept all its findings");
     }
 
     #[test]

@@ -152,17 +152,19 @@ impl Check for NameVariant {
         let mut surname_ids: FxHashMap<&str, usize> = FxHashMap::default();
         let mut distinct: Vec<(&str, usize, char)> = Vec::new();
         let mut carriers: Vec<Vec<usize>> = Vec::new();
+        // Per person: the id of their surname among `distinct`, if it has four letters or more.
+        let mut id_of: Vec<Option<usize>> = Vec::with_capacity(keys.len());
         for (i, &(s, len, first)) in keys.iter().enumerate() {
-            if let Some(c) = first
-                && len >= 4
-            {
+            let id = first.filter(|_| len >= 4).map(|c| {
                 let id = *surname_ids.entry(s).or_insert_with(|| {
                     distinct.push((s, len, c));
                     carriers.push(Vec::new());
                     distinct.len() - 1
                 });
                 carriers[id].push(i);
-            }
+                id
+            });
+            id_of.push(id);
         }
         let mut by_letter: FxHashMap<char, Vec<usize>> = FxHashMap::default();
         for (id, &(_, _, c)) in distinct.iter().enumerate() {
@@ -201,7 +203,7 @@ impl Check for NameVariant {
                 }
             }
             // Against the later people of the story whose surname is a variant of this one.
-            let Some(&id) = surname_ids.get(keys[ai].0).filter(|_| keys[ai].1 >= 4) else {
+            let Some(id) = id_of[ai] else {
                 continue;
             };
             later.clear();

@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap;
 use super::{Check, CheckMeta, Finding, Message, Severity};
 use crate::engine::Analysis;
 use crate::engine::quotes::{Quote, QuoteKind, SpeakerClass};
+use crate::engine::shared::SharedText;
 
 pub struct QuoteMismatch;
 
@@ -219,7 +220,92 @@ pub struct Cache {
     reworded: Vec<Vec<usize>>,
     /// The id of each word of the texts; built only when a text is added one by one.
     vocabulary: FxHashMap<String, u32>,
+    /// The last run's quotations, in order (see [`Last`]). A run compares its quotations with
+    /// these from both ends; those that match keep their text ids, and only those in between
+    /// are looked up by their text, so a keystroke hashes the quotations it touched, not all
+    /// of them.
+    last: Vec<Last>,
+    /// The last run's findings: the index of the flagged quotation among `last`, and the
+    /// message, in order.
+    ///
+    /// A finding depends on the flagged quotation and on every quotation before it (the
+    /// earliest one it contradicts), through their text ids, the rewordings among the texts and
+    /// the speakers. So when every quotation has the same content and speaker as in the last
+    /// run (a keystroke outside any quotation that moves no speaker), the findings are the last
+    /// run's, at the quotations' new ranges. Otherwise they are found again, and a flagged
+    /// quotation at both ends that says the same two names gets its message back instead of
+    /// writing and hashing it again.
+    found: Vec<(usize, Message)>,
+    /// How many quotations kept their text id, how many findings their message, and how many
+    /// runs all their findings, since the cache was made (for tests: the carry-over happens).
+    pub(crate) carried: (usize, usize, usize),
 }
+
+/// A quotation of the last run: its content, its text id ([`NO_ID`]: fewer than six words) and
+/// its speaker as far as the check reads it ([`Said`]). Contents are compared by identity first
+/// ([`same_text`]): a paragraph kept by the paragraph cache hands out the same shared texts
+/// again, and holding them here keeps their memory from being reused for another text.
+struct Last {
+    content: SharedText,
+    id: usize,
+    speaker: Option<Said>,
+}
+
+/// What the check reads of a quotation's speaker: the name (for messages and, without an
+/// entity, for comparing speakers), the entity, and whether the words are a pronoun (an
+/// unresolved one is nobody). [`speaker_key`] and the messages depend on nothing else.
+#[derive(Clone)]
+struct Said {
+    name: SharedText,
+    entity: Option<usize>,
+    pronoun: bool,
+}
+
+impl Said {
+    fn of(q: &Quote) -> Option<Said> {
+        q.speaker.as_ref().map(|s| Said {
+            name: s.name.clone(),
+            entity: s.entity,
+            pronoun: matches!(s.class, SpeakerClass::Pronoun),
+        })
+    }
+
+    /// Whether `q`'s speaker reads as this one.
+    fn is_of(this: &Option<Said>, q: &Quote) -> bool {
+        match (this, &q.speaker) {
+            (None, None) => true,
+            (Some(a), Some(s)) => {
+                a.entity == s.entity
+                    && a.pronoun == matches!(s.class, SpeakerClass::Pronoun)
+                    && same_text(&a.name, &s.name)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether `message` is the one [`given_to_two`] writes for `later` and `earlier`.
+fn says_given_to_two(message: &str, later: &str, earlier: &str) -> bool {
+    message
+        .strip_prefix(GIVEN[0])
+        .and_then(|r| r.strip_prefix(later))
+        .and_then(|r| r.strip_prefix(GIVEN[1]))
+        .and_then(|r| r.strip_prefix(earlier))
+        == Some(GIVEN[2])
+}
+
+/// Whether `a` and `b` are the same text: one text in memory (a shared text is kept alive by
+/// its holders, so two that point at the same bytes while both are held are the same text), or
+/// else equal byte for byte (a paragraph scanned again makes new texts of its unchanged
+/// quotations).
+fn same_text(a: &SharedText, b: &SharedText) -> bool {
+    std::ptr::eq(a.as_str(), b.as_str()) || a.as_str() == b.as_str()
+}
+
+/// The text id of a quotation of fewer than six words (not compared).
+const NO_ID: usize = usize::MAX;
+/// The text id of a content the cache has not seen yet.
+const NEW: usize = usize::MAX - 1;
 
 /// Up to this many new contents are added to the cache one by one; more are grouped afresh.
 const ADD_AT_MOST: usize = 16;
@@ -247,17 +333,15 @@ fn word_set<'t, K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
     vocabulary: &mut FxHashMap<K, u32>,
     key: impl Fn(&'t str) -> K,
 ) -> Vec<u32> {
-    let mut ids: Vec<u32> = text
-        .split(' ')
-        .map(|w| match vocabulary.get(w) {
-            Some(&id) => id,
-            None => {
-                let id = vocabulary.len() as u32;
-                vocabulary.insert(key(w), id);
-                id
-            }
-        })
-        .collect();
+    let mut ids: Vec<u32> = Vec::with_capacity(text.bytes().filter(|&b| b == b' ').count() + 1);
+    ids.extend(text.split(' ').map(|w| match vocabulary.get(w) {
+        Some(&id) => id,
+        None => {
+            let id = vocabulary.len() as u32;
+            vocabulary.insert(key(w), id);
+            id
+        }
+    }));
     ids.sort_unstable();
     ids.dedup();
     ids
@@ -266,13 +350,16 @@ fn word_set<'t, K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
 impl Cache {
     /// Groups the quotations by their words and finds the rewordings among the distinct texts,
     /// from scratch.
-    fn rebuild<'a>(&mut self, quotes: impl Iterator<Item = &'a Quote>) {
+    fn rebuild(&mut self, quotes: &[&Quote]) {
         // Quotations of six words or more (shorter ones repeat by chance), grouped by their
         // words: a long manuscript repeats the same quotation many times, and identical texts
-        // are compared once, as one distinct text.
-        let mut text_ids: FxHashMap<String, usize> = FxHashMap::default();
-        let mut texts: Vec<String> = Vec::new();
+        // are compared once, as one distinct text. (Maps and lists sized for the quotations
+        // up front, not grown.)
+        let mut text_ids: FxHashMap<String, usize> =
+            FxHashMap::with_capacity_and_hasher(quotes.len(), Default::default());
+        let mut texts: Vec<String> = Vec::with_capacity(quotes.len());
         self.by_content.clear();
+        self.by_content.reserve(quotes.len());
         for q in quotes {
             if self.by_content.contains_key(q.content.as_str()) {
                 continue;
@@ -286,7 +373,11 @@ impl Cache {
             });
             self.by_content.insert(q.content.as_str().into(), id);
         }
-        let mut vocabulary: FxHashMap<&str, u32> = FxHashMap::default();
+        // Sized for half the words of the texts (about six bytes a word): quotations share
+        // many of their words.
+        let words_in_texts: usize = texts.iter().map(|t| t.len() / 6 + 1).sum();
+        let mut vocabulary: FxHashMap<&str, u32> =
+            FxHashMap::with_capacity_and_hasher(words_in_texts / 2, Default::default());
         let sets: Vec<Vec<u32>> = texts
             .iter()
             .map(|t| word_set(t, &mut vocabulary, |w| w))
@@ -344,13 +435,19 @@ impl Cache {
     }
 }
 
+/// The fixed parts of the message [`given_to_two`] writes.
+const GIVEN: [&str; 3] = ["The same words are given to ", " here and to ", " earlier"];
+
+/// The message for a rewording.
+const REWORDED: &str = "This quotation appears earlier in the story with different wording";
+
 /// Writes "The same words are given to {later} here and to {earlier} earlier".
 fn given_to_two(m: &mut String, later: &str, earlier: &str) {
-    m.push_str("The same words are given to ");
+    m.push_str(GIVEN[0]);
     m.push_str(later);
-    m.push_str(" here and to ");
+    m.push_str(GIVEN[1]);
     m.push_str(earlier);
-    m.push_str(" earlier");
+    m.push_str(GIVEN[2]);
 }
 
 impl Check for QuoteMismatch {
@@ -374,44 +471,115 @@ impl Check for QuoteMismatch {
                 .iter()
                 .filter(|q| q.kind != QuoteKind::NotAQuote)
         };
-        // The quotations of six words or more, with the id of their text (`NEW` for a content
-        // the cache has not seen yet).
-        const NEW: usize = usize::MAX;
-        let mut occurrences: Vec<(&Quote, usize)> = Vec::with_capacity(analysis.quotes.len());
+        let mut current: Vec<&Quote> = Vec::with_capacity(cache.last.len());
+        current.extend(quotes());
+        // The text id of each quotation: those at both ends that are the last run's contents
+        // keep the ids they had; the others are looked up (`NEW`: not seen yet).
+        let last = std::mem::take(&mut cache.last);
+        let (n, m) = (current.len(), last.len());
+        let head = current
+            .iter()
+            .zip(&last)
+            .take_while(|(q, l)| same_text(&q.content, &l.content))
+            .count();
+        if head == n
+            && n == m
+            && current
+                .iter()
+                .zip(&last)
+                .all(|(q, l)| Said::is_of(&l.speaker, q))
+        {
+            // The same contents and speakers in the same order: the same findings.
+            cache.carried.0 += n;
+            cache.carried.1 += cache.found.len();
+            cache.carried.2 += 1;
+            out.extend(cache.found.iter().map(|(i, message)| Finding {
+                code: META.code,
+                severity: META.default_severity,
+                range: current[*i].range,
+                message: message.clone(),
+                fixes: Vec::new(),
+            }));
+            cache.last = last;
+            return;
+        }
+        let tail = current[head..]
+            .iter()
+            .rev()
+            .zip(last[head..].iter().rev())
+            .take_while(|(q, l)| same_text(&q.content, &l.content))
+            .count();
+        cache.carried.0 += head + tail;
+        // The index of the last run's quotation the `i`th one is, if it is one of those
+        // (growing with `i`).
+        let was = |i: usize| -> Option<usize> {
+            if i < head {
+                Some(i)
+            } else if i >= n - tail {
+                Some(i + m - n)
+            } else {
+                None
+            }
+        };
+        let mut ids: Vec<usize> = Vec::with_capacity(n);
+        ids.extend(last[..head].iter().map(|l| l.id));
         let mut new = 0;
-        for q in quotes() {
-            match cache.by_content.get(q.content.as_str()) {
-                Some(&Some(id)) => occurrences.push((q, id)),
-                Some(None) => {}
+        for q in &current[head..n - tail] {
+            ids.push(match cache.by_content.get(q.content.as_str()) {
+                Some(&id) => id.unwrap_or(NO_ID),
                 None => {
                     new += 1;
-                    occurrences.push((q, NEW));
+                    NEW
                 }
-            }
+            });
         }
+        ids.extend(last[m - tail..].iter().map(|l| l.id));
+        drop(last);
         if new > 0 {
             let few = new <= ADD_AT_MOST
                 && !cache.texts.is_empty()
                 && cache.by_content.len() <= 2 * analysis.quotes.len() + 64;
             if few {
                 // Known texts keep their ids: only the new contents are looked up.
-                for o in occurrences.iter_mut().filter(|o| o.1 == NEW) {
-                    o.1 = cache.id_or_add(&o.0.content).unwrap_or(NEW);
+                for (q, id) in current.iter().zip(&mut ids) {
+                    if *id == NEW {
+                        *id = cache.id_or_add(&q.content).unwrap_or(NO_ID);
+                    }
                 }
-                occurrences.retain(|o| o.1 != NEW);
             } else {
-                cache.rebuild(quotes());
-                occurrences.clear();
-                occurrences.extend(quotes().filter_map(|q| {
-                    let id = cache
+                cache.rebuild(&current);
+                for (q, id) in current.iter().zip(&mut ids) {
+                    *id = cache
                         .by_content
                         .get(q.content.as_str())
                         .copied()
-                        .flatten()?;
-                    Some((q, id))
-                }));
+                        .flatten()
+                        .unwrap_or(NO_ID);
+                }
             }
         }
+        // The quotations of six words or more: each, the id of its text and its index.
+        let mut occurrences: Vec<(&Quote, usize, usize)> = Vec::with_capacity(n);
+        occurrences.extend(
+            current
+                .iter()
+                .zip(&ids)
+                .enumerate()
+                .filter(|&(_, (_, &id))| id != NO_ID)
+                .map(|(i, (&q, &id))| (q, id, i)),
+        );
+        cache.last = current
+            .iter()
+            .zip(&ids)
+            .map(|(q, &id)| Last {
+                content: q.content.clone(),
+                id,
+                speaker: Said::of(q),
+            })
+            .collect();
+        let last_found = std::mem::take(&mut cache.found);
+        let mut last_found = last_found.iter().peekable();
+        let mut found = Vec::with_capacity(last_found.len());
         let texts = cache.reworded.len();
         let reworded = &cache.reworded;
         // In document order, each quotation is compared with the earliest earlier quotation
@@ -421,7 +589,7 @@ impl Check for QuoteMismatch {
         // Per text: the first occurrence with a speaker, and the first whose speaker differs.
         let mut first_keyed: Vec<Option<(usize, SpeakerKey<'_>)>> = vec![None; texts];
         let mut first_other: Vec<Option<usize>> = vec![None; texts];
-        for (pos, &(later, t)) in occurrences.iter().enumerate() {
+        for (pos, &(later, t, index)) in occurrences.iter().enumerate() {
             let key = speaker_key(later);
             let conflict = key.as_ref().and_then(|k| match &first_keyed[t] {
                 Some((p, k0)) if k0 != k => Some(*p),
@@ -439,12 +607,27 @@ impl Check for QuoteMismatch {
                     fn name(q: &Quote) -> &str {
                         q.speaker.as_ref().map_or("", |s| s.name.as_str())
                     }
-                    messages.make(|m| given_to_two(m, name(later), name(earlier)))
+                    let (l, e) = (name(later), name(earlier));
+                    // The message this quotation had in the last run, if it says the same.
+                    let mut kept = None;
+                    if let Some(j) = was(index) {
+                        while last_found.next_if(|f| f.0 < j).is_some() {}
+                        kept = last_found
+                            .peek()
+                            .filter(|(j0, m)| *j0 == j && says_given_to_two(m, l, e))
+                            .map(|f| f.1.clone());
+                    }
+                    match kept {
+                        Some(message) => {
+                            cache.carried.1 += 1;
+                            message
+                        }
+                        None => messages.make(|m| given_to_two(m, l, e)),
+                    }
                 } else {
-                    Message::fixed(
-                        "This quotation appears earlier in the story with different wording",
-                    )
+                    Message::fixed(REWORDED)
                 };
+                found.push((index, message.clone()));
                 out.push(Finding {
                     code: META.code,
                     severity: META.default_severity,
@@ -469,6 +652,8 @@ impl Check for QuoteMismatch {
                 }
             }
         }
+        drop(last_found);
+        cache.found = found;
     }
 }
 

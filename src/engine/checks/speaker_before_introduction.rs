@@ -58,6 +58,22 @@ impl Check for SpeakerBeforeIntroduction {
             .filter(|q| q.kind != QuoteKind::NotAQuote)
         {
             let Some(s) = &q.speaker else { continue };
+            let pronoun_unresolved =
+                s.class == SpeakerClass::Pronoun && s.entity.is_none() && is_he_or_she(&s.name);
+            let late_intro = s
+                .entity
+                .filter(|_| matches!(s.class, SpeakerClass::Person | SpeakerClass::Pronoun))
+                .and_then(|e| analysis.entities.get(e))
+                .and_then(|e| {
+                    let intro = e.mentions.get(e.introduced)?;
+                    let full =
+                        intro.form == MentionForm::FullName && intro.range.start > s.mention.end;
+                    (e.kind == EntityKind::Person && full).then_some((e.name.as_str(), intro.range))
+                });
+            if !(pronoun_unresolved || late_intro.is_some()) {
+                continue;
+            }
+            // Asked only now, as few quotations get this far (the answer is the same).
             if s.rule.starts_with("continues")
                 || s.rule.starts_with("shares")
                 || s.rule.starts_with("quotation continued")
@@ -65,22 +81,8 @@ impl Check for SpeakerBeforeIntroduction {
                 // The speaker was named at an earlier quote; that one is checked.
                 continue;
             }
-            let pronoun_unresolved =
-                s.class == SpeakerClass::Pronoun && s.entity.is_none() && is_he_or_she(&s.name);
-            let late_intro = s
-                .entity
-                .and_then(|e| analysis.entities.get(e))
-                .and_then(|e| {
-                    let intro = e.mentions.get(e.introduced)?;
-                    let full =
-                        intro.form == MentionForm::FullName && intro.range.start > s.mention.end;
-                    (e.kind == EntityKind::Person
-                        && full
-                        && matches!(s.class, SpeakerClass::Person | SpeakerClass::Pronoun))
-                    .then_some((e.name.as_str(), intro.range))
-                });
             let key = s.entity.map_or(usize::MAX - s.mention.start, |e| e);
-            if !(pronoun_unresolved || late_intro.is_some()) || !flagged.insert(key) {
+            if !flagged.insert(key) {
                 continue;
             }
             let message = match &late_intro {
