@@ -998,10 +998,11 @@ pub fn resolve(
 /// [`SPEAKERS_LOOKED_BACK`] quotations (continued speakers, pronouns) and three document-wide
 /// lists: the entity mentions, the entities' names and kinds, and the full names the story
 /// gives. When an edit leaves those lists as they were but for the move of what follows the
-/// edited bytes, [`resolve_cached`] attributes again only the changed paragraphs and those
-/// after them until the last [`SPEAKERS_LOOKED_BACK`] quotations are those of the previous
-/// analysis (moved): the rest is the previous result, moved. The last pass ([`last_pass`])
-/// reads the whole list and is always run.
+/// edited bytes (or changes full names that no quotation's attribution read, see [`Deps`]),
+/// [`resolve_cached`] attributes again only the changed paragraphs and those after them until
+/// the last [`SPEAKERS_LOOKED_BACK`] quotations are those of the previous analysis (moved):
+/// the rest is the previous result, moved. The last pass ([`last_pass`]) reads the whole
+/// list and is always run.
 #[derive(Default)]
 pub(crate) struct Cache {
     prev: Option<Remembered>,
@@ -1198,13 +1199,12 @@ fn carry_over(
         return None;
     }
     let dp = n_new as isize - n_old as isize;
-    // Where the changed paragraphs' full names differ from the old ones, the quotations that
-    // looked up one of their surnames, or took the name given last before a pronoun, are
-    // attributed again (`dirty`: old paragraph indices, in order).
+    // Where the changed paragraphs' full names differ from the old ones, a quotation that
+    // looked up one of their surnames, or took the name given last before a pronoun (rare),
+    // may change anywhere: then everything is attributed again.
     let names_same = block_names(old_mid)
         .map(|(r, n)| (moved(r), n))
         .eq(block_names(new_mid).map(|(r, n)| (Some(r), n)));
-    let mut dirty: Vec<usize> = Vec::new();
     if !names_same {
         let keys = |bs: &[CachedBlock]| -> Vec<u64> {
             bs.iter()
@@ -1215,14 +1215,14 @@ fn carry_over(
         let mut touched = keys(old_mid);
         touched.extend(keys(new_mid));
         touched.sort_unstable();
-        for (q, i) in prev.quotes.iter().zip(&prev.info) {
-            let reads = i.deps.nearest_name
+        let reads = |i: &Info| {
+            i.deps.nearest_name
                 || i.deps
                     .surname
-                    .is_some_and(|k| touched.binary_search(&k).is_ok());
-            if reads && dirty.last() != Some(&q.paragraph) {
-                dirty.push(q.paragraph);
-            }
+                    .is_some_and(|k| touched.binary_search(&k).is_ok())
+        };
+        if prev.info.iter().any(reads) {
+            return None;
         }
     }
     // Sources: the changed paragraphs' replace the previous ones, those after them move.
@@ -1245,16 +1245,6 @@ fn carry_over(
             s.range.end.wrapping_add_signed(delta),
         );
     }
-    // Quotations. The old ones are kept in place up to the first paragraph to attribute
-    // again, then taken from `old` in order: each paragraph's either moved over or, when the
-    // paragraph is attributed again, compared with the new ones.
-    let p0 = dirty.first().map_or(pa, |&d| d.min(pa));
-    let q0 = prev.quotes.partition_point(|q| q.paragraph < p0);
-    let mut quotes = std::mem::take(&mut prev.quotes);
-    let mut info = std::mem::take(&mut prev.info);
-    let tail = quotes.split_off(q0);
-    let info_tail = info.split_off(q0);
-    let mut old = tail.into_iter().zip(info_tail).peekable();
     // Whether new quotation `b` reads, to what follows it, as the old `a` did (its speaker
     // and its paragraph, moved).
     let same = |a: &Quote, b: &Quote| -> bool {
@@ -1270,109 +1260,91 @@ fn carry_over(
                 _ => false,
             }
     };
+    carry_over_changed(prev, paras, entities, (pa, ps, n_old), &same, &moved, delta)
+}
+
+/// [`carry_over`] when only the changed paragraphs `pa..n_new - ps` (`pa..n_old - ps` in the
+/// previous version) need attributing again, and those after them until in step: they are
+/// attributed after a copy of the last quotations before them (all they read of the earlier
+/// ones), the result replaces the old quotations in place, and the rest are moved.
+fn carry_over_changed(
+    mut prev: Remembered,
+    paras: &[Placed<'_>],
+    entities: &[Entity],
+    (pa, ps, n_old): (usize, usize, usize),
+    same: &impl Fn(&Quote, &Quote) -> bool,
+    moved: &impl Fn(TextRange) -> Option<TextRange>,
+    delta: isize,
+) -> Option<(Remembered, usize)> {
+    let n_new = paras.len();
+    let dp = n_new as isize - n_old as isize;
+    let qa = prev.quotes.partition_point(|q| q.paragraph < pa);
+    let qb = prev.quotes.partition_point(|q| q.paragraph < n_old - ps);
+    let seed = qa.saturating_sub(SPEAKERS_LOOKED_BACK);
+    // `work`: the last quotations before the changed paragraphs, then the new ones.
+    let mut work: Vec<Quote> = prev.quotes[seed..qa].to_vec();
+    let mut work_info: Vec<Info> = Vec::new();
     let linker = Linker::new(entities, paras, &prev.mentions);
-    // How many quotations at the end of `quotes` read as their old counterparts, and whether
-    // every quotation has its old index.
-    let mut run = q0;
-    let mut in_place = true;
-    let mut attributed = 0;
-    let mut next_dirty = dirty.iter().copied().filter(|&d| d >= p0).peekable();
-    let mut pi = p0;
-    let mut mid_done = false;
-    while pi < n_new {
-        if pi == pa && !mid_done {
-            mid_done = true;
-            // The changed paragraphs: attributed again, and compared one by one with the old
-            // ones if there are as many quotations.
-            let mut old_mid = Vec::new();
-            while let Some((q, _)) = old.next_if(|(q, _)| q.paragraph < n_old - ps) {
-                old_mid.push(q);
-            }
-            let before = quotes.len();
-            for p in pa..n_new - ps {
-                attribute_paragraph(&linker, p, &mut quotes, &mut info);
-            }
-            attributed += n_new - ps - pa;
-            if quotes.len() - before == old_mid.len() {
-                for (a, b) in old_mid.iter().zip(&quotes[before..]) {
-                    run = if same(a, b) { run + 1 } else { 0 };
-                }
-            } else {
-                (run, in_place) = (0, false);
-            }
-            pi = n_new - ps;
-            while next_dirty
-                .next_if(|&d| (d as isize) < pi as isize - dp)
-                .is_some()
-            {}
-            if pi == n_new {
-                break;
-            }
-        } else {
-            // In step: what the paragraph reads of the quotations before it is as it was.
-            let in_step = run >= SPEAKERS_LOOKED_BACK || (in_place && run == quotes.len());
-            let op = if pi < pa {
-                pi
-            } else {
-                pi.wrapping_add_signed(-dp)
-            };
-            // The paragraph after the changed ones reads their scans: always attributed again.
-            let after_change = pi == n_new - ps && pi > 0;
-            if in_step && !after_change && next_dirty.peek() != Some(&op) {
-                // The old quotations up to the next paragraph to attribute again, moved.
-                let until = next_dirty
-                    .peek()
-                    .copied()
-                    .unwrap_or(usize::MAX)
-                    .min(if pi < pa { pa } else { n_old });
-                let before = quotes.len();
-                while let Some((mut q, i)) = old.next_if(|(q, _)| q.paragraph < until) {
-                    if pi >= pa {
-                        q.range = TextRange::new(
-                            q.range.start.wrapping_add_signed(delta),
-                            q.range.end.wrapping_add_signed(delta),
-                        );
-                        q.closing_punct = q
-                            .closing_punct
-                            .map(|(c, at)| (c, at.wrapping_add_signed(delta)));
-                        q.paragraph = q.paragraph.wrapping_add_signed(dp);
-                        if let Some(s) = &mut q.speaker {
-                            s.mention = moved(s.mention)?;
-                            s.cue = match s.cue {
-                                Some(c) => Some(moved(c)?),
-                                None => None,
-                            };
-                        }
-                    }
-                    quotes.push(q);
-                    info.push(i);
-                }
-                run += quotes.len() - before;
-                pi = if pi < pa {
-                    until
-                } else {
-                    until.wrapping_add_signed(dp).min(n_new)
-                };
-                continue;
-            }
-            if next_dirty.peek() == Some(&op) {
-                next_dirty.next();
-            }
-            let before = quotes.len();
-            attribute_paragraph(&linker, pi, &mut quotes, &mut info);
-            attributed += 1;
-            for b in &quotes[before..] {
-                let (a, _) = old.next_if(|(q, _)| q.paragraph == op)?;
-                run = if same(&a, b) { run + 1 } else { 0 };
-            }
-            pi += 1;
+    for p in pa..n_new - ps {
+        attribute_paragraph(&linker, p, &mut work, &mut work_info);
+    }
+    // How many quotations at the end read as their old counterparts, and whether every
+    // quotation has its old index.
+    let in_place = work.len() - (qa - seed) == qb - qa;
+    let mut run = 0;
+    if in_place {
+        run = qa;
+        for (a, b) in prev.quotes[qa..qb].iter().zip(&work[qa - seed..]) {
+            run = if same(a, b) { run + 1 } else { 0 };
         }
     }
+    let mut oi = qb;
+    let mut pi = n_new - ps;
+    while pi < n_new {
+        // In step: what the paragraph reads of the quotations before it is as it was. The
+        // paragraph after the changed ones reads their scans: always attributed again.
+        let in_step = run >= SPEAKERS_LOOKED_BACK || (in_place && run == seed + work.len());
+        if pi > n_new - ps && in_step {
+            break;
+        }
+        let before = work.len();
+        attribute_paragraph(&linker, pi, &mut work, &mut work_info);
+        for b in &work[before..] {
+            let a = prev.quotes.get(oi)?;
+            if a.paragraph as isize + dp != pi as isize {
+                return None;
+            }
+            run = if same(a, b) { run + 1 } else { 0 };
+            oi += 1;
+        }
+        pi += 1;
+    }
     drop(linker);
-    debug_assert_eq!(quotes.len(), info.len());
-    prev.quotes = quotes;
-    prev.info = info;
-    Some((prev, attributed))
+    let fresh = work.len() - (qa - seed);
+    prev.quotes.splice(qa..oi, work.drain(qa - seed..));
+    prev.info.splice(qa..oi, work_info);
+    // The rest, moved.
+    if delta != 0 || dp != 0 {
+        for q in &mut prev.quotes[qa + fresh..] {
+            q.range = TextRange::new(
+                q.range.start.wrapping_add_signed(delta),
+                q.range.end.wrapping_add_signed(delta),
+            );
+            q.closing_punct = q
+                .closing_punct
+                .map(|(c, at)| (c, at.wrapping_add_signed(delta)));
+            q.paragraph = q.paragraph.wrapping_add_signed(dp);
+            if let Some(s) = &mut q.speaker {
+                s.mention = moved(s.mention)?;
+                s.cue = match s.cue {
+                    Some(c) => Some(moved(c)?),
+                    None => None,
+                };
+            }
+        }
+    }
+    debug_assert_eq!(prev.quotes.len(), prev.info.len());
+    Some((prev, pi - pa))
 }
 
 /// The full names the paragraphs of `blocks` give, in document space.
