@@ -536,6 +536,11 @@ fn surname_key(name: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(surname(name))
 }
 
+/// A nonzero 32-bit tag of a [`surname_key`] (see [`Deps::surname`]).
+fn surname_tag(key: u64) -> u32 {
+    key as u32 | 1
+}
+
 /// Document-wide context for turning cues into speakers.
 struct Linker<'a> {
     entities: &'a [Entity],
@@ -561,8 +566,10 @@ struct Linker<'a> {
 /// What attributing a quotation read of the full names the story gives.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Deps {
-    /// The [`surname_key`] of a surname looked up to complete a name.
-    surname: Option<u64>,
+    /// [`surname_tag`] of a surname looked up to complete a name; 0 for none. (Kept for
+    /// every quotation between analyses, hence 32 bits: two surnames with the same tag only
+    /// make an edit of one of them attribute everything again.)
+    surname: u32,
     /// Whether a pronoun took the name given last before it.
     nearest_name: bool,
 }
@@ -649,7 +656,7 @@ impl<'a> Linker<'a> {
         }
         let key = surname_key(last);
         self.deps.set(Deps {
-            surname: Some(key),
+            surname: surname_tag(key),
             ..self.deps.get()
         });
         let names = self.names();
@@ -1206,10 +1213,10 @@ fn carry_over(
         .map(|(r, n)| (moved(r), n))
         .eq(block_names(new_mid).map(|(r, n)| (Some(r), n)));
     if !names_same {
-        let keys = |bs: &[CachedBlock]| -> Vec<u64> {
+        let keys = |bs: &[CachedBlock]| -> Vec<u32> {
             bs.iter()
                 .flat_map(|b| b.scans.iter().flat_map(|p| p.quotes.surname_keys.iter()))
-                .copied()
+                .map(|&k| surname_tag(k))
                 .collect()
         };
         let mut touched = keys(old_mid);
@@ -1217,9 +1224,7 @@ fn carry_over(
         touched.sort_unstable();
         let reads = |i: &Info| {
             i.deps.nearest_name
-                || i.deps
-                    .surname
-                    .is_some_and(|k| touched.binary_search(&k).is_ok())
+                || (i.deps.surname != 0 && touched.binary_search(&i.deps.surname).is_ok())
         };
         if prev.info.iter().any(reads) {
             return None;
