@@ -1038,12 +1038,10 @@ struct Remembered {
 
 /// One mention's share of [`mentions_hash`] (a bijective mix of its start, end and entity).
 fn mention_hash(start: usize, end: usize, entity: usize) -> u64 {
-    let mut x = (start as u64) ^ (end as u64).rotate_left(21) ^ (entity as u64).rotate_left(42);
-    x ^= x >> 30;
-    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x ^= x >> 27;
-    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
+    let x = (start as u64) ^ (end as u64).rotate_left(21) ^ (entity as u64).rotate_left(42);
+    // An odd multiplier, then the high half folded into the low: both steps are bijective.
+    let x = x.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    x ^ (x >> 32)
 }
 
 /// A hash of a set of mentions that does not depend on their order: the sum of their
