@@ -152,6 +152,8 @@ pub struct Analyzer {
     checks: checks::Cache,
     /// What the entity stage keeps from the previous analysis.
     entities: entities::coref::Cache,
+    /// What attribution keeps from the previous analysis.
+    quotes: quotes::Cache,
     /// How the text changed in the last call, if it was compared with the previous version.
     change: Option<entities::coref::Change>,
     /// Analyses one version only ([`analyze_as`]): nothing is kept for a next one.
@@ -240,6 +242,7 @@ impl Analyzer {
             Caches {
                 checks: &mut self.checks,
                 entities: &mut self.entities,
+                quotes: &mut self.quotes,
                 change: self.change,
                 remember: !self.one_shot,
             },
@@ -523,6 +526,7 @@ pub struct Placed<'a> {
 struct Caches<'a> {
     checks: &'a mut checks::Cache,
     entities: &'a mut entities::coref::Cache,
+    quotes: &'a mut quotes::Cache,
     change: Option<entities::coref::Change>,
     /// Whether to keep anything for a next analysis.
     remember: bool,
@@ -575,8 +579,14 @@ fn document_passes(
         caches.change,
         caches.remember,
     );
-    let (quotes, sources) =
-        quotes::resolve(text, &placed, &analysis.entities, &analysis.paragraphs);
+    let (quotes, sources) = quotes::resolve_cached(
+        &placed,
+        blocks,
+        &analysis.entities,
+        caches.quotes,
+        caches.change,
+        caches.remember,
+    );
     analysis.quotes = quotes;
     analysis.sources = sources;
     analysis.quote_marks = quotes::unbalanced(&placed);

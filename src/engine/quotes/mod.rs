@@ -24,9 +24,10 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::entities::Entity;
+use super::entities::coref::Change;
 use super::paragraph::ParaCtx;
 use super::text::TextRange;
-use super::{EntityKind, Paragraph, Placed};
+use super::{CachedBlock, EntityKind, Paragraph, Placed};
 
 pub use marks::Family;
 
@@ -535,26 +536,74 @@ fn surname_key(name: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(surname(name))
 }
 
+/// A nonzero 32-bit tag of a [`surname_key`] (see [`Deps::surname`]).
+fn surname_tag(key: u64) -> u32 {
+    key as u32 | 1
+}
+
 /// Document-wide context for turning cues into speakers.
 struct Linker<'a> {
     entities: &'a [Entity],
     paras: &'a [Placed<'a>],
-    /// (start, end, entity) of every mention of a person entity, by start.
-    person_mentions: Vec<(usize, usize, usize)>,
+    /// (start, end, entity) of every mention of a person entity, by start. Gathered on first
+    /// use (only pronouns need them).
+    person_mentions: OnceCell<Vec<(usize, usize, usize)>>,
     /// Full names the story gives, in document order: (range, name). Gathered on first use
     /// (few speakers need them).
     names: OnceCell<Vec<(TextRange, &'a SharedText)>>,
-    /// Every entity mention as (start, end, entity), by start.
-    all_mentions: Vec<(usize, usize, usize)>,
+    /// Every entity mention as (start, end, entity), by start ([`sorted_mentions`]).
+    all_mentions: &'a [(usize, usize, usize)],
     /// The first full name the story gives for each last word ("Heusgen" → "Christoph Heusgen"),
     /// by the [`surname_key`] of the word (see [`Linker::complete`] for keys that collide).
     /// Built on first use.
     by_surname: OnceCell<FxHashMap<u64, usize>>,
     /// The name of each entity a speaker is linked to, made once (see [`Linker::entity_name`]).
     entity_names: RefCell<Vec<Option<SharedText>>>,
+    /// What the speakers made since it was last reset read of the full names (see [`Deps`]).
+    deps: std::cell::Cell<Deps>,
+}
+
+/// What attributing a quotation read of the full names the story gives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Deps {
+    /// [`surname_tag`] of a surname looked up to complete a name; 0 for none. (Kept for
+    /// every quotation between analyses, hence 32 bits: two surnames with the same tag only
+    /// make an edit of one of them attribute everything again.)
+    surname: u32,
+    /// Whether a pronoun took the name given last before it.
+    nearest_name: bool,
 }
 
 impl<'a> Linker<'a> {
+    fn new(
+        entities: &'a [Entity],
+        paras: &'a [Placed<'a>],
+        all_mentions: &'a [(usize, usize, usize)],
+    ) -> Self {
+        Linker {
+            entities,
+            paras,
+            person_mentions: OnceCell::new(),
+            names: OnceCell::new(),
+            all_mentions,
+            by_surname: OnceCell::new(),
+            entity_names: RefCell::default(),
+            deps: std::cell::Cell::default(),
+        }
+    }
+
+    /// The mentions of person entities (see [`Linker::person_mentions`]).
+    fn person_mentions(&self) -> &[(usize, usize, usize)] {
+        self.person_mentions.get_or_init(|| {
+            // Filtering keeps the order: no second sort.
+            self.all_mentions
+                .iter()
+                .copied()
+                .filter(|m| self.entities[m.2].kind == EntityKind::Person)
+                .collect()
+        })
+    }
+
     /// The full names the story gives (see [`Linker::names`]).
     fn names(&self) -> &[(TextRange, &'a SharedText)] {
         self.names.get_or_init(|| {
@@ -605,8 +654,13 @@ impl<'a> Linker<'a> {
         if name.split_whitespace().count() > 1 {
             return None;
         }
+        let key = surname_key(last);
+        self.deps.set(Deps {
+            surname: surname_tag(key),
+            ..self.deps.get()
+        });
         let names = self.names();
-        let i = *self.by_surname().get(&surname_key(last))?;
+        let i = *self.by_surname().get(&key)?;
         if surname(names[i].1) == last {
             return Some(names[i].1);
         }
@@ -656,14 +710,13 @@ impl<'a> Linker<'a> {
                 let word = |w: &str| cue.name.eq_ignore_ascii_case(w);
                 if word("he") || word("she") {
                     // The nearest person named before the pronoun.
-                    let i = self
-                        .person_mentions
-                        .partition_point(|m| m.0 < mention.start);
-                    let by_entity = i.checked_sub(1).map(|j| self.person_mentions[j]);
+                    let person_mentions = self.person_mentions();
+                    let i = person_mentions.partition_point(|m| m.0 < mention.start);
+                    let by_entity = i.checked_sub(1).map(|j| person_mentions[j]);
                     let by_speaker = previous
                         .iter()
                         .rev()
-                        .take(50)
+                        .take(SPEAKERS_LOOKED_BACK)
                         .filter_map(|q| q.speaker.as_ref())
                         .find(|s| {
                             s.class == SpeakerClass::Person
@@ -676,18 +729,22 @@ impl<'a> Linker<'a> {
                     } else if let Some(s) = by_speaker {
                         sp.entity = s.entity;
                         name = Some(s.name.clone());
-                    } else if let Some(i) = self
-                        .names()
-                        .partition_point(|(r, _)| r.end <= mention.start)
-                        .checked_sub(1)
-                    {
+                    } else if let Some(i) = {
+                        self.deps.set(Deps {
+                            nearest_name: true,
+                            ..self.deps.get()
+                        });
+                        self.names()
+                            .partition_point(|(r, _)| r.end <= mention.start)
+                            .checked_sub(1)
+                    } {
                         name = Some(self.names()[i].1.clone());
                     }
                 } else if word("it")
                     && let Some(s) = previous
                         .iter()
                         .rev()
-                        .take(50)
+                        .take(SPEAKERS_LOOKED_BACK)
                         .filter_map(|q| q.speaker.as_ref())
                         .find(|s| s.class == SpeakerClass::Institution)
                 {
@@ -742,128 +799,140 @@ fn sort_mentions(v: &mut Vec<(usize, usize, usize)>) {
     *v = out;
 }
 
-/// Document stage: quotes with their speakers, and vague/anonymous source phrases.
-pub fn resolve(
-    _text: &str,
-    paras: &[Placed<'_>],
-    entities: &[Entity],
-    _paragraphs: &[Paragraph],
-) -> (Vec<Quote>, Vec<SourcePhrase>) {
-    let mut all_mentions: Vec<(usize, usize, usize)> =
+/// How many quotations back a pronoun looks for the speaker it stands for.
+const SPEAKERS_LOOKED_BACK: usize = 50;
+
+/// What the last pass of attribution ([`last_pass`]) reads of a quotation besides its speaker.
+#[derive(Clone, Copy, Debug)]
+struct Info {
+    /// Introduced as a term.
+    term: bool,
+    title_like: bool,
+    shape: QuoteKind,
+    /// Opens its paragraph.
+    opens: bool,
+    /// Uses single marks.
+    single: bool,
+    /// What its attribution read of the full names the story gives.
+    deps: Deps,
+}
+
+/// Every entity mention as (start, end, entity), by start.
+fn sorted_mentions(entities: &[Entity]) -> Vec<(usize, usize, usize)> {
+    let mut all: Vec<(usize, usize, usize)> =
         Vec::with_capacity(entities.iter().map(|e| e.mentions.len()).sum());
     for (i, e) in entities.iter().enumerate() {
-        all_mentions.extend(e.mentions.iter().map(|m| (m.range.start, m.range.end, i)));
+        all.extend(e.mentions.iter().map(|m| (m.range.start, m.range.end, i)));
     }
-    sort_mentions(&mut all_mentions);
-    // Filtering keeps the order: no second sort.
-    let person_mentions: Vec<(usize, usize, usize)> = all_mentions
-        .iter()
-        .copied()
-        .filter(|m| entities[m.2].kind == EntityKind::Person)
-        .collect();
-    let linker = Linker {
-        entities,
-        paras,
-        person_mentions,
-        names: OnceCell::new(),
-        all_mentions,
-        by_surname: OnceCell::new(),
-        entity_names: RefCell::default(),
-    };
-    let n_quotes = paras.iter().map(|p| p.scan.quotes.items.len()).sum();
-    let mut quotes: Vec<Quote> = Vec::with_capacity(n_quotes);
-    let mut sources = Vec::with_capacity(paras.iter().map(|p| p.scan.quotes.sources.len()).sum());
-    // Per quote: (term, title-like or single-marked, shape, opens its paragraph).
-    let mut info: Vec<(bool, bool, QuoteKind, bool)> = Vec::with_capacity(n_quotes);
-    // Per quote: whether it uses single marks.
-    let mut single_marked: Vec<bool> = Vec::with_capacity(n_quotes);
-    for (pi, p) in paras.iter().enumerate() {
-        let q = &p.scan.quotes;
-        let first_in_para = quotes.len();
-        for (ii, item) in q.items.iter().enumerate() {
-            let mut speaker = item
-                .cue
-                .as_ref()
-                .map(|c| linker.speaker(c, p.offset, &quotes));
-            // Only whole-sentence quotations continue a speaker: a few quoted words with no
-            // cue of their own are scare quotes more often than not.
-            if speaker.is_none()
-                && !item.term
-                && item.shape == QuoteKind::Direct
-                && !item.title_like
-            {
-                if ii > 0 {
-                    // Continuation inside the paragraph.
-                    speaker = quotes[first_in_para..]
-                        .iter()
-                        .rev()
-                        .find_map(|x| x.speaker.clone())
+    sort_mentions(&mut all);
+    all
+}
+
+/// Attributes the quotations of paragraph `pi`, appending them to `quotes` and what the last
+/// pass reads of them to `info`. Reads the paragraph's scan and the scan of the paragraph
+/// before it, the speakers of the last [`SPEAKERS_LOOKED_BACK`] quotations before it (and
+/// the paragraph of the last one), and the linker's document-wide lists.
+fn attribute_paragraph(
+    linker: &Linker<'_>,
+    pi: usize,
+    quotes: &mut Vec<Quote>,
+    info: &mut Vec<Info>,
+) {
+    let paras = linker.paras;
+    let p = &paras[pi];
+    let q = &p.scan.quotes;
+    let first_in_para = quotes.len();
+    for (ii, item) in q.items.iter().enumerate() {
+        linker.deps.set(Deps::default());
+        let mut speaker = item
+            .cue
+            .as_ref()
+            .map(|c| linker.speaker(c, p.offset, quotes));
+        // Only whole-sentence quotations continue a speaker: a few quoted words with no
+        // cue of their own are scare quotes more often than not.
+        if speaker.is_none() && !item.term && item.shape == QuoteKind::Direct && !item.title_like {
+            if ii > 0 {
+                // Continuation inside the paragraph.
+                speaker = quotes[first_in_para..]
+                    .iter()
+                    .rev()
+                    .find_map(|x| x.speaker.clone())
+                    .map(|mut s| {
+                        s.rule = "continues the attributed quote before it";
+                        s
+                    });
+            } else if pi > 0 {
+                let prev = &paras[pi - 1];
+                let run_on = prev.scan.quotes.ends_open;
+                let last_prev = first_in_para
+                    .checked_sub(1)
+                    .filter(|&j| quotes[j].paragraph == pi - 1);
+                let from_quote = || {
+                    last_prev
+                        .and_then(|j| quotes[j].speaker.clone())
                         .map(|mut s| {
-                            s.rule = "continues the attributed quote before it";
+                            s.rule = if run_on {
+                                "continues the quotation of the paragraph before"
+                            } else {
+                                "continues the attributed quote of the paragraph before"
+                            };
                             s
-                        });
-                } else if pi > 0 {
-                    let prev = &paras[pi - 1];
-                    let run_on = prev.scan.quotes.ends_open;
-                    let last_prev = first_in_para
-                        .checked_sub(1)
-                        .filter(|&j| quotes[j].paragraph == pi - 1);
-                    let from_quote = || {
-                        last_prev
-                            .and_then(|j| quotes[j].speaker.clone())
-                            .map(|mut s| {
-                                s.rule = if run_on {
-                                    "continues the quotation of the paragraph before"
-                                } else {
-                                    "continues the attributed quote of the paragraph before"
-                                };
-                                s
-                            })
-                    };
-                    speaker = if run_on {
-                        from_quote()
-                    } else if let Some(c) = &item.fallback {
-                        // Words before the quotation in its own paragraph name its subject.
-                        Some(linker.speaker(c, p.offset, &quotes))
-                    } else {
-                        prev.scan
-                            .quotes
-                            .trailing_cue
-                            .as_ref()
-                            .map(|c| linker.speaker(c, prev.offset, &quotes))
-                            .or_else(from_quote)
-                    };
-                }
+                        })
+                };
+                speaker = if run_on {
+                    from_quote()
+                } else if let Some(c) = &item.fallback {
+                    // Words before the quotation in its own paragraph name its subject.
+                    Some(linker.speaker(c, p.offset, quotes))
+                } else {
+                    prev.scan
+                        .quotes
+                        .trailing_cue
+                        .as_ref()
+                        .map(|c| linker.speaker(c, prev.offset, quotes))
+                        .or_else(from_quote)
+                };
             }
-            quotes.push(Quote {
-                range: item.range.shift(p.offset),
-                kind: item.shape,
-                speaker,
-                paragraph: pi,
-                closed: item.closed,
-                closing_punct: item.closing_punct.map(|(c, at)| (c, at + p.offset)),
-                content: item.content.clone(),
-            });
-            single_marked.push(item.single);
-            info.push((
-                item.term,
-                item.title_like,
-                item.shape,
-                item.range.start == 0,
-            ));
         }
-        sources.extend(q.sources.iter().map(|s| SourcePhrase {
-            range: s.range.shift(p.offset),
-            kind: s.kind,
-        }));
+        quotes.push(Quote {
+            range: item.range.shift(p.offset),
+            kind: item.shape,
+            speaker,
+            paragraph: pi,
+            closed: item.closed,
+            closing_punct: item.closing_punct.map(|(c, at)| (c, at + p.offset)),
+            content: item.content.clone(),
+        });
+        info.push(Info {
+            term: item.term,
+            title_like: item.title_like,
+            shape: item.shape,
+            opens: item.range.start == 0,
+            single: item.single,
+            deps: linker.deps.get(),
+        });
     }
+}
+
+/// Appends the source phrases of paragraph `p`, in document space, to `out`.
+fn push_sources(p: &Placed<'_>, out: &mut Vec<SourcePhrase>) {
+    out.extend(p.scan.quotes.sources.iter().map(|s| SourcePhrase {
+        range: s.range.shift(p.offset),
+        kind: s.kind,
+    }));
+}
+
+/// The pass over the whole list of quotations attributed paragraph by paragraph: a quotation
+/// running on into the next paragraph takes the speaker its later part names, and each
+/// quotation's kind is decided (house style for single marks included).
+fn last_pass(mut quotes: Vec<Quote>, info: &[Info]) -> Vec<Quote> {
     // A quotation running on into the next paragraph takes the speaker its later part names.
     for i in (0..quotes.len().saturating_sub(1)).rev() {
         let next = i + 1;
         if quotes[i].speaker.is_none()
             && !quotes[i].closed
             && quotes[next].paragraph == quotes[i].paragraph + 1
-            && info[next].3
+            && info[next].opens
             && let Some(mut s) = quotes[next].speaker.clone()
         {
             s.rule = "quotation continued in the next paragraph";
@@ -873,16 +942,14 @@ pub fn resolve(
     // House style: when the copy quotes in double marks, single marks at top level belong to
     // headlines and display type ("Trump: ‘I’m not a politician’"), not to the story's
     // quotations; copy that quotes in single marks (British style) keeps them.
-    let singles = single_marked.iter().filter(|&&s| s).count();
-    let headline_singles = singles * 2 < single_marked.len();
-    for ((q, (term, title_like, shape, _)), single) in
-        quotes.iter_mut().zip(info).zip(single_marked)
-    {
-        q.kind = if term || (single && headline_singles) {
+    let singles = info.iter().filter(|i| i.single).count();
+    let headline_singles = singles * 2 < info.len();
+    for (q, i) in quotes.iter_mut().zip(info) {
+        q.kind = if i.term || (i.single && headline_singles) {
             QuoteKind::NotAQuote
-        } else if q.speaker.is_some() && !(title_like && shape == QuoteKind::Partial) {
-            shape
-        } else if shape == QuoteKind::Partial || title_like {
+        } else if q.speaker.is_some() && !(i.title_like && i.shape == QuoteKind::Partial) {
+            i.shape
+        } else if i.shape == QuoteKind::Partial || i.title_like {
             QuoteKind::NotAQuote
         } else {
             QuoteKind::Direct
@@ -891,7 +958,433 @@ pub fn resolve(
             q.speaker = None;
         }
     }
-    (quotes, sources)
+    quotes
+}
+
+/// Quotations attributed paragraph by paragraph (before [`last_pass`]), with their info.
+fn attribute_all(
+    paras: &[Placed<'_>],
+    entities: &[Entity],
+    mentions: &[(usize, usize, usize)],
+) -> (Vec<Quote>, Vec<Info>) {
+    let linker = Linker::new(entities, paras, mentions);
+    let n_quotes = paras.iter().map(|p| p.scan.quotes.items.len()).sum();
+    let mut quotes: Vec<Quote> = Vec::with_capacity(n_quotes);
+    let mut info: Vec<Info> = Vec::with_capacity(n_quotes);
+    for pi in 0..paras.len() {
+        attribute_paragraph(&linker, pi, &mut quotes, &mut info);
+    }
+    (quotes, info)
+}
+
+/// Every source phrase of the document, in document space.
+fn all_sources(paras: &[Placed<'_>]) -> Vec<SourcePhrase> {
+    let mut sources = Vec::with_capacity(paras.iter().map(|p| p.scan.quotes.sources.len()).sum());
+    for p in paras {
+        push_sources(p, &mut sources);
+    }
+    sources
+}
+
+/// Document stage: quotes with their speakers, and vague/anonymous source phrases.
+pub fn resolve(
+    _text: &str,
+    paras: &[Placed<'_>],
+    entities: &[Entity],
+    _paragraphs: &[Paragraph],
+) -> (Vec<Quote>, Vec<SourcePhrase>) {
+    let mentions = sorted_mentions(entities);
+    let (quotes, info) = attribute_all(paras, entities, &mentions);
+    (last_pass(quotes, &info), all_sources(paras))
+}
+
+/// What attribution keeps from one analysis of a document to the next.
+///
+/// Attributing a paragraph's quotations reads, besides the paragraph's own scan, the scan of
+/// the paragraph before (a run-on quotation, a trailing cue), the speakers of the last
+/// [`SPEAKERS_LOOKED_BACK`] quotations (continued speakers, pronouns) and three document-wide
+/// lists: the entity mentions, the entities' names and kinds, and the full names the story
+/// gives. When an edit leaves those lists as they were but for the move of what follows the
+/// edited bytes (or changes full names that no quotation's attribution read, see [`Deps`]),
+/// [`resolve_cached`] attributes again only the changed paragraphs and those after them until
+/// the last [`SPEAKERS_LOOKED_BACK`] quotations are those of the previous analysis (moved):
+/// the rest is the previous result, moved. The last pass ([`last_pass`]) reads the whole
+/// list and is always run.
+#[derive(Default)]
+pub(crate) struct Cache {
+    prev: Option<Remembered>,
+    /// How many analyses reused the previous attribution (for tests).
+    pub carried: usize,
+    /// How many paragraphs the last analysis attributed (for tests).
+    pub attributed: usize,
+}
+
+/// The previous attribution and what it was computed from.
+struct Remembered {
+    /// The blocks it was computed from (holding them keeps their scans alive, so a block of
+    /// the next version that is the same `Arc` is certainly the same scan).
+    blocks: Vec<CachedBlock>,
+    /// Every entity mention as (start, end, entity), by start.
+    mentions: Vec<(usize, usize, usize)>,
+    /// [`mentions_hash`] of `mentions`.
+    mentions_hash: u64,
+    /// [`entities_key`] of the entities.
+    entities_key: u64,
+    /// The quotations as attributed paragraph by paragraph, before [`last_pass`].
+    quotes: Vec<Quote>,
+    info: Vec<Info>,
+    sources: Vec<SourcePhrase>,
+}
+
+/// One mention's share of [`mentions_hash`] (a bijective mix of its start, end and entity).
+fn mention_hash(start: usize, end: usize, entity: usize) -> u64 {
+    let x = (start as u64) ^ (end as u64).rotate_left(21) ^ (entity as u64).rotate_left(42);
+    // An odd multiplier, then the high half folded into the low: both steps are bijective.
+    let x = x.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    x ^ (x >> 32)
+}
+
+/// A hash of a set of mentions that does not depend on their order: the sum of their
+/// [`mention_hash`]es.
+fn mentions_hash(mentions: &[(usize, usize, usize)]) -> u64 {
+    mentions
+        .iter()
+        .fold(0u64, |h, &(s, e, i)| h.wrapping_add(mention_hash(s, e, i)))
+}
+
+/// A hash of what attribution reads of the entities besides their mentions: their names and
+/// kinds, in order.
+fn entities_key(entities: &[Entity]) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    entities.len().hash(&mut h);
+    for e in entities {
+        e.kind.hash(&mut h);
+        e.name.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// [`resolve`], reusing the previous attribution where the edit `change` (`None`: unknown)
+/// cannot have changed it (see [`Cache`]). `blocks` are the blocks `paras` come from.
+/// Remembers the result unless `remember` is false (a one-off analysis).
+// (Not inlined: one call per analysis, and profiles show its cost apart.)
+#[inline(never)]
+pub(crate) fn resolve_cached(
+    paras: &[Placed<'_>],
+    blocks: &[CachedBlock],
+    entities: &[Entity],
+    cache: &mut Cache,
+    change: Option<Change>,
+    remember: bool,
+) -> (Vec<Quote>, Vec<SourcePhrase>) {
+    if !remember {
+        cache.prev = None;
+        cache.attributed = paras.len();
+        let mentions = sorted_mentions(entities);
+        let (quotes, info) = attribute_all(paras, entities, &mentions);
+        return (last_pass(quotes, &info), all_sources(paras));
+    }
+    let key = entities_key(entities);
+    let reused = match (cache.prev.take(), change) {
+        (Some(prev), Some(change)) if prev.entities_key == key => {
+            carry_over(prev, paras, blocks, entities, change)
+        }
+        _ => None,
+    };
+    let prev = match reused {
+        Some((prev, attributed)) => {
+            cache.carried += 1;
+            cache.attributed = attributed;
+            prev
+        }
+        None => {
+            cache.attributed = paras.len();
+            let mentions = sorted_mentions(entities);
+            let (quotes, info) = attribute_all(paras, entities, &mentions);
+            Remembered {
+                blocks: Vec::new(),
+                mentions_hash: mentions_hash(&mentions),
+                mentions,
+                entities_key: key,
+                quotes,
+                info,
+                sources: all_sources(paras),
+            }
+        }
+    };
+    let prev = cache.prev.insert(prev);
+    prev.blocks.clear();
+    prev.blocks.extend_from_slice(blocks);
+    (
+        last_pass(prev.quotes.clone(), &prev.info),
+        prev.sources.clone(),
+    )
+}
+
+/// The previous attribution `prev` brought up to date with `paras` after the edit `change`,
+/// if the entities it read are unchanged (but for the move of their mentions); and how many
+/// paragraphs were attributed again.
+fn carry_over(
+    mut prev: Remembered,
+    paras: &[Placed<'_>],
+    blocks: &[CachedBlock],
+    entities: &[Entity],
+    change: Change,
+) -> Option<(Remembered, usize)> {
+    let delta = change.new_len as isize - change.old_len as isize;
+    let old_suffix_start = change.old_len.checked_sub(change.suffix)?;
+    let new_suffix_start = change.new_len.checked_sub(change.suffix)?;
+    // Where a range of the previous version is now: unchanged before the edited bytes, moved
+    // with the text after them; `None` for a range that touches them.
+    let moved = |r: TextRange| {
+        if r.end <= change.prefix {
+            Some(r)
+        } else if r.start >= old_suffix_start {
+            Some(TextRange::new(
+                r.start.wrapping_add_signed(delta),
+                r.end.wrapping_add_signed(delta),
+            ))
+        } else {
+            None
+        }
+    };
+    // The entity mentions must be the previous ones, moved: compared as sets, by hash (each
+    // new mention taken back to where it was), then the sorted list is moved.
+    let (mut back, mut now) = (0u64, 0u64);
+    let mut count = 0;
+    for (i, e) in entities.iter().enumerate() {
+        for m in &e.mentions {
+            let (s, t) = (m.range.start, m.range.end);
+            let (os, ot) = if t <= change.prefix {
+                (s, t)
+            } else if s >= new_suffix_start {
+                (s.wrapping_add_signed(-delta), t.wrapping_add_signed(-delta))
+            } else {
+                return None;
+            };
+            back = back.wrapping_add(mention_hash(os, ot, i));
+            now = now.wrapping_add(mention_hash(s, t, i));
+            count += 1;
+        }
+    }
+    if count != prev.mentions.len() || back != prev.mentions_hash {
+        return None;
+    }
+    for m in &mut prev.mentions {
+        let r = moved(TextRange::new(m.0, m.1))?;
+        (m.0, m.1) = (r.start, r.end);
+    }
+    prev.mentions_hash = now;
+    // Blocks at the start that are the same scans at the same place, and at the end that are
+    // the same scans moved with the text; the blocks in between changed.
+    let (ob, nb) = (&prev.blocks, blocks);
+    let n = ob.len().min(nb.len());
+    let kb = (0..n)
+        .take_while(|&i| {
+            std::sync::Arc::ptr_eq(&ob[i].scans, &nb[i].scans)
+                && ob[i].range.start == nb[i].range.start
+        })
+        .count();
+    let ke = (0..n - kb)
+        .take_while(|&j| {
+            let (o, b) = (&ob[ob.len() - 1 - j], &nb[nb.len() - 1 - j]);
+            std::sync::Arc::ptr_eq(&o.scans, &b.scans)
+                && b.range.start as isize == o.range.start as isize + delta
+        })
+        .count();
+    let (old_mid, new_mid) = (&ob[kb..ob.len() - ke], &nb[kb..nb.len() - ke]);
+    let count_paras = |bs: &[CachedBlock]| bs.iter().map(|b| b.scans.len()).sum::<usize>();
+    // Paragraphs: `pa` before the changed ones, `ps` after them.
+    let pa = count_paras(&nb[..kb]);
+    let ps = count_paras(&nb[nb.len() - ke..]);
+    let n_new = paras.len();
+    let n_old = pa + count_paras(old_mid) + ps;
+    if n_new != pa + count_paras(new_mid) + ps {
+        return None;
+    }
+    let dp = n_new as isize - n_old as isize;
+    // Where the changed paragraphs' full names differ from the old ones, a quotation that
+    // looked up one of their surnames, or took the name given last before a pronoun (rare),
+    // may change anywhere: then everything is attributed again.
+    let names_same = block_names(old_mid)
+        .map(|(r, n)| (moved(r), n))
+        .eq(block_names(new_mid).map(|(r, n)| (Some(r), n)));
+    if !names_same {
+        let keys = |bs: &[CachedBlock]| -> Vec<u32> {
+            bs.iter()
+                .flat_map(|b| b.scans.iter().flat_map(|p| p.quotes.surname_keys.iter()))
+                .map(|&k| surname_tag(k))
+                .collect()
+        };
+        let mut touched = keys(old_mid);
+        touched.extend(keys(new_mid));
+        touched.sort_unstable();
+        let reads = |i: &Info| {
+            i.deps.nearest_name
+                || (i.deps.surname != 0 && touched.binary_search(&i.deps.surname).is_ok())
+        };
+        if prev.info.iter().any(reads) {
+            return None;
+        }
+    }
+    // Sources: the changed paragraphs' replace the previous ones, those after them move.
+    let old_start = |i: usize| ob.get(i).map_or(usize::MAX, |b| b.range.start);
+    let sa = prev
+        .sources
+        .partition_point(|s| s.range.start < old_start(kb));
+    let sb = prev
+        .sources
+        .partition_point(|s| s.range.start < old_start(ob.len() - ke));
+    let mut mid_sources = Vec::new();
+    for p in &paras[pa..n_new - ps] {
+        push_sources(p, &mut mid_sources);
+    }
+    let after = sa + mid_sources.len();
+    prev.sources.splice(sa..sb, mid_sources);
+    for s in &mut prev.sources[after..] {
+        s.range = TextRange::new(
+            s.range.start.wrapping_add_signed(delta),
+            s.range.end.wrapping_add_signed(delta),
+        );
+    }
+    // Whether new quotation `b` reads, to what follows it, as the old `a` did (its speaker
+    // and its paragraph, moved).
+    let same = |a: &Quote, b: &Quote| -> bool {
+        let paragraph = if a.paragraph < pa {
+            a.paragraph as isize
+        } else {
+            a.paragraph as isize + dp
+        };
+        paragraph == b.paragraph as isize
+            && match (&a.speaker, &b.speaker) {
+                (None, None) => true,
+                (Some(a), Some(b)) => same_speaker_moved(a, b, &moved),
+                _ => false,
+            }
+    };
+    carry_over_changed(prev, paras, entities, (pa, ps, n_old), &same, &moved, delta)
+}
+
+/// [`carry_over`] when only the changed paragraphs `pa..n_new - ps` (`pa..n_old - ps` in the
+/// previous version) need attributing again, and those after them until in step: they are
+/// attributed after a copy of the last quotations before them (all they read of the earlier
+/// ones), the result replaces the old quotations in place, and the rest are moved.
+fn carry_over_changed(
+    mut prev: Remembered,
+    paras: &[Placed<'_>],
+    entities: &[Entity],
+    (pa, ps, n_old): (usize, usize, usize),
+    same: &impl Fn(&Quote, &Quote) -> bool,
+    moved: &impl Fn(TextRange) -> Option<TextRange>,
+    delta: isize,
+) -> Option<(Remembered, usize)> {
+    let n_new = paras.len();
+    let dp = n_new as isize - n_old as isize;
+    let qa = prev.quotes.partition_point(|q| q.paragraph < pa);
+    let qb = prev.quotes.partition_point(|q| q.paragraph < n_old - ps);
+    let seed = qa.saturating_sub(SPEAKERS_LOOKED_BACK);
+    // `work`: the last quotations before the changed paragraphs, then the new ones.
+    let mut work: Vec<Quote> = prev.quotes[seed..qa].to_vec();
+    let mut work_info: Vec<Info> = Vec::new();
+    let linker = Linker::new(entities, paras, &prev.mentions);
+    for p in pa..n_new - ps {
+        attribute_paragraph(&linker, p, &mut work, &mut work_info);
+    }
+    // How many quotations at the end read as their old counterparts, and whether every
+    // quotation has its old index.
+    let in_place = work.len() - (qa - seed) == qb - qa;
+    let mut run = 0;
+    if in_place {
+        run = qa;
+        for (a, b) in prev.quotes[qa..qb].iter().zip(&work[qa - seed..]) {
+            run = if same(a, b) { run + 1 } else { 0 };
+        }
+    }
+    let mut oi = qb;
+    let mut pi = n_new - ps;
+    while pi < n_new {
+        // In step: what the paragraph reads of the quotations before it is as it was. The
+        // paragraph after the changed ones reads their scans: always attributed again.
+        let in_step = run >= SPEAKERS_LOOKED_BACK || (in_place && run == seed + work.len());
+        if pi > n_new - ps && in_step {
+            break;
+        }
+        let before = work.len();
+        attribute_paragraph(&linker, pi, &mut work, &mut work_info);
+        for b in &work[before..] {
+            let a = prev.quotes.get(oi)?;
+            if a.paragraph as isize + dp != pi as isize {
+                return None;
+            }
+            run = if same(a, b) { run + 1 } else { 0 };
+            oi += 1;
+        }
+        pi += 1;
+    }
+    drop(linker);
+    let fresh = work.len() - (qa - seed);
+    prev.quotes.splice(qa..oi, work.drain(qa - seed..));
+    prev.info.splice(qa..oi, work_info);
+    // The rest, moved.
+    if delta != 0 || dp != 0 {
+        for q in &mut prev.quotes[qa + fresh..] {
+            q.range = TextRange::new(
+                q.range.start.wrapping_add_signed(delta),
+                q.range.end.wrapping_add_signed(delta),
+            );
+            q.closing_punct = q
+                .closing_punct
+                .map(|(c, at)| (c, at.wrapping_add_signed(delta)));
+            q.paragraph = q.paragraph.wrapping_add_signed(dp);
+            if let Some(s) = &mut q.speaker {
+                s.mention = moved(s.mention)?;
+                s.cue = match s.cue {
+                    Some(c) => Some(moved(c)?),
+                    None => None,
+                };
+            }
+        }
+    }
+    debug_assert_eq!(prev.quotes.len(), prev.info.len());
+    Some((prev, pi - pa))
+}
+
+/// The full names the paragraphs of `blocks` give, in document space.
+fn block_names(blocks: &[CachedBlock]) -> impl Iterator<Item = (TextRange, &SharedText)> {
+    blocks.iter().flat_map(|b| {
+        b.scans.iter().flat_map(move |p| {
+            let at = b.range.start + p.start_in_block;
+            p.quotes.names.iter().map(move |(r, n)| (r.shift(at), n))
+        })
+    })
+}
+
+/// Whether speaker `b` is speaker `a` of the previous version with its ranges `moved`.
+fn same_speaker_moved(
+    a: &Speaker,
+    b: &Speaker,
+    moved: &impl Fn(TextRange) -> Option<TextRange>,
+) -> bool {
+    // Every field, by name: a field added to `Speaker` must be compared here too.
+    let Speaker {
+        name,
+        mention,
+        entity,
+        rule,
+        cue,
+        class,
+    } = a;
+    moved(*mention) == Some(b.mention)
+        && *entity == b.entity
+        && *class == b.class
+        && *rule == b.rule
+        && match (cue, b.cue) {
+            (None, None) => true,
+            (Some(c), Some(d)) => moved(*c) == Some(d),
+            _ => false,
+        }
+        && *name == b.name
 }
 
 /// The sources ledger: every source of the document with its quotes, named people,
