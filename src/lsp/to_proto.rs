@@ -92,7 +92,16 @@ pub fn write_publish_into(
         // What follows the range is the same for every finding of one code and severity:
         // written once per pair (a handful per document).
         let mut tails: Vec<(&str, Severity, Vec<u8>)> = Vec::new();
+        // Findings come in order of their start, so one cursor follows them; the fixes' edits
+        // have a cursor of their own: many are elsewhere (a date fix adds front matter at the
+        // start of the document), and would send the findings' cursor back and forth.
         let mut cursor = super::position::Cursor::default();
+        let mut fix_cursor = super::position::Cursor::default();
+        // The last string that needed escaping and its JSON: fixes repeat their titles and
+        // texts (every date fix adds the same front matter).
+        let mut escaped = Escaped::default();
+        let mut version_json = StackBuf::default();
+        version_json.put_i32(snap.version);
         for (i, f) in snap.analysis.findings.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
@@ -127,23 +136,23 @@ pub fn write_publish_into(
                 // fixes' edits are near their finding, so their positions come from the same
                 // cursor, and nothing is allocated.
                 out.extend_from_slice(br#","data":{"version":"#);
-                write_json(&mut out, &snap.version);
+                out.extend_from_slice(version_json.bytes());
                 out.extend_from_slice(br#","fixes":["#);
                 for (j, fix) in f.fixes.iter().enumerate() {
                     if j > 0 {
                         out.push(b',');
                     }
                     out.extend_from_slice(br#"{"title":"#);
-                    write_str(&mut out, &fix.title);
+                    escaped.write(&mut out, &fix.title);
                     out.extend_from_slice(br#","edits":["#);
                     for (k, edit) in fix.edits.iter().enumerate() {
                         if k > 0 {
                             out.push(b',');
                         }
                         out.push(b'{');
-                        write_range(&mut out, snap, edit.range, &mut cursor);
+                        write_range(&mut out, snap, edit.range, &mut fix_cursor);
                         out.extend_from_slice(br#","newText":"#);
-                        write_str(&mut out, &edit.new_text);
+                        escaped.write(&mut out, &edit.new_text);
                         out.push(b'}');
                     }
                     out.extend_from_slice(b"]}");
@@ -234,16 +243,46 @@ impl StackBuf {
         self.len += s.len();
     }
 
-    /// Appends `n` in decimal, written in place from its last digit.
+    /// Appends `n` in decimal, written in place from its last digits, two at a time (line and
+    /// column numbers: mostly one to five digits).
     fn put_u32(&mut self, n: u32) {
-        let digits = n.checked_ilog10().map_or(1, |d| d as usize + 1);
-        let mut n = n;
+        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+            2021222324252627282930313233343536373839\
+            4041424344454647484950515253545556575859\
+            6061626364656667686970717273747576777879\
+            8081828384858687888990919293949596979899";
+        let digits = match n {
+            0..10 => 1,
+            10..100 => 2,
+            100..1000 => 3,
+            1000..10_000 => 4,
+            _ => n.ilog10() as usize + 1,
+        };
         let end = self.len + digits;
-        for at in (self.len..end).rev() {
-            self.bytes[at] = b'0' + (n % 10) as u8;
-            n /= 10;
+        let mut at = end;
+        let mut n = n as usize;
+        while n >= 100 {
+            let pair = n % 100 * 2;
+            n /= 100;
+            at -= 2;
+            self.bytes[at] = PAIRS[pair];
+            self.bytes[at + 1] = PAIRS[pair + 1];
+        }
+        if n >= 10 {
+            self.bytes[at - 2] = PAIRS[n * 2];
+            self.bytes[at - 1] = PAIRS[n * 2 + 1];
+        } else {
+            self.bytes[at - 1] = b'0' + n as u8;
         }
         self.len = end;
+    }
+
+    /// Appends `n` in decimal, with a minus sign when negative.
+    fn put_i32(&mut self, n: i32) {
+        if n < 0 {
+            self.put(b"-");
+        }
+        self.put_u32(n.unsigned_abs());
     }
 
     fn bytes(&self) -> &[u8] {
@@ -273,6 +312,30 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
         write_quoted(out, s);
     } else {
         write_json(out, s);
+    }
+}
+
+/// [`write_str`] remembering the last string that needed escaping and its JSON, which is
+/// copied when the same string comes again.
+#[derive(Default)]
+struct Escaped {
+    text: String,
+    json: Vec<u8>,
+}
+
+impl Escaped {
+    fn write(&mut self, out: &mut Vec<u8>, s: &str) {
+        if needs_no_escape(s) {
+            write_quoted(out, s);
+        } else {
+            if self.text != s {
+                self.text.clear();
+                self.text.push_str(s);
+                self.json.clear();
+                write_str(&mut self.json, s);
+            }
+            out.extend_from_slice(&self.json);
+        }
     }
 }
 
@@ -671,10 +734,17 @@ mod tests {
             let n = next(7);
             samples.push((0..n).map(|_| pieces[next(pieces.len())]).collect());
         }
-        for s in &samples {
+        let mut escaped = Escaped::default();
+        for (i, s) in samples.iter().enumerate() {
             let mut written = Vec::new();
             write_str(&mut written, s);
             assert_eq!(written, serde_json::to_vec(s).unwrap(), "{s:?}");
+            // Remembered and written again, or after another string.
+            for s in [s, s, &samples[i / 2], s] {
+                let mut written = b"x".to_vec();
+                escaped.write(&mut written, s);
+                assert_eq!(written[1..], serde_json::to_vec(s).unwrap(), "{s:?}");
+            }
             let mut written = Vec::new();
             write_message(&mut written, s);
             assert_eq!(written, serde_json::to_vec(&one_line(s)).unwrap(), "{s:?}");
@@ -701,6 +771,17 @@ mod tests {
             buf.put_u32(n);
             buf.put_u32(n);
             assert_eq!(buf.bytes(), format!("[{n}{n}").as_bytes());
+        }
+        for n in (0..=100_000).chain((0..32).map(|b| 1u32 << b)) {
+            let mut buf = StackBuf::default();
+            buf.put_u32(n);
+            assert_eq!(buf.bytes(), n.to_string().as_bytes());
+        }
+        for n in [0, 1, -1, 9, -10, 100, -12_345, i32::MAX, i32::MIN] {
+            let mut buf = StackBuf::default();
+            buf.put(b":");
+            buf.put_i32(n);
+            assert_eq!(buf.bytes(), format!(":{n}").as_bytes());
         }
     }
 
