@@ -76,6 +76,7 @@ pub fn run_stdio() -> anyhow::Result<()> {
     // tokio's stdout (a blocking-pool thread per write) nor std's (a line buffer that scans
     // megabytes of JSON for newlines).
     let stdout = std::fs::File::from(std::io::stdout().as_fd().try_clone_to_owned()?);
+    enlarge_pipe(&stdout);
     let outbox = Outbox::direct(stdout);
     // Spawned rather than run by `block_on` itself, so the server's loop runs on a worker
     // thread beside the tasks it spawns, not on the main thread (one thread hop less per
@@ -89,6 +90,30 @@ pub fn run_stdio() -> anyhow::Result<()> {
     // `exit`): do not wait for it, or the process would never end.
     runtime.shutdown_background();
     Ok(())
+}
+
+/// Enlarges the output pipe (Linux; nothing happens when the output is no pipe or the system
+/// refuses). A large manuscript's diagnostics are megabytes per keystroke (3.7 MB for 8,787
+/// findings at 1 MB): through the default 64 KiB pipe the writer blocks and the editor wakes
+/// about 60 times per publish, through 1 MiB (the default most an unprivileged process may
+/// ask for) four times. The pipe's pages are the kernel's, filled only while the client is
+/// behind, and not part of our resident memory.
+fn enlarge_pipe(out: &std::fs::File) {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use std::os::fd::AsRawFd;
+        for bytes in [1 << 20, 256 << 10] {
+            // SAFETY: `fcntl` with `F_SETPIPE_SZ` takes an integer and only changes the
+            // capacity of the pipe behind a descriptor we own; it fails harmlessly otherwise.
+            let set = unsafe { libc::fcntl(out.as_raw_fd(), libc::F_SETPIPE_SZ, bytes) };
+            if set >= 0 {
+                tracing::debug!(bytes = set, "output pipe enlarged");
+                return;
+            }
+        }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = out;
 }
 
 /// Lets glibc give freed memory back to the system. The server runs for hours beside the
