@@ -369,25 +369,31 @@ impl Inner {
                 let analysed = started.elapsed();
                 let snapshot = Arc::new(Snapshot::new(version, text, analysis, encoding));
                 // Rendered and published here, off the async threads (no hop back to them on
-                // the way out), unless a newer job already makes this result unpublishable.
-                let body = docs.is_latest(&job_uri, ticket).then(|| {
+                // the way out), unless a newer job already makes this result unpublishable:
+                // measured (and the positions converted) first, then written out in chunks
+                // under the output's lock (see `to_proto::Publish`).
+                let publish = docs.is_latest(&job_uri, ticket).then(|| {
                     guard::catch("diagnostics", || {
-                        to_proto::write_publish_into(
-                            outbox.buffer(),
-                            &job_uri,
-                            Some(version),
-                            Some(&snapshot),
-                        )
+                        to_proto::Publish::measure(&job_uri, Some(version), Some(&snapshot))
                     })
                     // A failed conversion publishes no diagnostics rather than stale ones.
-                    .unwrap_or_else(|_| to_proto::write_publish(&job_uri, Some(version), None))
+                    .unwrap_or_else(|_| to_proto::Publish::measure(&job_uri, Some(version), None))
                 });
                 let rendered = started.elapsed();
-                let published = outbox.send_with(|| {
-                    // Accepted (kept for requests) even when there is nothing to publish.
-                    let accepted = docs.accept(&job_uri, ticket, &snapshot);
-                    body.filter(|_| accepted)
-                });
+                // Accepted (kept for requests) even when there is nothing to publish.
+                let accept = || docs.accept(&job_uri, ticket, &snapshot);
+                let published = match &publish {
+                    // The second pass runs the first one's code on the same findings; should it
+                    // panic all the same, the frame is cut short and the output closed.
+                    Some(publish) => outbox.send_streamed(accept, publish.len(), |sink| {
+                        guard::catch("diagnostics", || publish.write(sink))
+                            .unwrap_or_else(|e| Err(std::io::Error::other(e.message.to_string())))
+                    }),
+                    None => outbox.send_with(|| {
+                        accept();
+                        None
+                    }),
+                };
                 tracing::debug!(
                     version,
                     count = snapshot.analysis.findings.len(),
