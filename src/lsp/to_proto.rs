@@ -164,22 +164,45 @@ impl<'a> Publish<'a> {
     /// positions the first pass kept. Fails with the sink's error, or if the body would not
     /// be [`Self::len`] bytes (it cannot: both passes run the same code on the same numbers).
     pub fn write(&self, sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
-        let mut chunk = Vec::with_capacity(CHUNK + 4096);
+        // The chunk buffer is the thread's own, kept from one publish to the next: allocated
+        // and freed on every keystroke, it fragmented the analysis thread's malloc arena
+        // (peak RSS about 0.5 MiB higher in the 1 MB bench).
+        thread_local! {
+            static CHUNK_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+        }
+        let mut chunk = CHUNK_BUFFER.take();
+        chunk.clear();
+        chunk.reserve(CHUNK + 4096);
+        let result = self.write_with(&mut chunk, sink);
+        // Kept unless one diagnostic made it grow far past a chunk.
+        if chunk.capacity() <= 2 * CHUNK {
+            chunk.clear();
+            CHUNK_BUFFER.set(chunk);
+        }
+        result
+    }
+
+    /// [`Self::write`] through `chunk` (empty).
+    fn write_with(
+        &self,
+        chunk: &mut Vec<u8>,
+        sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         let mut written = 0;
-        write_head(&mut chunk, self.uri);
+        write_head(chunk, self.uri);
         if let Some(snap) = self.snap {
             let mut w = Diagnostics::new(Some(snap));
             let mut ranges = Ranges::Replay(self.numbers.iter());
             for (i, f) in snap.analysis.findings.iter().enumerate() {
-                w.write(&mut chunk, snap, i, f, &mut ranges);
+                w.write(chunk, snap, i, f, &mut ranges);
                 if chunk.len() >= CHUNK {
                     written += chunk.len();
-                    sink(&chunk)?;
+                    sink(chunk)?;
                     chunk.clear();
                 }
             }
         }
-        write_end(&mut chunk, self.version);
+        write_end(chunk, self.version);
         written += chunk.len();
         if written != self.len {
             return Err(std::io::Error::other(format!(
@@ -187,7 +210,7 @@ impl<'a> Publish<'a> {
                 self.len
             )));
         }
-        sink(&chunk)
+        sink(chunk)
     }
 }
 
