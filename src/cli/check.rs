@@ -54,7 +54,7 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 
     let mut human = String::new();
     let mut files = Vec::new();
     let mut checked = 0;
-    for input in &inputs {
+    for (i, input) in inputs.iter().enumerate() {
         let text = match inputs::read(input) {
             Ok(text) => text,
             Err(e) => {
@@ -105,6 +105,12 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 
                     .map(|f| JsonFinding::new(&index, f))
                     .collect(),
             }),
+        }
+        if i + 1 == inputs.len() {
+            // The last input's analysis is not freed: the process ends once the report is
+            // written, and freeing it takes longer than the report (113 M instructions, some
+            // 5 % of the run, for the 20 MB manuscript). Earlier inputs' are freed as usual.
+            std::mem::forget(analysis);
         }
     }
     let total: usize = counts.iter().sum();

@@ -257,7 +257,8 @@ pub struct JsonFile {
 pub struct JsonFinding {
     pub code: &'static str,
     pub severity: Severity,
-    pub message: String,
+    /// The finding's own message, shared (a report of 123,000 findings copies none).
+    pub message: crate::engine::checks::Message,
     pub start: usize,
     pub end: usize,
     pub line: usize,
@@ -499,7 +500,7 @@ impl JsonFinding {
         JsonFinding {
             code: f.code,
             severity: f.severity,
-            message: f.message.to_string(),
+            message: f.message.clone(),
             start: f.range.start,
             end: f.range.end,
             line,
@@ -542,7 +543,7 @@ mod tests {
         let finding = |code, severity, message: &str, fixes| JsonFinding {
             code,
             severity,
-            message: message.to_string(),
+            message: message.to_string().into(),
             start: 0,
             end: 12_345_678,
             line: 1,

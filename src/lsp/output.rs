@@ -5,7 +5,10 @@
 //! `serde_json::Value` tree and then serialising that tree: for `publishDiagnostics` on a large
 //! manuscript (thousands of diagnostics, megabytes of JSON, on every keystroke) that costs far
 //! more than the analysis of the keystroke itself. So diagnostics are rendered straight to JSON
-//! (see [`super::to_proto::write_publish`]) and handed to an [`Outbox`].
+//! (see [`super::to_proto::write_publish`]) and handed to an [`Outbox`]; a keystroke's
+//! diagnostics are measured first and then streamed behind their header in chunks
+//! ([`Outbox::send_streamed`], [`super::to_proto::Publish`]), so megabytes of JSON never sit in
+//! one fresh buffer.
 //!
 //! An outbox has one of two sinks:
 //! - a queue ([`Outbox::new`]) that [`pump`] writes to any async output between the frames
@@ -34,7 +37,6 @@ use tokio::sync::mpsc;
 #[derive(Clone, Debug)]
 pub struct Outbox {
     sink: Arc<Mutex<Sink>>,
-    spare: Spare,
 }
 
 /// Where an outbox's frames go.
@@ -46,39 +48,20 @@ enum Sink {
     Direct(Option<std::fs::File>),
 }
 
-/// Buffers of bodies already written, for the next ones.
-type Spare = Arc<Mutex<Vec<Vec<u8>>>>;
-
-/// How many written bodies' buffers are kept for reuse, and the largest kept.
-///
-/// A kept buffer is memory that is already mapped in: the next body written into it takes no
-/// page faults. But a large manuscript's diagnostics are megabytes (3.7 MB for 8,787 findings
-/// at 1 MB), and a buffer that size kept between keystrokes stays resident through the next
-/// analysis, the moment memory peaks. So only small bodies' buffers are kept, and a large
-/// body is rendered into a fresh allocation (mapped afresh and unmapped once written, see
-/// `return_freed_memory` in `super`). Measured with the 1 MB manuscript open (lspbench, 200
-/// edits): peak RSS 49.3/49.5 MiB → 46.0/46.4 MiB with 512 KiB instead of 16 MiB, for about
-/// 1.5 ms more per keystroke (a session ago, on a quiet machine).
-const SPARE_BUFFERS: usize = 2;
-const SPARE_MAX_BYTES: usize = 512 << 10;
-
 /// The receiving end of a queued [`Outbox`], for [`pump`].
 pub struct Inbox {
     rx: mpsc::UnboundedReceiver<Vec<u8>>,
-    spare: Spare,
 }
 
 impl Outbox {
     /// A new queued outbox and the inbox [`pump`] reads.
     pub fn new() -> (Outbox, Inbox) {
         let (tx, rx) = mpsc::unbounded_channel();
-        let spare = Spare::default();
         (
             Outbox {
                 sink: Arc::new(Mutex::new(Sink::Queue(tx))),
-                spare: spare.clone(),
             },
-            Inbox { rx, spare },
+            Inbox { rx },
         )
     }
 
@@ -87,7 +70,6 @@ impl Outbox {
     pub fn direct(out: std::fs::File) -> Outbox {
         Outbox {
             sink: Arc::new(Mutex::new(Sink::Direct(Some(out)))),
-            spare: Spare::default(),
         }
     }
 
@@ -111,10 +93,8 @@ impl Outbox {
         };
         match &mut *sink {
             Sink::Queue(tx) => {
-                if let Err(e) = tx.send(body) {
+                if tx.send(body).is_err() {
                     tracing::debug!("output closed; message dropped");
-                    drop(sink);
-                    recycle(&self.spare, e.0);
                 }
             }
             Sink::Direct(out) => {
@@ -126,8 +106,56 @@ impl Outbox {
                     tracing::debug!(error = %e, "output closed; message dropped");
                     *out = None;
                 }
+                // The body is freed outside the lock.
                 drop(sink);
-                recycle(&self.spare, body);
+            }
+        }
+        true
+    }
+
+    /// [`Self::send_with`] for a body of `len` bytes that `write` produces, handing it to the
+    /// sink it is given, in chunks: sent if `decide` (called under the outbox's lock) says so.
+    /// A direct outbox writes the header and then the chunks as they come, so a body of
+    /// megabytes never exists whole (see [`super::to_proto::Publish`]); a queued outbox
+    /// collects them into one body first. Returns whether the body was sent.
+    pub fn send_streamed(
+        &self,
+        decide: impl FnOnce() -> bool,
+        len: usize,
+        write: impl FnOnce(&mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()>,
+    ) -> bool {
+        let mut sink = self.sink();
+        if !decide() {
+            return false;
+        }
+        match &mut *sink {
+            Sink::Queue(tx) => {
+                let mut body = Vec::with_capacity(len);
+                let collected = write(&mut |chunk| {
+                    body.extend_from_slice(chunk);
+                    Ok(())
+                });
+                if let Err(e) = collected {
+                    tracing::error!(error = %e, "message not sent");
+                    return false;
+                }
+                if tx.send(body).is_err() {
+                    tracing::debug!("output closed; message dropped");
+                }
+            }
+            Sink::Direct(out) => {
+                let Some(file) = out else {
+                    return true;
+                };
+                let written = blocking(|| {
+                    file.write_all(format!("Content-Length: {len}\r\n\r\n").as_bytes())?;
+                    write(&mut |chunk| file.write_all(chunk))
+                });
+                if let Err(e) = written {
+                    // A frame cut short cannot be repaired: nothing more is written.
+                    tracing::debug!(error = %e, "output closed; message dropped");
+                    *out = None;
+                }
             }
         }
         true
@@ -167,25 +195,6 @@ impl Outbox {
             tracing::debug!(error = %e, "output closed; message dropped");
             *out = None;
         }
-    }
-
-    /// An empty buffer for a body: the buffer of a body already written if there is one
-    /// (its memory is already mapped in), else a new one.
-    pub fn buffer(&self) -> Vec<u8> {
-        let mut spare = self.spare.lock().unwrap_or_else(|p| p.into_inner());
-        spare.pop().unwrap_or_default()
-    }
-}
-
-/// Keeps the buffer of a written body for [`Outbox::buffer`].
-fn recycle(spare: &Spare, mut body: Vec<u8>) {
-    if body.capacity() > SPARE_MAX_BYTES {
-        return;
-    }
-    let mut spare = spare.lock().unwrap_or_else(|p| p.into_inner());
-    if spare.len() < SPARE_BUFFERS {
-        body.clear();
-        spare.push(body);
     }
 }
 
@@ -230,11 +239,6 @@ impl Inbox {
     fn try_recv(&mut self) -> Option<Vec<u8>> {
         self.rx.try_recv().ok()
     }
-
-    /// Keeps the buffer of a written body for [`Outbox::buffer`].
-    fn recycle(&self, body: Vec<u8>) {
-        recycle(&self.spare, body);
-    }
 }
 
 /// The length of the whole frames at the start of `buf` (a partial frame may follow).
@@ -278,10 +282,8 @@ pub async fn pump<T: AsyncRead + Unpin, O: AsyncWrite>(mut tower: T, mut inbox: 
                     // Written without copying the body (it can be megabytes); whatever else is
                     // already queued goes out before the flush.
                     let mut result = write_frame(output.as_mut(), &body).await;
-                    inbox.recycle(body);
                     while let (Ok(()), Some(body)) = (&result, inbox.try_recv()) {
                         result = write_frame(output.as_mut(), &body).await;
-                        inbox.recycle(body);
                     }
                     if result.and(output.flush().await).is_err() {
                         return;

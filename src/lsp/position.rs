@@ -102,7 +102,30 @@ pub struct Cursor {
 pub struct LineIndex {
     /// Byte offset of the start of each line; the first is 0.
     starts: Vec<usize>,
+    /// For each line, how many bytes at its start are ASCII (up to its first non-ASCII byte, or
+    /// the whole line): an offset within them is as many units from the line start in every
+    /// encoding, so most conversions count nothing. Never more than the true count (a line
+    /// longer than `u32::MAX` bytes saturates), which is all correctness needs.
+    ascii: Vec<u32>,
     len: usize,
+}
+
+/// The length of the ASCII prefix of `b`, eight bytes at a time.
+fn ascii_prefix(b: &[u8]) -> usize {
+    let mut words = b.chunks_exact(8);
+    let mut at = 0;
+    for w in words.by_ref() {
+        let high = u64::from_le_bytes(w.try_into().unwrap_or_default()) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return at + (high.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + words
+        .remainder()
+        .iter()
+        .position(|&b| b >= 0x80)
+        .unwrap_or(words.remainder().len())
 }
 
 impl LineIndex {
@@ -117,8 +140,16 @@ impl LineIndex {
                 starts.push(i + 1);
             }
         }
+        let ascii = starts
+            .iter()
+            .zip(starts.iter().skip(1).chain([&bytes.len()]))
+            .map(|(&start, &next)| {
+                u32::try_from(ascii_prefix(&bytes[start..next])).unwrap_or(u32::MAX)
+            })
+            .collect();
         LineIndex {
             starts,
+            ascii,
             len: text.len(),
         }
     }
@@ -133,12 +164,36 @@ impl LineIndex {
         let start = *self.starts.get(line)?;
         let end = match self.starts.get(line + 1) {
             Some(&next) => {
-                let head = text.get(..next).unwrap_or(text);
-                next - if head.ends_with("\r\n") { 2 } else { 1 }
+                let crlf = next >= 2 && text.as_bytes().get(next - 2..next) == Some(b"\r\n");
+                next - if crlf { 2 } else { 1 }
             }
             None => self.len,
         };
         Some(TextRange::new(start, end.max(start)))
+    }
+
+    /// The units from the start of `line` (whose content is `range`) to byte `end` on it (a
+    /// character boundary within `range`), counting on from `from` (a boundary on the same
+    /// line, before `end`, `units` from the line start) when that is given and saves work.
+    /// Only bytes past the line's ASCII prefix are ever counted.
+    fn units_to(
+        &self,
+        text: &str,
+        line: usize,
+        range: TextRange,
+        end: usize,
+        enc: PositionEncoding,
+        from: Option<(usize, u32)>,
+    ) -> u32 {
+        let ascii_end = range.start + self.ascii.get(line).map_or(0, |&n| n as usize);
+        if end <= ascii_end || enc == PositionEncoding::Utf8 {
+            return (end - range.start) as u32;
+        }
+        let (from, units) = match from {
+            Some((at, units)) if at > ascii_end => (at, units),
+            _ => (ascii_end, (ascii_end - range.start) as u32),
+        };
+        units + enc.len(text.get(from..end).unwrap_or_default())
     }
 
     /// The byte offset of `pos` in `text`, clamped and snapped as the module doc says.
@@ -167,7 +222,7 @@ impl LineIndex {
             .saturating_sub(1);
         let range = self.line_range(text, line).unwrap_or_default();
         let end = offset.clamp(range.start, range.end);
-        let character = enc.len(text.get(range.start..end).unwrap_or_default());
+        let character = self.units_to(text, line, range, end, enc, None);
         Position {
             line: line as u32,
             character,
@@ -204,12 +259,9 @@ impl LineIndex {
         let range = self.line_range(text, line).unwrap_or_default();
         let end = offset.clamp(range.start, range.end);
         // Count from the previous position when it is on this line and not past `end`.
-        let (from, units) = if line == cursor.line && (range.start..=end).contains(&cursor.offset) {
-            (cursor.offset, cursor.units)
-        } else {
-            (range.start, 0)
-        };
-        let character = units + enc.len(text.get(from..end).unwrap_or_default());
+        let from = (line == cursor.line && (range.start..=end).contains(&cursor.offset))
+            .then_some((cursor.offset, cursor.units));
+        let character = self.units_to(text, line, range, end, enc, from);
         *cursor = Cursor {
             line,
             offset: end,
@@ -325,6 +377,22 @@ mod tests {
     }
 
     #[test]
+    fn ascii_prefixes_end_at_the_first_non_ascii_byte() {
+        for len in 0..24 {
+            let plain = "x".repeat(len);
+            assert_eq!(ascii_prefix(plain.as_bytes()), len);
+            for at in 0..len {
+                let mut text = plain.clone();
+                text.replace_range(at..at + 1, "é");
+                assert_eq!(ascii_prefix(text.as_bytes()), at, "{text:?}");
+            }
+        }
+        let text = "ab\ncd“e”\r\n👍\rxyz";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.ascii, vec![3, 2, 0, 3]);
+    }
+
+    #[test]
     fn lone_cr_and_crlf_are_single_breaks() {
         let text = "a\r\nb\rc\nd";
         let idx = LineIndex::new(text);
@@ -430,6 +498,8 @@ mod tests {
         fn texts() -> impl Strategy<Value = String> {
             let pieces = prop::sample::select(vec![
                 "a",
+                // Longer than a word of eight bytes, for the ASCII prefixes.
+                "said the council",
                 " ",
                 "\n",
                 "\r",
@@ -470,7 +540,26 @@ mod tests {
             }
 
             #[test]
-            fn position_near_is_position_whatever_came_before(text in texts(), enc in encodings(), offsets in prop::collection::vec(0usize..200, 1..20)) {
+            fn positions_match_counting_characters(text in texts(), enc in encodings(), offsets in prop::collection::vec(0usize..400, 1..20)) {
+                let idx = LineIndex::new(&text);
+                let starts = naive_starts(&text);
+                for offset in offsets {
+                    let mut offset = offset.min(text.len());
+                    while !text.is_char_boundary(offset) {
+                        offset -= 1;
+                    }
+                    let line = starts.iter().rposition(|&s| s <= offset).unwrap_or(0);
+                    // The line's content, without its break.
+                    let content = text[starts[line]..starts.get(line + 1).copied().unwrap_or(text.len())]
+                        .trim_end_matches(['\n', '\r']);
+                    let end = offset.min(starts[line] + content.len());
+                    let character: u32 = text[starts[line]..end].chars().map(|c| enc.units(c)).sum();
+                    prop_assert_eq!(idx.position(&text, offset, enc), pos(line as u32, character));
+                }
+            }
+
+            #[test]
+            fn position_near_is_position_whatever_came_before(text in texts(), enc in encodings(), offsets in prop::collection::vec(0usize..400, 1..20)) {
                 let idx = LineIndex::new(&text);
                 let mut cursor = Cursor::default();
                 for offset in offsets {

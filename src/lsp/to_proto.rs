@@ -71,9 +71,7 @@ pub fn write_publish(uri: &Uri, version: Option<i32>, snap: Option<&Snapshot>) -
     write_publish_into(Vec::new(), uri, version, snap)
 }
 
-/// [`write_publish`] into `out` (cleared first): a buffer from [`super::output::Outbox::buffer`]
-/// is already mapped in, which spares the page faults of a fresh multi-megabyte allocation on
-/// every keystroke.
+/// [`write_publish`] into `out` (cleared first).
 pub fn write_publish_into(
     mut out: Vec<u8>,
     uri: &Uri,
@@ -83,83 +81,290 @@ pub fn write_publish_into(
     out.clear();
     let count = snap.map_or(0, |s| s.analysis.findings.len());
     out.reserve(256 + count * 480);
+    let mut w = Diagnostics::new(snap);
+    let mut ranges = Ranges::Convert {
+        cursor: Default::default(),
+        fix_cursor: Default::default(),
+        record: None,
+    };
+    write_head(&mut out, uri);
+    if let Some(snap) = snap {
+        for (i, f) in snap.analysis.findings.iter().enumerate() {
+            w.write(&mut out, snap, i, f, &mut ranges);
+        }
+    }
+    write_end(&mut out, version);
+    out
+}
+
+/// A publishDiagnostics body measured ([`Publish::measure`]) and then written in chunks
+/// ([`Publish::write`]): byte for byte [`write_publish`], without ever holding the whole body.
+/// On a large manuscript the body is megabytes (3.7 MB for 8,787 findings at 1 MB); a fresh
+/// buffer that size on every keystroke costs about 900 page faults, several milliseconds on a
+/// busy machine (more than rendering it), and keeping one between keystrokes would keep it
+/// resident through the next analysis, when memory peaks. The first pass converts every
+/// position and keeps the numbers (16 bytes a range); the second writes from them.
+pub struct Publish<'a> {
+    uri: &'a Uri,
+    version: Option<i32>,
+    snap: Option<&'a Snapshot>,
+    /// Every range's four numbers, in the order they are written.
+    numbers: Vec<u32>,
+    len: usize,
+}
+
+/// The size of the chunks [`Publish::write`] hands out.
+const CHUNK: usize = 64 << 10;
+
+impl<'a> Publish<'a> {
+    /// The first pass: renders each diagnostic into a small scratch buffer to measure it, and
+    /// keeps its positions.
+    pub fn measure(uri: &'a Uri, version: Option<i32>, snap: Option<&'a Snapshot>) -> Self {
+        let count = snap.map_or(0, |s| s.analysis.findings.len());
+        let mut numbers = Vec::with_capacity(count * 4 + count / 2);
+        let mut scratch = Vec::with_capacity(1024);
+        write_head(&mut scratch, uri);
+        let mut len = scratch.len();
+        if let Some(snap) = snap {
+            let mut w = Diagnostics::new(Some(snap));
+            let mut ranges = Ranges::Convert {
+                cursor: Default::default(),
+                fix_cursor: Default::default(),
+                record: Some(&mut numbers),
+            };
+            for (i, f) in snap.analysis.findings.iter().enumerate() {
+                scratch.clear();
+                w.write(&mut scratch, snap, i, f, &mut ranges);
+                len += scratch.len();
+            }
+        }
+        scratch.clear();
+        write_end(&mut scratch, version);
+        len += scratch.len();
+        Publish {
+            uri,
+            version,
+            snap,
+            numbers,
+            len,
+        }
+    }
+
+    /// The body's length in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the body is empty (never: it is a JSON object).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The second pass: writes the body to `sink` in chunks of about 64 KiB, from the
+    /// positions the first pass kept. Fails with the sink's error, or if the body would not
+    /// be [`Self::len`] bytes (it cannot: both passes run the same code on the same numbers).
+    pub fn write(&self, sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
+        // The chunk buffer is the thread's own, kept from one publish to the next: allocated
+        // and freed on every keystroke, it fragmented the analysis thread's malloc arena
+        // (peak RSS about 0.5 MiB higher in the 1 MB bench).
+        thread_local! {
+            static CHUNK_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+        }
+        let mut chunk = CHUNK_BUFFER.take();
+        chunk.clear();
+        chunk.reserve(CHUNK + 4096);
+        let result = self.write_with(&mut chunk, sink);
+        // Kept unless one diagnostic made it grow far past a chunk.
+        if chunk.capacity() <= 2 * CHUNK {
+            chunk.clear();
+            CHUNK_BUFFER.set(chunk);
+        }
+        result
+    }
+
+    /// [`Self::write`] through `chunk` (empty).
+    fn write_with(
+        &self,
+        chunk: &mut Vec<u8>,
+        sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let mut written = 0;
+        write_head(chunk, self.uri);
+        if let Some(snap) = self.snap {
+            let mut w = Diagnostics::new(Some(snap));
+            let mut ranges = Ranges::Replay(self.numbers.iter());
+            for (i, f) in snap.analysis.findings.iter().enumerate() {
+                w.write(chunk, snap, i, f, &mut ranges);
+                if chunk.len() >= CHUNK {
+                    written += chunk.len();
+                    sink(chunk)?;
+                    chunk.clear();
+                }
+            }
+        }
+        write_end(chunk, self.version);
+        written += chunk.len();
+        if written != self.len {
+            return Err(std::io::Error::other(format!(
+                "publishDiagnostics body of {written} bytes, measured {}",
+                self.len
+            )));
+        }
+        sink(chunk)
+    }
+}
+
+/// The start of a publishDiagnostics body, up to the diagnostics' opening bracket.
+fn write_head(out: &mut Vec<u8>, uri: &Uri) {
     out.extend_from_slice(
         br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
     );
-    write_json(&mut out, uri);
+    write_json(out, uri);
     out.extend_from_slice(br#","diagnostics":["#);
-    if let Some(snap) = snap {
-        // What follows the range is the same for every finding of one code and severity:
-        // written once per pair (a handful per document).
-        let mut tails: Vec<(&str, Severity, Vec<u8>)> = Vec::new();
-        let mut cursor = super::position::Cursor::default();
-        for (i, f) in snap.analysis.findings.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            out.push(b'{');
-            write_range(&mut out, snap, f.range, &mut cursor);
-            // Codes are `&'static str`s, mostly the same few constants: compared by address
-            // first, by content only when the addresses differ.
-            let tail = match tails.iter().position(|(code, sev, _)| {
-                *sev == f.severity && (std::ptr::eq(*code, f.code) || *code == f.code)
-            }) {
-                Some(at) => at,
-                None => {
-                    let mut tail = Vec::new();
-                    tail.extend_from_slice(br#","severity":"#);
-                    write_json(&mut tail, &severity(f.severity));
-                    tail.extend_from_slice(br#","code":"#);
-                    write_json(&mut tail, f.code);
-                    tail.extend_from_slice(br#","codeDescription":"#);
-                    write_json(&mut tail, &Href(f.code));
-                    tail.extend_from_slice(br#","source":"#);
-                    write_json(&mut tail, SOURCE);
-                    tail.extend_from_slice(br#","message":"#);
-                    tails.push((f.code, f.severity, tail));
-                    tails.len() - 1
-                }
-            };
-            out.extend_from_slice(&tails[tail].2);
-            write_message(&mut out, &f.message);
-            if !f.fixes.is_empty() {
-                // `{"version": …, "fixes": [{"title": …, "edits": [text edits]}]}`: the
-                // fixes' edits are near their finding, so their positions come from the same
-                // cursor, and nothing is allocated.
-                out.extend_from_slice(br#","data":{"version":"#);
-                write_json(&mut out, &snap.version);
-                out.extend_from_slice(br#","fixes":["#);
-                for (j, fix) in f.fixes.iter().enumerate() {
-                    if j > 0 {
-                        out.push(b',');
-                    }
-                    out.extend_from_slice(br#"{"title":"#);
-                    write_str(&mut out, &fix.title);
-                    out.extend_from_slice(br#","edits":["#);
-                    for (k, edit) in fix.edits.iter().enumerate() {
-                        if k > 0 {
-                            out.push(b',');
-                        }
-                        out.push(b'{');
-                        write_range(&mut out, snap, edit.range, &mut cursor);
-                        out.extend_from_slice(br#","newText":"#);
-                        write_str(&mut out, &edit.new_text);
-                        out.push(b'}');
-                    }
-                    out.extend_from_slice(b"]}");
-                }
-                out.extend_from_slice(b"]}");
-            }
-            out.push(b'}');
-        }
-    }
+}
+
+/// The end of a publishDiagnostics body, from the diagnostics' closing bracket.
+fn write_end(out: &mut Vec<u8>, version: Option<i32>) {
     out.push(b']');
     if let Some(version) = version {
         out.extend_from_slice(br#","version":"#);
-        write_json(&mut out, &version);
+        write_json(out, &version);
     }
     out.extend_from_slice(b"}}");
-    out
+}
+
+/// Where the numbers of the ranges come from: converted from byte offsets (and recorded, for
+/// [`Publish::measure`]), or replayed from a recording ([`Publish::write`]).
+enum Ranges<'r> {
+    Convert {
+        /// Findings come in order of their start, so one cursor follows them; the fixes'
+        /// edits have a cursor of their own: many are elsewhere (a date fix adds front matter
+        /// at the start of the document), and would send the findings' cursor back and forth.
+        cursor: super::position::Cursor,
+        fix_cursor: super::position::Cursor,
+        record: Option<&'r mut Vec<u32>>,
+    },
+    Replay(std::slice::Iter<'r, u32>),
+}
+
+impl Ranges<'_> {
+    /// The start line, start character, end line and end character of `range`.
+    fn numbers(&mut self, snap: &Snapshot, range: crate::engine::TextRange, fix: bool) -> [u32; 4] {
+        match self {
+            Ranges::Convert {
+                cursor,
+                fix_cursor,
+                record,
+            } => {
+                let cursor = if fix { fix_cursor } else { cursor };
+                let start =
+                    snap.index
+                        .position_near(&snap.text, range.start, snap.encoding, cursor);
+                let end = snap
+                    .index
+                    .position_near(&snap.text, range.end, snap.encoding, cursor);
+                let numbers = [start.line, start.character, end.line, end.character];
+                if let Some(record) = record {
+                    record.extend_from_slice(&numbers);
+                }
+                numbers
+            }
+            Ranges::Replay(numbers) => {
+                let mut next = || numbers.next().copied().unwrap_or_default();
+                [next(), next(), next(), next()]
+            }
+        }
+    }
+}
+
+/// Writes diagnostics, keeping what they share.
+struct Diagnostics {
+    /// What follows the range is the same for every finding of one code and severity:
+    /// written once per pair (a handful per document).
+    tails: Vec<(&'static str, Severity, Vec<u8>)>,
+    /// The last string that needed escaping and its JSON: fixes repeat their titles and
+    /// texts (every date fix adds the same front matter).
+    escaped: Escaped,
+    version_json: StackBuf,
+}
+
+impl Diagnostics {
+    fn new(snap: Option<&Snapshot>) -> Self {
+        let mut version_json = StackBuf::default();
+        version_json.put_i32(snap.map_or(0, |s| s.version));
+        Diagnostics {
+            tails: Vec::new(),
+            escaped: Escaped::default(),
+            version_json,
+        }
+    }
+
+    /// Appends finding `i` as a diagnostic (after a comma unless it is the first).
+    fn write(
+        &mut self,
+        out: &mut Vec<u8>,
+        snap: &Snapshot,
+        i: usize,
+        f: &Finding,
+        ranges: &mut Ranges<'_>,
+    ) {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        write_range(out, ranges.numbers(snap, f.range, false));
+        // Codes are `&'static str`s, mostly the same few constants: compared by address
+        // first, by content only when the addresses differ.
+        let tail = match self.tails.iter().position(|(code, sev, _)| {
+            *sev == f.severity && (std::ptr::eq(*code, f.code) || *code == f.code)
+        }) {
+            Some(at) => at,
+            None => {
+                let mut tail = Vec::new();
+                tail.extend_from_slice(br#","severity":"#);
+                write_json(&mut tail, &severity(f.severity));
+                tail.extend_from_slice(br#","code":"#);
+                write_json(&mut tail, f.code);
+                tail.extend_from_slice(br#","codeDescription":"#);
+                write_json(&mut tail, &Href(f.code));
+                tail.extend_from_slice(br#","source":"#);
+                write_json(&mut tail, SOURCE);
+                tail.extend_from_slice(br#","message":"#);
+                self.tails.push((f.code, f.severity, tail));
+                self.tails.len() - 1
+            }
+        };
+        out.extend_from_slice(&self.tails[tail].2);
+        write_message(out, &f.message);
+        if !f.fixes.is_empty() {
+            // `{"version": …, "fixes": [{"title": …, "edits": [text edits]}]}`, nothing
+            // allocated.
+            out.extend_from_slice(br#","data":{"version":"#);
+            out.extend_from_slice(self.version_json.bytes());
+            out.extend_from_slice(br#","fixes":["#);
+            for (j, fix) in f.fixes.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(br#"{"title":"#);
+                self.escaped.write(out, &fix.title);
+                out.extend_from_slice(br#","edits":["#);
+                for (k, edit) in fix.edits.iter().enumerate() {
+                    if k > 0 {
+                        out.push(b',');
+                    }
+                    out.push(b'{');
+                    write_range(out, ranges.numbers(snap, edit.range, true));
+                    out.extend_from_slice(br#","newText":"#);
+                    self.escaped.write(out, &edit.new_text);
+                    out.push(b'}');
+                }
+                out.extend_from_slice(b"]}");
+            }
+            out.extend_from_slice(b"]}");
+        }
+        out.push(b'}');
+    }
 }
 
 /// The body of a JSON-RPC response to request `id` around its result, which is already JSON
@@ -185,29 +390,21 @@ pub fn response_around(
     (head, tail)
 }
 
-/// Appends `"range":{…}` for `range` in client positions (as `lsp::Range` serialises),
-/// assembled on the stack and appended in one copy.
+/// Appends `"range":{…}` for a range's start line, start character, end line and end
+/// character (as `lsp::Range` serialises), assembled on the stack and appended in one copy.
 fn write_range(
     out: &mut Vec<u8>,
-    snap: &Snapshot,
-    range: crate::engine::TextRange,
-    cursor: &mut super::position::Cursor,
+    [start_line, start_character, end_line, end_character]: [u32; 4],
 ) {
-    let start = snap
-        .index
-        .position_near(&snap.text, range.start, snap.encoding, cursor);
-    let end = snap
-        .index
-        .position_near(&snap.text, range.end, snap.encoding, cursor);
     let mut buf = StackBuf::default();
     buf.put(br#""range":{"start":{"line":"#);
-    buf.put_u32(start.line);
+    buf.put_u32(start_line);
     buf.put(br#","character":"#);
-    buf.put_u32(start.character);
+    buf.put_u32(start_character);
     buf.put(br#"},"end":{"line":"#);
-    buf.put_u32(end.line);
+    buf.put_u32(end_line);
     buf.put(br#","character":"#);
-    buf.put_u32(end.character);
+    buf.put_u32(end_character);
     buf.put(b"}}");
     out.extend_from_slice(buf.bytes());
 }
@@ -234,16 +431,46 @@ impl StackBuf {
         self.len += s.len();
     }
 
-    /// Appends `n` in decimal, written in place from its last digit.
+    /// Appends `n` in decimal, written in place from its last digits, two at a time (line and
+    /// column numbers: mostly one to five digits).
     fn put_u32(&mut self, n: u32) {
-        let digits = n.checked_ilog10().map_or(1, |d| d as usize + 1);
-        let mut n = n;
+        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+            2021222324252627282930313233343536373839\
+            4041424344454647484950515253545556575859\
+            6061626364656667686970717273747576777879\
+            8081828384858687888990919293949596979899";
+        let digits = match n {
+            0..10 => 1,
+            10..100 => 2,
+            100..1000 => 3,
+            1000..10_000 => 4,
+            _ => n.ilog10() as usize + 1,
+        };
         let end = self.len + digits;
-        for at in (self.len..end).rev() {
-            self.bytes[at] = b'0' + (n % 10) as u8;
-            n /= 10;
+        let mut at = end;
+        let mut n = n as usize;
+        while n >= 100 {
+            let pair = n % 100 * 2;
+            n /= 100;
+            at -= 2;
+            self.bytes[at] = PAIRS[pair];
+            self.bytes[at + 1] = PAIRS[pair + 1];
+        }
+        if n >= 10 {
+            self.bytes[at - 2] = PAIRS[n * 2];
+            self.bytes[at - 1] = PAIRS[n * 2 + 1];
+        } else {
+            self.bytes[at - 1] = b'0' + n as u8;
         }
         self.len = end;
+    }
+
+    /// Appends `n` in decimal, with a minus sign when negative.
+    fn put_i32(&mut self, n: i32) {
+        if n < 0 {
+            self.put(b"-");
+        }
+        self.put_u32(n.unsigned_abs());
     }
 
     fn bytes(&self) -> &[u8] {
@@ -273,6 +500,30 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
         write_quoted(out, s);
     } else {
         write_json(out, s);
+    }
+}
+
+/// [`write_str`] remembering the last string that needed escaping and its JSON, which is
+/// copied when the same string comes again.
+#[derive(Default)]
+struct Escaped {
+    text: String,
+    json: Vec<u8>,
+}
+
+impl Escaped {
+    fn write(&mut self, out: &mut Vec<u8>, s: &str) {
+        if needs_no_escape(s) {
+            write_quoted(out, s);
+        } else {
+            if self.text != s {
+                self.text.clear();
+                self.text.push_str(s);
+                self.json.clear();
+                write_str(&mut self.json, s);
+            }
+            out.extend_from_slice(&self.json);
+        }
     }
 }
 
@@ -658,6 +909,114 @@ mod tests {
     }
 
     #[test]
+    fn measured_and_chunked_bodies_are_the_written_body() {
+        use crate::engine::checks::Fix;
+        let pieces = [
+            "word ",
+            "said ",
+            "the council ",
+            "\n",
+            "\r\n",
+            "\r",
+            "“",
+            "”",
+            "é",
+            "e\u{301}",
+            "中文",
+            "👍🏽",
+            "👨\u{200d}👩\u{200d}👧",
+            "\"",
+            "\t",
+            "  ",
+        ];
+        let codes = ["quote-mismatch", "anonymous-source", "name-variant"];
+        let messages = [
+            "One line.",
+            " Two\r\nlines ",
+            "Says “this”",
+            "A \"quoted\" word",
+        ];
+        let uri: Uri = "file:///dir/a%20story.md".parse().unwrap();
+        let mut rng = crate::generate::Rng::new(0x5eed_0fc0_ffee);
+        for case in 0..60 {
+            // Texts from a few hundred bytes to a body of several chunks.
+            let n = if case % 10 == 9 {
+                20_000
+            } else {
+                1 + rng.below(300)
+            };
+            let text: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let mut offset = || boundaries[rng.below(boundaries.len())];
+            let mut starts: Vec<usize> = (0..n / 2 + 1).map(|_| offset()).collect();
+            starts.sort_unstable();
+            let findings: Vec<Finding> = starts
+                .iter()
+                .enumerate()
+                .map(|(i, &start)| {
+                    let end = offset().max(start);
+                    let fixes = if i % 3 == 0 {
+                        let at = if i % 2 == 0 { 0 } else { offset() };
+                        vec![Fix {
+                            title: ["Add the date", "Use “X”", "Tab\there"][(i / 3) % 3]
+                                .to_string(),
+                            edits: vec![Edit {
+                                range: TextRange::new(at, at),
+                                new_text: "---\ndate: YYYY-MM-DD\n---\n\n".to_string(),
+                            }],
+                        }]
+                    } else {
+                        Vec::new()
+                    };
+                    Finding {
+                        code: codes[i % codes.len()],
+                        severity: [Severity::Warning, Severity::Info][i % 2],
+                        range: TextRange::new(start, end),
+                        message: messages[i % messages.len()].into(),
+                        fixes,
+                    }
+                })
+                .collect();
+            let analysis = Analysis {
+                findings,
+                ..Analysis::default()
+            };
+            let encoding = [
+                PositionEncoding::Utf8,
+                PositionEncoding::Utf16,
+                PositionEncoding::Utf32,
+            ][case % 3];
+            let version = [7, -3, 1_000_000][case % 3];
+            let snap = Snapshot::new(version, text, analysis, encoding);
+            let whole = write_publish(&uri, Some(version), Some(&snap));
+            let publish = Publish::measure(&uri, Some(version), Some(&snap));
+            assert_eq!(publish.len(), whole.len(), "case {case}");
+            let mut chunks = Vec::new();
+            publish
+                .write(&mut |chunk| {
+                    chunks.push(chunk.to_vec());
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(chunks.concat(), whole, "case {case}");
+            if whole.len() > 3 * CHUNK {
+                assert!(chunks.len() >= 3, "written in chunks");
+            }
+        }
+        let cleared = Publish::measure(&uri, None, None);
+        let mut body = Vec::new();
+        cleared
+            .write(&mut |chunk| {
+                body.extend_from_slice(chunk);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(body, write_publish(&uri, None, None));
+    }
+
+    #[test]
     fn strings_and_messages_are_written_as_serde_json_writes_them() {
         let pieces = [
             "", " ", "  ", "word", "\t", "\n", "\r\n", "\"", "\\", "\u{1}", "\u{7f}", "\u{a0}",
@@ -671,10 +1030,17 @@ mod tests {
             let n = next(7);
             samples.push((0..n).map(|_| pieces[next(pieces.len())]).collect());
         }
-        for s in &samples {
+        let mut escaped = Escaped::default();
+        for (i, s) in samples.iter().enumerate() {
             let mut written = Vec::new();
             write_str(&mut written, s);
             assert_eq!(written, serde_json::to_vec(s).unwrap(), "{s:?}");
+            // Remembered and written again, or after another string.
+            for s in [s, s, &samples[i / 2], s] {
+                let mut written = b"x".to_vec();
+                escaped.write(&mut written, s);
+                assert_eq!(written[1..], serde_json::to_vec(s).unwrap(), "{s:?}");
+            }
             let mut written = Vec::new();
             write_message(&mut written, s);
             assert_eq!(written, serde_json::to_vec(&one_line(s)).unwrap(), "{s:?}");
@@ -701,6 +1067,17 @@ mod tests {
             buf.put_u32(n);
             buf.put_u32(n);
             assert_eq!(buf.bytes(), format!("[{n}{n}").as_bytes());
+        }
+        for n in (0..=100_000).chain((0..32).map(|b| 1u32 << b)) {
+            let mut buf = StackBuf::default();
+            buf.put_u32(n);
+            assert_eq!(buf.bytes(), n.to_string().as_bytes());
+        }
+        for n in [0, 1, -1, 9, -10, 100, -12_345, i32::MAX, i32::MIN] {
+            let mut buf = StackBuf::default();
+            buf.put(b":");
+            buf.put_i32(n);
+            assert_eq!(buf.bytes(), format!(":{n}").as_bytes());
         }
     }
 
