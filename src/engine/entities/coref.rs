@@ -22,7 +22,7 @@
 
 use std::cell::OnceCell;
 
-use super::gazetteer::{FastMap, FastSet};
+use super::gazetteer::FastMap;
 
 use super::gazetteer::GAZETTEER;
 use super::recognise::{lower_word_hash, word_hash};
@@ -51,24 +51,100 @@ struct Item<'a> {
     entity: Option<usize>,
 }
 
-/// An entity being built.
-struct Building {
+/// An entity being built. Its key, role and signature borrow from the text, the candidates,
+/// the gazetteer or the sheet (as the keys of the maps do): a regroup makes a thousand of
+/// these at 1 MB, and owned strings cost two allocations each; only the entities that end up
+/// with mentions copy their strings out.
+struct Building<'a> {
     kind: EntityKind,
     /// Grouping key: full name for people, canonical name for organisations and places.
-    key: String,
+    key: &'a str,
     /// Byte ranges of the key's words, computed once per key (see [`Building::set_key`]).
-    words: Vec<(usize, usize)>,
-    role: Option<String>,
-    sig: Option<RoleSig>,
+    words: KeyWords,
+    role: Option<&'a str>,
+    sig: Option<&'a RoleSig>,
     sheet: Option<usize>,
 }
 
-impl Building {
-    fn new(kind: EntityKind, key: &str) -> Building {
+/// The byte ranges of a key's words: up to [`KeyWords::INLINE`] in place (nearly every name),
+/// more in a list.
+struct KeyWords {
+    n: usize,
+    inline: [(u32, u32); KeyWords::INLINE],
+    more: Vec<(usize, usize)>,
+}
+
+impl KeyWords {
+    const INLINE: usize = 4;
+
+    fn new() -> KeyWords {
+        KeyWords {
+            n: 0,
+            inline: [(0, 0); KeyWords::INLINE],
+            more: Vec::new(),
+        }
+    }
+
+    /// Sets the ranges to those of the words of `key`.
+    fn split(&mut self, key: &str) {
+        self.set(key, words(key));
+    }
+
+    /// Sets the ranges to those of `ws`, the words of `key` (slices of it).
+    fn set<'k>(&mut self, key: &str, ws: impl IntoIterator<Item = &'k str>) {
+        self.n = 0;
+        self.more.clear();
+        let base = key.as_ptr() as usize;
+        for w in ws {
+            // Each word is a slice of the key: its offset is where it starts.
+            let start = w.as_ptr() as usize - base;
+            debug_assert!(key.get(start..start + w.len()) == Some(w));
+            self.push(start, start + w.len());
+        }
+    }
+
+    fn push(&mut self, start: usize, end: usize) {
+        if self.more.is_empty()
+            && self.n < KeyWords::INLINE
+            && let (Ok(a), Ok(b)) = (u32::try_from(start), u32::try_from(end))
+        {
+            self.inline[self.n] = (a, b);
+        } else {
+            if self.more.is_empty() {
+                // Spill: every range goes to the list from now on.
+                self.more.extend(
+                    self.inline[..self.n]
+                        .iter()
+                        .map(|&(a, b)| (a as usize, b as usize)),
+                );
+            }
+            self.more.push((start, end));
+        }
+        self.n += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.n
+    }
+
+    /// The `k`-th range.
+    fn get(&self, k: usize) -> Option<(usize, usize)> {
+        if k >= self.n {
+            None
+        } else if self.more.is_empty() {
+            self.inline.get(k).map(|&(a, b)| (a as usize, b as usize))
+        } else {
+            self.more.get(k).copied()
+        }
+    }
+}
+
+impl<'a> Building<'a> {
+    fn new(kind: EntityKind, key: &'a str) -> Building<'a> {
         let mut b = Building {
             kind,
-            key: String::new(),
-            words: Vec::new(),
+            key: "",
+            words: KeyWords::new(),
             role: None,
             sig: None,
             sheet: None,
@@ -78,22 +154,24 @@ impl Building {
     }
 
     /// Sets the key and splits it into words.
-    fn set_key(&mut self, key: &str) {
-        key.clone_into(&mut self.key);
-        self.words.clear();
-        let base = self.key.as_ptr() as usize;
-        for w in words(&self.key) {
-            // Each word is a slice of the key: its offset is where it starts.
-            let start = w.as_ptr() as usize - base;
-            self.words.push((start, start + w.len()));
-        }
+    fn set_key(&mut self, key: &'a str) {
+        self.key = key;
+        self.words.split(key);
+    }
+
+    /// [`Building::set_key`] with the words of `key` known (slices of it, as [`words`] gives
+    /// them).
+    fn set_key_words(&mut self, key: &'a str, ws: &[&str]) {
+        self.key = key;
+        self.words.set(key, ws.iter().copied());
     }
 
     /// The `k`-th word of the key ("" past the end).
-    fn word(&self, k: usize) -> &str {
+    fn word(&self, k: usize) -> &'a str {
+        let key = self.key;
         self.words
             .get(k)
-            .and_then(|&(a, b)| self.key.get(a..b))
+            .and_then(|(a, b)| key.get(a..b))
             .unwrap_or("")
     }
 
@@ -102,13 +180,19 @@ impl Building {
     }
 
     /// The first word of the key.
-    fn first(&self) -> Option<&str> {
-        self.words.first().and_then(|&(a, b)| self.key.get(a..b))
+    fn first(&self) -> Option<&'a str> {
+        let key = self.key;
+        self.words.get(0).and_then(|(a, b)| key.get(a..b))
     }
 
     /// The last word of the key (a person's surname).
-    fn last(&self) -> Option<&str> {
-        self.words.last().and_then(|&(a, b)| self.key.get(a..b))
+    fn last(&self) -> Option<&'a str> {
+        let key = self.key;
+        self.words
+            .len()
+            .checked_sub(1)
+            .and_then(|k| self.words.get(k))
+            .and_then(|(a, b)| key.get(a..b))
     }
 }
 
@@ -332,7 +416,8 @@ const CLASS_SCAN_MAX: usize = 64;
 #[derive(Default)]
 struct People {
     list: Vec<usize>,
-    members: FastSet<usize>,
+    /// Whether each entity (by index) is in `list`.
+    members: Vec<bool>,
     /// Word (by its hash) → the people with it in their name, each with the first letter of
     /// their name as it is now (kept current in the lists of the words of the current name).
     /// Every use checks the words themselves, so the hash only narrows the search.
@@ -344,13 +429,17 @@ struct People {
 }
 
 impl People {
-    /// Records entity `e` under every word of `name` (again after its name grows).
-    fn add(&mut self, e: usize, name: &str) {
-        if self.members.insert(e) {
+    /// Records entity `e` (`b`) under every word of its name (again after its name grows).
+    fn add(&mut self, e: usize, b: &Building<'_>) {
+        if self.members.len() <= e {
+            self.members.resize(e + 1, false);
+        }
+        if !std::mem::replace(&mut self.members[e], true) {
             self.list.push(e);
         }
-        let first = name.chars().find(|c| !c.is_whitespace()).unwrap_or(' ');
-        for w in words(name) {
+        // The first letter of the name: of its first word.
+        let first = b.first().and_then(|w| w.chars().next()).unwrap_or(' ');
+        for w in (0..b.nwords()).map(|k| b.word(k)) {
             let v = self.by_word.entry(word_hash(w)).or_default();
             match v.iter_mut().find(|(p, _)| *p == e) {
                 Some(entry) => entry.1 = first,
@@ -461,16 +550,23 @@ pub(crate) fn near_miss(a: &str, b: &str) -> bool {
     ) else {
         return false;
     };
-    let first_ok = match (first_of_several(a), first_of_several(b)) {
+    near_miss_parts(first_of_several(a), sa, first_of_several(b), sb)
+}
+
+/// [`near_miss`] of two names given as their first names (of a name of two words or more,
+/// see [`first_of_several`]) and surnames: the grouping has these at hand for its people.
+/// The cheap tests come first (most pairs differ in the first letter or the length).
+fn near_miss_parts(fa: Option<&str>, sa: &str, fb: Option<&str>, sb: &str) -> bool {
+    let first_ok = match (fa, fb) {
         (Some(fa), Some(fb)) => fa == fb,
         _ => true,
     };
-    let (la, lb) = (sa.chars().count(), sb.chars().count());
     sa != sb
-        && la >= 4
-        && lb >= 4
-        && la.abs_diff(lb) <= 2
         && sa.chars().next() == sb.chars().next()
+        && {
+            let (la, lb) = (sa.chars().count(), sb.chars().count());
+            la >= 4 && lb >= 4 && la.abs_diff(lb) <= 2
+        }
         && first_ok
         && strsim::jaro_winkler(sa, sb) >= 0.9
 }
@@ -492,10 +588,10 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
 ///
 /// It reads of each paragraph only its offset and [`super::ParaEntities`], and of the text only
 /// the bytes inside its candidates ([`hull`]): [`carry_over`] relies on that.
-fn resolve_all(
-    text: &str,
-    paras: &[Placed<'_>],
-    config: &Config,
+fn resolve_all<'a>(
+    text: &'a str,
+    paras: &[Placed<'a>],
+    config: &'a Config,
     kept: Option<KeptStats>,
     all_words: bool,
 ) -> (Vec<Entity>, KeptStats, bool) {
@@ -562,10 +658,10 @@ fn resolve_all(
         items.sort_by_key(|i| i.range.start);
     }
 
-    let mut ents: Vec<Building> = Vec::new();
+    let mut ents: Vec<Building<'a>> = Vec::new();
     // Keys borrow from the text, the candidates or the sheet: no copy per mention.
     let mut by_key: FastMap<(EntityKind, &str), usize> = FastMap::default();
-    let new_entity = |ents: &mut Vec<Building>, kind, key: &str| {
+    let new_entity = |ents: &mut Vec<Building<'a>>, kind, key: &'a str| {
         ents.push(Building::new(kind, key));
         ents.len() - 1
     };
@@ -583,7 +679,7 @@ fn resolve_all(
             let kind = sheet.kind.unwrap_or(EntityKind::Person);
             let e = new_entity(&mut ents, kind, &sheet.name);
             ents[e].sheet = Some(s);
-            ents[e].role = sheet.role.clone();
+            ents[e].role = sheet.role.as_deref();
             by_key.insert((kind, sheet.name.as_str()), e);
             e
         });
@@ -616,22 +712,25 @@ fn resolve_all(
         let e = match found {
             Some(e) => {
                 if w.len() > ents[e].nwords() {
-                    ents[e].set_key(name);
-                    people.add(e, name);
+                    ents[e].set_key_words(name, &w);
+                    people.add(e, &ents[e]);
                 }
                 e
             }
             None => {
-                let e = new_entity(&mut ents, EntityKind::Person, name);
-                people.add(e, name);
+                let mut b = Building::new(EntityKind::Person, "");
+                b.set_key_words(name, &w);
+                ents.push(b);
+                let e = ents.len() - 1;
+                people.add(e, &ents[e]);
                 e
             }
         };
         if ents[e].role.is_none() {
             // Read the candidate (cold by now) only when it has something to give.
             if it.has_role || it.has_sig {
-                ents[e].role = it.c.role().map(str::to_string);
-                ents[e].sig = it.c.sig().cloned();
+                ents[e].role = it.c.role();
+                ents[e].sig = it.c.sig();
             } else {
                 ents[e].sig = None;
             }
@@ -643,7 +742,7 @@ fn resolve_all(
     sheet_people.sort_unstable();
     for e in sheet_people {
         if ents[e].kind == EntityKind::Person {
-            people.add(e, &ents[e].key);
+            people.add(e, &ents[e]);
         }
     }
 
@@ -730,7 +829,7 @@ fn resolve_all(
     let mut by_initials: FastMap<String, Vec<usize>> = FastMap::default();
     for &o in &orgs {
         by_initials
-            .entry(initials(&ents[o].key))
+            .entry(initials(ents[o].key))
             .or_default()
             .push(o);
     }
@@ -743,12 +842,12 @@ fn resolve_all(
         }
     }
     for &e in &orgs {
-        let key = &ents[e].key;
+        let key = ents[e].key;
         if key.len() < 2 || key.len() > 6 || !key.chars().all(|c| c.is_uppercase()) {
             continue;
         }
         let target = by_initials
-            .get(key.as_str())
+            .get(key)
             .and_then(|os| os.iter().copied().find(|&o| o != e));
         if let Some(target) = target {
             let moved = org_items.remove(&e).unwrap_or_default();
@@ -870,9 +969,21 @@ fn resolve_all(
             None if is_lower_word(w) => None,
             // A near miss of a person's surname ("Heusgan" for "Heusgen") is a person.
             None if *near_misses.entry(w).or_insert_with(|| {
-                initial(w)
-                    .and_then(|c| by_initial.get(&c))
-                    .is_some_and(|es| es.iter().any(|&e| near_miss(&ents[e].key, w)))
+                // `near_miss(key, w)` for each person of the letter, from the words of the
+                // key (computed once) and of `w` (once for all of them).
+                let (Some(c), Some(sw)) = (initial(w), w.split_whitespace().next_back()) else {
+                    return false;
+                };
+                let fw = first_of_several(w);
+                by_initial.get(&c).is_some_and(|es| {
+                    es.iter().any(|&e| {
+                        let b = &ents[e];
+                        b.last().is_some_and(|sa| {
+                            let fa = if b.nwords() >= 2 { b.first() } else { None };
+                            near_miss_parts(fa, sa, fw, sw)
+                        })
+                    })
+                })
             }) =>
             {
                 Some(EntityKind::Person)
@@ -896,7 +1007,7 @@ fn resolve_all(
             .or_insert_with(|| new_entity(&mut ents, kind, key));
         if kind == EntityKind::Person {
             let known = people.list.len();
-            people.add(e, &ents[e].key);
+            people.add(e, &ents[e]);
             for &p in &people.list[known..] {
                 if let Some(c) = ents[p].last().and_then(|s| s.chars().next()) {
                     by_initial.entry(c).or_default().push(p);
@@ -1001,8 +1112,8 @@ fn resolve_all(
                         .then_some(e)
                 });
             if let Some(e) = pick {
-                ents[e].role = c.role().map(str::to_string);
-                ents[e].sig = Some(sig.clone());
+                ents[e].role = c.role();
+                ents[e].sig = Some(sig);
                 // In order of first mention, after the people first mentioned as early.
                 let list = by_class.entry(sig.class).or_default();
                 let at = list.partition_point(|&p| first_of(p) <= first_of(e));
@@ -1023,7 +1134,7 @@ fn resolve_all(
                     let e = *by_key
                         .entry((EntityKind::Person, key))
                         .or_insert_with(|| new_entity(&mut ents, EntityKind::Person, key));
-                    ents[e].role.get_or_insert_with(|| key.to_string());
+                    ents[e].role.get_or_insert(key);
                     items[idx].entity = Some(e);
                 }
             }
@@ -1072,7 +1183,7 @@ fn resolve_all(
                 config
                     .entities
                     .iter()
-                    .find(|s| s.name == b.key || s.aliases.contains(&b.key))
+                    .find(|s| s.name == b.key || s.aliases.iter().any(|a| a == b.key))
                     .or_else(|| {
                         // A person whose name is a near miss of a sheet person's spelling is
                         // that person, misspelt (the `name-variant` check says so).
@@ -1081,7 +1192,7 @@ fn resolve_all(
                                 config.entities.iter().find(|s| {
                                     s.kind.is_none_or(|k| k == EntityKind::Person)
                                         && near_miss(
-                                            &b.key,
+                                            b.key,
                                             s.preferred.as_deref().unwrap_or(&s.name),
                                         )
                                 })
@@ -1092,16 +1203,17 @@ fn resolve_all(
             });
         let name = sheet
             .as_ref()
-            .map_or_else(|| b.key.clone(), |s| s.name.clone());
+            .map_or_else(|| b.key.to_string(), |s| s.name.clone());
         let role = b
             .role
+            .map(str::to_string)
             .or_else(|| sheet.as_ref().and_then(|s| s.role.clone()));
         let first = mentions[0].range.start;
         out.push((
             first,
             Entity {
                 name,
-                written: b.key,
+                written: b.key.to_string(),
                 kind: b.kind,
                 role,
                 mentions,
@@ -1545,12 +1657,72 @@ mod tests {
     }
 
     #[test]
+    fn key_words_are_those_of_split_whitespace_however_many() {
+        for key in [
+            "",
+            "  ",
+            "Xi",
+            "Xi Jinping",
+            " Anna  Maria\tvon Berg ",
+            "International Committee of the Red Cross",
+            "A B C D E F G H",
+            "Zoë  Ångström Ørsted",
+        ] {
+            let mut b = Building::new(EntityKind::Person, key);
+            let expect: Vec<&str> = key.split_whitespace().collect();
+            let got: Vec<&str> = (0..b.nwords()).map(|k| b.word(k)).collect();
+            assert_eq!(got, expect, "{key:?}");
+            assert_eq!(b.first(), expect.first().copied());
+            assert_eq!(b.last(), expect.last().copied());
+            assert_eq!(b.word(expect.len()), "");
+            // Set again from the words themselves, after a longer key: the same.
+            b.set_key("One Two Three Four Five Six");
+            b.set_key_words(key, &expect);
+            let again: Vec<&str> = (0..b.nwords()).map(|k| b.word(k)).collect();
+            assert_eq!(again, expect, "{key:?}");
+        }
+    }
+
+    #[test]
+    fn near_miss_from_parts_answers_as_from_names() {
+        let names = [
+            "Heusgen",
+            "Heusgan",
+            "Christoph Heusgen",
+            "Christoph Heusgan",
+            "Anna Heusgan",
+            "Xi",
+            "Xu",
+            "Smith",
+            "Smyth",
+            "Jon Smith",
+        ];
+        for a in names {
+            for b in names {
+                let sa = a.split_whitespace().next_back().unwrap_or("");
+                let sb = b.split_whitespace().next_back().unwrap_or("");
+                let fa = first_of_several(a);
+                let fb = first_of_several(b);
+                assert_eq!(
+                    near_miss(a, b),
+                    near_miss_parts(fa, sa, fb, sb),
+                    "{a} / {b}"
+                );
+            }
+        }
+        assert!(near_miss("Christoph Heusgen", "Heusgan"));
+        assert!(!near_miss("Christoph Heusgen", "Anna Heusgan"));
+        assert!(!near_miss("Heusgen", "Heusgen"));
+    }
+
+    #[test]
     fn people_index_keeps_the_first_letter_of_the_current_name() {
         let mut people = People::default();
-        people.add(0, "Smith");
-        people.add(1, "Jane Smith");
+        let person = |name| Building::new(EntityKind::Person, name);
+        people.add(0, &person("Smith"));
+        people.add(1, &person("Jane Smith"));
         // Entity 0's name grows: its letter under "Smith" follows.
-        people.add(0, "Anna Smith");
+        people.add(0, &person("Anna Smith"));
         assert_eq!(people.with_word("Smith"), &[(0, 'A'), (1, 'J')]);
         assert_eq!(people.with_word("Anna"), &[(0, 'A')]);
         assert!(people.with_word("Berg").is_empty());
