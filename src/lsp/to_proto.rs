@@ -117,13 +117,16 @@ pub struct Publish<'a> {
 const CHUNK: usize = 64 << 10;
 
 impl<'a> Publish<'a> {
-    /// The first pass: renders each diagnostic into a small scratch buffer to measure it, and
-    /// keeps its positions.
+    /// The first pass: converts and keeps every diagnostic's positions and adds up the body's
+    /// length piece by piece (punctuation, number widths, strings' escaped lengths), without
+    /// rendering anything: the second pass renders it all.
     pub fn measure(uri: &'a Uri, version: Option<i32>, snap: Option<&'a Snapshot>) -> Self {
         let count = snap.map_or(0, |s| s.analysis.findings.len());
         let mut numbers = Vec::with_capacity(count * 4 + count / 2);
-        let mut scratch = Vec::with_capacity(1024);
+        // The head and the end are short and written once: measured by writing them.
+        let mut scratch = Vec::with_capacity(256);
         write_head(&mut scratch, uri);
+        write_end(&mut scratch, version);
         let mut len = scratch.len();
         if let Some(snap) = snap {
             let mut w = Diagnostics::new(Some(snap));
@@ -133,14 +136,9 @@ impl<'a> Publish<'a> {
                 record: Some(&mut numbers),
             };
             for (i, f) in snap.analysis.findings.iter().enumerate() {
-                scratch.clear();
-                w.write(&mut scratch, snap, i, f, &mut ranges);
-                len += scratch.len();
+                len += w.measure(snap, i, f, &mut ranges);
             }
         }
-        scratch.clear();
-        write_end(&mut scratch, version);
-        len += scratch.len();
         Publish {
             uri,
             version,
@@ -289,6 +287,68 @@ struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// The index in [`Self::tails`] of the tail of `f`'s code and severity, made on first use.
+    fn tail(&mut self, f: &Finding) -> usize {
+        // Codes are `&'static str`s, mostly the same few constants: compared by address
+        // first, by content only when the addresses differ.
+        match self.tails.iter().position(|(code, sev, _)| {
+            *sev == f.severity && (std::ptr::eq(*code, f.code) || *code == f.code)
+        }) {
+            Some(at) => at,
+            None => {
+                let mut tail = Vec::new();
+                tail.extend_from_slice(br#","severity":"#);
+                write_json(&mut tail, &severity(f.severity));
+                tail.extend_from_slice(br#","code":"#);
+                write_json(&mut tail, f.code);
+                tail.extend_from_slice(br#","codeDescription":"#);
+                write_json(&mut tail, &Href(f.code));
+                tail.extend_from_slice(br#","source":"#);
+                write_json(&mut tail, SOURCE);
+                tail.extend_from_slice(br#","message":"#);
+                self.tails.push((f.code, f.severity, tail));
+                self.tails.len() - 1
+            }
+        }
+    }
+
+    /// The length of what [`Self::write`] appends for finding `i`, worked out without writing
+    /// it (the range numbers are still converted through `ranges`, and recorded).
+    fn measure(
+        &mut self,
+        snap: &Snapshot,
+        i: usize,
+        f: &Finding,
+        ranges: &mut Ranges<'_>,
+    ) -> usize {
+        let mut len = usize::from(i > 0) + 2; // comma, braces
+        len += range_len(ranges.numbers(snap, f.range, false));
+        let tail = self.tail(f);
+        len += self.tails[tail].2.len();
+        len += message_len(&f.message);
+        if !f.fixes.is_empty() {
+            len += br#","data":{"version":"#.len()
+                + self.version_json.bytes().len()
+                + br#","fixes":["#.len()
+                + b"]}".len();
+            for (j, fix) in f.fixes.iter().enumerate() {
+                len += usize::from(j > 0)
+                    + br#"{"title":"#.len()
+                    + str_len(&fix.title)
+                    + br#","edits":["#.len()
+                    + b"]}".len();
+                for (k, edit) in fix.edits.iter().enumerate() {
+                    len += usize::from(k > 0)
+                        + 2 // braces
+                        + range_len(ranges.numbers(snap, edit.range, true))
+                        + br#","newText":"#.len()
+                        + str_len(&edit.new_text);
+                }
+            }
+        }
+        len
+    }
+
     fn new(snap: Option<&Snapshot>) -> Self {
         let mut version_json = StackBuf::default();
         version_json.put_i32(snap.map_or(0, |s| s.version));
@@ -313,27 +373,7 @@ impl Diagnostics {
         }
         out.push(b'{');
         write_range(out, ranges.numbers(snap, f.range, false));
-        // Codes are `&'static str`s, mostly the same few constants: compared by address
-        // first, by content only when the addresses differ.
-        let tail = match self.tails.iter().position(|(code, sev, _)| {
-            *sev == f.severity && (std::ptr::eq(*code, f.code) || *code == f.code)
-        }) {
-            Some(at) => at,
-            None => {
-                let mut tail = Vec::new();
-                tail.extend_from_slice(br#","severity":"#);
-                write_json(&mut tail, &severity(f.severity));
-                tail.extend_from_slice(br#","code":"#);
-                write_json(&mut tail, f.code);
-                tail.extend_from_slice(br#","codeDescription":"#);
-                write_json(&mut tail, &Href(f.code));
-                tail.extend_from_slice(br#","source":"#);
-                write_json(&mut tail, SOURCE);
-                tail.extend_from_slice(br#","message":"#);
-                self.tails.push((f.code, f.severity, tail));
-                self.tails.len() - 1
-            }
-        };
+        let tail = self.tail(f);
         out.extend_from_slice(&self.tails[tail].2);
         write_message(out, &f.message);
         if !f.fixes.is_empty() {
@@ -409,6 +449,27 @@ fn write_range(
     out.extend_from_slice(buf.bytes());
 }
 
+/// The length of what [`write_range`] appends for these numbers.
+fn range_len(numbers: [u32; 4]) -> usize {
+    const PUNCTUATION: usize = br#""range":{"start":{"line":"#.len()
+        + br#","character":"#.len()
+        + br#"},"end":{"line":"#.len()
+        + br#","character":"#.len()
+        + b"}}".len();
+    PUNCTUATION + numbers.into_iter().map(decimal_len).sum::<usize>()
+}
+
+/// The number of decimal digits of `n`.
+fn decimal_len(n: u32) -> usize {
+    match n {
+        0..10 => 1,
+        10..100 => 2,
+        100..1000 => 3,
+        1000..10_000 => 4,
+        _ => n.ilog10() as usize + 1,
+    }
+}
+
 /// A small fixed buffer for one range's JSON: 73 bytes of names and punctuation and four
 /// numbers of at most 10 digits.
 struct StackBuf {
@@ -439,13 +500,7 @@ impl StackBuf {
             4041424344454647484950515253545556575859\
             6061626364656667686970717273747576777879\
             8081828384858687888990919293949596979899";
-        let digits = match n {
-            0..10 => 1,
-            10..100 => 2,
-            100..1000 => 3,
-            1000..10_000 => 4,
-            _ => n.ilog10() as usize + 1,
-        };
+        let digits = decimal_len(n);
         let end = self.len + digits;
         let mut at = end;
         let mut n = n as usize;
@@ -503,6 +558,27 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// The length of `s` as a JSON string ([`write_str`]): what `serde_json` escapes takes two
+/// bytes (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`) or six (`\u00XX`, the other control
+/// characters).
+fn str_len(s: &str) -> usize {
+    if needs_no_escape(s) {
+        return s.len() + 2;
+    }
+    escaped_len(s) + 2
+}
+
+/// The length of `s` escaped as [`str_len`] says, without its quotes.
+fn escaped_len(s: &str) -> usize {
+    s.bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | 0x08 | 0x0c | b'\n' | b'\r' | b'\t' => 2,
+            0..0x20 => 6,
+            _ => 1,
+        })
+        .sum()
+}
+
 /// [`write_str`] remembering the last string that needed escaping and its JSON, which is
 /// copied when the same string comes again.
 #[derive(Default)]
@@ -536,6 +612,18 @@ fn write_message(out: &mut Vec<u8>, m: &str) {
     } else {
         write_json(out, &one_line(m));
     }
+}
+
+/// The length of what [`write_message`] appends for `m`: the words of [`one_line`] escaped,
+/// the single spaces between them and the quotes (nothing collapsed or allocated).
+fn message_len(m: &str) -> usize {
+    if is_plain_line(m) {
+        return m.len() + 2;
+    }
+    let (words, escaped) = m
+        .split_whitespace()
+        .fold((0usize, 0), |(n, len), w| (n + 1, len + escaped_len(w)));
+    escaped + words.saturating_sub(1) + 2
 }
 
 /// Whether [`one_line`] returns `m` unchanged (no white space but single ASCII spaces between
@@ -935,6 +1023,7 @@ mod tests {
             " Two\r\nlines ",
             "Says “this”",
             "A \"quoted\" word",
+            "Back\\slash\u{1}\u{2028}and\u{a0} controls\u{1f}",
         ];
         let uri: Uri = "file:///dir/a%20story.md".parse().unwrap();
         let mut rng = crate::generate::Rng::new(0x5eed_0fc0_ffee);
@@ -960,7 +1049,12 @@ mod tests {
                     let fixes = if i % 3 == 0 {
                         let at = if i % 2 == 0 { 0 } else { offset() };
                         vec![Fix {
-                            title: ["Add the date", "Use “X”", "Tab\there"][(i / 3) % 3]
+                            title: [
+                                "Add the date",
+                                "Use “X”",
+                                "Tab\there",
+                                "\\ \u{8}\u{c}\u{1b}",
+                            ][(i / 3) % 4]
                                 .to_string(),
                             edits: vec![Edit {
                                 range: TextRange::new(at, at),
@@ -1041,9 +1135,11 @@ mod tests {
                 escaped.write(&mut written, s);
                 assert_eq!(written[1..], serde_json::to_vec(s).unwrap(), "{s:?}");
             }
+            assert_eq!(str_len(s), serde_json::to_vec(s).unwrap().len(), "{s:?}");
             let mut written = Vec::new();
             write_message(&mut written, s);
             assert_eq!(written, serde_json::to_vec(&one_line(s)).unwrap(), "{s:?}");
+            assert_eq!(message_len(s), written.len(), "{s:?}");
         }
     }
 
