@@ -284,17 +284,37 @@ struct Diagnostics {
     /// texts (every date fix adds the same front matter).
     escaped: Escaped,
     version_json: StackBuf,
+    /// Messages' texts seen lately, by address and length: whether each is a plain line and
+    /// its JSON length ([`Self::message`]).
+    messages: Box<[MessageSlot; MESSAGE_SLOTS]>,
 }
+
+/// A remembered message: its text's address and length, whether it is a plain line, and the
+/// length of its JSON.
+type MessageSlot = ((usize, usize), bool, usize);
+
+/// How many messages [`Diagnostics`] remembers (one per slot, the slot chosen by address).
+const MESSAGE_SLOTS: usize = 256;
 
 impl Diagnostics {
     /// The index in [`Self::tails`] of the tail of `f`'s code and severity, made on first use.
     fn tail(&mut self, f: &Finding) -> usize {
-        // Codes are `&'static str`s, mostly the same few constants: compared by address
-        // first, by content only when the addresses differ.
-        match self.tails.iter().position(|(code, sev, _)| {
-            *sev == f.severity && (std::ptr::eq(*code, f.code) || *code == f.code)
-        }) {
-            Some(at) => at,
+        // Codes are `&'static str`s, mostly the same few constants: looked up by address (a
+        // few compares per finding); a code whose address is new is compared by content, and
+        // gets an entry of its own (a copy of the tail) if it has one already.
+        if let Some(at) = self
+            .tails
+            .iter()
+            .position(|(code, sev, _)| *sev == f.severity && std::ptr::eq(*code, f.code))
+        {
+            return at;
+        }
+        let tail = match self
+            .tails
+            .iter()
+            .find(|(code, sev, _)| *sev == f.severity && *code == f.code)
+        {
+            Some((_, _, tail)) => tail.clone(),
             None => {
                 let mut tail = Vec::new();
                 tail.extend_from_slice(br#","severity":"#);
@@ -306,10 +326,27 @@ impl Diagnostics {
                 tail.extend_from_slice(br#","source":"#);
                 write_json(&mut tail, SOURCE);
                 tail.extend_from_slice(br#","message":"#);
-                self.tails.push((f.code, f.severity, tail));
-                self.tails.len() - 1
+                tail
             }
+        };
+        self.tails.push((f.code, f.severity, tail));
+        self.tails.len() - 1
+    }
+
+    /// Whether message `m` is one plain line ([`is_plain_line`]) and the length of its JSON
+    /// ([`message_len`]), remembered by the text's address: findings share their messages'
+    /// texts ([`crate::engine::checks::Message`]), and every text stays where it is while the
+    /// snapshot is borrowed, so an address and a length name one text.
+    fn message(&mut self, m: &str) -> (bool, usize) {
+        let key = (m.as_ptr() as usize, m.len());
+        let slot = &mut self.messages[(key.0 >> 3 ^ key.0 >> 11) % MESSAGE_SLOTS];
+        if slot.0 == key {
+            return (slot.1, slot.2);
         }
+        let plain = is_plain_line(m);
+        let len = if plain { m.len() + 2 } else { message_len(m) };
+        *slot = (key, plain, len);
+        (plain, len)
     }
 
     /// The length of what [`Self::write`] appends for finding `i`, worked out without writing
@@ -325,7 +362,7 @@ impl Diagnostics {
         len += range_len(ranges.numbers(snap, f.range, false));
         let tail = self.tail(f);
         len += self.tails[tail].2.len();
-        len += message_len(&f.message);
+        len += self.message(&f.message).1;
         if !f.fixes.is_empty() {
             len += br#","data":{"version":"#.len()
                 + self.version_json.bytes().len()
@@ -356,6 +393,8 @@ impl Diagnostics {
             tails: Vec::new(),
             escaped: Escaped::default(),
             version_json,
+            // No text is at address 0 (an empty one's address is not 0 either).
+            messages: Box::new([((0, 0), false, 0); MESSAGE_SLOTS]),
         }
     }
 
@@ -375,7 +414,11 @@ impl Diagnostics {
         write_range(out, ranges.numbers(snap, f.range, false));
         let tail = self.tail(f);
         out.extend_from_slice(&self.tails[tail].2);
-        write_message(out, &f.message);
+        if self.message(&f.message).0 {
+            write_quoted(out, &f.message);
+        } else {
+            write_message(out, &f.message);
+        }
         if !f.fixes.is_empty() {
             // `{"version": …, "fixes": [{"title": …, "edits": [text edits]}]}`, nothing
             // allocated.
