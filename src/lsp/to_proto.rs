@@ -90,7 +90,7 @@ pub fn write_publish_into(
     write_head(&mut out, uri);
     if let Some(snap) = snap {
         for (i, f) in snap.analysis.findings.iter().enumerate() {
-            w.write(&mut out, snap, i, f, &mut ranges);
+            w.write(&mut out, snap, i, f, &mut ranges, None);
         }
     }
     write_end(&mut out, version);
@@ -110,6 +110,9 @@ pub struct Publish<'a> {
     snap: Option<&'a Snapshot>,
     /// Every range's four numbers, in the order they are written.
     numbers: Vec<u32>,
+    /// Whether each finding's message is one plain line ([`is_plain_line`]), as the first pass
+    /// found: the second does not look again.
+    plain: Vec<bool>,
     len: usize,
 }
 
@@ -123,6 +126,7 @@ impl<'a> Publish<'a> {
     pub fn measure(uri: &'a Uri, version: Option<i32>, snap: Option<&'a Snapshot>) -> Self {
         let count = snap.map_or(0, |s| s.analysis.findings.len());
         let mut numbers = Vec::with_capacity(count * 4 + count / 2);
+        let mut plain = Vec::with_capacity(count);
         // The head and the end are short and written once: measured by writing them.
         let mut scratch = Vec::with_capacity(256);
         write_head(&mut scratch, uri);
@@ -136,7 +140,9 @@ impl<'a> Publish<'a> {
                 record: Some(&mut numbers),
             };
             for (i, f) in snap.analysis.findings.iter().enumerate() {
-                len += w.measure(snap, i, f, &mut ranges);
+                let (diagnostic, plain_message) = w.measure(snap, i, f, &mut ranges);
+                len += diagnostic;
+                plain.push(plain_message);
             }
         }
         Publish {
@@ -144,6 +150,7 @@ impl<'a> Publish<'a> {
             version,
             snap,
             numbers,
+            plain,
             len,
         }
     }
@@ -192,7 +199,8 @@ impl<'a> Publish<'a> {
             let mut w = Diagnostics::new(Some(snap));
             let mut ranges = Ranges::Replay(self.numbers.iter());
             for (i, f) in snap.analysis.findings.iter().enumerate() {
-                w.write(chunk, snap, i, f, &mut ranges);
+                let plain = self.plain.get(i).copied();
+                w.write(chunk, snap, i, f, &mut ranges, plain);
                 if chunk.len() >= CHUNK {
                     written += chunk.len();
                     sink(chunk)?;
@@ -350,19 +358,21 @@ impl Diagnostics {
     }
 
     /// The length of what [`Self::write`] appends for finding `i`, worked out without writing
-    /// it (the range numbers are still converted through `ranges`, and recorded).
+    /// it (the range numbers are still converted through `ranges`, and recorded), and whether
+    /// its message is one plain line (for [`Self::write`]).
     fn measure(
         &mut self,
         snap: &Snapshot,
         i: usize,
         f: &Finding,
         ranges: &mut Ranges<'_>,
-    ) -> usize {
+    ) -> (usize, bool) {
         let mut len = usize::from(i > 0) + 2; // comma, braces
         len += range_len(ranges.numbers(snap, f.range, false));
         let tail = self.tail(f);
         len += self.tails[tail].2.len();
-        len += self.message(&f.message).1;
+        let (plain, message) = self.message(&f.message);
+        len += message;
         if !f.fixes.is_empty() {
             len += br#","data":{"version":"#.len()
                 + self.version_json.bytes().len()
@@ -383,7 +393,7 @@ impl Diagnostics {
                 }
             }
         }
-        len
+        (len, plain)
     }
 
     fn new(snap: Option<&Snapshot>) -> Self {
@@ -398,7 +408,8 @@ impl Diagnostics {
         }
     }
 
-    /// Appends finding `i` as a diagnostic (after a comma unless it is the first).
+    /// Appends finding `i` as a diagnostic (after a comma unless it is the first); `plain`
+    /// says whether its message is one plain line, if known ([`Self::measure`]).
     fn write(
         &mut self,
         out: &mut Vec<u8>,
@@ -406,6 +417,7 @@ impl Diagnostics {
         i: usize,
         f: &Finding,
         ranges: &mut Ranges<'_>,
+        plain: Option<bool>,
     ) {
         if i > 0 {
             out.push(b',');
@@ -414,7 +426,7 @@ impl Diagnostics {
         write_range(out, ranges.numbers(snap, f.range, false));
         let tail = self.tail(f);
         out.extend_from_slice(&self.tails[tail].2);
-        if self.message(&f.message).0 {
+        if plain.unwrap_or_else(|| self.message(&f.message).0) {
             write_quoted(out, &f.message);
         } else {
             write_message(out, &f.message);
