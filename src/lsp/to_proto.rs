@@ -110,9 +110,12 @@ pub struct Publish<'a> {
     snap: Option<&'a Snapshot>,
     /// Every range's four numbers, in the order they are written.
     numbers: Vec<u32>,
-    /// Whether each finding's message is one plain line ([`is_plain_line`]), as the first pass
-    /// found: the second does not look again.
-    plain: Vec<bool>,
+    /// Each finding's tail (an index in `tails`) and whether its message is one plain line
+    /// ([`is_plain_line`]), as the first pass found them ([`Shape`]): the second does not look
+    /// again.
+    shapes: Vec<u32>,
+    /// The first pass's tails ([`Diagnostics::tails`]).
+    tails: Vec<Tail>,
     len: usize,
 }
 
@@ -126,7 +129,8 @@ impl<'a> Publish<'a> {
     pub fn measure(uri: &'a Uri, version: Option<i32>, snap: Option<&'a Snapshot>) -> Self {
         let count = snap.map_or(0, |s| s.analysis.findings.len());
         let mut numbers = Vec::with_capacity(count * 4 + count / 2);
-        let mut plain = Vec::with_capacity(count);
+        let mut shapes = Vec::with_capacity(count);
+        let mut tails = Vec::new();
         // The head and the end are short and written once: measured by writing them.
         let mut scratch = Vec::with_capacity(256);
         write_head(&mut scratch, uri);
@@ -140,17 +144,19 @@ impl<'a> Publish<'a> {
                 record: Some(&mut numbers),
             };
             for (i, f) in snap.analysis.findings.iter().enumerate() {
-                let (diagnostic, plain_message) = w.measure(snap, i, f, &mut ranges);
+                let (diagnostic, shape) = w.measure(snap, i, f, &mut ranges);
                 len += diagnostic;
-                plain.push(plain_message);
+                shapes.push(shape.packed());
             }
+            tails = w.tails;
         }
         Publish {
             uri,
             version,
             snap,
             numbers,
-            plain,
+            shapes,
+            tails,
             len,
         }
     }
@@ -197,10 +203,11 @@ impl<'a> Publish<'a> {
         write_head(chunk, self.uri);
         if let Some(snap) = self.snap {
             let mut w = Diagnostics::new(Some(snap));
+            w.tails.clone_from(&self.tails);
             let mut ranges = Ranges::Replay(self.numbers.iter());
             for (i, f) in snap.analysis.findings.iter().enumerate() {
-                let plain = self.plain.get(i).copied();
-                w.write(chunk, snap, i, f, &mut ranges, plain);
+                let shape = self.shapes.get(i).map(|&s| Shape::unpacked(s));
+                w.write(chunk, snap, i, f, &mut ranges, shape);
                 if chunk.len() >= CHUNK {
                     written += chunk.len();
                     sink(chunk)?;
@@ -287,7 +294,7 @@ impl Ranges<'_> {
 struct Diagnostics {
     /// What follows the range is the same for every finding of one code and severity:
     /// written once per pair (a handful per document).
-    tails: Vec<(&'static str, Severity, Vec<u8>)>,
+    tails: Vec<Tail>,
     /// The last string that needed escaping and its JSON: fixes repeat their titles and
     /// texts (every date fix adds the same front matter).
     escaped: Escaped,
@@ -295,6 +302,32 @@ struct Diagnostics {
     /// Messages' texts seen lately, by address and length: whether each is a plain line and
     /// its JSON length ([`Self::message`]).
     messages: Box<[MessageSlot; MESSAGE_SLOTS]>,
+}
+
+/// A code and severity and the JSON that follows a diagnostic's range for them, up to the
+/// message.
+type Tail = (&'static str, Severity, Vec<u8>);
+
+/// What the second pass needs to know of a diagnostic besides its positions: its tail (an
+/// index in [`Diagnostics::tails`]) and whether its message is one plain line.
+#[derive(Clone, Copy)]
+struct Shape {
+    tail: u32,
+    plain: bool,
+}
+
+impl Shape {
+    /// In one `u32` (a document has a few dozen tails at most).
+    fn packed(self) -> u32 {
+        self.tail << 1 | u32::from(self.plain)
+    }
+
+    fn unpacked(packed: u32) -> Shape {
+        Shape {
+            tail: packed >> 1,
+            plain: packed & 1 == 1,
+        }
+    }
 }
 
 /// A remembered message: its text's address and length, whether it is a plain line, and the
@@ -358,19 +391,20 @@ impl Diagnostics {
     }
 
     /// The length of what [`Self::write`] appends for finding `i`, worked out without writing
-    /// it (the range numbers are still converted through `ranges`, and recorded), and whether
-    /// its message is one plain line (for [`Self::write`]).
+    /// it (the range numbers are still converted through `ranges`, and recorded), and its
+    /// shape (for [`Self::write`]).
     fn measure(
         &mut self,
         snap: &Snapshot,
         i: usize,
         f: &Finding,
         ranges: &mut Ranges<'_>,
-    ) -> (usize, bool) {
+    ) -> (usize, Shape) {
         let mut len = usize::from(i > 0) + 2; // comma, braces
         len += range_len(ranges.numbers(snap, f.range, false));
         let tail = self.tail(f);
         len += self.tails[tail].2.len();
+        let tail = tail as u32;
         let (plain, message) = self.message(&f.message);
         len += message;
         if !f.fixes.is_empty() {
@@ -393,7 +427,7 @@ impl Diagnostics {
                 }
             }
         }
-        (len, plain)
+        (len, Shape { tail, plain })
     }
 
     fn new(snap: Option<&Snapshot>) -> Self {
@@ -408,8 +442,8 @@ impl Diagnostics {
         }
     }
 
-    /// Appends finding `i` as a diagnostic (after a comma unless it is the first); `plain`
-    /// says whether its message is one plain line, if known ([`Self::measure`]).
+    /// Appends finding `i` as a diagnostic (after a comma unless it is the first); `shape` is
+    /// its shape, if known ([`Self::measure`], with the same tails).
     fn write(
         &mut self,
         out: &mut Vec<u8>,
@@ -417,16 +451,22 @@ impl Diagnostics {
         i: usize,
         f: &Finding,
         ranges: &mut Ranges<'_>,
-        plain: Option<bool>,
+        shape: Option<Shape>,
     ) {
         if i > 0 {
             out.push(b',');
         }
         out.push(b'{');
         write_range(out, ranges.numbers(snap, f.range, false));
-        let tail = self.tail(f);
-        out.extend_from_slice(&self.tails[tail].2);
-        if plain.unwrap_or_else(|| self.message(&f.message).0) {
+        let Shape { tail, plain } = match shape {
+            Some(shape) if (shape.tail as usize) < self.tails.len() => shape,
+            _ => Shape {
+                tail: self.tail(f) as u32,
+                plain: self.message(&f.message).0,
+            },
+        };
+        out.extend_from_slice(&self.tails[tail as usize].2);
+        if plain {
             write_quoted(out, &f.message);
         } else {
             write_message(out, &f.message);
