@@ -90,7 +90,7 @@ pub fn write_publish_into(
     write_head(&mut out, uri);
     if let Some(snap) = snap {
         for (i, f) in snap.analysis.findings.iter().enumerate() {
-            w.write(&mut out, snap, i, f, &mut ranges);
+            w.write(&mut out, snap, i, f, &mut ranges, None);
         }
     }
     write_end(&mut out, version);
@@ -110,6 +110,12 @@ pub struct Publish<'a> {
     snap: Option<&'a Snapshot>,
     /// Every range's four numbers, in the order they are written.
     numbers: Vec<u32>,
+    /// Each finding's tail (an index in `tails`) and whether its message is one plain line
+    /// ([`is_plain_line`]), as the first pass found them ([`Shape`]): the second does not look
+    /// again.
+    shapes: Vec<u32>,
+    /// The first pass's tails ([`Diagnostics::tails`]).
+    tails: Vec<Tail>,
     len: usize,
 }
 
@@ -117,13 +123,18 @@ pub struct Publish<'a> {
 const CHUNK: usize = 64 << 10;
 
 impl<'a> Publish<'a> {
-    /// The first pass: renders each diagnostic into a small scratch buffer to measure it, and
-    /// keeps its positions.
+    /// The first pass: converts and keeps every diagnostic's positions and adds up the body's
+    /// length piece by piece (punctuation, number widths, strings' escaped lengths), without
+    /// rendering anything: the second pass renders it all.
     pub fn measure(uri: &'a Uri, version: Option<i32>, snap: Option<&'a Snapshot>) -> Self {
         let count = snap.map_or(0, |s| s.analysis.findings.len());
         let mut numbers = Vec::with_capacity(count * 4 + count / 2);
-        let mut scratch = Vec::with_capacity(1024);
+        let mut shapes = Vec::with_capacity(count);
+        let mut tails = Vec::new();
+        // The head and the end are short and written once: measured by writing them.
+        let mut scratch = Vec::with_capacity(256);
         write_head(&mut scratch, uri);
+        write_end(&mut scratch, version);
         let mut len = scratch.len();
         if let Some(snap) = snap {
             let mut w = Diagnostics::new(Some(snap));
@@ -133,19 +144,19 @@ impl<'a> Publish<'a> {
                 record: Some(&mut numbers),
             };
             for (i, f) in snap.analysis.findings.iter().enumerate() {
-                scratch.clear();
-                w.write(&mut scratch, snap, i, f, &mut ranges);
-                len += scratch.len();
+                let (diagnostic, shape) = w.measure(snap, i, f, &mut ranges);
+                len += diagnostic;
+                shapes.push(shape.packed());
             }
+            tails = w.tails;
         }
-        scratch.clear();
-        write_end(&mut scratch, version);
-        len += scratch.len();
         Publish {
             uri,
             version,
             snap,
             numbers,
+            shapes,
+            tails,
             len,
         }
     }
@@ -192,9 +203,11 @@ impl<'a> Publish<'a> {
         write_head(chunk, self.uri);
         if let Some(snap) = self.snap {
             let mut w = Diagnostics::new(Some(snap));
+            w.tails.clone_from(&self.tails);
             let mut ranges = Ranges::Replay(self.numbers.iter());
             for (i, f) in snap.analysis.findings.iter().enumerate() {
-                w.write(chunk, snap, i, f, &mut ranges);
+                let shape = self.shapes.get(i).map(|&s| Shape::unpacked(s));
+                w.write(chunk, snap, i, f, &mut ranges, shape);
                 if chunk.len() >= CHUNK {
                     written += chunk.len();
                     sink(chunk)?;
@@ -281,44 +294,68 @@ impl Ranges<'_> {
 struct Diagnostics {
     /// What follows the range is the same for every finding of one code and severity:
     /// written once per pair (a handful per document).
-    tails: Vec<(&'static str, Severity, Vec<u8>)>,
+    tails: Vec<Tail>,
     /// The last string that needed escaping and its JSON: fixes repeat their titles and
     /// texts (every date fix adds the same front matter).
     escaped: Escaped,
     version_json: StackBuf,
+    /// Messages' texts seen lately, by address and length: whether each is a plain line and
+    /// its JSON length ([`Self::message`]).
+    messages: Box<[MessageSlot; MESSAGE_SLOTS]>,
 }
 
-impl Diagnostics {
-    fn new(snap: Option<&Snapshot>) -> Self {
-        let mut version_json = StackBuf::default();
-        version_json.put_i32(snap.map_or(0, |s| s.version));
-        Diagnostics {
-            tails: Vec::new(),
-            escaped: Escaped::default(),
-            version_json,
-        }
+/// A code and severity and the JSON that follows a diagnostic's range for them, up to the
+/// message.
+type Tail = (&'static str, Severity, Vec<u8>);
+
+/// What the second pass needs to know of a diagnostic besides its positions: its tail (an
+/// index in [`Diagnostics::tails`]) and whether its message is one plain line.
+#[derive(Clone, Copy)]
+struct Shape {
+    tail: u32,
+    plain: bool,
+}
+
+impl Shape {
+    /// In one `u32` (a document has a few dozen tails at most).
+    fn packed(self) -> u32 {
+        self.tail << 1 | u32::from(self.plain)
     }
 
-    /// Appends finding `i` as a diagnostic (after a comma unless it is the first).
-    fn write(
-        &mut self,
-        out: &mut Vec<u8>,
-        snap: &Snapshot,
-        i: usize,
-        f: &Finding,
-        ranges: &mut Ranges<'_>,
-    ) {
-        if i > 0 {
-            out.push(b',');
+    fn unpacked(packed: u32) -> Shape {
+        Shape {
+            tail: packed >> 1,
+            plain: packed & 1 == 1,
         }
-        out.push(b'{');
-        write_range(out, ranges.numbers(snap, f.range, false));
-        // Codes are `&'static str`s, mostly the same few constants: compared by address
-        // first, by content only when the addresses differ.
-        let tail = match self.tails.iter().position(|(code, sev, _)| {
-            *sev == f.severity && (std::ptr::eq(*code, f.code) || *code == f.code)
-        }) {
-            Some(at) => at,
+    }
+}
+
+/// A remembered message: its text's address and length, whether it is a plain line, and the
+/// length of its JSON.
+type MessageSlot = ((usize, usize), bool, usize);
+
+/// How many messages [`Diagnostics`] remembers (one per slot, the slot chosen by address).
+const MESSAGE_SLOTS: usize = 256;
+
+impl Diagnostics {
+    /// The index in [`Self::tails`] of the tail of `f`'s code and severity, made on first use.
+    fn tail(&mut self, f: &Finding) -> usize {
+        // Codes are `&'static str`s, mostly the same few constants: looked up by address (a
+        // few compares per finding); a code whose address is new is compared by content, and
+        // gets an entry of its own (a copy of the tail) if it has one already.
+        if let Some(at) = self
+            .tails
+            .iter()
+            .position(|(code, sev, _)| *sev == f.severity && std::ptr::eq(*code, f.code))
+        {
+            return at;
+        }
+        let tail = match self
+            .tails
+            .iter()
+            .find(|(code, sev, _)| *sev == f.severity && *code == f.code)
+        {
+            Some((_, _, tail)) => tail.clone(),
             None => {
                 let mut tail = Vec::new();
                 tail.extend_from_slice(br#","severity":"#);
@@ -330,12 +367,110 @@ impl Diagnostics {
                 tail.extend_from_slice(br#","source":"#);
                 write_json(&mut tail, SOURCE);
                 tail.extend_from_slice(br#","message":"#);
-                self.tails.push((f.code, f.severity, tail));
-                self.tails.len() - 1
+                tail
             }
         };
-        out.extend_from_slice(&self.tails[tail].2);
-        write_message(out, &f.message);
+        self.tails.push((f.code, f.severity, tail));
+        self.tails.len() - 1
+    }
+
+    /// Whether message `m` is one plain line ([`is_plain_line`]) and the length of its JSON
+    /// ([`message_len`]), remembered by the text's address: findings share their messages'
+    /// texts ([`crate::engine::checks::Message`]), and every text stays where it is while the
+    /// snapshot is borrowed, so an address and a length name one text.
+    fn message(&mut self, m: &str) -> (bool, usize) {
+        let key = (m.as_ptr() as usize, m.len());
+        let slot = &mut self.messages[(key.0 >> 3 ^ key.0 >> 11) % MESSAGE_SLOTS];
+        if slot.0 == key {
+            return (slot.1, slot.2);
+        }
+        let plain = is_plain_line(m);
+        let len = if plain { m.len() + 2 } else { message_len(m) };
+        *slot = (key, plain, len);
+        (plain, len)
+    }
+
+    /// The length of what [`Self::write`] appends for finding `i`, worked out without writing
+    /// it (the range numbers are still converted through `ranges`, and recorded), and its
+    /// shape (for [`Self::write`]).
+    fn measure(
+        &mut self,
+        snap: &Snapshot,
+        i: usize,
+        f: &Finding,
+        ranges: &mut Ranges<'_>,
+    ) -> (usize, Shape) {
+        let mut len = usize::from(i > 0) + 2; // comma, braces
+        len += range_len(ranges.numbers(snap, f.range, false));
+        let tail = self.tail(f);
+        len += self.tails[tail].2.len();
+        let tail = tail as u32;
+        let (plain, message) = self.message(&f.message);
+        len += message;
+        if !f.fixes.is_empty() {
+            len += br#","data":{"version":"#.len()
+                + self.version_json.bytes().len()
+                + br#","fixes":["#.len()
+                + b"]}".len();
+            for (j, fix) in f.fixes.iter().enumerate() {
+                len += usize::from(j > 0)
+                    + br#"{"title":"#.len()
+                    + str_len(&fix.title)
+                    + br#","edits":["#.len()
+                    + b"]}".len();
+                for (k, edit) in fix.edits.iter().enumerate() {
+                    len += usize::from(k > 0)
+                        + 2 // braces
+                        + range_len(ranges.numbers(snap, edit.range, true))
+                        + br#","newText":"#.len()
+                        + str_len(&edit.new_text);
+                }
+            }
+        }
+        (len, Shape { tail, plain })
+    }
+
+    fn new(snap: Option<&Snapshot>) -> Self {
+        let mut version_json = StackBuf::default();
+        version_json.put_i32(snap.map_or(0, |s| s.version));
+        Diagnostics {
+            tails: Vec::new(),
+            escaped: Escaped::default(),
+            version_json,
+            // No text is at address 0 (an empty one's address is not 0 either).
+            messages: Box::new([((0, 0), false, 0); MESSAGE_SLOTS]),
+        }
+    }
+
+    /// Appends finding `i` as a diagnostic (after a comma unless it is the first); `shape` is
+    /// its shape, if known ([`Self::measure`], with the same tails).
+    fn write(
+        &mut self,
+        out: &mut Vec<u8>,
+        snap: &Snapshot,
+        i: usize,
+        f: &Finding,
+        ranges: &mut Ranges<'_>,
+        shape: Option<Shape>,
+    ) {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        write_range(out, ranges.numbers(snap, f.range, false));
+        let Shape { tail, plain } = match shape {
+            Some(shape) if (shape.tail as usize) < self.tails.len() => shape,
+            _ => Shape {
+                tail: self.tail(f) as u32,
+                plain: self.message(&f.message).0,
+            },
+        };
+        out.extend_from_slice(&self.tails[tail as usize].2);
+        if plain {
+            write_quoted(out, &f.message);
+        } else {
+            write_message(out, &f.message);
+        }
         if !f.fixes.is_empty() {
             // `{"version": …, "fixes": [{"title": …, "edits": [text edits]}]}`, nothing
             // allocated.
@@ -409,6 +544,27 @@ fn write_range(
     out.extend_from_slice(buf.bytes());
 }
 
+/// The length of what [`write_range`] appends for these numbers.
+fn range_len(numbers: [u32; 4]) -> usize {
+    const PUNCTUATION: usize = br#""range":{"start":{"line":"#.len()
+        + br#","character":"#.len()
+        + br#"},"end":{"line":"#.len()
+        + br#","character":"#.len()
+        + b"}}".len();
+    PUNCTUATION + numbers.into_iter().map(decimal_len).sum::<usize>()
+}
+
+/// The number of decimal digits of `n`.
+fn decimal_len(n: u32) -> usize {
+    match n {
+        0..10 => 1,
+        10..100 => 2,
+        100..1000 => 3,
+        1000..10_000 => 4,
+        _ => n.ilog10() as usize + 1,
+    }
+}
+
 /// A small fixed buffer for one range's JSON: 73 bytes of names and punctuation and four
 /// numbers of at most 10 digits.
 struct StackBuf {
@@ -439,13 +595,7 @@ impl StackBuf {
             4041424344454647484950515253545556575859\
             6061626364656667686970717273747576777879\
             8081828384858687888990919293949596979899";
-        let digits = match n {
-            0..10 => 1,
-            10..100 => 2,
-            100..1000 => 3,
-            1000..10_000 => 4,
-            _ => n.ilog10() as usize + 1,
-        };
+        let digits = decimal_len(n);
         let end = self.len + digits;
         let mut at = end;
         let mut n = n as usize;
@@ -503,6 +653,27 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// The length of `s` as a JSON string ([`write_str`]): what `serde_json` escapes takes two
+/// bytes (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`) or six (`\u00XX`, the other control
+/// characters).
+fn str_len(s: &str) -> usize {
+    if needs_no_escape(s) {
+        return s.len() + 2;
+    }
+    escaped_len(s) + 2
+}
+
+/// The length of `s` escaped as [`str_len`] says, without its quotes.
+fn escaped_len(s: &str) -> usize {
+    s.bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | 0x08 | 0x0c | b'\n' | b'\r' | b'\t' => 2,
+            0..0x20 => 6,
+            _ => 1,
+        })
+        .sum()
+}
+
 /// [`write_str`] remembering the last string that needed escaping and its JSON, which is
 /// copied when the same string comes again.
 #[derive(Default)]
@@ -536,6 +707,18 @@ fn write_message(out: &mut Vec<u8>, m: &str) {
     } else {
         write_json(out, &one_line(m));
     }
+}
+
+/// The length of what [`write_message`] appends for `m`: the words of [`one_line`] escaped,
+/// the single spaces between them and the quotes (nothing collapsed or allocated).
+fn message_len(m: &str) -> usize {
+    if is_plain_line(m) {
+        return m.len() + 2;
+    }
+    let (words, escaped) = m
+        .split_whitespace()
+        .fold((0usize, 0), |(n, len), w| (n + 1, len + escaped_len(w)));
+    escaped + words.saturating_sub(1) + 2
 }
 
 /// Whether [`one_line`] returns `m` unchanged (no white space but single ASCII spaces between
@@ -935,6 +1118,7 @@ mod tests {
             " Two\r\nlines ",
             "Says “this”",
             "A \"quoted\" word",
+            "Back\\slash\u{1}\u{2028}and\u{a0} controls\u{1f}",
         ];
         let uri: Uri = "file:///dir/a%20story.md".parse().unwrap();
         let mut rng = crate::generate::Rng::new(0x5eed_0fc0_ffee);
@@ -960,7 +1144,12 @@ mod tests {
                     let fixes = if i % 3 == 0 {
                         let at = if i % 2 == 0 { 0 } else { offset() };
                         vec![Fix {
-                            title: ["Add the date", "Use “X”", "Tab\there"][(i / 3) % 3]
+                            title: [
+                                "Add the date",
+                                "Use “X”",
+                                "Tab\there",
+                                "\\ \u{8}\u{c}\u{1b}",
+                            ][(i / 3) % 4]
                                 .to_string(),
                             edits: vec![Edit {
                                 range: TextRange::new(at, at),
@@ -1041,9 +1230,11 @@ mod tests {
                 escaped.write(&mut written, s);
                 assert_eq!(written[1..], serde_json::to_vec(s).unwrap(), "{s:?}");
             }
+            assert_eq!(str_len(s), serde_json::to_vec(s).unwrap().len(), "{s:?}");
             let mut written = Vec::new();
             write_message(&mut written, s);
             assert_eq!(written, serde_json::to_vec(&one_line(s)).unwrap(), "{s:?}");
+            assert_eq!(message_len(s), written.len(), "{s:?}");
         }
     }
 
