@@ -800,3 +800,76 @@ mod tests {
         assert_eq!(&md[p - 1..p], " ");
     }
 }
+
+/// How [`Typist::step`] edits a text like a reporter typing: the cursor jumps elsewhere one
+/// step in `jump_one_in`; then one of `choices` equally likely edits: the first `deletes`
+/// delete back up to `max_delete - 1` characters, the next one inserts an [`ADVERSARIAL`]
+/// fragment, the last one (when `delete_names`) deletes the next capitalised word (a name's
+/// first mention, often), and the others type one of `typed`.
+#[derive(Clone, Copy, Debug)]
+pub struct Typing<'a> {
+    pub jump_one_in: usize,
+    pub choices: usize,
+    pub deletes: usize,
+    pub max_delete: usize,
+    pub delete_names: bool,
+    pub typed: &'a [&'a str],
+}
+
+/// A typing cursor for the carried-over-equals-fresh property tests.
+#[derive(Clone, Copy, Debug)]
+pub struct Typist<'a> {
+    pub at: usize,
+    pub typing: Typing<'a>,
+}
+
+impl<'a> Typist<'a> {
+    /// A cursor at a random place of `text`.
+    pub fn new(rng: &mut Rng, text: &str, typing: Typing<'a>) -> Self {
+        Typist {
+            at: rng.below(text.len() + 1),
+            typing,
+        }
+    }
+
+    /// Makes one edit of `text` at the cursor, and moves the cursor on.
+    pub fn step(&mut self, rng: &mut Rng, text: &mut String) {
+        let t = self.typing;
+        if rng.below(t.jump_one_in) == 0 {
+            self.at = rng.below(text.len() + 1);
+        }
+        let mut at = self.at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let choice = rng.below(t.choices);
+        if t.delete_names && choice == t.choices - 1 {
+            let b = text.as_bytes();
+            let from =
+                (at..b.len()).find(|&i| b[i].is_ascii_uppercase() && (i == 0 || b[i - 1] == b' '));
+            if let Some(from) = from {
+                let to = (from..b.len())
+                    .find(|&i| !b[i].is_ascii_alphabetic())
+                    .unwrap_or(b.len());
+                text.replace_range(from..to, "");
+                at = from;
+            }
+        } else if choice < t.deletes {
+            let mut from = at.saturating_sub(rng.below(t.max_delete));
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            text.replace_range(from..at, "");
+            at = from;
+        } else {
+            let insert = if choice == t.deletes {
+                rng.pick(ADVERSARIAL)
+            } else {
+                rng.pick(t.typed)
+            };
+            text.insert_str(at, insert);
+            at += insert.len();
+        }
+        self.at = at;
+    }
+}

@@ -728,7 +728,7 @@ mod tests {
     /// word statistics it kept (the test would prove nothing otherwise).
     #[test]
     fn carried_over_analysis_equals_a_fresh_one_after_typing() {
-        use crate::generate::{ADVERSARIAL, Options, Rng, manuscript};
+        use crate::generate::{Options, Rng, Typing, Typist, manuscript};
         let config = Config::default();
         let typed: &[&str] = &[
             "x",
@@ -779,49 +779,20 @@ mod tests {
             let mut analyzer = Analyzer::default();
             let _ = analyzer.analyze(&text, format, &config);
             // A typing point that moves on as the text grows, now and then somewhere else.
-            let mut at = rng.below(text.len() + 1);
+            let mut typist = Typist::new(
+                &mut rng,
+                &text,
+                Typing {
+                    jump_one_in: 6,
+                    choices: 9,
+                    deletes: 1,
+                    max_delete: 6,
+                    delete_names: true,
+                    typed,
+                },
+            );
             for step in 0..25 {
-                if rng.below(6) == 0 {
-                    at = rng.below(text.len() + 1);
-                }
-                at = at.min(text.len());
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
-                match rng.below(9) {
-                    8 => {
-                        // Delete the next capitalised word (a name's first mention, often).
-                        let b = text.as_bytes();
-                        let from = (at..b.len())
-                            .find(|&i| b[i].is_ascii_uppercase() && (i == 0 || b[i - 1] == b' '));
-                        if let Some(from) = from {
-                            let to = (from..b.len())
-                                .find(|&i| !b[i].is_ascii_alphabetic())
-                                .unwrap_or(b.len());
-                            text.replace_range(from..to, "");
-                            at = from;
-                        }
-                    }
-                    0 => {
-                        // Delete back a few characters.
-                        let mut from = at.saturating_sub(rng.below(6));
-                        while !text.is_char_boundary(from) {
-                            from -= 1;
-                        }
-                        text.replace_range(from..at, "");
-                        at = from;
-                    }
-                    1 => {
-                        let insert = rng.pick(ADVERSARIAL);
-                        text.insert_str(at, insert);
-                        at += insert.len();
-                    }
-                    _ => {
-                        let insert = rng.pick(typed);
-                        text.insert_str(at, insert);
-                        at += insert.len();
-                    }
-                }
+                typist.step(&mut rng, &mut text);
                 let before = (analyzer.entities.carried, analyzer.entities.kept_stats);
                 let cached = analyzer.analyze(&text, format, &config);
                 carried += analyzer.entities.carried - before.0;

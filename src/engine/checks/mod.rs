@@ -471,7 +471,7 @@ mod tests {
     #[test]
     fn carried_over_findings_equal_fresh_ones_after_typing() {
         use crate::engine::{Analyzer, Format, analyze_as};
-        use crate::generate::{ADVERSARIAL, Options, Rng, manuscript};
+        use crate::generate::{Options, Rng, Typing, Typist, manuscript};
         let config = Config::default();
         let typed: &[&str] = &[
             "x",
@@ -514,35 +514,20 @@ mod tests {
                 analyzer = Analyzer::default();
             }
             let _ = analyzer.analyze(&text, format, &config);
-            let mut at = rng.below(text.len() + 1);
+            let mut typist = Typist::new(
+                &mut rng,
+                &text,
+                Typing {
+                    jump_one_in: 5,
+                    choices: 8,
+                    deletes: 1,
+                    max_delete: 8,
+                    delete_names: false,
+                    typed,
+                },
+            );
             for step in 0..20 {
-                if rng.below(5) == 0 {
-                    at = rng.below(text.len() + 1);
-                }
-                at = at.min(text.len());
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
-                match rng.below(8) {
-                    0 => {
-                        let mut from = at.saturating_sub(rng.below(8));
-                        while !text.is_char_boundary(from) {
-                            from -= 1;
-                        }
-                        text.replace_range(from..at, "");
-                        at = from;
-                    }
-                    1 => {
-                        let insert = rng.pick(ADVERSARIAL);
-                        text.insert_str(at, insert);
-                        at += insert.len();
-                    }
-                    _ => {
-                        let insert = rng.pick(typed);
-                        text.insert_str(at, insert);
-                        at += insert.len();
-                    }
-                }
+                typist.step(&mut rng, &mut text);
                 let cached = analyzer.analyze(&text, format, &config);
                 let fresh = analyze_as(&text, format, &config);
                 assert_eq!(

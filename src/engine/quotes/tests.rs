@@ -547,7 +547,7 @@ fn shared_text_is_its_string() {
 #[test]
 fn carried_over_attribution_equals_a_fresh_one_after_typing() {
     use crate::engine::{Analyzer, Format, analyze_as};
-    use crate::generate::{ADVERSARIAL, Options, Rng, manuscript};
+    use crate::generate::{Options, Rng, Typing, Typist, manuscript};
     let config = Config::default();
     let typed: &[&str] = &[
         "x",
@@ -597,35 +597,20 @@ fn carried_over_attribution_equals_a_fresh_one_after_typing() {
             "round {round}: {} quotations",
             first.quotes.len()
         );
-        let mut at = rng.below(text.len() + 1);
+        let mut typist = Typist::new(
+            &mut rng,
+            &text,
+            Typing {
+                jump_one_in: 5,
+                choices: 10,
+                deletes: 2,
+                max_delete: 12,
+                delete_names: false,
+                typed,
+            },
+        );
         for step in 0..30 {
-            if rng.below(5) == 0 {
-                at = rng.below(text.len() + 1);
-            }
-            at = at.min(text.len());
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            match rng.below(10) {
-                0 | 1 => {
-                    let mut from = at.saturating_sub(rng.below(12));
-                    while !text.is_char_boundary(from) {
-                        from -= 1;
-                    }
-                    text.replace_range(from..at, "");
-                    at = from;
-                }
-                2 => {
-                    let insert = rng.pick(ADVERSARIAL);
-                    text.insert_str(at, insert);
-                    at += insert.len();
-                }
-                _ => {
-                    let insert = rng.pick(typed);
-                    text.insert_str(at, insert);
-                    at += insert.len();
-                }
-            }
+            typist.step(&mut rng, &mut text);
             let before = analyzer.quotes.carried;
             let cached = analyzer.analyze(&text, format, &config);
             let reused = analyzer.quotes.carried > before;
@@ -633,7 +618,7 @@ fn carried_over_attribution_equals_a_fresh_one_after_typing() {
             few += usize::from(reused && analyzer.quotes.attributed * 4 < cached.paragraphs.len());
             steps += 1;
             let fresh = analyze_as(&text, format, &config);
-            let context = || format!("round {round} step {step} at {at}: {text:?}");
+            let context = || format!("round {round} step {step} at {}: {text:?}", typist.at);
             assert_eq!(cached.quotes, fresh.quotes, "{}", context());
             assert_eq!(cached.sources, fresh.sources, "{}", context());
             assert_eq!(cached.quote_marks, fresh.quote_marks, "{}", context());
