@@ -197,7 +197,9 @@ pub fn front_matter_of(text: &str) -> Option<FrontMatter> {
                 date_range: None,
                 error: None,
             };
-            if !yaml.trim().is_empty() {
+            if let Some(fields) = plain_yaml(yaml) {
+                fm.fields = fields;
+            } else if !yaml.trim().is_empty() {
                 match serde_saphyr::from_str::<serde_json::Value>(yaml) {
                     Ok(serde_json::Value::Object(map)) => fm.fields = map.into_iter().collect(),
                     Ok(serde_json::Value::Null) => {}
@@ -235,6 +237,88 @@ pub fn front_matter_of(text: &str) -> Option<FrontMatter> {
         }
     }
     None
+}
+
+/// The fields of front matter made only of the plainest `key: value` lines, read without a
+/// YAML parser (setting one up costs more than the rest of the layout): `None` for anything
+/// else, which the parser reads. Each line is a key (an ASCII letter, then letters, digits,
+/// `_` and `-`), a colon, spaces and a value: a plain word-like scalar ([`plain_scalar`]), a
+/// quoted string without escapes or inner quotes, or a flow list of plain scalars. Blank lines
+/// are skipped; a key given twice, a comment, indentation, a tab or an empty value goes to the
+/// parser. A test compares both on generated front matter and on random lines of tricky values.
+fn plain_yaml(yaml: &str) -> Option<BTreeMap<String, serde_json::Value>> {
+    use serde_json::Value;
+    let mut fields = BTreeMap::new();
+    for (s, e, _) in lines(yaml) {
+        let line = &yaml[s..e];
+        if line.bytes().all(|b| b == b' ') {
+            continue;
+        }
+        let (key, rest) = line.split_once(':')?;
+        let key_ok = key.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && !yaml_special_word(key);
+        if !key_ok {
+            return None;
+        }
+        let raw = rest.strip_prefix(' ')?.trim_matches(' ');
+        let value = if let Some(items) = raw.strip_prefix('[') {
+            let items = items.strip_suffix(']')?;
+            if items.is_empty() {
+                Value::Array(Vec::new())
+            } else {
+                let items: Option<Vec<Value>> = items
+                    .split(',')
+                    .map(|item| plain_scalar(item.trim_matches(' ')))
+                    .collect();
+                Value::Array(items?)
+            }
+        } else if let [q @ (b'"' | b'\''), .., last] = *raw.as_bytes()
+            && last == q
+        {
+            let inner = &raw[1..raw.len() - 1];
+            let odd = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}');
+            if inner.contains([char::from(q), '\\']) || inner.contains(odd) {
+                return None;
+            }
+            Value::String(inner.to_string())
+        } else {
+            plain_scalar(raw)?
+        };
+        if fields.insert(key.to_string(), value).is_some() {
+            return None;
+        }
+    }
+    Some(fields)
+}
+
+/// A plain YAML scalar that is certainly a string, as the string: it starts with a letter,
+/// holds only letters, digits, spaces and `.` `,` `'` `-` (nothing YAML reads as an indicator,
+/// a comment, a key or a flow delimiter) and is no null, boolean or special float word; or it
+/// is a `YYYY-MM-DD` date (no number either). `None` for anything else.
+fn plain_scalar(v: &str) -> Option<serde_json::Value> {
+    let b = v.as_bytes();
+    let date = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    let word = v.chars().next().is_some_and(char::is_alphabetic)
+        && v.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | ',' | '\'' | '-'))
+        && !yaml_special_word(v);
+    (date || word).then(|| serde_json::Value::String(v.to_string()))
+}
+
+/// Whether a YAML reader may take the word for something else than a string: a null, a YAML
+/// 1.1 boolean, or a float spelled in letters (any case).
+fn yaml_special_word(w: &str) -> bool {
+    const SPECIAL: &[&str] = &[
+        "null", "true", "false", "yes", "no", "y", "n", "on", "off", "nan", "inf", "infinity",
+    ];
+    w.len() <= 8 && SPECIAL.iter().any(|s| s.eq_ignore_ascii_case(w))
 }
 
 #[cfg(test)]
@@ -290,5 +374,147 @@ mod tests {
         assert!(fm.error.is_some());
         assert_eq!(fm.date, None);
         assert_eq!(front_matter_of("---\nno end"), None);
+    }
+
+    /// What the YAML parser makes of `yaml` as front-matter fields (`None` if not a table).
+    fn parsed_fields(yaml: &str) -> Option<BTreeMap<String, serde_json::Value>> {
+        match serde_saphyr::from_str::<serde_json::Value>(yaml) {
+            Ok(serde_json::Value::Object(map)) => Some(map.into_iter().collect()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn plain_front_matter_is_read_as_the_parser_reads_it() {
+        // The generated manuscripts' front matter takes the plain reading.
+        for seed in 1..6 {
+            let text = crate::generate::markdown(seed, 2_000);
+            let fm = front_matter_of(&text).unwrap();
+            let yaml = &text[text.find('\n').unwrap() + 1..fm.range.end - 4];
+            let plain = plain_yaml(yaml).expect("generated front matter is plain");
+            assert_eq!(plain.len(), 4);
+            assert_eq!(Some(plain), parsed_fields(yaml), "{yaml}");
+            assert_eq!(fm.error, None);
+        }
+        // Random lines of tricky keys and values: whatever the plain reading takes, it reads
+        // as the parser does.
+        const KEYS: &[&str] = &[
+            "title", "date", "author", "tags", "y", "On", "null", "a-b", "a_b", "1a", "Key",
+            "  title", "title ", "#c", "-", "?x", "x y", "é", "",
+        ];
+        const VALUES: &[&str] = &[
+            "Xi and Putin",
+            "2023-03-20",
+            "2023-3-20",
+            "2023-03-20T10:00:00Z",
+            "[local, politics]",
+            "[]",
+            "[ ]",
+            "[a, b,]",
+            "[yes, no]",
+            "[a, [b]]",
+            "[Zoë, O'Brien]",
+            "[1, 2]",
+            "\"quoted # x\"",
+            "'single'",
+            "'it''s'",
+            "\"esc \\\" q\"",
+            "\"a\" # b",
+            "\"\"",
+            "''",
+            "\"tab\there\"",
+            "yes",
+            "No",
+            "Y",
+            "n",
+            "off",
+            "ON",
+            "~",
+            "null",
+            "NULL",
+            "1",
+            "-1",
+            "+1",
+            "0x1F",
+            "0o17",
+            "1_000",
+            "1.5",
+            "1e3",
+            "e5",
+            ".inf",
+            "-.INF",
+            ".NaN",
+            "inf",
+            "nan",
+            "Infinity",
+            "O'Brien",
+            "Zoë Müller",
+            "a: b",
+            "a:b",
+            "a #b",
+            "a#b",
+            "it’s",
+            "&anchor x",
+            "*alias",
+            "!tag x",
+            "|",
+            ">",
+            "%x",
+            "@x",
+            "`x`",
+            "x, y",
+            "x.",
+            "Mr. Smith",
+            "a - b",
+            "-a",
+            "- a",
+            "? x",
+            "",
+            "   ",
+            "{a: b}",
+            "日本",
+            "12:30",
+            "x\u{2028}y",
+            "\"x\u{85}y\"",
+            "Story 1",
+            "a  b",
+            "True story",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let (mut taken, mut left) = (0, 0);
+        for _ in 0..20_000 {
+            let mut yaml = String::new();
+            for _ in 0..1 + next(4) {
+                match next(12) {
+                    0 => yaml.push('\n'),
+                    1 => yaml.push_str("# comment\n"),
+                    2 => yaml.push_str("title: Again\n"),
+                    k => {
+                        let sep = [": ", ":", ":   ", ": "][k % 4];
+                        yaml.push_str(KEYS[next(KEYS.len())]);
+                        yaml.push_str(sep);
+                        yaml.push_str(VALUES[next(VALUES.len())]);
+                        yaml.push_str(if k % 3 == 0 { "  \n" } else { "\n" });
+                    }
+                }
+            }
+            if yaml.trim().is_empty() {
+                continue;
+            }
+            match plain_yaml(&yaml) {
+                Some(plain) => {
+                    taken += 1;
+                    assert_eq!(Some(plain), parsed_fields(&yaml), "{yaml:?}");
+                }
+                None => left += 1,
+            }
+        }
+        assert!(taken > 500 && left > 5_000, "{taken} taken, {left} left");
     }
 }

@@ -1253,6 +1253,33 @@ fn bytes_hash(w: &[u8]) -> u64 {
     h.finish()
 }
 
+/// [`bytes_hash`] of the word `bytes[start..end]`: its last bytes are read in one load, the
+/// bytes after them masked off, when eight bytes from them are in `bytes` (a byte at a time
+/// otherwise), which is the number [`WordHasher`] builds from them.
+fn hash_at(bytes: &[u8], start: usize, end: usize) -> u64 {
+    let Some(w) = bytes.get(start..end) else {
+        return 0;
+    };
+    let mut chunks = w.chunks_exact(8);
+    let mut h = WordHasher::default();
+    for c in &mut chunks {
+        h.write_u64(c.try_into().map_or(0, u64::from_le_bytes));
+    }
+    let n = chunks.remainder().len();
+    if n == 0 {
+        return h.finish();
+    }
+    let at = end - n;
+    match bytes.get(at..at + 8) {
+        Some(c) => {
+            let v = c.try_into().map_or(0, u64::from_le_bytes) & ((1u64 << (8 * n)) - 1);
+            h.write_u64(v ^ ((n as u64) << 59));
+        }
+        None => h.write(chunks.remainder()),
+    }
+    h.finish()
+}
+
 /// [`word_hash`] of `w` in lower case, as `str::to_lowercase` spells it: ASCII words are
 /// lower-cased as they are hashed.
 pub(super) fn lower_word_hash(w: &str) -> u64 {
@@ -1493,7 +1520,7 @@ fn tokenize_into(text: &str, sentences: &[TextRange], headline: bool, s: &mut Sc
         // sentence-initial, and words with a lower-case letter (see `ParaEntities::cap_words`).
         if cap {
             if !initial {
-                s.cap_words.push(bytes_hash(name));
+                s.cap_words.push(hash_at(bytes, start, name_end));
             }
         } else if b0.is_ascii_lowercase()
             // An ASCII lower-case letter answers at once; only a word without one is decoded.
@@ -1503,7 +1530,7 @@ fn tokenize_into(text: &str, sentences: &[TextRange], headline: bool, s: &mut Sc
                     .get(start..name_end)
                     .is_some_and(|w| w.chars().any(char::is_lowercase))
         {
-            s.lower_words.push(bytes_hash(name));
+            s.lower_words.push(hash_at(bytes, start, name_end));
         }
         toks.push(Tok {
             start,
@@ -2817,6 +2844,11 @@ mod tests {
                 assert_eq!(
                     key_at(b, start, end),
                     word_key(&b[start..end]),
+                    "{start}..{end}"
+                );
+                assert_eq!(
+                    hash_at(b, start, end),
+                    bytes_hash(&b[start..end]),
                     "{start}..{end}"
                 );
                 if let Some(w) = text.get(start..end) {
