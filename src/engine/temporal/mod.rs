@@ -134,9 +134,10 @@ pub struct Timex {
     pub how: SharedText,
     /// The day it denotes, when it denotes one day.
     pub day: Option<Date>,
-    /// Something wrong with the date as written.
+    /// Something wrong with the date as written. Boxed, as it is rare: a timex is copied
+    /// into every analysis, and half its size would be this.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub problem: Option<DateProblem>,
+    pub problem: Option<Box<DateProblem>>,
 }
 
 /// A past-tense event verb and whether the reader can date it.
@@ -357,7 +358,10 @@ pub fn resolve(
                     resolved: r.n.resolved,
                     how: r.n.how.clone(),
                     day: r.n.day,
-                    problem: r.problem.as_deref().map(|x| shift_problem(x, p.offset)),
+                    problem: r
+                        .problem
+                        .as_deref()
+                        .map(|x| Box::new(shift_problem(x, p.offset))),
                 });
             }
             let prose = &p.scan.prose;
@@ -688,7 +692,7 @@ pub fn hover(analysis: &super::Analysis, text: &str, timex: usize) -> String {
     if t.relative && !t.resolved {
         md.push_str("\n\nAdd a publication date (front matter `date:`, a dateline, or the `publication-date` setting) to resolve it.");
     }
-    match &t.problem {
+    match t.problem.as_deref() {
         Some(DateProblem::WeekdayMismatch {
             written, actual, ..
         }) => {
