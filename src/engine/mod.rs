@@ -154,6 +154,8 @@ pub struct Analyzer {
     entities: entities::coref::Cache,
     /// What attribution keeps from the previous analysis.
     quotes: quotes::Cache,
+    /// What date resolution keeps from the previous analysis.
+    temporal: temporal::Cache,
     /// How the text changed in the last call, if it was compared with the previous version.
     change: Option<entities::coref::Change>,
     /// Analyses one version only ([`analyze_as`]): nothing is kept for a next one.
@@ -243,6 +245,7 @@ impl Analyzer {
                 checks: &mut self.checks,
                 entities: &mut self.entities,
                 quotes: &mut self.quotes,
+                temporal: &mut self.temporal,
                 change: self.change,
                 remember: !self.one_shot,
             },
@@ -527,6 +530,7 @@ struct Caches<'a> {
     checks: &'a mut checks::Cache,
     entities: &'a mut entities::coref::Cache,
     quotes: &'a mut quotes::Cache,
+    temporal: &'a mut temporal::Cache,
     change: Option<entities::coref::Change>,
     /// Whether to keep anything for a next analysis.
     remember: bool,
@@ -591,8 +595,14 @@ fn document_passes(
     analysis.sources = sources;
     analysis.quote_marks = quotes::unbalanced(&placed);
     analysis.anchor = temporal::anchor(text, config, analysis.front_matter.as_ref(), &placed);
-    let (timexes, events) =
-        temporal::resolve(text, &placed, analysis.anchor.as_ref(), &analysis.quotes);
+    let (timexes, events) = temporal::resolve_cached(
+        &placed,
+        blocks,
+        analysis.anchor.as_ref(),
+        caches.temporal,
+        caches.change,
+        caches.remember,
+    );
     analysis.timexes = timexes;
     analysis.events = events;
     entities::attach_quotes(&mut analysis.entities, &analysis.quotes);

@@ -35,7 +35,7 @@ impl Check for AmbiguousDate {
 
     fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
         for t in &analysis.timexes {
-            let Some(DateProblem::Ambiguous { read, swapped, .. }) = &t.problem else {
+            let Some(DateProblem::Ambiguous { read, swapped, .. }) = t.problem.as_deref() else {
                 continue;
             };
             let fix = |words: &str| Fix {

@@ -35,7 +35,7 @@ impl Check for ImpossibleDate {
 
     fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
         for t in &analysis.timexes {
-            if let Some(DateProblem::Impossible { why }) = &t.problem {
+            if let Some(DateProblem::Impossible { why }) = t.problem.as_deref() {
                 out.push(Finding {
                     code: META.code,
                     severity: META.default_severity,

@@ -41,7 +41,7 @@ impl Check for WeekdayMismatch {
                 actual,
                 day,
                 suggested_day,
-            }) = &t.problem
+            }) = t.problem.as_deref()
             else {
                 continue;
             };

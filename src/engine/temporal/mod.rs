@@ -9,9 +9,9 @@
 //! - Document stage: [`anchor`] finds the publication date ([`anchor`](mod@anchor) module);
 //!   [`resolve`] turns each expression into a TIMEX3 value against it ([`normalise`]), with
 //!   dates inside a quotation counted from when it was spoken when the text says so, and
-//!   decides which events are dated. Each paragraph's resolved expressions are kept with its
-//!   cached scan and reused while the anchor and what they read from the paragraphs before are
-//!   unchanged, so a keystroke resolves only what it changed; values and explanations are
+//!   decides which events are dated. An [`super::Analyzer`] keeps the previous resolution
+//!   ([`Cache`]) and, after an edit, resolves again only the changed paragraphs and those after
+//!   them whose context the edit changed; the rest is moved. Values and explanations are
 //!   [`SharedText`], so reusing them copies nothing.
 //! - Editor features ([`hover`], [`hover_anchor`], [`inlay_hints`]) answer from a finished
 //!   [`super::Analysis`].
@@ -27,6 +27,7 @@ pub mod tense;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::entities::coref::Change;
 use super::markup::FrontMatter;
 use super::navigation::{Hover, InlayHint};
 use super::paragraph::ParaCtx;
@@ -34,7 +35,7 @@ use super::quotes::{ParaQuotes, Quote};
 pub use super::shared::SharedText;
 use super::shared::shared_text;
 use super::text::TextRange;
-use super::{Config, Placed};
+use super::{CachedBlock, Config, Placed};
 use normalise::{Reference, weekday_name, weekday_number};
 use recognise::{Flaw, RawTimex, month_name};
 
@@ -134,9 +135,10 @@ pub struct Timex {
     pub how: SharedText,
     /// The day it denotes, when it denotes one day.
     pub day: Option<Date>,
-    /// Something wrong with the date as written.
+    /// Something wrong with the date as written. Boxed, as it is rare: a timex is copied
+    /// into every analysis, and half its size would be this.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub problem: Option<DateProblem>,
+    pub problem: Option<Box<DateProblem>>,
 }
 
 /// A past-tense event verb and whether the reader can date it.
@@ -157,8 +159,6 @@ pub struct ParaTemporal {
     pub events: Vec<events::RawEvent>,
     /// Whether the paragraph talks about quarters (of a business year).
     pub mentions_quarter: bool,
-    /// The document stage's last result for this paragraph.
-    resolved: ResolveMemo,
 }
 
 /// Paragraph stage: expressions, their clause tense and speech time, and event verbs.
@@ -207,7 +207,6 @@ fn scan_tokens(ctx: &ParaCtx<'_>, tokens: &lexicon::Tokens) -> ParaTemporal {
         timexes,
         events,
         mentions_quarter,
-        resolved: ResolveMemo::default(),
     }
 }
 
@@ -227,8 +226,9 @@ fn describe_anchor(a: &Anchor) -> String {
 }
 
 /// What the document stage carries from one paragraph to the next (words borrowed from the
-/// paragraphs' text).
-#[derive(Clone, Copy, Default)]
+/// paragraphs' text). Two carries are equal when every part is: the same flag, days and
+/// quarters, with the same words.
+#[derive(Clone, Copy, Default, PartialEq)]
 struct Carry<'a> {
     /// Once a story has talked about quarters, "a year earlier" compares quarters.
     quarters: bool,
@@ -241,82 +241,68 @@ struct Carry<'a> {
     last_quarter: Option<(i32, &'a str)>,
 }
 
-/// A paragraph's expressions as the document stage resolved them, kept in its cached scan and
-/// reused while everything they were worked out from is unchanged: the paragraph (the scan
-/// itself), the anchor, and the part of the [`Carry`] entering it that its expressions read.
-/// So a keystroke re-resolves only the paragraphs it changed (and any whose context it
-/// changed).
-struct Resolved {
-    anchor: Option<(Date, AnchorSource)>,
-    quarters: bool,
-    /// The carried values it read (`None` when it reads none of that kind).
-    last_day: Option<Option<(Date, Box<str>)>>,
-    last_time: Option<Option<(Date, Box<str>)>>,
-    last_quarter: Option<Option<(i32, Box<str>)>>,
-    /// One per raw expression, paragraph-relative.
-    timexes: Vec<ResolvedTimex>,
-    /// What it leaves in the carry (paragraph-relative words), when it sets that.
-    set_day: Option<(Date, TextRange)>,
-    set_time: Option<(Date, TextRange)>,
-    set_quarter: Option<(i32, TextRange)>,
-}
+/// Parts of the [`Carry`], as flags: what an expression leaves in it (kept with each resolved
+/// expression by the [`Cache`]), and what a paragraph's expressions read of it.
+const DAY: u8 = 1;
+const TIME: u8 = 2;
+const QUARTER: u8 = 4;
 
-struct ResolvedTimex {
-    n: normalise::Normal,
-    /// Paragraph-relative; boxed, as it is rare.
-    problem: Option<Box<DateProblem>>,
-}
+impl<'a> Carry<'a> {
+    /// Leaves in the carry what the resolved expression `t` (with words `words`) left in it
+    /// when it was resolved: the parts `sets` (flags), each read back from its value.
+    fn apply(&mut self, t: &Timex, sets: u8, words: &'a str) {
+        if sets & DAY != 0
+            && let Some(day) = t.day
+        {
+            self.last_day = Some((day, words));
+        }
+        if sets & TIME != 0
+            && let Some(start) = first_day_of(&t.value)
+        {
+            self.last_time = Some((start, words));
+        }
+        if sets & QUARTER != 0
+            && let Some(q) = quarter_index(&t.value)
+        {
+            self.last_quarter = Some((q, words));
+        }
+    }
 
-/// Whether a carried value read by a paragraph is the one it was resolved with.
-fn same<T: PartialEq + Copy>(read: &Option<Option<(T, Box<str>)>>, now: Option<(T, &str)>) -> bool {
-    match read {
-        None => true,
-        Some(was) => match (was, now) {
-            (None, None) => true,
-            (Some((a, wa)), Some((b, wb))) => *a == b && **wa == *wb,
-            _ => false,
-        },
+    /// Whether a paragraph that reads the parts `reads` of the carry (and the quarters flag)
+    /// resolves the same with `self` as with `other`.
+    fn agrees(&self, other: &Carry<'_>, reads: u8) -> bool {
+        self.quarters == other.quarters
+            && (reads & DAY == 0 || self.last_day == other.last_day)
+            && (reads & TIME == 0 || self.last_time == other.last_time)
+            && (reads & QUARTER == 0 || self.last_quarter == other.last_quarter)
     }
 }
 
-/// A carried value read by a paragraph, kept with its result.
-fn owned<T>(carried: Option<(T, &str)>) -> Option<(T, Box<str>)> {
-    carried.map(|(x, w)| (x, Box::from(w)))
+/// Whether an expression reads the "following", "previous" or "that" of its cue from the
+/// time last mentioned.
+fn reads_time(tx: &RawTimex) -> bool {
+    matches!(tx.cue, Some("following" | "previous" | "that"))
 }
 
-impl Resolved {
-    fn fits(&self, anchor: Option<(Date, AnchorSource)>, carry: &Carry<'_>) -> bool {
-        self.anchor == anchor
-            && self.quarters == carry.quarters
-            && same(&self.last_day, carry.last_day)
-            && same(&self.last_time, carry.last_time)
-            && same(&self.last_quarter, carry.last_quarter)
+/// What a paragraph's expressions read of the [`Carry`] entering it, besides the quarters flag
+/// (flags): only those parts decide whether its resolution is the same as before.
+fn reads(raw: &[RawTimex]) -> u8 {
+    let mut reads = 0;
+    for tx in raw {
+        if tx.sem == recognise::Sem::TimeOnly {
+            reads |= DAY;
+        }
+        if reads_time(tx) {
+            reads |= TIME;
+        }
+        if matches!(
+            tx.sem,
+            recognise::Sem::LatestQuarter | recognise::Sem::Year(_)
+        ) {
+            reads |= QUARTER;
+        }
     }
-}
-
-/// The document stage's memo of one paragraph (see [`Resolved`]). Not part of the scan's
-/// value: it compares equal, prints as nothing and is not cloned.
-#[derive(Default)]
-pub struct ResolveMemo(std::sync::Mutex<Option<Box<Resolved>>>);
-
-impl Clone for ResolveMemo {
-    fn clone(&self) -> Self {
-        ResolveMemo::default()
-    }
-}
-
-impl PartialEq for ResolveMemo {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl Eq for ResolveMemo {}
-
-impl std::fmt::Debug for ResolveMemo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ResolveMemo")
-    }
+    reads
 }
 
 /// Document stage: timexes resolved against the anchor, and events.
@@ -326,149 +312,446 @@ pub fn resolve(
     anchor: Option<&Anchor>,
     _quotes: &[Quote],
 ) -> (Vec<Timex>, Vec<Event>) {
+    let _ = text;
+    let (timexes, _, events) = resolve_all(paras, anchor, false);
+    (timexes, events)
+}
+
+/// Resolves every paragraph's expressions in order; also returns what each expression left in
+/// the carry (flags), if `sets` is asked for.
+fn resolve_all(
+    paras: &[Placed<'_>],
+    anchor: Option<&Anchor>,
+    sets: bool,
+) -> (Vec<Timex>, Vec<u8>, Vec<Event>) {
     let pub_describe = anchor.map(describe_anchor).unwrap_or_default();
     let pub_ref = anchor.map(|a| Reference {
         date: a.date,
         describe: &pub_describe,
     });
-    let anchor_key = anchor.map(|a| (a.date, a.source));
     // Every expression and event becomes one output item: size the lists once.
-    let mut timexes = Vec::with_capacity(paras.iter().map(|p| p.scan.temporal.timexes.len()).sum());
+    let n = paras.iter().map(|p| p.scan.temporal.timexes.len()).sum();
+    let mut timexes = Vec::with_capacity(n);
+    let mut flags = Vec::with_capacity(if sets { n } else { 0 });
     let mut events = Vec::with_capacity(paras.iter().map(|p| p.scan.temporal.events.len()).sum());
     let mut carry = Carry::default();
     for p in paras {
         let t = &p.scan.temporal;
         carry.quarters |= t.mentions_quarter;
         if !t.timexes.is_empty() {
-            // Another thread resolving the same (shared) scan just means no reuse here.
-            let mut slot = t.resolved.0.try_lock().ok();
-            let reused = slot
-                .as_deref_mut()
-                .and_then(Option::take)
-                .filter(|r| r.fits(anchor_key, &carry));
-            let r =
-                reused.unwrap_or_else(|| Box::new(resolve_paragraph(p, anchor, pub_ref, &carry)));
-            for (tx, r) in t.timexes.iter().zip(&r.timexes) {
-                timexes.push(Timex {
-                    range: tx.range.shift(p.offset),
-                    kind: tx.kind,
-                    value: r.n.value.clone(),
-                    relative: r.n.relative,
-                    resolved: r.n.resolved,
-                    how: r.n.how.clone(),
-                    day: r.n.day,
-                    problem: r.problem.as_deref().map(|x| shift_problem(x, p.offset)),
-                });
-            }
-            let prose = &p.scan.prose;
-            if let Some((d, w)) = r.set_day {
-                carry.last_day = Some((d, w.of(prose)));
-            }
-            if let Some((d, w)) = r.set_time {
-                carry.last_time = Some((d, w.of(prose)));
-            }
-            if let Some((q, w)) = r.set_quarter {
-                carry.last_quarter = Some((q, w.of(prose)));
-            }
-            if let Some(slot) = slot.as_deref_mut() {
-                *slot = Some(r);
-            }
+            resolve_paragraph(
+                p,
+                anchor,
+                pub_ref,
+                &mut carry,
+                &mut timexes,
+                sets.then_some(&mut flags),
+            );
         }
-        for ev in &t.events {
-            let Some(sentence) = p.scan.sentences.get(ev.sentence).copied() else {
-                continue;
-            };
-            // Dated when its sentence, or an earlier sentence of its paragraph, has a date or time.
-            let dated = t.timexes.iter().any(|tx| {
-                matches!(tx.kind, TimexType::Date | TimexType::Time)
-                    && tx.range.start < sentence.end
-            });
-            events.push(Event {
-                range: ev.verb.shift(p.offset),
-                sentence: sentence.shift(p.offset),
-                dated,
-            });
-        }
+        push_events(p, &mut events);
     }
-    let _ = text;
-    (timexes, events)
+    (timexes, flags, events)
 }
 
-/// A problem found in a paragraph, moved into document space.
-fn shift_problem(problem: &DateProblem, offset: usize) -> DateProblem {
-    match problem {
-        DateProblem::WeekdayMismatch {
-            weekday,
-            written,
-            actual,
-            day,
-            suggested_day,
-        } => DateProblem::WeekdayMismatch {
-            weekday: weekday.shift(offset),
-            written,
-            actual,
-            day: day.map(|r| r.shift(offset)),
-            suggested_day: *suggested_day,
-        },
-        other => other.clone(),
+/// The events of a paragraph, in document space, each dated when its sentence, or an earlier
+/// sentence of its paragraph, has a date or time (nothing outside the paragraph is read).
+fn push_events(p: &Placed<'_>, events: &mut Vec<Event>) {
+    let t = &p.scan.temporal;
+    for ev in &t.events {
+        let Some(sentence) = p.scan.sentences.get(ev.sentence).copied() else {
+            continue;
+        };
+        let dated = t.timexes.iter().any(|tx| {
+            matches!(tx.kind, TimexType::Date | TimexType::Time) && tx.range.start < sentence.end
+        });
+        events.push(Event {
+            range: ev.verb.shift(p.offset),
+            sentence: sentence.shift(p.offset),
+            dated,
+        });
     }
 }
 
-/// Resolves one paragraph's expressions given the carry entering it.
-fn resolve_paragraph(
-    p: &Placed<'_>,
+/// What the document stage keeps from one analysis of a document to the next.
+///
+/// A paragraph's expressions resolve from its own scan, the anchor and the [`Carry`] entering
+/// it; its events from its scan alone. After an edit that leaves the anchor as it was,
+/// [`resolve_cached`] resolves again only the changed paragraphs, then walks on through those
+/// after them until the carry entering one is the carry that entered it before (then every
+/// paragraph from there on resolves as before). On the way, a paragraph is resolved again
+/// only if the parts of the carry it reads differ; otherwise its previous result is moved.
+/// The rest of the previous result is moved with the text.
+#[derive(Default)]
+pub(crate) struct Cache {
+    prev: Option<Remembered>,
+    /// How many analyses carried the previous resolution over (for tests).
+    pub carried: usize,
+    /// How many paragraphs the last analysis resolved (for tests).
+    pub resolved: usize,
+}
+
+/// The previous resolution and what it was computed from.
+struct Remembered {
+    /// The blocks it was computed from (holding them keeps their scans alive, so a block of
+    /// the next version that is the same `Arc` is certainly the same scan).
+    blocks: Vec<CachedBlock>,
+    anchor: Option<(Date, AnchorSource)>,
+    timexes: Vec<Timex>,
+    /// What each expression left in the carry (flags).
+    sets: Vec<u8>,
+    /// How many of them set the quarter.
+    quarters_set: usize,
+    events: Vec<Event>,
+    /// The first paragraph that talks about quarters.
+    first_quarter: Option<usize>,
+}
+
+/// The words of the expression at `range` (document space) as its paragraph's scan has them,
+/// found in `blocks`.
+fn words_in(blocks: &[CachedBlock], range: TextRange) -> &str {
+    let bi = blocks.partition_point(|b| b.range.start <= range.start);
+    let Some(b) = bi.checked_sub(1).and_then(|i| blocks.get(i)) else {
+        return "";
+    };
+    let pi = b
+        .scans
+        .partition_point(|p| b.range.start + p.start_in_block <= range.start);
+    let Some(p) = pi.checked_sub(1).and_then(|i| b.scans.get(i)) else {
+        return "";
+    };
+    let at = b.range.start + p.start_in_block;
+    p.prose
+        .get(range.start - at..range.end.saturating_sub(at))
+        .unwrap_or("")
+}
+
+/// The carry left by the resolved expressions `timexes` (with flags `sets`), their words found
+/// in `blocks`: each part from the last expression that set it (read backwards, the quarter
+/// only if `quarters`, as no expression set one otherwise). The quarters flag is left unset.
+fn carry_after<'b>(
+    timexes: &[Timex],
+    sets: &[u8],
+    blocks: &'b [CachedBlock],
+    quarters: bool,
+) -> Carry<'b> {
+    let mut carry = Carry::default();
+    let mut want = if quarters {
+        DAY | TIME | QUARTER
+    } else {
+        DAY | TIME
+    };
+    for (t, &s) in timexes.iter().zip(sets).rev() {
+        if want == 0 {
+            break;
+        }
+        let part = s & want;
+        if part != 0 {
+            carry.apply(t, part, words_in(blocks, t.range));
+            want &= !part;
+        }
+    }
+    carry
+}
+
+/// How many of `sets` set the quarter.
+fn quarters_set(sets: &[u8]) -> usize {
+    sets.iter().filter(|&&s| s & QUARTER != 0).count()
+}
+
+/// `r` moved `delta` bytes along the text.
+fn moved(r: TextRange, delta: isize) -> TextRange {
+    TextRange::new(
+        r.start.wrapping_add_signed(delta),
+        r.end.wrapping_add_signed(delta),
+    )
+}
+
+/// Moves a resolved expression `delta` bytes along the text.
+fn shift_timex(t: &mut Timex, delta: isize) {
+    let mv = |r: TextRange| moved(r, delta);
+    t.range = mv(t.range);
+    if let Some(DateProblem::WeekdayMismatch { weekday, day, .. }) = t.problem.as_deref_mut() {
+        *weekday = mv(*weekday);
+        *day = day.map(mv);
+    }
+}
+
+/// [`resolve`], reusing the previous resolution where the edit `change` (`None`: unknown)
+/// cannot have changed it (see [`Cache`]). `blocks` are the blocks `paras` come from.
+/// Remembers the result unless `remember` is false (a one-off analysis).
+// (Not inlined: one call per analysis, and profiles show its cost apart.)
+#[inline(never)]
+pub(crate) fn resolve_cached(
+    paras: &[Placed<'_>],
+    blocks: &[CachedBlock],
+    anchor: Option<&Anchor>,
+    cache: &mut Cache,
+    change: Option<Change>,
+    remember: bool,
+) -> (Vec<Timex>, Vec<Event>) {
+    cache.resolved = paras.len();
+    if !remember {
+        cache.prev = None;
+        let (timexes, _, events) = resolve_all(paras, anchor, false);
+        return (timexes, events);
+    }
+    let key = anchor.map(|a| (a.date, a.source));
+    let reused = match (cache.prev.take(), change) {
+        (Some(prev), Some(change)) if prev.anchor == key => {
+            carry_over(prev, paras, blocks, anchor, change)
+        }
+        _ => None,
+    };
+    let prev = match reused {
+        Some((prev, resolved)) => {
+            cache.carried += 1;
+            cache.resolved = resolved;
+            prev
+        }
+        None => {
+            let (timexes, sets, events) = resolve_all(paras, anchor, true);
+            Remembered {
+                blocks: blocks.to_vec(),
+                anchor: key,
+                timexes,
+                quarters_set: quarters_set(&sets),
+                sets,
+                events,
+                first_quarter: paras.iter().position(|p| p.scan.temporal.mentions_quarter),
+            }
+        }
+    };
+    let prev = cache.prev.insert(prev);
+    (prev.timexes.clone(), prev.events.clone())
+}
+
+/// The previous resolution `prev` brought up to date with `paras` after the edit `change`
+/// (with the same anchor), and how many paragraphs were resolved again; `None` if the blocks
+/// do not fit the edit.
+fn carry_over(
+    mut prev: Remembered,
+    paras: &[Placed<'_>],
+    blocks: &[CachedBlock],
+    anchor: Option<&Anchor>,
+    change: Change,
+) -> Option<(Remembered, usize)> {
+    let delta = change.new_len as isize - change.old_len as isize;
+    // Blocks at the start that are the same scans at the same place, and at the end that are
+    // the same scans moved with the text; the blocks in between changed.
+    let (ob, nb) = (&prev.blocks, blocks);
+    let n = ob.len().min(nb.len());
+    let kb = (0..n)
+        .take_while(|&i| {
+            std::sync::Arc::ptr_eq(&ob[i].scans, &nb[i].scans)
+                && ob[i].range.start == nb[i].range.start
+        })
+        .count();
+    let ke = (0..n - kb)
+        .take_while(|&j| {
+            let (o, b) = (&ob[ob.len() - 1 - j], &nb[nb.len() - 1 - j]);
+            std::sync::Arc::ptr_eq(&o.scans, &b.scans)
+                && b.range.start as isize == o.range.start as isize + delta
+        })
+        .count();
+    let count_paras = |bs: &[CachedBlock]| bs.iter().map(|b| b.scans.len()).sum::<usize>();
+    // Paragraphs: `pa` before the changed ones, `ps` after them.
+    let pa = count_paras(&nb[..kb]);
+    let ps = count_paras(&nb[nb.len() - ke..]);
+    let n_new = paras.len();
+    let n_old = pa + count_paras(&ob[kb..ob.len() - ke]) + ps;
+    if n_new != pa + count_paras(&nb[kb..nb.len() - ke]) + ps {
+        return None;
+    }
+    let (j0, k0) = (n_new - ps, n_old - ps);
+    // The previous expressions and events of the changed paragraphs.
+    let old_start = |i: usize| ob.get(i).map_or(usize::MAX, |b| b.range.start);
+    let (sa, sb) = (old_start(kb), old_start(ob.len() - ke));
+    let ta = prev.timexes.partition_point(|t| t.range.start < sa);
+    let tb = prev.timexes.partition_point(|t| t.range.start < sb);
+    let ea = prev.events.partition_point(|e| e.range.start < sa);
+    let eb = prev.events.partition_point(|e| e.range.start < sb);
+    let pub_describe = anchor.map(describe_anchor).unwrap_or_default();
+    let pub_ref = anchor.map(|a| Reference {
+        date: a.date,
+        describe: &pub_describe,
+    });
+    let Remembered {
+        blocks: old_blocks,
+        timexes,
+        sets,
+        quarters_set: nq,
+        events,
+        first_quarter,
+        ..
+    } = &mut prev;
+    let fq = *first_quarter;
+    // The carry entering the changed paragraphs (what the unchanged ones before leave), and
+    // the carry that entered the first paragraph after them before.
+    let mut carry = carry_after(&timexes[..ta], &sets[..ta], blocks, *nq > 0);
+    carry.quarters = fq.is_some_and(|f| f < pa);
+    let mut was = carry_after(&timexes[..tb], &sets[..tb], old_blocks, *nq > 0);
+    was.quarters = fq.is_some_and(|f| f < k0);
+    // The changed paragraphs, resolved again.
+    let mut mid = Vec::new();
+    let mut mid_sets = Vec::new();
+    let mut mid_events = Vec::new();
+    let mut mid_quarter = None;
+    for (j, p) in paras.iter().enumerate().take(j0).skip(pa) {
+        let t = &p.scan.temporal;
+        if t.mentions_quarter && mid_quarter.is_none() {
+            mid_quarter = Some(j);
+        }
+        carry.quarters |= t.mentions_quarter;
+        if !t.timexes.is_empty() {
+            resolve_paragraph(
+                p,
+                anchor,
+                pub_ref,
+                &mut carry,
+                &mut mid,
+                Some(&mut mid_sets),
+            );
+        }
+        push_events(p, &mut mid_events);
+    }
+    let mut resolved = j0 - pa;
+    // Events read nothing outside their paragraph: the rest are moved.
+    let after = ea + mid_events.len();
+    events.splice(ea..eb, mid_events);
+    if delta != 0 {
+        for e in &mut events[after..] {
+            e.range = moved(e.range, delta);
+            e.sentence = moved(e.sentence, delta);
+        }
+    }
+    let mut i = ta + mid.len();
+    *nq = *nq + quarters_set(&mid_sets) - quarters_set(&sets[ta..tb]);
+    timexes.splice(ta..tb, mid);
+    sets.splice(ta..tb, mid_sets);
+    // The paragraphs after the changed ones, in their previous resolution until in step.
+    let mut fresh = Vec::new();
+    let mut fresh_sets = Vec::new();
+    for p in &paras[j0..] {
+        let t = &p.scan.temporal;
+        carry.quarters |= t.mentions_quarter;
+        was.quarters |= t.mentions_quarter;
+        if carry == was {
+            break;
+        }
+        let n = t.timexes.len();
+        if n == 0 {
+            continue;
+        }
+        let (Some(slot), Some(slot_sets)) = (timexes.get_mut(i..i + n), sets.get_mut(i..i + n))
+        else {
+            return None;
+        };
+        let prose: &str = &p.scan.prose;
+        let old_at = p.offset.wrapping_add_signed(-delta);
+        let words = |r: TextRange, at: usize| {
+            prose
+                .get(r.start.wrapping_sub(at)..r.end.wrapping_sub(at))
+                .unwrap_or("")
+        };
+        if carry.agrees(&was, reads(&t.timexes)) {
+            // It resolves as it did: its previous expressions, moved.
+            for (tx, s) in slot.iter_mut().zip(slot_sets.iter()) {
+                shift_timex(tx, delta);
+                let w = words(tx.range, p.offset);
+                carry.apply(tx, *s, w);
+                was.apply(tx, *s, w);
+            }
+        } else {
+            resolved += 1;
+            for (tx, s) in slot.iter().zip(slot_sets.iter()) {
+                was.apply(tx, *s, words(tx.range, old_at));
+            }
+            fresh.clear();
+            fresh_sets.clear();
+            resolve_paragraph(
+                p,
+                anchor,
+                pub_ref,
+                &mut carry,
+                &mut fresh,
+                Some(&mut fresh_sets),
+            );
+            if fresh.len() != n {
+                return None;
+            }
+            for (dst, src) in slot.iter_mut().zip(fresh.drain(..)) {
+                *dst = src;
+            }
+            *nq = *nq + quarters_set(&fresh_sets) - quarters_set(slot_sets);
+            slot_sets.copy_from_slice(&fresh_sets);
+        }
+        i += n;
+    }
+    if delta != 0 {
+        for t in &mut timexes[i..] {
+            shift_timex(t, delta);
+        }
+    }
+    // The first paragraph that talks about quarters now.
+    let dp = n_new as isize - n_old as isize;
+    *first_quarter = match (fq, mid_quarter) {
+        (Some(f), _) if f < pa => Some(f),
+        (_, Some(m)) => Some(m),
+        (Some(f), None) if f >= k0 => Some(f.wrapping_add_signed(dp)),
+        (None, None) => None,
+        (Some(_), None) => paras[j0..]
+            .iter()
+            .position(|p| p.scan.temporal.mentions_quarter)
+            .map(|x| x + j0),
+    };
+    // The blocks: the changed ones replaced, those after them moved.
+    let end = old_blocks.len() - ke;
+    old_blocks.splice(kb..end, blocks[kb..blocks.len() - ke].iter().cloned());
+    let from = old_blocks.len() - ke;
+    for (o, b) in old_blocks[from..]
+        .iter_mut()
+        .zip(&blocks[blocks.len() - ke..])
+    {
+        o.range = b.range;
+    }
+    debug_assert_eq!(timexes.len(), sets.len());
+    Some((prev, resolved))
+}
+
+/// Resolves one paragraph's expressions given the carry entering it, which it updates; pushes
+/// them in document space to `out`, and what each left in the carry to `sets` if given.
+fn resolve_paragraph<'a>(
+    p: &Placed<'a>,
     anchor: Option<&Anchor>,
     pub_ref: Option<Reference<'_>>,
-    carry: &Carry<'_>,
-) -> Resolved {
+    carry: &mut Carry<'a>,
+    out: &mut Vec<Timex>,
+    mut sets: Option<&mut Vec<u8>>,
+) {
     let raw = &p.scan.temporal.timexes;
-    let prose = &p.scan.prose;
+    let prose: &'a str = &p.scan.prose;
     let quarters = carry.quarters;
-    // What it reads of the carry: only these parts decide whether the result can be reused.
-    let reads_day = raw.iter().any(|tx| tx.sem == recognise::Sem::TimeOnly);
-    let reads_time = raw
+    let first = out.len();
+    let mut normals: Vec<normalise::Normal> = raw
         .iter()
-        .any(|tx| matches!(tx.cue, Some("following" | "previous" | "that")));
-    let reads_quarter = raw.iter().any(|tx| {
-        matches!(
-            tx.sem,
-            recognise::Sem::LatestQuarter | recognise::Sem::Year(_)
-        )
-    });
-    let mut out = Resolved {
-        anchor: anchor.map(|a| (a.date, a.source)),
-        quarters,
-        last_day: reads_day.then(|| owned(carry.last_day)),
-        last_time: reads_time.then(|| owned(carry.last_time)),
-        last_quarter: reads_quarter.then(|| owned(carry.last_quarter)),
-        timexes: Vec::with_capacity(raw.len()),
-        set_day: None,
-        set_time: None,
-        set_quarter: None,
-    };
-    // The words are borrowed from the paragraphs' text.
-    let mut last_day = carry.last_day;
-    let mut last_time = carry.last_time;
-    let mut last_quarter = carry.last_quarter;
-    out.timexes.extend(raw.iter().map(|tx| {
-        let n = if quarters && !tx.quarter_context {
-            let mut tx = tx.clone();
-            tx.quarter_context = true;
-            normalise::normalise(&tx, pub_ref)
-        } else {
-            normalise::normalise(tx, pub_ref)
-        };
-        ResolvedTimex { n, problem: None }
-    }));
+        .map(|tx| {
+            if quarters && !tx.quarter_context {
+                let mut tx = tx.clone();
+                tx.quarter_context = true;
+                normalise::normalise(&tx, pub_ref)
+            } else {
+                normalise::normalise(tx, pub_ref)
+            }
+        })
+        .collect();
     // A quotation's speech time is read from these first normalisations, so keep its days
     // apart from the values changed below.
     let days: Vec<Option<Date>> = if raw.iter().any(|tx| tx.speech.is_some()) {
-        out.timexes.iter().map(|r| r.n.day).collect()
+        normals.iter().map(|n| n.day).collect()
     } else {
         Vec::new()
     };
-    for (tx, r) in raw.iter().zip(out.timexes.iter_mut()) {
-        let n = &mut r.n;
+    for (tx, n) in raw.iter().zip(normals.iter_mut()) {
         // A date inside a quotation counts from when the quotation was spoken.
         if let Some(k) = tx.speech.map(|k| k as usize)
             && let Some(spoken) = days.get(k).copied().flatten()
@@ -486,7 +769,7 @@ fn resolve_paragraph(
         }
         // A bare time of day ("at 10 p.m.") belongs to the day last mentioned.
         if tx.sem == recognise::Sem::TimeOnly
-            && let Some((day, words)) = &last_day
+            && let Some((day, words)) = &carry.last_day
         {
             let describe = format!("the day last mentioned, {day} (‘{words}’)");
             *n = normalise::normalise(
@@ -499,8 +782,8 @@ fn resolve_paragraph(
         }
         // "the following year", "the previous Friday", "that day" count from the time last
         // mentioned.
-        if matches!(tx.cue, Some("following" | "previous" | "that"))
-            && let Some((date, words)) = &last_time
+        if reads_time(tx)
+            && let Some((date, words)) = &carry.last_time
         {
             let describe = format!("the time last mentioned, {date} (‘{words}’)");
             *n = normalise::normalise(
@@ -513,7 +796,7 @@ fn resolve_paragraph(
         }
         // "the quarter", "the latest period" and "a year earlier" (about quarters) take the
         // quarter last named as their focus, as TimeML resolves anaphoric expressions.
-        if let Some((q, words)) = &last_quarter {
+        if let Some((q, words)) = &carry.last_quarter {
             let shift = match tx.sem {
                 recognise::Sem::LatestQuarter => Some(0),
                 // "the 1988 period": that year's quarter of the same number.
@@ -539,28 +822,42 @@ fn resolve_paragraph(
                 q < i32::from(a.date.year()) * 4 + (i32::from(a.date.month()) - 1) / 3
             })
         };
+        let words = tx.range.of(prose);
+        let mut set = 0;
         if matches!(tx.sem, recognise::Sem::Quarter { .. })
             && let Some(q) = quarter_index(&n.value)
             && ended(q)
         {
-            last_quarter = Some((q, tx.range.of(prose)));
-            out.set_quarter = Some((q, tx.range));
+            carry.last_quarter = Some((q, words));
+            set |= QUARTER;
         }
         if let Some(day) = n.day
             && tx.sem != recognise::Sem::TimeOnly
         {
-            last_day = Some((day, tx.range.of(prose)));
-            out.set_day = Some((day, tx.range));
+            carry.last_day = Some((day, words));
+            set |= DAY;
         }
         if tx.kind == TimexType::Date
             && let Some(start) = first_day_of(&n.value)
         {
-            last_time = Some((start, tx.range.of(prose)));
-            out.set_time = Some((start, tx.range));
+            carry.last_time = Some((start, words));
+            set |= TIME;
         }
-        r.problem = problem_of(tx, n, 0).map(Box::new);
+        if let Some(sets) = sets.as_deref_mut() {
+            sets.push(set);
+        }
     }
-    out
+    out.extend(raw.iter().zip(normals).map(|(tx, n)| Timex {
+        problem: problem_of(tx, &n, p.offset).map(Box::new),
+        range: tx.range.shift(p.offset),
+        kind: tx.kind,
+        value: n.value,
+        relative: n.relative,
+        resolved: n.resolved,
+        how: n.how,
+        day: n.day,
+    }));
+    debug_assert_eq!(out.len() - first, raw.len());
 }
 
 /// A quarter value (`2023-Q1`) as a count of quarters (year × 4 + quarter − 1).
@@ -688,7 +985,7 @@ pub fn hover(analysis: &super::Analysis, text: &str, timex: usize) -> String {
     if t.relative && !t.resolved {
         md.push_str("\n\nAdd a publication date (front matter `date:`, a dateline, or the `publication-date` setting) to resolve it.");
     }
-    match &t.problem {
+    match t.problem.as_deref() {
         Some(DateProblem::WeekdayMismatch {
             written, actual, ..
         }) => {

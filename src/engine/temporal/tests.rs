@@ -835,3 +835,233 @@ fn quoted_tokens_lie_wholly_inside() {
     assert_eq!(flags, naive(&partial));
     assert_eq!(flags.iter().filter(|f| **f).count(), 4);
 }
+
+/// After typing-like edits anywhere in a story (dates, weekdays, "yesterday", times, years,
+/// quarters and the words that count from them typed in, characters and words deleted), an
+/// [`crate::engine::Analyzer`] that carries the previous resolution over gives exactly the
+/// expressions and events of a fresh analysis; and it does carry it over, resolving few
+/// paragraphs again (the test would prove nothing otherwise).
+#[test]
+fn carried_over_resolution_equals_a_fresh_one_after_typing() {
+    use crate::engine::Analyzer;
+    use crate::generate::{Options, Rng, Typing, Typist, manuscript};
+    let typed: &[&str] = &[
+        "x",
+        " ",
+        "1",
+        "9",
+        ".",
+        ", ",
+        "\n\n",
+        "on Monday ",
+        "Tuesday",
+        "T",
+        "yesterday ",
+        "Yesterday, ",
+        " at 10 p.m.",
+        " at 9:30 a.m. ",
+        "March 3",
+        "March 3, 2019",
+        "June 30, 2019, ",
+        " 2019",
+        "in 1998 ",
+        "last week ",
+        "three days ago ",
+        "that day ",
+        "the following year ",
+        "the previous Friday ",
+        "in the first quarter ",
+        "the fiscal second quarter ",
+        "the quarter ",
+        "a year earlier ",
+        "the 1998 period ",
+        "“We met on Friday,” she said on Monday. ",
+    ];
+    let mut rng = Rng::new(23);
+    let (mut carried, mut steps, mut few, mut changed) = (0, 0, 0, 0);
+    for round in 0..8u64 {
+        let markdown = round % 2 == 0;
+        let format = if markdown {
+            Format::Markdown
+        } else {
+            Format::PlainText
+        };
+        let mut text = manuscript(&Options {
+            seed: 700 + round,
+            size: 6_000,
+            markdown,
+            ascii: round % 3 == 1,
+        });
+        // Plain text resolves against a setting every other round, else its dateline (if any).
+        let config = if round % 4 == 1 {
+            cfg(Some("2023-03-20"))
+        } else {
+            cfg(None)
+        };
+        let mut analyzer = Analyzer::default();
+        let first = analyzer.analyze(&text, format, &config);
+        assert!(
+            first.timexes.len() > 10,
+            "round {round}: {} expressions",
+            first.timexes.len()
+        );
+        let mut previous = first.timexes;
+        let mut typist = Typist::new(
+            &mut rng,
+            &text,
+            Typing {
+                jump_one_in: 5,
+                choices: 12,
+                deletes: 3,
+                max_delete: 14,
+                delete_names: false,
+                typed,
+            },
+        );
+        for step in 0..30 {
+            typist.step(&mut rng, &mut text);
+            let before = analyzer.temporal.carried;
+            let cached = analyzer.analyze(&text, format, &config);
+            let reused = analyzer.temporal.carried > before;
+            carried += usize::from(reused);
+            few += usize::from(reused && analyzer.temporal.resolved * 4 < cached.paragraphs.len());
+            steps += 1;
+            let fresh = analyze_as(&text, format, &config);
+            let context = || format!("round {round} step {step} at {}: {text:?}", typist.at);
+            assert_eq!(cached.timexes, fresh.timexes, "{}", context());
+            assert_eq!(cached.events, fresh.events, "{}", context());
+            assert_eq!(format!("{cached:?}"), format!("{fresh:?}"), "{}", context());
+            // Count the edits that changed some expression's value or explanation.
+            let values = |ts: &[Timex]| -> Vec<(String, String)> {
+                ts.iter()
+                    .map(|t| (t.value.to_string(), t.how.to_string()))
+                    .collect()
+            };
+            changed += usize::from(values(&previous) != values(&cached.timexes));
+            previous = cached.timexes;
+        }
+    }
+    assert!(
+        carried * 4 >= steps * 3,
+        "resolution carried over in {carried} of {steps} edits"
+    );
+    assert!(
+        few * 2 >= steps,
+        "few paragraphs resolved again in only {few} of {steps} edits"
+    );
+    assert!(
+        changed * 5 >= steps,
+        "only {changed} of {steps} edits changed an expression"
+    );
+}
+
+/// Analyses `versions` one after another through one [`crate::engine::Analyzer`] (plain text,
+/// publication date `date`); checks each against a fresh analysis and returns, for each after
+/// the first, whether the previous resolution was carried over and how many paragraphs were
+/// resolved again, with the values of its expressions.
+fn carry_over_steps(versions: &[&str], date: &str) -> Vec<(bool, usize, Vec<String>)> {
+    let config = cfg(Some(date));
+    let mut analyzer = crate::engine::Analyzer::default();
+    let _ = analyzer.analyze(versions[0], Format::PlainText, &config);
+    versions[1..]
+        .iter()
+        .enumerate()
+        .map(|(k, text)| {
+            let before = analyzer.temporal.carried;
+            let cached = analyzer.analyze(text, Format::PlainText, &config);
+            let fresh = analyze_as(text, Format::PlainText, &config);
+            assert_eq!(cached.timexes, fresh.timexes, "version {}", k + 1);
+            assert_eq!(cached.events, fresh.events, "version {}", k + 1);
+            let values = cached.timexes.iter().map(|t| t.value.to_string()).collect();
+            (
+                analyzer.temporal.carried > before,
+                analyzer.temporal.resolved,
+                values,
+            )
+        })
+        .collect()
+}
+
+/// The stopping rule for the day and time last mentioned: after a changed date, the
+/// paragraphs that read it are resolved again until a paragraph mentions another; one that
+/// reads nothing of it keeps its resolution; an edit away from every date resolves only the
+/// changed paragraph.
+#[test]
+fn carry_over_stops_where_the_day_last_mentioned_is_the_same_again() {
+    let v0 = "The board met on March 3.\n\nIt voted at 10 p.m.\n\nNothing more happened.\n\n\
+              They met again on June 5.\n\nIt ended at 9 p.m.\n\nThe end.\n";
+    let v1 = v0.replace("March 3", "March 4");
+    let v2 = v1.replace("Nothing more", "Nothing much more");
+    let v3 = v2.replace("The end.", "The end!");
+    let v4 = v3.replace("It ended at", "It ended well at");
+    let v5 = v4.replace("March 4", "March 4 or so");
+    let steps = carry_over_steps(&[v0, &v1, &v2, &v3, &v4, &v5], "2023-03-20");
+    let summary: Vec<(bool, usize)> = steps.iter().map(|(c, r, _)| (*c, *r)).collect();
+    assert_eq!(
+        summary,
+        [
+            // The date, and the time that reads it; "June 5" reads nothing of it.
+            (true, 2),
+            // No expression: the carry after it is as before.
+            (true, 1),
+            (true, 1),
+            // "9 p.m." is in the changed paragraph; the one after reads nothing.
+            (true, 1),
+            // The same day with the same words: nothing after it changes.
+            (true, 1),
+        ]
+    );
+    // The time read the new day.
+    assert_eq!(steps[0].2[1], "2023-03-04T22:00");
+    assert_eq!(steps[0].2[3], "2022-06-05T21:00");
+}
+
+/// The stopping rule for quarters: once a paragraph talks about quarters, every expression
+/// after it is resolved again (and again when it stops); the quarter last named is carried
+/// over to an edit after it, so such an edit resolves only its own paragraph.
+#[test]
+fn carry_over_follows_the_quarters_a_story_talks_about() {
+    let v0 = "Revenue rose.\n\nSales fell a year earlier.\n\nThe vote was close.\n\n\
+              Profit rose a year earlier.\n";
+    let v1 = v0.replace("Revenue rose.", "Revenue rose in the fiscal first quarter.");
+    let v2 = v1.replace("Profit rose", "Profit rose sharply");
+    let v3 = v2.replace("The vote was close.", "The vote was very close.");
+    let v4 = v3.replace(" in the fiscal first quarter", "");
+    let v5 = v4.replace("Profit rose sharply", "Profit rose");
+    let steps = carry_over_steps(&[v0, &v1, &v2, &v3, &v4, &v5], "2023-06-20");
+    let summary: Vec<(bool, usize)> = steps.iter().map(|(c, r, _)| (*c, *r)).collect();
+    assert_eq!(
+        summary,
+        [(true, 3), (true, 1), (true, 1), (true, 3), (true, 1)]
+    );
+    // "a year earlier" counts from the quarter named, and only while there is one.
+    assert_eq!(steps[0].2, ["2023-Q1", "2022-Q1", "2022-Q1"]);
+    assert_eq!(steps[2].2, ["2023-Q1", "2022-Q1", "2022-Q1"]);
+    assert_eq!(steps[3].2, ["2022", "2022"]);
+}
+
+/// A new publication date resolves everything again; the next edit carries over again.
+#[test]
+fn a_new_anchor_resolves_every_paragraph() {
+    let config = cfg(None);
+    let v0 = "---\ndate: 2023-03-20\n---\n\nThey met on Monday.\n\nThe vote was close.\n\nIt ended yesterday.\n";
+    let v1 = v0.replace("2023-03-20", "2023-03-27");
+    let v2 = v1.replace("was close", "was tight");
+    let mut analyzer = crate::engine::Analyzer::default();
+    let _ = analyzer.analyze(v0, Format::Markdown, &config);
+    for (k, (text, carried)) in [(&v1, false), (&v2, true)].into_iter().enumerate() {
+        let before = analyzer.temporal.carried;
+        let cached = analyzer.analyze(text, Format::Markdown, &config);
+        let fresh = analyze_as(text, Format::Markdown, &config);
+        assert_eq!(cached.timexes, fresh.timexes, "version {}", k + 1);
+        assert_eq!(
+            analyzer.temporal.carried > before,
+            carried,
+            "version {}",
+            k + 1
+        );
+        let expected = if carried { 1 } else { cached.paragraphs.len() };
+        assert_eq!(analyzer.temporal.resolved, expected, "version {}", k + 1);
+        assert_eq!(cached.timexes[0].value.as_str(), "2023-03-27");
+    }
+}
