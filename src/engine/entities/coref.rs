@@ -22,6 +22,10 @@
 
 use std::cell::OnceCell;
 
+mod patch;
+
+use patch::{Patch, inert, patch};
+
 use super::gazetteer::FastMap;
 
 use super::gazetteer::GAZETTEER;
@@ -578,13 +582,78 @@ fn near_miss_parts(fa: Option<&str>, sa: &str, fb: Option<&str>, sb: &str) -> bo
 /// borrowed strings, computes each entity key's words once, and finds the people a word or a
 /// role may stand for through indexes rather than scans.
 pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
-    resolve_all(text, paras, config, None, false).0
+    resolve_all(text, paras, config, None, false, false).entities
 }
 
-/// [`resolve`], and what [`Cache`] needs to carry the result over to the next version: the
-/// probes of the word statistics and their counts, and whether every look-up of the
-/// statistics was of a probe. `kept`: the statistics of `paras`, if known (else `all_words`: see
-/// [`KeptStats::all_words`]).
+/// Rule 1 for candidate `c` of paragraph `para` (at `offset` in the document): its item, or
+/// `None` if its words are not names. `lower` and `cap` say whether a word (by its hash) is
+/// written in lower case, or capitalised mid-sentence, somewhere in the story; these are all
+/// the questions it asks.
+#[inline(always)]
+fn admit<'a>(
+    text: &str,
+    c: &'a Candidate,
+    offset: usize,
+    para: usize,
+    lower: impl Fn(u64) -> bool,
+    cap: impl Fn(u64) -> bool,
+) -> Option<Item<'a>> {
+    let is_lower_word = |w: &str| lower(lower_word_hash(w));
+    let mut range = c.range.shift(offset);
+    let mut name = c.name.shift(offset);
+    let mut form = c.form;
+    if let Some(u) = c.unsure.map(|r| r.shift(offset)) {
+        let confirmed = words(u.of(text)).all(|w| {
+            let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+            let never_lower = !is_lower_word(w);
+            // Capitalised mid-sentence elsewhere, or the subject of "said" and the
+            // like (and not a plural such as "Officials said").
+            never_lower
+                && (cap(word_hash(w)) || c.cue == Some(EntityKind::Person) && !w.ends_with('s'))
+        });
+        if !confirmed {
+            if u.end >= name.end {
+                return None;
+            }
+            // Drop the unsure first word; keep the rest if anything is left.
+            let rest = text[u.end..name.end].trim_start();
+            if rest.is_empty() || name.end <= u.end {
+                return None;
+            }
+            let start = name.end - rest.len();
+            name = TextRange::new(start, name.end);
+            range = TextRange::new(start.max(range.start), range.end);
+            if form == MentionForm::FullName && !rest.contains(' ') {
+                form = MentionForm::Surname;
+            }
+        }
+    }
+    if c.guessed && c.cue.is_none() && words(name.of(text)).any(is_lower_word) {
+        return None;
+    }
+    Some(Item {
+        c,
+        range,
+        name,
+        canonical: c.canonical,
+        sheet: c.sheet.map(|s| s as usize),
+        has_country: c.country.is_some(),
+        has_role: c.role().is_some(),
+        has_sig: c.sig().is_some(),
+        form,
+        kind: c.kind,
+        cue: c.cue,
+        para,
+        entity: None,
+    })
+}
+
+/// [`resolve`], and what [`Cache`] needs to carry the result over to the next version, or to
+/// patch it ([`Grouping`]): the probes of the word statistics and their counts, whether every
+/// look-up of the statistics was of a probe (of the asking paragraph), and the acronyms.
+/// `kept`: the statistics of `paras`, if known (else `all_words`: see
+/// [`KeptStats::all_words`]). `patchable`: whether the result may be remembered, and so
+/// whether [`Grouping::local`] is worth finding out (else it is false).
 ///
 /// It reads of each paragraph only its offset and [`super::ParaEntities`], and of the text only
 /// the bytes inside its candidates ([`hull`]): [`carry_over`] relies on that.
@@ -594,65 +663,48 @@ fn resolve_all<'a>(
     config: &'a Config,
     kept: Option<KeptStats>,
     all_words: bool,
-) -> (Vec<Entity>, KeptStats, bool) {
+    patchable: bool,
+) -> Grouping {
     let mut para_cands: Vec<(usize, &[Candidate])> = Vec::new();
     let stats = WordStats::new(paras, &mut para_cands, kept, all_words);
-    let is_lower_word = |w: &str| stats.is_lower(lower_word_hash(w));
+    // Whether every look-up of the statistics is of a probe of the paragraph that asks
+    // (see [`Remembered::local`]).
+    let local = std::cell::Cell::new(patchable);
+    let asks = |para: usize, h: u64| {
+        if local.get()
+            && paras
+                .get(para)
+                .is_none_or(|p| p.scan.entities.probes().binary_search(&h).is_err())
+        {
+            local.set(false);
+        }
+    };
+    let is_lower_in = |para: usize, h: u64| {
+        asks(para, h);
+        stats.is_lower(h)
+    };
+    let is_cap_in = |para: usize, h: u64| {
+        asks(para, h);
+        stats.is_cap(h)
+    };
     // Rule 1: sentence-initial words.
     let mut items: Vec<Item<'_>> =
         Vec::with_capacity(para_cands.iter().map(|(_, cs)| cs.len()).sum());
     for (pi, &(offset, cs)) in para_cands.iter().enumerate() {
         for c in cs {
-            let mut range = c.range.shift(offset);
-            let mut name = c.name.shift(offset);
-            let mut form = c.form;
-            if let Some(u) = c.unsure.map(|r| r.shift(offset)) {
-                let confirmed = words(u.of(text)).all(|w| {
-                    let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
-                    let never_lower = !is_lower_word(w);
-                    // Capitalised mid-sentence elsewhere, or the subject of "said" and the
-                    // like (and not a plural such as "Officials said").
-                    never_lower
-                        && (stats.is_cap(word_hash(w))
-                            || c.cue == Some(EntityKind::Person) && !w.ends_with('s'))
-                });
-                if !confirmed {
-                    if u.end >= name.end {
-                        continue;
-                    }
-                    // Drop the unsure first word; keep the rest if anything is left.
-                    let rest = text[u.end..name.end].trim_start();
-                    if rest.is_empty() || name.end <= u.end {
-                        continue;
-                    }
-                    let start = name.end - rest.len();
-                    name = TextRange::new(start, name.end);
-                    range = TextRange::new(start.max(range.start), range.end);
-                    if form == MentionForm::FullName && !rest.contains(' ') {
-                        form = MentionForm::Surname;
-                    }
-                }
-            }
-            if c.guessed && c.cue.is_none() && words(name.of(text)).any(is_lower_word) {
-                continue;
-            }
-            items.push(Item {
+            if let Some(item) = admit(
+                text,
                 c,
-                range,
-                name,
-                canonical: c.canonical,
-                sheet: c.sheet.map(|s| s as usize),
-                has_country: c.country.is_some(),
-                has_role: c.role().is_some(),
-                has_sig: c.sig().is_some(),
-                form,
-                kind: c.kind,
-                cue: c.cue,
-                para: pi,
-                entity: None,
-            });
+                offset,
+                pi,
+                |h| is_lower_in(pi, h),
+                |h| is_cap_in(pi, h),
+            ) {
+                items.push(item);
+            }
         }
     }
+    let is_lower_word = |para: usize, w: &str| is_lower_in(para, lower_word_hash(w));
     // Paragraphs come in order, so the items nearly always do: a stable sort only if not.
     if !items.is_sorted_by_key(|i| i.range.start) {
         items.sort_by_key(|i| i.range.start);
@@ -804,13 +856,7 @@ fn resolve_all<'a>(
         let key: &str = match it.canonical {
             Some(c) => c,
             // `trim_start_matches("The ")`, without setting up a substring search.
-            None => {
-                let mut k = raw;
-                while let Some(rest) = k.strip_prefix("The ") {
-                    k = rest;
-                }
-                k
-            }
+            None => org_key(raw),
         };
         if it.canonical.is_some_and(|c| c != raw) {
             it.form = MentionForm::Alias;
@@ -841,11 +887,13 @@ fn resolve_all<'a>(
             org_items.entry(e).or_default().push(idx);
         }
     }
+    let mut acronyms: Vec<u64> = Vec::new();
     for &e in &orgs {
         let key = ents[e].key;
-        if key.len() < 2 || key.len() > 6 || !key.chars().all(|c| c.is_uppercase()) {
+        if !acronym_like(key) {
             continue;
         }
+        acronyms.push(word_hash(key));
         let target = by_initials
             .get(key)
             .and_then(|os| os.iter().copied().find(|&o| o != e));
@@ -966,7 +1014,7 @@ fn resolve_all<'a>(
             Some(k) => Some(k),
             None if adjective_like(w) => None,
             // A word the story also writes in lower case is a common word ("Water", "Magic").
-            None if is_lower_word(w) => None,
+            None if is_lower_word(items[idx].para, w) => None,
             // A near miss of a person's surname ("Heusgan" for "Heusgen") is a person.
             None if *near_misses.entry(w).or_insert_with(|| {
                 // `near_miss(key, w)` for each person of the letter, from the words of the
@@ -1224,8 +1272,32 @@ fn resolve_all<'a>(
         ));
     }
     out.sort_by_key(|(first, _)| *first);
-    let exact = stats.full.get().is_none();
-    (out.into_iter().map(|(_, e)| e).collect(), stats.kept, exact)
+    Grouping {
+        entities: out.into_iter().map(|(_, e)| e).collect(),
+        exact: stats.full.get().is_none(),
+        local: local.get(),
+        stats: stats.kept,
+        acronyms,
+    }
+}
+
+/// Whether an organisation's key reads as an acronym, which joins the organisation whose
+/// initials it spells.
+fn acronym_like(key: &str) -> bool {
+    (2..=6).contains(&key.len()) && key.chars().all(char::is_uppercase)
+}
+
+/// What [`resolve_all`] found.
+struct Grouping {
+    entities: Vec<Entity>,
+    stats: KeptStats,
+    /// Whether every look-up of the statistics was of a probe (else the result is not kept:
+    /// see [`WordStats::full`]).
+    exact: bool,
+    /// See [`Remembered::local`].
+    local: bool,
+    /// See [`Remembered::acronyms`].
+    acronyms: Vec<u64>,
 }
 
 /// How the text changed since the previous analysis: its first `prefix` and last `suffix`
@@ -1245,15 +1317,21 @@ pub(crate) struct Change {
 /// change only in words that no candidate asks about. The result is then the previous one
 /// with its mentions moved. [`resolve_cached`] proves that from the scans (unchanged blocks
 /// are the same `Arc`; a changed paragraph is compared candidate by candidate, each outside
-/// the edited bytes) and otherwise groups everything again.
+/// the edited bytes). When the only candidates that changed are organisation names ("The
+/// Teachers Union" becoming "TuThe Teachers Union" as "Tuesday" is typed before it), it
+/// moves those mentions between their organisations ([`patch`]); otherwise it groups
+/// everything again.
 #[derive(Default)]
 pub(crate) struct Cache {
     prev: Option<Remembered>,
     /// How many analyses carried the previous result over (for tests).
     pub carried: usize,
+    /// How many analyses patched the previous result (for tests).
+    pub patched: usize,
     /// How many analyses grouped the mentions from scratch.
     pub regrouped: usize,
-    /// How many of those reused the word statistics (for tests).
+    /// How many analyses neither carried the result over nor counted the words afresh: they
+    /// patched the result, or regrouped with the word statistics they kept (for tests).
     pub kept_stats: usize,
     /// Whether to count every word when gathering the statistics afresh (once an edit has
     /// changed a paragraph's probes, the next are likely to, as a name is being typed).
@@ -1268,6 +1346,16 @@ struct Remembered {
     /// The word statistics ([`WordStats`]) of `blocks` (kept current by [`carry_over`]).
     stats: KeptStats,
     entities: Vec<Entity>,
+    /// Whether every word the grouping asked [`WordStats`] about for a candidate is a probe
+    /// of the candidate's own paragraph: then a paragraph that did not change asks about its
+    /// probes only, and an answer that changed for no probe of theirs changes none of their
+    /// mentions ([`patch`] relies on it).
+    local: bool,
+    /// The [`word_hash`] of the key of every organisation that reads as an acronym
+    /// ([`acronym_like`]), whether or not it joined another: an organisation whose initials
+    /// are none of these neither takes an acronym's mentions nor, by where it comes in the
+    /// order of the organisations, decides which organisation does.
+    acronyms: Vec<u64>,
 }
 
 /// A stretch of the previous version, `start..end`, and how far its mentions moved.
@@ -1279,7 +1367,8 @@ struct Moved {
 }
 
 /// [`resolve`], reusing the previous result when the edit `change` (`None`: unknown) cannot
-/// have changed it. Remembers the result unless `remember` is false (a one-off analysis).
+/// have changed it, or patching it when only organisation names changed. Remembers the result
+/// unless `remember` is false (a one-off analysis).
 pub(crate) fn resolve_cached(
     text: &str,
     blocks: &[CachedBlock],
@@ -1297,6 +1386,15 @@ pub(crate) fn resolve_cached(
                 carry(prev, &moves, blocks);
                 return prev.entities.clone();
             }
+            Outcome::Patched(p) => {
+                cache.kept_stats += 1;
+                if patch(prev, text, blocks, paras, config, &p) {
+                    cache.patched += 1;
+                    return prev.entities.clone();
+                }
+                // (The entities may be half patched: they are grouped again below.)
+                kept = cache.prev.take().map(|p| p.stats);
+            }
             Outcome::SameWords => {
                 cache.kept_stats += 1;
                 kept = cache.prev.take().map(|p| p.stats);
@@ -1306,13 +1404,15 @@ pub(crate) fn resolve_cached(
         }
     }
     cache.regrouped += 1;
-    let (entities, stats, exact) = resolve_all(text, paras, config, kept, cache.all_words);
-    cache.prev = (remember && exact).then(|| Remembered {
+    let g = resolve_all(text, paras, config, kept, cache.all_words, remember);
+    cache.prev = (remember && g.exact).then(|| Remembered {
         blocks: blocks.to_vec(),
-        stats,
-        entities: entities.clone(),
+        stats: g.stats,
+        entities: g.entities.clone(),
+        local: g.local,
+        acronyms: g.acronyms,
     });
-    entities
+    g.entities
 }
 
 /// The previous result, moved to the new version (`moves` from [`carry_over`]).
@@ -1341,6 +1441,9 @@ fn carry(prev: &mut Remembered, moves: &[Moved], blocks: &[CachedBlock]) {
 enum Outcome {
     /// The previous result holds, with its mentions moved.
     Carried(Vec<Moved>),
+    /// The previous result may hold once patched (see [`patch`]); the kept word statistics,
+    /// brought up to date, are those of the new version.
+    Patched(Patch),
     /// The candidates changed, but the paragraphs are the same in number and have the same
     /// probes: the kept word statistics, brought up to date, are those of the new version.
     SameWords,
@@ -1348,6 +1451,16 @@ enum Outcome {
     Regroup,
     /// Neither, because a paragraph changed its probes and only the probes were counted.
     NewProbes,
+}
+
+/// The grouping key of an organisation name without a gazetteer name: the name without any
+/// "The " before it (as rule 4 makes it).
+fn org_key(raw: &str) -> &str {
+    let mut k = raw;
+    while let Some(rest) = k.strip_prefix("The ") {
+        k = rest;
+    }
+    k
 }
 
 /// Whether the previous result holds for `blocks` after `change`, and if so where its
@@ -1373,8 +1486,13 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
         return Outcome::Regroup;
     };
     // Whether the previous result still holds, as far as the candidates tell. Once it does
-    // not, the candidates are no longer compared, but the word lists still are.
+    // not, and cannot be patched either, the candidates are no longer compared, but the word
+    // lists still are.
     let mut holds = true;
+    // Whether it can be patched (see [`Patch`]).
+    let mut patchable = prev.local;
+    let mut swaps: Vec<(usize, usize, usize)> = Vec::new();
+    let mut changed: Vec<(usize, usize)> = Vec::new();
     let mut moves: Vec<Moved> = Vec::new();
     // How the counts of probe words change: (hash, +1 or -1) for capitalised and lower-case
     // occurrences.
@@ -1394,16 +1512,18 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
             true
         }
     };
-    for (old, new) in prev.blocks.iter().zip(blocks) {
+    for (bi, (old, new)) in prev.blocks.iter().zip(blocks).enumerate() {
         if std::sync::Arc::ptr_eq(&old.scans, &new.scans) {
             let by = new.range.start as isize - old.range.start as isize;
-            holds = holds && push(old.range.start, old.range.end, by);
+            if (holds || patchable) && !push(old.range.start, old.range.end, by) {
+                (holds, patchable) = (false, false);
+            }
             continue;
         }
         if old.scans.len() != new.scans.len() {
             return Outcome::Regroup;
         }
-        for (po, pn) in old.scans.iter().zip(new.scans.iter()) {
+        for (si, (po, pn)) in old.scans.iter().zip(new.scans.iter()).enumerate() {
             let (eo, en) = (&po.entities, &pn.entities);
             // All that the grouping reads of a paragraph (a field added to `ParaEntities`
             // must be compared here too).
@@ -1443,35 +1563,55 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
             let asked = |h: u64| all || probes.contains_key(&h);
             sorted_changes(eo.cap_words(), en.cap_words(), asked, &mut cap_delta);
             sorted_changes(eo.lower_words(), en.lower_words(), asked, &mut lower_delta);
-            holds = holds && eo.cands.len() == en.cands.len();
-            if !holds {
+            if eo.cands.len() != en.cands.len() {
+                (holds, patchable) = (false, false);
+            }
+            if !holds && !patchable {
                 continue;
             }
+            changed.push((bi, si));
             let (at_old, at_new) = (
                 old.range.start + po.start_in_block,
                 new.range.start + pn.start_in_block,
             );
-            holds = eo.cands.iter().zip(&en.cands).all(|(a, b)| {
+            for (k, (a, b)) in eo.cands.iter().zip(&en.cands).enumerate() {
                 let (ha, hb) = (hull(a), hull(b));
-                if ha.len() != hb.len() || !same_candidate(a, ha.start, b, hb.start) {
-                    return false;
-                }
                 // The candidate's bytes are the same only if it lies wholly before or after
                 // the edited bytes, and moved with them.
                 let (start, end, new_start) =
                     (at_old + ha.start, at_old + ha.end, at_new + hb.start);
-                let by = if end <= change.prefix && new_start == start {
-                    0
+                let by = if ha.len() != hb.len() || !same_candidate(a, ha.start, b, hb.start) {
+                    None
+                } else if end <= change.prefix && new_start == start {
+                    Some(0)
                 } else if start >= suffix_start && new_start as isize == start as isize + delta {
-                    delta
+                    Some(delta)
                 } else {
-                    return false;
+                    None
                 };
-                push(start, end, by)
-            });
+                match by {
+                    Some(by) => {
+                        if !push(start, end, by) {
+                            (holds, patchable) = (false, false);
+                        }
+                    }
+                    None => {
+                        holds = false;
+                        if patchable && inert(a) && inert(b) {
+                            swaps.push((bi, si, k));
+                        } else {
+                            patchable = false;
+                        }
+                    }
+                }
+                if !holds && !patchable {
+                    break;
+                }
+            }
         }
     }
     // The counts after the edit; the result holds only if no answer changed.
+    let mut flipped: Vec<u64> = Vec::new();
     for (deltas, cap) in [(&cap_delta, true), (&lower_delta, false)] {
         for &(h, d) in deltas {
             let c = prev.stats.counts.entry(h).or_default();
@@ -1483,11 +1623,23 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
             *n = now;
             // Only a probe's answers are read (and the probes are the same when the result
             // still holds).
-            holds &= was == (now > 0) || !prev.stats.probes.contains_key(&h);
+            if was != (now > 0) {
+                holds &= !prev.stats.probes.contains_key(&h);
+                flipped.push(h);
+            }
         }
     }
     if holds {
         Outcome::Carried(moves)
+    } else if patchable {
+        flipped.sort_unstable();
+        flipped.dedup();
+        Outcome::Patched(Patch {
+            moves,
+            swaps,
+            changed,
+            flipped,
+        })
     } else {
         Outcome::SameWords
     }
