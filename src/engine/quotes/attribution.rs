@@ -1379,7 +1379,12 @@ impl<'a> Reader<'a> {
     /// last title ("Russian President Vladimir Putin" → "Vladimir Putin"), joined by single
     /// spaces, possessive dropped.
     fn person_name(&self, words: &[usize]) -> Cow<'a, str> {
-        let mut name = self.join(self.name_words(words));
+        self.name_of(self.name_words(words))
+    }
+
+    /// [`Self::person_name`] of the words [`Self::name_words`] gave.
+    fn name_of(&self, name_words: &[usize]) -> Cow<'a, str> {
+        let mut name = self.join(name_words);
         for suffix in ["’s", "'s"] {
             if name.ends_with(suffix) {
                 let keep = name.len() - suffix.len();
@@ -1395,9 +1400,16 @@ impl<'a> Reader<'a> {
     /// The word tokens [`Self::person_name`] joins (as many as the name has words: a token
     /// holds no space, and dropping a possessive leaves its word).
     fn name_words<'w>(&self, words: &'w [usize]) -> &'w [usize] {
+        // (The length of "of" is tested first: most words are not two letters long.)
         let start = words
             .iter()
-            .rposition(|&i| self.is(i, TITLE) || self.w(i) == "of" || !self.cap(i))
+            .rposition(|&i| {
+                self.toks.get(i).is_none_or(|t| {
+                    t.class & TITLE != 0
+                        || !t.cap
+                        || t.lower.1.wrapping_sub(t.lower.0) == 2 && self.w(i) == "of"
+                })
+            })
             .map_or(0, |i| i + 1);
         if start < words.len() {
             &words[start..]
@@ -1564,13 +1576,11 @@ impl Reader<'_> {
             if !self.is_word(i) {
                 continue;
             }
-            // Fixed phrases.
-            if self.is(i, PHRASE_START)
-                && let Some(list) = lexicon().phrases.get(self.w(i))
-            {
-                for (words, vague) in list {
+            // Fixed phrases (found by the word's class: their first word is this one).
+            if self.is(i, PHRASE_START) {
+                for (words, vague) in lexicon().phrases_of(self.c(i)) {
                     let n = words.len();
-                    if (0..n).all(|d| self.is_word(i + d) && self.w(i + d) == words[d]) {
+                    if (1..n).all(|d| self.is_word(i + d) && self.w(i + d) == words[d]) {
                         out.push((span(i, i + n - 1), *vague));
                         break;
                     }
@@ -1668,10 +1678,15 @@ impl Reader<'_> {
         out.clear();
         let mut i = 0;
         while i < self.toks.len() {
-            if !(self.is_word(i) && self.cap(i)) {
-                i += 1;
-                continue;
-            }
+            // The next capitalised word.
+            let Some(k) = self
+                .toks
+                .get(i..)
+                .and_then(|ts| ts.iter().position(|t| t.kind == Kind::Word && t.cap))
+            else {
+                break;
+            };
+            i += k;
             let s = i;
             while i < self.toks.len()
                 && self.is_word(i)
@@ -1686,8 +1701,9 @@ impl Reader<'_> {
             }
             let words = Indices::new(s..i);
             let words = words.as_slice();
-            if self.name_words(words).len() >= 2 {
-                let name = self.person_name(words);
+            let name_words = self.name_words(words);
+            if name_words.len() >= 2 {
+                let name = self.name_of(name_words);
                 out.push((span_of(self.toks, s, i - 1), super::SharedText::copy(&name)));
             }
         }
