@@ -118,6 +118,45 @@ fn day_value(d: Date, tod: &str) -> SharedText {
     }
 }
 
+/// How a weekday was resolved, appended to `s`: "'last Monday' → the Monday before",
+/// "weekday 'Monday', past tense → the most recent Monday on or before", "'since Monday',
+/// past tense → …" (pieces pushed, not formatted: a rule is written for every weekday).
+fn weekday_rule(s: &mut String, dir: i8, tense: Tense, cue: Option<&str>, name: &str) {
+    let parts: [&str; 5] = match (dir, tense) {
+        (-1, _) => ["'last ", name, "' → the ", name, " before"],
+        (1, _) => ["'next ", name, "' → the ", name, " after"],
+        (_, Tense::Past) => [
+            ", past tense → the most recent ",
+            name,
+            " on or before",
+            "",
+            "",
+        ],
+        (_, Tense::Future) => [", future tense → the first ", name, " on or after", "", ""],
+        (_, Tense::Present) => [", present tense → the first ", name, " on or after", "", ""],
+    };
+    if !matches!(dir, -1 | 1) {
+        // The weekday itself, or the preposition that fixed its tense.
+        match cue {
+            Some(c @ ("since" | "until")) if dir == 0 => {
+                s.push('\'');
+                s.push_str(c);
+                s.push(' ');
+                s.push_str(name);
+                s.push('\'');
+            }
+            _ => {
+                s.push_str("weekday '");
+                s.push_str(name);
+                s.push('\'');
+            }
+        }
+    }
+    for p in parts {
+        s.push_str(p);
+    }
+}
+
 fn tense_word(t: Tense) -> &'static str {
     match t {
         Tense::Past => "past tense",
@@ -199,7 +238,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
     };
     let against = reference.map_or("", |r| r.describe);
     match &raw.sem {
-        Sem::Fixed(v) => fixed(SharedText::from(v.clone()), "written out in full".into()),
+        Sem::Fixed(v) => fixed(SharedText::copy(v), "written out in full".into()),
         Sem::Ref(r) => fixed(
             SharedText::Fixed(r),
             match *r {
@@ -377,40 +416,28 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             let target = i64::from(*wd);
             let back = (here - target).rem_euclid(7); // days back to the latest such day, 0 = today
             let fwd = (target - here).rem_euclid(7); // days ahead to the next, 0 = today
-            let (offset, rule) = match (dir, raw.tense) {
-                (-1, _) => (
-                    -(if back == 0 { 7 } else { back }),
-                    format!("'last {name}' → the {name} before"),
-                ),
-                (1, _) => (
-                    if fwd == 0 { 7 } else { fwd },
-                    format!("'next {name}' → the {name} after"),
-                ),
-                (_, Tense::Past) => (
-                    -back,
-                    format!("weekday '{name}', past tense → the most recent {name} on or before"),
-                ),
-                (_, Tense::Future) => (
-                    fwd,
-                    format!("weekday '{name}', future tense → the first {name} on or after"),
-                ),
-                (_, Tense::Present) => (
-                    fwd,
-                    format!("weekday '{name}', present tense → the first {name} on or after"),
-                ),
-            };
-            let rule = match raw.cue {
-                Some(c @ ("since" | "until")) if *dir == 0 => {
-                    rule.replacen(&format!("weekday '{name}'"), &format!("'{c} {name}'"), 1)
+            let offset = match (dir, raw.tense) {
+                (-1, _) => -(if back == 0 { 7 } else { back }),
+                (1, _) => {
+                    if fwd == 0 {
+                        7
+                    } else {
+                        fwd
+                    }
                 }
-                _ => rule,
+                (_, Tense::Past) => -back,
+                (_, Tense::Future | Tense::Present) => fwd,
             };
             match add_days(r.date, offset) {
                 Some(d) => Normal {
                     value: day_value(d, &tod),
                     relative: true,
                     resolved: true,
-                    how: shared_text!("{rule} {against}"),
+                    how: SharedText::build(|s| {
+                        weekday_rule(s, *dir, raw.tense, raw.cue, name);
+                        s.push(' ');
+                        s.push_str(against);
+                    }),
                     day: Some(d),
                 },
                 None => unresolved(
@@ -724,6 +751,40 @@ fn offset(unit: Unit, n: i32, reference: Option<Reference<'_>>, tod: &str) -> No
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The weekday rules are pushed in pieces, as the formatted rules read.
+    #[test]
+    fn weekday_rules_as_formatted() {
+        let name = "Tuesday";
+        for dir in [-1i8, 0, 1, 2] {
+            for tense in [Tense::Past, Tense::Present, Tense::Future] {
+                for cue in [None, Some("since"), Some("until"), Some("ago")] {
+                    let rule = match (dir, tense) {
+                        (-1, _) => format!("'last {name}' → the {name} before"),
+                        (1, _) => format!("'next {name}' → the {name} after"),
+                        (_, Tense::Past) => format!(
+                            "weekday '{name}', past tense → the most recent {name} on or before"
+                        ),
+                        (_, Tense::Future) => {
+                            format!("weekday '{name}', future tense → the first {name} on or after")
+                        }
+                        (_, Tense::Present) => format!(
+                            "weekday '{name}', present tense → the first {name} on or after"
+                        ),
+                    };
+                    let want = match cue {
+                        Some(c @ ("since" | "until")) if dir == 0 => {
+                            rule.replacen(&format!("weekday '{name}'"), &format!("'{c} {name}'"), 1)
+                        }
+                        _ => rule,
+                    };
+                    let mut got = String::new();
+                    weekday_rule(&mut got, dir, tense, cue, name);
+                    assert_eq!(got, want, "{dir} {tense:?} {cue:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn values_are_written_as_format_writes_them() {
