@@ -1070,7 +1070,9 @@ pub fn tokenize_into(text: &str, tokens: &mut Tokens) {
             tokens.marked.push(out.len());
         }
         out.push(tok);
-        space = false;
+        // The single space that most often follows, skipped here rather than by the loop.
+        space = bytes.get(i) == Some(&b' ');
+        i += usize::from(space);
     }
 }
 
