@@ -40,6 +40,10 @@ pub(super) struct Reader<'a> {
     toks: &'a [Tok],
     /// The words in lowercase ([`Tok::lower`] ranges into it: see [`Tokens::lower`]).
     lower: &'a str,
+    /// [`Tokens::caps`].
+    caps: &'a [u32],
+    /// [`Tokens::cued`].
+    cued: &'a [u32],
 }
 
 impl<'a> Reader<'a> {
@@ -48,6 +52,8 @@ impl<'a> Reader<'a> {
             text,
             toks: &toks.toks,
             lower: &toks.lower,
+            caps: &toks.caps,
+            cued: &toks.cued,
         }
     }
 
@@ -1572,7 +1578,8 @@ impl Reader<'_> {
         kept.clear();
         let span =
             |s: usize, e: usize| TextRange::new(self.toks[s].range.start, self.toks[e].range.end);
-        for i in 0..self.toks.len() {
+        // Only the words the tokenizer listed (a class of `SOURCE_CUES`) start or end one.
+        for i in self.cued.iter().map(|&i| i as usize) {
             if !self.is_word(i) {
                 continue;
             }
@@ -1640,7 +1647,7 @@ impl Reader<'_> {
             }
         }
         // "according to critics", "according to sources".
-        for i in 0..self.toks.len() {
+        for i in self.cued.iter().map(|&i| i as usize) {
             // (What `verb` calls `According`, without its other tests; the class bit first
             // rejects most words.)
             if self.is(i, CUE_WORD)
@@ -1676,23 +1683,18 @@ impl Reader<'_> {
     /// `(range, name without titles)`, into `out` (cleared first).
     pub(super) fn name_runs(&self, out: &mut Vec<(TextRange, super::SharedText)>) {
         out.clear();
-        let mut i = 0;
-        while i < self.toks.len() {
-            // The next capitalised word.
-            let Some(k) = self
-                .toks
-                .get(i..)
-                .and_then(|ts| ts.iter().position(|t| t.kind == Kind::Word && t.cap))
-            else {
-                break;
-            };
-            i += k;
-            let s = i;
-            while i < self.toks.len()
-                && self.is_word(i)
-                && self.cap(i)
-                && self.toks[i].sentence == self.toks[s].sentence
+        // The capitalised words, listed by the tokenizer: a run is consecutive ones.
+        let caps = self.caps;
+        let mut c = 0;
+        while let Some(&first) = caps.get(c) {
+            let s = first as usize;
+            let sentence = self.toks.get(s).map(|t| t.sentence);
+            c += 1;
+            let mut i = s + 1;
+            while caps.get(c).is_some_and(|&k| k as usize == i)
+                && self.toks.get(i).map(|t| t.sentence) == sentence
             {
+                c += 1;
                 i += 1;
             }
             if i - s < 2 {
