@@ -1112,17 +1112,29 @@ fn load16(bytes: &[u8], i: usize) -> u128 {
     }
 }
 
-/// How many ASCII letters a [`load16`] word starts with (16 when all are), with a few
-/// arithmetic operations on all sixteen bytes at once.
+/// How many ASCII letters a [`load16`] word starts with (16 when all are): its first eight
+/// bytes are read at once, and the next eight only when all of those are letters (most
+/// words are shorter).
 fn letter_run(raw: u128) -> usize {
-    const LOW7: u128 = 0x7F7F_7F7F_7F7F_7F7F_7F7F_7F7F_7F7F_7F7F;
-    const HIGH: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
+    let run = letter_run8(raw as u64);
+    if run < 8 {
+        run
+    } else {
+        8 + letter_run8((raw >> 64) as u64)
+    }
+}
+
+/// How many ASCII letters eight little-endian bytes start with (8 when all are), with a few
+/// arithmetic operations on all eight bytes at once.
+fn letter_run8(raw: u64) -> usize {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     // Lower-cased, seven bits: a byte is a letter when it lies in 0x61..=0x7A and its own
     // top bit is clear. Adding 0x1F (0x05) to a seven-bit byte sets its top bit exactly when
     // it is at least 0x61 (0x7B), and never carries into the next byte.
-    let x = (raw | CASE_BITS) & LOW7;
-    let ge_a = x + 0x1F1F_1F1F_1F1F_1F1F_1F1F_1F1F_1F1F_1F1F;
-    let past_z = x + 0x0505_0505_0505_0505_0505_0505_0505_0505;
+    let x = (raw | CASE_BITS as u64) & LOW7;
+    let ge_a = x + 0x1F1F_1F1F_1F1F_1F1F;
+    let past_z = x + 0x0505_0505_0505_0505;
     let letter = ge_a & !past_z & !raw & HIGH;
     ((!letter & HIGH).trailing_zeros() / 8) as usize
 }
@@ -1360,6 +1372,27 @@ mod tests {
             let slow = word(text, 0, char::from(b[0]), true);
             assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{text}");
         }
+    }
+
+    /// The letter run of sixteen bytes, read eight at a time, counts the leading ASCII
+    /// letters of any bytes: each byte value at each position, after runs of every length.
+    #[test]
+    fn letter_runs_count_leading_letters() {
+        let mut checked = 0;
+        for len in 0..16 {
+            for b in 0..=255u8 {
+                let mut bytes = [b'q'; 16];
+                bytes[len] = b;
+                if len % 3 == 0 {
+                    bytes[..len].make_ascii_uppercase();
+                }
+                let want = bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+                assert_eq!(letter_run(u128::from_le_bytes(bytes)), want, "{len} {b}");
+                checked += 1;
+            }
+        }
+        assert_eq!(letter_run(u128::from_le_bytes(*b"ABCDEFGHijklmnop")), 16);
+        assert_eq!(checked, 16 * 256);
     }
 
     /// Tokens stay small: a paragraph's tokens are written once and read by every pass.
