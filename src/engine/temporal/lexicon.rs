@@ -422,7 +422,7 @@ fn build_tables() -> Tables {
     for w in TENSE_WORDS {
         *flags.entry(w).or_default() |= F_TENSE;
     }
-    for w in SPEECH_WORDS {
+    for w in SPEECH_WORDS.iter().chain(SPEECH_KEYWORDS) {
         *flags.entry(w).or_default() |= F_SPEECH;
     }
     for w in super::events::first_words() {
@@ -451,7 +451,7 @@ pub const F_TENSE: u8 = 2;
 /// [`Tok::flags`]: the first word of an event verb (`data/temporal/event_verbs.txt`), in any
 /// case.
 pub const F_EVENT: u8 = 4;
-/// [`Tok::flags`]: one of [`SPEECH_WORDS`].
+/// [`Tok::flags`]: one of [`SPEECH_WORDS`] or [`SPEECH_KEYWORDS`] (a speech verb).
 pub const F_SPEECH: u8 = 8;
 /// [`Tok::flags`]: a double quotation mark (`“`, `”`, `"`).
 pub const F_QUOTE: u8 = 16;
@@ -459,7 +459,7 @@ pub const F_QUOTE: u8 = 16;
 pub const F_QUARTER: u8 = 32;
 /// The flags whose tokens [`Tokens::marked`] lists: rare tokens that later passes look for in
 /// every paragraph.
-pub const F_MARKED: u8 = F_EVENT | F_QUOTE | F_QUARTER;
+pub const F_MARKED: u8 = F_EVENT | F_QUOTE | F_QUARTER | F_SPEECH;
 
 /// A paragraph's tokens, with the indices of the few that later passes look for, so that
 /// they need not walk every token.
@@ -503,6 +503,10 @@ const TENSE_WORDS: &[&str] = &[
 
 /// Speech verbs the tense finder reads by spelling (besides "said", "says", "told", "added").
 const SPEECH_WORDS: &[&str] = &["stated", "declared", "wrote", "insisted", "argued"];
+
+/// The speech verbs the tense finder knows as grammar words ([`Kw::Said`], …): flagged
+/// [`F_SPEECH`] too, so that every speech verb is listed ([`F_MARKED`]).
+const SPEECH_KEYWORDS: &[&str] = &["said", "says", "told", "added"];
 
 const WEEKDAY_PLURALS: [&str; 7] = [
     "mondays",
@@ -1420,6 +1424,14 @@ mod tests {
             [F_SPEECH | F_EVENT, F_START | F_SPEECH]
         );
         assert_eq!(flags("announced ANNOUNCED Announced"), [F_EVENT; 3]);
+        // Every speech verb is flagged, the grammar words among them too.
+        for w in ["said", "Says", "TOLD", "added"] {
+            let t = tokenize(w);
+            assert!(
+                t[0].flags & F_SPEECH != 0 && matches!(t[0].lex, Lex::Kw(_)),
+                "{w}"
+            );
+        }
         assert_eq!(
             flags("Monday of last 12 ' ’ , government"),
             [F_START, 0, F_START, F_START, F_START, F_START, 0, 0]

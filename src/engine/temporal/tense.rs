@@ -441,7 +441,7 @@ pub fn annotate(
         }
     }
     let disjoint = (sentences_disjoint, quotes_disjoint);
-    link_speech(text, toks, sentences, quotes, quoted, disjoint, timexes);
+    link_speech(text, tokens, sentences, quotes, quoted, disjoint, timexes);
 }
 
 /// For each quotation, the timex that says when it was spoken: a day-level expression right
@@ -450,13 +450,14 @@ pub fn annotate(
 /// whether they are [`disjoint`].
 fn link_speech(
     text: &str,
-    toks: &[Tok],
+    tokens: &Tokens,
     sentences: &[TextRange],
     quotes: &[TextRange],
     quoted: &[bool],
     (sentences_disjoint, quotes_disjoint): (bool, bool),
     timexes: &mut [RawTimex],
 ) {
+    let toks = &tokens.toks[..];
     let tok_at = |offset: usize| toks.partition_point(|t| t.start < offset);
     // Timexes are in text order: those starting after `offset` begin at this index.
     let starts_after = |timexes: &[RawTimex], offset: usize| {
@@ -475,10 +476,17 @@ fn link_speech(
             continue;
         };
         let sentence = TextRange::new(sentence.start.min(q.start), sentence.end.max(q.end));
-        // Speech verbs in the sentence, outside any quotation.
+        // Speech verbs in the sentence, outside any quotation: every one is flagged
+        // ([`F_SPEECH`]) and listed by the tokenizer, so only the listed tokens are read.
         let mut found: Option<usize> = None;
-        for i in tok_at(sentence.start)..tok_at(sentence.end) {
-            let Some(t) = toks.get(i) else { break };
+        let (lo, hi) = (tok_at(sentence.start), tok_at(sentence.end));
+        let listed = tokens
+            .marked
+            .get(tokens.marked.partition_point(|&i| i < lo)..);
+        for &i in listed.unwrap_or(&[]).iter().take_while(|&&i| i < hi) {
+            let Some(t) = toks.get(i).filter(|t| t.flags & F_SPEECH != 0) else {
+                continue;
+            };
             if quoted.get(i).copied().unwrap_or(false) {
                 continue;
             }
