@@ -96,6 +96,34 @@ fn push_padded(s: &mut String, n: u32, width: usize) {
 /// `format!("{y:04}-{m:02}-{d:02}{tod}")` without the formatting machinery (a value is built
 /// for every date of the document).
 fn ymd_value(y: i32, m: u8, d: u8, tod: &str) -> SharedText {
+    // The usual date, written on the stack and copied once (no reused buffer needed when
+    // there is no time of day).
+    if let Some([a, b, c, e]) = four_digits(y)
+        && m < 100
+        && d < 100
+    {
+        let text = [
+            a,
+            b,
+            c,
+            e,
+            b'-',
+            b'0' + m / 10,
+            b'0' + m % 10,
+            b'-',
+            b'0' + d / 10,
+            b'0' + d % 10,
+        ];
+        let date = std::str::from_utf8(&text).unwrap_or("");
+        return if tod.is_empty() {
+            SharedText::copy(date)
+        } else {
+            SharedText::build(|s| {
+                s.push_str(date);
+                s.push_str(tod);
+            })
+        };
+    }
     let Ok(year) = u32::try_from(y) else {
         return shared_text!("{y:04}-{m:02}-{d:02}{tod}");
     };
@@ -107,6 +135,21 @@ fn ymd_value(y: i32, m: u8, d: u8, tod: &str) -> SharedText {
         push_padded(s, d.into(), 2);
         s.push_str(tod);
     })
+}
+
+/// The digits of a year from 0 to 9999, as `format!("{y:04}")` writes them.
+fn four_digits(y: i32) -> Option<[u8; 4]> {
+    let y = u16::try_from(y).ok().filter(|&y| y <= 9999)?;
+    let digit = |place: u16| b'0' + (y / place % 10) as u8;
+    Some([digit(1000), digit(100), digit(10), digit(1)])
+}
+
+/// `shared_text!("{y:04}")`, without the formatting machinery for a year from 0 to 9999.
+fn year_value(y: i32) -> SharedText {
+    match four_digits(y) {
+        Some(digits) => SharedText::copy(std::str::from_utf8(&digits).unwrap_or("")),
+        None => shared_text!("{y:04}"),
+    }
 }
 
 /// `format!("{d}{tod}")`: jiff writes a day of the years 0 to 9999 as `YYYY-MM-DD`.
@@ -361,7 +404,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                 }
             }
         }
-        Sem::Year(YearRef::Abs(y)) => fixed(shared_text!("{y:04}"), "a year, written out".into()),
+        Sem::Year(YearRef::Abs(y)) => fixed(year_value(*y), "a year, written out".into()),
         Sem::Year(YearRef::Rel(n))
             if raw.quarter_context
                 && matches!(raw.cue, Some("ago" | "earlier"))
@@ -399,7 +442,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                     n => shared_text!("{n} years after"),
                 };
                 rel(
-                    shared_text!("{y:04}"),
+                    year_value(y),
                     shared_text!("{what} → {y}, counted from {against}"),
                 )
             }
@@ -706,18 +749,22 @@ fn offset(unit: Unit, n: i32, reference: Option<Reference<'_>>, tod: &str) -> No
             // moved by `n` weeks.
             let back = (i64::from(weekday_number(r.date)) - 6).rem_euclid(7);
             match add_days(r.date, i64::from(n) * 7 - back) {
-                Some(d) => rel(
-                    shared_text!("{}-WE", iso_week(d)),
-                    shared_text!("{what} {against} → the weekend of ISO week {}", iso_week(d)),
-                ),
+                Some(d) => {
+                    let week = iso_week(d);
+                    rel(
+                        shared_text!("{week}-WE"),
+                        shared_text!("{what} {against} → the weekend of ISO week {week}"),
+                    )
+                }
                 None => rel("XXXX-WXX-WE".into(), what),
             }
         }
         Unit::Week => match add_days(r.date, i64::from(n) * 7) {
-            Some(d) => rel(
-                iso_week(d),
-                shared_text!("{what} {against} → ISO week {}", iso_week(d)),
-            ),
+            Some(d) => {
+                let week = iso_week(d);
+                let how = shared_text!("{what} {against} → ISO week {week}");
+                rel(week, how)
+            }
             None => rel("XXXX-WXX".into(), what),
         },
         Unit::Month => match r.date.first_of_month().checked_add(n.months()) {
@@ -751,6 +798,31 @@ fn offset(unit: Unit, n: i32, reference: Option<Reference<'_>>, tod: &str) -> No
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Dates and years are written without `format!`, as it would write them, on both sides
+    /// of the fast path's bounds.
+    #[test]
+    fn values_as_formatted() {
+        for y in [
+            -10_000, -1, 0, 7, 99, 999, 1999, 2024, 9999, 10_000, 123_456,
+        ] {
+            assert_eq!(year_value(y), format!("{y:04}").as_str(), "{y}");
+            for (m, d) in [
+                (1, 1),
+                (3, 9),
+                (12, 31),
+                (0, 0),
+                (99, 99),
+                (100, 7),
+                (7, 255),
+            ] {
+                for tod in ["", "T15:00", "TNI"] {
+                    let want = format!("{y:04}-{m:02}-{d:02}{tod}");
+                    assert_eq!(ymd_value(y, m, d, tod), want.as_str(), "{want}");
+                }
+            }
+        }
+    }
 
     /// The weekday rules are pushed in pieces, as the formatted rules read.
     #[test]
