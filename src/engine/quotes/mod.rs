@@ -279,12 +279,8 @@ fn scan_with(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaQuotes {
     let tokens = &*tokens;
     let toks = &tokens.toks;
     quote_toks.clear();
-    quote_toks.extend(
-        toks.iter()
-            .enumerate()
-            .filter(|(_, t)| matches!(t.kind, words::Kind::Quote(_)))
-            .map(|(i, _)| i),
-    );
+    // The tokenizer lists the quotation tokens.
+    quote_toks.extend_from_slice(&tokens.quotes);
     let quote_toks = &*quote_toks;
     let reader = attribution::Reader::new(text, tokens);
     let cues = if quote_toks.len() == items.len() {

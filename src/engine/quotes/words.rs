@@ -47,6 +47,8 @@ pub struct Tokens {
     pub lower: String,
     /// Indices of the capitalised words, in order (where full names may start).
     pub caps: Vec<u32>,
+    /// Indices of the quotation tokens, in order.
+    pub quotes: Vec<usize>,
     /// Indices of the words whose class has one of [`SOURCE_CUES`], in order (where a vague or
     /// anonymous source phrase may start or end).
     pub cued: Vec<u32>,
@@ -140,11 +142,13 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
         toks: out,
         lower,
         caps,
+        quotes: quote_toks,
         cued,
     } = out;
     out.clear();
     lower.clear();
     caps.clear();
+    quote_toks.clear();
     cued.clear();
     let lex = lexicon();
     let sentence_of = |pos: usize| -> usize {
@@ -194,6 +198,7 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
             let r = quotes[q];
             if r.start == i {
                 let sentence = sentence_at(r.start);
+                quote_toks.push(out.len());
                 out.push(Tok {
                     range: r,
                     kind: Kind::Quote(q),
@@ -379,6 +384,10 @@ mod tests {
                     .collect()
             };
             let caps = want(&|t| t.kind == Kind::Word && t.cap);
+            let quotes = want(&|t| matches!(t.kind, Kind::Quote(_)));
+            let quotes: Vec<usize> = quotes.into_iter().map(|i| i as usize).collect();
+            assert_eq!(out.quotes, quotes, "{text}");
+            assert_eq!(quotes.len(), usize::from(text.contains('“')), "{text}");
             let cued = want(&|t| t.kind == Kind::Word && t.class & SOURCE_CUES != 0);
             assert_eq!(out.caps, caps, "{text}");
             assert_eq!(out.cued, cued, "{text}");
