@@ -458,7 +458,6 @@ fn link_speech(
     timexes: &mut [RawTimex],
 ) {
     let toks = &tokens.toks[..];
-    let tok_at = |offset: usize| toks.partition_point(|t| t.start < offset);
     // Timexes are in text order: those starting after `offset` begin at this index.
     let starts_after = |timexes: &[RawTimex], offset: usize| {
         timexes.partition_point(|tx| tx.range.start <= offset)
@@ -478,12 +477,15 @@ fn link_speech(
         let sentence = TextRange::new(sentence.start.min(q.start), sentence.end.max(q.end));
         // Speech verbs in the sentence, outside any quotation: every one is flagged
         // ([`F_SPEECH`]) and listed by the tokenizer, so only the listed tokens are read.
+        // The sentence's tokens are those starting inside it (tokens are sorted by start), so
+        // the short list is searched by offset rather than the tokens by index.
         let mut found: Option<usize> = None;
-        let (lo, hi) = (tok_at(sentence.start), tok_at(sentence.end));
-        let listed = tokens
-            .marked
-            .get(tokens.marked.partition_point(|&i| i < lo)..);
-        for &i in listed.unwrap_or(&[]).iter().take_while(|&&i| i < hi) {
+        let starts_at = |i: usize| toks.get(i).map_or(usize::MAX, |t| t.start);
+        let marked = &tokens.marked[..];
+        let listed = marked
+            .get(marked.partition_point(|&i| starts_at(i) < sentence.start)..)
+            .unwrap_or(&[]);
+        for &i in listed.iter().take_while(|&&i| starts_at(i) < sentence.end) {
             let Some(t) = toks.get(i).filter(|t| t.flags & F_SPEECH != 0) else {
                 continue;
             };
