@@ -1363,10 +1363,11 @@ impl<'a> Reader<'a> {
         let (Some(&first), Some(&last)) = (words.first(), words.last()) else {
             return Cow::Borrowed("");
         };
+        // One space between each two words: one byte, a space (read as a byte, not sliced).
+        let bytes = self.text.as_bytes();
         if words.windows(2).all(|p| {
-            self.text
-                .get(self.toks[p[0]].range.end..self.toks[p[1]].range.start)
-                == Some(" ")
+            let (end, next) = (self.toks[p[0]].range.end, self.toks[p[1]].range.start);
+            next == end + 1 && bytes.get(end) == Some(&b' ')
         }) {
             return Cow::Borrowed(span_of(self.toks, first, last).of(self.text));
         }

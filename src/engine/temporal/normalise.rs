@@ -441,10 +441,18 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                     n if n < 0 => shared_text!("{} years before", -n),
                     n => shared_text!("{n} years after"),
                 };
-                rel(
-                    year_value(y),
-                    shared_text!("{what} → {y}, counted from {against}"),
-                )
+                // A four-digit year is written as its digits, the rest pushed.
+                let how = match four_digits(y).filter(|_| y >= 1000) {
+                    Some(digits) => SharedText::build(|s| {
+                        s.push_str(what.as_str());
+                        s.push_str(" → ");
+                        s.push_str(std::str::from_utf8(&digits).unwrap_or(""));
+                        s.push_str(", counted from ");
+                        s.push_str(against);
+                    }),
+                    None => shared_text!("{what} → {y}, counted from {against}"),
+                };
+                rel(year_value(y), how)
             }
         },
         Sem::Weekday { wd, dir } => {

@@ -234,8 +234,18 @@ impl<'a> Cx<'a> {
             .filter(|t| t.kind == TokKind::Word)
             .map(|t| &self.text[t.start..t.end])
     }
+    /// Whether token `i` is the word `w`, in any case (compared as bytes, the length
+    /// first: most words asked about are not `w`).
     fn word_is(&self, i: usize, w: &str) -> bool {
-        self.word(i).is_some_and(|x| x.eq_ignore_ascii_case(w))
+        self.toks.get(i).is_some_and(|t| {
+            t.kind == TokKind::Word
+                && t.end.wrapping_sub(t.start) == w.len()
+                && self
+                    .text
+                    .as_bytes()
+                    .get(t.start..t.end)
+                    .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+        })
     }
     /// A number token that stands alone (not part of "1,500" or "3.5").
     fn plain_number(&self, i: usize) -> Option<u32> {
@@ -2308,6 +2318,25 @@ fn recognise_into(text: &str, toks: &[Tok], out: &mut Vec<RawTimex>) {
 mod tests {
     use super::*;
     use crate::engine::temporal::lexicon::tokenize;
+
+    /// `word_is` compares bytes, length first: as the word's text compared in any case.
+    #[test]
+    fn word_is_compares_in_any_case() {
+        let text = "Seconds s SAID, 12 Zoë’s second";
+        let toks = tokenize(text);
+        let cx = Cx { toks: &toks, text };
+        let mut matched = 0;
+        for i in 0..=toks.len() {
+            for w in [
+                "seconds", "s", "said", "12", ",", "zoë’s", "ZOË’S", "second", "secon", "",
+            ] {
+                let want = cx.word(i).is_some_and(|x| x.eq_ignore_ascii_case(w));
+                matched += usize::from(want);
+                assert_eq!(cx.word_is(i, w), want, "{i} {w}");
+            }
+        }
+        assert_eq!(matched, 5);
+    }
 
     /// Durations are written without `format!`, as it would write them.
     #[test]
