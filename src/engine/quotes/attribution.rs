@@ -40,6 +40,10 @@ pub(super) struct Reader<'a> {
     toks: &'a [Tok],
     /// The words in lowercase ([`Tok::lower`] ranges into it: see [`Tokens::lower`]).
     lower: &'a str,
+    /// [`Tokens::caps`].
+    caps: &'a [u32],
+    /// [`Tokens::cued`].
+    cued: &'a [u32],
 }
 
 impl<'a> Reader<'a> {
@@ -48,6 +52,8 @@ impl<'a> Reader<'a> {
             text,
             toks: &toks.toks,
             lower: &toks.lower,
+            caps: &toks.caps,
+            cued: &toks.cued,
         }
     }
 
@@ -1357,10 +1363,11 @@ impl<'a> Reader<'a> {
         let (Some(&first), Some(&last)) = (words.first(), words.last()) else {
             return Cow::Borrowed("");
         };
+        // One space between each two words: one byte, a space (read as a byte, not sliced).
+        let bytes = self.text.as_bytes();
         if words.windows(2).all(|p| {
-            self.text
-                .get(self.toks[p[0]].range.end..self.toks[p[1]].range.start)
-                == Some(" ")
+            let (end, next) = (self.toks[p[0]].range.end, self.toks[p[1]].range.start);
+            next == end + 1 && bytes.get(end) == Some(&b' ')
         }) {
             return Cow::Borrowed(span_of(self.toks, first, last).of(self.text));
         }
@@ -1379,7 +1386,12 @@ impl<'a> Reader<'a> {
     /// last title ("Russian President Vladimir Putin" → "Vladimir Putin"), joined by single
     /// spaces, possessive dropped.
     fn person_name(&self, words: &[usize]) -> Cow<'a, str> {
-        let mut name = self.join(self.name_words(words));
+        self.name_of(self.name_words(words))
+    }
+
+    /// [`Self::person_name`] of the words [`Self::name_words`] gave.
+    fn name_of(&self, name_words: &[usize]) -> Cow<'a, str> {
+        let mut name = self.join(name_words);
         for suffix in ["’s", "'s"] {
             if name.ends_with(suffix) {
                 let keep = name.len() - suffix.len();
@@ -1395,9 +1407,16 @@ impl<'a> Reader<'a> {
     /// The word tokens [`Self::person_name`] joins (as many as the name has words: a token
     /// holds no space, and dropping a possessive leaves its word).
     fn name_words<'w>(&self, words: &'w [usize]) -> &'w [usize] {
+        // (The length of "of" is tested first: most words are not two letters long.)
         let start = words
             .iter()
-            .rposition(|&i| self.is(i, TITLE) || self.w(i) == "of" || !self.cap(i))
+            .rposition(|&i| {
+                self.toks.get(i).is_none_or(|t| {
+                    t.class & TITLE != 0
+                        || !t.cap
+                        || t.lower.1.wrapping_sub(t.lower.0) == 2 && self.w(i) == "of"
+                })
+            })
             .map_or(0, |i| i + 1);
         if start < words.len() {
             &words[start..]
@@ -1560,17 +1579,16 @@ impl Reader<'_> {
         kept.clear();
         let span =
             |s: usize, e: usize| TextRange::new(self.toks[s].range.start, self.toks[e].range.end);
-        for i in 0..self.toks.len() {
+        // Only the words the tokenizer listed (a class of `SOURCE_CUES`) start or end one.
+        for i in self.cued.iter().map(|&i| i as usize) {
             if !self.is_word(i) {
                 continue;
             }
-            // Fixed phrases.
-            if self.is(i, PHRASE_START)
-                && let Some(list) = lexicon().phrases.get(self.w(i))
-            {
-                for (words, vague) in list {
+            // Fixed phrases (found by the word's class: their first word is this one).
+            if self.is(i, PHRASE_START) {
+                for (words, vague) in lexicon().phrases_of(self.c(i)) {
                     let n = words.len();
-                    if (0..n).all(|d| self.is_word(i + d) && self.w(i + d) == words[d]) {
+                    if (1..n).all(|d| self.is_word(i + d) && self.w(i + d) == words[d]) {
                         out.push((span(i, i + n - 1), *vague));
                         break;
                     }
@@ -1630,7 +1648,7 @@ impl Reader<'_> {
             }
         }
         // "according to critics", "according to sources".
-        for i in 0..self.toks.len() {
+        for i in self.cued.iter().map(|&i| i as usize) {
             // (What `verb` calls `According`, without its other tests; the class bit first
             // rejects most words.)
             if self.is(i, CUE_WORD)
@@ -1666,18 +1684,18 @@ impl Reader<'_> {
     /// `(range, name without titles)`, into `out` (cleared first).
     pub(super) fn name_runs(&self, out: &mut Vec<(TextRange, super::SharedText)>) {
         out.clear();
-        let mut i = 0;
-        while i < self.toks.len() {
-            if !(self.is_word(i) && self.cap(i)) {
-                i += 1;
-                continue;
-            }
-            let s = i;
-            while i < self.toks.len()
-                && self.is_word(i)
-                && self.cap(i)
-                && self.toks[i].sentence == self.toks[s].sentence
+        // The capitalised words, listed by the tokenizer: a run is consecutive ones.
+        let caps = self.caps;
+        let mut c = 0;
+        while let Some(&first) = caps.get(c) {
+            let s = first as usize;
+            let sentence = self.toks.get(s).map(|t| t.sentence);
+            c += 1;
+            let mut i = s + 1;
+            while caps.get(c).is_some_and(|&k| k as usize == i)
+                && self.toks.get(i).map(|t| t.sentence) == sentence
             {
+                c += 1;
                 i += 1;
             }
             if i - s < 2 {
@@ -1686,8 +1704,9 @@ impl Reader<'_> {
             }
             let words = Indices::new(s..i);
             let words = words.as_slice();
-            if self.name_words(words).len() >= 2 {
-                let name = self.person_name(words);
+            let name_words = self.name_words(words);
+            if name_words.len() >= 2 {
+                let name = self.name_of(name_words);
                 out.push((span_of(self.toks, s, i - 1), super::SharedText::copy(&name)));
             }
         }

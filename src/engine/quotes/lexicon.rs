@@ -18,8 +18,10 @@ const ANONYMOUS_SRC: &str = include_str!("../data/quotes/anonymous_sources.txt")
 
 /// The attribution word lists.
 pub struct Lexicon {
-    /// Fixed phrases by first word: (words, is the phrase vague rather than anonymous).
-    pub phrases: HashMap<&'static str, Vec<(Vec<&'static str>, bool)>>,
+    /// Fixed phrases by first word: (words, is the phrase vague rather than anonymous),
+    /// longest first, the lists sorted by their first word. A list is found by the number
+    /// [`PHRASE_ID`] holds in its first word's class (less one), without hashing the word.
+    phrases: Vec<(&'static str, Vec<Phrase>)>,
     /// Every listed word with the [`Class`] bits of the lists it is on.
     classes: HashMap<&'static str, Class>,
     /// The same table as an open-addressing hash table ([`WordTable`]): most words of a
@@ -28,6 +30,9 @@ pub struct Lexicon {
     /// The length of the longest listed word (a longer word is on no list).
     longest: usize,
 }
+
+/// A fixed phrase: its words, and whether it is vague rather than anonymous.
+pub type Phrase = (Vec<&'static str>, bool);
 
 /// What the word lists say about one lowercase word, as bits (one for each list).
 pub type Class = u32;
@@ -42,7 +47,7 @@ pub const ANONYMOUS: Class = 1 << 3;
 /// The base form of a cue verb that is also a common noun ("state", "report", "call",
 /// "term"): a verb only after a pronoun, an auxiliary or "to".
 pub const AMBIGUOUS_BASE: Class = 1 << 4;
-/// The first word of one of [`Lexicon::phrases`].
+/// The first word of a fixed phrase ([`Lexicon::phrases_of`]).
 pub const PHRASE_START: Class = 1 << 5;
 /// On `DETERMINERS`.
 pub const DETERMINER: Class = 1 << 6;
@@ -65,6 +70,10 @@ pub const CLAIM_VERB: Class = 1 << 14;
 /// A word that may be a cue verb: a reporting or partial-quote verb, "according", "read" or
 /// "reads" (a cheap first test before the context is read).
 pub const CUE_WORD: Class = 1 << 15;
+/// The top eight bits of the class of a [`PHRASE_START`] word: the number of its list of
+/// phrases ([`Lexicon::phrases_of`]), from 1; not a list bit.
+pub const PHRASE_ID: Class = 0xFF << PHRASE_ID_SHIFT;
+const PHRASE_ID_SHIFT: u32 = 24;
 
 /// A word as two integers read from its bytes (the first and last eight, or four, and so
 /// on: every byte is read, some twice): with its length, the integers tell the word, so
@@ -144,6 +153,18 @@ impl WordTable {
 }
 
 impl Lexicon {
+    /// The fixed phrases (words, is the phrase vague) whose first word has the [`Class`]
+    /// `class` (what [`Self::class`] says of it), longest first; none for a word that starts
+    /// none. The first word of each is that word.
+    #[inline]
+    pub fn phrases_of(&self, class: Class) -> &[Phrase] {
+        let id = (class & PHRASE_ID) >> PHRASE_ID_SHIFT;
+        (id as usize)
+            .checked_sub(1)
+            .and_then(|k| self.phrases.get(k))
+            .map_or(&[], |(_, list)| list.as_slice())
+    }
+
     /// The [`Class`] bits of a lowercase word: one lookup for every list.
     #[inline]
     pub fn class(&self, w: &str) -> Class {
@@ -252,6 +273,16 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     add(&mut anonymous_nouns.iter().copied(), ANONYMOUS);
     add(&mut ambiguous_base.iter().copied(), AMBIGUOUS_BASE);
     add(&mut phrases.keys().copied(), PHRASE_START);
+    // Each first word's list, by number (sorted by word, so the numbers do not depend on
+    // the hash map's order).
+    let mut firsts: Vec<&'static str> = phrases.keys().copied().collect();
+    firsts.sort_unstable();
+    debug_assert!(firsts.len() < 0xFF, "too many phrase lists for PHRASE_ID");
+    let mut phrase_lists = Vec::with_capacity(firsts.len());
+    for (k, w) in firsts.into_iter().enumerate() {
+        add(&mut std::iter::once(w), (k as Class + 1) << PHRASE_ID_SHIFT);
+        phrase_lists.push((w, phrases.remove(w).unwrap_or_default()));
+    }
     add(&mut DETERMINERS.iter().copied(), DETERMINER);
     add(&mut QUANTIFIERS.iter().copied(), QUANTIFIER);
     add(&mut SUBJECT_PRONOUNS.iter().copied(), SUBJECT_PRONOUN);
@@ -272,7 +303,7 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
             .map(|(w, &c)| (*w, c)),
     );
     Lexicon {
-        phrases,
+        phrases: phrase_lists,
         classes,
         table,
         longest,
@@ -307,7 +338,8 @@ const QUANTIFIERS: &[&str] = &[
 /// Personal pronouns that can be the subject of a reporting verb.
 const SUBJECT_PRONOUNS: &[&str] = &["he", "she", "they", "i", "we", "it", "you"];
 
-/// An adverb in -ly: a verb filler ("reportedly").
+/// An adverb in -ly: a verb filler ("reportedly"). Asked of every word of every paragraph.
+#[inline]
 fn ly_adverb(w: &str) -> bool {
     w.len() > 4
         && w.ends_with("ly")
@@ -775,11 +807,19 @@ mod tests {
             assert!(is(w, PARTIAL), "{w}");
         }
         assert!(is("critics", VAGUE) && is("sources", ANONYMOUS));
-        assert!(l.phrases.get("it").is_some_and(|v| {
-            v.iter()
-                .any(|(w, vague)| *vague && w.join(" ") == "it is understood")
+        assert!(l.phrases.iter().any(|(first, v)| {
+            *first == "it"
+                && v.iter()
+                    .any(|(w, vague)| *vague && w.join(" ") == "it is understood")
         }));
         assert!(is("it", PHRASE_START));
+        // Every first word finds its own list by its class, and other words find none.
+        assert!(l.phrases.len() > 10);
+        for (first, list) in &l.phrases {
+            assert_eq!(l.phrases_of(l.class(first)), list.as_slice(), "{first}");
+            assert!(list.iter().all(|(w, _)| w.first() == Some(first)));
+        }
+        assert!(l.phrases_of(l.class("said")).is_empty() && l.phrases_of(0).is_empty());
         assert_eq!(l.class(""), 0);
         assert!(!l.classes.keys().any(|w| w.starts_with('#')));
     }

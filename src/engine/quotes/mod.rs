@@ -279,12 +279,8 @@ fn scan_with(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaQuotes {
     let tokens = &*tokens;
     let toks = &tokens.toks;
     quote_toks.clear();
-    quote_toks.extend(
-        toks.iter()
-            .enumerate()
-            .filter(|(_, t)| matches!(t.kind, words::Kind::Quote(_)))
-            .map(|(i, _)| i),
-    );
+    // The tokenizer lists the quotation tokens.
+    quote_toks.extend_from_slice(&tokens.quotes);
     let quote_toks = &*quote_toks;
     let reader = attribution::Reader::new(text, tokens);
     let cues = if quote_toks.len() == items.len() {
@@ -456,26 +452,62 @@ fn collapse_whitespace(s: &str) -> String {
 }
 
 /// Whether [`collapse_whitespace`] leaves `s` as it is: whitespace in it is single ASCII
-/// spaces between words (read by byte; a character is decoded only where a byte may start
-/// non-ASCII whitespace: U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000).
+/// spaces between words. Eight bytes are read at once; a chunk holding a non-ASCII byte or an
+/// ASCII control character is read by byte, where a character is decoded only where a byte
+/// may start non-ASCII whitespace (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000).
 fn is_collapsed(s: &str) -> bool {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let bytes = s.as_bytes();
     let mut after_space = true;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // A byte's top bit: set for non-ASCII; in `below`, for an ASCII byte under 0x21; in
+        // `space`, for 0x20 (adding 0x7F to a seven-bit byte sets its top bit unless it is 0).
+        let below = !(((x & LOW7) + 0x5F5F_5F5F_5F5F_5F5F) | x) & HIGH;
+        let z = x ^ 0x2020_2020_2020_2020;
+        let space = !(((z & LOW7) + LOW7) | z) & HIGH;
+        if x & HIGH != 0 || below != space {
+            // Rare: the byte rules, as below.
+            if !bytes_collapsed(s, at, chunk, &mut after_space) {
+                return false;
+            }
+        } else {
+            // Spaces only: none first after a space, none twice in a row.
+            if space & (space << 8) != 0 || after_space && space & 0x80 != 0 {
+                return false;
+            }
+            after_space = space >> 63 != 0;
+        }
+        at += 8;
+    }
+    if !bytes_collapsed(s, at, chunks.remainder(), &mut after_space) {
+        return false;
+    }
+    !after_space || s.is_empty()
+}
+
+/// [`is_collapsed`] for the bytes `chunk` of `s`, starting at byte `at`, one by one:
+/// whether they may stand in a collapsed text, with `after_space` carried along.
+fn bytes_collapsed(s: &str, at: usize, chunk: &[u8], after_space: &mut bool) -> bool {
+    for (k, &b) in chunk.iter().enumerate() {
         match b {
-            b' ' if after_space => return false,
-            b' ' => after_space = true,
+            b' ' if *after_space => return false,
+            b' ' => *after_space = true,
             b'\t'..=b'\r' => return false,
             0xC2 | 0xE1 | 0xE2 | 0xE3
-                if s.get(i..)
+                if s.get(at + k..)
                     .and_then(|t| t.chars().next())
                     .is_some_and(char::is_whitespace) =>
             {
                 return false;
             }
-            _ => after_space = false,
+            _ => *after_space = false,
         }
     }
-    !after_space || s.is_empty()
+    true
 }
 
 /// A quotation mark left unbalanced, in document space.

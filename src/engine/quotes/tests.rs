@@ -525,6 +525,45 @@ fn collapsed_text_knows_every_space() {
     }
 }
 
+/// `is_collapsed` reads eight bytes at once: it agrees with collapsing by `split_whitespace`
+/// for every kind of space or control character at every position of longer texts, across
+/// chunk boundaries, at both ends and next to non-ASCII text.
+#[test]
+fn collapsed_text_read_by_chunks() {
+    let reference = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ") == s;
+    let fillers = ["abcdefghijklmnopqrstuvwx", "ab’defgh—jklmnopqrstuvwx"];
+    let inserts = [
+        " ", "  ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{1}", "\u{1f}", "\u{a0}", "\u{2009}",
+        "\u{3000}", "\u{85}", "é", " x ",
+    ];
+    let mut differing = 0;
+    for filler in fillers {
+        let chars: Vec<char> = filler.chars().collect();
+        for len in 0..=chars.len() {
+            let base: String = chars[..len].iter().collect();
+            assert_eq!(super::is_collapsed(&base), reference(&base), "{base:?}");
+            for at in 0..=len {
+                for ins in inserts {
+                    let head: String = chars[..at].iter().collect();
+                    let tail: String = chars[at..len].iter().collect();
+                    let s = format!("{head}{ins}{tail}");
+                    let want = reference(&s);
+                    differing += usize::from(!want);
+                    assert_eq!(super::is_collapsed(&s), want, "{s:?}");
+                    let spaced = format!("{head} {tail}{ins}");
+                    assert_eq!(
+                        super::is_collapsed(&spaced),
+                        reference(&spaced),
+                        "{spaced:?}"
+                    );
+                }
+            }
+        }
+    }
+    // Both answers were asked for, many times.
+    assert!(differing > 1000);
+}
+
 /// Shared text reads, compares, prints and serialises as the string it holds.
 #[test]
 fn shared_text_is_its_string() {

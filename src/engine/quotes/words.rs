@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::lexicon::{Class, lexicon};
+use super::lexicon::{CLAIM_VERB, CUE_WORD, Class, PHRASE_START, lexicon};
 use crate::engine::text::TextRange;
 
 /// What a token is.
@@ -45,7 +45,17 @@ pub struct Tokens {
     /// The paragraph with its ASCII letters in lowercase (where an ASCII word's lowercase form
     /// stands at the word's own offsets), then the lowercase forms of the other words.
     pub lower: String,
+    /// Indices of the capitalised words, in order (where full names may start).
+    pub caps: Vec<u32>,
+    /// Indices of the quotation tokens, in order.
+    pub quotes: Vec<usize>,
+    /// Indices of the words whose class has one of [`SOURCE_CUES`], in order (where a vague or
+    /// anonymous source phrase may start or end).
+    pub cued: Vec<u32>,
 }
+
+/// The classes of the words [`Tokens::cued`] lists.
+pub const SOURCE_CUES: Class = PHRASE_START | CLAIM_VERB | CUE_WORD;
 
 /// Abbreviations whose period belongs to the word.
 fn keeps_period(word: &str) -> bool {
@@ -128,9 +138,18 @@ const SPACE: u8 = 2;
 /// overlapping) as single tokens, and `sentences` (sorted ranges) for the sentence index.
 /// Each word's lowercase form and word-list classes are found on the way.
 pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], out: &mut Tokens) {
-    let Tokens { toks: out, lower } = out;
+    let Tokens {
+        toks: out,
+        lower,
+        caps,
+        quotes: quote_toks,
+        cued,
+    } = out;
     out.clear();
     lower.clear();
+    caps.clear();
+    quote_toks.clear();
+    cued.clear();
     let lex = lexicon();
     let sentence_of = |pos: usize| -> usize {
         // The last sentence starting at or before `pos`.
@@ -179,6 +198,7 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
             let r = quotes[q];
             if r.start == i {
                 let sentence = sentence_at(r.start);
+                quote_toks.push(out.len());
                 out.push(Tok {
                     range: r,
                     kind: Kind::Quote(q),
@@ -269,12 +289,20 @@ pub fn tokenize_into(text: &str, quotes: &[TextRange], sentences: &[TextRange], 
             lower.push_str(&self::lower(&text[start..j]));
             (at, lower.len())
         };
+        let class = lex.class(&lower[lo..hi]);
+        let at = out.len() as u32;
+        if cap {
+            caps.push(at);
+        }
+        if class & SOURCE_CUES != 0 {
+            cued.push(at);
+        }
         out.push(Tok {
             range: TextRange::new(start, j),
             kind: Kind::Word,
             sentence,
             last_sentence: sentence,
-            class: lex.class(&lower[lo..hi]),
+            class,
             cap,
             lower: (lo as u32, hi as u32),
         });
@@ -331,5 +359,39 @@ mod tests {
             ]
         );
         assert!(matches!(toks[8].kind, Kind::Quote(0)));
+    }
+
+    /// The listed tokens are the capitalised words and the source-cue words, in order.
+    #[test]
+    fn capitalised_and_cue_words_listed() {
+        let texts = [
+            "Mr. Holtz-Eakin, of the U.S., said “no” to Russia’s plan.",
+            "According to people familiar with the talks, Élodie Durand WROTE that critics fear it.",
+            "“It is understood,” one source told Reuters. Officials, who spoke on condition, declined.",
+        ];
+        let mut out = Tokens::default();
+        for text in texts {
+            let q: Vec<TextRange> = text
+                .find('“')
+                .zip(text.find('”'))
+                .map(|(s, e)| TextRange::new(s, e + '”'.len_utf8()))
+                .into_iter()
+                .collect();
+            tokenize_into(text, &q, &[TextRange::new(0, text.len())], &mut out);
+            let want = |f: &dyn Fn(&Tok) -> bool| -> Vec<u32> {
+                (0..out.toks.len() as u32)
+                    .filter(|&i| f(&out.toks[i as usize]))
+                    .collect()
+            };
+            let caps = want(&|t| t.kind == Kind::Word && t.cap);
+            let quotes = want(&|t| matches!(t.kind, Kind::Quote(_)));
+            let quotes: Vec<usize> = quotes.into_iter().map(|i| i as usize).collect();
+            assert_eq!(out.quotes, quotes, "{text}");
+            assert_eq!(quotes.len(), usize::from(text.contains('“')), "{text}");
+            let cued = want(&|t| t.kind == Kind::Word && t.class & SOURCE_CUES != 0);
+            assert_eq!(out.caps, caps, "{text}");
+            assert_eq!(out.cued, cued, "{text}");
+            assert!(caps.len() >= 2 && !cued.is_empty(), "{text}");
+        }
     }
 }

@@ -422,7 +422,7 @@ fn build_tables() -> Tables {
     for w in TENSE_WORDS {
         *flags.entry(w).or_default() |= F_TENSE;
     }
-    for w in SPEECH_WORDS {
+    for w in SPEECH_WORDS.iter().chain(SPEECH_KEYWORDS) {
         *flags.entry(w).or_default() |= F_SPEECH;
     }
     for w in super::events::first_words() {
@@ -451,7 +451,7 @@ pub const F_TENSE: u8 = 2;
 /// [`Tok::flags`]: the first word of an event verb (`data/temporal/event_verbs.txt`), in any
 /// case.
 pub const F_EVENT: u8 = 4;
-/// [`Tok::flags`]: one of [`SPEECH_WORDS`].
+/// [`Tok::flags`]: one of [`SPEECH_WORDS`] or [`SPEECH_KEYWORDS`] (a speech verb).
 pub const F_SPEECH: u8 = 8;
 /// [`Tok::flags`]: a double quotation mark (`“`, `”`, `"`).
 pub const F_QUOTE: u8 = 16;
@@ -459,7 +459,7 @@ pub const F_QUOTE: u8 = 16;
 pub const F_QUARTER: u8 = 32;
 /// The flags whose tokens [`Tokens::marked`] lists: rare tokens that later passes look for in
 /// every paragraph.
-pub const F_MARKED: u8 = F_EVENT | F_QUOTE | F_QUARTER;
+pub const F_MARKED: u8 = F_EVENT | F_QUOTE | F_QUARTER | F_SPEECH;
 
 /// A paragraph's tokens, with the indices of the few that later passes look for, so that
 /// they need not walk every token.
@@ -503,6 +503,10 @@ const TENSE_WORDS: &[&str] = &[
 
 /// Speech verbs the tense finder reads by spelling (besides "said", "says", "told", "added").
 const SPEECH_WORDS: &[&str] = &["stated", "declared", "wrote", "insisted", "argued"];
+
+/// The speech verbs the tense finder knows as grammar words ([`Kw::Said`], …): flagged
+/// [`F_SPEECH`] too, so that every speech verb is listed ([`F_MARKED`]).
+const SPEECH_KEYWORDS: &[&str] = &["said", "says", "told", "added"];
 
 const WEEKDAY_PLURALS: [&str; 7] = [
     "mondays",
@@ -1070,7 +1074,9 @@ pub fn tokenize_into(text: &str, tokens: &mut Tokens) {
             tokens.marked.push(out.len());
         }
         out.push(tok);
-        space = false;
+        // The single space that most often follows, skipped here rather than by the loop.
+        space = bytes.get(i) == Some(&b' ');
+        i += usize::from(space);
     }
 }
 
@@ -1110,17 +1116,29 @@ fn load16(bytes: &[u8], i: usize) -> u128 {
     }
 }
 
-/// How many ASCII letters a [`load16`] word starts with (16 when all are), with a few
-/// arithmetic operations on all sixteen bytes at once.
+/// How many ASCII letters a [`load16`] word starts with (16 when all are): its first eight
+/// bytes are read at once, and the next eight only when all of those are letters (most
+/// words are shorter).
 fn letter_run(raw: u128) -> usize {
-    const LOW7: u128 = 0x7F7F_7F7F_7F7F_7F7F_7F7F_7F7F_7F7F_7F7F;
-    const HIGH: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
+    let run = letter_run8(raw as u64);
+    if run < 8 {
+        run
+    } else {
+        8 + letter_run8((raw >> 64) as u64)
+    }
+}
+
+/// How many ASCII letters eight little-endian bytes start with (8 when all are), with a few
+/// arithmetic operations on all eight bytes at once.
+fn letter_run8(raw: u64) -> usize {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     // Lower-cased, seven bits: a byte is a letter when it lies in 0x61..=0x7A and its own
     // top bit is clear. Adding 0x1F (0x05) to a seven-bit byte sets its top bit exactly when
     // it is at least 0x61 (0x7B), and never carries into the next byte.
-    let x = (raw | CASE_BITS) & LOW7;
-    let ge_a = x + 0x1F1F_1F1F_1F1F_1F1F_1F1F_1F1F_1F1F_1F1F;
-    let past_z = x + 0x0505_0505_0505_0505_0505_0505_0505_0505;
+    let x = (raw | CASE_BITS as u64) & LOW7;
+    let ge_a = x + 0x1F1F_1F1F_1F1F_1F1F;
+    let past_z = x + 0x0505_0505_0505_0505;
     let letter = ge_a & !past_z & !raw & HIGH;
     ((!letter & HIGH).trailing_zeros() / 8) as usize
 }
@@ -1360,6 +1378,27 @@ mod tests {
         }
     }
 
+    /// The letter run of sixteen bytes, read eight at a time, counts the leading ASCII
+    /// letters of any bytes: each byte value at each position, after runs of every length.
+    #[test]
+    fn letter_runs_count_leading_letters() {
+        let mut checked = 0;
+        for len in 0..16 {
+            for b in 0..=255u8 {
+                let mut bytes = [b'q'; 16];
+                bytes[len] = b;
+                if len % 3 == 0 {
+                    bytes[..len].make_ascii_uppercase();
+                }
+                let want = bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+                assert_eq!(letter_run(u128::from_le_bytes(bytes)), want, "{len} {b}");
+                checked += 1;
+            }
+        }
+        assert_eq!(letter_run(u128::from_le_bytes(*b"ABCDEFGHijklmnop")), 16);
+        assert_eq!(checked, 16 * 256);
+    }
+
     /// Tokens stay small: a paragraph's tokens are written once and read by every pass.
     #[test]
     fn tokens_are_small() {
@@ -1385,6 +1424,14 @@ mod tests {
             [F_SPEECH | F_EVENT, F_START | F_SPEECH]
         );
         assert_eq!(flags("announced ANNOUNCED Announced"), [F_EVENT; 3]);
+        // Every speech verb is flagged, the grammar words among them too.
+        for w in ["said", "Says", "TOLD", "added"] {
+            let t = tokenize(w);
+            assert!(
+                t[0].flags & F_SPEECH != 0 && matches!(t[0].lex, Lex::Kw(_)),
+                "{w}"
+            );
+        }
         assert_eq!(
             flags("Monday of last 12 ' ’ , government"),
             [F_START, 0, F_START, F_START, F_START, F_START, 0, 0]

@@ -96,6 +96,34 @@ fn push_padded(s: &mut String, n: u32, width: usize) {
 /// `format!("{y:04}-{m:02}-{d:02}{tod}")` without the formatting machinery (a value is built
 /// for every date of the document).
 fn ymd_value(y: i32, m: u8, d: u8, tod: &str) -> SharedText {
+    // The usual date, written on the stack and copied once (no reused buffer needed when
+    // there is no time of day).
+    if let Some([a, b, c, e]) = four_digits(y)
+        && m < 100
+        && d < 100
+    {
+        let text = [
+            a,
+            b,
+            c,
+            e,
+            b'-',
+            b'0' + m / 10,
+            b'0' + m % 10,
+            b'-',
+            b'0' + d / 10,
+            b'0' + d % 10,
+        ];
+        let date = std::str::from_utf8(&text).unwrap_or("");
+        return if tod.is_empty() {
+            SharedText::copy(date)
+        } else {
+            SharedText::build(|s| {
+                s.push_str(date);
+                s.push_str(tod);
+            })
+        };
+    }
     let Ok(year) = u32::try_from(y) else {
         return shared_text!("{y:04}-{m:02}-{d:02}{tod}");
     };
@@ -109,12 +137,66 @@ fn ymd_value(y: i32, m: u8, d: u8, tod: &str) -> SharedText {
     })
 }
 
+/// The digits of a year from 0 to 9999, as `format!("{y:04}")` writes them.
+fn four_digits(y: i32) -> Option<[u8; 4]> {
+    let y = u16::try_from(y).ok().filter(|&y| y <= 9999)?;
+    let digit = |place: u16| b'0' + (y / place % 10) as u8;
+    Some([digit(1000), digit(100), digit(10), digit(1)])
+}
+
+/// `shared_text!("{y:04}")`, without the formatting machinery for a year from 0 to 9999.
+fn year_value(y: i32) -> SharedText {
+    match four_digits(y) {
+        Some(digits) => SharedText::copy(std::str::from_utf8(&digits).unwrap_or("")),
+        None => shared_text!("{y:04}"),
+    }
+}
+
 /// `format!("{d}{tod}")`: jiff writes a day of the years 0 to 9999 as `YYYY-MM-DD`.
 fn day_value(d: Date, tod: &str) -> SharedText {
     if (0..=9999).contains(&d.year()) {
         ymd_value(i32::from(d.year()), d.month() as u8, d.day() as u8, tod)
     } else {
         shared_text!("{d}{tod}")
+    }
+}
+
+/// How a weekday was resolved, appended to `s`: "'last Monday' → the Monday before",
+/// "weekday 'Monday', past tense → the most recent Monday on or before", "'since Monday',
+/// past tense → …" (pieces pushed, not formatted: a rule is written for every weekday).
+fn weekday_rule(s: &mut String, dir: i8, tense: Tense, cue: Option<&str>, name: &str) {
+    let parts: [&str; 5] = match (dir, tense) {
+        (-1, _) => ["'last ", name, "' → the ", name, " before"],
+        (1, _) => ["'next ", name, "' → the ", name, " after"],
+        (_, Tense::Past) => [
+            ", past tense → the most recent ",
+            name,
+            " on or before",
+            "",
+            "",
+        ],
+        (_, Tense::Future) => [", future tense → the first ", name, " on or after", "", ""],
+        (_, Tense::Present) => [", present tense → the first ", name, " on or after", "", ""],
+    };
+    if !matches!(dir, -1 | 1) {
+        // The weekday itself, or the preposition that fixed its tense.
+        match cue {
+            Some(c @ ("since" | "until")) if dir == 0 => {
+                s.push('\'');
+                s.push_str(c);
+                s.push(' ');
+                s.push_str(name);
+                s.push('\'');
+            }
+            _ => {
+                s.push_str("weekday '");
+                s.push_str(name);
+                s.push('\'');
+            }
+        }
+    }
+    for p in parts {
+        s.push_str(p);
     }
 }
 
@@ -199,7 +281,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
     };
     let against = reference.map_or("", |r| r.describe);
     match &raw.sem {
-        Sem::Fixed(v) => fixed(SharedText::from(v.clone()), "written out in full".into()),
+        Sem::Fixed(v) => fixed(SharedText::copy(v), "written out in full".into()),
         Sem::Ref(r) => fixed(
             SharedText::Fixed(r),
             match *r {
@@ -322,7 +404,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                 }
             }
         }
-        Sem::Year(YearRef::Abs(y)) => fixed(shared_text!("{y:04}"), "a year, written out".into()),
+        Sem::Year(YearRef::Abs(y)) => fixed(year_value(*y), "a year, written out".into()),
         Sem::Year(YearRef::Rel(n))
             if raw.quarter_context
                 && matches!(raw.cue, Some("ago" | "earlier"))
@@ -359,10 +441,18 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
                     n if n < 0 => shared_text!("{} years before", -n),
                     n => shared_text!("{n} years after"),
                 };
-                rel(
-                    shared_text!("{y:04}"),
-                    shared_text!("{what} → {y}, counted from {against}"),
-                )
+                // A four-digit year is written as its digits, the rest pushed.
+                let how = match four_digits(y).filter(|_| y >= 1000) {
+                    Some(digits) => SharedText::build(|s| {
+                        s.push_str(what.as_str());
+                        s.push_str(" → ");
+                        s.push_str(std::str::from_utf8(&digits).unwrap_or(""));
+                        s.push_str(", counted from ");
+                        s.push_str(against);
+                    }),
+                    None => shared_text!("{what} → {y}, counted from {against}"),
+                };
+                rel(year_value(y), how)
             }
         },
         Sem::Weekday { wd, dir } => {
@@ -377,40 +467,28 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
             let target = i64::from(*wd);
             let back = (here - target).rem_euclid(7); // days back to the latest such day, 0 = today
             let fwd = (target - here).rem_euclid(7); // days ahead to the next, 0 = today
-            let (offset, rule) = match (dir, raw.tense) {
-                (-1, _) => (
-                    -(if back == 0 { 7 } else { back }),
-                    format!("'last {name}' → the {name} before"),
-                ),
-                (1, _) => (
-                    if fwd == 0 { 7 } else { fwd },
-                    format!("'next {name}' → the {name} after"),
-                ),
-                (_, Tense::Past) => (
-                    -back,
-                    format!("weekday '{name}', past tense → the most recent {name} on or before"),
-                ),
-                (_, Tense::Future) => (
-                    fwd,
-                    format!("weekday '{name}', future tense → the first {name} on or after"),
-                ),
-                (_, Tense::Present) => (
-                    fwd,
-                    format!("weekday '{name}', present tense → the first {name} on or after"),
-                ),
-            };
-            let rule = match raw.cue {
-                Some(c @ ("since" | "until")) if *dir == 0 => {
-                    rule.replacen(&format!("weekday '{name}'"), &format!("'{c} {name}'"), 1)
+            let offset = match (dir, raw.tense) {
+                (-1, _) => -(if back == 0 { 7 } else { back }),
+                (1, _) => {
+                    if fwd == 0 {
+                        7
+                    } else {
+                        fwd
+                    }
                 }
-                _ => rule,
+                (_, Tense::Past) => -back,
+                (_, Tense::Future | Tense::Present) => fwd,
             };
             match add_days(r.date, offset) {
                 Some(d) => Normal {
                     value: day_value(d, &tod),
                     relative: true,
                     resolved: true,
-                    how: shared_text!("{rule} {against}"),
+                    how: SharedText::build(|s| {
+                        weekday_rule(s, *dir, raw.tense, raw.cue, name);
+                        s.push(' ');
+                        s.push_str(against);
+                    }),
                     day: Some(d),
                 },
                 None => unresolved(
@@ -679,18 +757,22 @@ fn offset(unit: Unit, n: i32, reference: Option<Reference<'_>>, tod: &str) -> No
             // moved by `n` weeks.
             let back = (i64::from(weekday_number(r.date)) - 6).rem_euclid(7);
             match add_days(r.date, i64::from(n) * 7 - back) {
-                Some(d) => rel(
-                    shared_text!("{}-WE", iso_week(d)),
-                    shared_text!("{what} {against} → the weekend of ISO week {}", iso_week(d)),
-                ),
+                Some(d) => {
+                    let week = iso_week(d);
+                    rel(
+                        shared_text!("{week}-WE"),
+                        shared_text!("{what} {against} → the weekend of ISO week {week}"),
+                    )
+                }
                 None => rel("XXXX-WXX-WE".into(), what),
             }
         }
         Unit::Week => match add_days(r.date, i64::from(n) * 7) {
-            Some(d) => rel(
-                iso_week(d),
-                shared_text!("{what} {against} → ISO week {}", iso_week(d)),
-            ),
+            Some(d) => {
+                let week = iso_week(d);
+                let how = shared_text!("{what} {against} → ISO week {week}");
+                rel(week, how)
+            }
             None => rel("XXXX-WXX".into(), what),
         },
         Unit::Month => match r.date.first_of_month().checked_add(n.months()) {
@@ -724,6 +806,65 @@ fn offset(unit: Unit, n: i32, reference: Option<Reference<'_>>, tod: &str) -> No
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Dates and years are written without `format!`, as it would write them, on both sides
+    /// of the fast path's bounds.
+    #[test]
+    fn values_as_formatted() {
+        for y in [
+            -10_000, -1, 0, 7, 99, 999, 1999, 2024, 9999, 10_000, 123_456,
+        ] {
+            assert_eq!(year_value(y), format!("{y:04}").as_str(), "{y}");
+            for (m, d) in [
+                (1, 1),
+                (3, 9),
+                (12, 31),
+                (0, 0),
+                (99, 99),
+                (100, 7),
+                (7, 255),
+            ] {
+                for tod in ["", "T15:00", "TNI"] {
+                    let want = format!("{y:04}-{m:02}-{d:02}{tod}");
+                    assert_eq!(ymd_value(y, m, d, tod), want.as_str(), "{want}");
+                }
+            }
+        }
+    }
+
+    /// The weekday rules are pushed in pieces, as the formatted rules read.
+    #[test]
+    fn weekday_rules_as_formatted() {
+        let name = "Tuesday";
+        for dir in [-1i8, 0, 1, 2] {
+            for tense in [Tense::Past, Tense::Present, Tense::Future] {
+                for cue in [None, Some("since"), Some("until"), Some("ago")] {
+                    let rule = match (dir, tense) {
+                        (-1, _) => format!("'last {name}' → the {name} before"),
+                        (1, _) => format!("'next {name}' → the {name} after"),
+                        (_, Tense::Past) => format!(
+                            "weekday '{name}', past tense → the most recent {name} on or before"
+                        ),
+                        (_, Tense::Future) => {
+                            format!("weekday '{name}', future tense → the first {name} on or after")
+                        }
+                        (_, Tense::Present) => format!(
+                            "weekday '{name}', present tense → the first {name} on or after"
+                        ),
+                    };
+                    let want = match cue {
+                        Some(c @ ("since" | "until")) if dir == 0 => {
+                            rule.replacen(&format!("weekday '{name}'"), &format!("'{c} {name}'"), 1)
+                        }
+                        _ => rule,
+                    };
+                    let mut got = String::new();
+                    weekday_rule(&mut got, dir, tense, cue, name);
+                    assert_eq!(got, want, "{dir} {tense:?} {cue:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn values_are_written_as_format_writes_them() {

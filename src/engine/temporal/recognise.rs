@@ -234,8 +234,18 @@ impl<'a> Cx<'a> {
             .filter(|t| t.kind == TokKind::Word)
             .map(|t| &self.text[t.start..t.end])
     }
+    /// Whether token `i` is the word `w`, in any case (compared as bytes, the length
+    /// first: most words asked about are not `w`).
     fn word_is(&self, i: usize, w: &str) -> bool {
-        self.word(i).is_some_and(|x| x.eq_ignore_ascii_case(w))
+        self.toks.get(i).is_some_and(|t| {
+            t.kind == TokKind::Word
+                && t.end.wrapping_sub(t.start) == w.len()
+                && self
+                    .text
+                    .as_bytes()
+                    .get(t.start..t.end)
+                    .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+        })
     }
     /// A number token that stands alone (not part of "1,500" or "3.5").
     fn plain_number(&self, i: usize) -> Option<u32> {
@@ -314,18 +324,38 @@ fn duration_value(n: Option<u32>, unit: Unit) -> String {
         Unit::Century => ("Y", 100),
         _ => (letter, mul),
     };
-    let amount = match n {
-        Some(n) => (n.saturating_mul(mul)).to_string(),
+    // `format!("P{amount}{letter}")` (`PT…` for a time unit), written into one string.
+    let mut out = String::with_capacity(16);
+    out.push_str(if time { "PT" } else { "P" });
+    match n {
+        Some(n) => push_decimal(&mut out, n.saturating_mul(mul)),
         None => match unit {
             Unit::Decade => return "PXDE".into(),
             Unit::Century => return "PXCE".into(),
-            _ => "X".into(),
+            _ => out.push('X'),
         },
-    };
-    if time {
-        format!("PT{amount}{letter}")
-    } else {
-        format!("P{amount}{letter}")
+    }
+    out.push_str(letter);
+    out
+}
+
+/// Appends `n` in decimal, as `to_string` writes it.
+fn push_decimal(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    let mut rest = n;
+    while start > 0 {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            *d = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(start..).unwrap_or(&[]) {
+        out.push(char::from(d));
     }
 }
 
@@ -761,7 +791,6 @@ fn numeric_date(cx: &Cx<'_>, i: usize) -> Option<M> {
 }
 
 fn check_numeric(mm: &mut M, year: Option<i32>, m: u8, d: u8) {
-    let y = year.map_or("XXXX".to_string(), |y| format!("{y:04}"));
     if !(1..=12).contains(&m) {
         mm.flaw = Some(Flaw::Impossible(format!("there is no month {m}")));
     } else if d == 0 || d > days_in_month(year, m) {
@@ -773,6 +802,8 @@ fn check_numeric(mm: &mut M, year: Option<i32>, m: u8, d: u8) {
     } else {
         return;
     }
+    // Only a flawed date is written here (most are not).
+    let y = year.map_or("XXXX".to_string(), |y| format!("{y:04}"));
     mm.sem = Sem::Fixed(format!("{y}-{m:02}-{d:02}"));
 }
 
@@ -2287,6 +2318,64 @@ fn recognise_into(text: &str, toks: &[Tok], out: &mut Vec<RawTimex>) {
 mod tests {
     use super::*;
     use crate::engine::temporal::lexicon::tokenize;
+
+    /// `word_is` compares bytes, length first: as the word's text compared in any case.
+    #[test]
+    fn word_is_compares_in_any_case() {
+        let text = "Seconds s SAID, 12 Zoë’s second";
+        let toks = tokenize(text);
+        let cx = Cx { toks: &toks, text };
+        let mut matched = 0;
+        for i in 0..=toks.len() {
+            for w in [
+                "seconds", "s", "said", "12", ",", "zoë’s", "ZOË’S", "second", "secon", "",
+            ] {
+                let want = cx.word(i).is_some_and(|x| x.eq_ignore_ascii_case(w));
+                matched += usize::from(want);
+                assert_eq!(cx.word_is(i, w), want, "{i} {w}");
+            }
+        }
+        assert_eq!(matched, 5);
+    }
+
+    /// Durations are written without `format!`, as it would write them.
+    #[test]
+    fn duration_values_as_formatted() {
+        let units = [
+            Unit::Second,
+            Unit::Minute,
+            Unit::Hour,
+            Unit::Day,
+            Unit::Week,
+            Unit::Weekend,
+            Unit::Month,
+            Unit::Quarter,
+            Unit::Year,
+            Unit::Decade,
+            Unit::Century,
+        ];
+        for unit in units {
+            let (letter, mul, time) = unit.duration();
+            let (letter, mul) = match unit {
+                Unit::Decade => ("Y", 10),
+                Unit::Century => ("Y", 100),
+                _ => (letter, mul),
+            };
+            let t = if time { "T" } else { "" };
+            for n in [0, 1, 9, 10, 99, 100, 12_345, u32::MAX / 10, u32::MAX] {
+                let want = format!("P{t}{}{letter}", n.saturating_mul(mul));
+                assert_eq!(duration_value(Some(n), unit), want);
+            }
+            let vague = match unit {
+                Unit::Decade => "PXDE".to_string(),
+                Unit::Century => "PXCE".to_string(),
+                _ => format!("P{t}X{letter}"),
+            };
+            assert_eq!(duration_value(None, unit), vague);
+        }
+        assert_eq!(duration_value(Some(3), Unit::Day), "P3D");
+        assert_eq!(duration_value(Some(2), Unit::Hour), "PT2H");
+    }
 
     /// No expression starts at a grammar word [`kw_may_start`] leaves out: checked at every
     /// token of generated manuscripts and of phrases built to follow each such word.

@@ -291,6 +291,20 @@ pub fn annotate(
     let toks = &tokens.toks[..];
     // Token index of each timex start and end (timexes are in order, tokens too).
     let tok_at = |offset: usize| toks.partition_point(|t| t.start < offset);
+    // `tok_at` of an offset known to give at most `hi` (at or before a timex start), or at
+    // least `lo` (at or after its end): a search of fewer tokens.
+    let tok_before = |hi: usize, offset: usize| {
+        toks.get(..hi).map_or_else(
+            || tok_at(offset),
+            |ts| ts.partition_point(|t| t.start < offset),
+        )
+    };
+    let tok_after = |lo: usize, offset: usize| {
+        toks.get(lo..).map_or_else(
+            || tok_at(offset),
+            |ts| lo + ts.partition_point(|t| t.start < offset),
+        )
+    };
     let sentences_disjoint = disjoint(sentences);
     let quotes_disjoint = disjoint(quotes);
     // Token indices of the word "quarter(s)", in order (most paragraphs have none).
@@ -304,10 +318,10 @@ pub fn annotate(
     for tx in timexes.iter_mut() {
         let first = tok_at(tx.range.start);
         // The token after the expression, found once.
-        let after = tok_at(tx.range.end);
+        let after = tok_after(first, tx.range.end);
         let holder = holding(sentences, sentences_disjoint, tx.range);
-        // The holding sentence's tokens, found once.
-        let holder_toks = holder.map(|s| (tok_at(s.start), tok_at(s.end)));
+        // The holding sentence's tokens, found once (it holds the expression).
+        let holder_toks = holder.map(|s| (tok_before(first, s.start), tok_after(after, s.end)));
         if let Some((lo, hi)) = holder_toks {
             tx.quarter_context = lo < hi && hi <= toks.len() && quarter_between(lo, hi);
         }
@@ -369,7 +383,11 @@ pub fn annotate(
         let region = quote.unwrap_or(sentence);
         let (lo, hi) = match (quote, holder_toks) {
             (None, Some(bounds)) => bounds,
-            _ => (tok_at(region.start), tok_at(region.end)),
+            // The region holds the expression.
+            _ => (
+                tok_before(first, region.start),
+                tok_after(after, region.end),
+            ),
         };
         let last = after;
         let in_other_quote = |i: usize| quote.is_none() && quoted.get(i).copied().unwrap_or(false);
@@ -422,23 +440,24 @@ pub fn annotate(
             (None, _) => {}
         }
     }
-    link_speech(text, toks, sentences, quotes, quoted, timexes);
+    let disjoint = (sentences_disjoint, quotes_disjoint);
+    link_speech(text, tokens, sentences, quotes, quoted, disjoint, timexes);
 }
 
 /// For each quotation, the timex that says when it was spoken: a day-level expression right
 /// after a speech verb in the same sentence, outside the quotation ("…,” said Heusgen on
-/// Monday"; "Heusgen said on Monday: “…”").
+/// Monday"; "Heusgen said on Monday: “…”"). `disjoint` says of `sentences` and `quotes`
+/// whether they are [`disjoint`].
 fn link_speech(
     text: &str,
-    toks: &[Tok],
+    tokens: &Tokens,
     sentences: &[TextRange],
     quotes: &[TextRange],
     quoted: &[bool],
+    (sentences_disjoint, quotes_disjoint): (bool, bool),
     timexes: &mut [RawTimex],
 ) {
-    let tok_at = |offset: usize| toks.partition_point(|t| t.start < offset);
-    let sentences_disjoint = disjoint(sentences);
-    let quotes_disjoint = disjoint(quotes);
+    let toks = &tokens.toks[..];
     // Timexes are in text order: those starting after `offset` begin at this index.
     let starts_after = |timexes: &[RawTimex], offset: usize| {
         timexes.partition_point(|tx| tx.range.start <= offset)
@@ -456,10 +475,20 @@ fn link_speech(
             continue;
         };
         let sentence = TextRange::new(sentence.start.min(q.start), sentence.end.max(q.end));
-        // Speech verbs in the sentence, outside any quotation.
+        // Speech verbs in the sentence, outside any quotation: every one is flagged
+        // ([`F_SPEECH`]) and listed by the tokenizer, so only the listed tokens are read.
+        // The sentence's tokens are those starting inside it (tokens are sorted by start), so
+        // the short list is searched by offset rather than the tokens by index.
         let mut found: Option<usize> = None;
-        for i in tok_at(sentence.start)..tok_at(sentence.end) {
-            let Some(t) = toks.get(i) else { break };
+        let starts_at = |i: usize| toks.get(i).map_or(usize::MAX, |t| t.start);
+        let marked = &tokens.marked[..];
+        let listed = marked
+            .get(marked.partition_point(|&i| starts_at(i) < sentence.start)..)
+            .unwrap_or(&[]);
+        for &i in listed.iter().take_while(|&&i| starts_at(i) < sentence.end) {
+            let Some(t) = toks.get(i).filter(|t| t.flags & F_SPEECH != 0) else {
+                continue;
+            };
             if quoted.get(i).copied().unwrap_or(false) {
                 continue;
             }
