@@ -374,9 +374,9 @@ impl Inner {
                     Start::Superseded => return Ok(None),
                     Start::Closed => return Err(Skipped::NotOpen),
                 };
-                // Copied here, outside the documents' lock, in one allocation of the final
-                // size (`Rope::to_string` grows its string through a formatter).
-                let text = String::from(&rope);
+                // Copied here, outside the documents' lock, into the previous snapshot's
+                // buffer when it was retired (see `documents::Leftovers`).
+                let text = documents::Leftovers::copy_text(&job.leftovers, &rope);
                 drop(rope);
                 let copied = started.elapsed();
                 let cpu_copied = cpu_time();
@@ -836,17 +836,21 @@ impl LanguageServer for Backend {
         let encoding = self.state().features.encoding;
         let uri = params.text_document.uri;
         // Applied synchronously, before any `.await`, so edits keep their arrival order.
-        if let Some(stale) = self.docs.change(
+        if let Some(changed) = self.docs.change(
             &uri,
             params.text_document.version,
             &params.content_changes,
             encoding,
         ) {
-            // The snapshot the edit made stale is freed beside the new analysis rather than
-            // kept until it finishes (its memory is then free for the next one), and not on
-            // the analysis thread, where it would delay it.
-            if let Some(stale) = stale {
-                tokio::task::spawn_blocking(move || drop(stale));
+            // The snapshot the edit made stale is taken apart on the analysis thread, ahead of
+            // the analysis the edit asks for (see `documents::Leftovers`): freed before that
+            // analysis allocates (one analysis in memory, not two), from the thread whose
+            // arena it came from, and its text buffer reused for the new copy.
+            if let Some(stale) = changed.stale {
+                let leftovers = changed.leftovers;
+                changed
+                    .worker
+                    .post(move || documents::Leftovers::retire(&leftovers, stale));
             }
             self.0.spawn_refresh(uri);
         }
