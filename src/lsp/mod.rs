@@ -119,18 +119,33 @@ fn enlarge_pipe(out: &std::fs::File) {
 /// Lets glibc give freed memory back to the system. The server runs for hours beside the
 /// editor, and a large document's analyses free megabytes at a time; glibc raises its trim and
 /// mmap thresholds after the first large frees (up to 32 MiB), so that memory would stay in the
-/// process. Fixing the trim threshold at glibc's initial 128 KiB keeps both thresholds where
-/// they start. Measured with the 1 MB manuscript open: peak RSS 52.9–54.1 → 48.7–48.9 MiB,
-/// for a keystroke about 10 % slower there (large buffers are mapped afresh); nothing changes
-/// at 10 KB (see docs/performance.md). Only the server does this: the CLI runs once and exits.
+/// process. Fixing the trim threshold at glibc's initial 128 KiB keeps it there (and stops the
+/// dynamic thresholds). Measured with the 1 MB manuscript open: peak RSS 52.9–54.1 → 48.7–48.9
+/// MiB; nothing changes at 10 KB (see docs/performance.md). Only the server does this: the CLI
+/// runs once and exits.
+///
+/// The mmap threshold, though, is fixed at [`MMAP_THRESHOLD`] rather than glibc's 128 KiB: a
+/// keystroke at 1 MB allocates (and the retired snapshot frees) about 4 MB in blocks of
+/// 0.2–1.2 MB (dates, quotations, findings, entities, paragraphs), and blocks above the
+/// threshold are mapped afresh on each allocation and unmapped on each free, so every page of
+/// them faulted again on every keystroke (about 500 of the 1,100 page faults per keystroke).
+/// Below the threshold they come from the analysis thread's arena, where the previous
+/// analysis's blocks, freed just before ([`documents::Leftovers`]), are reused.
 fn return_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` only sets an allocator parameter (under glibc's own lock); no
     // pointer is involved.
     unsafe {
         libc::mallopt(libc::M_TRIM_THRESHOLD, 128 * 1024);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
     }
 }
+
+/// The size from which glibc maps a block of its own (see [`return_freed_memory`]): above the
+/// largest per-analysis block of a 1 MB manuscript (1.2 MB, its dates). It costs memory: peak
+/// RSS in the 1 MB bench 42.0–42.1 → 44.7–46.2 MiB (the arena keeps the freed blocks).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const MMAP_THRESHOLD: i32 = 2 << 20;
 
 /// The processor time the calling thread has used so far (zero where it cannot be read), for
 /// the debug log.
