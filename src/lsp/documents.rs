@@ -186,6 +186,12 @@ impl Leftovers {
         this.lock().unwrap_or_else(|p| p.into_inner()).text = Some(text);
     }
 
+    /// Frees the kept text buffer, if any.
+    pub fn clear(this: &Mutex<Leftovers>) {
+        let text = this.lock().unwrap_or_else(|p| p.into_inner()).text.take();
+        drop(text);
+    }
+
     /// `rope` copied into one string: into the kept text buffer when there is one of a
     /// fitting size, else into a new one; with a little room (1/64) to grow, so that typing
     /// reuses one buffer for a long while.
@@ -555,6 +561,12 @@ mod tests {
         Leftovers::retire(&leftovers, held);
         assert_eq!(request.text, "held");
         assert!(leftovers.lock().unwrap().text.is_none(), "nothing lent");
+
+        let stale = snapshot("cleared", 100);
+        Leftovers::retire(&leftovers, stale);
+        assert!(leftovers.lock().unwrap().text.is_some());
+        Leftovers::clear(&leftovers);
+        assert!(leftovers.lock().unwrap().text.is_none(), "cleared");
 
         // A buffer far larger than the text (the document shrank) is not kept on.
         let big = snapshot("big", 1 << 20);

@@ -483,17 +483,23 @@ impl Inner {
 
     /// The large-document policy: clear diagnostics, forget the snapshot, warn once.
     async fn too_large(&self, uri: &Uri, len: usize, limit: usize) {
-        let Some((ticket, version, first)) = self.docs.with(uri, |d| {
+        let Some((ticket, version, first, leftovers, worker)) = self.docs.with(uri, |d| {
             d.latest = None;
             d.ticket = documents::next_ticket();
             (
                 d.ticket,
                 d.version,
                 !std::mem::replace(&mut d.oversize_warned, true),
+                Arc::clone(&d.leftovers),
+                Arc::clone(&d.worker),
             )
         }) else {
             return;
         };
+        // Not analysed while too large: no text buffer is kept for its next analysis. Cleared
+        // on the analysis thread, after the edit's own retiring of the stale snapshot (queued
+        // there before this), which would otherwise put a buffer back.
+        worker.post(move || documents::Leftovers::clear(&leftovers));
         self.outbox.send_with(|| {
             self.docs
                 .accept_version(uri, ticket, version)
