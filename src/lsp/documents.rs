@@ -13,8 +13,9 @@
 //! - The last good [`Snapshot`] (text, line index, analysis) is kept for requests, so hover and
 //!   friends answer without re-analysing, as long as it is of the current version. An edit
 //!   makes it useless (a request then needs the new version's analysis), so [`Documents::change`]
-//!   hands it back to be dropped off the async threads rather than keeping it alive until the
-//!   next analysis finishes: one analysis in memory instead of two.
+//!   hands it back, to be taken apart on the document's analysis thread ahead of the next
+//!   analysis ([`Leftovers`]) rather than kept alive until that analysis finishes: one analysis
+//!   in memory instead of two, and its text buffer reused for the next copy.
 //! - A job takes its text only when it starts ([`Documents::start`]), so a job that a newer
 //!   edit superseded while it waited costs nothing, and no queued job holds a copy. It takes a
 //!   clone of the rope (shared nodes, no copy) under the lock and copies it into a string on
@@ -112,6 +113,8 @@ pub struct Document {
     pub analyzer: Arc<Mutex<Analyzer>>,
     /// The document's analysis thread (its own, so a slow document never holds up another).
     pub worker: Arc<Worker>,
+    /// What the previous analysis leaves for the next one (see [`Leftovers`]).
+    pub leftovers: Arc<Mutex<Leftovers>>,
     /// The last good analysis, possibly of an older version.
     pub latest: Option<Arc<Snapshot>>,
     /// The ticket of the most recent analysis job (0: none yet).
@@ -141,6 +144,76 @@ pub struct Job {
     pub format: Format,
     pub analyzer: Arc<Mutex<Analyzer>>,
     pub worker: Arc<Worker>,
+    pub leftovers: Arc<Mutex<Leftovers>>,
+}
+
+/// What an edit hands back ([`Documents::change`]).
+pub struct Changed {
+    /// The snapshot the edit made stale, if any, to be retired on the analysis thread
+    /// ([`Leftovers::retire`]).
+    pub stale: Option<Arc<Snapshot>>,
+    pub worker: Arc<Worker>,
+    pub leftovers: Arc<Mutex<Leftovers>>,
+}
+
+/// What a document's previous snapshot leaves to its next analysis, on its analysis thread.
+///
+/// An edit makes the last snapshot stale. It used to be freed on a blocking-pool thread beside
+/// the next analysis, and that analysis then copied the text into a fresh megabyte: glibc maps
+/// every block above its mmap threshold afresh (see `return_freed_memory` in the server), so
+/// every page of the copy faulted, and the frees from the other thread went into the analysis
+/// thread's arena under its lock while it allocated. Now the stale snapshot is taken apart on
+/// the analysis thread itself, queued ahead of the next job ([`Self::retire`]): its text
+/// buffer is kept here and the next job copies the document into it ([`Self::copy_text`]);
+/// the rest is freed there and then, before the next analysis allocates, so that analysis
+/// reuses its memory.
+#[derive(Default)]
+pub struct Leftovers {
+    /// The text buffer of the last snapshot nobody else held.
+    text: Option<String>,
+}
+
+impl Leftovers {
+    /// Takes apart `stale` if nothing else holds it: keeps its text buffer for the next copy
+    /// and frees the rest. A snapshot still held (by a request being answered) is freed by
+    /// its last holder.
+    pub fn retire(this: &Mutex<Leftovers>, stale: Arc<Snapshot>) {
+        let Ok(mut snapshot) = Arc::try_unwrap(stale) else {
+            return;
+        };
+        let text = std::mem::take(&mut snapshot.text);
+        drop(snapshot);
+        this.lock().unwrap_or_else(|p| p.into_inner()).text = Some(text);
+    }
+
+    /// Frees the kept text buffer, if any.
+    pub fn clear(this: &Mutex<Leftovers>) {
+        let text = this.lock().unwrap_or_else(|p| p.into_inner()).text.take();
+        drop(text);
+    }
+
+    /// `rope` copied into one string: into the kept text buffer when there is one of a
+    /// fitting size, else into a new one; with a little room (1/64) to grow, so that typing
+    /// reuses one buffer for a long while.
+    pub fn copy_text(this: &Mutex<Leftovers>, rope: &Rope) -> String {
+        let len = rope.len_bytes();
+        let room = len + len / 64;
+        let spare = this.lock().unwrap_or_else(|p| p.into_inner()).text.take();
+        let mut text = match spare {
+            // Not one much larger than needed (the document shrank a lot): that would keep
+            // memory the document no longer needs.
+            Some(mut s) if s.capacity() <= 2 * room + 4096 => {
+                s.clear();
+                s.reserve_exact(room);
+                s
+            }
+            _ => String::with_capacity(room),
+        };
+        for chunk in rope.chunks() {
+            text.push_str(chunk);
+        }
+        text
+    }
 }
 
 /// What [`Documents::start`] finds when a job is about to run.
@@ -177,6 +250,7 @@ impl Documents {
             format: Format::from_language_id(language_id),
             analyzer: Arc::default(),
             worker: Arc::new(Worker::spawn()),
+            leftovers: Arc::default(),
             latest: None,
             ticket: 0,
             published: None,
@@ -186,14 +260,15 @@ impl Documents {
     }
 
     /// Applies changes in order. Returns `None` (and logs) if the document is not open, else
-    /// the snapshot the edit made stale, if any, for the caller to drop off the async threads.
+    /// the snapshot the edit made stale, if any, for the caller to retire on the document's
+    /// analysis thread.
     pub fn change(
         &self,
         uri: &Uri,
         version: i32,
         changes: &[TextDocumentContentChangeEvent],
         enc: PositionEncoding,
-    ) -> Option<Option<Arc<Snapshot>>> {
+    ) -> Option<Changed> {
         let mut map = self.lock();
         let Some(doc) = map.get_mut(uri) else {
             tracing::warn!(
@@ -215,7 +290,11 @@ impl Documents {
             apply_change(&mut doc.rope, change, enc);
         }
         doc.version = version;
-        Some(doc.latest.take())
+        Some(Changed {
+            stale: doc.latest.take(),
+            worker: Arc::clone(&doc.worker),
+            leftovers: Arc::clone(&doc.leftovers),
+        })
     }
 
     /// Closes a document, returning it. Logs if it was not open.
@@ -267,6 +346,7 @@ impl Documents {
                 format: doc.format,
                 analyzer: Arc::clone(&doc.analyzer),
                 worker: Arc::clone(&doc.worker),
+                leftovers: Arc::clone(&doc.leftovers),
             }
         })
     }
@@ -426,7 +506,7 @@ mod tests {
         assert!(docs.accept(&uri, old.ticket, &old_snap));
         let stale = docs.change(&uri, 2, &[change(0, 1, 0, 1, "b")], PositionEncoding::Utf16);
         assert_eq!(
-            stale.unwrap().unwrap().version,
+            stale.unwrap().stale.unwrap().version,
             1,
             "the edit hands back the snapshot it made stale"
         );
@@ -441,6 +521,60 @@ mod tests {
         assert!(docs.accept(&uri, new.ticket, &new_snap));
         assert!(!docs.accept(&uri, old.ticket, &old_snap));
         assert_eq!(docs.latest(&uri).unwrap().0.unwrap().version, 2);
+    }
+
+    #[test]
+    fn a_retired_snapshot_lends_its_text_buffer_to_the_next_copy() {
+        let leftovers = Mutex::new(Leftovers::default());
+        let snapshot = |text: &str, capacity: usize| {
+            let mut buffer = String::with_capacity(capacity);
+            buffer.push_str(text);
+            Arc::new(Snapshot::new(
+                1,
+                buffer,
+                Analysis::default(),
+                PositionEncoding::Utf16,
+            ))
+        };
+        let rope = Rope::from_str("“Hi,” 👍 said\r\nshe.");
+        // Nothing kept yet: a new buffer, with room to grow.
+        let first = Leftovers::copy_text(&leftovers, &rope);
+        assert_eq!(first, rope.to_string());
+        assert!(first.capacity() >= first.len());
+
+        let stale = snapshot("old text", 100);
+        let buffer = stale.text.as_ptr();
+        Leftovers::retire(&leftovers, stale);
+        let copy = Leftovers::copy_text(&leftovers, &rope);
+        assert_eq!(copy, rope.to_string());
+        assert_eq!(
+            copy.as_ptr(),
+            buffer,
+            "the stale snapshot's buffer is reused"
+        );
+        let again = Leftovers::copy_text(&leftovers, &rope);
+        assert_ne!(again.as_ptr(), buffer, "a buffer is lent once");
+
+        // A snapshot a request still holds keeps its text.
+        let held = snapshot("held", 100);
+        let request = Arc::clone(&held);
+        Leftovers::retire(&leftovers, held);
+        assert_eq!(request.text, "held");
+        assert!(leftovers.lock().unwrap().text.is_none(), "nothing lent");
+
+        let stale = snapshot("cleared", 100);
+        Leftovers::retire(&leftovers, stale);
+        assert!(leftovers.lock().unwrap().text.is_some());
+        Leftovers::clear(&leftovers);
+        assert!(leftovers.lock().unwrap().text.is_none(), "cleared");
+
+        // A buffer far larger than the text (the document shrank) is not kept on.
+        let big = snapshot("big", 1 << 20);
+        let buffer = big.text.as_ptr();
+        Leftovers::retire(&leftovers, big);
+        let copy = Leftovers::copy_text(&leftovers, &rope);
+        assert_ne!(copy.as_ptr(), buffer);
+        assert!(copy.capacity() < 1 << 10);
     }
 
     #[test]

@@ -119,17 +119,49 @@ fn enlarge_pipe(out: &std::fs::File) {
 /// Lets glibc give freed memory back to the system. The server runs for hours beside the
 /// editor, and a large document's analyses free megabytes at a time; glibc raises its trim and
 /// mmap thresholds after the first large frees (up to 32 MiB), so that memory would stay in the
-/// process. Fixing the trim threshold at glibc's initial 128 KiB keeps both thresholds where
-/// they start. Measured with the 1 MB manuscript open: peak RSS 52.9–54.1 → 48.7–48.9 MiB,
-/// for a keystroke about 10 % slower there (large buffers are mapped afresh); nothing changes
-/// at 10 KB (see docs/performance.md). Only the server does this: the CLI runs once and exits.
+/// process. Fixing the trim threshold at glibc's initial 128 KiB keeps it there (and stops the
+/// dynamic thresholds). Measured with the 1 MB manuscript open: peak RSS 52.9–54.1 → 48.7–48.9
+/// MiB; nothing changes at 10 KB (see docs/performance.md). Only the server does this: the CLI
+/// runs once and exits.
+///
+/// The mmap threshold, though, is fixed at [`MMAP_THRESHOLD`] rather than glibc's 128 KiB: a
+/// keystroke at 1 MB allocates (and the retired snapshot frees) about 4 MB in blocks of
+/// 0.2–1.2 MB (dates, quotations, findings, entities, paragraphs), and blocks above the
+/// threshold are mapped afresh on each allocation and unmapped on each free, so every page of
+/// them faulted again on every keystroke (about 500 of the 1,100 page faults per keystroke).
+/// Below the threshold they come from the analysis thread's arena, where the previous
+/// analysis's blocks, freed just before ([`documents::Leftovers`]), are reused.
 fn return_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` only sets an allocator parameter (under glibc's own lock); no
     // pointer is involved.
     unsafe {
         libc::mallopt(libc::M_TRIM_THRESHOLD, 128 * 1024);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
     }
+}
+
+/// The size from which glibc maps a block of its own (see [`return_freed_memory`]): above the
+/// largest per-analysis block of a 1 MB manuscript (1.2 MB, its dates). It costs memory: peak
+/// RSS in the 1 MB bench 42.0–42.1 → 44.7–46.2 MiB (the arena keeps the freed blocks).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const MMAP_THRESHOLD: i32 = 2 << 20;
+
+/// The processor time the calling thread has used so far (zero where it cannot be read), for
+/// the debug log.
+fn thread_cpu_time() -> std::time::Duration {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let mut t = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `clock_gettime` writes one `timespec` through a pointer to a live one.
+        if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0 {
+            return std::time::Duration::new(t.tv_sec as u64, t.tv_nsec as u32);
+        }
+    }
+    std::time::Duration::ZERO
 }
 
 /// Serves the language server over any byte streams until the client exits or the input ends.
@@ -342,16 +374,27 @@ impl Inner {
             .run(move || {
                 let _span = span.enter();
                 let started = std::time::Instant::now();
+                // Read only for the debug log (a system call each).
+                let debug = tracing::enabled!(tracing::Level::DEBUG);
+                let cpu_time = || {
+                    if debug {
+                        thread_cpu_time()
+                    } else {
+                        std::time::Duration::ZERO
+                    }
+                };
+                let cpu_started = cpu_time();
                 let (version, rope) = match docs.start(&job_uri, ticket, skip_superseded) {
                     Start::Text(version, rope) => (version, rope),
                     Start::Superseded => return Ok(None),
                     Start::Closed => return Err(Skipped::NotOpen),
                 };
-                // Copied here, outside the documents' lock, in one allocation of the final
-                // size (`Rope::to_string` grows its string through a formatter).
-                let text = String::from(&rope);
+                // Copied here, outside the documents' lock, into the previous snapshot's
+                // buffer when it was retired (see `documents::Leftovers`).
+                let text = documents::Leftovers::copy_text(&job.leftovers, &rope);
                 drop(rope);
                 let copied = started.elapsed();
+                let cpu_copied = cpu_time();
                 let mut analyzer = job.analyzer.lock().unwrap_or_else(|p| p.into_inner());
                 let analysis = guard::catch("analysis", || {
                     analyze(&mut analyzer, &text, job.format, &settings.config)
@@ -367,6 +410,7 @@ impl Inner {
                 };
                 drop(analyzer);
                 let analysed = started.elapsed();
+                let cpu_analysed = cpu_time();
                 let snapshot = Arc::new(Snapshot::new(version, text, analysis, encoding));
                 // Rendered and published here, off the async threads (no hop back to them on
                 // the way out), unless a newer job already makes this result unpublishable:
@@ -402,6 +446,10 @@ impl Inner {
                     analysis_us = (analysed - copied).as_micros() as u64,
                     render_us = (rendered - analysed).as_micros() as u64,
                     total_us = started.elapsed().as_micros() as u64,
+                    // Time on a processor (this thread's), which the load of other processes
+                    // does not inflate as it does the wall-clock figures above.
+                    analysis_cpu_us = (cpu_analysed - cpu_copied).as_micros() as u64,
+                    cpu_us = (cpu_time() - cpu_started).as_micros() as u64,
                     "analysed, rendered and published"
                 );
                 Ok(Some(snapshot))
@@ -435,17 +483,23 @@ impl Inner {
 
     /// The large-document policy: clear diagnostics, forget the snapshot, warn once.
     async fn too_large(&self, uri: &Uri, len: usize, limit: usize) {
-        let Some((ticket, version, first)) = self.docs.with(uri, |d| {
+        let Some((ticket, version, first, leftovers, worker)) = self.docs.with(uri, |d| {
             d.latest = None;
             d.ticket = documents::next_ticket();
             (
                 d.ticket,
                 d.version,
                 !std::mem::replace(&mut d.oversize_warned, true),
+                Arc::clone(&d.leftovers),
+                Arc::clone(&d.worker),
             )
         }) else {
             return;
         };
+        // Not analysed while too large: no text buffer is kept for its next analysis. Cleared
+        // on the analysis thread, after the edit's own retiring of the stale snapshot (queued
+        // there before this), which would otherwise put a buffer back.
+        worker.post(move || documents::Leftovers::clear(&leftovers));
         self.outbox.send_with(|| {
             self.docs
                 .accept_version(uri, ticket, version)
@@ -803,17 +857,21 @@ impl LanguageServer for Backend {
         let encoding = self.state().features.encoding;
         let uri = params.text_document.uri;
         // Applied synchronously, before any `.await`, so edits keep their arrival order.
-        if let Some(stale) = self.docs.change(
+        if let Some(changed) = self.docs.change(
             &uri,
             params.text_document.version,
             &params.content_changes,
             encoding,
         ) {
-            // The snapshot the edit made stale is freed beside the new analysis rather than
-            // kept until it finishes (its memory is then free for the next one), and not on
-            // the analysis thread, where it would delay it.
-            if let Some(stale) = stale {
-                tokio::task::spawn_blocking(move || drop(stale));
+            // The snapshot the edit made stale is taken apart on the analysis thread, ahead of
+            // the analysis the edit asks for (see `documents::Leftovers`): freed before that
+            // analysis allocates (one analysis in memory, not two), from the thread whose
+            // arena it came from, and its text buffer reused for the new copy.
+            if let Some(stale) = changed.stale {
+                let leftovers = changed.leftovers;
+                changed
+                    .worker
+                    .post(move || documents::Leftovers::retire(&leftovers, stale));
             }
             self.0.spawn_refresh(uri);
         }

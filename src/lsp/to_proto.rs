@@ -885,6 +885,68 @@ impl serde::Serialize for DocumentSymbolsJson<'_> {
     }
 }
 
+/// Serialises an outline as [`flat_symbols`] converts it (a JSON array), borrowing from it:
+/// no `lsp::SymbolInformation` (each with its own copy of the URI, name and container) is
+/// built for the tens of thousands of nodes of a large manuscript's outline.
+pub struct FlatSymbolsJson<'a>(pub &'a Uri, pub &'a Snapshot, pub &'a [navigation::Symbol]);
+
+impl serde::Serialize for FlatSymbolsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        struct Location<'a>(&'a Uri, lsp::Range);
+        impl serde::Serialize for Location<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("uri", self.0)?;
+                m.serialize_entry("range", &self.1)?;
+                m.end()
+            }
+        }
+        struct Info<'a>(
+            &'a Uri,
+            &'a Snapshot,
+            &'a navigation::Symbol,
+            Option<&'a str>,
+        );
+        impl serde::Serialize for Info<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let Info(uri, snap, sym, container) = *self;
+                let mut m = s.serialize_map(None)?;
+                if sym.name.trim().is_empty() {
+                    m.serialize_entry("name", "(unnamed)")?;
+                } else {
+                    m.serialize_entry("name", &sym.name)?;
+                }
+                m.serialize_entry("kind", &symbol_kind(sym.kind))?;
+                m.serialize_entry("location", &Location(uri, snap.range(sym.selection)))?;
+                if let Some(container) = container {
+                    m.serialize_entry("containerName", container)?;
+                }
+                m.end()
+            }
+        }
+        fn walk<Q: SerializeSeq>(
+            seq: &mut Q,
+            uri: &Uri,
+            snap: &Snapshot,
+            sym: &navigation::Symbol,
+            container: Option<&str>,
+        ) -> Result<(), Q::Error> {
+            seq.serialize_element(&Info(uri, snap, sym, container))?;
+            for c in &sym.children {
+                walk(seq, uri, snap, c, Some(&sym.name))?;
+            }
+            Ok(())
+        }
+        let FlatSymbolsJson(uri, snap, outline) = *self;
+        let mut seq = s.serialize_seq(None)?;
+        for sym in outline {
+            walk(&mut seq, uri, snap, sym, None)?;
+        }
+        seq.end()
+    }
+}
+
 /// The outline flattened into symbol information (for clients without hierarchy), each child
 /// naming its parent as container.
 #[allow(deprecated)] // `deprecated` is a required field of the struct.
@@ -1310,6 +1372,22 @@ mod tests {
             outline.iter().map(|s| document_symbol(&snap, s)).collect();
         assert_eq!(written, serde_json::to_value(converted).unwrap());
         assert_eq!(written[0]["children"][1]["name"], "(unnamed)");
+        // The flat form, byte for byte as the converted symbol information serialises.
+        let uri: Uri = "file:///a%20b/story.md".parse().unwrap();
+        let flat = serde_json::to_vec(&FlatSymbolsJson(&uri, &snap, &outline)).unwrap();
+        let converted = serde_json::to_vec(&flat_symbols(&uri, &snap, &outline)).unwrap();
+        assert_eq!(
+            String::from_utf8(flat).unwrap(),
+            String::from_utf8(converted).unwrap()
+        );
+        let flat: serde_json::Value = serde_json::from_slice(
+            &serde_json::to_vec(&FlatSymbolsJson(&uri, &snap, &outline)).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(flat.as_array().map(Vec::len), Some(4));
+        assert_eq!(flat[1]["containerName"], "People");
+        assert_eq!(flat[2]["name"], "(unnamed)");
+        assert!(flat[0].get("containerName").is_none());
     }
 
     #[test]

@@ -95,6 +95,29 @@ impl Worker {
         rx.await.map_err(|_| WorkerGone)
     }
 
+    /// Runs `f` on the analysis thread after the closures queued before it, without waiting
+    /// for it: for housekeeping that must happen in the thread's order (freeing a document's
+    /// previous results before its next analysis, say). A panic in `f` is caught and logged.
+    pub fn post(&self, f: impl FnOnce() + Send + 'static) {
+        let pending = Pending::new(&self.pending);
+        let task: Task = Box::new(move || {
+            if catch_unwind(AssertUnwindSafe(f)).is_err() {
+                tracing::error!("housekeeping task panicked");
+            }
+            drop(pending);
+        });
+        match &self.tasks {
+            Some(tasks) => {
+                // The thread is gone only if it could not be started (handled below) or the
+                // process is ending: the task is then dropped, which frees what it holds.
+                let _ = tasks.send(task);
+            }
+            None => {
+                tokio::task::spawn_blocking(task);
+            }
+        }
+    }
+
     /// Whether no closure is queued or running.
     pub fn is_idle(&self) -> bool {
         self.pending.load(Ordering::SeqCst) == 0
@@ -115,6 +138,30 @@ mod tests {
         assert_ne!(a, std::thread::current().id());
         let (first, second) = tokio::join!(worker.run(|| 1), worker.run(|| 2));
         assert_eq!((first.unwrap(), second.unwrap()), (1, 2));
+        assert!(worker.is_idle());
+    }
+
+    #[tokio::test]
+    async fn posted_tasks_run_in_queue_order_on_the_thread() {
+        let worker = Worker::spawn();
+        let thread = worker.run(|| std::thread::current().id()).await.unwrap();
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let s = Arc::clone(&seen);
+        worker.post(move || s.lock().unwrap().push((1, std::thread::current().id())));
+        let s = Arc::clone(&seen);
+        worker.post(move || {
+            let n = s.lock().unwrap().len();
+            panic!("boom after {n}");
+        });
+        let s = Arc::clone(&seen);
+        let last = worker
+            .run(move || s.lock().unwrap().push((2, std::thread::current().id())))
+            .await;
+        assert!(
+            last.is_ok(),
+            "a panicking posted task does not end the thread"
+        );
+        assert_eq!(*seen.lock().unwrap(), vec![(1, thread), (2, thread)]);
         assert!(worker.is_idle());
     }
 }

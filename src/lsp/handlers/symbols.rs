@@ -27,13 +27,13 @@ pub fn document_symbols(
 }
 
 /// `textDocument/documentSymbol` as JSON: the same result as [`document_symbols`], written
-/// straight from the outline when the client takes the hierarchy (no `lsp::DocumentSymbol`
-/// tree in between: on a large manuscript the outline has tens of thousands of nodes).
+/// straight from the outline (no `lsp::DocumentSymbol` tree or `lsp::SymbolInformation` list
+/// in between: on a large manuscript the outline has tens of thousands of nodes).
 pub fn document_symbols_json(features: &ClientFeatures, uri: &Uri, snap: &Snapshot) -> Vec<u8> {
     let written = if features.hierarchical_symbols {
         serde_json::to_vec(&to_proto::DocumentSymbolsJson(snap, &snap.outline()))
     } else {
-        serde_json::to_vec(&document_symbols(features, uri, snap))
+        serde_json::to_vec(&to_proto::FlatSymbolsJson(uri, snap, &snap.outline()))
     };
     written.unwrap_or_else(|e| {
         tracing::error!(error = %e, "could not serialise the outline");
