@@ -1282,13 +1282,14 @@ fn carry_over(
         *m = (r.start, r.end, to_new(m.2)?);
         Some(mention_hash(m.0, m.1, m.2))
     };
-    let (mut back, mut old_count) = (0u64, 0usize);
     let (head, after) = prev.mentions.split_at_mut(hi);
     let (before, mid) = head.split_at_mut(lo);
-    for m in before.iter_mut().chain(after.iter_mut()) {
-        back = back.wrapping_add(shift(m)?);
-        old_count += 1;
-    }
+    let mut back = shift_all(before, &moved, map.as_deref())?.wrapping_add(shift_all(
+        after,
+        &moved,
+        map.as_deref(),
+    )?);
+    let mut old_count = before.len() + after.len();
     for &m in mid.iter() {
         if m.1 > r_old_end {
             return None;
@@ -1395,6 +1396,38 @@ fn carry_over(
         &moved,
         delta,
     )
+}
+
+/// Mentions `ms` (start, end, entity) of the previous version `moved` to where they are now,
+/// their entities renumbered by `map` ([`align`]; `None`: the same); the sum of their
+/// [`mention_hash`]es, or `None` if one touches the edited bytes or its entity is gone.
+fn shift_all(
+    ms: &mut [(usize, usize, usize)],
+    moved: &impl Fn(TextRange) -> Option<TextRange>,
+    map: Option<&[usize]>,
+) -> Option<u64> {
+    let mut sum = 0u64;
+    match map {
+        None => {
+            for m in ms {
+                let r = moved(TextRange::new(m.0, m.1))?;
+                (m.0, m.1) = (r.start, r.end);
+                sum = sum.wrapping_add(mention_hash(m.0, m.1, m.2));
+            }
+        }
+        Some(map) => {
+            for m in ms {
+                let r = moved(TextRange::new(m.0, m.1))?;
+                let e = map[m.2];
+                if e == usize::MAX {
+                    return None;
+                }
+                *m = (r.start, r.end, e);
+                sum = sum.wrapping_add(mention_hash(m.0, m.1, m.2));
+            }
+        }
+    }
+    Some(sum)
 }
 
 /// [`carry_over`] when only the changed paragraphs `pa..n_new - ps` (`pa..n_old - ps` in the
