@@ -1037,7 +1037,8 @@ pub fn resolve(
 /// [`SPEAKERS_LOOKED_BACK`] quotations (continued speakers, pronouns) and three document-wide
 /// lists: the entity mentions, the entities' names and kinds, and the full names the story
 /// gives. When an edit leaves those lists as they were but for the move of what follows the
-/// edited bytes (or changes full names that no quotation's attribution read, see [`Deps`]),
+/// edited bytes (or changes full names that no quotation's attribution read, see [`Deps`], or
+/// organisations and places only in the edited paragraphs, see [`carry_over`]),
 /// [`resolve_cached`] attributes again only the changed paragraphs and those after them until
 /// the last [`SPEAKERS_LOOKED_BACK`] quotations are those of the previous analysis (moved):
 /// the rest is the previous result, moved. The last pass ([`last_pass`]) reads the whole
@@ -1058,10 +1059,8 @@ struct Remembered {
     blocks: Vec<CachedBlock>,
     /// Every entity mention as (start, end, entity), by start.
     mentions: Vec<(usize, usize, usize)>,
-    /// [`mentions_hash`] of `mentions`.
-    mentions_hash: u64,
-    /// [`entities_key`] of the entities.
-    entities_key: u64,
+    /// [`entity_sigs`] of the entities.
+    sigs: Vec<EntitySig>,
     /// The quotations as attributed paragraph by paragraph, before [`last_pass`].
     quotes: Vec<Quote>,
     info: Vec<Info>,
@@ -1076,25 +1075,48 @@ fn mention_hash(start: usize, end: usize, entity: usize) -> u64 {
     x ^ (x >> 32)
 }
 
-/// A hash of a set of mentions that does not depend on their order: the sum of their
-/// [`mention_hash`]es.
-fn mentions_hash(mentions: &[(usize, usize, usize)]) -> u64 {
-    mentions
-        .iter()
-        .fold(0u64, |h, &(s, e, i)| h.wrapping_add(mention_hash(s, e, i)))
+/// What attribution reads of an entity besides its mentions: a hash of its name, and its
+/// kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct EntitySig {
+    name: u64,
+    kind: EntityKind,
 }
 
-/// A hash of what attribution reads of the entities besides their mentions: their names and
-/// kinds, in order.
-fn entities_key(entities: &[Entity]) -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut h = rustc_hash::FxBuildHasher.build_hasher();
-    entities.len().hash(&mut h);
-    for e in entities {
-        e.kind.hash(&mut h);
-        e.name.hash(&mut h);
+/// The [`EntitySig`] of each entity, in order.
+fn entity_sigs(entities: &[Entity]) -> Vec<EntitySig> {
+    use std::hash::BuildHasher;
+    entities
+        .iter()
+        .map(|e| EntitySig {
+            name: rustc_hash::FxBuildHasher.hash_one(e.name.as_str()),
+            kind: e.kind,
+        })
+        .collect()
+}
+
+/// For each old entity (signatures `old`), the new entity (signatures `new`) it is, or
+/// `usize::MAX` for none: the two lists are walked in step, an entity inserted, removed or
+/// replaced in between is passed over. The map keeps the order of the entities (what
+/// [`Linker::entity_at`] and the order of the mentions read of their indices).
+fn align(old: &[EntitySig], new: &[EntitySig]) -> Vec<usize> {
+    let mut map = vec![usize::MAX; old.len()];
+    let (mut i, mut j) = (0, 0);
+    while i < old.len() && j < new.len() {
+        if old[i] == new[j] {
+            map[i] = j;
+            i += 1;
+            j += 1;
+        } else if new.get(j + 1) == Some(&old[i]) {
+            j += 1;
+        } else if old.get(i + 1) == Some(&new[j]) {
+            i += 1;
+        } else {
+            i += 1;
+            j += 1;
+        }
     }
-    h.finish()
+    map
 }
 
 /// [`resolve`], reusing the previous attribution where the edit `change` (`None`: unknown)
@@ -1117,17 +1139,16 @@ pub(crate) fn resolve_cached(
         let (quotes, info) = attribute_all(paras, entities, &mentions);
         return (last_pass(quotes, &info), all_sources(paras));
     }
-    let key = entities_key(entities);
+    let sigs = entity_sigs(entities);
     let reused = match (cache.prev.take(), change) {
-        (Some(prev), Some(change)) if prev.entities_key == key => {
-            carry_over(prev, paras, blocks, entities, change)
-        }
+        (Some(prev), Some(change)) => carry_over(prev, paras, blocks, entities, &sigs, change),
         _ => None,
     };
     let prev = match reused {
-        Some((prev, attributed)) => {
+        Some((mut prev, attributed)) => {
             cache.carried += 1;
             cache.attributed = attributed;
+            prev.sigs = sigs;
             prev
         }
         None => {
@@ -1136,9 +1157,8 @@ pub(crate) fn resolve_cached(
             let (quotes, info) = attribute_all(paras, entities, &mentions);
             Remembered {
                 blocks: Vec::new(),
-                mentions_hash: mentions_hash(&mentions),
                 mentions,
-                entities_key: key,
+                sigs,
                 quotes,
                 info,
                 sources: all_sources(paras),
@@ -1155,18 +1175,32 @@ pub(crate) fn resolve_cached(
 }
 
 /// The previous attribution `prev` brought up to date with `paras` after the edit `change`,
-/// if the entities it read are unchanged (but for the move of their mentions); and how many
-/// paragraphs were attributed again.
+/// if what it read of the entities is unchanged (see below); and how many paragraphs were
+/// attributed again.
+///
+/// What attribution reads of the entities: the kind and name of an entity linked to a
+/// speaker, its index, the mentions of people (a pronoun takes the person named last before
+/// it), and the mentions overlapping a speaker's words ([`Linker::entity_at`]). The edited
+/// stretch R (between the blocks before and after the edit that stayed the same scans) is
+/// attributed again; a mention of an organisation or place inside R may come, go or change
+/// entity, and an entity may come or go (an organisation renamed there), as long as every
+/// other mention is the previous one, moved, of the same entity (the same name and kind, its
+/// index perhaps moved by the entities that came or went). That is all a quotation outside R
+/// reads: its speaker's words lie in its own paragraph or the one before it (the paragraph
+/// after R is always attributed again), no mention straddles an end of R (checked), so a
+/// mention inside R overlaps no such words, and as it starts before every mention that does
+/// (or after the words), it does not push one out of the few that
+/// [`Linker::entity_at`] looks back over either.
 fn carry_over(
     mut prev: Remembered,
     paras: &[Placed<'_>],
     blocks: &[CachedBlock],
     entities: &[Entity],
+    sigs: &[EntitySig],
     change: Change,
 ) -> Option<(Remembered, usize)> {
     let delta = change.new_len as isize - change.old_len as isize;
     let old_suffix_start = change.old_len.checked_sub(change.suffix)?;
-    let new_suffix_start = change.new_len.checked_sub(change.suffix)?;
     // Where a range of the previous version is now: unchanged before the edited bytes, moved
     // with the text after them; `None` for a range that touches them.
     let moved = |r: TextRange| {
@@ -1181,33 +1215,6 @@ fn carry_over(
             None
         }
     };
-    // The entity mentions must be the previous ones, moved: compared as sets, by hash (each
-    // new mention taken back to where it was), then the sorted list is moved.
-    let (mut back, mut now) = (0u64, 0u64);
-    let mut count = 0;
-    for (i, e) in entities.iter().enumerate() {
-        for m in &e.mentions {
-            let (s, t) = (m.range.start, m.range.end);
-            let (os, ot) = if t <= change.prefix {
-                (s, t)
-            } else if s >= new_suffix_start {
-                (s.wrapping_add_signed(-delta), t.wrapping_add_signed(-delta))
-            } else {
-                return None;
-            };
-            back = back.wrapping_add(mention_hash(os, ot, i));
-            now = now.wrapping_add(mention_hash(s, t, i));
-            count += 1;
-        }
-    }
-    if count != prev.mentions.len() || back != prev.mentions_hash {
-        return None;
-    }
-    for m in &mut prev.mentions {
-        let r = moved(TextRange::new(m.0, m.1))?;
-        (m.0, m.1) = (r.start, r.end);
-    }
-    prev.mentions_hash = now;
     // Blocks at the start that are the same scans at the same place, and at the end that are
     // the same scans moved with the text; the blocks in between changed.
     let (ob, nb) = (&prev.blocks, blocks);
@@ -1225,6 +1232,90 @@ fn carry_over(
                 && b.range.start as isize == o.range.start as isize + delta
         })
         .count();
+    // The edited stretch R: `r_start..r_old_end` in the previous version, `r_start..r_new_end`
+    // now.
+    let r_start = match kb {
+        0 => 0,
+        _ if ob[kb - 1].range.end != nb[kb - 1].range.end => return None,
+        _ => nb[kb - 1].range.end,
+    };
+    let (r_old_end, r_new_end) = match ke {
+        0 => (usize::MAX, usize::MAX),
+        _ => (ob[ob.len() - ke].range.start, nb[nb.len() - ke].range.start),
+    };
+    // Which entity of now each previous one is (`None`: the same index).
+    let map = (prev.sigs[..] != sigs[..]).then(|| align(&prev.sigs, sigs));
+    let to_new = |e: usize| match &map {
+        None => Some(e),
+        Some(map) => Some(map[e]).filter(|&e| e != usize::MAX),
+    };
+    // The mentions but those of organisations and places inside R must be the previous ones,
+    // moved, of the same entities: compared as sets, by hash. Then the sorted list is moved,
+    // and its stretch inside R made that of now.
+    let (mut now, mut count) = (0u64, 0usize);
+    let mut inside: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, e) in entities.iter().enumerate() {
+        let free = e.kind != EntityKind::Person;
+        for m in &e.mentions {
+            let (s, t) = (m.range.start, m.range.end);
+            if s < r_start {
+                if t > r_start {
+                    return None;
+                }
+            } else if s < r_new_end {
+                if t > r_new_end {
+                    return None;
+                }
+                if free {
+                    inside.push((s, t, i));
+                    continue;
+                }
+            }
+            now = now.wrapping_add(mention_hash(s, t, i));
+            count += 1;
+        }
+    }
+    let lo = prev.mentions.partition_point(|m| m.0 < r_start);
+    let hi = prev.mentions.partition_point(|m| m.0 < r_old_end);
+    let shift = |m: &mut (usize, usize, usize)| -> Option<u64> {
+        let r = moved(TextRange::new(m.0, m.1))?;
+        *m = (r.start, r.end, to_new(m.2)?);
+        Some(mention_hash(m.0, m.1, m.2))
+    };
+    let (head, after) = prev.mentions.split_at_mut(hi);
+    let (before, mid) = head.split_at_mut(lo);
+    let mut back = shift_all(before, &moved, map.as_deref())?.wrapping_add(shift_all(
+        after,
+        &moved,
+        map.as_deref(),
+    )?);
+    let mut old_count = before.len() + after.len();
+    for &m in mid.iter() {
+        if m.1 > r_old_end {
+            return None;
+        }
+        if prev.sigs[m.2].kind != EntityKind::Person {
+            continue;
+        }
+        let mut m = m;
+        back = back.wrapping_add(shift(&mut m)?);
+        old_count += 1;
+        if m.0 < r_start || m.1 > r_new_end {
+            return None;
+        }
+        inside.push(m);
+    }
+    // (The sets are the same; each part must also be where it was in the list.)
+    if old_count != count
+        || back != now
+        || before.last().is_some_and(|m| m.0 >= r_start)
+        || after.first().is_some_and(|m| m.0 < r_new_end)
+    {
+        return None;
+    }
+    inside.sort_unstable();
+    prev.mentions.splice(lo..hi, inside);
+    let (ob, nb) = (&prev.blocks, blocks);
     let (old_mid, new_mid) = (&ob[kb..ob.len() - ke], &nb[kb..nb.len() - ke]);
     let count_paras = |bs: &[CachedBlock]| bs.iter().map(|b| b.scans.len()).sum::<usize>();
     // Paragraphs: `pa` before the changed ones, `ps` after them.
@@ -1295,17 +1386,61 @@ fn carry_over(
                 _ => false,
             }
     };
-    carry_over_changed(prev, paras, entities, (pa, ps, n_old), &same, &moved, delta)
+    carry_over_changed(
+        prev,
+        paras,
+        entities,
+        map.as_deref(),
+        (pa, ps, n_old),
+        &same,
+        &moved,
+        delta,
+    )
+}
+
+/// Mentions `ms` (start, end, entity) of the previous version `moved` to where they are now,
+/// their entities renumbered by `map` ([`align`]; `None`: the same); the sum of their
+/// [`mention_hash`]es, or `None` if one touches the edited bytes or its entity is gone.
+fn shift_all(
+    ms: &mut [(usize, usize, usize)],
+    moved: &impl Fn(TextRange) -> Option<TextRange>,
+    map: Option<&[usize]>,
+) -> Option<u64> {
+    let mut sum = 0u64;
+    match map {
+        None => {
+            for m in ms {
+                let r = moved(TextRange::new(m.0, m.1))?;
+                (m.0, m.1) = (r.start, r.end);
+                sum = sum.wrapping_add(mention_hash(m.0, m.1, m.2));
+            }
+        }
+        Some(map) => {
+            for m in ms {
+                let r = moved(TextRange::new(m.0, m.1))?;
+                let e = map[m.2];
+                if e == usize::MAX {
+                    return None;
+                }
+                *m = (r.start, r.end, e);
+                sum = sum.wrapping_add(mention_hash(m.0, m.1, m.2));
+            }
+        }
+    }
+    Some(sum)
 }
 
 /// [`carry_over`] when only the changed paragraphs `pa..n_new - ps` (`pa..n_old - ps` in the
 /// previous version) need attributing again, and those after them until in step: they are
 /// attributed after a copy of the last quotations before them (all they read of the earlier
-/// ones), the result replaces the old quotations in place, and the rest are moved.
+/// ones), the result replaces the old quotations in place, and the rest are moved. `map`
+/// gives the entity of now of each previous one, when they differ ([`align`]).
+#[allow(clippy::too_many_arguments)]
 fn carry_over_changed(
     mut prev: Remembered,
     paras: &[Placed<'_>],
     entities: &[Entity],
+    map: Option<&[usize]>,
     (pa, ps, n_old): (usize, usize, usize),
     same: &impl Fn(&Quote, &Quote) -> bool,
     moved: &impl Fn(TextRange) -> Option<TextRange>,
@@ -1316,6 +1451,22 @@ fn carry_over_changed(
     let qa = prev.quotes.partition_point(|q| q.paragraph < pa);
     let qb = prev.quotes.partition_point(|q| q.paragraph < n_old - ps);
     let seed = qa.saturating_sub(SPEAKERS_LOOKED_BACK);
+    // The speakers' entities, as they are numbered now (`usize::MAX`: gone). The quotations
+    // before the changed paragraphs are kept, and those after them that are kept are
+    // checked below.
+    if let Some(map) = map {
+        for (i, q) in prev.quotes.iter_mut().enumerate() {
+            if let Some(Speaker {
+                entity: Some(e), ..
+            }) = &mut q.speaker
+            {
+                *e = map[*e];
+                if *e == usize::MAX && i < qa {
+                    return None;
+                }
+            }
+        }
+    }
     // `work`: the last quotations before the changed paragraphs, then the new ones.
     let mut work: Vec<Quote> = prev.quotes[seed..qa].to_vec();
     let mut work_info: Vec<Info> = Vec::new();
@@ -1356,6 +1507,15 @@ fn carry_over_changed(
     }
     drop(linker);
     let fresh = work.len() - (qa - seed);
+    if map.is_some()
+        && prev.quotes[oi..].iter().any(|q| {
+            q.speaker
+                .as_ref()
+                .is_some_and(|s| s.entity == Some(usize::MAX))
+        })
+    {
+        return None;
+    }
     prev.quotes.splice(qa..oi, work.drain(qa - seed..));
     prev.info.splice(qa..oi, work_info);
     // The rest, moved.
