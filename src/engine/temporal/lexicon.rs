@@ -410,7 +410,7 @@ fn build_tables() -> Tables {
         let starts = match l {
             Lex::Other => false,
             Lex::Kw(k) => super::recognise::kw_may_start(*k),
-            _ => true,
+            l => super::recognise::lex_may_start(*l),
         };
         if starts {
             *flags.entry(w).or_default() |= F_START;
@@ -418,6 +418,9 @@ fn build_tables() -> Tables {
         if matches!(l, Lex::Unit(Unit::Quarter) | Lex::Units(Unit::Quarter)) {
             *flags.entry(w).or_default() |= F_QUARTER;
         }
+    }
+    for w in super::recognise::THE_WORDS {
+        *flags.entry(w).or_default() |= F_THE;
     }
     for w in TENSE_WORDS {
         *flags.entry(w).or_default() |= F_TENSE;
@@ -457,6 +460,8 @@ pub const F_SPEECH: u8 = 8;
 pub const F_QUOTE: u8 = 16;
 /// [`Tok::flags`]: "quarter" or "quarters".
 pub const F_QUARTER: u8 = 32;
+/// [`Tok::flags`]: a word the recogniser reads by spelling after "the" ("nineties").
+pub const F_THE: u8 = 64;
 /// The flags whose tokens [`Tokens::marked`] lists: rare tokens that later passes look for in
 /// every paragraph.
 pub const F_MARKED: u8 = F_EVENT | F_QUOTE | F_QUARTER | F_SPEECH;
@@ -1419,9 +1424,13 @@ mod tests {
         }
         let flags = |text: &str| tokenize(text).iter().map(|t| t.flags).collect::<Vec<_>>();
         assert_eq!(flags("Could PLANNED plans"), [F_TENSE; 3]);
+        assert_eq!(flags("Declared wrote"), [F_SPEECH | F_EVENT, F_SPEECH]);
+        // Calendar words start expressions; a plural unit, a unit other than "year", a part of
+        // the day, a late ordinal, a past-tense verb do not. The words read after "the" are
+        // flagged in any case.
         assert_eq!(
-            flags("Declared wrote"),
-            [F_SPEECH | F_EVENT, F_START | F_SPEECH]
+            flags("year years month morning third fifth began NINETIES corresponding companies"),
+            [F_START, 0, 0, 0, F_START, 0, F_EVENT, F_THE, F_THE, 0]
         );
         assert_eq!(flags("announced ANNOUNCED Announced"), [F_EVENT; 3]);
         // Every speech verb is flagged, the grammar words among them too.
