@@ -2236,6 +2236,17 @@ fn may_match(cx: &Cx<'_>, i: usize, t: &Tok) -> bool {
         Lex::Kw(Kw::Early | Kw::Late | Kw::Earlier | Kw::Later | Kw::Every | Kw::Each)
         | Lex::Ordinal(_)
         | Lex::Season(_) => !next_plain || next.is_some_and(|n| n.is_punct('-')),
+        // A number that is not a year is part of an expression only before a date's or a
+        // clock's separator ("3/20", "20.03.2023", "3:30", "10-year"), a number ("5 1/2"), a
+        // known word, or a word of at most two letters ("3 pm", "20th"); not before a comma,
+        // a parenthesis, an unknown longer word ("12 people", "3 million") or nothing.
+        Lex::Other if t.kind == TokKind::Number && t.digits != 4 => {
+            next.is_some_and(|n| match n.kind {
+                TokKind::Punct(c) => matches!(c, '/' | '.' | ':' | '-'),
+                TokKind::Word => n.lex != Lex::Other || n.end - n.start <= 2,
+                TokKind::Number => true,
+            })
+        }
         _ => true,
     }
 }
@@ -2521,6 +2532,29 @@ mod tests {
             "of 1990",
             "summer",
             "",
+            // After a number.
+            "3 pm",
+            "3 PM.",
+            "3 p.m.",
+            "9 am",
+            "3:30",
+            "4 in the morning",
+            "20th century",
+            "21st Century",
+            "5 1/2 years",
+            "12, 2020",
+            "12 (2020)",
+            "12.03.2020",
+            "3/20",
+            "10-year",
+            "12 people",
+            "3 million",
+            "20 March",
+            "15 Jan.",
+            "2 thousand",
+            "12 days",
+            "12 more days",
+            "12",
         ];
         let words = [
             "of",
@@ -2620,6 +2654,10 @@ mod tests {
             "EST",
             "The",
             "A",
+            "12",
+            "1990",
+            "on 3",
+            "7",
         ];
         for w in words {
             for tail in tails {
