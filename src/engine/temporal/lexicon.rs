@@ -473,6 +473,8 @@ pub struct Tokens {
     pub toks: Vec<Tok>,
     /// Indices into `toks` of the tokens with a flag of [`F_MARKED`], in order.
     pub marked: Vec<usize>,
+    /// Indices into `toks` of the tokens an expression may start at ([`F_START`]), in order.
+    pub starts: Vec<usize>,
 }
 
 impl Tokens {
@@ -1013,6 +1015,7 @@ fn class(b: u8) -> u8 {
 /// paragraphs.
 pub fn tokenize_into(text: &str, tokens: &mut Tokens) {
     tokens.marked.clear();
+    tokens.starts.clear();
     let out = &mut tokens.toks;
     out.clear();
     // News copy averages about five bytes a token: room for four avoids regrowing the vector.
@@ -1075,8 +1078,13 @@ pub fn tokenize_into(text: &str, tokens: &mut Tokens) {
             }
         };
         i = tok.end;
-        if tok.flags & F_MARKED != 0 {
-            tokens.marked.push(out.len());
+        if tok.flags & (F_MARKED | F_START) != 0 {
+            if tok.flags & F_MARKED != 0 {
+                tokens.marked.push(out.len());
+            }
+            if tok.flags & F_START != 0 {
+                tokens.starts.push(out.len());
+            }
         }
         out.push(tok);
         // The single space that most often follows, skipped here rather than by the loop.
@@ -1462,9 +1470,21 @@ mod tests {
         assert_eq!(words(F_QUOTE), [0, 28, 42, 51]);
         assert_eq!(words(F_QUARTER), [20, 43]);
         assert_eq!(words(F_EVENT), [6, 53]);
+        // The tokens an expression may start at: "the" before "quarter" and "Quarters" are
+        // not among them ("the" is a grammar word that may start one).
+        let starts = |t: &Tokens| {
+            t.starts
+                .iter()
+                .map(|&i| t.toks[i].start)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(starts(&t), [16]);
+        tokenize_into("On Monday, 12 of the ’90s.", &mut t);
+        assert_eq!(starts(&t), [3, 11, 17, 21, 24]);
         // Reused: the marks of the previous text are gone.
         tokenize_into("none here", &mut t);
         assert!(t.marked.is_empty());
+        assert!(t.starts.is_empty());
     }
 
     /// The word table is keyed by packed words ([`key`]): every word must fit.

@@ -203,7 +203,7 @@ fn scan_tokens(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaTemporal {
         quoted,
     } = scratch;
     let toks = &tokens.toks[..];
-    let mut timexes = recognise::recognise(ctx.text, toks);
+    let mut timexes = recognise::recognise(ctx.text, tokens);
     // Quotation spans are found here from the tokens, so the scan does not depend on the
     // quotation module's (possibly different) notion of a quote.
     tense::quote_spans_into(tokens, quotes);

@@ -8,7 +8,7 @@
 //! part of it ("on [Monday]", "since [Friday]"), modifiers are ("[the past three years]",
 //! "[early next year]"), and a weekday that introduces a date joins it ("[Monday, March 20]").
 
-use super::lexicon::{F_START, F_THE, Kw, Lex, Tok, TokKind, Unit};
+use super::lexicon::{F_THE, Kw, Lex, Tok, TokKind, Tokens, Unit};
 use crate::engine::temporal::TimexType;
 use crate::engine::text::TextRange;
 
@@ -2342,14 +2342,14 @@ fn match_unchecked(cx: &Cx<'_>, i: usize, t: &Tok) -> Option<M> {
 
 /// Recognises the temporal expressions of a paragraph. The list comes at its final size: the
 /// expressions are gathered in a buffer kept from paragraph to paragraph, then moved out.
-pub fn recognise(text: &str, toks: &[Tok]) -> Vec<RawTimex> {
+pub fn recognise(text: &str, tokens: &Tokens) -> Vec<RawTimex> {
     thread_local! {
         static OUT: std::cell::RefCell<Vec<RawTimex>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     OUT.with(|buf| match buf.try_borrow_mut() {
         Ok(mut buf) => {
             buf.clear();
-            recognise_into(text, toks, &mut buf);
+            recognise_into(text, tokens, &mut buf);
             let mut out = Vec::with_capacity(buf.len());
             out.append(&mut buf);
             // A paragraph full of dates does not leave its buffer with the thread.
@@ -2361,21 +2361,22 @@ pub fn recognise(text: &str, toks: &[Tok]) -> Vec<RawTimex> {
         // Not reentrant in practice; a fresh buffer keeps it correct if it ever is.
         Err(_) => {
             let mut out = Vec::new();
-            recognise_into(text, toks, &mut out);
+            recognise_into(text, tokens, &mut out);
             out
         }
     })
 }
 
 /// [`recognise`] into `out` (appended).
-fn recognise_into(text: &str, toks: &[Tok], out: &mut Vec<RawTimex>) {
+fn recognise_into(text: &str, tokens: &Tokens, out: &mut Vec<RawTimex>) {
+    let toks = &tokens.toks[..];
     let cx = Cx { toks, text };
-    let mut i = 0;
-    while let Some(t) = toks.get(i) {
-        // Only a number, a known word or an apostrophe ("'90s") can start an expression, and
-        // of the grammar words only a few: the tokenizer flags them ([`F_START`]).
-        if t.flags & F_START == 0 {
-            i += 1;
+    // The first token not inside an expression found.
+    let mut free = 0;
+    // Only a number, a known word or an apostrophe ("'90s") can start an expression, and of
+    // the grammar words only a few: the tokenizer lists them ([`F_START`]).
+    for &i in &tokens.starts {
+        if i < free {
             continue;
         }
         if let Some(m) = match_at(&cx, i)
@@ -2383,7 +2384,6 @@ fn recognise_into(text: &str, toks: &[Tok], out: &mut Vec<RawTimex>) {
             && m.end <= toks.len()
         {
             let (Some(first), Some(last)) = (toks.get(m.start), toks.get(m.end - 1)) else {
-                i += 1;
                 continue;
             };
             out.push(RawTimex {
@@ -2399,9 +2399,7 @@ fn recognise_into(text: &str, toks: &[Tok], out: &mut Vec<RawTimex>) {
                 speech: None,
                 quarter_context: false,
             });
-            i = m.end;
-        } else {
-            i += 1;
+            free = m.end;
         }
     }
 }
@@ -2688,7 +2686,7 @@ mod tests {
                     );
                 }
                 if !may_match(&cx, i, t) {
-                    skipped += usize::from(t.flags & F_START != 0);
+                    skipped += usize::from(t.flags & super::super::lexicon::F_START != 0);
                     assert!(
                         match_unchecked(&cx, i, t).is_none(),
                         "{:?} at {i} starts an expression in {:?}",
