@@ -410,7 +410,7 @@ fn build_tables() -> Tables {
         let starts = match l {
             Lex::Other => false,
             Lex::Kw(k) => super::recognise::kw_may_start(*k),
-            _ => true,
+            l => super::recognise::lex_may_start(*l),
         };
         if starts {
             *flags.entry(w).or_default() |= F_START;
@@ -418,6 +418,9 @@ fn build_tables() -> Tables {
         if matches!(l, Lex::Unit(Unit::Quarter) | Lex::Units(Unit::Quarter)) {
             *flags.entry(w).or_default() |= F_QUARTER;
         }
+    }
+    for w in super::recognise::THE_WORDS {
+        *flags.entry(w).or_default() |= F_THE;
     }
     for w in TENSE_WORDS {
         *flags.entry(w).or_default() |= F_TENSE;
@@ -457,6 +460,8 @@ pub const F_SPEECH: u8 = 8;
 pub const F_QUOTE: u8 = 16;
 /// [`Tok::flags`]: "quarter" or "quarters".
 pub const F_QUARTER: u8 = 32;
+/// [`Tok::flags`]: a word the recogniser reads by spelling after "the" ("nineties").
+pub const F_THE: u8 = 64;
 /// The flags whose tokens [`Tokens::marked`] lists: rare tokens that later passes look for in
 /// every paragraph.
 pub const F_MARKED: u8 = F_EVENT | F_QUOTE | F_QUARTER | F_SPEECH;
@@ -468,6 +473,8 @@ pub struct Tokens {
     pub toks: Vec<Tok>,
     /// Indices into `toks` of the tokens with a flag of [`F_MARKED`], in order.
     pub marked: Vec<usize>,
+    /// Indices into `toks` of the tokens an expression may start at ([`F_START`]), in order.
+    pub starts: Vec<usize>,
 }
 
 impl Tokens {
@@ -1008,6 +1015,7 @@ fn class(b: u8) -> u8 {
 /// paragraphs.
 pub fn tokenize_into(text: &str, tokens: &mut Tokens) {
     tokens.marked.clear();
+    tokens.starts.clear();
     let out = &mut tokens.toks;
     out.clear();
     // News copy averages about five bytes a token: room for four avoids regrowing the vector.
@@ -1070,8 +1078,13 @@ pub fn tokenize_into(text: &str, tokens: &mut Tokens) {
             }
         };
         i = tok.end;
-        if tok.flags & F_MARKED != 0 {
-            tokens.marked.push(out.len());
+        if tok.flags & (F_MARKED | F_START) != 0 {
+            if tok.flags & F_MARKED != 0 {
+                tokens.marked.push(out.len());
+            }
+            if tok.flags & F_START != 0 {
+                tokens.starts.push(out.len());
+            }
         }
         out.push(tok);
         // The single space that most often follows, skipped here rather than by the loop.
@@ -1419,9 +1432,13 @@ mod tests {
         }
         let flags = |text: &str| tokenize(text).iter().map(|t| t.flags).collect::<Vec<_>>();
         assert_eq!(flags("Could PLANNED plans"), [F_TENSE; 3]);
+        assert_eq!(flags("Declared wrote"), [F_SPEECH | F_EVENT, F_SPEECH]);
+        // Calendar words start expressions; a plural unit, a unit other than "year", a part of
+        // the day, a late ordinal, a past-tense verb do not. The words read after "the" are
+        // flagged in any case.
         assert_eq!(
-            flags("Declared wrote"),
-            [F_SPEECH | F_EVENT, F_START | F_SPEECH]
+            flags("year years month morning third fifth began NINETIES corresponding companies"),
+            [F_START, 0, 0, 0, F_START, 0, F_EVENT, F_THE, F_THE, 0]
         );
         assert_eq!(flags("announced ANNOUNCED Announced"), [F_EVENT; 3]);
         // Every speech verb is flagged, the grammar words among them too.
@@ -1453,9 +1470,21 @@ mod tests {
         assert_eq!(words(F_QUOTE), [0, 28, 42, 51]);
         assert_eq!(words(F_QUARTER), [20, 43]);
         assert_eq!(words(F_EVENT), [6, 53]);
+        // The tokens an expression may start at: "the" before "quarter" and "Quarters" are
+        // not among them ("the" is a grammar word that may start one).
+        let starts = |t: &Tokens| {
+            t.starts
+                .iter()
+                .map(|&i| t.toks[i].start)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(starts(&t), [16]);
+        tokenize_into("On Monday, 12 of the ’90s.", &mut t);
+        assert_eq!(starts(&t), [3, 11, 17, 21, 24]);
         // Reused: the marks of the previous text are gone.
         tokenize_into("none here", &mut t);
         assert!(t.marked.is_empty());
+        assert!(t.starts.is_empty());
     }
 
     /// The word table is keyed by packed words ([`key`]): every word must fit.

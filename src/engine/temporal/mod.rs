@@ -164,44 +164,59 @@ pub struct ParaTemporal {
 /// Paragraph stage: expressions, their clause tense and speech time, and event verbs.
 pub fn scan(ctx: &ParaCtx<'_>, _quotes: &ParaQuotes) -> ParaTemporal {
     thread_local! {
-        /// The token buffer, reused from paragraph to paragraph.
-        static TOKS: std::cell::RefCell<lexicon::Tokens> = std::cell::RefCell::new(lexicon::Tokens::default());
+        /// The token and quotation buffers, reused from paragraph to paragraph.
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
     }
-    TOKS.with(|toks| match toks.try_borrow_mut() {
-        Ok(mut toks) => {
-            lexicon::tokenize_into(ctx.text, &mut toks);
-            let scan = scan_tokens(ctx, &toks);
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => {
+            lexicon::tokenize_into(ctx.text, &mut scratch.tokens);
+            let scan = scan_tokens(ctx, &mut scratch);
             // A giant paragraph's tokens are not kept for the life of the thread.
-            if toks.toks.capacity() > 1 << 14 {
-                *toks = lexicon::Tokens::default();
+            if scratch.tokens.toks.capacity() > 1 << 14 || scratch.quoted.capacity() > 1 << 14 {
+                *scratch = Scratch::default();
             }
             scan
         }
         // Not reentrant in practice; a fresh buffer keeps it correct if it ever is.
         Err(_) => {
-            let mut toks = lexicon::Tokens::default();
-            lexicon::tokenize_into(ctx.text, &mut toks);
-            scan_tokens(ctx, &toks)
+            let mut scratch = Scratch::default();
+            lexicon::tokenize_into(ctx.text, &mut scratch.tokens);
+            scan_tokens(ctx, &mut scratch)
         }
     })
 }
 
-fn scan_tokens(ctx: &ParaCtx<'_>, tokens: &lexicon::Tokens) -> ParaTemporal {
+/// A paragraph's tokens and quotations, in buffers kept from paragraph to paragraph.
+#[derive(Default)]
+struct Scratch {
+    tokens: lexicon::Tokens,
+    /// [`tense::quote_spans`].
+    quotes: Vec<TextRange>,
+    /// [`tense::quoted_tokens`].
+    quoted: Vec<bool>,
+}
+
+fn scan_tokens(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaTemporal {
+    let Scratch {
+        tokens,
+        quotes,
+        quoted,
+    } = scratch;
     let toks = &tokens.toks[..];
-    let mut timexes = recognise::recognise(ctx.text, toks);
+    let mut timexes = recognise::recognise(ctx.text, tokens);
     // Quotation spans are found here from the tokens, so the scan does not depend on the
     // quotation module's (possibly different) notion of a quote.
-    let quotes = tense::quote_spans(tokens);
-    let quoted = tense::quoted_tokens(toks, &quotes);
+    tense::quote_spans_into(tokens, quotes);
+    tense::quoted_tokens_into(toks, quotes, quoted);
     tense::annotate(
         ctx.text,
         tokens,
         ctx.sentences,
-        &quotes,
-        &quoted,
+        quotes,
+        quoted,
         &mut timexes,
     );
-    let events = events::scan(ctx.text, tokens, ctx.sentences, &quoted);
+    let events = events::scan(ctx.text, tokens, ctx.sentences, quoted);
     let mentions_quarter = tokens.marked(lexicon::F_QUARTER).next().is_some();
     ParaTemporal {
         timexes,

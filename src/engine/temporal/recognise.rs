@@ -8,7 +8,7 @@
 //! part of it ("on [Monday]", "since [Friday]"), modifiers are ("[the past three years]",
 //! "[early next year]"), and a weekday that introduces a date joins it ("[Monday, March 20]").
 
-use super::lexicon::{F_START, Kw, Lex, Tok, TokKind, Unit};
+use super::lexicon::{F_THE, Kw, Lex, Tok, TokKind, Tokens, Unit};
 use crate::engine::temporal::TimexType;
 use crate::engine::text::TextRange;
 
@@ -1436,6 +1436,27 @@ pub(super) fn kw_may_start(k: Kw) -> bool {
     )
 }
 
+/// Whether an expression can start at a word of class `l` other than a grammar word
+/// ([`kw_may_start`]): a calendar word or a number word, an ordinal that may name a quarter or
+/// half ("third"), or "year" ("year-end"). A plural unit ("years"), any other unit ("month"),
+/// a part of the day, a time zone or a past-tense verb starts none (see [`match_at`]).
+pub(super) fn lex_may_start(l: Lex) -> bool {
+    match l {
+        Lex::Month(_)
+        | Lex::Weekday(_)
+        | Lex::Weekdays(_)
+        | Lex::Holiday(_)
+        | Lex::Season(_)
+        | Lex::Num(_)
+        | Lex::Unit(Unit::Year) => true,
+        Lex::Ordinal(q) => (1..=4).contains(&q),
+        Lex::Kw(k) => kw_may_start(k),
+        Lex::Other | Lex::Unit(_) | Lex::Units(_) | Lex::DayPart(_) | Lex::Zone | Lex::PastVerb => {
+            false
+        }
+    }
+}
+
 fn kw_expr(cx: &Cx<'_>, i: usize, k: Kw) -> Option<M> {
     let j = i + 1;
     match k {
@@ -2092,18 +2113,36 @@ fn two_quarters(cx: &Cx<'_>, i: usize, k: usize, h: u8) -> Option<M> {
     ))
 }
 
+/// Decades in words, twenties to nineties.
+const DECADES: [&str; 8] = [
+    "twenties",
+    "thirties",
+    "forties",
+    "fifties",
+    "sixties",
+    "seventies",
+    "eighties",
+    "nineties",
+];
+
+/// The words [`the_expr`] reads by spelling right after "the" ("the nineties", "the
+/// corresponding quarter"): the tokenizer flags them ([`F_THE`]), so that "the" before any
+/// other word the lexicon does not know is passed over without trying the matchers.
+pub(super) const THE_WORDS: [&str; 10] = [
+    DECADES[0],
+    DECADES[1],
+    DECADES[2],
+    DECADES[3],
+    DECADES[4],
+    DECADES[5],
+    DECADES[6],
+    DECADES[7],
+    "corresponding",
+    "comparable",
+];
+
 /// The decade digit of a decade in words ("nineties" → 9), twenties to nineties.
 fn spelled_decade(w: &str) -> Option<u8> {
-    const DECADES: [&str; 8] = [
-        "twenties",
-        "thirties",
-        "forties",
-        "fifties",
-        "sixties",
-        "seventies",
-        "eighties",
-        "nineties",
-    ];
     DECADES
         .iter()
         .position(|d| d.eq_ignore_ascii_case(w))
@@ -2161,6 +2200,59 @@ fn spelled_year(cx: &Cx<'_>, i: usize) -> Option<(i32, usize)> {
 /// The longest match at token `i`, with modifiers.
 fn match_at(cx: &Cx<'_>, i: usize) -> Option<M> {
     let t = cx.tok(i)?;
+    if !may_match(cx, i, t) {
+        return None;
+    }
+    match_unchecked(cx, i, t)
+}
+
+/// Whether a match may start at token `t` (= `i`), from the next token's class: a test of a
+/// few instructions that rules out most grammar words ("the", "a", "this", "at") before the
+/// matchers run. Exact: where it says no, [`match_unchecked`] finds nothing (tested).
+fn may_match(cx: &Cx<'_>, i: usize, t: &Tok) -> bool {
+    let next = cx.tok(i + 1);
+    let next_lex = next.map_or(Lex::Other, |n| n.lex);
+    // The next token is a word the lexicon does not know, or punctuation (or nothing).
+    let next_plain = next_lex == Lex::Other && next.is_none_or(|n| n.kind != TokKind::Number);
+    match t.lex {
+        Lex::Kw(Kw::The) => {
+            // `the_expr` reads only a number, an apostrophe ("the '90s") or a word of
+            // [`THE_WORDS`] after "the" when the lexicon does not know the next word.
+            !next_plain
+                || next.is_some_and(|n| n.flags & F_THE != 0 || n.is_punct('\'') || n.is_punct('’'))
+        }
+        // "a" is a quantity only before a unit, "few", "couple", "more" or "hundred".
+        Lex::Kw(Kw::A) => matches!(
+            next_lex,
+            Lex::Unit(_) | Lex::Units(_) | Lex::Kw(Kw::Few | Kw::Couple | Kw::More) | Lex::Num(100)
+        ),
+        // `deictic` after "this"/"that" reads only a word the lexicon knows.
+        Lex::Kw(Kw::This | Kw::That) => next_lex != Lex::Other,
+        Lex::Kw(Kw::At) => next_lex == Lex::Kw(Kw::Least),
+        Lex::Kw(Kw::More | Kw::Less) => next_lex == Lex::Kw(Kw::Than),
+        Lex::Kw(Kw::Up) => next_lex == Lex::Kw(Kw::To),
+        // A modifier before a core expression, a set ("every two weeks"), a quarter or half
+        // ("third quarter"), a season with a year: the next token is a number or a known word.
+        Lex::Kw(Kw::Early | Kw::Late | Kw::Earlier | Kw::Later | Kw::Every | Kw::Each)
+        | Lex::Ordinal(_)
+        | Lex::Season(_) => !next_plain || next.is_some_and(|n| n.is_punct('-')),
+        // A number that is not a year is part of an expression only before a date's or a
+        // clock's separator ("3/20", "20.03.2023", "3:30", "10-year"), a number ("5 1/2"), a
+        // known word, or a word of at most two letters ("3 pm", "20th"); not before a comma,
+        // a parenthesis, an unknown longer word ("12 people", "3 million") or nothing.
+        Lex::Other if t.kind == TokKind::Number && t.digits != 4 => {
+            next.is_some_and(|n| match n.kind {
+                TokKind::Punct(c) => matches!(c, '/' | '.' | ':' | '-'),
+                TokKind::Word => n.lex != Lex::Other || n.end - n.start <= 2,
+                TokKind::Number => true,
+            })
+        }
+        _ => true,
+    }
+}
+
+/// [`match_at`] without the [`may_match`] test.
+fn match_unchecked(cx: &Cx<'_>, i: usize, t: &Tok) -> Option<M> {
     let core = |k: usize| -> Option<M> {
         let tk = cx.tok(k)?;
         match tk.kind {
@@ -2250,14 +2342,14 @@ fn match_at(cx: &Cx<'_>, i: usize) -> Option<M> {
 
 /// Recognises the temporal expressions of a paragraph. The list comes at its final size: the
 /// expressions are gathered in a buffer kept from paragraph to paragraph, then moved out.
-pub fn recognise(text: &str, toks: &[Tok]) -> Vec<RawTimex> {
+pub fn recognise(text: &str, tokens: &Tokens) -> Vec<RawTimex> {
     thread_local! {
         static OUT: std::cell::RefCell<Vec<RawTimex>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     OUT.with(|buf| match buf.try_borrow_mut() {
         Ok(mut buf) => {
             buf.clear();
-            recognise_into(text, toks, &mut buf);
+            recognise_into(text, tokens, &mut buf);
             let mut out = Vec::with_capacity(buf.len());
             out.append(&mut buf);
             // A paragraph full of dates does not leave its buffer with the thread.
@@ -2269,21 +2361,22 @@ pub fn recognise(text: &str, toks: &[Tok]) -> Vec<RawTimex> {
         // Not reentrant in practice; a fresh buffer keeps it correct if it ever is.
         Err(_) => {
             let mut out = Vec::new();
-            recognise_into(text, toks, &mut out);
+            recognise_into(text, tokens, &mut out);
             out
         }
     })
 }
 
 /// [`recognise`] into `out` (appended).
-fn recognise_into(text: &str, toks: &[Tok], out: &mut Vec<RawTimex>) {
+fn recognise_into(text: &str, tokens: &Tokens, out: &mut Vec<RawTimex>) {
+    let toks = &tokens.toks[..];
     let cx = Cx { toks, text };
-    let mut i = 0;
-    while let Some(t) = toks.get(i) {
-        // Only a number, a known word or an apostrophe ("'90s") can start an expression, and
-        // of the grammar words only a few: the tokenizer flags them ([`F_START`]).
-        if t.flags & F_START == 0 {
-            i += 1;
+    // The first token not inside an expression found.
+    let mut free = 0;
+    // Only a number, a known word or an apostrophe ("'90s") can start an expression, and of
+    // the grammar words only a few: the tokenizer lists them ([`F_START`]).
+    for &i in &tokens.starts {
+        if i < free {
             continue;
         }
         if let Some(m) = match_at(&cx, i)
@@ -2291,7 +2384,6 @@ fn recognise_into(text: &str, toks: &[Tok], out: &mut Vec<RawTimex>) {
             && m.end <= toks.len()
         {
             let (Some(first), Some(last)) = (toks.get(m.start), toks.get(m.end - 1)) else {
-                i += 1;
                 continue;
             };
             out.push(RawTimex {
@@ -2307,9 +2399,7 @@ fn recognise_into(text: &str, toks: &[Tok], out: &mut Vec<RawTimex>) {
                 speech: None,
                 quarter_context: false,
             });
-            i = m.end;
-        } else {
-            i += 1;
+            free = m.end;
         }
     }
 }
@@ -2415,6 +2505,54 @@ mod tests {
             "mid-1990",
             "quarter",
             "the first quarter",
+            // After "the", "a" and the other words `may_match` reads the next token of.
+            "nineties",
+            "Sixties",
+            "corresponding quarter a year ago",
+            "comparable period last year",
+            "same period last year",
+            "1988 quarter",
+            "’80s",
+            "company said",
+            "-day trip",
+            "- day",
+            "few days",
+            "couple of weeks",
+            "hundred years",
+            "more years",
+            "Monday",
+            "morning",
+            "past spring",
+            "same day",
+            "2 weeks",
+            "quarter-",
+            "half of 1990",
+            "of 1990",
+            "summer",
+            "",
+            // After a number.
+            "3 pm",
+            "3 PM.",
+            "3 p.m.",
+            "9 am",
+            "3:30",
+            "4 in the morning",
+            "20th century",
+            "21st Century",
+            "5 1/2 years",
+            "12, 2020",
+            "12 (2020)",
+            "12.03.2020",
+            "3/20",
+            "10-year",
+            "12 people",
+            "3 million",
+            "20 March",
+            "15 Jan.",
+            "2 thousand",
+            "12 days",
+            "12 more days",
+            "12",
         ];
         let words = [
             "of",
@@ -2495,26 +2633,70 @@ mod tests {
             "every",
             "current",
             "now",
+            "this",
+            "that",
+            "every",
+            "each",
+            "early",
+            "late",
+            "earlier",
+            "later",
+            "third",
+            "fifth",
+            "summer",
+            "several",
+            "years",
+            "month",
+            "began",
+            "morning",
+            "EST",
+            "The",
+            "A",
+            "12",
+            "1990",
+            "on 3",
+            "7",
         ];
         for w in words {
             for tail in tails {
                 texts.push(format!("He {w} {tail} said. {w} {tail}"));
             }
         }
+        let mut skipped = 0;
         for text in &texts {
             let toks = tokenize(text);
             let cx = Cx { toks: &toks, text };
             for (i, t) in toks.iter().enumerate() {
+                let at = || text.get(t.start..(t.start + 40).min(text.len()));
                 if let Lex::Kw(k) = t.lex
                     && !kw_may_start(k)
                 {
                     assert!(
                         match_at(&cx, i).is_none(),
                         "{k:?} at {i} starts an expression in {:?}",
-                        text.get(t.start..(t.start + 40).min(text.len()))
+                        at()
+                    );
+                }
+                if t.kind == TokKind::Word && !lex_may_start(t.lex) {
+                    assert!(
+                        match_unchecked(&cx, i, t).is_none(),
+                        "{:?} at {i} starts an expression in {:?}",
+                        t.lex,
+                        at()
+                    );
+                }
+                if !may_match(&cx, i, t) {
+                    skipped += usize::from(t.flags & super::super::lexicon::F_START != 0);
+                    assert!(
+                        match_unchecked(&cx, i, t).is_none(),
+                        "{:?} at {i} starts an expression in {:?}",
+                        t.lex,
+                        at()
                     );
                 }
             }
         }
+        // The test rules out most of the grammar words the tokenizer lets through.
+        assert!(skipped > 1000, "{skipped}");
     }
 }

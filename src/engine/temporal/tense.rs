@@ -22,6 +22,13 @@ use crate::engine::text::TextRange;
 /// Quotation spans of a paragraph (marks included), from paired double quotation marks.
 pub fn quote_spans(tokens: &Tokens) -> Vec<TextRange> {
     let mut out = Vec::new();
+    quote_spans_into(tokens, &mut out);
+    out
+}
+
+/// [`quote_spans`] into `out` (cleared first), so that one buffer serves many paragraphs.
+pub fn quote_spans_into(tokens: &Tokens, out: &mut Vec<TextRange>) {
+    out.clear();
     let mut open: Option<usize> = None;
     let mut straight_open: Option<usize> = None;
     // The tokenizer lists the quotation marks ([`F_QUOTE`]).
@@ -41,7 +48,6 @@ pub fn quote_spans(tokens: &Tokens) -> Vec<TextRange> {
         }
     }
     out.sort();
-    out
 }
 
 fn cue_tense(cue: &str) -> Option<Tense> {
@@ -231,10 +237,18 @@ fn verb_tense(toks: &[Tok], i: usize, text: &str, before_expr: bool) -> Option<T
 /// Which tokens lie inside a quotation (`quotes` as from [`quote_spans`]): one flag per token,
 /// or no flags at all when there is no quotation (readers take a missing flag as `false`).
 pub fn quoted_tokens(toks: &[Tok], quotes: &[TextRange]) -> Vec<bool> {
+    let mut inside = Vec::new();
+    quoted_tokens_into(toks, quotes, &mut inside);
+    inside
+}
+
+/// [`quoted_tokens`] into `inside` (cleared first), so that one buffer serves many paragraphs.
+pub fn quoted_tokens_into(toks: &[Tok], quotes: &[TextRange], inside: &mut Vec<bool>) {
+    inside.clear();
     if quotes.is_empty() {
-        return Vec::new();
+        return;
     }
-    let mut inside = vec![false; toks.len()];
+    inside.resize(toks.len(), false);
     for q in quotes {
         let lo = toks.partition_point(|t| t.start < q.start);
         let rest = toks.get(lo..).unwrap_or(&[]);
@@ -248,7 +262,6 @@ pub fn quoted_tokens(toks: &[Tok], quotes: &[TextRange]) -> Vec<bool> {
             f.fill(true);
         }
     }
-    inside
 }
 
 /// Sorted spans that do not overlap, so that a binary search finds the one holding a range.
