@@ -75,6 +75,15 @@ pub struct Options {
 }
 
 impl Options {
+    /// The format to read the manuscript in: Markdown or plain text, as it is written.
+    pub fn format(&self) -> crate::engine::Format {
+        if self.markdown {
+            crate::engine::Format::Markdown
+        } else {
+            crate::engine::Format::PlainText
+        }
+    }
+
     /// A Markdown manuscript with curly quotes.
     pub fn markdown(seed: u64, size: usize) -> Self {
         Options {

@@ -214,6 +214,30 @@ fn common_suffix(a: &[u8], b: &[u8], max: usize) -> usize {
     i
 }
 
+/// How many blocks at the start of `new` are the same scans as in `old` at the same place, and
+/// how many at the end are the same scans moved by `delta` bytes (never overlapping the first
+/// count): the blocks in between are those an edit changed.
+pub(crate) fn unchanged_ends(
+    old: &[CachedBlock],
+    new: &[CachedBlock],
+    delta: isize,
+) -> (usize, usize) {
+    let n = old.len().min(new.len());
+    let kb = (0..n)
+        .take_while(|&i| {
+            Arc::ptr_eq(&old[i].scans, &new[i].scans) && old[i].range.start == new[i].range.start
+        })
+        .count();
+    let ke = (0..n - kb)
+        .take_while(|&j| {
+            let (o, b) = (&old[old.len() - 1 - j], &new[new.len() - 1 - j]);
+            Arc::ptr_eq(&o.scans, &b.scans)
+                && b.range.start as isize == o.range.start as isize + delta
+        })
+        .count();
+    (kb, ke)
+}
+
 /// Whether `text` opens with a `---` line, so an edit anywhere could close a front matter.
 fn opens_with_dashes(text: &str) -> bool {
     let t = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -775,17 +799,13 @@ mod tests {
         let (mut carried, mut kept_stats, mut steps) = (0, 0, 0);
         for round in 0..16u64 {
             let markdown = round % 2 == 0;
-            let format = if markdown {
-                Format::Markdown
-            } else {
-                Format::PlainText
-            };
-            let mut text = manuscript(&Options {
+            let opts = Options {
                 seed: 100 + round,
                 size: 2500,
                 markdown,
                 ascii: round % 3 == 0,
-            });
+            };
+            let (format, mut text) = (opts.format(), manuscript(&opts));
             let mut analyzer = Analyzer::default();
             let _ = analyzer.analyze(&text, format, &config);
             // A typing point that moves on as the text grows, now and then somewhere else.

@@ -470,7 +470,7 @@ mod tests {
     /// their messages), or the test would prove nothing.
     #[test]
     fn carried_over_findings_equal_fresh_ones_after_typing() {
-        use crate::engine::{Analyzer, Format, analyze_as};
+        use crate::engine::{Analyzer, analyze_as};
         use crate::generate::{Options, Rng, Typing, Typist, manuscript};
         let config = Config::default();
         let typed: &[&str] = &[
@@ -497,17 +497,13 @@ mod tests {
         let mut analyzer = Analyzer::default();
         for round in 0..10u64 {
             let markdown = round % 2 == 0;
-            let format = if markdown {
-                Format::Markdown
-            } else {
-                Format::PlainText
-            };
-            let mut text = manuscript(&Options {
+            let opts = Options {
                 seed: 200 + round,
                 size: 6000,
                 markdown,
                 ascii: round % 3 == 0,
-            });
+            };
+            let (format, mut text) = (opts.format(), manuscript(&opts));
             // A new document half the time; else the next story is typed into the same
             // analyzer, which has to forget what no longer applies.
             if round % 2 == 0 {

@@ -390,17 +390,13 @@ fn patched_grouping_equals_a_fresh_one_as_names_are_typed_glued_and_deleted() {
     let (mut keystrokes, mut patched, mut regrouped) = (0, 0, 0);
     for round in 0..12u64 {
         let markdown = round % 2 == 0;
-        let format = if markdown {
-            Format::Markdown
-        } else {
-            Format::PlainText
-        };
-        let mut text = manuscript(&Options {
+        let opts = Options {
             seed: 300 + round,
             size: 3000,
             markdown,
             ascii: round % 3 == 0,
-        });
+        };
+        let (format, mut text) = (opts.format(), manuscript(&opts));
         let mut analyzer = Analyzer::default();
         let _ = analyzer.analyze(&text, format, &config);
         let mut check = |text: &str, analyzer: &mut Analyzer, what: &str| {

@@ -585,7 +585,7 @@ fn shared_text_is_its_string() {
 /// carry it over, attributing again only a few paragraphs.
 #[test]
 fn carried_over_attribution_equals_a_fresh_one_after_typing() {
-    use crate::engine::{Analyzer, Format, analyze_as};
+    use crate::engine::{Analyzer, analyze_as};
     use crate::generate::{Options, Rng, Typing, Typist, manuscript};
     let config = Config::default();
     let typed: &[&str] = &[
@@ -618,17 +618,13 @@ fn carried_over_attribution_equals_a_fresh_one_after_typing() {
     let (mut carried, mut steps, mut few) = (0, 0, 0);
     for round in 0..6u64 {
         let markdown = round % 2 == 1;
-        let format = if markdown {
-            Format::Markdown
-        } else {
-            Format::PlainText
-        };
-        let mut text = manuscript(&Options {
+        let opts = Options {
             seed: 300 + round,
             size: 14_000,
             markdown,
             ascii: round % 3 == 2,
-        });
+        };
+        let (format, mut text) = (opts.format(), manuscript(&opts));
         let mut analyzer = Analyzer::default();
         let first = analyzer.analyze(&text, format, &config);
         assert!(
@@ -718,7 +714,7 @@ fn an_edited_speaker_reaches_a_pronoun_several_quotations_later() {
 /// change only organisation names do carry it over (the test would prove nothing otherwise).
 #[test]
 fn attribution_carried_over_as_organisation_names_are_typed_equals_a_fresh_one() {
-    use crate::engine::{Analyzer, Format, analyze_as};
+    use crate::engine::{Analyzer, analyze_as};
     use crate::generate::{Options, Rng, manuscript};
     let config = Config::default();
     let orgs: &[&str] = &[
@@ -743,17 +739,13 @@ fn attribution_carried_over_as_organisation_names_are_typed_equals_a_fresh_one()
     let (mut keystrokes, mut patched, mut carried_patched) = (0, 0, 0);
     for round in 0..6u64 {
         let markdown = round % 2 == 0;
-        let format = if markdown {
-            Format::Markdown
-        } else {
-            Format::PlainText
-        };
-        let mut text = manuscript(&Options {
+        let opts = Options {
             seed: 500 + round,
             size: 9000,
             markdown,
             ascii: round % 3 == 1,
-        });
+        };
+        let (format, mut text) = (opts.format(), manuscript(&opts));
         // Paragraphs with organisations for speakers, at paragraph breaks.
         for _ in 0..10 {
             let from = rng.below(text.len());

@@ -554,20 +554,7 @@ fn carry_over(
     // Blocks at the start that are the same scans at the same place, and at the end that are
     // the same scans moved with the text; the blocks in between changed.
     let (ob, nb) = (&prev.blocks, blocks);
-    let n = ob.len().min(nb.len());
-    let kb = (0..n)
-        .take_while(|&i| {
-            std::sync::Arc::ptr_eq(&ob[i].scans, &nb[i].scans)
-                && ob[i].range.start == nb[i].range.start
-        })
-        .count();
-    let ke = (0..n - kb)
-        .take_while(|&j| {
-            let (o, b) = (&ob[ob.len() - 1 - j], &nb[nb.len() - 1 - j]);
-            std::sync::Arc::ptr_eq(&o.scans, &b.scans)
-                && b.range.start as isize == o.range.start as isize + delta
-        })
-        .count();
+    let (kb, ke) = super::unchanged_ends(ob, nb, delta);
     let count_paras = |bs: &[CachedBlock]| bs.iter().map(|b| b.scans.len()).sum::<usize>();
     // Paragraphs: `pa` before the changed ones, `ps` after them.
     let pa = count_paras(&nb[..kb]);

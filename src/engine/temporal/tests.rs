@@ -881,17 +881,13 @@ fn carried_over_resolution_equals_a_fresh_one_after_typing() {
     let (mut carried, mut steps, mut few, mut changed) = (0, 0, 0, 0);
     for round in 0..8u64 {
         let markdown = round % 2 == 0;
-        let format = if markdown {
-            Format::Markdown
-        } else {
-            Format::PlainText
-        };
-        let mut text = manuscript(&Options {
+        let opts = Options {
             seed: 700 + round,
             size: 6_000,
             markdown,
             ascii: round % 3 == 1,
-        });
+        };
+        let (format, mut text) = (opts.format(), manuscript(&opts));
         // Plain text resolves against a setting every other round, else its dateline (if any).
         let config = if round % 4 == 1 {
             cfg(Some("2023-03-20"))
