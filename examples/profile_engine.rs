@@ -5,6 +5,11 @@
 //! one character at a time at [`generate::typing_point`] through one `Analyzer`) and prints the
 //! per-keystroke percentiles and how many keystrokes regrouped the entities from scratch.
 //!
+//! `replay FILE OFFSET TEXT [KEYSTROKES]` replays another typing trace (e.g. lspbench.py's) the same
+//! way. With `PROFILE_THRASH_MB=16` in the environment, `typing` and `replay` write that many
+//! megabytes between keystrokes, untimed, so each analysis starts with cold caches, as in the
+//! server after it has written a large publish.
+//!
 //! ```text
 //! cargo build --release --example profile_engine
 //! perf record --call-graph dwarf target/release/examples/profile_engine keystroke 1MB 200
@@ -20,6 +25,10 @@ use copydesk::generate;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mode = args.get(1).map_or("full", String::as_str);
+    if mode == "replay" {
+        replay(&args[2..]);
+        return;
+    }
     let size = args
         .get(2)
         .and_then(|s| generate::parse_size(s))
@@ -33,7 +42,8 @@ fn main() {
     let mut analyzer = Analyzer::default();
     analyzer.analyze(&before, Format::Markdown, &config);
     if mode == "typing" {
-        typing(analyzer, before, iterations, &config);
+        let words = "the council said on Tuesday that a revised plan would be delivered ";
+        typing(analyzer, before, at, words, iterations, &config);
         return;
     }
     let start = Instant::now();
@@ -55,19 +65,59 @@ fn main() {
     );
 }
 
+/// `replay FILE OFFSET TEXT [KEYSTROKES]`: another typing trace, e.g. the one lspbench.py reports
+/// (its `trace` gives a line and a UTF-16 column; OFFSET is the byte offset of that point): TEXT
+/// typed one character at a time at byte OFFSET of the Markdown manuscript FILE.
+fn replay(args: &[String]) {
+    let [file, offset, words, rest @ ..] = args else {
+        eprintln!("usage: profile_engine replay FILE OFFSET TEXT [KEYSTROKES]");
+        std::process::exit(2);
+    };
+    let text = std::fs::read_to_string(file).expect("cannot read FILE");
+    let at: usize = offset.parse().expect("OFFSET is a byte offset");
+    assert!(
+        text.is_char_boundary(at),
+        "OFFSET is not at a character boundary"
+    );
+    let keystrokes = rest
+        .first()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(words.chars().count());
+    let config = Config::default();
+    let mut analyzer = Analyzer::default();
+    analyzer.analyze(&text, Format::Markdown, &config);
+    typing(analyzer, text, at, words, keystrokes, &config);
+}
+
 /// The server bench's typing trace (`benches/lsp_latency.rs`) in the engine: `keystrokes`
 /// characters typed one at a time at the typing point, each analysed through `analyzer`.
-fn typing(mut analyzer: Analyzer, mut text: String, keystrokes: usize, config: &Config) {
-    let words = "the council said on Tuesday that a revised plan would be delivered ";
-    let mut at = generate::typing_point(&text);
+fn typing(
+    mut analyzer: Analyzer,
+    mut text: String,
+    mut at: usize,
+    words: &str,
+    keystrokes: usize,
+    config: &Config,
+) {
     let mut times = Vec::with_capacity(keystrokes);
     let mut regroup_times = Vec::new();
     let mut which = String::new();
     let mut findings = 0;
+    let mut thrash = std::env::var("PROFILE_THRASH_MB")
+        .ok()
+        .and_then(|mb| mb.parse::<usize>().ok())
+        .map(|mb| vec![0u8; mb << 20]);
     for (i, c) in words.chars().cycle().take(keystrokes).enumerate() {
         text.insert(at, c);
         at += c.len_utf8();
         let regrouped = analyzer.entities_regrouped();
+        if let Some(buffer) = thrash.as_mut() {
+            // Evicts the caches, as the server's publish of the last result does.
+            for (j, b) in buffer.iter_mut().enumerate() {
+                *b = (j ^ i) as u8;
+            }
+            std::hint::black_box(&buffer);
+        }
         let start = Instant::now();
         let analysis = analyzer.analyze(&text, Format::Markdown, config);
         let ms = start.elapsed().as_secs_f64() * 1000.0;
