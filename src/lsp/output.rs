@@ -147,9 +147,18 @@ impl Outbox {
                 let Some(file) = out else {
                     return true;
                 };
+                // The header goes out with the first chunk, in one system call: a header
+                // written alone would wake the client for a few bytes.
+                let mut header = Some(Header::new(len));
                 let written = blocking(|| {
-                    file.write_all(format!("Content-Length: {len}\r\n\r\n").as_bytes())?;
-                    write(&mut |chunk| file.write_all(chunk))
+                    write(&mut |chunk| match header.take() {
+                        Some(header) => write_all_slices(file, &[header.bytes(), chunk]),
+                        None => file.write_all(chunk),
+                    })?;
+                    match header.take() {
+                        Some(header) => file.write_all(header.bytes()),
+                        None => Ok(()),
+                    }
                 });
                 if let Err(e) = written {
                     // A frame cut short cannot be repaired: nothing more is written.
@@ -170,10 +179,11 @@ impl Outbox {
             && len > SMALL_BODY
         {
             if let Some(file) = out {
-                let written = blocking(|| {
-                    file.write_all(format!("Content-Length: {len}\r\n\r\n").as_bytes())?;
-                    parts.iter().try_for_each(|part| file.write_all(part))
-                });
+                let header = Header::new(len);
+                let mut slices = Vec::with_capacity(parts.len() + 1);
+                slices.push(header.bytes());
+                slices.extend_from_slice(parts);
+                let written = blocking(|| write_all_slices(file, &slices));
                 if let Err(e) = written {
                     tracing::debug!(error = %e, "output closed; message dropped");
                     *out = None;
@@ -211,24 +221,55 @@ fn blocking<T>(write: impl FnOnce() -> T) -> T {
     }
 }
 
-/// Writes `body` with its header to a blocking output: one write for a small body, the header
-/// and then the body (not copied) for a large one.
+/// Writes `body` with its header to a blocking output, in one `writev` (the body not copied
+/// behind the header).
 fn write_frame_blocking(out: &mut std::fs::File, body: &[u8]) -> std::io::Result<()> {
-    let mut header = [0u8; 40];
-    let header = {
-        let mut at = &mut header[..];
-        write!(at, "Content-Length: {}\r\n\r\n", body.len())?;
-        let left = at.len();
-        &header[..header.len() - left]
-    };
-    if body.len() <= SMALL_BODY {
-        let mut frame = Vec::with_capacity(header.len() + body.len());
-        frame.extend_from_slice(header);
-        frame.extend_from_slice(body);
-        return out.write_all(&frame);
+    write_all_slices(out, &[Header::new(body.len()).bytes(), body])
+}
+
+/// A frame's `Content-Length` header, on the stack.
+struct Header {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl Header {
+    fn new(body_len: usize) -> Header {
+        let mut bytes = [0u8; 48];
+        let mut at = &mut bytes[..];
+        // 16 bytes of name and 4 of line breaks around at most 20 digits: it always fits.
+        let _ = write!(at, "Content-Length: {body_len}\r\n\r\n");
+        let len = 48 - at.len();
+        Header { bytes, len }
     }
-    out.write_all(header)?;
-    out.write_all(body)
+
+    fn bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// Writes `slices` one after the other with as few system calls as the output allows (one
+/// `writev` on a pipe with room, or on a blocking pipe that the reader keeps draining):
+/// nothing is copied to join them.
+fn write_all_slices(out: &mut impl Write, slices: &[&[u8]]) -> std::io::Result<()> {
+    use std::io::{ErrorKind, IoSlice};
+    let mut io: Vec<IoSlice<'_>> = slices.iter().map(|s| IoSlice::new(s)).collect();
+    let mut rest = &mut io[..];
+    IoSlice::advance_slices(&mut rest, 0);
+    while !rest.is_empty() {
+        match out.write_vectored(rest) {
+            Ok(0) => {
+                return Err(std::io::Error::new(
+                    ErrorKind::WriteZero,
+                    "failed to write whole buffer",
+                ));
+            }
+            Ok(n) => IoSlice::advance_slices(&mut rest, n),
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 impl Inbox {
@@ -409,6 +450,80 @@ mod tests {
             frame_len(b"X: y\r\n\r\nrest"),
             Some(8),
             "no length: header alone"
+        );
+    }
+
+    /// Accepts at most three bytes per call, as a pipe with little room or a signal can.
+    struct Trickle(Vec<u8>);
+
+    impl Write for Trickle {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(3);
+            self.0.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn slices_are_written_whole_and_in_order_through_short_writes() {
+        let mut out = Trickle(Vec::new());
+        write_all_slices(
+            &mut out,
+            &[b"Content-Length: 5\r\n\r\n", b"", b"ab", b"cde"],
+        )
+        .unwrap();
+        assert_eq!(out.0, b"Content-Length: 5\r\n\r\nabcde");
+        assert_eq!(Header::new(0).bytes(), b"Content-Length: 0\r\n\r\n");
+        assert_eq!(
+            Header::new(usize::MAX).bytes(),
+            format!("Content-Length: {}\r\n\r\n", usize::MAX).as_bytes()
+        );
+    }
+
+    /// A direct outbox's frames (each written with as few system calls as possible, the header
+    /// together with the body's first part) read back whole and in order.
+    #[test]
+    fn direct_frames_are_whole_and_in_order() {
+        let file = tempfile::tempfile().unwrap();
+        let outbox = Outbox::direct(file.try_clone().unwrap());
+        let big: Vec<u8> = (0..3 * SMALL_BODY).map(|i| b'a' + (i % 26) as u8).collect();
+        outbox.send(b"[1]".to_vec());
+        let chunks: [&[u8]; 3] = [b"[2,", &big, b"]"];
+        let len = chunks.iter().map(|c| c.len()).sum();
+        assert!(outbox.send_streamed(|| true, len, |sink| chunks.iter().try_for_each(|c| sink(c))));
+        assert!(!outbox.send_streamed(|| false, 3, |sink| sink(b"[x]")));
+        // A body written in no chunk at all still gets its header.
+        assert!(outbox.send_streamed(|| true, 0, |_| Ok(())));
+        outbox.send_parts(&[b"[3,", &big, b"]"]);
+        outbox.send(big.clone());
+        drop(outbox);
+        let mut file = file;
+        std::io::Seek::rewind(&mut file).unwrap();
+        let mut all = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut all).unwrap();
+        let mut bodies = Vec::new();
+        let mut at = 0;
+        while let Some(n) = frame_len(&all[at..]) {
+            let frame = &all[at..at + n];
+            let body_at = memchr::memmem::find(frame, b"\r\n\r\n").unwrap() + 4;
+            bodies.push(frame[body_at..].to_vec());
+            at += n;
+        }
+        assert_eq!(at, all.len(), "nothing but whole frames");
+        let framed = |parts: &[&[u8]]| parts.concat();
+        assert_eq!(
+            bodies,
+            [
+                b"[1]".to_vec(),
+                framed(&[b"[2,", &big, b"]"]),
+                Vec::new(),
+                framed(&[b"[3,", &big, b"]"]),
+                big.clone(),
+            ]
         );
     }
 
