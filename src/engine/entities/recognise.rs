@@ -1596,26 +1596,20 @@ fn joined_word(text: &str, start: usize, mut pos: usize) -> (usize, (usize, usiz
 /// ampersand between capitalised words). Out of line, as [`joined_word`].
 #[inline(never)]
 fn gap_of(text: &str, last_end: usize, start: usize, caps: bool) -> (bool, bool) {
-    let gap = &text[last_end..start];
-    if gap.is_ascii() {
-        // Read once, a byte at a time: the last byte that is not white space (as
-        // `char::is_whitespace` says of ASCII), how many are not, and the line breaks.
-        let (mut last, mut solid, mut breaks) = (None, 0usize, 0usize);
-        for &c in gap.as_bytes() {
-            if matches!(c, b'\t'..=b'\r' | b' ') {
-                breaks += usize::from(c == b'\n');
-            } else {
-                last = Some(c);
-                solid += 1;
-            }
+    // Read once: the last character that is not white space, how many are not, and the line
+    // breaks.
+    let (mut last, mut solid, mut breaks) = (None, 0usize, 0usize);
+    for ch in text.get(last_end..start).unwrap_or_default().chars() {
+        if ch.is_whitespace() {
+            breaks += usize::from(ch == '\n');
+        } else {
+            last = Some(ch);
+            solid += 1;
         }
-        let after_open = last.is_some_and(|c| is_open_mark(char::from(c)));
-        let joins = (solid == 0 || caps && solid == 1 && last == Some(b'&')) && breaks <= 1;
-        return (after_open, joins);
     }
-    let after_open = gap.trim_end().chars().next_back().is_some_and(is_open_mark);
-    let joins = (gap.chars().all(char::is_whitespace) || (caps && gap.trim() == "&"))
-        && gap.bytes().filter(|&b| b == b'\n').count() <= 1;
+    let after_open = last.is_some_and(is_open_mark);
+    // White space only, or an ampersand between capitalised words ("Johnson & Johnson").
+    let joins = (solid == 0 || caps && solid == 1 && last == Some('&')) && breaks <= 1;
     (after_open, joins)
 }
 
