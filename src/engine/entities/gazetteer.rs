@@ -134,6 +134,8 @@ pub struct Gazetteer {
     lowercase_names: Vec<&'static str>,
     /// The first bytes of `lowercase_names`, as a 256-bit set.
     lowercase_first: [u64; 4],
+    /// The lengths of `lowercase_names` in bytes, as a set (bit 63 for 63 and more).
+    lowercase_lens: u64,
     /// Every name and alias, sorted by bytes, for [`Self::find_in`].
     patterns: Vec<&'static str>,
     /// `patterns[by_first[b]..by_first[b + 1]]` are the names whose first byte is `b`.
@@ -294,10 +296,12 @@ impl Gazetteer {
             .collect();
         lowercase_names.sort_unstable();
         let mut lowercase_first = [0u64; 4];
+        let mut lowercase_lens = 0u64;
         for n in &lowercase_names {
             if let Some(&b) = n.as_bytes().first() {
                 lowercase_first[usize::from(b >> 6)] |= 1 << (b & 63);
             }
+            lowercase_lens |= 1 << n.len().min(63);
         }
         Gazetteer {
             first_names,
@@ -306,6 +310,7 @@ impl Gazetteer {
             country_names,
             lowercase_names,
             lowercase_first,
+            lowercase_lens,
             patterns,
             by_first,
             by_second,
@@ -317,13 +322,15 @@ impl Gazetteer {
     pub fn may_be_lowercase_name(&self, word: &str) -> bool {
         word.as_bytes()
             .first()
-            .is_some_and(|&b| self.may_start_lowercase_name(b))
+            .is_some_and(|&b| self.may_start_lowercase_name(b, word.len()))
             && self.lowercase_names.contains(&word)
     }
 
-    /// Whether a name the gazetteer spells in lower case starts with byte `b`.
-    pub fn may_start_lowercase_name(&self, b: u8) -> bool {
+    /// Whether a name the gazetteer spells in lower case starts with byte `b` and is `len`
+    /// bytes long (a test of two bits: "a", "and", "not" fail it).
+    pub fn may_start_lowercase_name(&self, b: u8, len: usize) -> bool {
         self.lowercase_first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+            && self.lowercase_lens & (1 << len.min(63)) != 0
     }
 
     /// Whether `word` is a known given name ("Christoph", "Vladimir").
@@ -443,6 +450,22 @@ impl Gazetteer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first-byte-and-length filter lets every lower-case name through, and the names
+    /// only; it rules out the commonest words that share a first letter with one.
+    #[test]
+    fn lowercase_name_filter_keeps_every_lowercase_name() {
+        let g = &*GAZETTEER;
+        assert!(!g.lowercase_names.is_empty());
+        for &n in &g.lowercase_names {
+            assert!(g.may_start_lowercase_name(n.as_bytes()[0], n.len()), "{n}");
+            assert!(g.may_be_lowercase_name(n), "{n}");
+        }
+        assert!(g.may_be_lowercase_name("ntv"));
+        for w in ["a", "and", "an", "not", "now", "ntvx", "Ntv", ""] {
+            assert!(!g.may_be_lowercase_name(w), "{w}");
+        }
+    }
 
     #[test]
     fn countries_capitals_cities_and_institutions() {

@@ -2005,15 +2005,11 @@ impl<'a> Scanner<'a> {
         let mut i = 0;
         while i < self.toks.len() {
             if !self.is_name_word(i) {
-                // Names the gazetteer spells in lower case ("ntv"); the first byte rules out
-                // nearly every word.
-                let first = self
-                    .text
-                    .as_bytes()
-                    .get(self.toks[i].start)
-                    .copied()
-                    .unwrap_or(0);
-                let w = if gaz.may_start_lowercase_name(first) {
+                // Names the gazetteer spells in lower case ("ntv"); the first byte and the
+                // length rule out nearly every word.
+                let t = self.toks[i];
+                let first = self.text.as_bytes().get(t.start).copied().unwrap_or(0);
+                let w = if gaz.may_start_lowercase_name(first, t.end - t.start) {
                     self.word(i)
                 } else {
                     ""
