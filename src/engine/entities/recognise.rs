@@ -1275,9 +1275,18 @@ fn hash_at(bytes: &[u8], start: usize, end: usize) -> u64 {
             let v = c.try_into().map_or(0, u64::from_le_bytes) & ((1u64 << (8 * n)) - 1);
             h.write_u64(v ^ ((n as u64) << 59));
         }
-        None => h.write(chunks.remainder()),
+        // Near the end of the text: the whole word the plain way, out of line.
+        None => return tail_bytes_hash(w),
     }
     h.finish()
+}
+
+/// [`bytes_hash`] for [`hash_at`]'s rare words that end within eight bytes of the text's end,
+/// kept out of the tokenizer's loop.
+#[cold]
+#[inline(never)]
+fn tail_bytes_hash(w: &[u8]) -> u64 {
+    bytes_hash(w)
 }
 
 /// [`word_hash`] of `w` in lower case, as `str::to_lowercase` spells it: ASCII words are
