@@ -42,11 +42,43 @@ impl WordHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let v = rest.iter().enumerate().fold(0u64, |v, (k, &b)| {
-                v | u64::from(b.to_ascii_lowercase()) << (8 * k)
-            });
-            self.mix(v ^ ((rest.len() as u64) << 59));
+            self.mix(ascii_lower8(pack_tail(bytes)) ^ ((rest.len() as u64) << 59));
         }
+    }
+}
+
+/// The last `bytes.len() % 8` bytes of `bytes` (at least one) as a little-endian number, the
+/// bytes above them zero: read in one or two loads instead of a byte at a time. From a word of
+/// eight bytes or more, the last eight shifted down; from a shorter one, two overlapping loads
+/// of four or two bytes (the bytes they share are the same, so or-ing them is exact).
+fn pack_tail(bytes: &[u8]) -> u64 {
+    let n = bytes.len() % 8;
+    let len = bytes.len();
+    let u16_at = |i: usize| {
+        bytes
+            .get(i..i + 2)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, |b| u64::from(u16::from_le_bytes(b)))
+    };
+    let u32_at = |i: usize| {
+        bytes
+            .get(i..i + 4)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, |b| u64::from(u32::from_le_bytes(b)))
+    };
+    if len >= 8 {
+        let last = bytes
+            .get(len - 8..)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, u64::from_le_bytes);
+        // `n` is 1 to 7 here (a caller with no tail does not ask): the shift stays below 64.
+        last >> (8 * (8 - n) % 64)
+    } else if n >= 4 {
+        u32_at(0) | u32_at(n - 4) << (8 * (n - 4))
+    } else if n >= 2 {
+        u16_at(0) | u16_at(n - 2) << (8 * (n - 2))
+    } else {
+        bytes.first().map_or(0, |&b| u64::from(b))
     }
 }
 
@@ -72,14 +104,8 @@ impl Hasher for WordHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            // The last bytes as a little-endian number, a byte at a time (a copy into a buffer
-            // would be a call to `memcpy`).
-            let v = rest
-                .iter()
-                .enumerate()
-                .fold(0u64, |v, (k, &b)| v | u64::from(b) << (8 * k));
             // The length keeps "a" and "a\0" apart.
-            self.mix(v ^ ((rest.len() as u64) << 59));
+            self.mix(pack_tail(bytes) ^ ((rest.len() as u64) << 59));
         }
     }
 
@@ -134,6 +160,8 @@ pub struct Gazetteer {
     lowercase_names: Vec<&'static str>,
     /// The first bytes of `lowercase_names`, as a 256-bit set.
     lowercase_first: [u64; 4],
+    /// The lengths of `lowercase_names` in bytes, as a set (bit 63 for 63 and more).
+    lowercase_lens: u64,
     /// Every name and alias, sorted by bytes, for [`Self::find_in`].
     patterns: Vec<&'static str>,
     /// `patterns[by_first[b]..by_first[b + 1]]` are the names whose first byte is `b`.
@@ -294,10 +322,12 @@ impl Gazetteer {
             .collect();
         lowercase_names.sort_unstable();
         let mut lowercase_first = [0u64; 4];
+        let mut lowercase_lens = 0u64;
         for n in &lowercase_names {
             if let Some(&b) = n.as_bytes().first() {
                 lowercase_first[usize::from(b >> 6)] |= 1 << (b & 63);
             }
+            lowercase_lens |= 1 << n.len().min(63);
         }
         Gazetteer {
             first_names,
@@ -306,6 +336,7 @@ impl Gazetteer {
             country_names,
             lowercase_names,
             lowercase_first,
+            lowercase_lens,
             patterns,
             by_first,
             by_second,
@@ -317,13 +348,15 @@ impl Gazetteer {
     pub fn may_be_lowercase_name(&self, word: &str) -> bool {
         word.as_bytes()
             .first()
-            .is_some_and(|&b| self.may_start_lowercase_name(b))
+            .is_some_and(|&b| self.may_start_lowercase_name(b, word.len()))
             && self.lowercase_names.contains(&word)
     }
 
-    /// Whether a name the gazetteer spells in lower case starts with byte `b`.
-    pub fn may_start_lowercase_name(&self, b: u8) -> bool {
+    /// Whether a name the gazetteer spells in lower case starts with byte `b` and is `len`
+    /// bytes long (a test of two bits: "a", "and", "not" fail it).
+    pub fn may_start_lowercase_name(&self, b: u8, len: usize) -> bool {
         self.lowercase_first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+            && self.lowercase_lens & (1 << len.min(63)) != 0
     }
 
     /// Whether `word` is a known given name ("Christoph", "Vladimir").
@@ -443,6 +476,49 @@ impl Gazetteer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first-byte-and-length filter lets every lower-case name through, and the names
+    /// only; it rules out the commonest words that share a first letter with one.
+    #[test]
+    fn lowercase_name_filter_keeps_every_lowercase_name() {
+        let g = &*GAZETTEER;
+        assert!(!g.lowercase_names.is_empty());
+        for &n in &g.lowercase_names {
+            assert!(g.may_start_lowercase_name(n.as_bytes()[0], n.len()), "{n}");
+            assert!(g.may_be_lowercase_name(n), "{n}");
+        }
+        assert!(g.may_be_lowercase_name("ntv"));
+        for w in ["a", "and", "an", "not", "now", "ntvx", "Ntv", ""] {
+            assert!(!g.may_be_lowercase_name(w), "{w}");
+        }
+    }
+
+    /// The tail read in one or two loads is the tail read a byte at a time, for every length
+    /// (and so the hashes are those of the byte-at-a-time hasher).
+    #[test]
+    fn pack_tail_is_the_bytes_of_the_tail() {
+        let text = b"Abcdefghijklmnopqrstuvwxyz0123456789\xE2\x80\x99 VLADIMIR putin";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let w = &text[start..end];
+                let rest = &w[w.len() - w.len() % 8..];
+                if rest.is_empty() {
+                    continue;
+                }
+                let plain = rest
+                    .iter()
+                    .enumerate()
+                    .fold(0u64, |v, (k, &b)| v | u64::from(b) << (8 * k));
+                assert_eq!(pack_tail(w), plain, "{start}..{end}");
+                let lower = rest.iter().enumerate().fold(0u64, |v, (k, &b)| {
+                    v | u64::from(b.to_ascii_lowercase()) << (8 * k)
+                });
+                if w.is_ascii() {
+                    assert_eq!(ascii_lower8(pack_tail(w)), lower, "{start}..{end}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn countries_capitals_cities_and_institutions() {

@@ -1275,9 +1275,18 @@ fn hash_at(bytes: &[u8], start: usize, end: usize) -> u64 {
             let v = c.try_into().map_or(0, u64::from_le_bytes) & ((1u64 << (8 * n)) - 1);
             h.write_u64(v ^ ((n as u64) << 59));
         }
-        None => h.write(chunks.remainder()),
+        // Near the end of the text: the whole word the plain way, out of line.
+        None => return tail_bytes_hash(w),
     }
     h.finish()
+}
+
+/// [`bytes_hash`] for [`hash_at`]'s rare words that end within eight bytes of the text's end,
+/// kept out of the tokenizer's loop.
+#[cold]
+#[inline(never)]
+fn tail_bytes_hash(w: &[u8]) -> u64 {
+    bytes_hash(w)
 }
 
 /// [`word_hash`] of `w` in lower case, as `str::to_lowercase` spells it: ASCII words are
@@ -1394,10 +1403,6 @@ fn tokenize_into(text: &str, sentences: &[TextRange], headline: bool, s: &mut Sc
             None => None,
         }
     };
-    let alnum_at = |at: usize| match bytes.get(at) {
-        Some(&b) if b.is_ascii() => b.is_ascii_alphanumeric(),
-        _ => char_at(at).is_some_and(is_alnum),
-    };
     // The byte position of the next character to read.
     let mut pos = 0;
     let n = bytes.len();
@@ -1417,78 +1422,23 @@ fn tokenize_into(text: &str, sentences: &[TextRange], headline: bool, s: &mut Sc
                 continue;
             }
         }
-        // Extend over letters, digits and joiners (apostrophe, hyphen, period, ampersand)
-        // followed by a letter or digit. A hyphen inside is what a particle needs ("al-Qaeda").
-        let mut hyphen = false;
-        loop {
-            while pos < n && BYTE_KIND[usize::from(bytes[pos])] == ALNUM {
-                pos += 1;
-            }
-            let Some(&db) = bytes.get(pos) else { break };
-            if db.is_ascii() {
-                if matches!(db, b'\'' | b'-' | b'.' | b'&') && alnum_at(pos + 1) {
-                    hyphen |= db == b'-';
-                    pos += 1;
-                } else {
-                    break;
-                }
-            } else {
-                let Some(d) = char_at(pos) else { break };
-                let next = pos + d.len_utf8();
-                if is_alnum(d) || d == '’' && alnum_at(next) {
-                    pos = next;
-                } else {
-                    break;
-                }
-            }
+        // Letters and digits. A word of ASCII ended by ASCII other than a joiner or a period,
+        // or by the end of the text (nearly every word of prose), has no possessive, no
+        // contraction and no particle to look for: its first letter's case is all that counts.
+        while pos < n && BYTE_KIND[usize::from(bytes[pos])] == ALNUM {
+            pos += 1;
         }
-        let mut end = pos;
-        // Keep the period of an abbreviation, an initial or a dotted acronym.
-        if bytes.get(end) == Some(&b'.') {
-            let word = &text[start..end];
-            let single_cap = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-            if single_cap
-                || (word.len() <= DOTTED_MAX && DOTTED.contains(&word))
-                || (word.contains('.') && word.chars().all(|c| c == '.' || c.is_uppercase()))
-            {
-                end += 1;
-                // Skip the period we just took.
-                pos = end;
-            }
-        }
-        let word = &bytes[start..end];
-        // A possessive `’s` or `'s` (after at least one character) is not part of the name.
-        let (name_end, possessive) = match *word {
-            [.., _, b'\'', b's'] => (end - 2, true),
-            // "’" is E2 80 99 in UTF-8.
-            [.., _, 0xE2, 0x80, 0x99, b's'] => (end - 4, true),
-            _ => (end, false),
-        };
-        // A plural possessive ("the Smiths’ house") leaves a bare apostrophe after the word.
-        let trailing_apostrophe = matches!(bytes.get(end..end + 3), Some([0xE2, 0x80, 0x99]))
-            && !alnum_at(end + '’'.len_utf8());
-        let b0 = word[0];
-        let first_upper = if b0.is_ascii() {
-            b0.is_ascii_uppercase()
+        let simple = b.is_ascii()
+            && bytes
+                .get(pos)
+                .is_none_or(|&d| d.is_ascii() && !matches!(d, b'\'' | b'-' | b'.' | b'&'));
+        let (end, name_end, possessive, cap) = if simple {
+            (pos, pos, false, b.is_ascii_uppercase())
         } else {
-            text[start..].chars().next().is_some_and(char::is_uppercase)
+            let (p, word) = joined_word(text, start, pos);
+            pos = p;
+            word
         };
-        // "I'm", "I’ll": a pronoun with a contraction, not a name.
-        let contraction =
-            b0 == b'I' && matches!(word.get(1..), Some([b'\'', ..] | [0xE2, 0x80, 0x99, ..]));
-        let cap = !contraction
-            && (first_upper
-                // A particle (five letters at most) and a hyphen: "al-Qaeda".
-                || hyphen
-                    && PARTICLE_FIRST.contains(&b0)
-                    && word
-                        .iter()
-                        .take(6)
-                        .position(|&b| b == b'-')
-                        .is_some_and(|k| {
-                            PARTICLES.contains(&&text[start..start + k])
-                                && text[start + k + 1..].starts_with(char::is_uppercase)
-                        }));
         // Sentences start in text order: the one at or after this token is the next one.
         while next_sent < start {
             next_sent = sent_starts.next().unwrap_or(usize::MAX);
@@ -1498,16 +1448,17 @@ fn tokenize_into(text: &str, sentences: &[TextRange], headline: bool, s: &mut Sc
         let (after_open, gap_joins) = if start == last_end + 1 && bytes[last_end] == b' ' {
             (false, true)
         } else {
-            let gap = &text[last_end..start];
-            let after_open = gap.trim_end().chars().next_back().is_some_and(is_open_mark);
-            let joins = (gap.chars().all(char::is_whitespace)
-                || (cap && toks.last().is_some_and(|t: &Tok| t.cap) && gap.trim() == "&"))
-                && gap.bytes().filter(|&b| b == b'\n').count() <= 1;
-            (after_open, joins)
+            gap_of(
+                text,
+                last_end,
+                start,
+                cap && toks.last().is_some_and(|t: &Tok| t.cap),
+            )
         };
         let first = toks.is_empty();
         let initial = headline || first || sentence_start || after_open;
         let joined = !first && !sentence_start && gap_joins;
+        let b0 = b;
         let name = &bytes[start..name_end];
         let word_classes = if cap {
             classes_at(bytes, start, name_end)
@@ -1535,7 +1486,7 @@ fn tokenize_into(text: &str, sentences: &[TextRange], headline: bool, s: &mut Sc
         toks.push(Tok {
             start,
             end: name_end,
-            possessive: possessive || trailing_apostrophe,
+            possessive,
             cap,
             initial,
             joined,
@@ -1544,6 +1495,131 @@ fn tokenize_into(text: &str, sentences: &[TextRange], headline: bool, s: &mut Sc
         });
         last_end = end;
     }
+}
+
+/// The rest of a word that is not the plain case of [`tokenize_into`]: a non-ASCII character,
+/// a joiner (apostrophe, hyphen, period, ampersand) or a period after the letters and digits
+/// `text[start..pos]`. Returns where reading goes on, and the word's end (with the period of
+/// an abbreviation), its name's end (without a possessive), whether it is possessive and
+/// whether it is capitalised. Out of line: the tokenizer's loop keeps its registers.
+#[inline(never)]
+fn joined_word(text: &str, start: usize, mut pos: usize) -> (usize, (usize, usize, bool, bool)) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    // The character at byte `at` (always a character boundary here), decoding only non-ASCII.
+    let char_at = |at: usize| -> Option<char> {
+        match bytes.get(at) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => text.get(at..).and_then(|s| s.chars().next()),
+            None => None,
+        }
+    };
+    let alnum_at = |at: usize| match bytes.get(at) {
+        Some(&b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        _ => char_at(at).is_some_and(is_alnum),
+    };
+    // Extend over letters, digits and joiners (apostrophe, hyphen, period, ampersand)
+    // followed by a letter or digit. A hyphen inside is what a particle needs
+    // ("al-Qaeda").
+    let mut hyphen = false;
+    loop {
+        while pos < n && BYTE_KIND[usize::from(bytes[pos])] == ALNUM {
+            pos += 1;
+        }
+        let Some(&db) = bytes.get(pos) else { break };
+        if db.is_ascii() {
+            if matches!(db, b'\'' | b'-' | b'.' | b'&') && alnum_at(pos + 1) {
+                hyphen |= db == b'-';
+                pos += 1;
+            } else {
+                break;
+            }
+        } else {
+            let Some(d) = char_at(pos) else { break };
+            let next = pos + d.len_utf8();
+            if is_alnum(d) || d == '’' && alnum_at(next) {
+                pos = next;
+            } else {
+                break;
+            }
+        }
+    }
+    let mut end = pos;
+    // Keep the period of an abbreviation, an initial or a dotted acronym.
+    if bytes.get(end) == Some(&b'.') {
+        let word = &text[start..end];
+        // Each rule wants a capital first: the end of a sentence ("said.") is ruled out at once.
+        let first_upper = match bytes.get(start) {
+            Some(&b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => word.chars().next().is_some_and(char::is_uppercase),
+        };
+        let single_cap = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+        if first_upper
+            && (single_cap
+                || (word.len() <= DOTTED_MAX && DOTTED.contains(&word))
+                || (word.contains('.') && word.chars().all(|c| c == '.' || c.is_uppercase())))
+        {
+            end += 1;
+            // Skip the period we just took.
+            pos = end;
+        }
+    }
+    let word = &bytes[start..end];
+    // A possessive `’s` or `'s` (after at least one character) is not part of the name.
+    let (name_end, possessive) = match *word {
+        [.., _, b'\'', b's'] => (end - 2, true),
+        // "’" is E2 80 99 in UTF-8.
+        [.., _, 0xE2, 0x80, 0x99, b's'] => (end - 4, true),
+        _ => (end, false),
+    };
+    // A plural possessive ("the Smiths’ house") leaves a bare apostrophe after the word.
+    let trailing_apostrophe = matches!(bytes.get(end..end + 3), Some([0xE2, 0x80, 0x99]))
+        && !alnum_at(end + '’'.len_utf8());
+    let b0 = word[0];
+    let first_upper = if b0.is_ascii() {
+        b0.is_ascii_uppercase()
+    } else {
+        text[start..].chars().next().is_some_and(char::is_uppercase)
+    };
+    // "I'm", "I’ll": a pronoun with a contraction, not a name.
+    let contraction =
+        b0 == b'I' && matches!(word.get(1..), Some([b'\'', ..] | [0xE2, 0x80, 0x99, ..]));
+    let cap = !contraction
+        && (first_upper
+            // A particle (five letters at most) and a hyphen: "al-Qaeda".
+            || hyphen
+                && PARTICLE_FIRST.contains(&b0)
+                && word
+                    .iter()
+                    .take(6)
+                    .position(|&b| b == b'-')
+                    .is_some_and(|k| {
+                        PARTICLES.contains(&&text[start..start + k])
+                            && text[start + k + 1..].starts_with(char::is_uppercase)
+                    }));
+    (pos, (end, name_end, possessive || trailing_apostrophe, cap))
+}
+
+/// Whether the gap `text[last_end..start]` between two words (not a single space) ends with
+/// an opening mark, and whether it joins them (white space with at most one line break, or an
+/// ampersand between capitalised words). Out of line, as [`joined_word`].
+#[inline(never)]
+fn gap_of(text: &str, last_end: usize, start: usize, caps: bool) -> (bool, bool) {
+    // Read once: the last character that is not white space, how many are not, and the line
+    // breaks.
+    let (mut last, mut solid, mut breaks) = (None, 0usize, 0usize);
+    for ch in text.get(last_end..start).unwrap_or_default().chars() {
+        if ch.is_whitespace() {
+            breaks += usize::from(ch == '\n');
+        } else {
+            last = Some(ch);
+            solid += 1;
+        }
+    }
+    let after_open = last.is_some_and(is_open_mark);
+    // White space only, or an ampersand between capitalised words ("Johnson & Johnson").
+    let joins = (solid == 0 || caps && solid == 1 && last == Some('&')) && breaks <= 1;
+    (after_open, joins)
 }
 
 /// The tokenizer as it was before its byte fast paths: [`tokenize_into`] must give the same
@@ -1938,15 +2014,11 @@ impl<'a> Scanner<'a> {
         let mut i = 0;
         while i < self.toks.len() {
             if !self.is_name_word(i) {
-                // Names the gazetteer spells in lower case ("ntv"); the first byte rules out
-                // nearly every word.
-                let first = self
-                    .text
-                    .as_bytes()
-                    .get(self.toks[i].start)
-                    .copied()
-                    .unwrap_or(0);
-                let w = if gaz.may_start_lowercase_name(first) {
+                // Names the gazetteer spells in lower case ("ntv"); the first byte and the
+                // length rule out nearly every word.
+                let t = self.toks[i];
+                let first = self.text.as_bytes().get(t.start).copied().unwrap_or(0);
+                let w = if gaz.may_start_lowercase_name(first, t.end - t.start) {
                     self.word(i)
                 } else {
                     ""
@@ -2756,6 +2828,10 @@ mod tests {
     #[test]
     fn list_shortcuts_match_their_lists() {
         assert_eq!(DOTTED.iter().map(|w| w.len()).max(), Some(DOTTED_MAX));
+        // The tokenizer tries the abbreviations only after a capital.
+        for w in DOTTED {
+            assert!(w.starts_with(|c: char| c.is_ascii_uppercase()), "{w}");
+        }
         assert_eq!(PARTICLES.iter().map(|w| w.len()).max(), Some(PARTICLE_MAX));
         for (title, _) in TITLES {
             let head = title.split(' ').next().unwrap_or(title);
@@ -2793,7 +2869,7 @@ mod tests {
         let pieces = [
             "Mr", ".", " ", "  ", "\n", "\n\n", "’", "'", "s", "-", "al", "Qaeda", "van", "&", "I",
             "é", "É", "İ", "\u{212A}", "9", "U", "S", "“", "”", ":", "(", "—", "ß", "a", "B", "’s",
-            "'s", "St", "\t", "Jan", "x",
+            "'s", "St", "\t", "Jan", "x", "\u{b}", "\"", "[", "\r\n", "A.", "said", " & ",
         ];
         // A small deterministic generator (xorshift) picks the pieces.
         let mut state = 0x2545_f491_4f6c_dd1du64;

@@ -1034,8 +1034,8 @@ pub fn tokenize_into(text: &str, tokens: &mut Tokens) {
             let raw = load16(bytes, i);
             let run = letter_run(raw);
             let mut end = i + run;
-            // Bit 5 clear on every letter: no lower case.
-            let mut upper = raw & LOW_BYTES.get(run).copied().unwrap_or(0) & CASE_BITS == 0;
+            // Whether the letters after the first sixteen are all upper case.
+            let mut tail_upper = true;
             if run == 16 {
                 // A long word: the rest of it byte by byte.
                 while let Some(&x) = bytes.get(end) {
@@ -1043,13 +1043,13 @@ pub fn tokenize_into(text: &str, tokens: &mut Tokens) {
                     if cx & C_LETTER == 0 {
                         break;
                     }
-                    upper &= cx == C_UPPER;
+                    tail_upper &= cx == C_UPPER;
                     end += 1;
                 }
             }
             let next = bytes.get(end).map_or(0, |&x| class(x));
             if next & (C_APOS | C_HIGH) == 0 {
-                ascii_word(bytes, i, end, space, upper, raw)
+                ascii_word(bytes, i, end, space, (run, tail_upper), raw)
             } else {
                 word(text, i, char::from(b), space)
             }
@@ -1158,10 +1158,21 @@ fn letter_run8(raw: u64) -> usize {
 
 /// The word `bytes[i..end]`, all ASCII letters, ended by an ASCII byte other than an
 /// apostrophe or by the end of the text: what [`word`] makes of it, without decoding.
-/// `upper` says whether every letter is upper case; `raw` is [`load16`] at `i`.
-fn ascii_word(bytes: &[u8], i: usize, end: usize, space: bool, upper: bool, raw: u128) -> Tok {
+/// `raw` is [`load16`] at `i`, `run` is [`letter_run`] of it, and `tail_upper` says whether
+/// the letters after the first sixteen are all upper case.
+fn ascii_word(
+    bytes: &[u8],
+    i: usize,
+    end: usize,
+    space: bool,
+    (run, tail_upper): (usize, bool),
+    raw: u128,
+) -> Tok {
     let len = end - i;
     let cap = raw as u8 & 0x20 == 0;
+    // Whether every letter is upper case (bit 5 clear on each of the first sixteen), worked out
+    // only for a capitalised word.
+    let upper = || tail_upper && raw & LOW_BYTES.get(run).copied().unwrap_or(0) & CASE_BITS == 0;
     // The table's key: the word lower-cased (bit 5 set), the bytes after it masked off.
     let (lex, flags) = match LOW_BYTES.get(len) {
         Some(&mask) => lookup_key((raw | CASE_BITS) & mask),
@@ -1180,7 +1191,7 @@ fn ascii_word(bytes: &[u8], i: usize, end: usize, space: bool, upper: bool, raw:
         digits: 0,
         space_before: space,
         cap,
-        all_caps: cap && len > 1 && upper,
+        all_caps: cap && len > 1 && upper(),
         ed,
         flags,
     }
@@ -1380,12 +1391,16 @@ mod tests {
             "x",
             "announced.",
             "US,",
+            "ABCDEFGHIJKLMNOPQRS",
+            "ABCDEFGHIJKLMNOPQRs",
+            "ABCDEFGHIJKLMNOpQRS",
         ] {
             let b = text.as_bytes();
             let end = b.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-            let upper = b[..end].iter().all(u8::is_ascii_uppercase);
-            assert_eq!(letter_run(load16(b, 0)), end.min(16), "{text}");
-            let fast = ascii_word(b, 0, end, true, upper, load16(b, 0));
+            let run = end.min(16);
+            let tail_upper = b[run..end].iter().all(u8::is_ascii_uppercase);
+            assert_eq!(letter_run(load16(b, 0)), run, "{text}");
+            let fast = ascii_word(b, 0, end, true, (run, tail_upper), load16(b, 0));
             let slow = word(text, 0, char::from(b[0]), true);
             assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{text}");
         }
