@@ -322,7 +322,10 @@ pub(super) fn patch(
     {
         prev.entities.retain(|e| !e.mentions.is_empty());
     }
-    prev.entities.sort_by_key(|e| e.mentions[0].range.start);
+    if !touched.is_empty() {
+        // (Else every mention moved with the text, in order: so did the first ones.)
+        prev.entities.sort_by_key(|e| e.mentions[0].range.start);
+    }
     #[cfg(debug_assertions)]
     {
         let fresh = super::resolve_all(text, paras, config, None, true);
