@@ -692,10 +692,10 @@ fn resolve_all<'a>(
     // Rule 1: sentence-initial words.
     let mut items: Vec<Item<'_>> =
         Vec::with_capacity(para_cands.iter().map(|(_, cs)| cs.len()).sum());
-    // The hulls of the candidates that rule 1 drops (see [`Remembered::silent`]).
-    let mut silent: Vec<TextRange> = Vec::new();
+    // The candidates that rule 1 drops (see [`Remembered::silent`]).
+    let mut silent: Vec<(usize, usize)> = Vec::new();
     for (pi, &(offset, cs)) in para_cands.iter().enumerate() {
-        for c in cs {
+        for (k, c) in cs.iter().enumerate() {
             if let Some(item) = admit(
                 text,
                 c,
@@ -706,11 +706,10 @@ fn resolve_all<'a>(
             ) {
                 items.push(item);
             } else if patchable {
-                silent.push(hull(c).shift(offset));
+                silent.push((pi, k));
             }
         }
     }
-    silent.sort_unstable();
     let is_lower_word = |para: usize, w: &str| is_lower_in(para, lower_word_hash(w));
     // Paragraphs come in order, so the items nearly always do: a stable sort only if not.
     if !items.is_sorted_by_key(|i| i.range.start) {
@@ -1307,7 +1306,7 @@ struct Grouping {
     /// See [`Remembered::acronyms`].
     acronyms: Vec<u64>,
     /// See [`Remembered::silent`] (empty unless `patchable`).
-    silent: Vec<TextRange>,
+    silent: Vec<(usize, usize)>,
 }
 
 /// How the text changed since the previous analysis: its first `prefix` and last `suffix`
@@ -1364,12 +1363,14 @@ struct Remembered {
     /// are none of these neither takes an acronym's mentions nor, by where it comes in the
     /// order of the organisations, decides which organisation does.
     acronyms: Vec<u64>,
-    /// The [`hull`]s, in document space and sorted, of the candidates that rule 1 dropped
-    /// ([`admit`] gave no item: a sentence-initial word that is no name, such as "Tu" as
-    /// "Tuesday" is typed): [`patch`] reads here that a candidate an edit removed or changed
-    /// was no item, which it cannot tell from the entities (nor from the text, which no longer
-    /// has the candidate's bytes).
-    silent: Vec<TextRange>,
+    /// The candidates that rule 1 dropped ([`admit`] gave no item: a sentence-initial word
+    /// that is no name, such as "Tu" as "Tuesday" is typed), as (paragraph among all
+    /// paragraphs, candidate of the paragraph), sorted: [`patch`] reads here that a candidate
+    /// an edit removed or changed was no item, which it cannot tell from the entities (nor
+    /// from the text, which no longer has the candidate's bytes). A carried or patched result
+    /// has as many paragraphs as before, each with the same candidates but in the stretches
+    /// that [`patch`] renumbers, so nothing else changes these numbers.
+    silent: Vec<(usize, usize)>,
 }
 
 /// A stretch of the previous version, `start..end`, and how far its mentions moved.
@@ -1447,15 +1448,6 @@ fn carry(prev: &mut Remembered, moves: &[Moved], blocks: &[CachedBlock]) {
                 m.range = shift(m.range);
                 m.name = shift(m.name);
             }
-        }
-        for r in &mut prev.silent {
-            let at = moves.partition_point(|s| s.start <= r.start);
-            let by = moves[at.saturating_sub(1)].by;
-            debug_assert!(at > 0 && r.end <= moves[at - 1].end);
-            *r = TextRange::new(
-                r.start.wrapping_add_signed(by),
-                r.end.wrapping_add_signed(by),
-            );
         }
     }
     prev.blocks.clone_from_slice(blocks);

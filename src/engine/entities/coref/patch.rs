@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use super::{
     Candidate, Config, Entity, EntityKind, Mention, MentionForm, Moved, Placed, Remembered,
-    TextRange, acronym_like, admit, carry, hull, initials, lower_word_hash, org_key, word_hash,
+    TextRange, acronym_like, admit, carry, initials, lower_word_hash, org_key, word_hash,
 };
 use crate::engine::CachedBlock;
 
@@ -134,7 +134,8 @@ pub(super) fn patch(
     // In the changed paragraphs, every candidate that stayed asks only about probes of its
     // paragraph, none of which changed its answer: it is the same item as before. Every new
     // candidate that is not inert asks only about probes of its paragraph, and is dropped.
-    let mut silent_new: Vec<TextRange> = Vec::new();
+    // (block, paragraph, candidate) of each new candidate that is dropped.
+    let mut silent_new: Vec<(usize, usize, usize)> = Vec::new();
     for &(b, s) in &p.changed {
         let scan = &blocks[b].scans[s];
         let probes = scan.entities.probes();
@@ -171,7 +172,7 @@ pub(super) fn patch(
                     return false;
                 }
                 fresh.set(false);
-                silent_new.push(hull(c).shift(at));
+                silent_new.push((b, s, k));
             } else if let Some(item) = admit(text, c, at, 0, lower, cap) {
                 // Rule 3 asks about the name of an item of no kind, or of a lone word that
                 // rule 4 may find is a person's.
@@ -193,7 +194,8 @@ pub(super) fn patch(
     // The stretches: each old candidate dropped (and so known to [`Remembered::silent`]) or an
     // organisation name with its mention and its organisation, each new one dropped (checked
     // above) or an organisation name and its key.
-    let mut silent_old: Vec<TextRange> = Vec::new();
+    // The dropped candidates of each stretch's paragraph, as they will be.
+    let mut silent_paras: Vec<(usize, Vec<(usize, usize)>)> = Vec::new();
     let mut removals: Vec<(usize, TextRange)> = Vec::new();
     let mut additions: Vec<(&str, Mention)> = Vec::new();
     for t in &p.stretches {
@@ -214,17 +216,48 @@ pub(super) fn patch(
         {
             return false;
         }
+        // The paragraph's index among all paragraphs (the same before and after: the
+        // blocks have as many paragraphs as before).
+        let offset = new.range.start + sn.start_in_block;
+        let Ok(pi) = paras.binary_search_by_key(&offset, |p| p.offset) else {
+            return false;
+        };
+        if !std::ptr::eq(paras[pi].scan, sn) {
+            return false;
+        }
+        // Its dropped candidates: the old ones of the stretch out, those after it renumbered,
+        // the new ones in (after the paragraph's stretches before this one).
+        let lo = prev.silent.partition_point(|&(q, _)| q < pi);
+        let hi = prev.silent.partition_point(|&(q, _)| q <= pi);
+        let before = match silent_paras.last_mut() {
+            Some((q, d)) if *q == pi => std::mem::take(d),
+            _ => prev.silent[lo..hi].to_vec(),
+        };
+        let mut dropped: Vec<(usize, usize)> = before
+            .iter()
+            .filter(|&&(_, k)| !t.old.contains(&k))
+            .map(|&(q, k)| {
+                if k >= t.old.end {
+                    (q, k + t.new.len() - t.old.len())
+                } else {
+                    (q, k)
+                }
+            })
+            .collect();
+        dropped.extend(
+            silent_new
+                .iter()
+                .filter(|&&(b, s, k)| (b, s) == (t.block, t.para) && t.new.contains(&k))
+                .map(|&(_, _, k)| (pi, k)),
+        );
+        dropped.sort_unstable();
         let at = old.range.start + so.start_in_block;
-        for a in olds {
+        for (k, a) in t.old.clone().zip(olds) {
             if !inert(a) {
-                // Dropped, unless another candidate of the paragraph had the same hull.
-                let h = hull(a);
-                if prev.silent.binary_search(&h.shift(at)).is_err()
-                    || co.iter().filter(|c| hull(c) == h).count() != 1
-                {
+                // Dropped.
+                if prev.silent[lo..hi].binary_search(&(pi, k)).is_err() {
                     return false;
                 }
-                silent_old.push(h.shift(at));
                 continue;
             }
             let (range, name) = (a.range.shift(at), a.name.shift(at));
@@ -257,6 +290,10 @@ pub(super) fn patch(
             let form = MentionForm::Name;
             additions.push((key, Mention { range, form, name }));
         }
+        match silent_paras.last_mut() {
+            Some((q, d)) if *q == pi => *d = dropped,
+            _ => silent_paras.push((pi, dropped)),
+        }
     }
     // Out with the old mentions and dropped candidates, the others moved, in with the new.
     let mut touched: Vec<usize> = Vec::with_capacity(removals.len() + additions.len());
@@ -268,15 +305,12 @@ pub(super) fn patch(
         ms.remove(m);
         touched.push(e);
     }
-    if !silent_old.is_empty() {
-        silent_old.sort_unstable();
-        prev.silent.retain(|r| silent_old.binary_search(r).is_err());
+    for (pi, dropped) in silent_paras {
+        let lo = prev.silent.partition_point(|&(q, _)| q < pi);
+        let hi = prev.silent.partition_point(|&(q, _)| q <= pi);
+        prev.silent.splice(lo..hi, dropped);
     }
     carry(prev, &p.moves, blocks);
-    if !silent_new.is_empty() {
-        prev.silent.extend(silent_new);
-        prev.silent.sort_unstable();
-    }
     for (key, m) in additions {
         let org = prev
             .entities
