@@ -24,7 +24,7 @@ use std::cell::OnceCell;
 
 mod patch;
 
-use patch::{Patch, inert, patch};
+use patch::{Patch, Stretch, patch};
 
 use super::gazetteer::FastMap;
 
@@ -262,8 +262,10 @@ struct KeptStats {
     /// paragraph has no entry, or zeros).
     counts: WordCounts,
     /// Whether `counts` counts every word, not only the probes: then a paragraph may change
-    /// its probes and the counts stay exact (an [`Analyzer`](crate::engine::Analyzer) turns
-    /// this on once an edit changed the probes: the first gathering is then slower).
+    /// its probes and the counts stay exact. A grouping that is remembered counts every word
+    /// (for 0.5 % more instructions in the first analysis of a 1 MB story), so that an edit
+    /// that brings a new word to ask about, such as the first letter of a name typed,
+    /// patches the grouping rather than groups it again to count that word.
     all_words: bool,
 }
 
@@ -582,7 +584,7 @@ fn near_miss_parts(fa: Option<&str>, sa: &str, fb: Option<&str>, sb: &str) -> bo
 /// borrowed strings, computes each entity key's words once, and finds the people a word or a
 /// role may stand for through indexes rather than scans.
 pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity> {
-    resolve_all(text, paras, config, None, false, false).entities
+    resolve_all(text, paras, config, None, false).entities
 }
 
 /// Rule 1 for candidate `c` of paragraph `para` (at `offset` in the document): its item, or
@@ -651,9 +653,10 @@ fn admit<'a>(
 /// [`resolve`], and what [`Cache`] needs to carry the result over to the next version, or to
 /// patch it ([`Grouping`]): the probes of the word statistics and their counts, whether every
 /// look-up of the statistics was of a probe (of the asking paragraph), and the acronyms.
-/// `kept`: the statistics of `paras`, if known (else `all_words`: see
-/// [`KeptStats::all_words`]). `patchable`: whether the result may be remembered, and so
-/// whether [`Grouping::local`] is worth finding out (else it is false).
+/// `kept`: the statistics of `paras`, if known. `patchable`: whether the result may be
+/// remembered, and so whether [`Grouping::local`] and [`Grouping::silent`] are worth finding
+/// out (else they are false and empty), and every word worth counting (see
+/// [`KeptStats::all_words`]).
 ///
 /// It reads of each paragraph only its offset and [`super::ParaEntities`], and of the text only
 /// the bytes inside its candidates ([`hull`]): [`carry_over`] relies on that.
@@ -662,11 +665,10 @@ fn resolve_all<'a>(
     paras: &[Placed<'a>],
     config: &'a Config,
     kept: Option<KeptStats>,
-    all_words: bool,
     patchable: bool,
 ) -> Grouping {
     let mut para_cands: Vec<(usize, &[Candidate])> = Vec::new();
-    let stats = WordStats::new(paras, &mut para_cands, kept, all_words);
+    let stats = WordStats::new(paras, &mut para_cands, kept, patchable);
     // Whether every look-up of the statistics is of a probe of the paragraph that asks
     // (see [`Remembered::local`]).
     let local = std::cell::Cell::new(patchable);
@@ -690,8 +692,10 @@ fn resolve_all<'a>(
     // Rule 1: sentence-initial words.
     let mut items: Vec<Item<'_>> =
         Vec::with_capacity(para_cands.iter().map(|(_, cs)| cs.len()).sum());
+    // The candidates that rule 1 drops (see [`Remembered::silent`]).
+    let mut silent: Vec<(usize, usize)> = Vec::new();
     for (pi, &(offset, cs)) in para_cands.iter().enumerate() {
-        for c in cs {
+        for (k, c) in cs.iter().enumerate() {
             if let Some(item) = admit(
                 text,
                 c,
@@ -701,6 +705,8 @@ fn resolve_all<'a>(
                 |h| is_cap_in(pi, h),
             ) {
                 items.push(item);
+            } else if patchable {
+                silent.push((pi, k));
             }
         }
     }
@@ -1278,6 +1284,7 @@ fn resolve_all<'a>(
         local: local.get(),
         stats: stats.kept,
         acronyms,
+        silent,
     }
 }
 
@@ -1298,6 +1305,8 @@ struct Grouping {
     local: bool,
     /// See [`Remembered::acronyms`].
     acronyms: Vec<u64>,
+    /// See [`Remembered::silent`] (empty unless `patchable`).
+    silent: Vec<(usize, usize)>,
 }
 
 /// How the text changed since the previous analysis: its first `prefix` and last `suffix`
@@ -1318,9 +1327,10 @@ pub(crate) struct Change {
 /// with its mentions moved. [`resolve_cached`] proves that from the scans (unchanged blocks
 /// are the same `Arc`; a changed paragraph is compared candidate by candidate, each outside
 /// the edited bytes). When the only candidates that changed are organisation names ("The
-/// Teachers Union" becoming "TuThe Teachers Union" as "Tuesday" is typed before it), it
-/// moves those mentions between their organisations ([`patch`]); otherwise it groups
-/// everything again.
+/// Teachers Union" becoming "TuThe Teachers Union" as "Tuesday" is typed before it), or
+/// candidates that rule 1 drops ("Tu" typed at the start of a sentence), it moves those
+/// mentions between their organisations and notes which candidates are dropped ([`patch`]);
+/// otherwise it groups everything again.
 #[derive(Default)]
 pub(crate) struct Cache {
     prev: Option<Remembered>,
@@ -1333,9 +1343,6 @@ pub(crate) struct Cache {
     /// How many analyses neither carried the result over nor counted the words afresh: they
     /// patched the result, or regrouped with the word statistics they kept (for tests).
     pub kept_stats: usize,
-    /// Whether to count every word when gathering the statistics afresh (once an edit has
-    /// changed a paragraph's probes, the next are likely to, as a name is being typed).
-    all_words: bool,
 }
 
 /// The result of the previous analysis and what it was computed from.
@@ -1356,6 +1363,14 @@ struct Remembered {
     /// are none of these neither takes an acronym's mentions nor, by where it comes in the
     /// order of the organisations, decides which organisation does.
     acronyms: Vec<u64>,
+    /// The candidates that rule 1 dropped ([`admit`] gave no item: a sentence-initial word
+    /// that is no name, such as "Tu" as "Tuesday" is typed), as (paragraph among all
+    /// paragraphs, candidate of the paragraph), sorted: [`patch`] reads here that a candidate
+    /// an edit removed or changed was no item, which it cannot tell from the entities (nor
+    /// from the text, which no longer has the candidate's bytes). A carried or patched result
+    /// has as many paragraphs as before, each with the same candidates but in the stretches
+    /// that [`patch`] renumbers, so nothing else changes these numbers.
+    silent: Vec<(usize, usize)>,
 }
 
 /// A stretch of the previous version, `start..end`, and how far its mentions moved.
@@ -1367,8 +1382,9 @@ struct Moved {
 }
 
 /// [`resolve`], reusing the previous result when the edit `change` (`None`: unknown) cannot
-/// have changed it, or patching it when only organisation names changed. Remembers the result
-/// unless `remember` is false (a one-off analysis).
+/// have changed it, or patching it when only organisation names and dropped candidates
+/// changed (see [`patch`]). Remembers the result unless `remember` is false (a one-off
+/// analysis).
 pub(crate) fn resolve_cached(
     text: &str,
     blocks: &[CachedBlock],
@@ -1400,17 +1416,17 @@ pub(crate) fn resolve_cached(
                 kept = cache.prev.take().map(|p| p.stats);
             }
             Outcome::Regroup => {}
-            Outcome::NewProbes => cache.all_words = remember,
         }
     }
     cache.regrouped += 1;
-    let g = resolve_all(text, paras, config, kept, cache.all_words, remember);
+    let g = resolve_all(text, paras, config, kept, remember);
     cache.prev = (remember && g.exact).then(|| Remembered {
         blocks: blocks.to_vec(),
         stats: g.stats,
         entities: g.entities.clone(),
         local: g.local,
         acronyms: g.acronyms,
+        silent: g.silent,
     });
     g.entities
 }
@@ -1449,8 +1465,6 @@ enum Outcome {
     SameWords,
     /// Neither.
     Regroup,
-    /// Neither, because a paragraph changed its probes and only the probes were counted.
-    NewProbes,
 }
 
 /// The grouping key of an organisation name without a gazetteer name: the name without any
@@ -1491,7 +1505,7 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
     let mut holds = true;
     // Whether it can be patched (see [`Patch`]).
     let mut patchable = prev.local;
-    let mut swaps: Vec<(usize, usize, usize)> = Vec::new();
+    let mut stretches: Vec<Stretch> = Vec::new();
     let mut changed: Vec<(usize, usize)> = Vec::new();
     let mut moves: Vec<Moved> = Vec::new();
     // How the counts of probe words change: (hash, +1 or -1) for capitalised and lower-case
@@ -1536,7 +1550,7 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
             let stats = &mut prev.stats;
             if eo.probes() != en.probes() {
                 if !stats.all_words {
-                    return Outcome::NewProbes;
+                    return Outcome::Regroup;
                 }
                 // Other questions are asked: the result cannot hold, but the counts of every
                 // word stay exact, and the probes are kept up to date.
@@ -1563,9 +1577,6 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
             let asked = |h: u64| all || probes.contains_key(&h);
             sorted_changes(eo.cap_words(), en.cap_words(), asked, &mut cap_delta);
             sorted_changes(eo.lower_words(), en.lower_words(), asked, &mut lower_delta);
-            if eo.cands.len() != en.cands.len() {
-                (holds, patchable) = (false, false);
-            }
             if !holds && !patchable {
                 continue;
             }
@@ -1574,39 +1585,83 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
                 old.range.start + po.start_in_block,
                 new.range.start + pn.start_in_block,
             );
-            for (k, (a, b)) in eo.cands.iter().zip(&en.cands).enumerate() {
+            // Where candidate `a` (old) and `b` (new) are, and how far it moved, if they are
+            // the same candidate: its bytes are the same only if it lies wholly before or
+            // after the edited bytes, and moved with them.
+            let moved = |a: &Candidate, b: &Candidate| {
                 let (ha, hb) = (hull(a), hull(b));
-                // The candidate's bytes are the same only if it lies wholly before or after
-                // the edited bytes, and moved with them.
                 let (start, end, new_start) =
                     (at_old + ha.start, at_old + ha.end, at_new + hb.start);
-                let by = if ha.len() != hb.len() || !same_candidate(a, ha.start, b, hb.start) {
+                if ha.len() != hb.len() || !same_candidate(a, ha.start, b, hb.start) {
                     None
                 } else if end <= change.prefix && new_start == start {
-                    Some(0)
+                    Some((start, end, 0))
                 } else if start >= suffix_start && new_start as isize == start as isize + delta {
-                    Some(delta)
+                    Some((start, end, delta))
                 } else {
                     None
-                };
-                match by {
-                    Some(by) => {
-                        if !push(start, end, by) {
-                            (holds, patchable) = (false, false);
+                }
+            };
+            let (co, cn) = (&eo.cands, &en.cands);
+            if co.len() == cn.len() {
+                // Candidate by candidate; each that is not the same is a stretch of its own.
+                for (k, (a, b)) in co.iter().zip(cn).enumerate() {
+                    match moved(a, b) {
+                        Some((start, end, by)) => {
+                            if !push(start, end, by) {
+                                (holds, patchable) = (false, false);
+                            }
+                        }
+                        None => {
+                            holds = false;
+                            if patchable {
+                                stretches.push(Stretch {
+                                    block: bi,
+                                    para: si,
+                                    old: k..k + 1,
+                                    new: k..k + 1,
+                                });
+                            }
                         }
                     }
-                    None => {
-                        holds = false;
-                        if patchable && inert(a) && inert(b) {
-                            swaps.push((bi, si, k));
-                        } else {
-                            patchable = false;
-                        }
+                    if !holds && !patchable {
+                        break;
                     }
                 }
-                if !holds && !patchable {
-                    break;
+            } else {
+                // Candidates came or went: the same ones from the front and from the back,
+                // and one stretch between them.
+                holds = false;
+                if !patchable {
+                    continue;
                 }
+                let n = co.len().min(cn.len());
+                let front = (0..n)
+                    .take_while(|&k| moved(&co[k], &cn[k]).is_some())
+                    .count();
+                let back = (0..n - front)
+                    .take_while(|&k| moved(&co[co.len() - 1 - k], &cn[cn.len() - 1 - k]).is_some())
+                    .count();
+                let same = (0..front).chain(co.len() - back..co.len());
+                for k in same {
+                    let j = if k < front {
+                        k
+                    } else {
+                        k + cn.len() - co.len()
+                    };
+                    let pushed =
+                        moved(&co[k], &cn[j]).is_some_and(|(start, end, by)| push(start, end, by));
+                    if !pushed {
+                        (holds, patchable) = (false, false);
+                        break;
+                    }
+                }
+                stretches.push(Stretch {
+                    block: bi,
+                    para: si,
+                    old: front..co.len() - back,
+                    new: front..cn.len() - back,
+                });
             }
         }
     }
@@ -1636,7 +1691,7 @@ fn carry_over(prev: &mut Remembered, blocks: &[CachedBlock], change: Change) -> 
         flipped.dedup();
         Outcome::Patched(Patch {
             moves,
-            swaps,
+            stretches,
             changed,
             flipped,
         })

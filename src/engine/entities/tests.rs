@@ -480,3 +480,179 @@ fn patched_grouping_equals_a_fresh_one_as_names_are_typed_glued_and_deleted() {
         "grouping patched in {patched} of {keystrokes} keystrokes ({regrouped} regrouped)"
     );
 }
+
+/// One keystroke through `analyzer`: the entities and the whole analysis are a fresh one's.
+/// Returns whether the grouping was (patched, regrouped).
+fn keystroke_is_fresh(
+    analyzer: &mut crate::engine::Analyzer,
+    text: &str,
+    format: Format,
+    what: &str,
+) -> (bool, bool) {
+    let config = Config::default();
+    let before = (analyzer.entities.patched, analyzer.entities.regrouped);
+    let cached = analyzer.analyze(text, format, &config);
+    let fresh = analyze_as(text, format, &config);
+    assert_eq!(cached.entities, fresh.entities, "{what}: {text:?}");
+    assert_eq!(
+        format!("{cached:?}"),
+        format!("{fresh:?}"),
+        "{what}: {text:?}"
+    );
+    (
+        analyzer.entities.patched > before.0,
+        analyzer.entities.regrouped > before.1,
+    )
+}
+
+/// The keystrokes that used to regroup the entities of a large story: a word typed at the
+/// start of a sentence, glued to the quote after it (lspbench.py's trace: "T", "Tu", …,
+/// "Tuesday"), a name's first capital typed mid-sentence (the server bench's: "said on T"),
+/// and the same words deleted again. None regroups: a sentence-initial word that is no name
+/// (a candidate that rule 1 drops) comes and goes by a patch, and the first new word asked
+/// about is counted already.
+#[test]
+fn words_typed_and_deleted_at_a_sentence_start_patch_the_grouping() {
+    use crate::engine::Analyzer;
+    let base = "Olivia Okafor, the director of the Teachers Union, said on Tuesday. \
+                “We are not going to balance this,” Omar Petrov said. The Metropolitan \
+                Transit Authority agreed.\n\nThe council said on Monday that Anna Berg of the \
+                Harbor Bank would speak. Berg declined.\n";
+    let config = Config::default();
+    for (at, typed) in [
+        (base.find("“We").unwrap_or(0), "Tuesday end "),
+        (base.find("The council").unwrap_or(0), "Zorblat "),
+        (base.find("The Metropolitan").unwrap_or(0), "Tuesday "),
+    ] {
+        let mut text = base.to_string();
+        let mut analyzer = Analyzer::default();
+        let _ = analyzer.analyze(&text, Format::PlainText, &config);
+        let (mut patched, mut regrouped) = (0, 0);
+        let mut count = |(p, r): (bool, bool)| {
+            patched += usize::from(p);
+            regrouped += usize::from(r);
+        };
+        for (k, c) in typed.char_indices() {
+            text.insert(at + k, c);
+            count(keystroke_is_fresh(
+                &mut analyzer,
+                &text,
+                Format::PlainText,
+                "typed",
+            ));
+        }
+        for k in (0..typed.len()).rev() {
+            text.remove(at + k);
+            count(keystroke_is_fresh(
+                &mut analyzer,
+                &text,
+                Format::PlainText,
+                "deleted",
+            ));
+        }
+        assert_eq!(text, base);
+        assert_eq!(regrouped, 0, "{typed:?} at {at}: {patched} patched");
+        assert!(patched >= 2, "{typed:?} at {at}: {patched} patched");
+    }
+}
+
+/// Capitalised words typed at sentence starts, before names and inside them, mid-sentence,
+/// and deleted again, and sentence-initial words deleted and typed again, in random
+/// paragraphs of generated stories: at every keystroke the analysis is a fresh one's (the
+/// debug build also compares every patch with a fresh grouping), and many keystrokes patch
+/// the grouping (the test would prove nothing otherwise).
+#[test]
+fn patched_grouping_equals_a_fresh_one_as_words_come_and_go_at_sentence_starts() {
+    use crate::engine::Analyzer;
+    use crate::generate::{Options, Rng, manuscript};
+    let config = Config::default();
+    let words: &[&str] = &[
+        "Tuesday",
+        "Zorblat",
+        "Later",
+        "Officials",
+        "Anna",
+        "Reuters",
+        "Tu",
+        "Smith",
+        "The",
+        "Port",
+        "Xu",
+    ];
+    let mut rng = Rng::new(17);
+    let (mut keystrokes, mut patched, mut regrouped) = (0, 0, 0);
+    for round in 0..10u64 {
+        let opts = Options {
+            seed: 500 + round,
+            size: 3000,
+            markdown: round % 2 == 1,
+            ascii: round % 3 == 0,
+        };
+        let (format, mut text) = (opts.format(), manuscript(&opts));
+        let mut analyzer = Analyzer::default();
+        let _ = analyzer.analyze(&text, format, &config);
+        let mut check = |text: &str, analyzer: &mut Analyzer, what: &str| {
+            let (p, r) =
+                keystroke_is_fresh(analyzer, text, format, &format!("round {round} {what}"));
+            keystrokes += 1;
+            patched += usize::from(p);
+            regrouped += usize::from(r);
+        };
+        for _ in 0..8 {
+            let b = text.as_bytes();
+            let from = rng.below(b.len());
+            let starts = |i: usize| {
+                b[i].is_ascii_alphabetic()
+                    && (i == 0
+                        || b[i - 1] == b'\n'
+                        || (i >= 2 && b[i - 1] == b' ' && b[i - 2] == b'.'))
+            };
+            // A sentence start, a capitalised word mid-sentence, or a place inside one.
+            let place = rng.below(3);
+            let found = (from..b.len()).chain(0..from).find(|&i| match place {
+                0 => starts(i),
+                1 => b[i].is_ascii_uppercase() && i >= 2 && b[i - 1] == b' ' && b[i - 2] != b'.',
+                _ => i >= 1 && b[i - 1].is_ascii_uppercase() && b[i].is_ascii_lowercase(),
+            });
+            let Some(at) = found else { continue };
+            if place == 0 && rng.chance(30) {
+                // The sentence's first word deleted from its end, then typed again.
+                let end = (at..text.len())
+                    .find(|&i| !text.as_bytes()[i].is_ascii_alphabetic())
+                    .unwrap_or(text.len());
+                let word = text[at..end].to_string();
+                for k in (0..word.len()).rev() {
+                    text.remove(at + k);
+                    check(&text, &mut analyzer, "first word deleted");
+                }
+                for (k, c) in word.char_indices() {
+                    text.insert(at + k, c);
+                    check(&text, &mut analyzer, "first word retyped");
+                }
+                continue;
+            }
+            // A word typed (with a space after it, outside a word), then deleted from its end.
+            let word = rng.pick(words);
+            let typed = if place == 2 {
+                word.to_string()
+            } else {
+                format!("{word} ")
+            };
+            for (k, c) in typed.char_indices() {
+                text.insert(at + k, c);
+                check(&text, &mut analyzer, "typed");
+            }
+            for k in (0..typed.len()).rev() {
+                text.remove(at + k);
+                check(&text, &mut analyzer, "deleted");
+            }
+        }
+    }
+    // (334 of 906 patched, 534 regrouped, when this was written: most regroups are words
+    // glued to a person's name or confirmed as names; before sentence-initial words were
+    // patched, 40 of 906 patched.)
+    assert!(
+        patched * 4 >= keystrokes,
+        "grouping patched in {patched} of {keystrokes} keystrokes ({regrouped} regrouped)"
+    );
+}
