@@ -29,6 +29,7 @@ use serde::Serialize;
 
 pub use checks::{Finding, Severity};
 pub use config::{Config, EntityKind};
+pub use shared::SharedVec;
 pub use text::TextRange;
 
 use paragraph::{ParagraphKind, ParagraphScan};
@@ -86,13 +87,16 @@ pub struct Analysis {
     pub sentences: Vec<TextRange>,
     pub quotes: Vec<quotes::Quote>,
     /// Phrases that put an unnamed or vague source behind a claim.
-    pub sources: Vec<quotes::SourcePhrase>,
+    pub sources: SharedVec<quotes::SourcePhrase>,
     /// Quotation marks left unbalanced (beyond the run-on-paragraph convention).
     pub quote_marks: Vec<quotes::MarkIssue>,
-    pub timexes: Vec<temporal::Timex>,
+    /// Shared with the [`Analyzer`] that made it, like the other [`SharedVec`] lists: an
+    /// analysis holding one keeps it as it is, but while it is alive the next keystroke's
+    /// analysis copies the list instead of updating it in place.
+    pub timexes: SharedVec<temporal::Timex>,
     /// Past-tense events with whether a reader can date them.
-    pub events: Vec<temporal::Event>,
-    pub entities: Vec<entities::Entity>,
+    pub events: SharedVec<temporal::Event>,
+    pub entities: SharedVec<entities::Entity>,
     pub findings: Vec<Finding>,
 }
 
@@ -629,7 +633,21 @@ fn document_passes(
     );
     analysis.timexes = timexes;
     analysis.events = events;
-    entities::attach_quotes(&mut analysis.entities, &analysis.quotes);
+    // The quotes are attached to the entities the cache keeps, which the analysis then
+    // shares: in place once the previous analysis is dropped, and kept for the next keystroke.
+    let found = std::mem::take(&mut analysis.entities);
+    analysis.entities = match caches.entities.kept_entities() {
+        Some(kept) if kept.ptr_eq(&found) => {
+            drop(found);
+            entities::attach_quotes(kept, &analysis.quotes);
+            kept.clone()
+        }
+        _ => {
+            let mut found = found;
+            entities::attach_quotes(&mut found, &analysis.quotes);
+            found
+        }
+    };
     analysis.findings = checks::run_cached(&analysis, config, caches.checks);
     analysis
 }

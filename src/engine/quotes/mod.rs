@@ -26,6 +26,7 @@ use serde::Serialize;
 use super::entities::Entity;
 use super::entities::coref::Change;
 use super::paragraph::ParaCtx;
+use super::shared::SharedVec;
 use super::text::TextRange;
 use super::{CachedBlock, EntityKind, Paragraph, Placed};
 
@@ -1064,7 +1065,8 @@ struct Remembered {
     /// The quotations as attributed paragraph by paragraph, before [`last_pass`].
     quotes: Vec<Quote>,
     info: Vec<Info>,
-    sources: Vec<SourcePhrase>,
+    /// Shared with the analysis (updated in place once it is dropped).
+    sources: SharedVec<SourcePhrase>,
 }
 
 /// One mention's share of [`mentions_hash`] (a bijective mix of its start, end and entity).
@@ -1131,13 +1133,13 @@ pub(crate) fn resolve_cached(
     cache: &mut Cache,
     change: Option<Change>,
     remember: bool,
-) -> (Vec<Quote>, Vec<SourcePhrase>) {
+) -> (Vec<Quote>, SharedVec<SourcePhrase>) {
     if !remember {
         cache.prev = None;
         cache.attributed = paras.len();
         let mentions = sorted_mentions(entities);
         let (quotes, info) = attribute_all(paras, entities, &mentions);
-        return (last_pass(quotes, &info), all_sources(paras));
+        return (last_pass(quotes, &info), all_sources(paras).into());
     }
     let sigs = entity_sigs(entities);
     let reused = match (cache.prev.take(), change) {
@@ -1161,7 +1163,7 @@ pub(crate) fn resolve_cached(
                 sigs,
                 quotes,
                 info,
-                sources: all_sources(paras),
+                sources: all_sources(paras).into(),
             }
         }
     };
