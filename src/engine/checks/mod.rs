@@ -277,9 +277,10 @@ fn sort_key(i: usize, f: &Finding, rank: usize) -> Option<u128> {
 /// keep the order they were pushed in.
 ///
 /// The findings themselves are large: with `keys` (one [`sort_key`] per finding, in order)
-/// they are moved once, after a sort of the keys (the checks push runs already in order,
-/// which the stable sort merges). Without (an offset beyond 32 bits, or a code not in the
-/// registry), the findings are sorted themselves.
+/// they are put in place by swaps along the cycles of the permutation, after a sort of the
+/// keys (the checks push runs already in order, which the stable sort merges): no second
+/// list, and each finding moved about once. Without (an offset beyond 32 bits, or a code not
+/// in the registry), the findings are sorted themselves.
 fn sort_by_position(mut findings: Vec<Finding>, keys: Option<Vec<u128>>) -> Vec<Finding> {
     let Some(mut keys) = keys.filter(|k| k.len() == findings.len()) else {
         findings.sort_by(|a, b| {
@@ -291,14 +292,25 @@ fn sort_by_position(mut findings: Vec<Finding>, keys: Option<Vec<u128>>) -> Vec<
         return findings;
     }
     keys.sort();
-    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
-    keys.iter()
-        .map(|&k| {
-            slots[(k as u32) as usize]
-                .take()
-                .expect("each index is in one key")
-        })
-        .collect()
+    // `from[i]`: the index of the finding that goes to `i` (`DONE` once it is there).
+    const DONE: u32 = u32::MAX;
+    let mut from: Vec<u32> = keys.iter().map(|&k| k as u32).collect();
+    drop(keys);
+    for start in 0..from.len() {
+        let mut i = start;
+        while from[i] != DONE {
+            let src = from[i] as usize;
+            from[i] = DONE;
+            if src == start {
+                break;
+            }
+            // The finding that goes to `i` is still where it was (every earlier swap of this
+            // cycle moved only the one that started it).
+            findings.swap(i, src);
+            i = src;
+        }
+    }
+    findings
 }
 
 /// Test helper: the code a marker line names, for `^^^ code` annotations.
