@@ -246,25 +246,28 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
 /// alive is then copied (copy-on-write), and not at all when the quotes are attached as before.
 pub fn attach_quotes(entities: &mut SharedVec<Entity>, quotes: &[Quote]) {
     let n = entities.len();
-    let speaker = |q: &Quote| q.speaker.as_ref().and_then(|s| s.entity).filter(|&e| e < n);
+    // The quotes linked to an entity, (quote, entity), in one pass over the quotes (a long
+    // list of large items, read once).
+    let mut linked: Vec<(usize, usize)> = Vec::with_capacity(quotes.len());
+    for (i, q) in quotes.iter().enumerate() {
+        if let Some(e) = q.speaker.as_ref().and_then(|s| s.entity).filter(|&e| e < n) {
+            linked.push((i, e));
+        }
+    }
     // Each entity's quotes, grouped by a counting sort: entity `e`'s are
     // `at[starts[e]..starts[e + 1]]`, in order.
     let mut starts = vec![0usize; n + 1];
-    for q in quotes {
-        if let Some(e) = speaker(q) {
-            starts[e + 1] += 1;
-        }
+    for &(_, e) in &linked {
+        starts[e + 1] += 1;
     }
     for e in 0..n {
         starts[e + 1] += starts[e];
     }
     let mut next = starts.clone();
-    let mut at = vec![0usize; starts[n]];
-    for (i, q) in quotes.iter().enumerate() {
-        if let Some(e) = speaker(q) {
-            at[next[e]] = i;
-            next[e] += 1;
-        }
+    let mut at = vec![0usize; linked.len()];
+    for &(i, e) in &linked {
+        at[next[e]] = i;
+        next[e] += 1;
     }
     let of = |e: usize| &at[starts[e]..starts[e + 1]];
     if entities.iter().enumerate().all(|(e, x)| x.quotes == of(e)) {
