@@ -29,6 +29,7 @@ use serde::Serialize;
 
 pub use checks::{Finding, Severity};
 pub use config::{Config, EntityKind};
+pub use shared::SharedVec;
 pub use text::TextRange;
 
 use paragraph::{ParagraphKind, ParagraphScan};
@@ -84,15 +85,18 @@ pub struct Analysis {
     /// The sentences of every paragraph, in document order (one list for the whole document
     /// rather than one per paragraph).
     pub sentences: Vec<TextRange>,
-    pub quotes: Vec<quotes::Quote>,
+    pub quotes: SharedVec<quotes::Quote>,
     /// Phrases that put an unnamed or vague source behind a claim.
-    pub sources: Vec<quotes::SourcePhrase>,
+    pub sources: SharedVec<quotes::SourcePhrase>,
     /// Quotation marks left unbalanced (beyond the run-on-paragraph convention).
     pub quote_marks: Vec<quotes::MarkIssue>,
-    pub timexes: Vec<temporal::Timex>,
+    /// Shared with the [`Analyzer`] that made it, like the other [`SharedVec`] lists: an
+    /// analysis holding one keeps it as it is, but while it is alive the next keystroke's
+    /// analysis copies the list instead of updating it in place.
+    pub timexes: SharedVec<temporal::Timex>,
     /// Past-tense events with whether a reader can date them.
-    pub events: Vec<temporal::Event>,
-    pub entities: Vec<entities::Entity>,
+    pub events: SharedVec<temporal::Event>,
+    pub entities: SharedVec<entities::Entity>,
     pub findings: Vec<Finding>,
 }
 
@@ -629,7 +633,21 @@ fn document_passes(
     );
     analysis.timexes = timexes;
     analysis.events = events;
-    entities::attach_quotes(&mut analysis.entities, &analysis.quotes);
+    // The quotes are attached to the entities the cache keeps, which the analysis then
+    // shares: in place once the previous analysis is dropped, and kept for the next keystroke.
+    let found = std::mem::take(&mut analysis.entities);
+    analysis.entities = match caches.entities.kept_entities() {
+        Some(kept) if kept.ptr_eq(&found) => {
+            drop(found);
+            entities::attach_quotes(kept, &analysis.quotes);
+            kept.clone()
+        }
+        _ => {
+            let mut found = found;
+            entities::attach_quotes(&mut found, &analysis.quotes);
+            found
+        }
+    };
     analysis.findings = checks::run_cached(&analysis, config, caches.checks);
     analysis
 }
@@ -915,6 +933,118 @@ mod tests {
         assert_eq!(entities[0], entities[1]);
         assert_ne!(entities[1], entities[2]);
         assert_eq!(entities[1], entities[3]);
+    }
+
+    /// The lists an analysis shares with its [`Analyzer`] ([`SharedVec`]) are copied while an
+    /// earlier analysis still holds them, which then never changes, and updated in place once
+    /// it is dropped (no new list); either way each analysis equals a fresh one.
+    #[test]
+    fn shared_lists_are_copied_while_held_and_updated_in_place_once_dropped() {
+        use crate::generate::{Options, manuscript, typing_point};
+        let config = Config::default();
+        let opts = Options {
+            seed: 11,
+            size: 12_000,
+            markdown: true,
+            ascii: true,
+        };
+        let (format, mut text) = (opts.format(), manuscript(&opts));
+        let mut at = typing_point(&text);
+        let typed = "the council said on Tuesday that “it” would ";
+        let mut analyzer = Analyzer::default();
+        let mut held: Vec<(String, Analysis)> =
+            vec![(text.clone(), analyzer.analyze(&text, format, &config))];
+        let list_ptrs = |a: &Analysis| {
+            [
+                a.quotes.as_ptr() as usize,
+                a.sources.as_ptr() as usize,
+                a.timexes.as_ptr() as usize,
+                a.events.as_ptr() as usize,
+                a.entities.as_ptr() as usize,
+            ]
+        };
+        let (mut same_lists, mut steps) = (0, 0);
+        for (step, c) in typed.chars().chain(typed.chars()).enumerate() {
+            text.insert(at, c);
+            at += c.len_utf8();
+            // The first time through, every analysis is kept; the second, each is dropped
+            // before the next.
+            let keep = step < typed.chars().count();
+            let before = if keep {
+                None
+            } else {
+                let (_, last) = held.pop().expect("the last analysis is held");
+                Some(list_ptrs(&last))
+            };
+            let cached = analyzer.analyze(&text, format, &config);
+            let fresh = analyze_as(&text, format, &config);
+            assert_eq!(format!("{cached:?}"), format!("{fresh:?}"), "step {step}");
+            if let Some(before) = before {
+                let now = list_ptrs(&cached);
+                same_lists += before.iter().zip(&now).filter(|(a, b)| a == b).count();
+                steps += 1;
+            }
+            held.push((text.clone(), cached));
+        }
+        // The held analyses are as they were made.
+        for (i, (t, a)) in held.iter().enumerate() {
+            let fresh = analyze_as(t, format, &config);
+            assert_eq!(format!("{a:?}"), format!("{fresh:?}"), "held analysis {i}");
+        }
+        assert!(
+            same_lists * 4 >= steps * 5 * 3,
+            "{same_lists} of {} lists updated in place",
+            steps * 5
+        );
+    }
+
+    /// A quotation that runs on into the next paragraph takes the speaker named there: an edit
+    /// of that paragraph moves or changes the speaker of the quotation before it too, though
+    /// the quotations before the edited paragraph are otherwise kept as they were.
+    #[test]
+    fn an_edit_reaches_the_run_on_quotation_before_it() {
+        let config = Config::default();
+        let story = |words: &str, verb: &str| {
+            format!(
+                "The council met on Monday.\n\n“We will build it, and we will pay for it.\n\n\
+                 “{words},” {verb} Anna Berg, the mayor.\n\n“It is done,” Berg said.\n"
+            )
+        };
+        let mut a = Analyzer::default();
+        let first = a.analyze(
+            &story("Nobody else will", "said"),
+            Format::PlainText,
+            &config,
+        );
+        let run_on = |an: &Analysis| {
+            an.quotes[0]
+                .speaker
+                .as_ref()
+                .map(|s| (s.name.to_string(), s.mention))
+        };
+        assert_eq!(run_on(&first).map(|s| s.0).as_deref(), Some("Anna Berg"));
+        let mut mentions = vec![run_on(&first).map(|s| s.1)];
+        drop(first);
+        for (words, verb) in [
+            ("Nobody else would", "said"),
+            ("Nobody would", "said"),
+            ("Nobody would", "added"),
+        ] {
+            let text = story(words, verb);
+            let before = a.quotes.carried;
+            let cached = a.analyze(&text, Format::PlainText, &config);
+            assert_eq!(a.quotes.carried, before + 1, "{words} {verb}");
+            let fresh = analyze_as(&text, Format::PlainText, &config);
+            assert_eq!(
+                format!("{cached:?}"),
+                format!("{fresh:?}"),
+                "{words} {verb}"
+            );
+            mentions.push(run_on(&cached).map(|s| s.1));
+        }
+        // The run-on quotation's speaker moved with the edits.
+        assert_eq!(mentions.len(), 4);
+        assert!(mentions.windows(2).all(|w| w[0] != w[1]), "{mentions:?}");
     }
 
     #[test]

@@ -3,6 +3,11 @@
 //! analysis to the next, copies no bytes and allocates nothing. Dates use it for their TIMEX3
 //! values and explanations, quotations for their words and speakers' names, findings for
 //! their messages ([`super::checks::Message`]).
+//!
+//! [`SharedVec`]: a document-wide list of an analysis (entities, dates, events, source
+//! phrases) shared with the cache that made it, so that a keystroke hands the list to the new
+//! analysis without copying it, and the next keystroke updates it in place once the previous
+//! analysis is dropped.
 
 use std::borrow::Borrow;
 use std::cmp::Ordering;
@@ -212,6 +217,103 @@ impl Serialize for SharedText {
     }
 }
 
+/// A list shared between an [`Analysis`](super::Analysis) and the [`Analyzer`](super::Analyzer)
+/// cache that made it (an `Arc<Vec<T>>`): cloning one copies no element. It derefs to the
+/// `Vec`, and prints, compares and serialises as the `Vec`. Mutable access
+/// ([`std::ops::DerefMut`], [`SharedVec::make_mut`]) is copy-on-write: it mutates in place
+/// while no other clone holds the list (the cache after the previous analysis was dropped),
+/// and copies the list first otherwise, so a clone never sees another's changes.
+pub struct SharedVec<T>(Arc<Vec<T>>);
+
+impl<T> SharedVec<T> {
+    /// Whether `self` and `other` are the same list (clones of one another, not merely equal).
+    pub fn ptr_eq(&self, other: &SharedVec<T>) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T: Clone> SharedVec<T> {
+    /// The list, to change: the shared one if nothing else holds it, else a copy made first
+    /// ([`Arc::make_mut`]).
+    pub fn make_mut(&mut self) -> &mut Vec<T> {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl<T> Clone for SharedVec<T> {
+    fn clone(&self) -> SharedVec<T> {
+        SharedVec(Arc::clone(&self.0))
+    }
+}
+
+impl<T> Default for SharedVec<T> {
+    fn default() -> SharedVec<T> {
+        SharedVec(Arc::new(Vec::new()))
+    }
+}
+
+impl<T> From<Vec<T>> for SharedVec<T> {
+    fn from(v: Vec<T>) -> SharedVec<T> {
+        SharedVec(Arc::new(v))
+    }
+}
+
+impl<T> std::ops::Deref for SharedVec<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T: Clone> std::ops::DerefMut for SharedVec<T> {
+    /// Copy-on-write, as [`SharedVec::make_mut`].
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        self.make_mut()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a SharedVec<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<'a, T: Clone> IntoIterator for &'a mut SharedVec<T> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.make_mut().iter_mut()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for SharedVec<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.as_slice().fmt(f)
+    }
+}
+
+impl<T: PartialEq> PartialEq for SharedVec<T> {
+    fn eq(&self, other: &SharedVec<T>) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<T: Eq> Eq for SharedVec<T> {}
+
+impl<T: PartialEq> PartialEq<Vec<T>> for SharedVec<T> {
+    fn eq(&self, other: &Vec<T>) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl<T: Serialize> Serialize for SharedVec<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.as_slice().serialize(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +330,34 @@ mod tests {
         assert_eq!(t, "3 days before x");
         assert_eq!(format!("{t:?}"), format!("{:?}", "3 days before x"));
         assert_eq!(serde_json::to_string(&t).unwrap(), "\"3 days before x\"");
+    }
+
+    /// A shared list changes in place while nothing else holds it, and is copied first when
+    /// a clone does (the clone keeps what it had); it prints and serialises as its `Vec`.
+    #[test]
+    fn shared_vec_is_copy_on_write() {
+        let mut cache = SharedVec::from(vec![1, 2, 3]);
+        let before = std::ptr::from_ref::<Vec<i32>>(&cache);
+        cache.make_mut().push(4);
+        assert_eq!(std::ptr::from_ref::<Vec<i32>>(&cache), before);
+        let analysis = cache.clone();
+        assert!(analysis.ptr_eq(&cache));
+        for x in &mut cache {
+            *x += 10;
+        }
+        assert!(!analysis.ptr_eq(&cache));
+        assert_eq!(analysis, vec![1, 2, 3, 4]);
+        assert_eq!(cache, vec![11, 12, 13, 14]);
+        let held = cache.clone();
+        drop(held);
+        let unique = std::ptr::from_ref::<Vec<i32>>(&cache);
+        cache.push(15);
+        assert_eq!(std::ptr::from_ref::<Vec<i32>>(&cache), unique);
+        assert_eq!(
+            format!("{cache:?}"),
+            format!("{:?}", vec![11, 12, 13, 14, 15])
+        );
+        assert_eq!(serde_json::to_string(&analysis).unwrap(), "[1,2,3,4]");
+        assert_eq!((&analysis).into_iter().sum::<i32>(), 10);
     }
 }

@@ -1,8 +1,8 @@
 //! `ambiguous-date`: a numeric date whose day and month could be swapped ("3/4/2023").
 
-use super::{Check, CheckMeta, Edit, Finding, Fix, Severity};
+use super::{Cache, Check, CheckMeta, Edit, Finding, Fix, Severity};
 use crate::engine::Analysis;
-use crate::engine::temporal::DateProblem;
+use crate::engine::temporal::{DateProblem, Timex};
 
 pub struct AmbiguousDate;
 
@@ -34,26 +34,34 @@ impl Check for AmbiguousDate {
     }
 
     fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
-        for t in &analysis.timexes {
-            let Some(DateProblem::Ambiguous { read, swapped, .. }) = t.problem.as_deref() else {
-                continue;
-            };
-            let fix = |words: &str| Fix {
-                title: format!("Write it as {words}"),
-                edits: vec![Edit {
-                    range: t.range,
-                    new_text: words.to_string(),
-                }],
-            };
-            out.push(Finding {
-                code: META.code,
-                severity: META.default_severity,
+        push(analysis.timexes.iter(), out);
+    }
+
+    fn run_cached(&self, analysis: &Analysis, cache: &mut Cache, out: &mut Vec<Finding>) {
+        push(cache.dates_with_problems(analysis), out);
+    }
+}
+
+/// Its findings among `timexes` (all the dates, or those with a problem).
+fn push<'a>(timexes: impl Iterator<Item = &'a Timex>, out: &mut Vec<Finding>) {
+    for t in timexes {
+        let Some(DateProblem::Ambiguous { read, swapped, .. }) = t.problem.as_deref() else {
+            continue;
+        };
+        let fix = |words: &str| Fix {
+            title: format!("Write it as {words}"),
+            edits: vec![Edit {
                 range: t.range,
-                message: format!("Ambiguous date: read as {read}, but it could be {swapped}")
-                    .into(),
-                fixes: vec![fix(read), fix(swapped)],
-            });
-        }
+                new_text: words.to_string(),
+            }],
+        };
+        out.push(Finding {
+            code: META.code,
+            severity: META.default_severity,
+            range: t.range,
+            message: format!("Ambiguous date: read as {read}, but it could be {swapped}").into(),
+            fixes: vec![fix(read), fix(swapped)],
+        });
     }
 }
 

@@ -1,8 +1,8 @@
 //! `impossible-date`: a date that does not exist (February 30, April 31, a 13th month).
 
-use super::{Check, CheckMeta, Finding, Severity};
+use super::{Cache, Check, CheckMeta, Finding, Severity};
 use crate::engine::Analysis;
-use crate::engine::temporal::DateProblem;
+use crate::engine::temporal::{DateProblem, Timex};
 
 pub struct ImpossibleDate;
 
@@ -34,16 +34,25 @@ impl Check for ImpossibleDate {
     }
 
     fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
-        for t in &analysis.timexes {
-            if let Some(DateProblem::Impossible { why }) = t.problem.as_deref() {
-                out.push(Finding {
-                    code: META.code,
-                    severity: META.default_severity,
-                    range: t.range,
-                    message: format!("No such date: {why}").into(),
-                    fixes: Vec::new(),
-                });
-            }
+        push(analysis.timexes.iter(), out);
+    }
+
+    fn run_cached(&self, analysis: &Analysis, cache: &mut Cache, out: &mut Vec<Finding>) {
+        push(cache.dates_with_problems(analysis), out);
+    }
+}
+
+/// Its findings among `timexes` (all the dates, or those with a problem).
+fn push<'a>(timexes: impl Iterator<Item = &'a Timex>, out: &mut Vec<Finding>) {
+    for t in timexes {
+        if let Some(DateProblem::Impossible { why }) = t.problem.as_deref() {
+            out.push(Finding {
+                code: META.code,
+                severity: META.default_severity,
+                range: t.range,
+                message: format!("No such date: {why}").into(),
+                fixes: Vec::new(),
+            });
         }
     }
 }

@@ -1,9 +1,9 @@
 //! `weekday-mismatch`: a weekday written with a date that falls on another day
 //! ("Monday, March 21, 2023" when March 21, 2023 is a Tuesday).
 
-use super::{Check, CheckMeta, Edit, Finding, Fix, Severity};
+use super::{Cache, Check, CheckMeta, Edit, Finding, Fix, Severity};
 use crate::engine::Analysis;
-use crate::engine::temporal::DateProblem;
+use crate::engine::temporal::{DateProblem, Timex};
 
 pub struct WeekdayMismatch;
 
@@ -34,41 +34,50 @@ impl Check for WeekdayMismatch {
     }
 
     fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
-        for t in &analysis.timexes {
-            let Some(DateProblem::WeekdayMismatch {
-                weekday,
-                written,
-                actual,
-                day,
-                suggested_day,
-            }) = t.problem.as_deref()
-            else {
-                continue;
-            };
-            let mut fixes = vec![Fix {
-                title: format!("Change the weekday to {actual}"),
-                edits: vec![crate::engine::checks::Edit {
-                    range: *weekday,
-                    new_text: (*actual).to_string(),
+        push(analysis.timexes.iter(), out);
+    }
+
+    fn run_cached(&self, analysis: &Analysis, cache: &mut Cache, out: &mut Vec<Finding>) {
+        push(cache.dates_with_problems(analysis), out);
+    }
+}
+
+/// Its findings among `timexes` (all the dates, or those with a problem).
+fn push<'a>(timexes: impl Iterator<Item = &'a Timex>, out: &mut Vec<Finding>) {
+    for t in timexes {
+        let Some(DateProblem::WeekdayMismatch {
+            weekday,
+            written,
+            actual,
+            day,
+            suggested_day,
+        }) = t.problem.as_deref()
+        else {
+            continue;
+        };
+        let mut fixes = vec![Fix {
+            title: format!("Change the weekday to {actual}"),
+            edits: vec![crate::engine::checks::Edit {
+                range: *weekday,
+                new_text: (*actual).to_string(),
+            }],
+        }];
+        if let (Some(day), Some(new_day)) = (day, suggested_day) {
+            fixes.push(Fix {
+                title: format!("Change the day to the nearest {written}, the {new_day}"),
+                edits: vec![Edit {
+                    range: *day,
+                    new_text: new_day.to_string(),
                 }],
-            }];
-            if let (Some(day), Some(new_day)) = (day, suggested_day) {
-                fixes.push(Fix {
-                    title: format!("Change the day to the nearest {written}, the {new_day}"),
-                    edits: vec![Edit {
-                        range: *day,
-                        new_text: new_day.to_string(),
-                    }],
-                });
-            }
-            out.push(Finding {
-                code: META.code,
-                severity: META.default_severity,
-                range: t.range,
-                message: format!("This date is a {actual}, not a {written}").into(),
-                fixes,
             });
         }
+        out.push(Finding {
+            code: META.code,
+            severity: META.default_severity,
+            range: t.range,
+            message: format!("This date is a {actual}, not a {written}").into(),
+            fixes,
+        });
     }
 }
 

@@ -32,6 +32,7 @@ use super::gazetteer::GAZETTEER;
 use super::recognise::{lower_word_hash, word_hash};
 use super::{Candidate, Entity, Mention, MentionForm, RoleSig};
 use crate::engine::config::{EntityKind, SheetEntity};
+use crate::engine::shared::SharedVec;
 use crate::engine::text::TextRange;
 use crate::engine::{CachedBlock, Config, Placed};
 
@@ -1345,6 +1346,14 @@ pub(crate) struct Cache {
     pub kept_stats: usize,
 }
 
+impl Cache {
+    /// The entities kept for the next analysis, if any: the analysis attaches its quotes to
+    /// them in place instead of to a copy (the grouping reads no entity's quotes).
+    pub(crate) fn kept_entities(&mut self) -> Option<&mut SharedVec<Entity>> {
+        self.prev.as_mut().map(|p| &mut p.entities)
+    }
+}
+
 /// The result of the previous analysis and what it was computed from.
 struct Remembered {
     /// The blocks it was computed from (holding them keeps their scans alive, so a block of
@@ -1352,7 +1361,9 @@ struct Remembered {
     blocks: Vec<CachedBlock>,
     /// The word statistics ([`WordStats`]) of `blocks` (kept current by [`carry_over`]).
     stats: KeptStats,
-    entities: Vec<Entity>,
+    /// Shared with the analysis (which attaches the quotes to it in place: see
+    /// [`Cache::kept_entities`]).
+    entities: SharedVec<Entity>,
     /// Whether every word the grouping asked [`WordStats`] about for a candidate is a probe
     /// of the candidate's own paragraph: then a paragraph that did not change asks about its
     /// probes only, and an answer that changed for no probe of theirs changes none of their
@@ -1393,7 +1404,7 @@ pub(crate) fn resolve_cached(
     cache: &mut Cache,
     change: Option<Change>,
     remember: bool,
-) -> Vec<Entity> {
+) -> SharedVec<Entity> {
     let mut kept = None;
     if let (Some(prev), Some(change)) = (cache.prev.as_mut(), change) {
         match carry_over(prev, blocks, change) {
@@ -1420,15 +1431,16 @@ pub(crate) fn resolve_cached(
     }
     cache.regrouped += 1;
     let g = resolve_all(text, paras, config, kept, remember);
+    let entities = SharedVec::from(g.entities);
     cache.prev = (remember && g.exact).then(|| Remembered {
         blocks: blocks.to_vec(),
         stats: g.stats,
-        entities: g.entities.clone(),
+        entities: entities.clone(),
         local: g.local,
         acronyms: g.acronyms,
         silent: g.silent,
     });
-    g.entities
+    entities
 }
 
 /// The previous result, moved to the new version (`moves` from [`carry_over`]).

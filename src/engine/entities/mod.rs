@@ -20,6 +20,7 @@ use serde::Serialize;
 use super::config::{EntityKind, SheetEntity};
 use super::paragraph::ParaCtx;
 use super::quotes::{ParaQuotes, Quote};
+use super::shared::SharedVec;
 use super::text::TextRange;
 use super::{Config, Placed};
 
@@ -240,24 +241,45 @@ pub fn resolve(text: &str, paras: &[Placed<'_>], config: &Config) -> Vec<Entity>
     coref::resolve(text, paras, config)
 }
 
-/// Records on each entity the quotes whose speaker was linked to it.
-pub fn attach_quotes(entities: &mut [Entity], quotes: &[Quote]) {
-    let speaker = |q: &Quote| q.speaker.as_ref().and_then(|s| s.entity);
-    // Each list allocated once at its final size (a story's main speakers have hundreds of
-    // quotes, which would otherwise grow their lists many times).
-    let mut counts = vec![0usize; entities.len()];
-    for q in quotes {
-        if let Some(n) = speaker(q).and_then(|e| counts.get_mut(e)) {
-            *n += 1;
+/// Records on each entity the quotes whose speaker was linked to it. Changes `entities` only
+/// if an entity's list changed: a list shared with the cache and with an older analysis still
+/// alive is then copied (copy-on-write), and not at all when the quotes are attached as before.
+pub fn attach_quotes(entities: &mut SharedVec<Entity>, quotes: &[Quote]) {
+    let n = entities.len();
+    // The quotes linked to an entity, (quote, entity), in one pass over the quotes (a long
+    // list of large items, read once).
+    let mut linked: Vec<(usize, usize)> = Vec::with_capacity(quotes.len());
+    for (i, q) in quotes.iter().enumerate() {
+        if let Some(e) = q.speaker.as_ref().and_then(|s| s.entity).filter(|&e| e < n) {
+            linked.push((i, e));
         }
     }
-    for (e, &n) in entities.iter_mut().zip(&counts) {
-        e.quotes.clear();
-        e.quotes.reserve_exact(n);
+    // Each entity's quotes, grouped by a counting sort: entity `e`'s are
+    // `at[starts[e]..starts[e + 1]]`, in order.
+    let mut starts = vec![0usize; n + 1];
+    for &(_, e) in &linked {
+        starts[e + 1] += 1;
     }
-    for (i, q) in quotes.iter().enumerate() {
-        if let Some(e) = speaker(q).and_then(|e| entities.get_mut(e)) {
-            e.quotes.push(i);
+    for e in 0..n {
+        starts[e + 1] += starts[e];
+    }
+    let mut next = starts.clone();
+    let mut at = vec![0usize; linked.len()];
+    for &(i, e) in &linked {
+        at[next[e]] = i;
+        next[e] += 1;
+    }
+    let of = |e: usize| &at[starts[e]..starts[e + 1]];
+    if entities.iter().enumerate().all(|(e, x)| x.quotes == of(e)) {
+        return;
+    }
+    for (e, x) in entities.make_mut().iter_mut().enumerate() {
+        let new = of(e);
+        if x.quotes != new {
+            // (Allocated once at its final size: a story's main speakers have hundreds.)
+            x.quotes.clear();
+            x.quotes.reserve_exact(new.len());
+            x.quotes.extend_from_slice(new);
         }
     }
 }

@@ -6,7 +6,9 @@ use crate::engine::{Format, analyze_as};
 const XI: &str = include_str!("../../../tests/fixtures/xi-moscow.txt");
 
 fn entities(text: &str) -> Vec<Entity> {
-    analyze_as(text, Format::PlainText, &Config::default()).entities
+    analyze_as(text, Format::PlainText, &Config::default())
+        .entities
+        .to_vec()
 }
 
 fn find<'a>(ents: &'a [Entity], name: &str) -> &'a Entity {

@@ -26,6 +26,7 @@ use serde::Serialize;
 use super::entities::Entity;
 use super::entities::coref::Change;
 use super::paragraph::ParaCtx;
+use super::shared::SharedVec;
 use super::text::TextRange;
 use super::{CachedBlock, EntityKind, Paragraph, Placed};
 
@@ -993,6 +994,122 @@ fn last_pass(mut quotes: Vec<Quote>, info: &[Info]) -> Vec<Quote> {
     quotes
 }
 
+/// Writes [`last_pass`] of `quotes` (with their `info`) over `out`, its result for the
+/// previous version, and returns whether it read single marks as headline marks. Instead of
+/// a copy of the list, each quotation is brought up to date where it differs: no allocation,
+/// and a text shared with the paragraph cache (the quoted words, a speaker's name) is cloned
+/// only where it changed. With `changed` (what [`carry_over_changed`] changed, and the
+/// previous headline reading), the quotations before the changed ones, and before any that
+/// may take a speaker from them, are left as they are. `out` is changed in place if nothing
+/// else holds it (else copied first: see [`SharedVec`]).
+fn last_pass_into(
+    out: &mut SharedVec<Quote>,
+    quotes: &[Quote],
+    info: &[Info],
+    changed: Option<((usize, usize, usize), bool)>,
+) -> bool {
+    let singles = info.iter().filter(|i| i.single).count();
+    let headline_singles = singles * 2 < info.len();
+    // The first quotation that may differ from the previous result.
+    let mut start = 0;
+    match changed {
+        Some(((qa, ob, fresh), headlines))
+            if headlines == headline_singles
+                && ob <= out.len()
+                && out.len() - ob == quotes.len() - qa - fresh =>
+        {
+            // A quotation before the changed ones that may take its speaker from a later
+            // one (no speaker of its own, not closed) is decided again.
+            start = qa;
+            while start > 0 && quotes[start - 1].speaker.is_none() && !quotes[start - 1].closed {
+                start -= 1;
+            }
+            if ob - qa != fresh {
+                out.make_mut()
+                    .splice(qa..ob, quotes[qa..qa + fresh].iter().cloned());
+            }
+        }
+        _ if out.len() != quotes.len() => {
+            *out = last_pass(quotes.to_vec(), info).into();
+            return headline_singles;
+        }
+        _ => {}
+    }
+    debug_assert_eq!(out.len(), quotes.len());
+    const NONE: usize = usize::MAX;
+    // The quotation whose speaker each one has after the run-on rule of `last_pass` (itself,
+    // the next one's, or `NONE`): read backwards, as the next one's may be taken over too.
+    let n = quotes.len();
+    let mut from = vec![NONE; n - start];
+    for i in (start..n).rev() {
+        let q = &quotes[i];
+        from[i - start] = if q.speaker.is_some() {
+            i
+        } else if i + 1 < n
+            && !q.closed
+            && quotes[i + 1].paragraph == q.paragraph + 1
+            && info[i + 1].opens
+        {
+            from[i + 1 - start]
+        } else {
+            NONE
+        };
+    }
+    let same = |a: &SharedText, b: &SharedText| std::ptr::eq(a.as_str(), b.as_str()) || a == b;
+    let out = &mut out.make_mut()[start..];
+    let (quotes_from, info_from) = (&quotes[start..], &info[start..]);
+    for (k, ((o, q), inf)) in out.iter_mut().zip(quotes_from).zip(info_from).enumerate() {
+        let i = start + k;
+        // As `last_pass` decides it.
+        let kind = if inf.term || (inf.single && headline_singles) {
+            QuoteKind::NotAQuote
+        } else if from[k] != NONE && !(inf.title_like && inf.shape == QuoteKind::Partial) {
+            inf.shape
+        } else if inf.shape == QuoteKind::Partial || inf.title_like {
+            QuoteKind::NotAQuote
+        } else {
+            QuoteKind::Direct
+        };
+        o.range = q.range;
+        o.kind = kind;
+        o.paragraph = q.paragraph;
+        o.closed = q.closed;
+        o.closing_punct = q.closing_punct;
+        if !same(&o.content, &q.content) {
+            o.content = q.content.clone();
+        }
+        let j = from[k];
+        let Some(s) = quotes.get(j).and_then(|q| q.speaker.as_ref()) else {
+            o.speaker = None;
+            continue;
+        };
+        if kind == QuoteKind::NotAQuote {
+            o.speaker = None;
+            continue;
+        }
+        let rule = if j == i {
+            s.rule
+        } else {
+            "quotation continued in the next paragraph"
+        };
+        match &mut o.speaker {
+            Some(os) if same(&os.name, &s.name) => {
+                os.mention = s.mention;
+                os.entity = s.entity;
+                os.rule = rule;
+                os.cue = s.cue;
+                os.class = s.class;
+            }
+            slot => {
+                let mut s = s.clone();
+                s.rule = rule;
+                *slot = Some(s);
+            }
+        }
+    }
+    headline_singles
+}
+
 /// Quotations attributed paragraph by paragraph (before [`last_pass`]), with their info.
 fn attribute_all(
     paras: &[Placed<'_>],
@@ -1064,7 +1181,18 @@ struct Remembered {
     /// The quotations as attributed paragraph by paragraph, before [`last_pass`].
     quotes: Vec<Quote>,
     info: Vec<Info>,
-    sources: Vec<SourcePhrase>,
+    /// The quotations after [`last_pass`], shared with the analysis (updated in place once it
+    /// is dropped: see [`last_pass_into`]).
+    out: SharedVec<Quote>,
+    /// What [`carry_over_changed`] changed in `quotes`, for [`last_pass_into`]: `None` if it
+    /// may have changed any quotation, else `Some((qa, ob, fresh))`: the quotations before
+    /// `qa` are the previous ones, `fresh` new ones replace the previous `qa..ob`, and the rest
+    /// are the previous ones moved.
+    changed: Option<(usize, usize, usize)>,
+    /// Whether the last [`last_pass`] read single marks as headline marks.
+    headline_singles: bool,
+    /// Shared with the analysis (updated in place once it is dropped).
+    sources: SharedVec<SourcePhrase>,
 }
 
 /// One mention's share of [`mentions_hash`] (a bijective mix of its start, end and entity).
@@ -1131,13 +1259,13 @@ pub(crate) fn resolve_cached(
     cache: &mut Cache,
     change: Option<Change>,
     remember: bool,
-) -> (Vec<Quote>, Vec<SourcePhrase>) {
+) -> (SharedVec<Quote>, SharedVec<SourcePhrase>) {
     if !remember {
         cache.prev = None;
         cache.attributed = paras.len();
         let mentions = sorted_mentions(entities);
         let (quotes, info) = attribute_all(paras, entities, &mentions);
-        return (last_pass(quotes, &info), all_sources(paras));
+        return (last_pass(quotes, &info).into(), all_sources(paras).into());
     }
     let sigs = entity_sigs(entities);
     let reused = match (cache.prev.take(), change) {
@@ -1161,17 +1289,24 @@ pub(crate) fn resolve_cached(
                 sigs,
                 quotes,
                 info,
-                sources: all_sources(paras),
+                out: SharedVec::default(),
+                changed: None,
+                headline_singles: false,
+                sources: all_sources(paras).into(),
             }
         }
     };
     let prev = cache.prev.insert(prev);
     prev.blocks.clear();
     prev.blocks.extend_from_slice(blocks);
-    (
-        last_pass(prev.quotes.clone(), &prev.info),
-        prev.sources.clone(),
-    )
+    let changed = prev.changed.take();
+    prev.headline_singles = last_pass_into(
+        &mut prev.out,
+        &prev.quotes,
+        &prev.info,
+        changed.map(|c| (c, prev.headline_singles)),
+    );
+    (prev.out.clone(), prev.sources.clone())
 }
 
 /// The previous attribution `prev` brought up to date with `paras` after the edit `change`,
@@ -1503,6 +1638,7 @@ fn carry_over_changed(
     {
         return None;
     }
+    prev.changed = map.is_none().then_some((qa, oi, fresh));
     prev.quotes.splice(qa..oi, work.drain(qa - seed..));
     prev.info.splice(qa..oi, work_info);
     // The rest, moved.

@@ -33,7 +33,7 @@ use super::navigation::{Hover, InlayHint};
 use super::paragraph::ParaCtx;
 use super::quotes::{ParaQuotes, Quote};
 pub use super::shared::SharedText;
-use super::shared::shared_text;
+use super::shared::{SharedVec, shared_text};
 use super::text::TextRange;
 use super::{CachedBlock, Config, Placed};
 use normalise::{Reference, weekday_name, weekday_number};
@@ -411,12 +411,13 @@ struct Remembered {
     /// the next version that is the same `Arc` is certainly the same scan).
     blocks: Vec<CachedBlock>,
     anchor: Option<(Date, AnchorSource)>,
-    timexes: Vec<Timex>,
+    /// Shared with the analysis that got them (updated in place once it is dropped).
+    timexes: SharedVec<Timex>,
     /// What each expression left in the carry (flags).
     sets: Vec<u8>,
     /// How many of them set the quarter.
     quarters_set: usize,
-    events: Vec<Event>,
+    events: SharedVec<Event>,
     /// The first paragraph that talks about quarters.
     first_quarter: Option<usize>,
 }
@@ -503,12 +504,12 @@ pub(crate) fn resolve_cached(
     cache: &mut Cache,
     change: Option<Change>,
     remember: bool,
-) -> (Vec<Timex>, Vec<Event>) {
+) -> (SharedVec<Timex>, SharedVec<Event>) {
     cache.resolved = paras.len();
     if !remember {
         cache.prev = None;
         let (timexes, _, events) = resolve_all(paras, anchor, false);
-        return (timexes, events);
+        return (timexes.into(), events.into());
     }
     let key = anchor.map(|a| (a.date, a.source));
     let reused = match (cache.prev.take(), change) {
@@ -528,10 +529,10 @@ pub(crate) fn resolve_cached(
             Remembered {
                 blocks: blocks.to_vec(),
                 anchor: key,
-                timexes,
+                timexes: timexes.into(),
                 quarters_set: quarters_set(&sets),
                 sets,
-                events,
+                events: events.into(),
                 first_quarter: paras.iter().position(|p| p.scan.temporal.mentions_quarter),
             }
         }
