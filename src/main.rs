@@ -278,6 +278,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Check(a) => {
+            cli::check::tune_allocator();
             let opts = cli::check::CheckOptions {
                 paths: a.paths,
                 output: match a.format {

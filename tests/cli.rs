@@ -634,3 +634,52 @@ fn sources_names_the_speaker_and_counts_quotes() {
         "{row}"
     );
 }
+
+/// The human format pinned on a text with what makes display columns differ from characters
+/// and bytes: a tab, CJK (two columns each), a ZWJ emoji sequence, a flag, a combining accent,
+/// a `\r\n` line end, and lines wider than the 110-column window, one of them longer than
+/// the long-line limit, so that findings are shown cut with `…` on either side.
+#[test]
+fn human_format_is_pinned_on_wide_combining_and_tabbed_text() {
+    let text = format!(
+        "{}{}{}",
+        "Naïve\thopes 习近平说 are rare. “We will not back down.”\n\n",
+        "The café 👩\u{200d}👩\u{200d}👧 owner, Zoë Ångström, said the council was wrong. An official \
+         who spoke on the condition of anonymity said 北京 talks 🇫🇷 had stalled, and critics say \
+         the plan, drafted in 東京 with e\u{301} accents and\ttabs, “would cost taxpayers dearly.” \
+         “We 👍 won,” she said.\n\n",
+        format!(
+            "{} Critics say it is wrong. {}\r\n",
+            "好".repeat(200),
+            "好".repeat(200)
+        ),
+    );
+    let dir = workspace(&[("story.md", text.as_bytes())]);
+    let o = copydesk(dir.path(), &["check", "story.md"]);
+    assert_status(&o, 1);
+    let expected = concat!(
+        "story.md:1:28: warning[unattributed-quote] Quotation without a speaker: who said this?\n",
+        " 1 | Naïve hopes 习近平说 are rare. “We will not back down.”\n",
+        "   |                                ^^^^^^^^^^^^^^^^^^^^^^^^\n",
+        "   = fix: Add an attribution placeholder after the quotation\n",
+        "\n",
+        "story.md:3:23: info[unidentified-source] Zoë Ångström is quoted once but never identified: give a role or affiliation on first reference\n",
+        " 3 | The café 👩\u{200d}👩\u{200d}👧 owner, Zoë Ångström, said the council was wrong. An official who spoke on the condition of an…\n",
+        "   |                        ^^^^^^^^^^^^\n",
+        "\n",
+        "story.md:3:87: info[anonymous-source] Anonymous source: does an editor know who this is, and does the story say why they are not named?\n",
+        " 3 | … wrong. An official who spoke on the condition of anonymity said 北京 talks 🇫🇷 had stalled, and critics say …\n",
+        "   |                                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n",
+        "\n",
+        "story.md:3:151: warning[vague-source] Vague source: who exactly says or believes this?\n",
+        " 3 | …京 talks 🇫🇷 had stalled, and critics say the plan, drafted in 東京 with e\u{301} accents and tabs, “would cost taxp…\n",
+        "   |                               ^^^^^^^^^^^\n",
+        "\n",
+        "story.md:5:1: warning[vague-source] Vague source: who exactly says or believes this?\n",
+        " 5 | 好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好好…\n",
+        "   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n",
+        "\n",
+        "Checked 1 file: 3 warnings, 2 infos.\n",
+    );
+    assert_eq!(stdout(&o), expected);
+}

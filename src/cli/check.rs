@@ -37,6 +37,26 @@ pub struct CheckOptions {
     pub language: Option<Language>,
 }
 
+/// Sets glibc's allocator up for one long batch analysis (the `copydesk check` process; call it
+/// before the inputs are read). Measured on the 20 MB manuscript, one core:
+/// - No fast bins (`M_MXFAST` 0): small freed blocks go to the thread cache and the ordinary
+///   bins, so `malloc_consolidate` never walks the fast bins, whose blocks lie all over the
+///   heap. About the same instructions, but user time 1.43 -> 1.30 s (cache misses).
+/// - A fixed mmap threshold of 1 MiB: glibc otherwise raises it to the size of the largest
+///   mapped block freed (tens of MB here), after which freed large blocks stay in the heap.
+///   Peak RSS 393 -> 361 MB, time unchanged.
+///
+/// Does nothing off glibc.
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets an allocator parameter (under glibc's own lock); no pointer
+    // is involved.
+    unsafe {
+        libc::mallopt(libc::M_MXFAST, 0);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 /// Runs `check` and returns the exit status.
 pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let config = match super::load_config(&opts.settings, err) {

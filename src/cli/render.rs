@@ -107,19 +107,154 @@ fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
     i.min(text.len())
 }
 
+/// A character as the source line shows it, and its width in terminal columns: tabs and other
+/// control characters become one space.
 fn shown(c: char) -> (char, usize) {
-    if c == '\t' || c.is_control() {
+    if c.is_ascii() {
+        // Every ASCII character takes one column: printable ones as themselves, the others
+        // (tab, controls, DEL) as a space.
+        if c == '\t' || c.is_ascii_control() {
+            (' ', 1)
+        } else {
+            (c, 1)
+        }
+    } else if c.is_control() {
         (' ', 1)
     } else {
         (c, c.width().unwrap_or(0))
     }
 }
 
+/// One character of a source line as [`shown`] shows it, found from its bytes.
+struct Shown {
+    /// Its length in bytes.
+    len: usize,
+    /// Its width in terminal columns.
+    width: usize,
+    /// Whether it is shown as itself (not replaced by a space).
+    plain: bool,
+}
+
+impl Shown {
+    fn of(c: char) -> Shown {
+        let (s, width) = shown(c);
+        Shown {
+            len: c.len_utf8(),
+            width,
+            plain: s == c,
+        }
+    }
+
+    /// The character that starts at byte `i < limit` of `text`.
+    fn after(text: &str, i: usize, limit: usize) -> Shown {
+        text[i..limit]
+            .chars()
+            .next()
+            .map_or(Shown::of(' '), Shown::of)
+    }
+
+    /// The character that ends at byte `i > limit` of `text`.
+    fn before(text: &str, i: usize, limit: usize) -> Shown {
+        text[limit..i]
+            .chars()
+            .next_back()
+            .map_or(Shown::of(' '), Shown::of)
+    }
+}
+
+/// Printable ASCII, which is shown as itself in one column.
+fn printable(b: u8) -> bool {
+    (0x20..0x7f).contains(&b)
+}
+
+/// Walks forward from `*at` over the characters of `text[..limit]` while they fit in `room`
+/// columns; returns the columns they take and whether each is shown as itself. Runs of
+/// printable ASCII (most of a news text) are taken a byte at a time without decoding.
+fn walk_forward(text: &str, at: &mut usize, limit: usize, room: usize) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    let (mut width, mut plain) = (0, true);
+    while *at < limit {
+        let run_end = limit.min(at.saturating_add(room - width));
+        let run = bytes[*at..run_end]
+            .iter()
+            .take_while(|&&b| printable(b))
+            .count();
+        *at += run;
+        width += run;
+        if *at == limit {
+            break;
+        }
+        let c = Shown::after(text, *at, limit);
+        if width + c.width > room {
+            break;
+        }
+        width += c.width;
+        plain &= c.plain;
+        *at += c.len;
+    }
+    (width, plain)
+}
+
+/// [`walk_forward`] backwards: from `*at` down to `limit`.
+fn walk_back(text: &str, at: &mut usize, limit: usize, room: usize) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    let (mut width, mut plain) = (0, true);
+    while *at > limit {
+        let run_start = limit.max(at.saturating_sub(room - width));
+        let run = bytes[run_start..*at]
+            .iter()
+            .rev()
+            .take_while(|&&b| printable(b))
+            .count();
+        *at -= run;
+        width += run;
+        if *at == limit {
+            break;
+        }
+        let c = Shown::before(text, *at, limit);
+        if width + c.width > room {
+            break;
+        }
+        width += c.width;
+        plain &= c.plain;
+        *at -= c.len;
+    }
+    (width, plain)
+}
+
+/// What [`write_snippet`] wrote: the caret line is `spaces` spaces then `carets` carets.
+struct Carets {
+    spaces: usize,
+    carets: usize,
+}
+
 /// The source line of a finding and the caret line under it, without a trailing newline.
 pub fn snippet(index: &LineIndex<'_>, start: usize, end: usize) -> (String, String) {
+    let mut source = String::new();
+    let line = index.line_of(floor_char_boundary(index.text, start.min(index.text.len())));
+    let c = write_snippet(&mut source, index, line, start, end);
+    let mut carets = " ".repeat(c.spaces);
+    carets.push_str(&"^".repeat(c.carets));
+    (source, carets)
+}
+
+/// Appends the source line of a finding (or the window of it that is shown) to `out` and says
+/// what the caret line under it is. `line` is the 0-based line of `start`.
+///
+/// A line wider than [`MAX_WIDTH`] columns (or a long line of which only the part near the
+/// finding is looked at) is shown as a window: up to [`CONTEXT_BEFORE`] columns before the
+/// finding, then as much as fits, with `…` where text was cut. This runs once per finding
+/// (123,000 times for the 20 MB manuscript), so it looks only at the characters of the window,
+/// and at the rest of the line only until it is known to be too wide.
+fn write_snippet(
+    out: &mut String,
+    index: &LineIndex<'_>,
+    line: usize,
+    start: usize,
+    end: usize,
+) -> Carets {
     let text = index.text;
     let start = floor_char_boundary(text, start.min(text.len()));
-    let line = index.line_of(start);
     let (line_start, line_end) = index.line_range(line);
     let start = start.min(line_end);
     let end = floor_char_boundary(text, end.clamp(start, line_end));
@@ -135,62 +270,120 @@ pub fn snippet(index: &LineIndex<'_>, start: usize, end: usize) -> (String, Stri
             ceil_char_boundary(text, (start + LONG_LINE_BYTES).min(line_end)),
         )
     };
-    let chars: Vec<(usize, char, usize)> = text[region_start..region_end]
-        .char_indices()
-        .map(|(i, c)| {
-            let (c, w) = shown(c);
-            (region_start + i, c, w)
-        })
-        .collect();
-    let total: usize = chars.iter().map(|c| c.2).sum();
     let (cut_before, cut_after) = (region_start > line_start, region_end < line_end);
-    // Choose the window of characters to show.
-    let first_hit = chars
-        .iter()
-        .position(|c| c.0 >= start)
-        .unwrap_or(chars.len());
-    let (mut from, mut to) = (0, chars.len());
-    if total > MAX_WIDTH || cut_before || cut_after {
-        let mut before = 0;
-        from = first_hit;
-        while from > 0 && before + chars[from - 1].2 <= CONTEXT_BEFORE {
-            from -= 1;
-            before += chars[from].2;
-        }
-        let budget = MAX_WIDTH - usize::from(from > 0 || cut_before) - 1;
-        let mut width = 0;
-        to = from;
-        while to < chars.len() && width + chars[to].2 <= budget {
-            width += chars[to].2;
-            to += 1;
+    // The window: up to CONTEXT_BEFORE columns before the finding…
+    let mut from = start;
+    let (before, plain_before) = walk_back(text, &mut from, region_start, CONTEXT_BEFORE);
+    let ellipsis_before = from > region_start || cut_before;
+    // …then as much as fits, the ellipses included: first the finding, then what follows it.
+    let budget = MAX_WIDTH - usize::from(ellipsis_before) - 1;
+    let mut to = start;
+    let (underlined, plain_hit) = walk_forward(text, &mut to, end, budget - before);
+    let (after, plain_after) = if to == end {
+        walk_forward(text, &mut to, region_end, budget - before - underlined)
+    } else {
+        (0, true)
+    };
+    let ellipsis_after = to < region_end || cut_after;
+    // A whole line that is at most MAX_WIDTH columns wide is shown whole. (When the window
+    // holds the whole line, showing the window is the same.)
+    if !cut_before && !cut_after && (ellipsis_before || ellipsis_after) {
+        let room = MAX_WIDTH - (before + underlined + after);
+        let mut at = region_start;
+        let (head, _) = walk_forward(text, &mut at, from, room);
+        let fits = at == from && {
+            let mut at = to;
+            walk_forward(text, &mut at, region_end, room - head);
+            at == region_end
+        };
+        if fits {
+            return write_whole_line(out, text, region_start, region_end, start, end);
         }
     }
-    let (ellipsis_before, ellipsis_after) = (from > 0 || cut_before, to < chars.len() || cut_after);
-    let mut source = String::new();
-    let mut carets = String::new();
     if ellipsis_before {
-        source.push('…');
-        carets.push(' ');
+        out.push('…');
     }
-    let mut underlined = 0;
-    for &(at, c, w) in &chars[from..to] {
-        source.push(c);
-        let mark = if at >= start && at < end { '^' } else { ' ' };
-        if mark == '^' {
-            underlined += w;
-        }
-        if at < start || mark == '^' {
-            carets.extend(std::iter::repeat_n(mark, w));
-        }
-    }
+    push_shown(
+        out,
+        &text[from..to],
+        plain_before && plain_hit && plain_after,
+    );
     if ellipsis_after {
-        source.push('…');
+        out.push('…');
     }
-    if underlined == 0 {
-        carets.push('^');
+    Carets {
+        spaces: usize::from(ellipsis_before) + before,
+        carets: underlined.max(1),
     }
-    (source, carets.trim_end().to_string())
 }
+
+/// Appends the line `text[line_start..line_end]` as it is shown, for a finding at
+/// `start..end` on it.
+fn write_whole_line(
+    out: &mut String,
+    text: &str,
+    line_start: usize,
+    line_end: usize,
+    start: usize,
+    end: usize,
+) -> Carets {
+    let mut at = line_start;
+    let (before, plain_before) = walk_forward(text, &mut at, start, usize::MAX);
+    let (underlined, plain_hit) = walk_forward(text, &mut at, end, usize::MAX);
+    let (_, plain_after) = walk_forward(text, &mut at, line_end, usize::MAX);
+    push_shown(
+        out,
+        &text[line_start..line_end],
+        plain_before && plain_hit && plain_after,
+    );
+    Carets {
+        spaces: before,
+        carets: underlined.max(1),
+    }
+}
+
+/// Appends `s` as the source line shows it (`plain`: it needs no character replaced).
+fn push_shown(out: &mut String, s: &str, plain: bool) {
+    if plain {
+        out.push_str(s);
+    } else {
+        out.extend(s.chars().map(|c| shown(c).0));
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let at = decimal(&mut digits, n);
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+/// Writes `n`'s decimal digits at the end of `digits` and returns where they start.
+fn decimal(digits: &mut [u8; 20], mut n: usize) -> usize {
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return at;
+        }
+    }
+}
+
+/// Appends `n` copies of the one-byte character that fills `run` (a run of it, for copying
+/// many at a time).
+fn push_repeated(out: &mut String, run: &str, mut n: usize) {
+    while n > run.len() {
+        out.push_str(run);
+        n -= run.len();
+    }
+    out.push_str(&run[..n]);
+}
+
+/// Runs of spaces and carets for [`push_repeated`].
+const SPACES: &str = "                                                                ";
+const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
 
 /// Writes one finding in the human format:
 ///
@@ -201,16 +394,35 @@ pub fn snippet(index: &LineIndex<'_>, start: usize, end: usize) -> (String, Stri
 /// ```
 pub fn human_finding(out: &mut String, name: &str, index: &LineIndex<'_>, f: &Finding) {
     let (line, col) = index.line_col(f.range.start);
-    out.push_str(&format!(
-        "{name}:{line}:{col}: {}[{}] {}\n",
-        f.severity, f.code, f.message
-    ));
-    let (source, carets) = snippet(index, f.range.start, f.range.end);
-    let gutter = line.to_string();
-    let pad = " ".repeat(gutter.len());
-    out.push_str(&format!(" {gutter} | {source}\n {pad} | {carets}\n"));
+    out.push_str(name);
+    out.push(':');
+    push_number(out, line);
+    out.push(':');
+    push_number(out, col);
+    out.push_str(": ");
+    out.push_str(f.severity.as_str());
+    out.push('[');
+    out.push_str(f.code);
+    out.push_str("] ");
+    out.push_str(&f.message);
+    out.push('\n');
+    let gutter_start = out.len();
+    out.push(' ');
+    push_number(out, line);
+    let gutter = out.len() - gutter_start - 1;
+    out.push_str(" | ");
+    let carets = write_snippet(out, index, line - 1, f.range.start, f.range.end);
+    out.push('\n');
+    push_repeated(out, SPACES, 1 + gutter);
+    out.push_str(" | ");
+    push_repeated(out, SPACES, carets.spaces);
+    push_repeated(out, CARETS, carets.carets);
+    out.push('\n');
     for fix in &f.fixes {
-        out.push_str(&format!(" {pad} = fix: {}\n", fix.title));
+        push_repeated(out, SPACES, 1 + gutter);
+        out.push_str(" = fix: ");
+        out.push_str(&fix.title);
+        out.push('\n');
     }
 }
 
@@ -379,6 +591,10 @@ pub fn write_json_report(out: &mut Vec<u8>, report: &JsonReport) {
     w.end_object();
 }
 
+/// A line break and the indent of the deepest lines of a report (a fix's edit, depth 6),
+/// with room to spare.
+const NEW_LINE: &[u8; 33] = b"\n                                ";
+
 /// The pretty JSON writer behind [`write_json_report`]: the layout of serde_json's
 /// `PrettyFormatter` for objects that are never empty.
 struct Pretty<'a> {
@@ -387,10 +603,16 @@ struct Pretty<'a> {
 }
 
 impl Pretty<'_> {
+    /// A line break and the indent of the current depth, copied in one piece (12 per finding).
     fn new_line(&mut self) {
-        self.out.push(b'\n');
-        for _ in 0..self.depth {
-            self.out.extend_from_slice(b"  ");
+        let indent = 1 + 2 * self.depth;
+        if indent <= NEW_LINE.len() {
+            self.out.extend_from_slice(&NEW_LINE[..indent]);
+        } else {
+            self.out.push(b'\n');
+            for _ in 0..self.depth {
+                self.out.extend_from_slice(b"  ");
+            }
         }
     }
 
@@ -408,6 +630,7 @@ impl Pretty<'_> {
 
     /// Starts the value of key `name` (a plain ASCII name).
     fn key(&mut self, first: bool, name: &str) {
+        self.out.reserve(name.len() + 2 * self.depth + 8);
         if !first {
             self.out.push(b',');
         }
@@ -534,6 +757,156 @@ mod tests {
     fn snip(text: &str, needle: &str) -> (String, String) {
         let start = text.find(needle).unwrap();
         snippet(&LineIndex::new(text), start, start + needle.len())
+    }
+
+    /// The first implementation of [`snippet`]: every character of the line (or of the long
+    /// line's region) decoded into a vector, then the window chosen on it. Kept as the oracle
+    /// for the one that decodes only what it shows.
+    fn snippet_by_vector(index: &LineIndex<'_>, start: usize, end: usize) -> (String, String) {
+        let text = index.text;
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let line = index.line_of(start);
+        let (line_start, line_end) = index.line_range(line);
+        let start = start.min(line_end);
+        let end = floor_char_boundary(text, end.clamp(start, line_end));
+        let (region_start, region_end) = if line_end - line_start <= LONG_LINE_BYTES {
+            (line_start, line_end)
+        } else {
+            (
+                floor_char_boundary(
+                    text,
+                    start.saturating_sub(4 * CONTEXT_BEFORE).max(line_start),
+                ),
+                ceil_char_boundary(text, (start + LONG_LINE_BYTES).min(line_end)),
+            )
+        };
+        let chars: Vec<(usize, char, usize)> = text[region_start..region_end]
+            .char_indices()
+            .map(|(i, c)| {
+                let (c, w) = if c == '\t' || c.is_control() {
+                    (' ', 1)
+                } else {
+                    (c, c.width().unwrap_or(0))
+                };
+                (region_start + i, c, w)
+            })
+            .collect();
+        let total: usize = chars.iter().map(|c| c.2).sum();
+        let (cut_before, cut_after) = (region_start > line_start, region_end < line_end);
+        let first_hit = chars
+            .iter()
+            .position(|c| c.0 >= start)
+            .unwrap_or(chars.len());
+        let (mut from, mut to) = (0, chars.len());
+        if total > MAX_WIDTH || cut_before || cut_after {
+            let mut before = 0;
+            from = first_hit;
+            while from > 0 && before + chars[from - 1].2 <= CONTEXT_BEFORE {
+                from -= 1;
+                before += chars[from].2;
+            }
+            let budget = MAX_WIDTH - usize::from(from > 0 || cut_before) - 1;
+            let mut width = 0;
+            to = from;
+            while to < chars.len() && width + chars[to].2 <= budget {
+                width += chars[to].2;
+                to += 1;
+            }
+        }
+        let (ellipsis_before, ellipsis_after) =
+            (from > 0 || cut_before, to < chars.len() || cut_after);
+        let mut source = String::new();
+        let mut carets = String::new();
+        if ellipsis_before {
+            source.push('…');
+            carets.push(' ');
+        }
+        let mut underlined = 0;
+        for &(at, c, w) in &chars[from..to] {
+            source.push(c);
+            let mark = if at >= start && at < end { '^' } else { ' ' };
+            if mark == '^' {
+                underlined += w;
+            }
+            if at < start || mark == '^' {
+                carets.extend(std::iter::repeat_n(mark, w));
+            }
+        }
+        if ellipsis_after {
+            source.push('…');
+        }
+        if underlined == 0 {
+            carets.push('^');
+        }
+        (source, carets.trim_end().to_string())
+    }
+
+    mod windows {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Lines of every kind the window logic distinguishes: short and wide, just under and
+        /// over MAX_WIDTH columns and LONG_LINE_BYTES bytes, with wide characters, emoji,
+        /// combining and zero-width marks, tabs, control characters and both line ends.
+        fn texts() -> impl Strategy<Value = String> {
+            let pieces = prop::sample::select(vec![
+                "a",
+                "word ",
+                "said the council, ",
+                "“We won,” ",
+                " ",
+                "\t",
+                "\u{7}",
+                "\u{7f}",
+                "\u{85}",
+                "\n",
+                "\r\n",
+                "\r",
+                "é",
+                "e\u{301}",
+                "\u{301}",
+                "\u{200b}",
+                "\u{ad}",
+                "习近平",
+                "好",
+                "Ｆ",
+                "👍",
+                "👩\u{200d}👩\u{200d}👧",
+                "🇫🇷",
+                "…",
+            ]);
+            (
+                prop::collection::vec(pieces, 0..300),
+                prop::collection::vec(0usize..60, 0..4),
+            )
+                .prop_map(|(pieces, repeats)| {
+                    let mut text: String = pieces.concat();
+                    // Some very long runs of one piece, for the long-line region.
+                    for (i, n) in repeats.into_iter().enumerate() {
+                        let piece = ["x", "好", "e\u{301}", "\t"][i % 4];
+                        text.push_str(&piece.repeat(n * 10));
+                    }
+                    text
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn snippets_match_the_vector_implementation(
+                text in texts(),
+                ranges in prop::collection::vec((0usize..4000, 0usize..300), 1..12),
+            ) {
+                let index = LineIndex::new(&text);
+                for (start, len) in ranges {
+                    let start = start % (text.len() + 2);
+                    let end = start + len;
+                    let (source, carets) = snippet(&index, start, end);
+                    let (want_source, want_carets) = snippet_by_vector(&index, start, end);
+                    prop_assert_eq!(&source, &want_source, "start {} end {}", start, end);
+                    prop_assert_eq!(&carets, &want_carets, "start {} end {}", start, end);
+                }
+            }
+        }
     }
 
     #[test]
