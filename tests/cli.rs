@@ -648,11 +648,7 @@ fn human_format_is_pinned_on_wide_combining_and_tabbed_text() {
          who spoke on the condition of anonymity said 北京 talks 🇫🇷 had stalled, and critics say \
          the plan, drafted in 東京 with e\u{301} accents and\ttabs, “would cost taxpayers dearly.” \
          “We 👍 won,” she said.\n\n",
-        format!(
-            "{} Critics say it is wrong. {}\r\n",
-            "好".repeat(200),
-            "好".repeat(200)
-        ),
+        "好".repeat(200) + " Critics say it is wrong. " + &"好".repeat(200) + "\r\n",
     );
     let dir = workspace(&[("story.md", text.as_bytes())]);
     let o = copydesk(dir.path(), &["check", "story.md"]);
