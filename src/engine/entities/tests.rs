@@ -460,18 +460,9 @@ fn patched_grouping_equals_a_fresh_one_as_names_are_typed_glued_and_deleted() {
                 }
             } else {
                 // The word deleted from its end, then typed again.
-                let end = (at..text.len())
-                    .find(|&i| !text.as_bytes()[i].is_ascii_alphabetic())
-                    .unwrap_or(text.len());
-                let word = text[at..end].to_string();
-                for k in (0..word.len()).rev() {
-                    text.remove(at + k);
-                    check(&text, &mut analyzer, "deleted");
-                }
-                for (k, c) in word.char_indices() {
-                    text.insert(at + k, c);
-                    check(&text, &mut analyzer, "retyped");
-                }
+                delete_and_retype_word(&mut text, at, ["deleted", "retyped"], &mut |t, what| {
+                    check(t, &mut analyzer, what)
+                });
             }
         }
     }
@@ -481,6 +472,29 @@ fn patched_grouping_equals_a_fresh_one_as_names_are_typed_glued_and_deleted() {
         patched * 20 >= keystrokes,
         "grouping patched in {patched} of {keystrokes} keystrokes ({regrouped} regrouped)"
     );
+}
+
+/// Deletes the ASCII word at byte `at` one character at a time from its end, then types it
+/// again; `check` sees the text after each keystroke, with `labels[0]` while deleting and
+/// `labels[1]` while retyping.
+fn delete_and_retype_word(
+    text: &mut String,
+    at: usize,
+    labels: [&str; 2],
+    check: &mut dyn FnMut(&str, &str),
+) {
+    let end = (at..text.len())
+        .find(|&i| !text.as_bytes()[i].is_ascii_alphabetic())
+        .unwrap_or(text.len());
+    let word = text[at..end].to_string();
+    for k in (0..word.len()).rev() {
+        text.remove(at + k);
+        check(text, labels[0]);
+    }
+    for (k, c) in word.char_indices() {
+        text.insert(at + k, c);
+        check(text, labels[1]);
+    }
 }
 
 /// One keystroke through `analyzer`: the entities and the whole analysis are a fresh one's.
@@ -619,18 +633,12 @@ fn patched_grouping_equals_a_fresh_one_as_words_come_and_go_at_sentence_starts()
             let Some(at) = found else { continue };
             if place == 0 && rng.chance(30) {
                 // The sentence's first word deleted from its end, then typed again.
-                let end = (at..text.len())
-                    .find(|&i| !text.as_bytes()[i].is_ascii_alphabetic())
-                    .unwrap_or(text.len());
-                let word = text[at..end].to_string();
-                for k in (0..word.len()).rev() {
-                    text.remove(at + k);
-                    check(&text, &mut analyzer, "first word deleted");
-                }
-                for (k, c) in word.char_indices() {
-                    text.insert(at + k, c);
-                    check(&text, &mut analyzer, "first word retyped");
-                }
+                delete_and_retype_word(
+                    &mut text,
+                    at,
+                    ["first word deleted", "first word retyped"],
+                    &mut |t, what| check(t, &mut analyzer, what),
+                );
                 continue;
             }
             // A word typed (with a space after it, outside a word), then deleted from its end.
