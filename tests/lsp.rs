@@ -45,7 +45,8 @@ fn marker_analysis() -> (AnalyzeFn, Arc<Mutex<Vec<String>>>) {
                             range,
                             new_text: "YY".into(),
                         }],
-                    }],
+                    }]
+                    .into(),
                 });
             }
             analysis

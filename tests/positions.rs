@@ -11,7 +11,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use common::TestServerBuilder;
-use copydesk::engine::checks::{Finding, Severity};
+use copydesk::engine::checks::{Finding, Fixes, Severity};
 use copydesk::engine::{Analyzer, Config, Format, TextRange};
 use copydesk::lsp::AnalyzeFn;
 use copydesk::lsp::position::{LineIndex, PositionEncoding};
@@ -54,7 +54,7 @@ fn recording() -> (AnalyzeFn, Arc<Mutex<Vec<String>>>) {
                     severity: Severity::Hint,
                     range: TextRange::new(at, at + 2),
                     message: "marker".into(),
-                    fixes: vec![],
+                    fixes: Fixes::NONE,
                 });
             }
             analysis

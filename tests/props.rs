@@ -17,7 +17,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use copydesk::engine::checks::{Finding, Severity};
+use copydesk::engine::checks::{Finding, Fixes, Severity};
 use copydesk::engine::{self, Analyzer, Config, Format, TextRange};
 use copydesk::generate::{self, ADVERSARIAL, Options};
 use copydesk::lsp::AnalyzeFn;
@@ -174,7 +174,7 @@ fn recording_analysis() -> (AnalyzeFn, Arc<Mutex<Option<String>>>) {
                     severity: Severity::Hint,
                     range: TextRange::new(at, at + c.len_utf8()),
                     message: "a multi-byte character".into(),
-                    fixes: Vec::new(),
+                    fixes: Fixes::NONE,
                 });
             }
             analysis

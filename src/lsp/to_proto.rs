@@ -1080,7 +1080,7 @@ mod tests {
                 severity: Severity::Info,
                 range,
                 message: message.to_string().into(),
-                fixes,
+                fixes: fixes.into(),
             };
         let fix = Fix {
             title: "Use “YY”".to_string(),
@@ -1226,7 +1226,7 @@ mod tests {
                         severity: [Severity::Warning, Severity::Info][i % 2],
                         range: TextRange::new(start, end),
                         message: messages[i % messages.len()].into(),
-                        fixes,
+                        fixes: fixes.into(),
                     }
                 })
                 .collect();

@@ -60,7 +60,7 @@ fn push<'a>(timexes: impl Iterator<Item = &'a Timex>, out: &mut Vec<Finding>) {
             severity: META.default_severity,
             range: t.range,
             message: format!("Ambiguous date: read as {read}, but it could be {swapped}").into(),
-            fixes: vec![fix(read), fix(swapped)],
+            fixes: vec![fix(read), fix(swapped)].into(),
         });
     }
 }

@@ -1,6 +1,6 @@
 //! `anonymous-source`: a quote or claim from an unnamed source ("a source said").
 
-use super::{Check, CheckMeta, Finding, Severity};
+use super::{Check, CheckMeta, Finding, Fixes, Severity};
 use crate::engine::Analysis;
 use crate::engine::quotes::SourceKind;
 
@@ -46,7 +46,7 @@ impl Check for AnonymousSource {
                 severity: META.default_severity,
                 range: s.range,
                 message: "Anonymous source: does an editor know who this is, and does the story say why they are not named?".into(),
-                fixes: Vec::new(),
+                fixes: Fixes::NONE,
             });
         }
     }

@@ -1,6 +1,6 @@
 //! `impossible-date`: a date that does not exist (February 30, April 31, a 13th month).
 
-use super::{Cache, Check, CheckMeta, Finding, Severity};
+use super::{Cache, Check, CheckMeta, Finding, Fixes, Severity};
 use crate::engine::Analysis;
 use crate::engine::temporal::{DateProblem, Timex};
 
@@ -51,7 +51,7 @@ fn push<'a>(timexes: impl Iterator<Item = &'a Timex>, out: &mut Vec<Finding>) {
                 severity: META.default_severity,
                 range: t.range,
                 message: format!("No such date: {why}").into(),
-                fixes: Vec::new(),
+                fixes: Fixes::NONE,
             });
         }
     }

@@ -97,8 +97,68 @@ pub struct Finding {
     pub severity: Severity,
     pub range: TextRange,
     pub message: Message,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub fixes: Vec<Fix>,
+    #[serde(skip_serializing_if = "Fixes::is_empty")]
+    pub fixes: Fixes,
+}
+
+/// A finding's quick fixes: none (nothing allocated), or a list shared by the finding's copies
+/// and by every finding that offers the same fixes (each relative date of a story without a
+/// publication date offers the same "add the date"; at 1 MB that is thousands of findings made
+/// again on every keystroke). Reads as a slice of [`Fix`]es; serialises as a list; made with
+/// `.into()` from a `Vec<Fix>` or collected from an iterator.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Fixes(Option<Arc<[Fix]>>);
+
+impl Fixes {
+    /// No fixes.
+    pub const NONE: Fixes = Fixes(None);
+
+    /// Whether there are no fixes.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl std::ops::Deref for Fixes {
+    type Target = [Fix];
+
+    fn deref(&self) -> &[Fix] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+}
+
+impl From<Vec<Fix>> for Fixes {
+    fn from(fixes: Vec<Fix>) -> Fixes {
+        Fixes((!fixes.is_empty()).then(|| fixes.into()))
+    }
+}
+
+impl FromIterator<Fix> for Fixes {
+    fn from_iter<I: IntoIterator<Item = Fix>>(iter: I) -> Fixes {
+        iter.into_iter().collect::<Vec<Fix>>().into()
+    }
+}
+
+impl<'a> IntoIterator for &'a Fixes {
+    type Item = &'a Fix;
+    type IntoIter = std::slice::Iter<'a, Fix>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl std::fmt::Debug for Fixes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // As a `Vec<Fix>` prints.
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Fixes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// A finding's message: a fixed text, or one made for the finding and shared by its copies
@@ -137,6 +197,7 @@ pub trait Check: Sync {
 #[derive(Default)]
 pub struct Cache {
     quote_mismatch: quote_mismatch::Cache,
+    name_variant: name_variant::Cache,
     messages: Messages,
     /// How many findings the last run gave, to size the next run's list.
     findings: usize,
@@ -463,7 +524,7 @@ mod tests {
             severity: Severity::Hint,
             range: TextRange::new(start, end),
             message: Message::copy(&n.to_string()),
-            fixes: Vec::new(),
+            fixes: Fixes::NONE,
         };
         let mut rng = Rng::new(5);
         let codes: Vec<&'static str> = REGISTRY.iter().map(|c| c.meta().code).collect();

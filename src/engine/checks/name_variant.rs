@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap;
 
 use strsim::jaro_winkler;
 
-use super::{Check, CheckMeta, Edit, Finding, Fix, Severity};
+use super::{Check, CheckMeta, Edit, Finding, Fix, Message, Severity};
 use crate::engine::Analysis;
 use crate::engine::config::EntityKind;
 use crate::engine::entities::{Entity, MentionForm};
@@ -106,132 +106,223 @@ impl Check for NameVariant {
     }
 
     fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
-        let people: Vec<&Entity> = analysis
-            .entities
-            .iter()
-            .filter(|e| e.kind == EntityKind::Person)
-            .collect();
-        // The spelling a mention uses: the entity's name as written, or its last word.
-        let mention_text = |e: &Entity, i: usize| -> String {
-            let m = &e.mentions[i];
-            match m.form {
-                MentionForm::Surname => surname(&e.written).to_string(),
-                _ => e.written.clone(),
-            }
-        };
-        let mut push = |e: &Entity, from: &str, to_full: &str, why: String| {
-            for (i, edit) in respell(&mention_text, e, to_full) {
-                let m = &e.mentions[i];
-                out.push(Finding {
-                    code: META.code,
-                    severity: META.default_severity,
-                    range: m.name,
-                    message: format!("“{from}” {why}").into(),
-                    fixes: vec![Fix {
-                        title: format!("Spell it “{}”", edit.new_text),
-                        edits: vec![edit],
-                    }],
-                });
-            }
-        };
-        // Each person's surname, its length in characters and its first letter, computed once.
-        // Two surnames can only be variants when their first letters agree, so each person is
-        // compared only with the later people of its letter's bucket, and Jaro-Winkler runs once
-        // per distinct pair of spellings (a long manuscript repeats its names).
-        let keys: Vec<(&str, usize, Option<char>)> = people
-            .iter()
-            .map(|p| {
-                let s = surname(&p.written);
-                (s, s.chars().count(), s.chars().next())
-            })
-            .collect();
-        // The distinct surnames of four letters or more, and the people who carry each (in
-        // order). Two surnames can only be variants when their first letters agree and their
-        // lengths differ by two at most, so each distinct pair within a first letter is compared
-        // once (in both directions, as the loop below meets them), not each pair of people.
-        let mut surname_ids: FxHashMap<&str, usize> = FxHashMap::default();
-        let mut distinct: Vec<(&str, usize, char)> = Vec::new();
-        let mut carriers: Vec<Vec<usize>> = Vec::new();
-        // Per person: the id of their surname among `distinct`, if it has four letters or more.
-        let mut id_of: Vec<Option<usize>> = Vec::with_capacity(keys.len());
-        for (i, &(s, len, first)) in keys.iter().enumerate() {
-            let id = first.filter(|_| len >= 4).map(|c| {
-                let id = *surname_ids.entry(s).or_insert_with(|| {
-                    distinct.push((s, len, c));
-                    carriers.push(Vec::new());
-                    distinct.len() - 1
-                });
-                carriers[id].push(i);
-                id
+        let people = people(analysis);
+        emit(&people, &plan(&people), out);
+    }
+
+    fn run_cached(&self, analysis: &Analysis, cache: &mut super::Cache, out: &mut Vec<Finding>) {
+        let people = people(analysis);
+        let cache = &mut cache.name_variant;
+        if !cache.made_from(&people) {
+            cache.plan = plan(&people);
+            cache.made += 1;
+            cache.people = people.iter().map(|&e| Signature::of(e)).collect();
+        }
+        emit(&people, &cache.plan, out);
+    }
+}
+
+/// The people of the story, in order of first mention.
+fn people(analysis: &Analysis) -> Vec<&Entity> {
+    analysis
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Person)
+        .collect()
+}
+
+/// One person to flag: `people[minor]`, whose mentions are to be spelt as `target` (a full
+/// name), with `message`.
+struct Planned {
+    minor: usize,
+    target: String,
+    message: Message,
+}
+
+/// What [`plan`] reads of a person: the name as written, the entity sheet's spelling, and the
+/// number of mentions.
+#[derive(PartialEq)]
+struct Signature {
+    written: String,
+    sheet: Option<String>,
+    mentions: usize,
+}
+
+impl Signature {
+    fn of(e: &Entity) -> Signature {
+        Signature {
+            written: e.written.clone(),
+            sheet: sheet_spelling(e).map(str::to_string),
+            mentions: e.mentions.len(),
+        }
+    }
+
+    fn is(&self, e: &Entity) -> bool {
+        self.written == e.written
+            && self.sheet.as_deref() == sheet_spelling(e)
+            && self.mentions == e.mentions.len()
+    }
+}
+
+/// The spelling the entity sheet prefers for `e`, if it is in the sheet.
+fn sheet_spelling(e: &Entity) -> Option<&str> {
+    e.sheet
+        .as_ref()
+        .map(|sheet| sheet.preferred.as_deref().unwrap_or(&sheet.name))
+}
+
+/// What the check keeps from one analysis to the next: its plan and the people it was made
+/// from. The plan reads only each person's name, sheet spelling and number of mentions, which
+/// a keystroke seldom changes (at 1 MB, comparing them is a small fraction of making the plan:
+/// hundreds of people, a pairwise comparison of surnames by first letter); the findings are
+/// then written at the mentions' new places.
+#[derive(Default)]
+pub(super) struct Cache {
+    people: Vec<Signature>,
+    plan: Vec<Planned>,
+    /// How many plans were made (for tests).
+    made: usize,
+}
+
+impl Cache {
+    /// Whether the plan was made from these people.
+    fn made_from(&self, people: &[&Entity]) -> bool {
+        self.people.len() == people.len()
+            && self.people.iter().zip(people).all(|(sig, e)| sig.is(e))
+    }
+}
+
+/// The findings of `plan`: each planned person's mentions respelt.
+fn emit(people: &[&Entity], plan: &[Planned], out: &mut Vec<Finding>) {
+    // The spelling a mention uses: the entity's name as written, or its last word.
+    let mention_text = |e: &Entity, i: usize| -> String {
+        let m = &e.mentions[i];
+        match m.form {
+            MentionForm::Surname => surname(&e.written).to_string(),
+            _ => e.written.clone(),
+        }
+    };
+    for p in plan {
+        let e = people[p.minor];
+        for (i, edit) in respell(&mention_text, e, &p.target) {
+            out.push(Finding {
+                code: META.code,
+                severity: META.default_severity,
+                range: e.mentions[i].name,
+                message: p.message.clone(),
+                fixes: vec![Fix {
+                    title: format!("Spell it “{}”", edit.new_text),
+                    edits: vec![edit],
+                }]
+                .into(),
             });
-            id_of.push(id);
         }
-        let mut by_letter: FxHashMap<char, Vec<usize>> = FxHashMap::default();
-        for (id, &(_, _, c)) in distinct.iter().enumerate() {
-            by_letter.entry(c).or_default().push(id);
-        }
-        // `similar_to[x]` holds `y` when an earlier `x` and a later `y` are spelling variants.
-        let mut similar_to: Vec<Vec<usize>> = vec![Vec::new(); distinct.len()];
-        for ids in by_letter.values() {
-            for (n, &x) in ids.iter().enumerate() {
-                for &y in &ids[n + 1..] {
-                    let ((sx, lx, _), (sy, ly, _)) = (distinct[x], distinct[y]);
-                    if lx.abs_diff(ly) > 2 {
-                        continue;
-                    }
-                    if jaro_winkler(sx, sy) >= SIMILAR {
-                        similar_to[x].push(y);
-                    }
-                    if jaro_winkler(sy, sx) >= SIMILAR {
-                        similar_to[y].push(x);
-                    }
+    }
+}
+
+/// Who is to be flagged, as a variant of whom.
+fn plan(people: &[&Entity]) -> Vec<Planned> {
+    let mut plan = Vec::new();
+    let mut push = |minor: usize, to_full: &str, why: String| {
+        plan.push(Planned {
+            minor,
+            target: to_full.to_string(),
+            message: format!("“{}” {why}", surname(&people[minor].written)).into(),
+        });
+    };
+    let keys: Vec<(&str, usize, Option<char>)> = people
+        .iter()
+        .map(|p| {
+            let s = surname(&p.written);
+            (s, s.chars().count(), s.chars().next())
+        })
+        .collect();
+    // The distinct surnames of four letters or more, and the people who carry each (in
+    // order). Two surnames can only be variants when their first letters agree and their
+    // lengths differ by two at most, so each distinct pair within a first letter is compared
+    // once (in both directions, as the loop below meets them), not each pair of people.
+    let mut surname_ids: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut distinct: Vec<(&str, usize, char)> = Vec::new();
+    let mut carriers: Vec<Vec<usize>> = Vec::new();
+    // Per person: the id of their surname among `distinct`, if it has four letters or more.
+    let mut id_of: Vec<Option<usize>> = Vec::with_capacity(keys.len());
+    for (i, &(s, len, first)) in keys.iter().enumerate() {
+        let id = first.filter(|_| len >= 4).map(|c| {
+            let id = *surname_ids.entry(s).or_insert_with(|| {
+                distinct.push((s, len, c));
+                carriers.push(Vec::new());
+                distinct.len() - 1
+            });
+            carriers[id].push(i);
+            id
+        });
+        id_of.push(id);
+    }
+    let mut by_letter: FxHashMap<char, Vec<usize>> = FxHashMap::default();
+    for (id, &(_, _, c)) in distinct.iter().enumerate() {
+        by_letter.entry(c).or_default().push(id);
+    }
+    // `similar_to[x]` holds `y` when an earlier `x` and a later `y` are spelling variants.
+    let mut similar_to: Vec<Vec<usize>> = vec![Vec::new(); distinct.len()];
+    for ids in by_letter.values() {
+        for (n, &x) in ids.iter().enumerate() {
+            for &y in &ids[n + 1..] {
+                let ((sx, lx, _), (sy, ly, _)) = (distinct[x], distinct[y]);
+                if lx.abs_diff(ly) > 2 {
+                    continue;
+                }
+                if jaro_winkler(sx, sy) >= SIMILAR {
+                    similar_to[x].push(y);
+                }
+                if jaro_winkler(sy, sx) >= SIMILAR {
+                    similar_to[y].push(x);
                 }
             }
         }
-        let mut later: Vec<usize> = Vec::new();
-        for (ai, &a) in people.iter().enumerate() {
-            // Against the entity sheet: a near miss of the preferred spelling.
-            if let Some(sheet) = &a.sheet {
-                let preferred = sheet.preferred.as_deref().unwrap_or(&sheet.name);
-                if variants(surname(&a.written), surname(preferred)) {
-                    push(
-                        a,
-                        surname(&a.written),
-                        preferred,
-                        format!("is spelled “{}” in the entity sheet", surname(preferred)),
-                    );
-                }
+    }
+    let mut later: Vec<usize> = Vec::new();
+    for (ai, &a) in people.iter().enumerate() {
+        // Against the entity sheet: a near miss of the preferred spelling.
+        if let Some(sheet) = &a.sheet {
+            let preferred = sheet.preferred.as_deref().unwrap_or(&sheet.name);
+            if variants(surname(&a.written), surname(preferred)) {
+                push(
+                    ai,
+                    preferred,
+                    format!("is spelled “{}” in the entity sheet", surname(preferred)),
+                );
             }
-            // Against the later people of the story whose surname is a variant of this one.
-            let Some(id) = id_of[ai] else {
+        }
+        // Against the later people of the story whose surname is a variant of this one.
+        let Some(id) = id_of[ai] else {
+            continue;
+        };
+        later.clear();
+        for &y in &similar_to[id] {
+            later.extend(carriers[y].iter().copied().filter(|&bi| bi > ai));
+        }
+        later.sort_unstable();
+        for &bi in &later {
+            let b = people[bi];
+            if let (Some(fa), Some(fb)) = (first_name(&a.written), first_name(&b.written))
+                && fa != fb
+            {
                 continue;
-            };
-            later.clear();
-            for &y in &similar_to[id] {
-                later.extend(carriers[y].iter().copied().filter(|&bi| bi > ai));
             }
-            later.sort_unstable();
-            for &bi in &later {
-                let b = people[bi];
-                if let (Some(fa), Some(fb)) = (first_name(&a.written), first_name(&b.written))
-                    && fa != fb
-                {
-                    continue;
-                }
-                // The rarer spelling is the suspect; on a tie, the later one.
-                let (minor, major) = if a.mentions.len() > b.mentions.len() {
-                    (b, a)
-                } else if b.mentions.len() > a.mentions.len() {
-                    (a, b)
-                } else {
-                    (b, a)
-                };
-                if minor.sheet.is_some() {
-                    continue;
-                }
-                let target = if first_name(&minor.written).is_some()
-                    && first_name(&major.written).is_none()
-                {
+            // The rarer spelling is the suspect; on a tie, the later one.
+            let (minor_i, major_i) = if a.mentions.len() > b.mentions.len() {
+                (bi, ai)
+            } else if b.mentions.len() > a.mentions.len() {
+                (ai, bi)
+            } else {
+                (bi, ai)
+            };
+            let (minor, major) = (people[minor_i], people[major_i]);
+            if minor.sheet.is_some() {
+                continue;
+            }
+            let target =
+                if first_name(&minor.written).is_some() && first_name(&major.written).is_none() {
                     format!(
                         "{} {}",
                         first_name(&minor.written).unwrap_or(""),
@@ -240,25 +331,82 @@ impl Check for NameVariant {
                 } else {
                     major.written.clone()
                 };
-                push(
-                    minor,
-                    surname(&minor.written),
-                    &target,
-                    format!(
-                        "looks like a misspelling of “{}” (used {} times)",
-                        surname(&major.written),
-                        major.mentions.len()
-                    ),
-                );
-            }
+            push(
+                minor_i,
+                &target,
+                format!(
+                    "looks like a misspelling of “{}” (used {} times)",
+                    surname(&major.written),
+                    major.mentions.len()
+                ),
+            );
         }
     }
+    plan
 }
 
 #[cfg(test)]
 mod tests {
     use crate::engine::checks::testing::{check, check_with};
     use crate::engine::{Config, analyze};
+
+    /// The kept plan gives the findings a fresh run gives, at the mentions' new places, and
+    /// is made again only when a person's name, sheet spelling or number of mentions changes.
+    #[test]
+    fn a_kept_plan_gives_the_fresh_findings() {
+        use super::{Check, NameVariant};
+        let story = "Christoph Heusgen spoke on Monday. Heusgen said Russia was isolated. \
+                     Heusgan said more.\n\nVolodymyr Zelensky spoke. Zelensky said the talks \
+                     failed. Zelenskyy said no more.\n";
+        let mut config = Config::default();
+        assert!(
+            config
+                .apply_toml("[[entity]]\nname = \"Anna Keusgen\"\nkind = \"person\"\n")
+                .is_empty()
+        );
+        // (text, whether the plan must be made again)
+        let versions = [
+            (story.to_string(), true),
+            // Text moved: the same people, mentions elsewhere.
+            (format!("Talks resumed.\n\n{story}"), false),
+            (format!("Talks resumed in Geneva.\n\n{story}"), false),
+            // One more mention of the rarer spelling.
+            (
+                format!("Talks resumed.\n\n{story}Heusgan said goodbye.\n"),
+                true,
+            ),
+            // A near miss of the sheet's spelling appears.
+            (
+                format!("Talks resumed.\n\n{story}Heusgan said goodbye. Anna Keusgan came.\n"),
+                true,
+            ),
+            (
+                format!("Talks resumed!\n\n{story}Heusgan said goodbye. Anna Keusgan came.\n"),
+                false,
+            ),
+            // The variants gone.
+            (story.replace("Heusgan", "Heusgen"), true),
+        ];
+        let mut cache = crate::engine::checks::Cache::default();
+        let mut flagged = 0;
+        for (n, (text, remade)) in versions.iter().enumerate() {
+            let analysis = analyze(text, &config);
+            let made = cache.name_variant.made;
+            let (mut cached, mut fresh) = (Vec::new(), Vec::new());
+            NameVariant.run_cached(&analysis, &mut cache, &mut cached);
+            NameVariant.run(&analysis, &mut fresh);
+            assert_eq!(cached, fresh, "version {n}");
+            assert_eq!(cache.name_variant.made > made, *remade, "version {n}");
+            if n == 4 {
+                assert!(
+                    fresh.iter().any(|f| f.message.contains("entity sheet")),
+                    "{fresh:?}"
+                );
+            }
+            flagged += fresh.len();
+        }
+        assert!(flagged >= 12, "{flagged}");
+    }
 
     #[test]
     fn flags_the_rarer_of_two_spellings() {

@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{Check, CheckMeta, Finding, Message, Severity};
+use super::{Check, CheckMeta, Finding, Fixes, Message, Severity};
 use crate::engine::Analysis;
 use crate::engine::quotes::{Quote, QuoteKind, SpeakerClass};
 use crate::engine::shared::SharedText;
@@ -498,7 +498,7 @@ impl Check for QuoteMismatch {
                 severity: META.default_severity,
                 range: current[*i].range,
                 message: message.clone(),
-                fixes: Vec::new(),
+                fixes: Fixes::NONE,
             }));
             cache.last = last;
             return;
@@ -633,7 +633,7 @@ impl Check for QuoteMismatch {
                     severity: META.default_severity,
                     range: later.range,
                     message,
-                    fixes: Vec::new(),
+                    fixes: Fixes::NONE,
                 });
             }
             if first[t].is_none() {

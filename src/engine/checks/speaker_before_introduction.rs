@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashSet;
 
-use super::{Check, CheckMeta, Finding, Severity};
+use super::{Check, CheckMeta, Finding, Fixes, Severity};
 use crate::engine::entities::MentionForm;
 use crate::engine::quotes::{QuoteKind, SpeakerClass};
 use crate::engine::{Analysis, EntityKind};
@@ -97,7 +97,7 @@ impl Check for SpeakerBeforeIntroduction {
                 severity: META.default_severity,
                 range: s.mention,
                 message,
-                fixes: Vec::new(),
+                fixes: Fixes::NONE,
             });
         }
     }

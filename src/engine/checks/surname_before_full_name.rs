@@ -70,7 +70,8 @@ impl Check for SurnameBeforeFullName {
                         range: first.name,
                         new_text: full_name,
                     }],
-                }],
+                }]
+                .into(),
             });
         }
     }

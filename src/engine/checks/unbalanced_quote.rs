@@ -1,6 +1,6 @@
 //! `unbalanced-quote`: a quotation mark that is never closed (or never opened).
 
-use super::{Check, CheckMeta, Finding, Severity};
+use super::{Check, CheckMeta, Finding, Fixes, Severity};
 use crate::engine::Analysis;
 
 pub struct UnbalancedQuote;
@@ -45,7 +45,7 @@ impl Check for UnbalancedQuote {
                 severity: META.default_severity,
                 range: m.range,
                 message: message.into(),
-                fixes: Vec::new(),
+                fixes: Fixes::NONE,
             });
         }
     }

@@ -1,6 +1,6 @@
 //! `undated-event`: a past event in the reporter's words that the reader has no date for.
 
-use super::{Check, CheckMeta, Finding, Severity};
+use super::{Check, CheckMeta, Finding, Fixes, Severity};
 use crate::engine::Analysis;
 
 pub struct UndatedEvent;
@@ -40,7 +40,7 @@ impl Check for UndatedEvent {
                 severity: META.default_severity,
                 range: e.range,
                 message: "When did this happen? No date in this sentence or paragraph".into(),
-                fixes: Vec::new(),
+                fixes: Fixes::NONE,
             });
         }
     }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{Check, CheckMeta, Finding, Severity};
+use super::{Check, CheckMeta, Finding, Fixes, Severity};
 use crate::engine::Analysis;
 use crate::engine::config::EntityKind;
 
@@ -68,7 +68,7 @@ impl Check for UnidentifiedSource {
                 severity: META.default_severity,
                 range: intro.range,
                 message: message.into(),
-                fixes: Vec::new(),
+                fixes: Fixes::NONE,
             });
         }
     }

@@ -1,7 +1,7 @@
 //! `unresolved-relative-date`: a relative date ("on Monday", "last week") in a manuscript
 //! with no publication date to count it from.
 
-use super::{Check, CheckMeta, Edit, Finding, Fix, Severity};
+use super::{Check, CheckMeta, Edit, Finding, Fix, Fixes, Severity};
 use crate::engine::text::TextRange;
 use crate::engine::{Analysis, Format};
 
@@ -67,11 +67,16 @@ impl Check for UnresolvedRelativeDate {
         if analysis.anchor.is_some() {
             return;
         }
+        // One fix for all: each finding shares it (nothing allocated per finding).
+        let mut fixes = Fixes::NONE;
         for t in analysis
             .timexes
             .iter()
             .filter(|t| t.relative && !t.resolved)
         {
+            if fixes.is_empty() {
+                fixes = vec![add_date_fix(analysis)].into();
+            }
             out.push(Finding {
                 code: META.code,
                 severity: META.default_severity,
@@ -79,7 +84,7 @@ impl Check for UnresolvedRelativeDate {
                 message:
                     "Relative date with no publication date to resolve it against: add a `date:`"
                         .into(),
-                fixes: vec![add_date_fix(analysis)],
+                fixes: fixes.clone(),
             });
         }
     }

@@ -1,6 +1,6 @@
 //! `vague-source`: an unnamed group stands behind a claim ("critics say", "many believe").
 
-use super::{Check, CheckMeta, Finding, Severity};
+use super::{Check, CheckMeta, Finding, Fixes, Severity};
 use crate::engine::Analysis;
 use crate::engine::quotes::SourceKind;
 
@@ -44,7 +44,7 @@ impl Check for VagueSource {
                 severity: META.default_severity,
                 range: s.range,
                 message: "Vague source: who exactly says or believes this?".into(),
-                fixes: Vec::new(),
+                fixes: Fixes::NONE,
             });
         }
     }

@@ -76,7 +76,7 @@ fn push<'a>(timexes: impl Iterator<Item = &'a Timex>, out: &mut Vec<Finding>) {
             severity: META.default_severity,
             range: t.range,
             message: format!("This date is a {actual}, not a {written}").into(),
-            fixes,
+            fixes: fixes.into(),
         });
     }
 }
