@@ -109,7 +109,7 @@ pub struct Publish<'a> {
     version: Option<i32>,
     snap: Option<&'a Snapshot>,
     /// Every range's four numbers, in the order they are written.
-    numbers: Vec<u32>,
+    numbers: Vec<[u32; 4]>,
     /// Each finding's tail (an index in `tails`) and whether its message is one plain line
     /// ([`is_plain_line`]), as the first pass found them ([`Shape`]): the second does not look
     /// again.
@@ -128,7 +128,7 @@ impl<'a> Publish<'a> {
     /// rendering anything: the second pass renders it all.
     pub fn measure(uri: &'a Uri, version: Option<i32>, snap: Option<&'a Snapshot>) -> Self {
         let count = snap.map_or(0, |s| s.analysis.findings.len());
-        let mut numbers = Vec::with_capacity(count * 4 + count / 2);
+        let mut numbers = Vec::with_capacity(count + count / 8);
         let mut shapes = Vec::with_capacity(count);
         let mut tails = Vec::new();
         // The head and the end are short and written once: measured by writing them.
@@ -255,9 +255,9 @@ enum Ranges<'r> {
         /// at the start of the document), and would send the findings' cursor back and forth.
         cursor: super::position::Cursor,
         fix_cursor: super::position::Cursor,
-        record: Option<&'r mut Vec<u32>>,
+        record: Option<&'r mut Vec<[u32; 4]>>,
     },
-    Replay(std::slice::Iter<'r, u32>),
+    Replay(std::slice::Iter<'r, [u32; 4]>),
 }
 
 impl Ranges<'_> {
@@ -270,22 +270,16 @@ impl Ranges<'_> {
                 record,
             } => {
                 let cursor = if fix { fix_cursor } else { cursor };
-                let start =
-                    snap.index
-                        .position_near(&snap.text, range.start, snap.encoding, cursor);
-                let end = snap
-                    .index
-                    .position_near(&snap.text, range.end, snap.encoding, cursor);
+                let (text, enc) = (&snap.text, snap.encoding);
+                let start = snap.index.position_near(text, range.start, enc, cursor);
+                let end = snap.index.position_near(text, range.end, enc, cursor);
                 let numbers = [start.line, start.character, end.line, end.character];
                 if let Some(record) = record {
-                    record.extend_from_slice(&numbers);
+                    record.push(numbers);
                 }
                 numbers
             }
-            Ranges::Replay(numbers) => {
-                let mut next = || numbers.next().copied().unwrap_or_default();
-                [next(), next(), next(), next()]
-            }
+            Ranges::Replay(numbers) => numbers.next().copied().unwrap_or_default(),
         }
     }
 }
