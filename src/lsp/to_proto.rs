@@ -293,10 +293,23 @@ struct Diagnostics {
     /// texts (every date fix adds the same front matter).
     escaped: Escaped,
     version_json: StackBuf,
+    /// The digits of the last line number written in a finding's range, and in a fix's
+    /// ([`write_range`]).
+    lines: [LineDigits; 2],
     /// Messages' texts seen lately, by address and length: whether each is a plain line and
     /// its JSON length ([`Self::message`]).
     messages: Box<[MessageSlot; MESSAGE_SLOTS]>,
+    /// The tails of the codes and severities seen lately, by the code's address and the
+    /// severity ([`Self::tail`]).
+    tail_slots: [TailSlot; TAIL_SLOTS],
 }
+
+/// A remembered tail: its code's address, its severity and its index in
+/// [`Diagnostics::tails`].
+type TailSlot = ((usize, Severity), u32);
+
+/// How many tails [`Diagnostics`] remembers by address (a document has a few dozen at most).
+const TAIL_SLOTS: usize = 32;
 
 /// A code and severity and the JSON that follows a diagnostic's range for them, up to the
 /// message.
@@ -334,9 +347,22 @@ const MESSAGE_SLOTS: usize = 256;
 impl Diagnostics {
     /// The index in [`Self::tails`] of the tail of `f`'s code and severity, made on first use.
     fn tail(&mut self, f: &Finding) -> usize {
-        // Codes are `&'static str`s, mostly the same few constants: looked up by address (a
-        // few compares per finding); a code whose address is new is compared by content, and
-        // gets an entry of its own (a copy of the tail) if it has one already.
+        // Codes are `&'static str`s, mostly the same few constants: looked up by address, in a
+        // slot chosen by the address and severity (a compare per finding), else among all the
+        // tails (a few compares each); a code whose address is new is compared by content,
+        // and gets an entry of its own (a copy of the tail) if it has one already.
+        let key = (f.code.as_ptr() as usize, f.severity);
+        let slot = (key.0 >> 3 ^ key.0 >> 9 ^ f.severity as usize) % TAIL_SLOTS;
+        if self.tail_slots[slot].0 == key {
+            return self.tail_slots[slot].1 as usize;
+        }
+        let at = self.tail_by_address(f);
+        self.tail_slots[slot] = (key, at as u32);
+        at
+    }
+
+    /// [`Self::tail`] not remembered in its slot.
+    fn tail_by_address(&mut self, f: &Finding) -> usize {
         if let Some(at) = self
             .tails
             .iter()
@@ -431,8 +457,11 @@ impl Diagnostics {
             tails: Vec::new(),
             escaped: Escaped::default(),
             version_json,
+            lines: Default::default(),
             // No text is at address 0 (an empty one's address is not 0 either).
             messages: Box::new([((0, 0), false, 0); MESSAGE_SLOTS]),
+            // Nor is any code (an empty one's address is not 0 either).
+            tail_slots: [((0, Severity::Error), 0); TAIL_SLOTS],
         }
     }
 
@@ -451,7 +480,7 @@ impl Diagnostics {
             out.push(b',');
         }
         out.push(b'{');
-        write_range(out, ranges.numbers(snap, f.range, false));
+        write_range(out, ranges.numbers(snap, f.range, false), &mut self.lines[0]);
         let Shape { tail, plain } = match shape {
             Some(shape) if (shape.tail as usize) < self.tails.len() => shape,
             _ => Shape {
@@ -483,7 +512,7 @@ impl Diagnostics {
                         out.push(b',');
                     }
                     out.push(b'{');
-                    write_range(out, ranges.numbers(snap, edit.range, true));
+                    write_range(out, ranges.numbers(snap, edit.range, true), &mut self.lines[1]);
                     out.extend_from_slice(br#","newText":"#);
                     self.escaped.write(out, &edit.new_text);
                     out.push(b'}');
@@ -521,21 +550,48 @@ pub fn response_around(
 
 /// Appends `"range":{…}` for a range's start line, start character, end line and end
 /// character (as `lsp::Range` serialises), assembled on the stack and appended in one copy.
+/// The line numbers' digits come from `lines` when it has them: a finding starts and ends on
+/// one line, and the next finding is often on the same line (a paragraph is one line), so only
+/// the characters are written in decimal for most ranges.
 fn write_range(
     out: &mut Vec<u8>,
     [start_line, start_character, end_line, end_character]: [u32; 4],
+    lines: &mut LineDigits,
 ) {
     let mut buf = StackBuf::default();
     buf.put(br#""range":{"start":{"line":"#);
-    buf.put_u32(start_line);
+    buf.put_digits(lines.of(start_line));
     buf.put(br#","character":"#);
     buf.put_u32(start_character);
     buf.put(br#"},"end":{"line":"#);
-    buf.put_u32(end_line);
+    buf.put_digits(lines.of(end_line));
     buf.put(br#","character":"#);
     buf.put_u32(end_character);
     buf.put(b"}}");
     out.extend_from_slice(buf.bytes());
+}
+
+/// A line number and its decimal digits, kept from one range to the next ([`write_range`]).
+#[derive(Default)]
+struct LineDigits {
+    line: u32,
+    /// The digits, then zeros; no digits yet (`len` 0) before the first line.
+    digits: [u8; 10],
+    len: usize,
+}
+
+impl LineDigits {
+    /// The digits of `line` (up to `len`) and after them as many bytes as [`StackBuf::put_digits`] copies.
+    fn of(&mut self, line: u32) -> (&[u8; 10], usize) {
+        if self.len == 0 || self.line != line {
+            let mut buf = StackBuf::default();
+            buf.put_u32(line);
+            self.len = buf.len;
+            self.digits.copy_from_slice(&buf.bytes[..10]);
+            self.line = line;
+        }
+        (&self.digits, self.len)
+    }
 }
 
 /// The length of what [`write_range`] appends for these numbers.
@@ -607,6 +663,15 @@ impl StackBuf {
             self.bytes[at - 1] = b'0' + n as u8;
         }
         self.len = end;
+    }
+
+    /// Appends the first `len` of `digits` (at most ten): copies all ten, a copy of a fixed
+    /// size (a few moves rather than a call), and keeps `len` of them (the others are
+    /// overwritten by what comes next, or not part of [`Self::bytes`]). The buffer has room for
+    /// the ten past the last number of any range.
+    fn put_digits(&mut self, (digits, len): (&[u8; 10], usize)) {
+        self.bytes[self.len..self.len + 10].copy_from_slice(digits);
+        self.len += len.min(10);
     }
 
     /// Appends `n` in decimal, with a minus sign when negative.
@@ -1266,6 +1331,7 @@ mod tests {
         let pieces = [
             "", " ", "  ", "word", "\t", "\n", "\r\n", "\"", "\\", "\u{1}", "\u{7f}", "\u{a0}",
             "\u{85}", "\u{2003}", "\u{2028}", "\u{3000}", "é", "“", "”", "中文", "👍", "x y",
+            "\u{1680}", "\u{200a}", "\u{200b}", "\u{202f}", "\u{205f}", "\u{2060}", "\u{c2}",
         ];
         // A fixed pseudo-random walk over every mix of the pieces above, up to six at a time.
         let mut rng = crate::generate::Rng::new(0x2545_f491_4f6c_dd1d);
@@ -1319,6 +1385,27 @@ mod tests {
             let mut buf = StackBuf::default();
             buf.put_u32(n);
             assert_eq!(buf.bytes(), n.to_string().as_bytes());
+        }
+        // Ranges whose lines repeat, change and come back (the digits of the last line are
+        // kept), as serde_json writes an `lsp::Range`.
+        let mut lines = LineDigits::default();
+        for numbers in [
+            [0, 0, 0, 0],
+            [7, 3, 7, 12],
+            [7, 99, 8, 0],
+            [12_345, 1, 12_345, 100_000],
+            [9, 9, 10, 10],
+            [u32::MAX, u32::MAX, 0, u32::MAX],
+            [0, 1, 0, 2],
+        ] {
+            let [a, b, c, d] = numbers;
+            let range = lsp::Range::new(lsp::Position::new(a, b), lsp::Position::new(c, d));
+            let mut written = Vec::new();
+            write_range(&mut written, numbers, &mut lines);
+            assert_eq!(written.len(), range_len(numbers));
+            let mut expected = br#""range":"#.to_vec();
+            expected.extend_from_slice(&serde_json::to_vec(&range).unwrap());
+            assert_eq!(written, expected, "{numbers:?}");
         }
         for n in [0, 1, -1, 9, -10, 100, -12_345, i32::MAX, i32::MIN] {
             let mut buf = StackBuf::default();
