@@ -8,7 +8,7 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::capabilities::ClientFeatures;
 use super::documents::Snapshot;
-use crate::engine::checks::{Edit, Finding, Severity};
+use crate::engine::checks::{Edit, Finding, Fix, Severity};
 use crate::engine::navigation::{self, SymbolKind, TokenKind};
 
 /// Where diagnostics link to for a check's explanation.
@@ -289,9 +289,9 @@ struct Diagnostics {
     /// What follows the range is the same for every finding of one code and severity:
     /// written once per pair (a handful per document).
     tails: Vec<Tail>,
-    /// The last string that needed escaping and its JSON: fixes repeat their titles and
-    /// texts (every date fix adds the same front matter).
-    escaped: Escaped,
+    /// The last fix and its JSON: fixes repeat (every date fix adds the same front matter at
+    /// the same place).
+    fix: LastFix,
     version_json: StackBuf,
     /// The digits of the last line number written in a finding's range, and in a fix's
     /// ([`write_range`]).
@@ -410,9 +410,55 @@ impl Diagnostics {
         (plain, len)
     }
 
+    /// The JSON of `fix` (`{"title": …, "edits": [text edits]}`), its edits' ranges converted
+    /// through `ranges`: the last fix's, kept, when `fix` is the same (title, edits' ranges
+    /// and texts), else written anew. Both passes go through here, so a publish writes as
+    /// many bytes as it measured. Of the 2,979 fixes of the 1 MB document 2,628 are the same
+    /// date fix: comparing two short strings and four numbers costs less than looking for
+    /// escapes in them again and writing the range.
+    fn fix_json(&mut self, snap: &Snapshot, fix: &Fix, ranges: &mut Ranges<'_>) -> &[u8] {
+        let last = &mut self.fix;
+        let mut same = last.title == fix.title && last.edits.len() == fix.edits.len();
+        last.numbers.clear();
+        for (k, edit) in fix.edits.iter().enumerate() {
+            let numbers = ranges.numbers(snap, edit.range, true);
+            last.numbers.push(numbers);
+            same = same
+                && last.edits.get(k).is_some_and(|(n, text)| *n == numbers && *text == edit.new_text);
+        }
+        if !same || last.json.is_empty() {
+            last.title.clone_from(&fix.title);
+            last.edits.clear();
+            last.edits.extend(
+                last.numbers
+                    .iter()
+                    .zip(&fix.edits)
+                    .map(|(&numbers, edit)| (numbers, edit.new_text.clone())),
+            );
+            let json = &mut last.json;
+            json.clear();
+            json.extend_from_slice(br#"{"title":"#);
+            write_str(json, &fix.title);
+            json.extend_from_slice(br#","edits":["#);
+            for (k, (numbers, text)) in last.edits.iter().enumerate() {
+                if k > 0 {
+                    json.push(b',');
+                }
+                json.push(b'{');
+                write_range(json, *numbers, &mut self.lines[1]);
+                json.extend_from_slice(br#","newText":"#);
+                write_str(json, text);
+                json.push(b'}');
+            }
+            json.extend_from_slice(b"]}");
+        }
+        &self.fix.json
+    }
+
     /// The length of what [`Self::write`] appends for finding `i`, worked out without writing
-    /// it (the range numbers are still converted through `ranges`, and recorded), and its
-    /// shape (for [`Self::write`]).
+    /// it (the range numbers are still converted through `ranges`, and recorded; only a fix
+    /// unlike the one before is written, [`Self::fix_json`]), and its shape (for
+    /// [`Self::write`]).
     fn measure(
         &mut self,
         snap: &Snapshot,
@@ -433,18 +479,7 @@ impl Diagnostics {
                 + br#","fixes":["#.len()
                 + b"]}".len();
             for (j, fix) in f.fixes.iter().enumerate() {
-                len += usize::from(j > 0)
-                    + br#"{"title":"#.len()
-                    + str_len(&fix.title)
-                    + br#","edits":["#.len()
-                    + b"]}".len();
-                for (k, edit) in fix.edits.iter().enumerate() {
-                    len += usize::from(k > 0)
-                        + 2 // braces
-                        + range_len(ranges.numbers(snap, edit.range, true))
-                        + br#","newText":"#.len()
-                        + str_len(&edit.new_text);
-                }
+                len += usize::from(j > 0) + self.fix_json(snap, fix, ranges).len();
             }
         }
         (len, Shape { tail, plain })
@@ -455,7 +490,7 @@ impl Diagnostics {
         version_json.put_i32(snap.map_or(0, |s| s.version));
         Diagnostics {
             tails: Vec::new(),
-            escaped: Escaped::default(),
+            fix: LastFix::default(),
             version_json,
             lines: Default::default(),
             // No text is at address 0 (an empty one's address is not 0 either).
@@ -496,7 +531,7 @@ impl Diagnostics {
         }
         if !f.fixes.is_empty() {
             // `{"version": …, "fixes": [{"title": …, "edits": [text edits]}]}`, nothing
-            // allocated.
+            // allocated but for a fix unlike the one before ([`Self::fix_json`]).
             out.extend_from_slice(br#","data":{"version":"#);
             out.extend_from_slice(self.version_json.bytes());
             out.extend_from_slice(br#","fixes":["#);
@@ -504,20 +539,7 @@ impl Diagnostics {
                 if j > 0 {
                     out.push(b',');
                 }
-                out.extend_from_slice(br#"{"title":"#);
-                self.escaped.write(out, &fix.title);
-                out.extend_from_slice(br#","edits":["#);
-                for (k, edit) in fix.edits.iter().enumerate() {
-                    if k > 0 {
-                        out.push(b',');
-                    }
-                    out.push(b'{');
-                    write_range(out, ranges.numbers(snap, edit.range, true), &mut self.lines[1]);
-                    out.extend_from_slice(br#","newText":"#);
-                    self.escaped.write(out, &edit.new_text);
-                    out.push(b'}');
-                }
-                out.extend_from_slice(b"]}");
+                out.extend_from_slice(self.fix_json(snap, fix, ranges));
             }
             out.extend_from_slice(b"]}");
         }
@@ -712,17 +734,9 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// The length of `s` as a JSON string ([`write_str`]): what `serde_json` escapes takes two
-/// bytes (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`) or six (`\u00XX`, the other control
-/// characters).
-fn str_len(s: &str) -> usize {
-    if needs_no_escape(s) {
-        return s.len() + 2;
-    }
-    escaped_len(s) + 2
-}
-
-/// The length of `s` escaped as [`str_len`] says, without its quotes.
+/// The length of `s` escaped as [`write_str`] escapes it, without its quotes: what `serde_json`
+/// escapes takes two bytes (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`) or six (`\u00XX`, the
+/// other control characters).
 fn escaped_len(s: &str) -> usize {
     s.bytes()
         .map(|b| match b {
@@ -733,28 +747,15 @@ fn escaped_len(s: &str) -> usize {
         .sum()
 }
 
-/// [`write_str`] remembering the last string that needed escaping and its JSON, which is
-/// copied when the same string comes again.
+/// The last fix [`Diagnostics::fix_json`] wrote: its title, its edits' ranges (their four
+/// numbers) and texts, and its JSON.
 #[derive(Default)]
-struct Escaped {
-    text: String,
+struct LastFix {
+    title: String,
+    edits: Vec<([u32; 4], String)>,
     json: Vec<u8>,
-}
-
-impl Escaped {
-    fn write(&mut self, out: &mut Vec<u8>, s: &str) {
-        if needs_no_escape(s) {
-            write_quoted(out, s);
-        } else {
-            if self.text != s {
-                self.text.clear();
-                self.text.push_str(s);
-                self.json.clear();
-                write_str(&mut self.json, s);
-            }
-            out.extend_from_slice(&self.json);
-        }
-    }
+    /// The numbers of the fix being written (kept to reuse the allocation).
+    numbers: Vec<[u32; 4]>,
 }
 
 /// Appends a finding's message as [`one_line`] collapses it, as a JSON string (byte for byte
@@ -1129,7 +1130,6 @@ mod tests {
 
     #[test]
     fn written_diagnostics_are_the_serialised_lsp_diagnostics() {
-        use crate::engine::checks::Fix;
         let text = "“Hi,” 👍 said\r\nshe.\rXX and 中文 XX\n";
         let xx = text.find("XX").unwrap();
         let last = text.rfind("XX").unwrap();
@@ -1214,7 +1214,6 @@ mod tests {
 
     #[test]
     fn measured_and_chunked_bodies_are_the_written_body() {
-        use crate::engine::checks::Fix;
         let pieces = [
             "word ",
             "said ",
@@ -1274,7 +1273,10 @@ mod tests {
                                 .to_string(),
                             edits: vec![Edit {
                                 range: TextRange::new(at, at),
-                                new_text: "---\ndate: YYYY-MM-DD\n---\n\n".to_string(),
+                                // The same fix again and again, or one that differs in its
+                                // text only.
+                                new_text: ["---\ndate: YYYY-MM-DD\n---\n\n", "“X”"][i / 9 % 2]
+                                    .to_string(),
                             }],
                         }]
                     } else {
@@ -1341,18 +1343,11 @@ mod tests {
             let n = next(7);
             samples.push((0..n).map(|_| pieces[next(pieces.len())]).collect());
         }
-        let mut escaped = Escaped::default();
-        for (i, s) in samples.iter().enumerate() {
+        for s in &samples {
             let mut written = Vec::new();
             write_str(&mut written, s);
             assert_eq!(written, serde_json::to_vec(s).unwrap(), "{s:?}");
-            // Remembered and written again, or after another string.
-            for s in [s, s, &samples[i / 2], s] {
-                let mut written = b"x".to_vec();
-                escaped.write(&mut written, s);
-                assert_eq!(written[1..], serde_json::to_vec(s).unwrap(), "{s:?}");
-            }
-            assert_eq!(str_len(s), serde_json::to_vec(s).unwrap().len(), "{s:?}");
+            assert_eq!(escaped_len(s) + 2, written.len(), "{s:?}");
             let mut written = Vec::new();
             write_message(&mut written, s);
             assert_eq!(written, serde_json::to_vec(&one_line(s)).unwrap(), "{s:?}");
