@@ -7,8 +7,8 @@
 //!
 //! `profile_publish DOC [N] [utf8|utf16|utf32] [--dump FILE]`: DOC is a Markdown file, or a
 //! size (`30KB`, `1MB`) for a manuscript generated with seed 1 (`copydesk::generate`); the
-//! encoding is UTF-16 unless said. `--dump FILE` writes the body once to FILE as well, to
-//! compare bodies byte for byte (`cmp`) before and after a change to the renderer.
+//! encoding is UTF-16 unless said. `--dump FILE` writes the body once more to FILE after the
+//! loop, to compare bodies byte for byte (`cmp`) before and after a change to the renderer.
 //!
 //! ```text
 //! cargo build --release --example profile_publish
@@ -49,17 +49,6 @@ fn main() {
     let version = 2;
     let snap = Snapshot::new(version, text, analysis, encoding);
     let uri: Uri = "file:///home/reporter/story.md".parse().expect("a URI");
-    if let Some(path) = dump {
-        let mut body = Vec::new();
-        let publish = Publish::measure(&uri, Some(version), Some(&snap));
-        publish
-            .write(&mut |chunk| {
-                body.extend_from_slice(chunk);
-                Ok(())
-            })
-            .expect("written");
-        std::fs::write(path, &body).expect("cannot write the dump");
-    }
     let start = Instant::now();
     let mut bytes = 0;
     for _ in 0..iterations {
@@ -73,6 +62,17 @@ fn main() {
             .expect("written");
     }
     let per = start.elapsed().as_secs_f64() * 1000.0 / iterations.max(1) as f64;
+    if let Some(path) = dump {
+        let mut body = Vec::new();
+        let publish = Publish::measure(&uri, Some(version), Some(&snap));
+        publish
+            .write(&mut |chunk| {
+                body.extend_from_slice(chunk);
+                Ok(())
+            })
+            .expect("written");
+        std::fs::write(path, &body).expect("cannot write the dump");
+    }
     println!(
         "{} bytes, {} findings, {encoding:?}: {per:.3} ms per publish, {} bytes of JSON",
         snap.text.len(),
