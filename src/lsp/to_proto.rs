@@ -511,7 +511,10 @@ impl Diagnostics {
             let numbers = ranges.numbers(snap, edit.range, true);
             last.numbers.push(numbers);
             same = same
-                && last.edits.get(k).is_some_and(|(n, text)| *n == numbers && *text == edit.new_text);
+                && last
+                    .edits
+                    .get(k)
+                    .is_some_and(|(n, text)| *n == numbers && *text == edit.new_text);
         }
         if !same || last.json.is_empty() {
             last.title.clone_from(&fix.title);
@@ -603,7 +606,11 @@ impl Diagnostics {
             out.push(b',');
         }
         out.push(b'{');
-        write_range(out, ranges.numbers(snap, f.range, false), &mut self.lines[0]);
+        write_range(
+            out,
+            ranges.numbers(snap, f.range, false),
+            &mut self.lines[0],
+        );
         let Shape { tail, plain } = match shape {
             Some(shape) if (shape.tail as usize) < self.tails.len() => shape,
             _ => Shape {
@@ -691,7 +698,8 @@ struct LineDigits {
 }
 
 impl LineDigits {
-    /// The digits of `line` (up to `len`) and after them as many bytes as [`StackBuf::put_digits`] copies.
+    /// The digits of `line` (the first `len` bytes, then as many as [`StackBuf::put_digits`]
+    /// copies) and their number.
     fn of(&mut self, line: u32) -> (&[u8; 10], usize) {
         if self.len == 0 || self.line != line {
             let mut buf = StackBuf::default();
@@ -1442,7 +1450,12 @@ mod tests {
                 findings,
                 ..Analysis::default()
             };
-            let snap = Snapshot::new(round as i32, text.clone(), analysis, PositionEncoding::Utf16);
+            let snap = Snapshot::new(
+                round as i32,
+                text.clone(),
+                analysis,
+                PositionEncoding::Utf16,
+            );
             let publish = Publish::measure(&uri, Some(1), Some(&snap));
             let mut body = Vec::new();
             publish
@@ -1451,7 +1464,11 @@ mod tests {
                     Ok(())
                 })
                 .unwrap();
-            assert_eq!(body, write_publish(&uri, Some(1), Some(&snap)), "round {round}");
+            assert_eq!(
+                body,
+                write_publish(&uri, Some(1), Some(&snap)),
+                "round {round}"
+            );
         }
     }
 
