@@ -48,7 +48,7 @@ fn main() {
     let analysis = Analyzer::default().analyze(&text, Format::Markdown, &Config::default());
     let version = 2;
     let snap = Snapshot::new(version, text, analysis, encoding);
-    let uri: Uri = "file:///home/reporter/story.md".parse().expect("a URI");
+    let uri: Uri = "file:///newsroom/story.md".parse().expect("a URI");
     let start = Instant::now();
     let mut bytes = 0;
     for _ in 0..iterations {
