@@ -733,6 +733,27 @@ fn decimal_len(n: u32) -> usize {
     }
 }
 
+/// The numbers below 1000 in decimal: each one's digits (then zeros) and their number. The
+/// digits of a range's characters were 40 instructions a number when worked out.
+static SMALL: [[u8; 4]; 1000] = {
+    const fn digit(d: usize) -> u8 {
+        b'0' + (d % 10) as u8
+    }
+    let mut table = [[0; 4]; 1000];
+    let mut n = 0;
+    while n < 1000 {
+        table[n] = if n >= 100 {
+            [digit(n / 100), digit(n / 10), digit(n), 3]
+        } else if n >= 10 {
+            [digit(n / 10), digit(n), 0, 2]
+        } else {
+            [digit(n), 0, 0, 1]
+        };
+        n += 1;
+    }
+    table
+};
+
 /// A small fixed buffer for one range's JSON: 73 bytes of names and punctuation and four
 /// numbers of at most 10 digits.
 struct StackBuf {
@@ -755,9 +776,14 @@ impl StackBuf {
         self.len += s.len();
     }
 
-    /// Appends `n` in decimal, written in place from its last digits, two at a time (line and
-    /// column numbers: mostly one to five digits).
+    /// Appends `n` in decimal: below 1000 (nearly every character of a range, and many lines)
+    /// copied from [`SMALL`], else written in place from its last digits, two at a time.
     fn put_u32(&mut self, n: u32) {
+        if let Some(&[a, b, c, len]) = SMALL.get(n as usize) {
+            self.bytes[self.len..self.len + 3].copy_from_slice(&[a, b, c]);
+            self.len += usize::from(len);
+            return;
+        }
         const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
             2021222324252627282930313233343536373839\
             4041424344454647484950515253545556575859\
