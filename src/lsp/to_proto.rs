@@ -8,7 +8,7 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::capabilities::ClientFeatures;
 use super::documents::Snapshot;
-use crate::engine::checks::{Edit, Finding, Fix, Message, Severity};
+use crate::engine::checks::{Edit, Finding, Fix, Severity};
 use crate::engine::navigation::{self, SymbolKind, TokenKind};
 
 /// Where diagnostics link to for a check's explanation.
@@ -138,9 +138,6 @@ impl<'a> Publish<'a> {
         let mut len = scratch.len();
         if let Some(snap) = snap {
             let mut w = Diagnostics::new(Some(snap));
-            let mut known = KNOWN_MESSAGES.take();
-            known.start();
-            w.known = Some(known);
             let mut ranges = Ranges::Convert {
                 cursor: Default::default(),
                 fix_cursor: Default::default(),
@@ -150,10 +147,6 @@ impl<'a> Publish<'a> {
                 let (diagnostic, shape) = w.measure(snap, i, f, &mut ranges);
                 len += diagnostic;
                 shapes.push(shape.packed());
-            }
-            if let Some(mut known) = w.known.take() {
-                known.prune();
-                KNOWN_MESSAGES.set(known);
             }
             tails = w.tails;
         }
@@ -306,8 +299,6 @@ struct Diagnostics {
     /// Messages' texts seen lately, by address and length: whether each is a plain line and
     /// its JSON length ([`Self::message`]).
     messages: Box<[MessageSlot; MESSAGE_SLOTS]>,
-    /// The messages of earlier publishes, in the first pass ([`Publish::measure`]).
-    known: Option<KnownMessages>,
     /// The tails of the codes and severities seen lately, by the code's address and the
     /// severity ([`Self::tail`]).
     tail_slots: [TailSlot; TAIL_SLOTS],
@@ -352,80 +343,6 @@ type MessageSlot = ((usize, usize), bool, usize);
 
 /// How many messages [`Diagnostics`] remembers (one per slot, the slot chosen by address).
 const MESSAGE_SLOTS: usize = 256;
-
-/// Whether message `m` is one plain line ([`is_plain_line`]) and the length of its JSON
-/// ([`message_len`]).
-fn plain_and_len(m: &str) -> (bool, usize) {
-    let plain = is_plain_line(m);
-    (plain, if plain { m.len() + 2 } else { message_len(m) })
-}
-
-thread_local! {
-    /// The messages this thread's publishes met ([`KnownMessages`]): a document's publishes
-    /// are rendered on its analysis thread ([`super::worker`]).
-    static KNOWN_MESSAGES: std::cell::Cell<KnownMessages> = std::cell::Cell::default();
-}
-
-/// The messages of the last publishes, by their text's address and length: whether each is a
-/// plain line and the length of its JSON. The engine interns its messages (its `Messages`),
-/// so a keystroke's findings carry nearly all the same texts as the last keystroke's; 3,126
-/// different ones for the 8,787 findings of the 1 MB document, each looked at once per publish
-/// for 320 instructions (1.3 M a publish, with the misses of [`Diagnostics::message`]'s
-/// slots) rather than looked up here. Each entry holds its message, so the text stays where
-/// it is and no other text takes its address while it is remembered. Entries the last
-/// publish did not meet are dropped as soon as they outnumber those it met: about 3,100
-/// entries, 40 bytes each in the table, for the 1 MB document.
-#[derive(Default)]
-struct KnownMessages {
-    by_address: rustc_hash::FxHashMap<(usize, usize), KnownMessage>,
-    /// The publish being measured (they are counted) and how many entries it met.
-    publish: u32,
-    met: usize,
-}
-
-struct KnownMessage {
-    /// Held, not read: the text stays where it is.
-    _message: Message,
-    plain: bool,
-    len: usize,
-    /// The last publish that met it.
-    publish: u32,
-}
-
-impl KnownMessages {
-    /// Starts a publish.
-    fn start(&mut self) {
-        self.publish = self.publish.wrapping_add(1);
-        self.met = 0;
-    }
-
-    /// [`plain_and_len`] of `m`, whose address and length are `key`.
-    fn get(&mut self, m: &Message, key: (usize, usize)) -> (bool, usize) {
-        let publish = self.publish;
-        let entry = self.by_address.entry(key).or_insert_with(|| {
-            let (plain, len) = plain_and_len(m);
-            KnownMessage {
-                _message: m.clone(),
-                plain,
-                len,
-                publish: publish.wrapping_sub(1),
-            }
-        });
-        if entry.publish != publish {
-            entry.publish = publish;
-            self.met += 1;
-        }
-        (entry.plain, entry.len)
-    }
-
-    /// Ends a publish: drops the entries it did not meet once they outnumber those it met.
-    fn prune(&mut self) {
-        if self.by_address.len() > 2 * self.met + 256 {
-            let publish = self.publish;
-            self.by_address.retain(|_, e| e.publish == publish);
-        }
-    }
-}
 
 impl Diagnostics {
     /// The index in [`Self::tails`] of the tail of `f`'s code and severity, made on first use.
@@ -480,19 +397,15 @@ impl Diagnostics {
     /// Whether message `m` is one plain line ([`is_plain_line`]) and the length of its JSON
     /// ([`message_len`]), remembered by the text's address: findings share their messages'
     /// texts ([`crate::engine::checks::Message`]), and every text stays where it is while the
-    /// snapshot is borrowed, so an address and a length name one text. A message not in its
-    /// slot is looked up among those of earlier publishes ([`KnownMessages`]) when the first
-    /// pass has them.
-    fn message(&mut self, m: &Message) -> (bool, usize) {
+    /// snapshot is borrowed, so an address and a length name one text.
+    fn message(&mut self, m: &str) -> (bool, usize) {
         let key = (m.as_ptr() as usize, m.len());
         let slot = &mut self.messages[(key.0 >> 3 ^ key.0 >> 11) % MESSAGE_SLOTS];
         if slot.0 == key {
             return (slot.1, slot.2);
         }
-        let (plain, len) = match &mut self.known {
-            Some(known) => known.get(m, key),
-            None => plain_and_len(m),
-        };
+        let plain = is_plain_line(m);
+        let len = if plain { m.len() + 2 } else { message_len(m) };
         *slot = (key, plain, len);
         (plain, len)
     }
@@ -585,7 +498,6 @@ impl Diagnostics {
             lines: Default::default(),
             // No text is at address 0 (an empty one's address is not 0 either).
             messages: Box::new([((0, 0), false, 0); MESSAGE_SLOTS]),
-            known: None,
             // Nor is any code (an empty one's address is not 0 either).
             tail_slots: [((0, Severity::Error), 0); TAIL_SLOTS],
         }
@@ -1448,54 +1360,6 @@ mod tests {
             })
             .unwrap();
         assert_eq!(body, write_publish(&uri, None, None));
-    }
-
-    #[test]
-    fn messages_remembered_across_publishes_are_never_mistaken() {
-        // Each round's messages are new texts of the same lengths as the last round's, plain
-        // and not in turn, freed after the round: were one put where a remembered one was, it
-        // would be taken for it (`KnownMessages` holds them, so none can be).
-        let uri: Uri = "file:///a.md".parse().unwrap();
-        let text = "One two three four five six seven.\n".repeat(30);
-        for round in 0..8 {
-            let findings: Vec<Finding> = (0..60)
-                .map(|i| Finding {
-                    code: "quote-mismatch",
-                    severity: Severity::Warning,
-                    range: TextRange::new(i * 17, i * 17 + 5),
-                    message: if (round + i) % 2 == 0 {
-                        format!("Plain text {i:02}")
-                    } else {
-                        format!("Plain  text{i:02}")
-                    }
-                    .into(),
-                    fixes: Vec::new(),
-                })
-                .collect();
-            let analysis = Analysis {
-                findings,
-                ..Analysis::default()
-            };
-            let snap = Snapshot::new(
-                round as i32,
-                text.clone(),
-                analysis,
-                PositionEncoding::Utf16,
-            );
-            let publish = Publish::measure(&uri, Some(1), Some(&snap));
-            let mut body = Vec::new();
-            publish
-                .write(&mut |chunk| {
-                    body.extend_from_slice(chunk);
-                    Ok(())
-                })
-                .unwrap();
-            assert_eq!(
-                body,
-                write_publish(&uri, Some(1), Some(&snap)),
-                "round {round}"
-            );
-        }
     }
 
     #[test]
