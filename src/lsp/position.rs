@@ -88,13 +88,27 @@ impl PositionEncoding {
     }
 }
 
-/// Where [`LineIndex::position_near`] was last: a line, a byte offset on it (never inside its
-/// line break) and the units from the line start to that offset. The default is the start.
+/// Where [`LineIndex::position_near`] was last: a line and what it needs to know of it (where
+/// it starts, where its content and its ASCII prefix end, where the next line starts), and the
+/// last two byte offsets converted on it (never inside its line break) with the units from the
+/// line start to each. The default is no line at all (`next` 0: no offset is before it).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Cursor {
     line: usize,
-    offset: usize,
-    units: u32,
+    /// The line's first byte.
+    start: usize,
+    /// The end of the line's content (where its line break starts).
+    end: usize,
+    /// The next line's start; one past the text's end on the last line, whose content goes
+    /// to the end.
+    next: usize,
+    /// The end of the line's ASCII prefix ([`LineIndex::ascii`]): up to there an offset is as
+    /// many units from the line start as bytes.
+    ascii_end: usize,
+    /// The last offset converted on the line and its units.
+    last: (usize, u32),
+    /// The one before (a finding's start when `last` is its end).
+    before: (usize, u32),
 }
 
 /// Line starts of one text, for fast conversions in both directions.
@@ -229,9 +243,13 @@ impl LineIndex {
         }
     }
 
-    /// [`Self::position`] for offsets that come roughly in order (a document's findings):
-    /// `cursor` remembers the previous position, so an offset on the same line (or the next)
-    /// needs no search, and one further along the same line counts only the units in between.
+    /// [`Self::position`] for offsets that come roughly in order (a document's findings, start
+    /// and end, one after the other): `cursor` remembers the line of the previous offsets, so
+    /// an offset on the same line needs no look-up at all (nothing but a clamp and, past the
+    /// line's ASCII prefix, a count of the units from the nearer of the two previous offsets
+    /// that are not further along: the previous finding's end when this one starts after it,
+    /// else its start), and one a few lines further on no search. A document's findings are
+    /// thousands of offsets, converted on every keystroke ([`super::to_proto::Publish`]).
     pub fn position_near(
         &self,
         text: &str,
@@ -243,34 +261,55 @@ impl LineIndex {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let on = |line: usize| {
-            self.starts.get(line).is_some_and(|&s| s <= offset)
-                && self.starts.get(line + 1).is_none_or(|&next| offset < next)
-        };
-        let line = if on(cursor.line) {
-            cursor.line
-        } else if on(cursor.line + 1) {
-            cursor.line + 1
+        if !(cursor.start..cursor.next).contains(&offset) {
+            self.move_to(text, offset, cursor);
+        }
+        let end = offset.min(cursor.end);
+        let character = if end <= cursor.ascii_end || enc == PositionEncoding::Utf8 {
+            (end - cursor.start) as u32
         } else {
-            self.starts
-                .partition_point(|&s| s <= offset)
-                .saturating_sub(1)
+            // Count from the furthest of the previous two offsets that is past the ASCII
+            // prefix and not past `end`, else from the end of the prefix.
+            let mut from = (cursor.ascii_end, (cursor.ascii_end - cursor.start) as u32);
+            for at in [cursor.before, cursor.last] {
+                if at.0 > from.0 && at.0 <= end {
+                    from = at;
+                }
+            }
+            from.1 + enc.len(text.get(from.0..end).unwrap_or_default())
         };
-        let range = self.line_range(text, line).unwrap_or_default();
-        let end = offset.clamp(range.start, range.end);
-        // Count from the previous position when it is on this line and not past `end`.
-        let from = (line == cursor.line && (range.start..=end).contains(&cursor.offset))
-            .then_some((cursor.offset, cursor.units));
-        let character = self.units_to(text, line, range, end, enc, from);
-        *cursor = Cursor {
-            line,
-            offset: end,
-            units: character,
-        };
+        cursor.before = cursor.last;
+        cursor.last = (end, character);
         Position {
-            line: line as u32,
+            line: cursor.line as u32,
             character,
         }
+    }
+
+    /// Points `cursor` at the start of the line of `offset` (at most the text's length): one of
+    /// the few lines after the cursor's when it is there (the next finding is often in the
+    /// next paragraph, two lines on), else found by binary search.
+    fn move_to(&self, text: &str, offset: usize, cursor: &mut Cursor) {
+        const NEAR: usize = 4;
+        let after = self.starts.get(cursor.line + 1..).unwrap_or_default();
+        let line = match after.iter().take(NEAR + 1).position(|&s| s > offset) {
+            Some(n) if n > 0 && cursor.start <= offset => cursor.line + n,
+            _ => self
+                .starts
+                .partition_point(|&s| s <= offset)
+                .saturating_sub(1),
+        };
+        let range = self.line_range(text, line).unwrap_or_default();
+        let ascii = self.ascii.get(line).map_or(0, |&n| n as usize);
+        *cursor = Cursor {
+            line,
+            start: range.start,
+            end: range.end,
+            next: self.starts.get(line + 1).map_or(self.len + 1, |&next| next),
+            ascii_end: range.start.saturating_add(ascii),
+            last: (range.start, 0),
+            before: (range.start, 0),
+        };
     }
 
     /// The LSP range of a byte range.
@@ -567,6 +606,24 @@ mod tests {
                         idx.position_near(&text, offset, enc, &mut cursor),
                         idx.position(&text, offset, enc)
                     );
+                }
+            }
+
+            #[test]
+            fn position_near_follows_findings_in_order(text in texts(), enc in encodings(), spans in prop::collection::vec((0usize..400, 0usize..60), 1..30)) {
+                // As a publish converts them: each finding's start and end, in the order of the
+                // starts, the ends nearly in order.
+                let idx = LineIndex::new(&text);
+                let mut starts: Vec<(usize, usize)> = spans;
+                starts.sort_unstable();
+                let mut cursor = Cursor::default();
+                for (start, len) in starts {
+                    for offset in [start, start + len] {
+                        prop_assert_eq!(
+                            idx.position_near(&text, offset, enc, &mut cursor),
+                            idx.position(&text, offset, enc)
+                        );
+                    }
                 }
             }
 
