@@ -5,12 +5,16 @@
 //! `publishDiagnostics`; 200 single-character incremental edits typed in the middle of a
 //! paragraph, each timed from sending `didChange` to receiving the `publishDiagnostics` of that
 //! version (p50, p90, p99, max); `hover` and `documentSymbol` latency; and the server's peak RSS
-//! (`VmHWM`) with the document open.
+//! (`VmHWM`) with the document open. Each edit is sent as soon as the previous one's diagnostics
+//! arrive (the server may still be tidying up after that publish); `--pause-ms N` waits N
+//! milliseconds first, as a typist does between keys (lspbench.py's client, which parses each
+//! publish in Python, pauses about that long anyway).
 //!
 //! ```text
 //! cargo bench --bench lsp_latency                  # all sizes, 200 edits each
 //! cargo bench --bench lsp_latency -- --edits 500   # more edits
 //! cargo bench --bench lsp_latency -- --only 1MB     # one size (10KB, 100KB or 1MB)
+//! cargo bench --bench lsp_latency -- --pause-ms 50  # a pause after each edit's diagnostics
 //! COPYDESK_BIN=target/release/copydesk cargo bench --bench lsp_latency
 //! ```
 //!
@@ -245,7 +249,14 @@ fn summary(mut v: Vec<f64>) -> Value {
 }
 
 /// One full run on a manuscript of `size` bytes.
-fn run(bin: &str, label: &str, size: usize, edits: usize, repeats: usize) -> Value {
+fn run(
+    bin: &str,
+    label: &str,
+    size: usize,
+    edits: usize,
+    pause: Duration,
+    repeats: usize,
+) -> Value {
     let text = generate::markdown(1, size);
     let uri = format!("file:///bench/doc_{label}.md");
     let (mut server, started) = Server::spawn(bin);
@@ -285,6 +296,7 @@ fn run(bin: &str, label: &str, size: usize, edits: usize, repeats: usize) -> Val
         at += c.len_utf8();
         let a = server.wait_diagnostics(&uri, Some(version));
         keystrokes.push(ms(a.at - t));
+        std::thread::sleep(pause);
     }
 
     // Hover on a name in the first body paragraph, and the document outline.
@@ -331,6 +343,13 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok())
         .unwrap_or(if bench { 200 } else { 5 });
+    let pause = Duration::from_millis(
+        args.iter()
+            .position(|a| a == "--pause-ms")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+    );
     let bin = std::env::var("COPYDESK_BIN")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_copydesk").to_string());
     let sizes: &[(&str, usize)] = if bench {
@@ -355,7 +374,7 @@ fn main() {
         "doc", "init ms", "open ms", "p50", "p90", "p99", "max", "hover p50", "symb p50", "RSS MiB"
     );
     for &(label, size) in &sizes {
-        let r = run(&bin, label, size, edits, repeats);
+        let r = run(&bin, label, size, edits, pause, repeats);
         let k = &r["keystroke_to_diagnostics_ms"];
         println!(
             "{:>6} {:>9.2} {:>9.2} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>9.3} {:>9.3} {:>9}",
@@ -378,7 +397,7 @@ fn main() {
         let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("target")
             .join("lsp-latency.json");
-        let report = json!({"server": bin, "edits": edits, "results": results});
+        let report = json!({"server": bin, "edits": edits, "pause_ms": pause.as_millis() as u64, "results": results});
         match std::fs::write(
             &out,
             serde_json::to_string_pretty(&report).unwrap_or_default(),
