@@ -467,9 +467,10 @@ fn patched_grouping_equals_a_fresh_one_as_names_are_typed_glued_and_deleted() {
         }
     }
     // (Most keystrokes change a person's name or a lone word, which the grouping does not
-    // patch: 72 of 778 patched when this was written.)
+    // patch: 72 of 778 patched when organisation names alone were patched, 209 of 778 since
+    // sentence-initial words are too.)
     assert!(
-        patched * 20 >= keystrokes,
+        patched * 5 >= keystrokes,
         "grouping patched in {patched} of {keystrokes} keystrokes ({regrouped} regrouped)"
     );
 }
