@@ -141,7 +141,6 @@ struct Planned {
 
 /// What [`plan`] reads of a person: the name as written, the entity sheet's spelling, and the
 /// number of mentions.
-#[derive(PartialEq)]
 struct Signature {
     written: String,
     sheet: Option<String>,
@@ -283,8 +282,7 @@ fn plan(people: &[&Entity]) -> Vec<Planned> {
     let mut later: Vec<usize> = Vec::new();
     for (ai, &a) in people.iter().enumerate() {
         // Against the entity sheet: a near miss of the preferred spelling.
-        if let Some(sheet) = &a.sheet {
-            let preferred = sheet.preferred.as_deref().unwrap_or(&sheet.name);
+        if let Some(preferred) = sheet_spelling(a) {
             if variants(surname(&a.written), surname(preferred)) {
                 push(
                     ai,
