@@ -107,6 +107,10 @@ fn typing(
         .ok()
         .and_then(|mb| mb.parse::<usize>().ok())
         .map(|mb| vec![0u8; mb << 20]);
+    let pause = std::env::var("PROFILE_PAUSE_MS")
+        .ok()
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .map(std::time::Duration::from_millis);
     for (i, c) in words.chars().cycle().take(keystrokes).enumerate() {
         text.insert(at, c);
         at += c.len_utf8();
@@ -117,6 +121,10 @@ fn typing(
                 *b = (j ^ i) as u8;
             }
             std::hint::black_box(&buffer);
+        }
+        if let Some(pause) = pause {
+            // Idle between keystrokes, as the server's analysis thread waits for the next one.
+            std::thread::sleep(pause);
         }
         let start = Instant::now();
         let analysis = analyzer.analyze(&text, Format::Markdown, config);
