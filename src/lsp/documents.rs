@@ -19,7 +19,10 @@
 //! - A job takes its text only when it starts ([`Documents::start`]), so a job that a newer
 //!   edit superseded while it waited costs nothing, and no queued job holds a copy. It takes a
 //!   clone of the rope (shared nodes, no copy) under the lock and copies it into a string on
-//!   its own thread, so edits never wait for a megabyte copy.
+//!   its own thread, so edits never wait for a megabyte copy. Each document keeps track of how
+//!   much of its text the edits since the last job's start left alone ([`Unchanged`]): when
+//!   the previous snapshot's text is at hand, the next job copies only the bytes in between
+//!   and indexes only their lines.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -41,6 +44,8 @@ pub struct Snapshot {
     pub index: LineIndex,
     pub analysis: Analysis,
     pub encoding: PositionEncoding,
+    /// The ticket of the job that took `text` ([`Documents::start`]); 0 when no job did.
+    ticket: u64,
     /// The JSON of the documentSymbol result (flat, nested), rendered on first use and kept:
     /// on a large manuscript it is megabytes, asked for again whenever the editor refreshes
     /// its outline.
@@ -56,12 +61,26 @@ impl Snapshot {
         encoding: PositionEncoding,
     ) -> Snapshot {
         let index = LineIndex::new(&text);
+        Snapshot::with_index(version, text, index, analysis, encoding, 0)
+    }
+
+    /// A snapshot of `text`, whose lines `index` has indexed, as job `ticket` took it.
+    pub fn with_index(
+        version: i32,
+        text: String,
+        index: LineIndex,
+        analysis: Analysis,
+        encoding: PositionEncoding,
+        ticket: u64,
+    ) -> Snapshot {
+        debug_assert!(index == LineIndex::new(&text), "the index is the text's");
         Snapshot {
             version,
             text,
             index,
             analysis,
             encoding,
+            ticket,
             symbols_json: Default::default(),
         }
     }
@@ -123,6 +142,38 @@ pub struct Document {
     pub published: Option<i32>,
     /// Whether the user was told this document is too large to analyse.
     pub oversize_warned: bool,
+    /// What the edits since the last job took the text left alone.
+    pub unchanged: Unchanged,
+}
+
+/// How much of the text a job took ([`Documents::start`]) the edits since have left alone:
+/// the current text starts with its first `prefix` bytes and ends with its last `suffix`
+/// bytes. Both are character boundaries in both texts: every edit replaces whole characters,
+/// and each bound is at or before (from its end) every edit's start (end).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unchanged {
+    /// The ticket of the job that took the text; 0 when none has.
+    pub since: u64,
+    pub prefix: usize,
+    pub suffix: usize,
+}
+
+impl Unchanged {
+    /// The whole text, as job `since` took it.
+    fn all(since: u64) -> Unchanged {
+        Unchanged {
+            since,
+            prefix: usize::MAX,
+            suffix: usize::MAX,
+        }
+    }
+
+    /// After bytes `removed` of a text of `len` bytes were replaced (`None`: the whole text).
+    fn edited(&mut self, len: usize, removed: Option<std::ops::Range<usize>>) {
+        let (start, end) = removed.map_or((0, len), |r| (r.start, r.end));
+        self.prefix = self.prefix.min(start);
+        self.suffix = self.suffix.min(len - end);
+    }
 }
 
 /// How often [`Documents::wait_until_idle`] looks.
@@ -169,8 +220,8 @@ pub struct Changed {
 /// reuses its memory.
 #[derive(Default)]
 pub struct Leftovers {
-    /// The text buffer of the last snapshot nobody else held.
-    text: Option<String>,
+    /// The text, line index and ticket of the last snapshot nobody else held.
+    text: Option<(String, LineIndex, u64)>,
 }
 
 impl Leftovers {
@@ -182,8 +233,10 @@ impl Leftovers {
             return;
         };
         let text = std::mem::take(&mut snapshot.text);
+        let index = std::mem::replace(&mut snapshot.index, LineIndex::new(""));
+        let ticket = snapshot.ticket;
         drop(snapshot);
-        this.lock().unwrap_or_else(|p| p.into_inner()).text = Some(text);
+        this.lock().unwrap_or_else(|p| p.into_inner()).text = Some((text, index, ticket));
     }
 
     /// Frees the kept text buffer, if any.
@@ -192,35 +245,83 @@ impl Leftovers {
         drop(text);
     }
 
-    /// `rope` copied into one string: into the kept text buffer when there is one of a
-    /// fitting size, else into a new one; with a little room (1/64) to grow, so that typing
-    /// reuses one buffer for a long while.
-    pub fn copy_text(this: &Mutex<Leftovers>, rope: &Rope) -> String {
+    /// `rope` as one string, and its line index. With the kept text of the job `unchanged`
+    /// counts from, only the bytes between the unchanged prefix and suffix are copied and only
+    /// their lines indexed; else the whole rope is copied (into the kept buffer when there is
+    /// one of a fitting size) and indexed. A new buffer has a little room (1/64) to grow, so
+    /// that typing reuses one buffer for a long while.
+    pub fn copy_text(
+        this: &Mutex<Leftovers>,
+        rope: &Rope,
+        unchanged: Unchanged,
+    ) -> (String, LineIndex) {
         let len = rope.len_bytes();
         let room = len + len / 64;
         let spare = this.lock().unwrap_or_else(|p| p.into_inner()).text.take();
         let mut text = match spare {
             // Not one much larger than needed (the document shrank a lot): that would keep
             // memory the document no longer needs.
-            Some(mut s) if s.capacity() <= 2 * room + 4096 => {
-                s.clear();
-                s.reserve_exact(room);
-                s
+            Some((s, index, ticket)) if s.capacity() <= 2 * room + 4096 => {
+                if ticket != 0 && ticket == unchanged.since {
+                    match Self::splice(s, index, rope, unchanged) {
+                        Ok(spliced) => return spliced,
+                        Err(s) => s,
+                    }
+                } else {
+                    s
+                }
             }
             _ => String::with_capacity(room),
         };
+        text.clear();
+        text.reserve_exact(room);
         for chunk in rope.chunks() {
             text.push_str(chunk);
         }
-        text
+        let index = LineIndex::new(&text);
+        (text, index)
+    }
+
+    /// `text` (indexed by `index`) made `rope`'s text by replacing the bytes between the
+    /// `unchanged` prefix and suffix with the rope's; the buffer back if the bounds do not fit
+    /// (they always do: edits replace whole characters).
+    fn splice(
+        mut text: String,
+        mut index: LineIndex,
+        rope: &Rope,
+        unchanged: Unchanged,
+    ) -> Result<(String, LineIndex), String> {
+        let (old_len, len) = (text.len(), rope.len_bytes());
+        let prefix = unchanged.prefix.min(old_len).min(len);
+        let suffix = unchanged.suffix.min(old_len - prefix).min(len - prefix);
+        let old = prefix..old_len - suffix;
+        let Some(new) = rope.get_byte_slice(prefix..len - suffix) else {
+            return Err(text);
+        };
+        if !(text.is_char_boundary(old.start) && text.is_char_boundary(old.end)) {
+            return Err(text);
+        }
+        if text.capacity() < len {
+            text.reserve_exact(len + len / 64 - old_len);
+        }
+        match new.as_str() {
+            Some(new) => text.replace_range(old, new),
+            None => text.replace_range(old, &String::from(new)),
+        }
+        debug_assert!(*rope == text.as_str(), "the spliced text is the rope's");
+        index.splice(&text, prefix, suffix);
+        #[cfg(test)]
+        tests::SPLICES.with(|n| n.set(n.get() + 1));
+        Ok((text, index))
     }
 }
 
 /// What [`Documents::start`] finds when a job is about to run.
 pub enum Start {
     /// The version and text to analyse: a clone of the document's rope, which costs no copy
-    /// of the text (the job copies it into one string outside the store's lock).
-    Text(i32, Rope),
+    /// of the text (the job copies it into one string outside the store's lock), and what
+    /// the edits since the job before left of that job's text.
+    Text(i32, Rope, Unchanged),
     /// A newer job exists (and `skip_superseded` was asked for).
     Superseded,
     /// The document was closed.
@@ -255,6 +356,7 @@ impl Documents {
             ticket: 0,
             published: None,
             oversize_warned: false,
+            unchanged: Unchanged::all(0),
         };
         self.lock().insert(uri, doc);
     }
@@ -287,7 +389,9 @@ impl Documents {
             );
         }
         for change in changes {
-            apply_change(&mut doc.rope, change, enc);
+            let len = doc.rope.len_bytes();
+            let removed = apply_change(&mut doc.rope, change, enc);
+            doc.unchanged.edited(len, removed);
         }
         doc.version = version;
         Some(Changed {
@@ -359,7 +463,8 @@ impl Documents {
             if skip_superseded && doc.ticket != ticket {
                 Start::Superseded
             } else {
-                Start::Text(doc.version, doc.rope.clone())
+                let unchanged = std::mem::replace(&mut doc.unchanged, Unchanged::all(ticket));
+                Start::Text(doc.version, doc.rope.clone(), unchanged)
             }
         })
         .unwrap_or(Start::Closed)
@@ -412,14 +517,18 @@ impl Documents {
 }
 
 /// Applies one content change to `rope`: a full replacement when it has no range, a splice
-/// otherwise (positions clamped and snapped by [`rope_char_index`]).
+/// otherwise (positions clamped and snapped by [`rope_char_index`]). Returns the bytes of the
+/// old text that a splice replaced (`None` for a full replacement).
 pub fn apply_change(
     rope: &mut Rope,
     change: &TextDocumentContentChangeEvent,
     enc: PositionEncoding,
-) {
+) -> Option<std::ops::Range<usize>> {
     match change.range {
-        None => *rope = Rope::from_str(&change.text),
+        None => {
+            *rope = Rope::from_str(&change.text);
+            None
+        }
         Some(range) => {
             let a = rope_char_index(rope, range.start, enc);
             let b = rope_char_index(rope, range.end, enc);
@@ -427,8 +536,10 @@ pub fn apply_change(
                 tracing::warn!(?range, "change range ends before it starts; put in order");
             }
             let (start, end) = (a.min(b), a.max(b));
+            let removed = rope.char_to_byte(start)..rope.char_to_byte(end);
             rope.remove(start..end);
             rope.insert(start, &change.text);
+            Some(removed)
         }
     }
 }
@@ -436,6 +547,11 @@ pub fn apply_change(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// How many texts this thread spliced ([`Leftovers::splice`]) rather than copied.
+        pub static SPLICES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
 
     fn change(sl: u32, sc: u32, el: u32, ec: u32, text: &str) -> TextDocumentContentChangeEvent {
         TextDocumentContentChangeEvent {
@@ -481,7 +597,7 @@ mod tests {
 
     /// A snapshot of what job `ticket` would analyse if it started now.
     fn started(docs: &Documents, uri: &Uri, ticket: u64) -> Arc<Snapshot> {
-        let Start::Text(version, text) = docs.start(uri, ticket, false) else {
+        let Start::Text(version, text, _) = docs.start(uri, ticket, false) else {
             panic!("the document is open");
         };
         Arc::new(Snapshot::new(
@@ -501,7 +617,7 @@ mod tests {
         let old_snap = started(&docs, &uri, old.ticket);
         assert!(matches!(
             docs.start(&uri, old.ticket, true),
-            Start::Text(1, _)
+            Start::Text(1, _, _)
         ));
         assert!(docs.accept(&uri, old.ticket, &old_snap));
         let stale = docs.change(&uri, 2, &[change(0, 1, 0, 1, "b")], PositionEncoding::Utf16);
@@ -538,21 +654,26 @@ mod tests {
         };
         let rope = Rope::from_str("“Hi,” 👍 said\r\nshe.");
         // Nothing kept yet: a new buffer, with room to grow.
-        let first = Leftovers::copy_text(&leftovers, &rope);
+        let copy_text = |leftovers: &Mutex<Leftovers>, rope: &Rope| {
+            let (text, index) = Leftovers::copy_text(leftovers, rope, Unchanged::all(0));
+            assert_eq!(index, LineIndex::new(&text));
+            text
+        };
+        let first = copy_text(&leftovers, &rope);
         assert_eq!(first, rope.to_string());
         assert!(first.capacity() >= first.len());
 
         let stale = snapshot("old text", 100);
         let buffer = stale.text.as_ptr();
         Leftovers::retire(&leftovers, stale);
-        let copy = Leftovers::copy_text(&leftovers, &rope);
+        let copy = copy_text(&leftovers, &rope);
         assert_eq!(copy, rope.to_string());
         assert_eq!(
             copy.as_ptr(),
             buffer,
             "the stale snapshot's buffer is reused"
         );
-        let again = Leftovers::copy_text(&leftovers, &rope);
+        let again = copy_text(&leftovers, &rope);
         assert_ne!(again.as_ptr(), buffer, "a buffer is lent once");
 
         // A snapshot a request still holds keeps its text.
@@ -572,9 +693,229 @@ mod tests {
         let big = snapshot("big", 1 << 20);
         let buffer = big.text.as_ptr();
         Leftovers::retire(&leftovers, big);
-        let copy = Leftovers::copy_text(&leftovers, &rope);
+        let copy = copy_text(&leftovers, &rope);
         assert_ne!(copy.as_ptr(), buffer);
         assert!(copy.capacity() < 1 << 10);
+    }
+
+    /// One step of [`jobs_copy_exactly_the_clients_text`].
+    #[derive(Clone, Debug)]
+    enum Step {
+        /// Replaces bytes `from..to` (snapped back to characters) with `text`, or the whole
+        /// text when `whole`; the snapshot made stale is retired, or held by a request.
+        Edit {
+            from: usize,
+            to: usize,
+            text: String,
+            whole: bool,
+            retire: bool,
+        },
+        /// A job runs; its result is accepted, or superseded before it could be.
+        Job { accept: bool },
+        /// A job is issued and superseded before it starts.
+        Skipped,
+    }
+
+    /// Runs `steps` as the server would, checking every job's text and index against the
+    /// document's rope; returns how many jobs spliced their text.
+    fn run(steps: &[Step]) -> usize {
+        let docs = Documents::default();
+        let uri: Uri = "file:///a.md".parse().unwrap();
+        docs.open(
+            uri.clone(),
+            "“Hi,” 👍 said\r\nshe.\n\nNext é line.",
+            1,
+            "markdown",
+        );
+        let mut version = 1;
+        let mut held = Vec::new();
+        let before = SPLICES.with(|n| n.get());
+        for step in steps {
+            match step {
+                Step::Edit {
+                    from,
+                    to,
+                    text,
+                    whole,
+                    retire,
+                } => {
+                    let current = docs.with(&uri, |d| d.rope.to_string()).unwrap();
+                    let index = LineIndex::new(&current);
+                    let at = |n: usize| {
+                        let mut n = n.min(current.len());
+                        while !current.is_char_boundary(n) {
+                            n -= 1;
+                        }
+                        index.position(&current, n, PositionEncoding::Utf16)
+                    };
+                    let change = TextDocumentContentChangeEvent {
+                        range: (!whole).then(|| Range::new(at(*from), at(*to))),
+                        range_length: None,
+                        text: text.clone(),
+                    };
+                    version += 1;
+                    let changed = docs
+                        .change(&uri, version, &[change], PositionEncoding::Utf16)
+                        .unwrap();
+                    if let Some(stale) = changed.stale {
+                        if *retire {
+                            Leftovers::retire(&changed.leftovers, stale);
+                        } else {
+                            held.push(stale);
+                        }
+                    }
+                }
+                Step::Job { accept } => {
+                    let job = docs.job(&uri).unwrap();
+                    let Start::Text(version, rope, unchanged) = docs.start(&uri, job.ticket, true)
+                    else {
+                        panic!("the latest job starts");
+                    };
+                    let (text, index) = Leftovers::copy_text(&job.leftovers, &rope, unchanged);
+                    assert_eq!(text, rope.to_string());
+                    assert_eq!(index, LineIndex::new(&text));
+                    let snapshot = Arc::new(Snapshot::with_index(
+                        version,
+                        text,
+                        index,
+                        Analysis::default(),
+                        PositionEncoding::Utf16,
+                        job.ticket,
+                    ));
+                    if *accept {
+                        assert!(docs.accept(&uri, job.ticket, &snapshot));
+                    } else {
+                        // A newer job was issued meanwhile: this result is dropped.
+                        docs.job(&uri).unwrap();
+                        assert!(!docs.accept(&uri, job.ticket, &snapshot));
+                    }
+                }
+                Step::Skipped => {
+                    let old = docs.job(&uri).unwrap();
+                    docs.job(&uri).unwrap();
+                    assert!(matches!(
+                        docs.start(&uri, old.ticket, true),
+                        Start::Superseded
+                    ));
+                }
+            }
+        }
+        SPLICES.with(|n| n.get()) - before
+    }
+
+    fn edit(from: usize, to: usize, text: &str) -> Step {
+        Step::Edit {
+            from,
+            to,
+            text: text.to_string(),
+            whole: false,
+            retire: true,
+        }
+    }
+
+    #[test]
+    fn typing_splices_the_previous_text() {
+        let job = Step::Job { accept: true };
+        // Typing, a line break, a deletion across lines, a paste, multibyte characters.
+        let steps = [
+            job.clone(),
+            edit(30, 30, "x"),
+            job.clone(),
+            edit(31, 31, "\r\n"),
+            job.clone(),
+            edit(5, 40, ""),
+            job.clone(),
+            edit(0, 0, "👍é\n\n“a”"),
+            job.clone(),
+        ];
+        assert_eq!(run(&steps), 4, "every job after the first splices");
+        // Not after a job that took the text but was superseded, nor after a snapshot a
+        // request still holds, nor after a whole replacement, which changes everything.
+        let superseded = [
+            job.clone(),
+            edit(3, 3, "x"),
+            Step::Job { accept: false },
+            edit(4, 4, "y"),
+            job.clone(),
+        ];
+        assert_eq!(run(&superseded), 1, "only the superseded job splices");
+        let held = Step::Edit {
+            from: 3,
+            to: 3,
+            text: "x".into(),
+            whole: false,
+            retire: false,
+        };
+        assert_eq!(run(&[job.clone(), held, job.clone()]), 0);
+        let whole = Step::Edit {
+            from: 0,
+            to: 0,
+            text: "new\r\ntext".into(),
+            whole: true,
+            retire: true,
+        };
+        assert_eq!(
+            run(&[job.clone(), whole, job.clone()]),
+            1,
+            "an empty splice is still exact"
+        );
+        // A job skipped before it starts takes nothing: the next one counts from the last
+        // job that took the text.
+        assert_eq!(
+            run(&[
+                job.clone(),
+                edit(3, 3, "x"),
+                Step::Skipped,
+                edit(9, 12, "é"),
+                job
+            ]),
+            1
+        );
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn texts() -> impl Strategy<Value = String> {
+            let pieces = prop::sample::select(vec![
+                "a",
+                "said the council",
+                " ",
+                "\n",
+                "\r",
+                "\r\n",
+                "é",
+                "e\u{301}",
+                "中",
+                "👍🏽",
+                "“",
+            ]);
+            prop::collection::vec(pieces, 0..6).prop_map(|v| v.concat())
+        }
+
+        fn steps() -> impl Strategy<Value = Step> {
+            prop_oneof![
+                4 => (0usize..80, 0usize..80, texts(), prop::bool::weighted(0.05), prop::bool::weighted(0.9))
+                    .prop_map(|(a, b, text, whole, retire)| Step::Edit {
+                        from: a.min(b),
+                        to: a.max(b),
+                        text,
+                        whole,
+                        retire,
+                    }),
+                3 => prop::bool::weighted(0.8).prop_map(|accept| Step::Job { accept }),
+                1 => Just(Step::Skipped),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn jobs_copy_exactly_the_clients_text(steps in prop::collection::vec(steps(), 1..40)) {
+                run(&steps);
+            }
+        }
     }
 
     #[test]

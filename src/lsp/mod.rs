@@ -384,14 +384,17 @@ impl Inner {
                     }
                 };
                 let cpu_started = cpu_time();
-                let (version, rope) = match docs.start(&job_uri, ticket, skip_superseded) {
-                    Start::Text(version, rope) => (version, rope),
+                let (version, rope, unchanged) = match docs.start(&job_uri, ticket, skip_superseded)
+                {
+                    Start::Text(version, rope, unchanged) => (version, rope, unchanged),
                     Start::Superseded => return Ok(None),
                     Start::Closed => return Err(Skipped::NotOpen),
                 };
                 // Copied here, outside the documents' lock, into the previous snapshot's
-                // buffer when it was retired (see `documents::Leftovers`).
-                let text = documents::Leftovers::copy_text(&job.leftovers, &rope);
+                // buffer when it was retired (only the edited bytes, and their lines indexed:
+                // see `documents::Leftovers`).
+                let (text, index) =
+                    documents::Leftovers::copy_text(&job.leftovers, &rope, unchanged);
                 drop(rope);
                 let copied = started.elapsed();
                 let cpu_copied = cpu_time();
@@ -411,7 +414,9 @@ impl Inner {
                 drop(analyzer);
                 let analysed = started.elapsed();
                 let cpu_analysed = cpu_time();
-                let snapshot = Arc::new(Snapshot::new(version, text, analysis, encoding));
+                let snapshot = Arc::new(Snapshot::with_index(
+                    version, text, index, analysis, encoding, ticket,
+                ));
                 // Rendered and published here, off the async threads (no hop back to them on
                 // the way out), unless a newer job already makes this result unpublishable:
                 // measured (and the positions converted) first, then written out in chunks

@@ -168,6 +168,55 @@ impl LineIndex {
         }
     }
 
+    /// This index, of an older text, made the index of `text`, which has the older text's
+    /// first `prefix` bytes and last `suffix` bytes (both clamped to fit): the lines in between
+    /// are indexed afresh, those after them moved, so a keystroke in a long manuscript indexes
+    /// a line or two instead of every line. The result equals `LineIndex::new(text)`.
+    pub fn splice(&mut self, text: &str, prefix: usize, suffix: usize) {
+        let bytes = text.as_bytes();
+        let (old_len, new_len) = (self.len, bytes.len());
+        let prefix = prefix.min(old_len).min(new_len);
+        let suffix = suffix.min(old_len - prefix).min(new_len - prefix);
+        // A line start `s` follows a break at `s - 1`, and whether a `\r` there is a break of
+        // its own depends on the byte at `s`: starts before `prefix` read only the kept
+        // prefix (the first line's start, 0, nothing at all), starts after the kept suffix's
+        // first byte only the suffix. The breaks from `prefix - 1` to the suffix are read
+        // again.
+        let keep = self.starts.partition_point(|&s| s < prefix.max(1));
+        let old_tail = old_len - suffix + 1;
+        let moved = self.starts.partition_point(|&s| s < old_tail);
+        let from = prefix.saturating_sub(1);
+        let to = new_len - suffix;
+        let mut middle = Vec::new();
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[from..to]) {
+            let i = from + i;
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                middle.push(i + 1);
+            }
+        }
+        let tail: Vec<usize> = self.starts[moved..]
+            .iter()
+            .map(|&s| s + new_len - old_len)
+            .collect();
+        let tail_ascii: Vec<u32> = self.ascii[moved..].to_vec();
+        self.starts.truncate(keep);
+        self.ascii.truncate(keep);
+        // The last kept line runs into the changed bytes: its ASCII prefix is measured again,
+        // with the new lines'.
+        self.ascii.pop();
+        self.starts.extend_from_slice(&middle);
+        self.starts.extend_from_slice(&tail);
+        let measured = self.ascii.len();
+        for line in measured..keep + middle.len() {
+            let start = self.starts[line];
+            let next = self.starts.get(line + 1).copied().unwrap_or(new_len);
+            let n = ascii_prefix(&bytes[start..next]);
+            self.ascii.push(u32::try_from(n).unwrap_or(u32::MAX));
+        }
+        self.ascii.extend_from_slice(&tail_ascii);
+        self.len = new_len;
+    }
+
     /// Number of lines (one more than the number of line breaks).
     pub fn line_count(&self) -> usize {
         self.starts.len()
@@ -570,7 +619,35 @@ mod tests {
             starts
         }
 
+        /// A char boundary of `text` at or before `at`.
+        fn boundary(text: &str, at: usize) -> usize {
+            let mut at = at.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        }
+
         proptest! {
+            #[test]
+            fn a_spliced_index_is_the_index_of_the_new_text(
+                old in texts(),
+                inserted in texts(),
+                cut in (0usize..400, 0usize..400),
+                short in (0usize..4, 0usize..4),
+            ) {
+                // `old` with bytes a..b replaced, told as the kept prefix and suffix, or as
+                // less than is kept (a caller may know only that much).
+                let a = boundary(&old, cut.0.min(cut.1));
+                let b = boundary(&old, cut.0.max(cut.1)).max(a);
+                let new = format!("{}{}{}", &old[..a], inserted, &old[b..]);
+                let prefix = a.saturating_sub(short.0);
+                let suffix = (old.len() - b).saturating_sub(short.1);
+                let mut idx = LineIndex::new(&old);
+                idx.splice(&new, prefix, suffix);
+                prop_assert_eq!(idx, LineIndex::new(&new));
+            }
+
             #[test]
             fn index_and_unit_counts_match_the_obvious_loops(text in texts(), enc in encodings()) {
                 prop_assert_eq!(&LineIndex::new(&text).starts, &naive_starts(&text));
