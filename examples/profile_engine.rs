@@ -8,7 +8,9 @@
 //! `replay FILE OFFSET TEXT [KEYSTROKES]` replays another typing trace (e.g. lspbench.py's) the same
 //! way. With `PROFILE_THRASH_MB=16` in the environment, `typing` and `replay` write that many
 //! megabytes between keystrokes, untimed, so each analysis starts with cold caches, as in the
-//! server after it has written a large publish.
+//! server after it has written a large publish. With `PROFILE_PAUSE_MS=5` they sleep that
+//! long between keystrokes, untimed, as the server's analysis thread waits for the next edit
+//! (an idle processor is slower to start again than one kept busy).
 //!
 //! ```text
 //! cargo build --release --example profile_engine

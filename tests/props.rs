@@ -43,11 +43,14 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
 }
 
 impl Edit {
-    /// Applies the edit to `text` at character boundaries.
-    fn apply(&self, text: &mut String) {
+    /// Applies the edit to `text` at character boundaries; returns how many bytes at the start
+    /// and at the end of the text it left alone.
+    fn apply(&self, text: &mut String) -> (usize, usize) {
         let start = floor_boundary(text, text.len() * usize::from(self.at) / 1000);
         let end = floor_boundary(text, start + usize::from(self.delete));
+        let suffix = text.len() - end;
         text.replace_range(start..end, &self.insert);
+        (start, suffix)
     }
 }
 
@@ -106,15 +109,22 @@ proptest! {
     ) {
         let config = Config::default();
         let mut analyzer = Analyzer::default();
+        // Told what each edit left alone (all of it, or less: a caller may know only that).
+        let mut told = Analyzer::default();
         let mut text = text;
         let first = analyzer.analyze(&text, format, &config);
         prop_assert_eq!(render(&first), render(&engine::analyze_as(&text, format, &config)));
+        told.analyze(&text, format, &config);
         for (step, e) in edits.iter().enumerate() {
-            e.apply(&mut text);
+            let (prefix, suffix) = e.apply(&mut text);
             let cached = analyzer.analyze(&text, format, &config);
             let fresh = engine::analyze_as(&text, format, &config);
             prop_assert_eq!(render(&cached), render(&fresh), "after edit {} ({:?})", step, e);
             prop_assert_eq!(cached.len, text.len());
+            let less = usize::from(e.at) % 3;
+            told.assume_unchanged(prefix.saturating_sub(less), suffix.saturating_sub(less));
+            let promised = told.analyze(&text, format, &config);
+            prop_assert_eq!(render(&promised), render(&fresh), "told, after edit {} ({:?})", step, e);
         }
     }
 }

@@ -164,6 +164,8 @@ pub struct Analyzer {
     change: Option<entities::coref::Change>,
     /// Analyses one version only ([`analyze_as`]): nothing is kept for a next one.
     one_shot: bool,
+    /// What the caller promised of the next text ([`Self::assume_unchanged`]).
+    unchanged: Option<(usize, usize)>,
 }
 
 /// What [`Analyzer`] remembers of the previous version.
@@ -280,6 +282,16 @@ impl Analyzer {
         )
     }
 
+    /// Promises that the text of the next [`Self::analyze`] starts with the first `prefix`
+    /// bytes and ends with the last `suffix` bytes of the text analysed last (an editor knows
+    /// this from its edits), so the comparison of the two texts starts there instead of at
+    /// their ends: on a long manuscript that saves reading both texts in full. The promise
+    /// holds for that one analysis. A broken promise gives a wrong analysis; debug builds
+    /// check it.
+    pub fn assume_unchanged(&mut self, prefix: usize, suffix: usize) {
+        self.unchanged = Some((prefix, suffix));
+    }
+
     /// How many analyses so far grouped the entity mentions from scratch (the others carried
     /// the previous grouping over): a statistic for profiling, like [`Self::last_stats`].
     pub fn entities_regrouped(&self) -> usize {
@@ -289,6 +301,7 @@ impl Analyzer {
     /// Brings the remembered layout and scans up to date with `text` (the paragraph stage).
     fn refresh(&mut self, text: &str, format: Format, config: &Config) -> &Previous {
         let fingerprint = config.fingerprint();
+        let unchanged = self.unchanged.take().unwrap_or_default();
         let prev = self
             .prev
             .take()
@@ -296,7 +309,7 @@ impl Analyzer {
         let prev = match prev {
             Some(mut prev) => {
                 let old_len = prev.text.len();
-                let (stats, prefix, suffix) = prev.update(text, format, config);
+                let (stats, prefix, suffix) = prev.update(text, format, config, unchanged);
                 self.last_stats = stats;
                 self.change = Some(entities::coref::Change {
                     prefix,
@@ -338,13 +351,24 @@ impl Previous {
         text: &str,
         format: Format,
         config: &Config,
+        known: (usize, usize),
     ) -> ((usize, usize), usize, usize) {
         let (old, new) = (self.text.as_bytes(), text.as_bytes());
-        let p = common_prefix(old, new);
+        // The ends known to be the same are not compared again.
+        let known_prefix = known.0.min(old.len()).min(new.len());
+        debug_assert!(
+            old[..known_prefix] == new[..known_prefix],
+            "the promised prefix"
+        );
+        let p = known_prefix + common_prefix(&old[known_prefix..], &new[known_prefix..]);
         if p == old.len() && p == new.len() {
             return ((self.blocks.len(), 0), p, 0);
         }
-        let s = common_suffix(old, new, old.len().min(new.len()) - p);
+        let most = old.len().min(new.len()) - p;
+        let known_suffix = known.1.min(most);
+        let (old_end, new_end) = (old.len() - known_suffix, new.len() - known_suffix);
+        debug_assert!(old[old_end..] == new[new_end..], "the promised suffix");
+        let s = known_suffix + common_suffix(&old[..old_end], &new[..new_end], most - known_suffix);
         let old_len = old.len();
         let stats = self.update_blocks(text, format, config, p, s);
         // Only the changed middle of the remembered text is replaced, not the whole copied; its

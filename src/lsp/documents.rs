@@ -222,6 +222,9 @@ pub struct Changed {
 pub struct Leftovers {
     /// The text, line index and ticket of the last snapshot nobody else held.
     text: Option<(String, LineIndex, u64)>,
+    /// The ticket of the job whose text the document's analyzer analysed last; 0 when none
+    /// has, or its analysis failed.
+    analysed: u64,
 }
 
 impl Leftovers {
@@ -237,6 +240,24 @@ impl Leftovers {
         let ticket = snapshot.ticket;
         drop(snapshot);
         this.lock().unwrap_or_else(|p| p.into_inner()).text = Some((text, index, ticket));
+    }
+
+    /// Records that job `ticket` analysed its text with the document's analyzer (0: the
+    /// analyzer starts afresh).
+    pub fn set_analysed(this: &Mutex<Leftovers>, ticket: u64) {
+        this.lock().unwrap_or_else(|p| p.into_inner()).analysed = ticket;
+    }
+
+    /// What the document's analyzer may assume of the text a job took ([`Documents::start`]),
+    /// told what the edits since the previous job left alone: that much of the text it analysed
+    /// last, if that was the previous job's text; nothing otherwise.
+    pub fn assumable(this: &Mutex<Leftovers>, unchanged: Unchanged) -> (usize, usize) {
+        let analysed = this.lock().unwrap_or_else(|p| p.into_inner()).analysed;
+        if analysed != 0 && analysed == unchanged.since {
+            (unchanged.prefix, unchanged.suffix)
+        } else {
+            (0, 0)
+        }
     }
 
     /// Frees the kept text buffer, if any.
@@ -729,6 +750,8 @@ mod tests {
         );
         let mut version = 1;
         let mut held = Vec::new();
+        // The text the analyzer saw last.
+        let mut analysed = String::new();
         let before = SPLICES.with(|n| n.get());
         for step in steps {
             match step {
@@ -774,6 +797,17 @@ mod tests {
                     let (text, index) = Leftovers::copy_text(&job.leftovers, &rope, unchanged);
                     assert_eq!(text, rope.to_string());
                     assert_eq!(index, LineIndex::new(&text));
+                    // What the analyzer is told holds.
+                    let (prefix, suffix) = Leftovers::assumable(&job.leftovers, unchanged);
+                    let prefix = prefix.min(text.len()).min(analysed.len());
+                    assert_eq!(text.as_bytes()[..prefix], analysed.as_bytes()[..prefix]);
+                    let suffix = suffix.min(text.len() - prefix).min(analysed.len() - prefix);
+                    assert_eq!(
+                        text.as_bytes()[text.len() - suffix..],
+                        analysed.as_bytes()[analysed.len() - suffix..]
+                    );
+                    analysed.clone_from(&text);
+                    Leftovers::set_analysed(&job.leftovers, job.ticket);
                     let snapshot = Arc::new(Snapshot::with_index(
                         version,
                         text,

@@ -399,15 +399,23 @@ impl Inner {
                 let copied = started.elapsed();
                 let cpu_copied = cpu_time();
                 let mut analyzer = job.analyzer.lock().unwrap_or_else(|p| p.into_inner());
+                // The engine compares the text with the one it analysed last only between the
+                // ends the edits left alone.
+                let (prefix, suffix) = documents::Leftovers::assumable(&job.leftovers, unchanged);
+                analyzer.assume_unchanged(prefix, suffix);
                 let analysis = guard::catch("analysis", || {
                     analyze(&mut analyzer, &text, job.format, &settings.config)
                 });
                 let analysis = match analysis {
-                    Ok(analysis) => analysis,
+                    Ok(analysis) => {
+                        documents::Leftovers::set_analysed(&job.leftovers, ticket);
+                        analysis
+                    }
                     Err(e) => {
                         // The cache may hold half-built state from the panicking run: start
                         // afresh.
                         *analyzer = Analyzer::default();
+                        documents::Leftovers::set_analysed(&job.leftovers, 0);
                         return Err(Skipped::Failed(e));
                     }
                 };
