@@ -114,6 +114,8 @@ fn typing(
         .and_then(|ms| ms.parse::<u64>().ok())
         .map(std::time::Duration::from_millis);
     for (i, c) in words.chars().cycle().take(keystrokes).enumerate() {
+        // As the server does, the analyzer is told what the keystroke left alone.
+        analyzer.assume_unchanged(at, text.len() - at);
         text.insert(at, c);
         at += c.len_utf8();
         let regrouped = analyzer.entities_regrouped();
