@@ -1462,7 +1462,7 @@ fn carry(prev: &mut Remembered, moves: &[Moved], blocks: &[CachedBlock]) {
             }
         }
     }
-    prev.blocks.clone_from_slice(blocks);
+    crate::engine::follow_blocks(&mut prev.blocks, blocks);
 }
 
 /// What [`carry_over`] found.

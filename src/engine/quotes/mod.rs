@@ -1297,8 +1297,7 @@ pub(crate) fn resolve_cached(
         }
     };
     let prev = cache.prev.insert(prev);
-    prev.blocks.clear();
-    prev.blocks.extend_from_slice(blocks);
+    super::follow_blocks(&mut prev.blocks, blocks);
     let changed = prev.changed.take();
     prev.headline_singles = last_pass_into(
         &mut prev.out,
