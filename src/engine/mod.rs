@@ -81,10 +81,10 @@ pub struct Analysis {
     pub front_matter: Option<markup::FrontMatter>,
     /// The date relative expressions resolve against, and where it came from.
     pub anchor: Option<temporal::Anchor>,
-    pub paragraphs: Vec<Paragraph>,
+    pub paragraphs: SharedVec<Paragraph>,
     /// The sentences of every paragraph, in document order (one list for the whole document
     /// rather than one per paragraph).
-    pub sentences: Vec<TextRange>,
+    pub sentences: SharedVec<TextRange>,
     pub quotes: SharedVec<quotes::Quote>,
     /// Phrases that put an unnamed or vague source behind a claim.
     pub sources: SharedVec<quotes::SourcePhrase>,
@@ -160,6 +160,8 @@ pub struct Analyzer {
     quotes: quotes::Cache,
     /// What date resolution keeps from the previous analysis.
     temporal: temporal::Cache,
+    /// The previous analysis's paragraph and sentence lists.
+    lists: Option<Lists>,
     /// How the text changed in the last call, if it was compared with the previous version.
     change: Option<entities::coref::Change>,
     /// Analyses one version only ([`analyze_as`]): nothing is kept for a next one.
@@ -310,6 +312,7 @@ impl Analyzer {
                 entities: &mut self.entities,
                 quotes: &mut self.quotes,
                 temporal: &mut self.temporal,
+                lists: &mut self.lists,
                 change: self.change,
                 remember: !self.one_shot,
             },
@@ -617,9 +620,133 @@ struct Caches<'a> {
     entities: &'a mut entities::coref::Cache,
     quotes: &'a mut quotes::Cache,
     temporal: &'a mut temporal::Cache,
+    lists: &'a mut Option<Lists>,
     change: Option<entities::coref::Change>,
     /// Whether to keep anything for a next analysis.
     remember: bool,
+}
+
+/// The paragraph and sentence lists of an analysis, and the blocks they were listed from.
+struct Lists {
+    blocks: Vec<CachedBlock>,
+    paragraphs: SharedVec<Paragraph>,
+    sentences: SharedVec<TextRange>,
+}
+
+/// The paragraphs of `placed` and their sentences, in document space. After an edit
+/// (`change`) the previous lists are brought up to date instead of listed again: the
+/// paragraphs of the blocks that changed are listed, those after them moved. Listing every
+/// paragraph reads every paragraph's scan, on a long manuscript thousands of cache misses
+/// per keystroke.
+fn paragraph_lists(
+    placed: &[Placed<'_>],
+    blocks: &[CachedBlock],
+    kept: &mut Option<Lists>,
+    change: Option<entities::coref::Change>,
+    remember: bool,
+) -> (SharedVec<Paragraph>, SharedVec<TextRange>) {
+    let carried = match (kept.as_mut(), change) {
+        (Some(lists), Some(change)) => carry_lists(lists, placed, blocks, change),
+        _ => false,
+    };
+    if !carried {
+        let mut sentences = Vec::with_capacity(placed.iter().map(|p| p.scan.sentences.len()).sum());
+        let paragraphs: Vec<Paragraph> = list_paragraphs(placed, &mut sentences);
+        *kept = Some(Lists {
+            blocks: Vec::new(),
+            paragraphs: paragraphs.into(),
+            sentences: sentences.into(),
+        });
+    }
+    let Some(lists) = kept.as_mut() else {
+        unreachable!("the lists were just kept");
+    };
+    let out = (lists.paragraphs.clone(), lists.sentences.clone());
+    if remember {
+        follow_blocks(&mut lists.blocks, blocks);
+    } else {
+        *kept = None;
+    }
+    out
+}
+
+/// The paragraphs of `placed`, their sentences pushed to `sentences` (indices counted from
+/// its length).
+fn list_paragraphs(placed: &[Placed<'_>], sentences: &mut Vec<TextRange>) -> Vec<Paragraph> {
+    placed
+        .iter()
+        .map(|p| {
+            let first = sentences.len();
+            sentences.extend(p.scan.sentences.iter().map(|s| s.shift(p.offset)));
+            Paragraph {
+                range: p.scan.range().shift(p.offset),
+                kind: p.scan.kind,
+                sentences: first..sentences.len(),
+            }
+        })
+        .collect()
+}
+
+/// `lists` brought up to date with `placed` (from `blocks`) after `change`; false (and
+/// `lists` as they were) if the blocks do not fit the edit.
+fn carry_lists(
+    lists: &mut Lists,
+    placed: &[Placed<'_>],
+    blocks: &[CachedBlock],
+    change: entities::coref::Change,
+) -> bool {
+    let delta = change.new_len as isize - change.old_len as isize;
+    let (ob, nb) = (&lists.blocks, blocks);
+    let (kb, ke) = unchanged_ends(ob, nb, delta);
+    let count = |bs: &[CachedBlock]| bs.iter().map(|b| b.scans.len()).sum::<usize>();
+    // Paragraphs: `before` in the unchanged blocks at the start, `after` at the end.
+    let (before, after) = (count(&nb[..kb]), count(&nb[nb.len() - ke..]));
+    let (n_old, n_new) = (lists.paragraphs.len(), placed.len());
+    if before + after > n_old.min(n_new)
+        || count(&ob[kb..ob.len() - ke]) != n_old - before - after
+        || count(&nb[kb..nb.len() - ke]) != n_new - before - after
+    {
+        return false;
+    }
+    let first_sentence =
+        |ps: &[Paragraph], i: usize, all: usize| ps.get(i).map_or(all, |p| p.sentences.start);
+    let old = &lists.paragraphs;
+    let (s_from, s_to) = (
+        first_sentence(old, before, lists.sentences.len()),
+        first_sentence(old, n_old - after, lists.sentences.len()),
+    );
+    let mut mid_sentences = Vec::new();
+    let mut mid = list_paragraphs(&placed[before..n_new - after], &mut mid_sentences);
+    for p in &mut mid {
+        p.sentences = p.sentences.start + s_from..p.sentences.end + s_from;
+    }
+    let moved = (s_from + mid_sentences.len()) as isize - s_to as isize;
+    let shift = |r: TextRange| {
+        TextRange::new(
+            r.start.wrapping_add_signed(delta),
+            r.end.wrapping_add_signed(delta),
+        )
+    };
+    let paragraphs = &mut *lists.paragraphs;
+    paragraphs.splice(before..n_old - after, mid);
+    if delta != 0 || moved != 0 {
+        for p in &mut paragraphs[n_new - after..] {
+            p.range = shift(p.range);
+            p.sentences = p.sentences.start.wrapping_add_signed(moved)
+                ..p.sentences.end.wrapping_add_signed(moved);
+        }
+    }
+    let sentences = &mut *lists.sentences;
+    sentences.splice(s_from..s_to, mid_sentences);
+    if delta != 0 {
+        let tail = paragraphs
+            .get(n_new - after)
+            .map_or(sentences.len(), |p| p.sentences.start);
+        for s in &mut sentences[tail..] {
+            *s = shift(*s);
+        }
+    }
+    true
 }
 
 fn document_passes(
@@ -639,19 +766,13 @@ fn document_passes(
             })
         })
         .collect();
-    let mut sentences = Vec::with_capacity(placed.iter().map(|p| p.scan.sentences.len()).sum());
-    let paragraphs = placed
-        .iter()
-        .map(|p| {
-            let first = sentences.len();
-            sentences.extend(p.scan.sentences.iter().map(|s| s.shift(p.offset)));
-            Paragraph {
-                range: p.scan.range().shift(p.offset),
-                kind: p.scan.kind,
-                sentences: first..sentences.len(),
-            }
-        })
-        .collect();
+    let (paragraphs, sentences) = paragraph_lists(
+        &placed,
+        blocks,
+        caches.lists,
+        caches.change,
+        caches.remember,
+    );
     let mut analysis = Analysis {
         len: text.len(),
         format,
