@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::engine::{self, Analysis, Config, Format};
+use crate::engine::{Analysis, Analyzer, Config, Format};
 
 /// Exit status when nothing at or above the failure threshold was found.
 pub const EXIT_CLEAN: u8 = 0;
@@ -98,7 +98,18 @@ pub fn find_config(dir: &Path) -> Option<PathBuf> {
 /// cannot stop a run over many: the error names what went wrong, and the caller reports it for
 /// that input and goes on with the others.
 pub fn analyze_guarded(text: &str, format: Format, config: &Config) -> Result<Analysis, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine::analyze_as(text, format, config))).map_err(|payload| {
+    analyze_guarded_in(&mut Analyzer::one_shot(), text, format, config)
+}
+
+/// [`analyze_guarded`] through `analyzer`, which the caller keeps (and may choose not to free:
+/// `check` leaves the paragraph scans of its last input to the end of the process).
+pub fn analyze_guarded_in(
+    analyzer: &mut Analyzer,
+    text: &str,
+    format: Format,
+    config: &Config,
+) -> Result<Analysis, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analyzer.analyze(text, format, config))).map_err(|payload| {
         let what = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
