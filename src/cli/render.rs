@@ -36,8 +36,8 @@ const LONG_LINE_BYTES: usize = 4 * MAX_WIDTH;
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
-    /// The last (offset, 0-based column) computed.
-    memo: std::cell::Cell<(usize, usize)>,
+    /// The last (offset, 0-based line, 0-based column) computed.
+    memo: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -47,7 +47,7 @@ impl<'a> LineIndex<'a> {
         Self {
             text,
             starts,
-            memo: std::cell::Cell::new((0, 0)),
+            memo: std::cell::Cell::new((0, 0, 0)),
         }
     }
 
@@ -76,10 +76,16 @@ impl<'a> LineIndex<'a> {
     /// counts as that character.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
-        let line = self.line_of(offset);
+        let (last, last_line, last_col) = self.memo.get();
+        // A finding's end is nearly always on its start's line: that line is tried before the
+        // binary search.
+        let line = if self.holds(last_line, offset) {
+            last_line
+        } else {
+            self.line_of(offset)
+        };
         let line_start = self.starts[line];
-        let (last, last_col) = self.memo.get();
-        let col = if last >= line_start && last <= self.text.len() && self.line_of(last) == line {
+        let col = if line == last_line {
             if last <= offset {
                 last_col + self.text[last..offset].chars().count()
             } else {
@@ -88,8 +94,13 @@ impl<'a> LineIndex<'a> {
         } else {
             self.text[line_start..offset].chars().count()
         };
-        self.memo.set((offset, col));
+        self.memo.set((offset, line, col));
         (line + 1, col + 1)
+    }
+
+    /// Whether 0-based line `line` holds byte `offset` (`line_of(offset) == line`).
+    fn holds(&self, line: usize, offset: usize) -> bool {
+        self.starts[line] <= offset && self.starts.get(line + 1).is_none_or(|&next| offset < next)
     }
 }
 
@@ -519,26 +530,33 @@ pub fn write_json_report(out: &mut Vec<u8>, report: &JsonReport) {
         w.key(false, "publication_date_source");
         w.serde(&file.publication_date_source);
         w.key(false, "findings");
+        // Every finding is at the same depth: its keys, each with the line break and indent
+        // before it, are written once and then copied in one piece.
+        let mut keys: Option<(usize, [Vec<u8>; FINDING_KEYS.len()])> = None;
         w.array(&file.findings, |w, f| {
             w.begin_object();
-            w.key(true, "code");
+            let (depth, keys) = keys.get_or_insert_with(|| {
+                (
+                    w.depth,
+                    std::array::from_fn(|i| w.key_piece(i == 0, FINDING_KEYS[i])),
+                )
+            });
+            debug_assert_eq!(*depth, w.depth);
+            w.out.extend_from_slice(&keys[0]);
             w.string(f.code);
-            w.key(false, "severity");
+            w.out.extend_from_slice(&keys[1]);
             w.out.extend_from_slice(&severities[f.severity as usize]);
-            w.key(false, "message");
+            w.out.extend_from_slice(&keys[2]);
             w.string(&f.message);
-            for (name, n) in [
-                ("start", f.start),
-                ("end", f.end),
-                ("line", f.line),
-                ("column", f.column),
-                ("end_line", f.end_line),
-                ("end_column", f.end_column),
-            ] {
-                w.key(false, name);
+            for (key, n) in
+                keys[3..9]
+                    .iter()
+                    .zip([f.start, f.end, f.line, f.column, f.end_line, f.end_column])
+            {
+                w.out.extend_from_slice(key);
                 w.number(n);
             }
-            w.key(false, "fixes");
+            w.out.extend_from_slice(&keys[9]);
             w.array(&f.fixes, |w, fix| {
                 w.begin_object();
                 w.key(true, "title");
@@ -595,6 +613,28 @@ pub fn write_json_report(out: &mut Vec<u8>, report: &JsonReport) {
 /// with room to spare.
 const NEW_LINE: &[u8; 33] = b"\n                                ";
 
+/// The keys of a finding in the report, in order.
+const FINDING_KEYS: [&str; 10] = [
+    "code",
+    "severity",
+    "message",
+    "start",
+    "end",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "fixes",
+];
+
+/// "00" to "99", for [`Pretty::number`].
+const DIGIT_PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
 /// The pretty JSON writer behind [`write_json_report`]: the layout of serde_json's
 /// `PrettyFormatter` for objects that are never empty.
 struct Pretty<'a> {
@@ -640,6 +680,17 @@ impl Pretty<'_> {
         self.out.extend_from_slice(b"\": ");
     }
 
+    /// What [`Self::key`] writes at the current depth.
+    fn key_piece(&self, first: bool, name: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        Pretty {
+            out: &mut out,
+            depth: self.depth,
+        }
+        .key(first, name);
+        out
+    }
+
     fn array<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Self, &T)) {
         if items.is_empty() {
             self.out.extend_from_slice(b"[]");
@@ -659,17 +710,23 @@ impl Pretty<'_> {
         self.out.push(b']');
     }
 
+    /// A number in decimal, two digits at a time (offsets, lines and columns: six per finding).
     fn number(&mut self, n: usize) {
         let mut digits = [0u8; 20];
         let mut at = digits.len();
         let mut n = n;
-        loop {
+        let pair = |r: usize| &DIGIT_PAIRS[2 * r..2 * r + 2];
+        while n >= 100 {
+            at -= 2;
+            digits[at..at + 2].copy_from_slice(pair(n % 100));
+            n /= 100;
+        }
+        if n >= 10 {
+            at -= 2;
+            digits[at..at + 2].copy_from_slice(pair(n));
+        } else {
             at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+            digits[at] = b'0' + n as u8;
         }
         self.out.extend_from_slice(&digits[at..]);
     }
@@ -1067,6 +1124,41 @@ mod tests {
         let fresh = |o: usize| LineIndex::new(text).line_col(o);
         for o in [9, 3, 0, 7, 12, 8, 2, 13, 5, 1] {
             assert_eq!(idx.line_col(o), fresh(o), "offset {o}");
+        }
+    }
+
+    #[test]
+    fn columns_are_right_for_every_pair_of_offsets_in_turn() {
+        // Every offset asked after every other (the memo holds the first): same line, earlier
+        // and later lines, line breaks, inside a character, past the end.
+        let text = "ab€cd\r\néf€g\n\nh\n€";
+        let idx = LineIndex::new(text);
+        let fresh = |o: usize| LineIndex::new(text).line_col(o);
+        for a in 0..=text.len() + 1 {
+            for b in 0..=text.len() + 1 {
+                assert_eq!(idx.line_col(a), fresh(a), "offset {a}");
+                assert_eq!(idx.line_col(b), fresh(b), "offset {b} after {a}");
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        let mut values: Vec<usize> = (0..=100_000).collect();
+        for k in 1..19 {
+            let p = 10usize.pow(k);
+            values.extend([p - 1, p, p + 1, 99 * (p / 10), p + p / 2]);
+        }
+        values.extend([10usize.pow(19), usize::MAX, usize::MAX - 1, usize::MAX / 10]);
+        let mut out = Vec::new();
+        for n in values {
+            out.clear();
+            Pretty {
+                out: &mut out,
+                depth: 0,
+            }
+            .number(n);
+            assert_eq!(out, n.to_string().as_bytes());
         }
     }
 
