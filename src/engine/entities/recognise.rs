@@ -2379,9 +2379,11 @@ impl<'a> Scanner<'a> {
             GAZETTEER.lookup(name_text)
         };
         let (first_wl, last_wl) = (self.wl(i), self.wl(b - 1));
+        // The word-class test before the substring search, which costs a few hundred
+        // instructions to set up.
         let org_form = (n >= 2
             && (last_wl & wl::ORG_HEAD != 0
-                || self.span_text(i, b).contains(" of ") && first_wl & wl::OF_LEAD != 0))
+                || first_wl & wl::OF_LEAD != 0 && self.span_text(i, b).contains(" of ")))
             || (n >= 1 && last.ends_with("Inc."));
         // Facilities named "X Museum" or "X Space Center" are places; "Center for X" is an
         // institution.
