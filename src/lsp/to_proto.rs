@@ -289,9 +289,9 @@ struct Diagnostics {
     /// What follows the range is the same for every finding of one code and severity:
     /// written once per pair (a handful per document).
     tails: Vec<Tail>,
-    /// The last fix and its JSON: fixes repeat (every date fix adds the same front matter at
-    /// the same place).
-    fix: LastFix,
+    /// The address and length of the last fixes' list written, and its `data` JSON
+    /// ([`Self::data_json`]).
+    data: ((usize, usize), Vec<u8>),
     version_json: StackBuf,
     /// The digits of the last line number written in a finding's range, and in a fix's
     /// ([`write_range`]).
@@ -410,57 +410,54 @@ impl Diagnostics {
         (plain, len)
     }
 
-    /// The JSON of `fix` (`{"title": …, "edits": [text edits]}`), its edits' ranges converted
-    /// through `ranges`: the last fix's, kept, when `fix` is the same (title, edits' ranges
-    /// and texts), else written anew. Both passes go through here, so a publish writes as
-    /// many bytes as it measured. Of the 2,979 fixes of the 1 MB document 2,628 are the same
-    /// date fix: comparing two short strings and four numbers costs less than looking for
-    /// escapes in them again and writing the range.
-    fn fix_json(&mut self, snap: &Snapshot, fix: &Fix, ranges: &mut Ranges<'_>) -> &[u8] {
-        let last = &mut self.fix;
-        let mut same = last.title == fix.title && last.edits.len() == fix.edits.len();
-        last.numbers.clear();
-        for (k, edit) in fix.edits.iter().enumerate() {
-            let numbers = ranges.numbers(snap, edit.range, true);
-            last.numbers.push(numbers);
-            same = same
-                && last
-                    .edits
-                    .get(k)
-                    .is_some_and(|(n, text)| *n == numbers && *text == edit.new_text);
-        }
-        if !same || last.json.is_empty() {
-            last.title.clone_from(&fix.title);
-            last.edits.clear();
-            last.edits.extend(
-                last.numbers
-                    .iter()
-                    .zip(&fix.edits)
-                    .map(|(&numbers, edit)| (numbers, edit.new_text.clone())),
-            );
-            let json = &mut last.json;
+    /// The `,"data":{"version": …, "fixes": [{"title": …, "edits": [text edits]}, …]}` of a
+    /// finding with `fixes`, their edits' ranges converted through `ranges`: the last
+    /// finding's, kept, when its fixes are the same list, else written anew. Findings share
+    /// their fixes' list ([`crate::engine::checks::Fixes`] is shared, not copied: every
+    /// `unresolved-relative-date` finding of a document has the one date fix, 2,628 of the
+    /// 2,979 fixes of lspbench's 1 MB document), and every list stays where it is while the
+    /// snapshot is borrowed, so its address and length name one list, whose JSON is the same
+    /// wherever it is written. Both passes go through here, in the same order, so they keep
+    /// and write the same lists, convert (and record, then replay) the same ranges, and a
+    /// publish writes as many bytes as it measured.
+    fn data_json(&mut self, snap: &Snapshot, fixes: &[Fix], ranges: &mut Ranges<'_>) -> &[u8] {
+        let key = (fixes.as_ptr() as usize, fixes.len());
+        let data = &mut self.data;
+        if data.0 != key || data.1.is_empty() {
+            let json = &mut data.1;
             json.clear();
-            json.extend_from_slice(br#"{"title":"#);
-            write_str(json, &fix.title);
-            json.extend_from_slice(br#","edits":["#);
-            for (k, (numbers, text)) in last.edits.iter().enumerate() {
-                if k > 0 {
+            json.extend_from_slice(br#","data":{"version":"#);
+            json.extend_from_slice(self.version_json.bytes());
+            json.extend_from_slice(br#","fixes":["#);
+            for (j, fix) in fixes.iter().enumerate() {
+                if j > 0 {
                     json.push(b',');
                 }
-                json.push(b'{');
-                write_range(json, *numbers, &mut self.lines[1]);
-                json.extend_from_slice(br#","newText":"#);
-                write_str(json, text);
-                json.push(b'}');
+                json.extend_from_slice(br#"{"title":"#);
+                write_str(json, &fix.title);
+                json.extend_from_slice(br#","edits":["#);
+                for (k, edit) in fix.edits.iter().enumerate() {
+                    if k > 0 {
+                        json.push(b',');
+                    }
+                    json.push(b'{');
+                    let numbers = ranges.numbers(snap, edit.range, true);
+                    write_range(json, numbers, &mut self.lines[1]);
+                    json.extend_from_slice(br#","newText":"#);
+                    write_str(json, &edit.new_text);
+                    json.push(b'}');
+                }
+                json.extend_from_slice(b"]}");
             }
             json.extend_from_slice(b"]}");
+            data.0 = key;
         }
-        &self.fix.json
+        &self.data.1
     }
 
     /// The length of what [`Self::write`] appends for finding `i`, worked out without writing
-    /// it (the range numbers are still converted through `ranges`, and recorded; only a fix
-    /// unlike the one before is written, [`Self::fix_json`]), and its shape (for
+    /// it (the range numbers are still converted through `ranges`, and recorded; only fixes
+    /// unlike the last finding's are written, [`Self::data_json`]), and its shape (for
     /// [`Self::write`]).
     fn measure(
         &mut self,
@@ -477,13 +474,7 @@ impl Diagnostics {
         let (plain, message) = self.message(&f.message);
         len += message;
         if !f.fixes.is_empty() {
-            len += br#","data":{"version":"#.len()
-                + self.version_json.bytes().len()
-                + br#","fixes":["#.len()
-                + b"]}".len();
-            for (j, fix) in f.fixes.iter().enumerate() {
-                len += usize::from(j > 0) + self.fix_json(snap, fix, ranges).len();
-            }
+            len += self.data_json(snap, &f.fixes, ranges).len();
         }
         (len, Shape { tail, plain })
     }
@@ -493,7 +484,7 @@ impl Diagnostics {
         version_json.put_i32(snap.map_or(0, |s| s.version));
         Diagnostics {
             tails: Vec::new(),
-            fix: LastFix::default(),
+            data: ((0, 0), Vec::new()),
             version_json,
             lines: Default::default(),
             // No text is at address 0 (an empty one's address is not 0 either).
@@ -537,18 +528,7 @@ impl Diagnostics {
             write_message(out, &f.message);
         }
         if !f.fixes.is_empty() {
-            // `{"version": …, "fixes": [{"title": …, "edits": [text edits]}]}`, nothing
-            // allocated but for a fix unlike the one before ([`Self::fix_json`]).
-            out.extend_from_slice(br#","data":{"version":"#);
-            out.extend_from_slice(self.version_json.bytes());
-            out.extend_from_slice(br#","fixes":["#);
-            for (j, fix) in f.fixes.iter().enumerate() {
-                if j > 0 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(self.fix_json(snap, fix, ranges));
-            }
-            out.extend_from_slice(b"]}");
+            out.extend_from_slice(self.data_json(snap, &f.fixes, ranges));
         }
         out.push(b'}');
     }
@@ -779,17 +759,6 @@ fn escaped_len(s: &str) -> usize {
             _ => 1,
         })
         .sum()
-}
-
-/// The last fix [`Diagnostics::fix_json`] wrote: its title, its edits' ranges (their four
-/// numbers) and texts, and its JSON.
-#[derive(Default)]
-struct LastFix {
-    title: String,
-    edits: Vec<([u32; 4], String)>,
-    json: Vec<u8>,
-    /// The numbers of the fix being written (kept to reuse the allocation).
-    numbers: Vec<[u32; 4]>,
 }
 
 /// Appends a finding's message as [`one_line`] collapses it, as a JSON string (byte for byte
@@ -1159,6 +1128,7 @@ pub fn semantic_tokens(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::checks::Fixes;
     use crate::engine::{Analysis, TextRange};
     use crate::lsp::position::PositionEncoding;
 
@@ -1167,14 +1137,13 @@ mod tests {
         let text = "“Hi,” 👍 said\r\nshe.\rXX and 中文 XX\n";
         let xx = text.find("XX").unwrap();
         let last = text.rfind("XX").unwrap();
-        let finding =
-            |code: &'static str, range: TextRange, message: &str, fixes: Vec<Fix>| Finding {
-                code,
-                severity: Severity::Info,
-                range,
-                message: message.to_string().into(),
-                fixes: fixes.into(),
-            };
+        let finding = |code: &'static str, range: TextRange, message: &str, fixes: Fixes| Finding {
+            code,
+            severity: Severity::Info,
+            range,
+            message: message.to_string().into(),
+            fixes,
+        };
         let fix = Fix {
             title: "Use “YY”".to_string(),
             edits: vec![
@@ -1188,21 +1157,34 @@ mod tests {
                 },
             ],
         };
+        // Shared by two findings, as findings share their fixes.
+        let fixes: Fixes = vec![fix].into();
         let analysis = Analysis {
             findings: vec![
-                finding("plain", TextRange::new(0, 6), "One line.", vec![]),
-                finding("plain", TextRange::new(xx, last), " Two\r\nlines ", vec![]),
+                finding("plain", TextRange::new(0, 6), "One line.", Fixes::NONE),
+                finding(
+                    "plain",
+                    TextRange::new(xx, last),
+                    " Two\r\nlines ",
+                    Fixes::NONE,
+                ),
                 finding(
                     "multi-line",
                     TextRange::new(xx, last + 2),
                     " Over\ntwo  lines\t ",
-                    vec![fix],
+                    fixes.clone(),
+                ),
+                finding(
+                    "multi-line",
+                    TextRange::new(last, last + 1),
+                    "Again.",
+                    fixes,
                 ),
                 finding(
                     "unicode-space",
                     TextRange::new(last, text.len()),
                     "No\u{a0}break “quoted”",
-                    vec![],
+                    Fixes::NONE,
                 ),
             ],
             ..Analysis::default()
@@ -1290,12 +1272,40 @@ mod tests {
             let mut offset = || boundaries[rng.below(boundaries.len())];
             let mut starts: Vec<usize> = (0..n / 2 + 1).map(|_| offset()).collect();
             starts.sort_unstable();
+            // A list of fixes shared by many findings (as the date fix is), two fixes of one
+            // and two edits.
+            let (at, other) = (offset(), offset());
+            let shared: Fixes = vec![
+                Fix {
+                    title: "Add the date".to_string(),
+                    edits: vec![Edit {
+                        range: TextRange::new(0, 0),
+                        new_text: "---\ndate: YYYY-MM-DD\n---\n\n".to_string(),
+                    }],
+                },
+                Fix {
+                    title: "Use “X” twice".to_string(),
+                    edits: vec![
+                        Edit {
+                            range: TextRange::new(at, at),
+                            new_text: "“X”".to_string(),
+                        },
+                        Edit {
+                            range: TextRange::new(other.min(at), other.max(at)),
+                            new_text: "X\"".to_string(),
+                        },
+                    ],
+                },
+            ]
+            .into();
             let findings: Vec<Finding> = starts
                 .iter()
                 .enumerate()
                 .map(|(i, &start)| {
                     let end = offset().max(start);
-                    let fixes = if i % 3 == 0 {
+                    let fixes = if i % 4 == 1 || i % 7 == 2 {
+                        shared.clone()
+                    } else if i % 3 == 0 {
                         let at = if i % 2 == 0 { 0 } else { offset() };
                         vec![Fix {
                             title: [
@@ -1313,15 +1323,16 @@ mod tests {
                                     .to_string(),
                             }],
                         }]
+                        .into()
                     } else {
-                        Vec::new()
+                        Fixes::NONE
                     };
                     Finding {
                         code: codes[i % codes.len()],
                         severity: [Severity::Warning, Severity::Info][i % 2],
                         range: TextRange::new(start, end),
                         message: messages[i % messages.len()].into(),
-                        fixes: fixes.into(),
+                        fixes,
                     }
                 })
                 .collect();
