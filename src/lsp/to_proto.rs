@@ -289,9 +289,9 @@ struct Diagnostics {
     /// What follows the range is the same for every finding of one code and severity:
     /// written once per pair (a handful per document).
     tails: Vec<Tail>,
-    /// The address and length of the last fixes' list written, and its `data` JSON
+    /// Fixes' lists written lately, by address and length, and their `data` JSON
     /// ([`Self::data_json`]).
-    data: ((usize, usize), Vec<u8>),
+    data: [DataSlot; DATA_SLOTS],
     version_json: StackBuf,
     /// The digits of the last line number written in a finding's range, and in a fix's
     /// ([`write_range`]).
@@ -340,6 +340,13 @@ impl Shape {
 /// A remembered message: its text's address and length, whether it is a plain line, and the
 /// length of its JSON.
 type MessageSlot = ((usize, usize), bool, usize);
+
+/// A remembered list of fixes: its address and length, and its `data` JSON.
+type DataSlot = ((usize, usize), Vec<u8>);
+
+/// How many lists of fixes [`Diagnostics`] remembers (one per slot, the slot chosen by
+/// address).
+const DATA_SLOTS: usize = 16;
 
 /// How many messages [`Diagnostics`] remembers (one per slot, the slot chosen by address).
 const MESSAGE_SLOTS: usize = 256;
@@ -411,8 +418,10 @@ impl Diagnostics {
     }
 
     /// The `,"data":{"version": …, "fixes": [{"title": …, "edits": [text edits]}, …]}` of a
-    /// finding with `fixes`, their edits' ranges converted through `ranges`: the last
-    /// finding's, kept, when its fixes are the same list, else written anew. Findings share
+    /// finding with `fixes`, their edits' ranges converted through `ranges`: kept in a slot
+    /// chosen by the list's address, and written anew only when the slot holds another list
+    /// (the date fix's list stays in its slot while the other findings' fixes, each written
+    /// once, come and go in the others). Findings share
     /// their fixes' list ([`crate::engine::checks::Fixes`] is shared, not copied: every
     /// `unresolved-relative-date` finding of a document has the one date fix, 2,628 of the
     /// 2,979 fixes of lspbench's 1 MB document), and every list stays where it is while the
@@ -422,7 +431,7 @@ impl Diagnostics {
     /// publish writes as many bytes as it measured.
     fn data_json(&mut self, snap: &Snapshot, fixes: &[Fix], ranges: &mut Ranges<'_>) -> &[u8] {
         let key = (fixes.as_ptr() as usize, fixes.len());
-        let data = &mut self.data;
+        let data = &mut self.data[(key.0 >> 4 ^ key.0 >> 10) % DATA_SLOTS];
         if data.0 != key || data.1.is_empty() {
             let json = &mut data.1;
             json.clear();
@@ -452,7 +461,7 @@ impl Diagnostics {
             json.extend_from_slice(b"]}");
             data.0 = key;
         }
-        &self.data.1
+        &data.1
     }
 
     /// The length of what [`Self::write`] appends for finding `i`, worked out without writing
@@ -484,7 +493,8 @@ impl Diagnostics {
         version_json.put_i32(snap.map_or(0, |s| s.version));
         Diagnostics {
             tails: Vec::new(),
-            data: ((0, 0), Vec::new()),
+            // No list is at address 0.
+            data: Default::default(),
             version_json,
             lines: Default::default(),
             // No text is at address 0 (an empty one's address is not 0 either).
