@@ -635,6 +635,77 @@ async fn code_actions_offer_the_quick_fixes_of_a_finding() {
     server.shutdown().await;
 }
 
+/// `codeDescription` (the link to the check's explanation) and `data` (the quick fixes) are
+/// optional: a diagnostic carries each only for a client that declares it takes it
+/// (`textDocument.publishDiagnostics.codeDescriptionSupport`, `.dataSupport`), and the quick
+/// fixes work either way (code actions answer from the analysis, not from `data`).
+#[tokio::test]
+async fn diagnostics_carry_only_the_optional_fields_the_client_declares() {
+    for (declared, code_description, data) in [
+        (
+            json!({"codeDescriptionSupport": true, "dataSupport": true}),
+            true,
+            true,
+        ),
+        (json!({"codeDescriptionSupport": true}), true, false),
+        (
+            json!({"codeDescriptionSupport": false, "dataSupport": true}),
+            false,
+            true,
+        ),
+        (json!({}), false, false),
+        (Value::Null, false, false),
+    ] {
+        let (analyze, _) = marker_analysis();
+        let mut text_document = json!({});
+        if !declared.is_null() {
+            text_document["publishDiagnostics"] = declared.clone();
+        }
+        let (mut server, _) = TestServerBuilder::default()
+            .capabilities(json!({"textDocument": text_document}))
+            .analyze(analyze)
+            .start()
+            .await;
+        server.open(URI, "markdown", "One XX here.").await;
+        // Without the client's diagnostic in the context, the action carries the server's.
+        let actions = server
+            .call(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 4}, "end": {"line": 0, "character": 6}}, "context": {"diagnostics": []}}),
+            )
+            .await;
+        let action = &actions[0];
+        assert_eq!(action["title"], "Replace with YY", "{declared}");
+        assert_eq!(
+            action["edit"]["changes"][URI][0]["newText"], "YY",
+            "{declared}"
+        );
+        let diagnostic = &action["diagnostics"][0];
+        assert_eq!(diagnostic["code"], "test-marker");
+        assert_eq!(
+            diagnostic.get("codeDescription").is_some(),
+            code_description,
+            "{declared}: {diagnostic}"
+        );
+        assert_eq!(
+            diagnostic.get("data").is_some(),
+            data,
+            "{declared}: {diagnostic}"
+        );
+        if code_description {
+            assert_eq!(
+                diagnostic["codeDescription"]["href"],
+                "https://github.com/copydesk/copydesk/blob/main/docs/checks.md#test-marker"
+            );
+        }
+        if data {
+            assert_eq!(diagnostic["data"]["version"], 1);
+            assert_eq!(diagnostic["data"]["fixes"][0]["edits"][0]["newText"], "YY");
+        }
+        server.shutdown().await;
+    }
+}
+
 /// Every feature request answers through the real engine without error. What they return
 /// depends on the engine; the xi-moscow test below pins the entity features.
 #[tokio::test]

@@ -18,6 +18,30 @@ pub struct ClientFeatures {
     pub document_changes: bool,
     pub work_done_progress: bool,
     pub watch_files_dynamically: bool,
+    /// The optional diagnostic fields the client takes.
+    pub diagnostics: DiagnosticFields,
+}
+
+/// The optional fields of a diagnostic that the client declares it takes
+/// (`textDocument.publishDiagnostics` in its capabilities); the others are left out of every
+/// diagnostic sent to it, published or attached to a code action. Neither is needed for the
+/// quick fixes: a code action is answered from the last analysis, not from a diagnostic's
+/// `data`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DiagnosticFields {
+    /// `codeDescriptionSupport`: `codeDescription`, the link to the check's explanation.
+    pub code_description: bool,
+    /// `dataSupport`: `data`, the finding's quick fixes with the document version, which the
+    /// client keeps and sends back with the diagnostic (in a code action request, say).
+    pub data: bool,
+}
+
+impl DiagnosticFields {
+    /// Every optional field.
+    pub const ALL: DiagnosticFields = DiagnosticFields {
+        code_description: true,
+        data: true,
+    };
 }
 
 impl ClientFeatures {
@@ -48,6 +72,13 @@ impl ClientFeatures {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false),
+            diagnostics: text
+                .and_then(|t| t.publish_diagnostics.as_ref())
+                .map(|d| DiagnosticFields {
+                    code_description: d.code_description_support.unwrap_or(false),
+                    data: d.data_support.unwrap_or(false),
+                })
+                .unwrap_or_default(),
         }
     }
 }
@@ -117,5 +148,38 @@ pub fn server_capabilities(features: &ClientFeatures) -> ServerCapabilities {
             work_done_progress_options: WorkDoneProgressOptions::default(),
         }),
         ..ServerCapabilities::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn optional_diagnostic_fields_are_those_the_client_declares() {
+        let features = |caps: serde_json::Value| {
+            let caps: ClientCapabilities = serde_json::from_value(caps).unwrap();
+            ClientFeatures::from_capabilities(&caps).diagnostics
+        };
+        assert_eq!(features(serde_json::json!({})), DiagnosticFields::default());
+        assert_eq!(
+            features(serde_json::json!({"textDocument": {"publishDiagnostics": {}}})),
+            DiagnosticFields::default()
+        );
+        assert_eq!(
+            features(serde_json::json!({"textDocument": {"publishDiagnostics": {
+                "codeDescriptionSupport": true, "dataSupport": true
+            }}})),
+            DiagnosticFields::ALL
+        );
+        assert_eq!(
+            features(serde_json::json!({"textDocument": {"publishDiagnostics": {
+                "codeDescriptionSupport": false, "dataSupport": true
+            }}})),
+            DiagnosticFields {
+                code_description: false,
+                data: true
+            }
+        );
     }
 }

@@ -6,7 +6,7 @@
 use serde_json::json;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
-use super::capabilities::ClientFeatures;
+use super::capabilities::{ClientFeatures, DiagnosticFields};
 use super::documents::Snapshot;
 use crate::engine::checks::{Edit, Finding, Fix, Severity};
 use crate::engine::navigation::{self, SymbolKind, TokenKind};
@@ -27,14 +27,18 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-/// A finding as a diagnostic. A finding with quick fixes carries them in `data`, with the
-/// document version, already in client positions, so a client (or a later code action) can use
-/// them without the engine; a finding without fixes carries no `data` (it would say nothing,
-/// and a manuscript can have thousands of findings, all sent on every keystroke).
-/// [`write_publish`] writes the same JSON without building this.
-pub fn diagnostic(snap: &Snapshot, f: &Finding) -> lsp::Diagnostic {
-    let href = format!("{DOCS_BASE}#{}", f.code).parse::<Uri>().ok();
-    let data = (!f.fixes.is_empty()).then(|| {
+/// A finding as a diagnostic, with the optional `fields` the client takes. It links to its
+/// check's explanation (`codeDescription`). A finding with quick fixes carries them in
+/// `data`, with the document version, already in client positions, so a client can apply
+/// them without asking the server; a finding without fixes carries no `data` (it would say
+/// nothing, and a manuscript can have thousands of findings, all sent on every keystroke).
+/// [`write_publish`] and [`Publish`] write the same JSON without building this.
+pub fn diagnostic(fields: DiagnosticFields, snap: &Snapshot, f: &Finding) -> lsp::Diagnostic {
+    let href = fields
+        .code_description
+        .then(|| format!("{DOCS_BASE}#{}", f.code).parse::<Uri>().ok())
+        .flatten();
+    let data = (fields.data && !f.fixes.is_empty()).then(|| {
         let fixes: Vec<_> = f
             .fixes
             .iter()
@@ -61,27 +65,27 @@ fn one_line(s: &str) -> String {
 }
 
 /// The body (JSON, without the frame header) of a `textDocument/publishDiagnostics`
-/// notification for `uri`: the findings of `snap` as [`diagnostic`] renders them, or no
-/// diagnostics at all when `snap` is `None`.
+/// notification for `uri`: the findings of `snap` as [`diagnostic`] renders them with every
+/// optional field ([`write_publish_for`] with [`DiagnosticFields::ALL`]), or no diagnostics
+/// at all when `snap` is `None`.
 ///
 /// Written straight from the findings with `serde`, borrowing every string: no
 /// `lsp::Diagnostic`, no `serde_json::Value` tree and no second copy of the text, since on a
 /// large manuscript this runs on every keystroke for thousands of findings.
 pub fn write_publish(uri: &Uri, version: Option<i32>, snap: Option<&Snapshot>) -> Vec<u8> {
-    write_publish_into(Vec::new(), uri, version, snap)
+    write_publish_for(DiagnosticFields::ALL, uri, version, snap)
 }
 
-/// [`write_publish`] into `out` (cleared first).
-pub fn write_publish_into(
-    mut out: Vec<u8>,
+/// [`write_publish`] with the optional `fields` the client takes.
+pub fn write_publish_for(
+    fields: DiagnosticFields,
     uri: &Uri,
     version: Option<i32>,
     snap: Option<&Snapshot>,
 ) -> Vec<u8> {
-    out.clear();
     let count = snap.map_or(0, |s| s.analysis.findings.len());
-    out.reserve(256 + count * 480);
-    let mut w = Diagnostics::new(snap);
+    let mut out = Vec::with_capacity(256 + count * 480);
+    let mut w = Diagnostics::new(snap, fields);
     let mut ranges = Ranges::Convert {
         cursor: Default::default(),
         fix_cursor: Default::default(),
@@ -108,6 +112,7 @@ pub struct Publish<'a> {
     uri: &'a Uri,
     version: Option<i32>,
     snap: Option<&'a Snapshot>,
+    fields: DiagnosticFields,
     /// Every range's four numbers, in the order they are written.
     numbers: Vec<[u32; 4]>,
     /// Each finding's tail (an index in `tails`) and whether its message is one plain line
@@ -123,10 +128,22 @@ pub struct Publish<'a> {
 const CHUNK: usize = 64 << 10;
 
 impl<'a> Publish<'a> {
+    /// [`Self::measure_for`] with every optional field ([`DiagnosticFields::ALL`]), as
+    /// [`write_publish`].
+    pub fn measure(uri: &'a Uri, version: Option<i32>, snap: Option<&'a Snapshot>) -> Self {
+        Self::measure_for(DiagnosticFields::ALL, uri, version, snap)
+    }
+
     /// The first pass: converts and keeps every diagnostic's positions and adds up the body's
     /// length piece by piece (punctuation, number widths, strings' escaped lengths), without
-    /// rendering anything: the second pass renders it all.
-    pub fn measure(uri: &'a Uri, version: Option<i32>, snap: Option<&'a Snapshot>) -> Self {
+    /// rendering anything: the second pass renders it all. The diagnostics have the optional
+    /// `fields` the client takes, as [`write_publish_for`] writes them.
+    pub fn measure_for(
+        fields: DiagnosticFields,
+        uri: &'a Uri,
+        version: Option<i32>,
+        snap: Option<&'a Snapshot>,
+    ) -> Self {
         let count = snap.map_or(0, |s| s.analysis.findings.len());
         let mut numbers = Vec::with_capacity(count + count / 8);
         let mut shapes = Vec::with_capacity(count);
@@ -137,7 +154,7 @@ impl<'a> Publish<'a> {
         write_end(&mut scratch, version);
         let mut len = scratch.len();
         if let Some(snap) = snap {
-            let mut w = Diagnostics::new(Some(snap));
+            let mut w = Diagnostics::new(Some(snap), fields);
             let mut ranges = Ranges::Convert {
                 cursor: Default::default(),
                 fix_cursor: Default::default(),
@@ -154,6 +171,7 @@ impl<'a> Publish<'a> {
             uri,
             version,
             snap,
+            fields,
             numbers,
             shapes,
             tails,
@@ -202,7 +220,7 @@ impl<'a> Publish<'a> {
         let mut written = 0;
         write_head(chunk, self.uri);
         if let Some(snap) = self.snap {
-            let mut w = Diagnostics::new(Some(snap));
+            let mut w = Diagnostics::new(Some(snap), self.fields);
             w.tails.clone_from(&self.tails);
             let mut ranges = Ranges::Replay(self.numbers.iter());
             for (i, f) in snap.analysis.findings.iter().enumerate() {
@@ -286,6 +304,8 @@ impl Ranges<'_> {
 
 /// Writes diagnostics, keeping what they share.
 struct Diagnostics {
+    /// The optional fields written.
+    fields: DiagnosticFields,
     /// What follows the range is the same for every finding of one code and severity:
     /// written once per pair (a handful per document).
     tails: Vec<Tail>,
@@ -389,8 +409,10 @@ impl Diagnostics {
                 write_json(&mut tail, &severity(f.severity));
                 tail.extend_from_slice(br#","code":"#);
                 write_json(&mut tail, f.code);
-                tail.extend_from_slice(br#","codeDescription":"#);
-                write_json(&mut tail, &Href(f.code));
+                if self.fields.code_description {
+                    tail.extend_from_slice(br#","codeDescription":"#);
+                    write_json(&mut tail, &Href(f.code));
+                }
                 tail.extend_from_slice(br#","source":"#);
                 write_json(&mut tail, SOURCE);
                 tail.extend_from_slice(br#","message":"#);
@@ -482,16 +504,17 @@ impl Diagnostics {
         let tail = tail as u32;
         let (plain, message) = self.message(&f.message);
         len += message;
-        if !f.fixes.is_empty() {
+        if self.fields.data && !f.fixes.is_empty() {
             len += self.data_json(snap, &f.fixes, ranges).len();
         }
         (len, Shape { tail, plain })
     }
 
-    fn new(snap: Option<&Snapshot>) -> Self {
+    fn new(snap: Option<&Snapshot>, fields: DiagnosticFields) -> Self {
         let mut version_json = StackBuf::default();
         version_json.put_i32(snap.map_or(0, |s| s.version));
         Diagnostics {
+            fields,
             tails: Vec::new(),
             // No list is at address 0.
             data: Default::default(),
@@ -537,7 +560,7 @@ impl Diagnostics {
         } else {
             write_message(out, &f.message);
         }
-        if !f.fixes.is_empty() {
+        if self.fields.data && !f.fixes.is_empty() {
             out.extend_from_slice(self.data_json(snap, &f.fixes, ranges));
         }
         out.push(b'}');
@@ -1183,6 +1206,23 @@ mod tests {
     use crate::engine::{Analysis, TextRange};
     use crate::lsp::position::PositionEncoding;
 
+    /// Every choice of the optional fields a client can take.
+    const EVERY_CHOICE_OF_FIELDS: [DiagnosticFields; 4] = [
+        DiagnosticFields::ALL,
+        DiagnosticFields {
+            code_description: false,
+            data: false,
+        },
+        DiagnosticFields {
+            code_description: true,
+            data: false,
+        },
+        DiagnosticFields {
+            code_description: false,
+            data: true,
+        },
+    ];
+
     #[test]
     fn written_diagnostics_are_the_serialised_lsp_diagnostics() {
         let text = "“Hi,” 👍 said\r\nshe.\rXX and 中文 XX\n";
@@ -1241,19 +1281,22 @@ mod tests {
             ..Analysis::default()
         };
         let uri: Uri = "file:///dir/a%20story.md".parse().unwrap();
-        for enc in [
+        for (enc, fields) in [
             PositionEncoding::Utf8,
             PositionEncoding::Utf16,
             PositionEncoding::Utf32,
-        ] {
+        ]
+        .into_iter()
+        .flat_map(|enc| EVERY_CHOICE_OF_FIELDS.map(|fields| (enc, fields)))
+        {
             let snap = Snapshot::new(7, text.to_string(), analysis.clone(), enc);
-            let written: serde_json::Value =
-                serde_json::from_slice(&write_publish(&uri, Some(7), Some(&snap))).unwrap();
+            let body = write_publish_for(fields, &uri, Some(7), Some(&snap));
+            let written: serde_json::Value = serde_json::from_slice(&body).unwrap();
             let diagnostics: Vec<lsp::Diagnostic> = snap
                 .analysis
                 .findings
                 .iter()
-                .map(|f| diagnostic(&snap, f))
+                .map(|f| diagnostic(fields, &snap, f))
                 .collect();
             let params = lsp::PublishDiagnosticsParams::new(uri.clone(), diagnostics, Some(7));
             assert_eq!(
@@ -1263,13 +1306,29 @@ mod tests {
                     "method": "textDocument/publishDiagnostics",
                     "params": serde_json::to_value(params).unwrap(),
                 }),
-                "{enc:?}"
+                "{enc:?} {fields:?}"
             );
-            assert!(written["params"]["diagnostics"][0].get("data").is_none());
-            assert_eq!(
-                written["params"]["diagnostics"][2]["message"],
-                "Over two lines"
-            );
+            let written = written["params"]["diagnostics"].as_array().unwrap();
+            assert!(written[0].get("data").is_none(), "no fixes, no data");
+            assert_eq!(written[2]["message"], "Over two lines");
+            // The optional fields are there for a client that takes them, and only then.
+            assert_eq!(written[2].get("data").is_some(), fields.data, "{fields:?}");
+            assert_eq!(written[3].get("data").is_some(), fields.data, "{fields:?}");
+            for d in written {
+                assert_eq!(
+                    d.get("codeDescription").is_some(),
+                    fields.code_description,
+                    "{fields:?}"
+                );
+            }
+            if fields == DiagnosticFields::ALL {
+                assert_eq!(body, write_publish(&uri, Some(7), Some(&snap)));
+                assert_eq!(
+                    written[2]["codeDescription"]["href"],
+                    format!("{DOCS_BASE}#multi-line")
+                );
+                assert_eq!(written[2]["data"]["fixes"][0]["title"], "Use “YY”");
+            }
         }
         let cleared: serde_json::Value =
             serde_json::from_slice(&write_publish(&uri, None, None)).unwrap();
@@ -1398,8 +1457,9 @@ mod tests {
             ][case % 3];
             let version = [7, -3, 1_000_000][case % 3];
             let snap = Snapshot::new(version, text, analysis, encoding);
-            let whole = write_publish(&uri, Some(version), Some(&snap));
-            let publish = Publish::measure(&uri, Some(version), Some(&snap));
+            let fields = EVERY_CHOICE_OF_FIELDS[case / 3 % 4];
+            let whole = write_publish_for(fields, &uri, Some(version), Some(&snap));
+            let publish = Publish::measure_for(fields, &uri, Some(version), Some(&snap));
             assert_eq!(publish.len(), whole.len(), "case {case}");
             let mut chunks = Vec::new();
             publish

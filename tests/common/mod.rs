@@ -41,7 +41,10 @@ impl Default for TestServerBuilder {
             init_options: Value::Null,
             root: None,
             capabilities: json!({
-                "textDocument": {"documentSymbol": {"hierarchicalDocumentSymbolSupport": true}},
+                "textDocument": {
+                    "documentSymbol": {"hierarchicalDocumentSymbolSupport": true},
+                    "publishDiagnostics": {"codeDescriptionSupport": true, "dataSupport": true},
+                },
                 "workspace": {"workspaceEdit": {"documentChanges": true}},
             }),
             analyze: None,

@@ -35,7 +35,7 @@ pub fn code_actions(
         {
             continue;
         }
-        let ours = to_proto::diagnostic(snap, finding);
+        let ours = to_proto::diagnostic(features.diagnostics, snap, finding);
         let diagnostic = context
             .diagnostics
             .iter()
