@@ -638,7 +638,8 @@ async fn code_actions_offer_the_quick_fixes_of_a_finding() {
 /// `codeDescription` (the link to the check's explanation) and `data` (the quick fixes) are
 /// optional: a diagnostic carries each only for a client that declares it takes it
 /// (`textDocument.publishDiagnostics.codeDescriptionSupport`, `.dataSupport`), and the quick
-/// fixes work either way (code actions answer from the analysis, not from `data`).
+/// fixes work either way (code actions answer from the analysis, not from `data`). Published
+/// and attached to a code action alike.
 #[tokio::test]
 async fn diagnostics_carry_only_the_optional_fields_the_client_declares() {
     for (declared, code_description, data) in [
@@ -666,7 +667,21 @@ async fn diagnostics_carry_only_the_optional_fields_the_client_declares() {
             .analyze(analyze)
             .start()
             .await;
-        server.open(URI, "markdown", "One XX here.").await;
+        let published = server.open(URI, "markdown", "One XX here.").await;
+        let marker = published
+            .iter()
+            .find(|d| d["code"] == "test-marker")
+            .expect("the marker is published");
+        assert_eq!(
+            marker.get("codeDescription").is_some(),
+            code_description,
+            "published to {declared}: {marker}"
+        );
+        assert_eq!(
+            marker.get("data").is_some(),
+            data,
+            "published to {declared}: {marker}"
+        );
         // Without the client's diagnostic in the context, the action carries the server's.
         let actions = server
             .call(

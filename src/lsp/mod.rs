@@ -348,9 +348,13 @@ impl Inner {
     /// newer job for the document exists by the time it would start (its result could never
     /// be published).
     async fn analyse(&self, uri: &Uri, skip_superseded: bool) -> Result<Arc<Snapshot>, Skipped> {
-        let (settings, encoding) = {
+        let (settings, encoding, fields) = {
             let s = self.state();
-            (s.settings.clone(), s.features.encoding)
+            (
+                s.settings.clone(),
+                s.features.encoding,
+                s.features.diagnostics,
+            )
         };
         let Some(len) = self.docs.len(uri) else {
             return Err(Skipped::NotOpen);
@@ -431,7 +435,12 @@ impl Inner {
                 // under the output's lock (see `to_proto::Publish`).
                 let publish = docs.is_latest(&job_uri, ticket).then(|| {
                     guard::catch("diagnostics", || {
-                        to_proto::Publish::measure(&job_uri, Some(version), Some(&snapshot))
+                        to_proto::Publish::measure_for(
+                            fields,
+                            &job_uri,
+                            Some(version),
+                            Some(&snapshot),
+                        )
                     })
                     // A failed conversion publishes no diagnostics rather than stale ones.
                     .unwrap_or_else(|_| to_proto::Publish::measure(&job_uri, Some(version), None))
