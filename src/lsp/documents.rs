@@ -32,6 +32,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
 use super::position::{LineIndex, PositionEncoding, rope_char_index};
+use super::to_proto;
 use super::worker::Worker;
 use crate::engine::navigation::{self, Symbol};
 use crate::engine::{Analysis, Analyzer, Format, TextRange};
@@ -225,6 +226,9 @@ pub struct Leftovers {
     /// The ticket of the job whose text the document's analyzer analysed last; 0 when none
     /// has, or its analysis failed.
     analysed: u64,
+    /// The last diagnostics body published, and the findings it was rendered from once their
+    /// snapshot is retired ([`to_proto::Rendered`]).
+    rendered: to_proto::Rendered,
 }
 
 impl Leftovers {
@@ -237,9 +241,24 @@ impl Leftovers {
         };
         let text = std::mem::take(&mut snapshot.text);
         let index = std::mem::replace(&mut snapshot.index, LineIndex::new(""));
+        let mut findings = std::mem::take(&mut snapshot.analysis.findings);
         let ticket = snapshot.ticket;
         drop(snapshot);
-        this.lock().unwrap_or_else(|p| p.into_inner()).text = Some((text, index, ticket));
+        let mut this = this.lock().unwrap_or_else(|p| p.into_inner());
+        this.text = Some((text, index, ticket));
+        this.rendered.keep_findings(ticket, &mut findings);
+        drop(this);
+        drop(findings);
+    }
+
+    /// The last diagnostics body published (taken: [`Self::put_rendered`] gives it back).
+    pub fn take_rendered(this: &Mutex<Leftovers>) -> to_proto::Rendered {
+        std::mem::take(&mut this.lock().unwrap_or_else(|p| p.into_inner()).rendered)
+    }
+
+    /// Keeps `rendered` for the next publish.
+    pub fn put_rendered(this: &Mutex<Leftovers>, rendered: to_proto::Rendered) {
+        this.lock().unwrap_or_else(|p| p.into_inner()).rendered = rendered;
     }
 
     /// Records that job `ticket` analysed its text with the document's analyzer (0: the
@@ -260,10 +279,13 @@ impl Leftovers {
         }
     }
 
-    /// Frees the kept text buffer, if any.
+    /// Frees the kept text buffer and diagnostics body, if any.
     pub fn clear(this: &Mutex<Leftovers>) {
-        let text = this.lock().unwrap_or_else(|p| p.into_inner()).text.take();
-        drop(text);
+        let mut this = this.lock().unwrap_or_else(|p| p.into_inner());
+        let text = this.text.take();
+        let rendered = std::mem::take(&mut this.rendered);
+        drop(this);
+        drop((text, rendered));
     }
 
     /// `rope` as one string, and its line index. With the kept text of the job `unchanged`

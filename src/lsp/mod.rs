@@ -431,28 +431,30 @@ impl Inner {
                 ));
                 // Rendered and published here, off the async threads (no hop back to them on
                 // the way out), unless a newer job already makes this result unpublishable:
-                // measured (and the positions converted) first, then written out in chunks
-                // under the output's lock (see `to_proto::Publish`).
+                // the document's last body brought up to date (only the diagnostics that
+                // changed are rendered: see `to_proto::Rendered`), then written out in chunks
+                // under the output's lock.
+                let mut kept = documents::Leftovers::take_rendered(&job.leftovers);
                 let publish = docs.is_latest(&job_uri, ticket).then(|| {
                     guard::catch("diagnostics", || {
-                        to_proto::Publish::measure_for(
-                            fields,
-                            &job_uri,
-                            Some(version),
-                            Some(&snapshot),
-                        )
+                        kept.update(fields, &snapshot, ticket, unchanged);
                     })
-                    // A failed conversion publishes no diagnostics rather than stale ones.
-                    .unwrap_or_else(|_| to_proto::Publish::measure(&job_uri, Some(version), None))
+                    .is_ok()
                 });
+                if publish == Some(false) {
+                    // Half updated: rendered afresh next time.
+                    kept = to_proto::Rendered::default();
+                }
+                // A failed conversion publishes no diagnostics rather than stale ones.
+                let empty = to_proto::Publish::measure(&job_uri, Some(version), None);
+                let body = kept.publish(&job_uri, Some(version));
                 let rendered = started.elapsed();
                 // Accepted (kept for requests) even when there is nothing to publish.
                 let accept = || docs.accept(&job_uri, ticket, &snapshot);
-                let published = match &publish {
-                    // The second pass runs the first one's code on the same findings; should it
-                    // panic all the same, the frame is cut short and the output closed.
-                    Some(publish) => outbox.send_streamed(accept, publish.len(), |sink| {
-                        guard::catch("diagnostics", || publish.write(sink))
+                let published = match publish {
+                    Some(true) => outbox.send_streamed(accept, body.len(), |sink| body.write(sink)),
+                    Some(false) => outbox.send_streamed(accept, empty.len(), |sink| {
+                        guard::catch("diagnostics", || empty.write(sink))
                             .unwrap_or_else(|e| Err(std::io::Error::other(e.message.to_string())))
                     }),
                     None => outbox.send_with(|| {
@@ -460,6 +462,8 @@ impl Inner {
                         None
                     }),
                 };
+                drop(body);
+                documents::Leftovers::put_rendered(&job.leftovers, kept);
                 tracing::debug!(
                     version,
                     count = snapshot.analysis.findings.len(),

@@ -11,6 +11,10 @@ use super::documents::Snapshot;
 use crate::engine::checks::{Edit, Finding, Fix, Severity};
 use crate::engine::navigation::{self, SymbolKind, TokenKind};
 
+mod rendered;
+
+pub use rendered::{Rendered, RenderedPublish};
+
 /// Where diagnostics link to for a check's explanation.
 pub const DOCS_BASE: &str = "https://github.com/copydesk/copydesk/blob/main/docs/checks.md";
 
