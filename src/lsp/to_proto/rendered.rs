@@ -99,6 +99,15 @@ impl Rendered {
         let findings = &snap.analysis.findings;
         self.starts.reserve(findings.len() + 1);
         self.versions.reserve(findings.len());
+        // Room for the whole body at once (about 420 bytes a diagnostic with every field):
+        // grown by doubling, a large body would leave its smaller copies as holes in the heap,
+        // which raised the server's peak RSS by megabytes. One kept from a much longer
+        // document is given back.
+        let room = findings.len() * 448 + 4096;
+        if self.body.capacity() > 2 * room {
+            self.body = Vec::new();
+        }
+        self.body.reserve_exact(room);
         render(
             &mut self.body,
             &mut self.starts,
