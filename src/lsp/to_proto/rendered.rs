@@ -17,6 +17,10 @@ use crate::lsp::documents::{Snapshot, Unchanged};
 use crate::lsp::position::PositionEncoding;
 use tower_lsp_server::ls_types::Uri;
 
+/// The most a write of the kept body hands the output at once: the output pipe's size (see
+/// `enlarge_pipe` in the server), so that a 3.7 MB body is a handful of system calls.
+const PIECE: usize = 1 << 20;
+
 /// Where `data` puts the document version, in a diagnostic with fixes.
 const VERSION_KEY: &[u8] = br#","data":{"version":"#;
 
@@ -307,27 +311,28 @@ impl RenderedPublish<'_> {
         self.len() == 0
     }
 
-    /// Writes the body to `sink`, in pieces of about 64 KiB (the head with the first).
+    /// Writes the body to `sink`: the head with the body's first 64 KiB, the body's middle
+    /// straight from the kept body in pieces of up to [`PIECE`], and its last 64 KiB with the
+    /// end (only those two are copied).
     pub fn write(&self, sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
-        let mut chunks = self.body.chunks(super::CHUNK);
-        let mut first = self.head.clone();
-        first.extend_from_slice(chunks.next().unwrap_or_default());
-        if self.body.len() <= super::CHUNK {
-            first.extend_from_slice(&self.end);
-            return sink(&first);
+        let len = self.body.len();
+        let first = len.min(super::CHUNK);
+        let last = first.max(len.saturating_sub(super::CHUNK));
+        let mut piece = Vec::with_capacity(self.head.len() + first + self.end.len());
+        piece.extend_from_slice(&self.head);
+        piece.extend_from_slice(&self.body[..first]);
+        if last == len {
+            piece.extend_from_slice(&self.end);
+            return sink(&piece);
         }
-        sink(&first)?;
-        let mut chunks = chunks.peekable();
-        while let Some(chunk) = chunks.next() {
-            if chunks.peek().is_none() {
-                let mut last = Vec::with_capacity(chunk.len() + self.end.len());
-                last.extend_from_slice(chunk);
-                last.extend_from_slice(&self.end);
-                return sink(&last);
-            }
-            sink(chunk)?;
+        sink(&piece)?;
+        for middle in self.body[first..last].chunks(PIECE) {
+            sink(middle)?;
         }
-        sink(&self.end)
+        piece.clear();
+        piece.extend_from_slice(&self.body[last..]);
+        piece.extend_from_slice(&self.end);
+        sink(&piece)
     }
 }
 
@@ -560,6 +565,62 @@ and 中文 made it to the agenda last week.\n\nAccording to officials, the vote 
             // Every edit of this story keeps some diagnostics, at either end.
             prop_assert!(spliced == edits.len(), "{} of {} edits spliced", spliced, edits.len());
         }
+    }
+
+    #[test]
+    fn a_large_body_is_written_whole_in_a_few_pieces() {
+        let text = STORY.repeat(1200);
+        let snap = Snapshot::new(
+            3,
+            text.clone(),
+            analyze(&text, &Config::default()),
+            PositionEncoding::Utf16,
+        );
+        let uri: Uri = "file:///story.md".parse().unwrap();
+        let all = DiagnosticFields {
+            code_description: true,
+            data: true,
+        };
+        let mut rendered = Rendered::default();
+        rendered.update(
+            all,
+            &snap,
+            1,
+            Unchanged {
+                since: 0,
+                prefix: 0,
+                suffix: 0,
+            },
+        );
+        let publish = rendered.publish(&uri, Some(3));
+        let mut pieces = Vec::new();
+        publish
+            .write(&mut |piece| {
+                pieces.push(piece.to_vec());
+                Ok(())
+            })
+            .unwrap();
+        let fresh = write_publish_for(all, &uri, Some(3), Some(&snap));
+        assert!(fresh.len() > 2 * PIECE, "{} bytes", fresh.len());
+        assert_eq!(pieces.concat(), fresh);
+        assert_eq!(publish.len(), fresh.len());
+        assert!(
+            pieces.iter().all(|p| p.len() <= PIECE + 128),
+            "pieces of at most a pipe"
+        );
+        let body = rendered.body.len();
+        assert_eq!(
+            pieces.len(),
+            2 + (body - 2 * super::super::CHUNK).div_ceil(PIECE)
+        );
+        // A write error stops the writing.
+        let mut calls = 0;
+        let failed = publish.write(&mut |_| {
+            calls += 1;
+            Err(std::io::Error::other("closed"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(calls, 1);
     }
 
     #[test]
