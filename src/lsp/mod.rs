@@ -445,18 +445,17 @@ impl Inner {
                     // Half updated: rendered afresh next time.
                     kept = to_proto::Rendered::default();
                 }
-                // A failed conversion publishes no diagnostics rather than stale ones.
-                let empty = to_proto::Publish::measure(&job_uri, Some(version), None);
                 let body = kept.publish(&job_uri, Some(version));
                 let rendered = started.elapsed();
                 // Accepted (kept for requests) even when there is nothing to publish.
                 let accept = || docs.accept(&job_uri, ticket, &snapshot);
                 let published = match publish {
                     Some(true) => outbox.send_streamed(accept, body.len(), |sink| body.write(sink)),
-                    Some(false) => outbox.send_streamed(accept, empty.len(), |sink| {
-                        guard::catch("diagnostics", || empty.write(sink))
-                            .unwrap_or_else(|e| Err(std::io::Error::other(e.message.to_string())))
-                    }),
+                    // A failed conversion publishes no diagnostics rather than stale ones.
+                    Some(false) => {
+                        let empty = to_proto::write_publish(&job_uri, Some(version), None);
+                        outbox.send_streamed(accept, empty.len(), |sink| sink(&empty))
+                    }
                     None => outbox.send_with(|| {
                         accept();
                         None

@@ -6,9 +6,9 @@
 //! manuscript (thousands of diagnostics, megabytes of JSON, on every keystroke) that costs far
 //! more than the analysis of the keystroke itself. So diagnostics are rendered straight to JSON
 //! (see [`super::to_proto::write_publish`]) and handed to an [`Outbox`]; a keystroke's
-//! diagnostics are measured first and then streamed behind their header in chunks
-//! ([`Outbox::send_streamed`], [`super::to_proto::Publish`]), so megabytes of JSON never sit in
-//! one fresh buffer.
+//! diagnostics are the document's kept body, brought up to date ([`super::to_proto::Rendered`])
+//! and written behind their header in pieces ([`Outbox::send_streamed`]), so megabytes of JSON
+//! are neither rendered again nor copied into one fresh buffer.
 //!
 //! An outbox has one of two sinks:
 //! - a queue ([`Outbox::new`]) that [`pump`] writes to any async output between the frames
@@ -116,7 +116,7 @@ impl Outbox {
     /// [`Self::send_with`] for a body of `len` bytes that `write` produces, handing it to the
     /// sink it is given, in chunks: sent if `decide` (called under the outbox's lock) says so.
     /// A direct outbox writes the header and then the chunks as they come, so a body of
-    /// megabytes never exists whole (see [`super::to_proto::Publish`]); a queued outbox
+    /// megabytes is not copied (see [`super::to_proto::RenderedPublish`]); a queued outbox
     /// collects them into one body first. Returns whether the body was sent.
     pub fn send_streamed(
         &self,

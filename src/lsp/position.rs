@@ -298,7 +298,8 @@ impl LineIndex {
     /// line's ASCII prefix, a count of the units from the nearer of the two previous offsets
     /// that are not further along: the previous finding's end when this one starts after it,
     /// else its start), and one a few lines further on no search. A document's findings are
-    /// thousands of offsets, converted on every keystroke ([`super::to_proto::Publish`]).
+    /// thousands of offsets, converted whenever a body is rendered whole
+    /// ([`super::to_proto::Rendered`]).
     pub fn position_near(
         &self,
         text: &str,

@@ -348,23 +348,16 @@ fn render(
     findings: &[Finding],
 ) {
     let mut w = Diagnostics::new(Some(snap), fields);
-    let mut ranges = Ranges::Convert {
-        cursor: Default::default(),
-        fix_cursor: Default::default(),
-        record: None,
-    };
+    let mut ranges = Ranges::default();
     for (k, f) in findings.iter().enumerate() {
         let start = out.len();
         starts.push(start as u32);
-        w.write(out, snap, first + k, f, &mut ranges, None);
-        let version = if fields.data && !f.fixes.is_empty() {
-            // The key cannot be inside the message before it: quotation marks are escaped
-            // in strings.
-            memchr::memmem::find(&out[start..], VERSION_KEY)
-                .map_or(u32::MAX, |at| (at + VERSION_KEY.len()) as u32)
-        } else {
-            u32::MAX
-        };
+        let data = w.write(out, snap, first + k, f, &mut ranges);
+        // `data` opens with the version.
+        let version = data.map_or(u32::MAX, |at| {
+            debug_assert!(out[at..].starts_with(VERSION_KEY));
+            (at - start + VERSION_KEY.len()) as u32
+        });
         versions.push(version);
     }
 }
