@@ -80,14 +80,13 @@ impl Rendered {
             Some(old) if fits => self.splice(&old, snap, unchanged),
             _ => false,
         };
-        if !updated {
-            self.render_all(fields, snap);
-        }
+        // A body too large for its offsets (`u32`) is not spliced: rendered again next time.
+        let addressable = updated || self.render_all(fields, snap);
         #[cfg(test)]
         {
             self.spliced = updated;
         }
-        self.ticket = ticket;
+        self.ticket = if addressable { ticket } else { 0 };
         self.fields = fields;
         self.encoding = snap.encoding;
         self.version = snap.version;
@@ -95,8 +94,9 @@ impl Rendered {
         self.lines = snap.index.line_count();
     }
 
-    /// Renders every diagnostic of `snap` afresh.
-    fn render_all(&mut self, fields: DiagnosticFields, snap: &Snapshot) {
+    /// Renders every diagnostic of `snap` afresh; false if the body is too large for its
+    /// offsets to be kept.
+    fn render_all(&mut self, fields: DiagnosticFields, snap: &Snapshot) -> bool {
         self.body.clear();
         self.starts.clear();
         self.versions.clear();
@@ -122,10 +122,7 @@ impl Rendered {
             findings,
         );
         self.starts.push(self.body.len() as u32);
-        if self.body.len() > u32::MAX as usize {
-            // Too large to be addressed: rendered again next time.
-            self.ticket = 0;
-        }
+        self.body.len() <= u32::MAX as usize
     }
 
     /// Brings the body rendered from `old` up to date with `snap`, rendering only the
@@ -174,22 +171,18 @@ impl Rendered {
             return false;
         }
         self.body.splice(from..to, middle);
-        let tail: Vec<u32> = self.starts[n0 - back..]
-            .iter()
-            .map(|&s| (s as isize + grown) as u32)
-            .collect();
-        self.starts.truncate(front);
-        self.starts.extend(starts.iter().map(|&s| s + from as u32));
-        self.starts.extend(tail);
-        let kept_back: Vec<u32> = self.versions[n0 - back..].to_vec();
-        self.versions.truncate(front);
-        self.versions.extend(versions);
-        self.versions.extend(kept_back);
+        self.starts
+            .splice(front..n0 - back, starts.iter().map(|&s| s + from as u32));
+        // The diagnostics kept at the back, and the body's end, moved.
+        for s in &mut self.starts[n1 - back..] {
+            *s = (*s as isize + grown) as u32;
+        }
+        self.versions.splice(front..n0 - back, versions);
         true
     }
 
-    /// Writes `version` in the `data` of every diagnostic, in place when it has as many
-    /// digits as the one written, else into a copy of the body.
+    /// Writes `version` in the `data` of every diagnostic: over the digits written when it has
+    /// as many, else moving the diagnostics ([`Self::resize_versions`]).
     fn set_version(&mut self, version: i32) {
         if version == self.version {
             return;
