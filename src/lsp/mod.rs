@@ -20,7 +20,8 @@
 //! didClose clears the document's diagnostics. Diagnostics are rendered to JSON and sent on
 //! the analysis thread, through [`output`], bypassing tower-lsp-server's `serde_json::Value`
 //! round trip (see there why); under `--stdio` the analysis thread writes them to the standard
-//! output itself.
+//! output itself. Each document keeps its last body and, after an edit, re-renders only the
+//! diagnostics that changed bytes ([`to_proto::Rendered`]).
 //!
 //! Requests (hover, definition, …) answer from the last good analysis when it is of the current
 //! version; when the document changed since, it is analysed on demand (cheap: the paragraph

@@ -305,7 +305,7 @@ impl RenderedPublish<'_> {
     }
 
     /// Writes the body to `sink`: the head with the body's first 64 KiB, the body's middle
-    /// straight from the kept body in pieces of up to [`PIECE`], and its last 64 KiB with the
+    /// straight from the kept body in pieces of up to 1 MiB, and its last 64 KiB with the
     /// end (only those two are copied).
     pub fn write(&self, sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
         let len = self.body.len();
