@@ -6,7 +6,7 @@
 //!   anchor-free meaning ([`recognise`]), the tense of each expression's clause and the speech
 //!   time of quotations ([`tense`]), and event verbs ([`events`]). Offsets are relative to the
 //!   paragraph; nothing outside the paragraph is read, so the scan caches exactly.
-//! - Document stage: [`anchor`] finds the publication date ([`anchor`](mod@anchor) module);
+//! - Document stage: [`anchor()`] finds the publication date ([`anchor`](mod@anchor) module);
 //!   [`resolve`] turns each expression into a TIMEX3 value against it ([`normalise`]), with
 //!   dates inside a quotation counted from when it was spoken when the text says so, and
 //!   decides which events are dated. An [`super::Analyzer`] keeps the previous resolution

@@ -5,8 +5,9 @@
 //! fixed set of matchers, each looking at a bounded number of tokens ahead, and keeps the
 //! longest match; then it continues after it. So the scan is linear in the paragraph length.
 //! Extents follow the TimeML/TimeBank conventions: a preposition before an expression is not
-//! part of it ("on [Monday]", "since [Friday]"), modifiers are ("[the past three years]",
-//! "[early next year]"), and a weekday that introduces a date joins it ("[Monday, March 20]").
+//! part of it ("on \[Monday\]", "since \[Friday\]"), modifiers are ("\[the past three
+//! years\]", "\[early next year\]"), and a weekday that introduces a date joins it
+//! ("\[Monday, March 20\]").
 
 use super::lexicon::{F_THE, Kw, Lex, Tok, TokKind, Tokens, Unit};
 use crate::engine::temporal::TimexType;
