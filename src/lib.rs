@@ -9,6 +9,10 @@
 //!   buffer, applies edits in arrival order before any `.await`, converts byte offsets to the
 //!   negotiated position encoding, and never publishes results for a stale version.
 //! - [`cli`] renders the same analysis for terminals, CI and batch jobs.
+//!
+//! The modules document their private helpers too, and link to them: read these docs with
+//! `cargo doc --document-private-items`.
+#![allow(rustdoc::private_intra_doc_links)]
 pub mod cli;
 pub mod engine;
 #[doc(hidden)]

@@ -152,7 +152,8 @@ fn fragment_ends(text: &str) -> Vec<usize> {
     ends
 }
 
-/// [`fragment_ends`] into `ends` (cleared first), with a buffer for the windows.
+/// The ends of `text`'s fragments (as `fragment_ends`, the form the tests use) into `ends`
+/// (cleared first), with a buffer for the windows.
 fn fragment_ends_into(text: &str, windows: &mut Vec<(usize, usize)>, ends: &mut Vec<usize>) {
     windows.clear();
     ends.clear();

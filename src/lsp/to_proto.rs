@@ -162,8 +162,8 @@ struct Diagnostics {
     /// The digits of the last line number written in a finding's range, and in a fix's
     /// ([`write_range`]).
     lines: [LineDigits; 2],
-    /// Messages' texts seen lately, by address and length: whether each is a plain line and
-    /// its JSON length ([`Self::message`]).
+    /// Messages' texts seen lately, by address and length: whether each is a plain line
+    /// ([`Self::plain`]).
     messages: Box<[MessageSlot; MESSAGE_SLOTS]>,
     /// The tails of the codes and severities seen lately, by the code's address and the
     /// severity ([`Self::tail`]).

@@ -1330,7 +1330,7 @@ pub(crate) struct Change {
 /// the edited bytes). When the only candidates that changed are organisation names ("The
 /// Teachers Union" becoming "TuThe Teachers Union" as "Tuesday" is typed before it), or
 /// candidates that rule 1 drops ("Tu" typed at the start of a sentence), it moves those
-/// mentions between their organisations and notes which candidates are dropped ([`patch`]);
+/// mentions between their organisations and notes which candidates are dropped ([`patch()`]);
 /// otherwise it groups everything again.
 #[derive(Default)]
 pub(crate) struct Cache {
@@ -1367,7 +1367,7 @@ struct Remembered {
     /// Whether every word the grouping asked [`WordStats`] about for a candidate is a probe
     /// of the candidate's own paragraph: then a paragraph that did not change asks about its
     /// probes only, and an answer that changed for no probe of theirs changes none of their
-    /// mentions ([`patch`] relies on it).
+    /// mentions ([`patch()`] relies on it).
     local: bool,
     /// The [`word_hash`] of the key of every organisation that reads as an acronym
     /// ([`acronym_like`]), whether or not it joined another: an organisation whose initials
@@ -1376,11 +1376,11 @@ struct Remembered {
     acronyms: Vec<u64>,
     /// The candidates that rule 1 dropped ([`admit`] gave no item: a sentence-initial word
     /// that is no name, such as "Tu" as "Tuesday" is typed), as (paragraph among all
-    /// paragraphs, candidate of the paragraph), sorted: [`patch`] reads here that a candidate
+    /// paragraphs, candidate of the paragraph), sorted: [`patch()`] reads here that a candidate
     /// an edit removed or changed was no item, which it cannot tell from the entities (nor
     /// from the text, which no longer has the candidate's bytes). A carried or patched result
     /// has as many paragraphs as before, each with the same candidates but in the stretches
-    /// that [`patch`] renumbers, so nothing else changes these numbers.
+    /// that [`patch()`] renumbers, so nothing else changes these numbers.
     silent: Vec<(usize, usize)>,
 }
 
@@ -1394,7 +1394,7 @@ struct Moved {
 
 /// [`resolve`], reusing the previous result when the edit `change` (`None`: unknown) cannot
 /// have changed it, or patching it when only organisation names and dropped candidates
-/// changed (see [`patch`]). Remembers the result unless `remember` is false (a one-off
+/// changed (see [`patch()`]). Remembers the result unless `remember` is false (a one-off
 /// analysis).
 pub(crate) fn resolve_cached(
     text: &str,
@@ -1469,7 +1469,7 @@ fn carry(prev: &mut Remembered, moves: &[Moved], blocks: &[CachedBlock]) {
 enum Outcome {
     /// The previous result holds, with its mentions moved.
     Carried(Vec<Moved>),
-    /// The previous result may hold once patched (see [`patch`]); the kept word statistics,
+    /// The previous result may hold once patched (see [`patch()`]); the kept word statistics,
     /// brought up to date, are those of the new version.
     Patched(Patch),
     /// The candidates changed, but the paragraphs are the same in number and have the same

@@ -1351,7 +1351,7 @@ struct Scratch {
     cap_words: Vec<u64>,
     /// Hashes of the lower-case words.
     lower_words: Vec<u64>,
-    /// The word hashes the document stage may ask about ([`probes`]).
+    /// The word hashes the document stage may ask about ([`ParaEntities::probes`]).
     probes: Vec<u64>,
     /// The candidates as they are found; the scan's list is moved out of it at its final
     /// size (one allocation instead of a list grown by doubling, then shrunk to fit).

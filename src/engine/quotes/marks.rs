@@ -1,6 +1,6 @@
 //! Quotation marks paired into spans, within one paragraph.
 //!
-//! Contract: [`pair`] looks at one paragraph of prose and returns the quotation spans it can pair
+//! Contract: [`pair_into`] looks at one paragraph of prose and returns the quotation spans it can pair
 //! (marks included, paragraph-relative byte offsets, each with its nesting depth), the opening
 //! marks it never saw closed and the closing marks it never saw opened. Apostrophes (don’t, the
 //! ’90s, Russia’s, rock ’n’ roll, students’ union) are never taken for quotation marks. Straight
@@ -379,7 +379,8 @@ pub fn pair(text: &str) -> Pairing {
     result
 }
 
-/// [`pair`] into `result` (cleared first), with working buffers to reuse.
+/// Pairs the quotation marks of one paragraph (`text`) into `result` (cleared first), with
+/// working buffers to reuse.
 pub fn pair_into(text: &str, buffers: &mut Buffers, result: &mut Pairing) {
     let Buffers {
         marks: found,

@@ -1195,7 +1195,8 @@ struct Remembered {
     sources: SharedVec<SourcePhrase>,
 }
 
-/// One mention's share of [`mentions_hash`] (a bijective mix of its start, end and entity).
+/// One mention's share of the sum that stands for an entity's mentions (a bijective mix of its
+/// start, end and entity).
 fn mention_hash(start: usize, end: usize, entity: usize) -> u64 {
     let x = (start as u64) ^ (end as u64).rotate_left(21) ^ (entity as u64).rotate_left(42);
     // An odd multiplier, then the high half folded into the low: both steps are bijective.

@@ -529,7 +529,7 @@ pub fn month_name(m: u8) -> &'static str {
         .unwrap_or("?")
 }
 
-/// Month [.] [day[,] [year]] | month year | month alone (in a date-like context).
+/// Month \[.\] \[day\[,\] \[year\]\] | month year | month alone (in a date-like context).
 fn month_expr(cx: &Cx<'_>, i: usize, m: u8) -> Option<M> {
     let t = cx.tok(i)?;
     if !t.cap {
