@@ -27,6 +27,7 @@ use std::time::Instant;
 
 use copydesk::engine::{Analyzer, Config, Format};
 use copydesk::generate;
+use copydesk::lsp::capabilities::DiagnosticFields;
 use copydesk::lsp::documents::Snapshot;
 use copydesk::lsp::documents::Unchanged;
 use copydesk::lsp::position::PositionEncoding;
@@ -61,22 +62,18 @@ fn main() {
     let version = 2;
     let snap = Snapshot::new(version, text, analysis, encoding);
     let uri: Uri = "file:///newsroom/story.md".parse().expect("a URI");
-    let every_field = copydesk::lsp::capabilities::DiagnosticFields {
-        code_description: true,
-        data: true,
-    };
-    let nothing_kept = Unchanged {
-        since: 0,
-        prefix: 0,
-        suffix: 0,
-    };
     let start = Instant::now();
     let mut bytes = 0;
     let mut rendered = Rendered::default();
     for _ in 0..iterations {
         // Nothing kept to bring up to date (job 0 took no text): rendered whole, into the
         // body of the last iteration, as the server renders a document's body again.
-        rendered.update(every_field, black_box(&snap), 1, nothing_kept);
+        rendered.update(
+            DiagnosticFields::ALL,
+            black_box(&snap),
+            1,
+            Unchanged::NOTHING,
+        );
         let publish = rendered.publish(&uri, Some(version));
         bytes += publish.len();
         publish
@@ -89,7 +86,7 @@ fn main() {
     let per = start.elapsed().as_secs_f64() * 1000.0 / iterations.max(1) as f64;
     if let Some(path) = dump {
         let mut body = Vec::new();
-        rendered.update(every_field, &snap, 1, nothing_kept);
+        rendered.update(DiagnosticFields::ALL, &snap, 1, Unchanged::NOTHING);
         let publish = rendered.publish(&uri, Some(version));
         publish
             .write(&mut |chunk| {
@@ -125,17 +122,8 @@ fn type_into(mut text: String, keystrokes: usize, encoding: PositionEncoding, ur
     let analysis = analyzer.analyze(&text, Format::Markdown, &config);
     let mut snap = Snapshot::new(version, text.clone(), analysis, encoding);
     let mut rendered = Rendered::default();
-    let none = Unchanged {
-        since: 0,
-        prefix: 0,
-        suffix: 0,
-    };
-    rendered.update(Default::default(), &snap, ticket, none);
-    let fields = copydesk::lsp::capabilities::DiagnosticFields {
-        code_description: true,
-        data: true,
-    };
-    rendered.update(fields, &snap, ticket, none);
+    let fields = DiagnosticFields::ALL;
+    rendered.update(fields, &snap, ticket, Unchanged::NOTHING);
     let mut times = Vec::with_capacity(keystrokes);
     for k in 0..keystrokes {
         let c = b"news desk "[k % 10] as char;

@@ -667,21 +667,32 @@ async fn diagnostics_carry_only_the_optional_fields_the_client_declares() {
             .analyze(analyze)
             .start()
             .await;
+        // The optional fields of a diagnostic, published or attached to a code action.
+        let fields = |d: &Value, place: &str| {
+            assert_eq!(d["code"], "test-marker", "{place}");
+            assert_eq!(
+                d.get("codeDescription").is_some(),
+                code_description,
+                "{place} to {declared}: {d}"
+            );
+            assert_eq!(d.get("data").is_some(), data, "{place} to {declared}: {d}");
+            if code_description {
+                assert_eq!(
+                    d["codeDescription"]["href"],
+                    "https://github.com/copydesk/copydesk/blob/main/docs/checks.md#test-marker"
+                );
+            }
+            if data {
+                assert_eq!(d["data"]["version"], 1);
+                assert_eq!(d["data"]["fixes"][0]["edits"][0]["newText"], "YY");
+            }
+        };
         let published = server.open(URI, "markdown", "One XX here.").await;
         let marker = published
             .iter()
             .find(|d| d["code"] == "test-marker")
             .expect("the marker is published");
-        assert_eq!(
-            marker.get("codeDescription").is_some(),
-            code_description,
-            "published to {declared}: {marker}"
-        );
-        assert_eq!(
-            marker.get("data").is_some(),
-            data,
-            "published to {declared}: {marker}"
-        );
+        fields(marker, "published");
         // Without the client's diagnostic in the context, the action carries the server's.
         let actions = server
             .call(
@@ -695,28 +706,7 @@ async fn diagnostics_carry_only_the_optional_fields_the_client_declares() {
             action["edit"]["changes"][URI][0]["newText"], "YY",
             "{declared}"
         );
-        let diagnostic = &action["diagnostics"][0];
-        assert_eq!(diagnostic["code"], "test-marker");
-        assert_eq!(
-            diagnostic.get("codeDescription").is_some(),
-            code_description,
-            "{declared}: {diagnostic}"
-        );
-        assert_eq!(
-            diagnostic.get("data").is_some(),
-            data,
-            "{declared}: {diagnostic}"
-        );
-        if code_description {
-            assert_eq!(
-                diagnostic["codeDescription"]["href"],
-                "https://github.com/copydesk/copydesk/blob/main/docs/checks.md#test-marker"
-            );
-        }
-        if data {
-            assert_eq!(diagnostic["data"]["version"], 1);
-            assert_eq!(diagnostic["data"]["fixes"][0]["edits"][0]["newText"], "YY");
-        }
+        fields(&action["diagnostics"][0], "attached to the action");
         server.shutdown().await;
     }
 }

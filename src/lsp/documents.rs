@@ -160,6 +160,20 @@ pub struct Unchanged {
 }
 
 impl Unchanged {
+    /// Nothing known to be unchanged (no job took a text before): whatever was kept from an
+    /// earlier text is not used.
+    pub const NOTHING: Unchanged = Unchanged {
+        since: 0,
+        prefix: 0,
+        suffix: 0,
+    };
+
+    /// Whether this counts from the text job `ticket` took (0: no job, which nothing counts
+    /// from): what was kept from that job may be brought up to date with it.
+    pub fn counts_from(self, ticket: u64) -> bool {
+        ticket != 0 && ticket == self.since
+    }
+
     /// The whole text, as job `since` took it.
     fn all(since: u64) -> Unchanged {
         Unchanged {
@@ -272,7 +286,7 @@ impl Leftovers {
     /// last, if that was the previous job's text; nothing otherwise.
     pub fn assumable(this: &Mutex<Leftovers>, unchanged: Unchanged) -> (usize, usize) {
         let analysed = this.lock().unwrap_or_else(|p| p.into_inner()).analysed;
-        if analysed != 0 && analysed == unchanged.since {
+        if unchanged.counts_from(analysed) {
             (unchanged.prefix, unchanged.suffix)
         } else {
             (0, 0)
@@ -305,7 +319,7 @@ impl Leftovers {
             // Not one much larger than needed (the document shrank a lot): that would keep
             // memory the document no longer needs.
             Some((s, index, ticket)) if s.capacity() <= 2 * room + 4096 => {
-                if ticket != 0 && ticket == unchanged.since {
+                if unchanged.counts_from(ticket) {
                     match Self::splice(s, index, rope, unchanged) {
                         Ok(spliced) => return spliced,
                         Err(s) => s,

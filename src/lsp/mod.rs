@@ -446,12 +446,14 @@ impl Inner {
                     // Half updated: rendered afresh next time.
                     kept = to_proto::Rendered::default();
                 }
-                let body = kept.publish(&job_uri, Some(version));
                 let rendered = started.elapsed();
                 // Accepted (kept for requests) even when there is nothing to publish.
                 let accept = || docs.accept(&job_uri, ticket, &snapshot);
                 let published = match publish {
-                    Some(true) => outbox.send_streamed(accept, body.len(), |sink| body.write(sink)),
+                    Some(true) => {
+                        let body = kept.publish(&job_uri, Some(version));
+                        outbox.send_streamed(accept, body.len(), |sink| body.write(sink))
+                    }
                     // A failed conversion publishes no diagnostics rather than stale ones.
                     Some(false) => {
                         let empty = to_proto::write_publish(&job_uri, Some(version), None);
@@ -462,7 +464,6 @@ impl Inner {
                         None
                     }),
                 };
-                drop(body);
                 documents::Leftovers::put_rendered(&job.leftovers, kept);
                 tracing::debug!(
                     version,

@@ -1221,21 +1221,10 @@ mod tests {
             let fields = EVERY_CHOICE_OF_FIELDS[case / 3 % 4];
             let whole = write_publish_for(fields, &uri, Some(version), Some(&snap));
             let mut kept = Rendered::default();
-            let nothing_kept = documents::Unchanged {
-                since: 0,
-                prefix: 0,
-                suffix: 0,
-            };
-            kept.update(fields, &snap, 1, nothing_kept);
+            kept.update(fields, &snap, 1, documents::Unchanged::NOTHING);
             let publish = kept.publish(&uri, Some(version));
             assert_eq!(publish.len(), whole.len(), "case {case}");
-            let mut pieces = Vec::new();
-            publish
-                .write(&mut |piece| {
-                    pieces.push(piece.to_vec());
-                    Ok(())
-                })
-                .unwrap();
+            let pieces = publish.pieces();
             assert_eq!(pieces.concat(), whole, "case {case}");
             if whole.len() > 3 * CHUNK {
                 assert!(pieces.len() >= 3, "written in pieces");

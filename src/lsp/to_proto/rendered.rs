@@ -71,8 +71,7 @@ impl Rendered {
         unchanged: Unchanged,
     ) {
         let old = self.findings.take();
-        let fits = self.ticket != 0
-            && self.ticket == unchanged.since
+        let fits = unchanged.counts_from(self.ticket)
             && self.fields == fields
             && self.encoding == snap.encoding
             && snap.analysis.findings.len() < u32::MAX as usize;
@@ -302,6 +301,18 @@ impl RenderedPublish<'_> {
     /// Whether the body is empty (never: it is a JSON object).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The pieces [`Self::write`] hands out, in order.
+    #[cfg(test)]
+    pub(crate) fn pieces(&self) -> Vec<Vec<u8>> {
+        let mut pieces = Vec::new();
+        self.write(&mut |piece| {
+            pieces.push(piece.to_vec());
+            Ok(())
+        })
+        .expect("a sink that takes everything");
+        pieces
     }
 
     /// Writes the body to `sink`: the head with the body's first 64 KiB, the body's middle
@@ -538,7 +549,7 @@ and 中文 made it to the agenda last week.\n\nAccording to officials, the vote 
             let mut ticket = 1;
             let mut rendered = Rendered::default();
             let mut snap = Snapshot::new(version, text.clone(), analyze(&text, &config), enc);
-            rendered.update(fields, &snap, ticket, Unchanged { since: 0, prefix: 0, suffix: 0 });
+            rendered.update(fields, &snap, ticket, Unchanged::NOTHING);
             let mut spliced = 0;
             for (at, cut, with, step) in &edits {
                 let (prefix, suffix, new) = edit(&text, *at, *cut, with);
@@ -552,11 +563,7 @@ and 中文 made it to the agenda last week.\n\nAccording to officials, the vote 
                 ticket += 1;
                 rendered.update(fields, &snap, ticket, unchanged);
                 spliced += usize::from(rendered.spliced);
-                let mut body = Vec::new();
-                rendered.publish(&uri, Some(version)).write(&mut |chunk| {
-                    body.extend_from_slice(chunk);
-                    Ok(())
-                }).unwrap();
+                let body = rendered.publish(&uri, Some(version)).pieces().concat();
                 let fresh = write_publish_for(fields, &uri, Some(version), Some(&snap));
                 prop_assert_eq!(rendered.publish(&uri, Some(version)).len(), fresh.len());
                 prop_assert!(body == fresh, "after typing {:?} at {}: {} != {}", with, at,
@@ -577,29 +584,11 @@ and 中文 made it to the agenda last week.\n\nAccording to officials, the vote 
             PositionEncoding::Utf16,
         );
         let uri: Uri = "file:///story.md".parse().unwrap();
-        let all = DiagnosticFields {
-            code_description: true,
-            data: true,
-        };
+        let all = DiagnosticFields::ALL;
         let mut rendered = Rendered::default();
-        rendered.update(
-            all,
-            &snap,
-            1,
-            Unchanged {
-                since: 0,
-                prefix: 0,
-                suffix: 0,
-            },
-        );
+        rendered.update(all, &snap, 1, Unchanged::NOTHING);
         let publish = rendered.publish(&uri, Some(3));
-        let mut pieces = Vec::new();
-        publish
-            .write(&mut |piece| {
-                pieces.push(piece.to_vec());
-                Ok(())
-            })
-            .unwrap();
+        let pieces = publish.pieces();
         let fresh = write_publish_for(all, &uri, Some(3), Some(&snap));
         assert!(fresh.len() > 2 * PIECE, "{} bytes", fresh.len());
         assert_eq!(pieces.concat(), fresh);
@@ -633,21 +622,9 @@ and 中文 made it to the agenda last week.\n\nAccording to officials, the vote 
             PositionEncoding::Utf16,
         );
         let uri: Uri = "file:///story.md".parse().unwrap();
-        let all = DiagnosticFields {
-            code_description: true,
-            data: true,
-        };
+        let all = DiagnosticFields::ALL;
         let mut rendered = Rendered::default();
-        rendered.update(
-            all,
-            &snap,
-            5,
-            Unchanged {
-                since: 0,
-                prefix: 0,
-                suffix: 0,
-            },
-        );
+        rendered.update(all, &snap, 5, Unchanged::NOTHING);
         assert!(!rendered.spliced);
         let kept = |r: &mut Rendered| {
             let mut findings = snap.analysis.findings.clone();
@@ -675,14 +652,7 @@ and 中文 made it to the agenda last week.\n\nAccording to officials, the vote 
         let none = DiagnosticFields::default();
         rendered.update(none, &snap, 9, unchanged(8));
         assert!(!rendered.spliced);
-        let mut body = Vec::new();
-        rendered
-            .publish(&uri, Some(3))
-            .write(&mut |chunk| {
-                body.extend_from_slice(chunk);
-                Ok(())
-            })
-            .unwrap();
+        let body = rendered.publish(&uri, Some(3)).pieces().concat();
         assert_eq!(body, write_publish_for(none, &uri, Some(3), Some(&snap)));
     }
 }
