@@ -12,7 +12,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::inputs::{self, Input};
-use super::render::{self, JsonError, JsonFile, JsonFinding, JsonReport, JsonSummary, LineIndex};
+use super::render::{
+    self, JsonError, JsonFile, JsonFinding, JsonReportWriter, JsonSummary, LineIndex,
+};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Language, SettingsArgs};
 use crate::engine::{Analyzer, Format, Severity};
 
@@ -71,10 +73,20 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         let _ = writeln!(err, "error: {e}");
     }
     let mut counts = [0usize; 4];
+    // Each file's report goes out as soon as it is written (see `JsonReportWriter`).
+    let mut buf = Vec::new();
+    let mut json = match opts.output {
+        OutputFormat::Json => Some(JsonReportWriter::begin(&mut buf, render::JSON_VERSION)),
+        OutputFormat::Human => None,
+    };
     let mut human = String::new();
-    let mut files = Vec::new();
     let mut checked = 0;
+    // `Err` once the report cannot be written: nothing more is checked.
+    let mut written = Ok(());
     for (i, input) in inputs.iter().enumerate() {
+        if written.is_err() {
+            break;
+        }
         let text = match inputs::read(input) {
             Ok(text) => text,
             Err(e) => {
@@ -108,24 +120,32 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         for f in &analysis.findings {
             counts[f.severity as usize] += 1;
         }
-        match opts.output {
-            OutputFormat::Human => {
+        match &mut json {
+            None => {
+                human.clear();
                 for f in &analysis.findings {
                     render::human_finding(&mut human, &name, &index, f);
                     human.push('\n');
                 }
+                written = out.write_all(human.as_bytes());
             }
-            OutputFormat::Json => files.push(JsonFile {
-                path: name,
-                format,
-                publication_date: analysis.anchor.as_ref().map(|a| a.date.to_string()),
-                publication_date_source: analysis.anchor.as_ref().map(|a| a.source),
-                findings: analysis
-                    .findings
-                    .iter()
-                    .map(|f| JsonFinding::new(&index, f))
-                    .collect(),
-            }),
+            Some(json) => {
+                let file = JsonFile {
+                    path: name,
+                    format,
+                    publication_date: analysis.anchor.as_ref().map(|a| a.date.to_string()),
+                    publication_date_source: analysis.anchor.as_ref().map(|a| a.source),
+                    findings: Vec::new(),
+                };
+                let findings = analysis.findings.iter();
+                json.file(
+                    &mut buf,
+                    &file,
+                    findings.map(|f| JsonFinding::new(&index, f)),
+                );
+                written = out.write_all(&buf);
+                buf.clear();
+            }
         }
         if i + 1 == inputs.len() {
             // The last input's analysis and paragraph scans are not freed: the process ends
@@ -137,40 +157,37 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         }
     }
     let total: usize = counts.iter().sum();
-    let rendered = match opts.output {
-        OutputFormat::Human => {
-            let files_word = if checked == 1 { "file" } else { "files" };
-            let mut summary = if total == 0 {
-                format!("Checked {checked} {files_word}: no findings.")
-            } else {
-                format!(
-                    "Checked {checked} {files_word}: {}.",
-                    render::severity_counts(&counts)
-                )
-            };
-            if !errors.is_empty() {
-                let n = errors.len();
-                summary.push_str(&format!(
-                    " {n} {} could not be read.",
-                    if n == 1 { "input" } else { "inputs" }
-                ));
+    if written.is_ok() {
+        match json {
+            None => {
+                let files_word = if checked == 1 { "file" } else { "files" };
+                let mut summary = if total == 0 {
+                    format!("Checked {checked} {files_word}: no findings.")
+                } else {
+                    format!(
+                        "Checked {checked} {files_word}: {}.",
+                        render::severity_counts(&counts)
+                    )
+                };
+                if !errors.is_empty() {
+                    let n = errors.len();
+                    summary.push_str(&format!(
+                        " {n} {} could not be read.",
+                        if n == 1 { "input" } else { "inputs" }
+                    ));
+                }
+                summary.push('\n');
+                buf = summary.into_bytes();
             }
-            human.push_str(&summary);
-            human.push('\n');
-            human.into_bytes()
-        }
-        OutputFormat::Json => {
-            let report = JsonReport {
-                version: render::JSON_VERSION,
-                files,
-                errors: errors
+            Some(json) => {
+                let errors: Vec<JsonError> = errors
                     .iter()
                     .map(|e| JsonError {
                         path: e.path.clone(),
                         message: e.message.clone(),
                     })
-                    .collect(),
-                summary: JsonSummary {
+                    .collect();
+                let summary = JsonSummary {
                     files: checked,
                     findings: total,
                     errors: errors.len(),
@@ -178,16 +195,15 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 
                     info: counts[Severity::Info as usize],
                     warning: counts[Severity::Warning as usize],
                     error: counts[Severity::Error as usize],
-                },
-            };
-            // What `serde_json::to_string_pretty` writes, without its generic machinery.
-            let mut json = Vec::with_capacity(1024 + total * 512);
-            render::write_json_report(&mut json, &report);
-            json.push(b'\n');
-            json
+                };
+                json.finish(&mut buf, &errors, &summary);
+                buf.push(b'\n');
+            }
         }
-    };
-    if let Err(e) = out.write_all(&rendered).and_then(|()| out.flush())
+        written = out.write_all(&buf).and_then(|()| out.flush());
+    }
+    // A reader that stopped reading (`copydesk check … | head`) is no error: checking stops.
+    if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         let _ = writeln!(
@@ -208,5 +224,118 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io;
+
+    /// Records each write as a piece; fails with `fail` from write number `fail_at` on.
+    struct Pieces {
+        pieces: Vec<Vec<u8>>,
+        fail: Option<(usize, io::ErrorKind)>,
+    }
+
+    impl Write for Pieces {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if let Some((at, kind)) = self.fail
+                && self.pieces.len() >= at
+            {
+                return Err(io::Error::from(kind));
+            }
+            self.pieces.push(buf.to_vec());
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Three manuscripts with findings, and options to check them with no settings file.
+    fn three_files(dir: &tempfile::TempDir, output: OutputFormat) -> CheckOptions {
+        let config = dir.path().join("copydesk.toml");
+        std::fs::write(&config, "").unwrap();
+        let mut paths = Vec::new();
+        for name in ["a.md", "b.md", "c.md"] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, "\u{201c}We will win.\u{201d}\n").unwrap();
+            paths.push(path);
+        }
+        CheckOptions {
+            paths,
+            output,
+            fail_on: None,
+            settings: SettingsArgs {
+                config: Some(config),
+                date: None,
+            },
+            language: None,
+        }
+    }
+
+    fn run_into(opts: &CheckOptions, out: &mut Pieces) -> (u8, String) {
+        let mut err = Vec::new();
+        let status = run(opts, out, &mut err);
+        (status, String::from_utf8(err).unwrap())
+    }
+
+    #[test]
+    fn each_file_is_written_as_soon_as_it_is_checked() {
+        for output in [OutputFormat::Json, OutputFormat::Human] {
+            let dir = tempfile::tempdir().unwrap();
+            let opts = three_files(&dir, output);
+            let mut out = Pieces {
+                pieces: Vec::new(),
+                fail: None,
+            };
+            let (status, err) = run_into(&opts, &mut out);
+            assert_eq!((status, err.as_str()), (EXIT_CLEAN, ""), "{output:?}");
+            // One piece per file, then the end of the report, each naming only its own file.
+            assert_eq!(out.pieces.len(), 4, "{output:?}");
+            for (piece, name) in out.pieces.iter().zip(["a.md", "b.md", "c.md"]) {
+                let piece = String::from_utf8_lossy(piece);
+                assert!(piece.contains(name), "{output:?}: {piece}");
+                let others = ["a.md", "b.md", "c.md"].into_iter().filter(|n| *n != name);
+                assert!(others.clone().all(|n| !piece.contains(n)), "{output:?}");
+            }
+            let whole: Vec<u8> = out.pieces.concat();
+            if output == OutputFormat::Json {
+                let report: serde_json::Value = serde_json::from_slice(&whole).unwrap();
+                assert_eq!(report["files"].as_array().unwrap().len(), 3);
+                assert_eq!(report["summary"]["files"], 3);
+            } else {
+                let whole = String::from_utf8(whole).unwrap();
+                assert!(whole.ends_with("Checked 3 files: 3 warnings.\n"), "{whole}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_stops_the_run_quietly_and_other_write_errors_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = three_files(&dir, OutputFormat::Json);
+        let mut out = Pieces {
+            pieces: Vec::new(),
+            fail: Some((1, io::ErrorKind::BrokenPipe)),
+        };
+        let (status, err) = run_into(&opts, &mut out);
+        assert_eq!((status, err.as_str()), (EXIT_CLEAN, ""));
+        assert_eq!(
+            out.pieces.len(),
+            1,
+            "nothing is written after the pipe closed"
+        );
+
+        let mut out = Pieces {
+            pieces: Vec::new(),
+            fail: Some((2, io::ErrorKind::StorageFull)),
+        };
+        let (status, err) = run_into(&opts, &mut out);
+        assert_eq!(status, EXIT_ERROR);
+        assert!(err.starts_with("error: cannot write the report: "), "{err}");
+        assert_eq!(out.pieces.len(), 2);
     }
 }

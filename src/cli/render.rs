@@ -507,19 +507,73 @@ pub struct JsonEdit {
 /// Writes `report` as `serde_json::to_string_pretty` writes it, byte for byte (two-space
 /// indents, `"key": value`, `[]` for an empty array), straight from the fields: on a large
 /// manuscript (123,000 findings at 20 MB) serde's generic pretty printer costs more than
-/// reading the file and indexing its lines together.
+/// reading the file and indexing its lines together. `check` writes the same bytes a file at a
+/// time with [`JsonReportWriter`].
 pub fn write_json_report(out: &mut Vec<u8>, report: &JsonReport) {
-    // Each severity's JSON, by discriminant.
-    let mut severities: [Vec<u8>; 4] = Default::default();
-    for s in Severity::ALL {
-        severities[s as usize] = serde_json::to_vec(&s).unwrap_or_default();
+    let mut w = JsonReportWriter::begin(out, report.version);
+    for file in &report.files {
+        w.file(out, file, &file.findings);
     }
-    let mut w = Pretty { out, depth: 0 };
-    w.begin_object();
-    w.key(true, "version");
-    w.number(report.version as usize);
-    w.key(false, "files");
-    w.array(&report.files, |w, file| {
+    w.finish(out, &report.errors, &report.summary);
+}
+
+/// A [`JsonReport`] written a file at a time, so that `check` sends each file's findings as
+/// soon as they are known and keeps no more than one file's report in memory (an archive of
+/// many files, or one 20 MB manuscript whose report is 47 MB). [`Self::begin`], then
+/// [`Self::file`] for each file, then [`Self::finish`] write exactly what
+/// [`write_json_report`] writes for the whole report.
+pub struct JsonReportWriter {
+    /// Each severity's JSON, by discriminant.
+    severities: [Vec<u8>; 4],
+    /// A finding's keys, each with the line break and indent before it, written once and then
+    /// copied in one piece (every finding is at the same depth).
+    keys: [Vec<u8>; FINDING_KEYS.len()],
+    /// How many files were written.
+    files: usize,
+}
+
+/// Depth of a finding's keys in the report: inside the report, the list of files, a file, its
+/// list of findings and the finding.
+const FINDING_DEPTH: usize = 5;
+
+impl JsonReportWriter {
+    /// Writes the report's opening up to its list of files.
+    pub fn begin(out: &mut Vec<u8>, version: u32) -> Self {
+        let mut severities: [Vec<u8>; 4] = Default::default();
+        for s in Severity::ALL {
+            severities[s as usize] = serde_json::to_vec(&s).unwrap_or_default();
+        }
+        let mut w = Pretty { out, depth: 0 };
+        w.begin_object();
+        w.key(true, "version");
+        w.number(version as usize);
+        w.key(false, "files");
+        let keys = std::array::from_fn(|i| {
+            Pretty {
+                out: &mut Vec::new(),
+                depth: FINDING_DEPTH,
+            }
+            .key_piece(i == 0, FINDING_KEYS[i])
+        });
+        JsonReportWriter {
+            severities,
+            keys,
+            files: 0,
+        }
+    }
+
+    /// Writes one file: the fields of `file` but its findings, which are `findings` (built as
+    /// they are written, or `&file.findings`).
+    pub fn file<F: std::borrow::Borrow<JsonFinding>>(
+        &mut self,
+        out: &mut Vec<u8>,
+        file: &JsonFile,
+        findings: impl IntoIterator<Item = F>,
+    ) {
+        out.push(if self.files == 0 { b'[' } else { b',' });
+        self.files += 1;
+        let mut w = Pretty { out, depth: 2 };
+        w.new_line();
         w.begin_object();
         w.key(true, "path");
         w.string(&file.path);
@@ -530,22 +584,16 @@ pub fn write_json_report(out: &mut Vec<u8>, report: &JsonReport) {
         w.key(false, "publication_date_source");
         w.serde(&file.publication_date_source);
         w.key(false, "findings");
-        // Every finding is at the same depth: its keys, each with the line break and indent
-        // before it, are written once and then copied in one piece.
-        let mut keys: Option<(usize, [Vec<u8>; FINDING_KEYS.len()])> = None;
-        w.array(&file.findings, |w, f| {
+        w.array(findings, |w, f| {
+            let f = f.borrow();
             w.begin_object();
-            let (depth, keys) = keys.get_or_insert_with(|| {
-                (
-                    w.depth,
-                    std::array::from_fn(|i| w.key_piece(i == 0, FINDING_KEYS[i])),
-                )
-            });
-            debug_assert_eq!(*depth, w.depth);
+            debug_assert_eq!(w.depth, FINDING_DEPTH);
+            let keys = &self.keys;
             w.out.extend_from_slice(&keys[0]);
             w.string(f.code);
             w.out.extend_from_slice(&keys[1]);
-            w.out.extend_from_slice(&severities[f.severity as usize]);
+            w.out
+                .extend_from_slice(&self.severities[f.severity as usize]);
             w.out.extend_from_slice(&keys[2]);
             w.string(&f.message);
             for (key, n) in
@@ -577,36 +625,47 @@ pub fn write_json_report(out: &mut Vec<u8>, report: &JsonReport) {
             w.end_object();
         });
         w.end_object();
-    });
-    w.key(false, "errors");
-    w.array(&report.errors, |w, e| {
-        w.begin_object();
-        w.key(true, "path");
-        w.string(&e.path);
-        w.key(false, "message");
-        w.string(&e.message);
-        w.end_object();
-    });
-    w.key(false, "summary");
-    let s = &report.summary;
-    w.begin_object();
-    for (i, (name, n)) in [
-        ("files", s.files),
-        ("findings", s.findings),
-        ("errors", s.errors),
-        ("hint", s.hint),
-        ("info", s.info),
-        ("warning", s.warning),
-        ("error", s.error),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        w.key(i == 0, name);
-        w.number(n);
     }
-    w.end_object();
-    w.end_object();
+
+    /// Ends the list of files and writes the errors and the summary.
+    pub fn finish(self, out: &mut Vec<u8>, errors: &[JsonError], summary: &JsonSummary) {
+        let mut w = Pretty { out, depth: 1 };
+        if self.files == 0 {
+            w.out.extend_from_slice(b"[]");
+        } else {
+            w.new_line();
+            w.out.push(b']');
+        }
+        w.key(false, "errors");
+        w.array(errors, |w, e| {
+            w.begin_object();
+            w.key(true, "path");
+            w.string(&e.path);
+            w.key(false, "message");
+            w.string(&e.message);
+            w.end_object();
+        });
+        w.key(false, "summary");
+        let s = summary;
+        w.begin_object();
+        for (i, (name, n)) in [
+            ("files", s.files),
+            ("findings", s.findings),
+            ("errors", s.errors),
+            ("hint", s.hint),
+            ("info", s.info),
+            ("warning", s.warning),
+            ("error", s.error),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            w.key(i == 0, name);
+            w.number(n);
+        }
+        w.end_object();
+        w.end_object();
+    }
 }
 
 /// A line break and the indent of the deepest lines of a report (a fix's edit, depth 6),
@@ -691,23 +750,24 @@ impl Pretty<'_> {
         out
     }
 
-    fn array<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Self, &T)) {
-        if items.is_empty() {
-            self.out.extend_from_slice(b"[]");
-            return;
-        }
-        self.out.push(b'[');
-        self.depth += 1;
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                self.out.push(b',');
+    fn array<T>(&mut self, items: impl IntoIterator<Item = T>, mut each: impl FnMut(&mut Self, T)) {
+        let mut any = false;
+        for item in items {
+            self.out.push(if any { b',' } else { b'[' });
+            if !any {
+                self.depth += 1;
+                any = true;
             }
             self.new_line();
             each(self, item);
         }
-        self.depth -= 1;
-        self.new_line();
-        self.out.push(b']');
+        if any {
+            self.depth -= 1;
+            self.new_line();
+            self.out.push(b']');
+        } else {
+            self.out.extend_from_slice(b"[]");
+        }
     }
 
     /// A number in decimal, two digits at a time (offsets, lines and columns: six per finding).
