@@ -2278,8 +2278,13 @@ impl<'a> Scanner<'a> {
                     );
                     class = Some(cls);
                     // The qualifier may name an institution or a place of its own; the person's
-                    // mention starts at the title, the role includes the qualifier.
-                    self.classify_run(i, k, true, ctx, out);
+                    // mention starts at the title, the role includes the qualifier. A lone
+                    // institution word ("Police Chief", "Army General") names a department,
+                    // not a body of its own, and is no mention: taken for one, it would join
+                    // any person whose name has that word ("Police Chef Priya Rahman").
+                    if !(k == i + 1 && self.wl(i) & wl::ORG_HEAD != 0) {
+                        self.classify_run(i, k, true, ctx, out);
+                    }
                     qualified = Some(k);
                     i = e;
                 }

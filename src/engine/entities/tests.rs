@@ -316,6 +316,33 @@ fn a_title_after_its_qualifier_gives_the_role() {
 }
 
 #[test]
+fn a_lone_institution_word_before_a_title_is_no_mention_of_its_own() {
+    // "Police" qualifies the title; taken for a mention, it joined the person whose guessed
+    // name (a slip for "Police Chief") starts with it, and took over her quotation.
+    let text = "“We will not balance this on the backs of families,” Police Chief Ingrid \
+                Moreau wrote.\n\n“It was always going to cost more,” Police Chef Priya \
+                Rahman said.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    let moreau = find(&a.entities, "Ingrid Moreau");
+    assert_eq!(moreau.role.as_deref(), Some("Police Chief"));
+    assert_eq!(mention_texts(moreau, text), ["Chief Ingrid Moreau"]);
+    assert_eq!(moreau.quotes.len(), 1);
+    let rahman = a
+        .entities
+        .iter()
+        .find(|e| e.name.ends_with("Priya Rahman"))
+        .expect("Rahman");
+    assert_eq!(mention_texts(rahman, text), [rahman.name.as_str()]);
+    assert!(
+        a.findings.iter().all(
+            |f| f.code != "surname-before-full-name" && f.code != "speaker-before-introduction"
+        ),
+        "{:?}",
+        a.findings
+    );
+}
+
+#[test]
 fn lower_casing_without_allocation_spells_as_to_lowercase() {
     for w in [
         "The",
