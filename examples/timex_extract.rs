@@ -67,6 +67,7 @@ fn scan(
     ParagraphScan {
         start_in_block: start,
         len: text.len(),
+        marks: Default::default(),
         kind: ParagraphKind::Text,
         prose: text.into(),
         sentences,
@@ -187,10 +188,8 @@ fn main() -> anyhow::Result<()> {
         let placed: Vec<Placed<'_>> = scans
             .iter()
             .flat_map(|(start, ps)| {
-                ps.iter().map(move |p| Placed {
-                    offset: start + p.start_in_block,
-                    scan: p,
-                })
+                ps.iter()
+                    .map(move |p| Placed::new(start + p.start_in_block, p))
             })
             .collect();
         let anchor = temporal::anchor(text, &config, None, &placed);

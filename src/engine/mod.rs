@@ -625,6 +625,20 @@ fn scan_blocks(
 pub struct Placed<'a> {
     pub offset: usize,
     pub scan: &'a ParagraphScan,
+    /// The scan's [`ParagraphScan::marks`], read with its start: the quotation-mark check
+    /// reads only the scans this says have marks to check.
+    pub marks: paragraph::QuoteMarks,
+}
+
+impl<'a> Placed<'a> {
+    /// `scan` placed at document offset `offset`.
+    pub fn new(offset: usize, scan: &'a ParagraphScan) -> Self {
+        Placed {
+            offset,
+            scan,
+            marks: scan.marks,
+        }
+    }
 }
 
 /// What the document passes keep from one analysis to the next, and what they are told about
@@ -774,10 +788,9 @@ fn document_passes(
     let placed: Vec<Placed<'_>> = blocks
         .iter()
         .flat_map(|b| {
-            b.scans.iter().map(move |p| Placed {
-                offset: b.range.start + p.start_in_block,
-                scan: p,
-            })
+            b.scans
+                .iter()
+                .map(move |p| Placed::new(b.range.start + p.start_in_block, p))
         })
         .collect();
     let (paragraphs, sentences) = paragraph_lists(

@@ -32,11 +32,20 @@ pub enum ParagraphKind {
 }
 
 /// The scan of one paragraph. All offsets are relative to the paragraph start.
+///
+/// `repr(C)` keeps the fields that the document passes read for every paragraph on every
+/// keystroke ([`Self::start_in_block`], [`Self::marks`]) in its first cache line: with the
+/// caches cold (after a publish of a few megabytes) each line read is a miss, thousands per
+/// keystroke on a long manuscript.
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub struct ParagraphScan {
     /// Start of the paragraph inside its block.
     pub start_in_block: usize,
     pub len: usize,
+    /// What the quotation-mark check needs to know of the paragraph ([`QuoteMarks`]), copied
+    /// into [`super::Placed`].
+    pub marks: QuoteMarks,
     pub kind: ParagraphKind,
     /// The paragraph's prose mask (same length as its source).
     pub prose: Box<str>,
@@ -44,6 +53,48 @@ pub struct ParagraphScan {
     pub quotes: quotes::ParaQuotes,
     pub entities: entities::ParaEntities,
     pub temporal: temporal::ParaTemporal,
+}
+
+/// A paragraph's quotation marks in brief: whether the quotation-mark check
+/// ([`super::quotes::unbalanced`]) has anything to look at in it, and whether the paragraph
+/// opens with a quotation mark (which the paragraph before it needs to know).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QuoteMarks(u8);
+
+impl QuoteMarks {
+    const OPENS_WITH_QUOTE: u8 = 1;
+    const ENDS_OPEN: u8 = 2;
+    const UNPAIRED: u8 = 4;
+
+    /// The brief of `quotes`.
+    pub fn of(quotes: &quotes::ParaQuotes) -> QuoteMarks {
+        let mut m = 0;
+        if quotes.opens_with_quote {
+            m |= Self::OPENS_WITH_QUOTE;
+        }
+        if quotes.ends_open {
+            m |= Self::ENDS_OPEN;
+        }
+        if !quotes.open.is_empty() || !quotes.stray_close.is_empty() {
+            m |= Self::UNPAIRED;
+        }
+        QuoteMarks(m)
+    }
+
+    /// The paragraph opens with a quotation mark ([`quotes::ParaQuotes::opens_with_quote`]).
+    pub fn opens_with_quote(self) -> bool {
+        self.0 & Self::OPENS_WITH_QUOTE != 0
+    }
+
+    /// The paragraph ends inside a quotation ([`quotes::ParaQuotes::ends_open`]).
+    pub fn ends_open(self) -> bool {
+        self.0 & Self::ENDS_OPEN != 0
+    }
+
+    /// The paragraph has a mark never closed or a closing mark with no opening one.
+    pub fn unpaired(self) -> bool {
+        self.0 & Self::UNPAIRED != 0
+    }
 }
 
 impl ParagraphScan {
@@ -128,6 +179,7 @@ pub fn scan_paragraph(
     ParagraphScan {
         start_in_block,
         len: text.len(),
+        marks: QuoteMarks::of(&quotes),
         kind,
         prose: text.into(),
         sentences,
@@ -542,6 +594,27 @@ mod tests {
             .iter()
             .map(|p| (p.prose.to_string(), p.kind))
             .collect()
+    }
+
+    #[test]
+    fn quote_marks_sum_up_the_paragraph_quotes() {
+        let marks = |text: &str| {
+            let scan = scan_paragraph(text, 0, ParagraphKind::Text, &Config::default());
+            let m = scan.marks;
+            assert_eq!(m, QuoteMarks::of(&scan.quotes), "{text}");
+            (m.opens_with_quote(), m.ends_open(), m.unpaired())
+        };
+        assert_eq!(marks("Nothing quoted here."), (false, false, false));
+        assert_eq!(
+            marks("\u{201c}Closed,\u{201d} she said."),
+            (true, false, false)
+        );
+        assert_eq!(
+            marks("\u{201c}Runs on into the next paragraph"),
+            (true, true, true)
+        );
+        assert_eq!(marks("He said it was over.\u{201d}"), (false, false, true));
+        assert_eq!(marks("She said \u{201c}never"), (false, true, true));
     }
 
     #[test]

@@ -1824,10 +1824,7 @@ mod tests {
         let scans = scans(text, Format::Markdown);
         let placed: Vec<Placed<'_>> = scans
             .iter()
-            .map(|(offset, scan)| Placed {
-                offset: *offset,
-                scan,
-            })
+            .map(|(offset, scan)| Placed::new(*offset, scan))
             .collect();
         let stats = WordStats::new(&placed, &mut Vec::new(), None, false);
         let mut cap = HashSet64::default();

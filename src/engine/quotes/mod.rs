@@ -522,14 +522,17 @@ pub struct MarkIssue {
 
 /// Quotation marks left unbalanced, beyond the news convention that a quotation running on
 /// into the next paragraph is not closed at its paragraph end when the next paragraph reopens it.
+///
+/// Reads only the scans of paragraphs whose [`Placed::marks`] say they have a mark to check.
 pub fn unbalanced(paras: &[Placed<'_>]) -> Vec<MarkIssue> {
     let mut out = Vec::new();
     for (i, p) in paras.iter().enumerate() {
+        if !p.marks.unpaired() {
+            continue;
+        }
         let q = &p.scan.quotes;
-        let continued = q.ends_open
-            && paras
-                .get(i + 1)
-                .is_some_and(|n| n.scan.quotes.opens_with_quote);
+        let continued =
+            p.marks.ends_open() && paras.get(i + 1).is_some_and(|n| n.marks.opens_with_quote());
         let run_on = if q.ends_open {
             q.items.last().map(|it| it.range.start)
         } else {
