@@ -23,7 +23,9 @@ story (`Heusgen` and `Heusgan`, `Zelensky` and `Zelenskyy`), when their first na
 tell them apart. The less frequent spelling is flagged and the quick fix changes it to the
 more frequent one. It also flags a name that is close to, but not the same as, the preferred
 spelling of a person in the workspace entity sheet (`[[entity]]` in `copydesk.toml`); the fix
-changes it to the sheet's spelling.
+changes it to the sheet's spelling. A mention is flagged once even when it is close to several
+names (several people called Whitfield): the fix offers the sheet's spelling if it is one of
+them, else the spelling the story uses most.
 
 ## Why
 A misspelt name is one of the most common corrections newspapers print. Two spellings also
@@ -221,14 +223,9 @@ fn emit(people: &[&Entity], plan: &[Planned], out: &mut Vec<Finding>) {
 
 /// Who is to be flagged, as a variant of whom.
 fn plan(people: &[&Entity]) -> Vec<Planned> {
-    let mut plan = Vec::new();
-    let mut push = |minor: usize, to_full: &str, why: String| {
-        plan.push(Planned {
-            minor,
-            target: to_full.to_string(),
-            message: format!("“{}” {why}", surname(&people[minor].written)).into(),
-        });
-    };
+    // What each person may be flagged for, in the order found; one finding per person is
+    // made of it at the end.
+    let mut suspects: Vec<Suspect> = Vec::new();
     let keys: Vec<(&str, usize, Option<char>)> = people
         .iter()
         .map(|p| {
@@ -284,11 +281,11 @@ fn plan(people: &[&Entity]) -> Vec<Planned> {
         // Against the entity sheet: a near miss of the preferred spelling.
         if let Some(preferred) = sheet_spelling(a) {
             if variants(surname(&a.written), surname(preferred)) {
-                push(
-                    ai,
-                    preferred,
-                    format!("is spelled “{}” in the entity sheet", surname(preferred)),
-                );
+                suspects.push(Suspect {
+                    minor: ai,
+                    target: preferred.to_string(),
+                    major: None,
+                });
             }
         }
         // Against the later people of the story whose surname is a variant of this one.
@@ -329,16 +326,78 @@ fn plan(people: &[&Entity]) -> Vec<Planned> {
                 } else {
                     major.written.clone()
                 };
-            push(
-                minor_i,
-                &target,
-                format!(
-                    "looks like a misspelling of “{}” (used {} times)",
-                    surname(&major.written),
-                    major.mentions.len()
-                ),
-            );
+            suspects.push(Suspect {
+                minor: minor_i,
+                target,
+                major: Some(major_i),
+            });
         }
+    }
+    choose(people, suspects)
+}
+
+/// A person who may be flagged: `people[minor]`, to be spelt as `target`, after the entity
+/// sheet (`major` is `None`) or after `people[major]`.
+struct Suspect {
+    minor: usize,
+    target: String,
+    major: Option<usize>,
+}
+
+/// One plan per person flagged. A person can be the rarer spelling of several: of the entity
+/// sheet, and of several people whose surnames are alike ("Whitfiield" in a story with a
+/// Michael, a Grace and an Omar Whitfield). One finding is made for each mention all the
+/// same: the sheet's spelling if it is among them, else the spelling the story uses most, its
+/// uses counted over every person who has it.
+fn choose(people: &[&Entity], mut suspects: Vec<Suspect>) -> Vec<Planned> {
+    // In order of the person flagged, then as found (a stable sort).
+    suspects.sort_by_key(|s| s.minor);
+    let mut plan = Vec::new();
+    for group in suspects.chunk_by(|a, b| a.minor == b.minor) {
+        let minor = group[0].minor;
+        let written = surname(&people[minor].written);
+        if let Some(sheet) = group.iter().find(|s| s.major.is_none()) {
+            plan.push(Planned {
+                minor,
+                message: format!(
+                    "“{written}” is spelled “{}” in the entity sheet",
+                    surname(&sheet.target)
+                )
+                .into(),
+                target: sheet.target.clone(),
+            });
+            continue;
+        }
+        // Each spelling's uses, counted once per person, and the first suspect that has it.
+        let mut spellings: Vec<(&str, usize, &Suspect)> = Vec::new();
+        for s in group {
+            let Some(major) = s.major else { continue };
+            let spelling = surname(&people[major].written);
+            let uses = people[major].mentions.len();
+            match spellings.iter_mut().find(|(w, ..)| *w == spelling) {
+                Some(entry) => entry.1 += uses,
+                None => spellings.push((spelling, uses, s)),
+            }
+        }
+        // The most used spelling; on a tie, the first found.
+        let Some(&(spelling, uses, chosen)) =
+            spellings.iter().rev().max_by_key(|(_, uses, _)| *uses)
+        else {
+            continue;
+        };
+        plan.push(Planned {
+            minor,
+            target: chosen.target.clone(),
+            message: format!(
+                "“{written}” looks like a misspelling of “{spelling}” (used {})",
+                if uses == 1 {
+                    "once".to_string()
+                } else {
+                    format!("{uses} times")
+                }
+            )
+            .into(),
+        });
     }
     plan
 }
@@ -444,6 +503,44 @@ mod tests {
                 "                                                                              ",
                 "                          ^^^^^^^ name-variant\n",
             ),
+        );
+    }
+
+    #[test]
+    fn one_finding_per_mention_when_several_people_share_the_spelling() {
+        // Three Whitfields, and one mention of a surname alone that misspells theirs: one
+        // finding, counting every use of the spelling, not one per Whitfield.
+        let text = "Michael Whitfield spoke. Grace Whitfield agreed. Omar Whitfield left. \
+                    Michael Whitfield came back. Whitfiield said no.";
+        let a = analyze(text, &Config::default());
+        let f: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.code == "name-variant")
+            .collect();
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].range.of(text), "Whitfiield");
+        assert_eq!(
+            &*f[0].message,
+            "“Whitfiield” looks like a misspelling of “Whitfield” (used 4 times)"
+        );
+        assert_eq!(f[0].fixes[0].edits[0].new_text, "Whitfield");
+    }
+
+    #[test]
+    fn the_most_used_of_two_alike_spellings_is_suggested() {
+        let text = "Ingrid Moreau spoke. Moreau said yes. Moreau left. Viktor Morreau came. \
+                    Moraeu said no.";
+        let a = analyze(text, &Config::default());
+        let f: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.range.of(text) == "Moraeu")
+            .collect();
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            &*f[0].message,
+            "“Moraeu” looks like a misspelling of “Moreau” (used 3 times)"
         );
     }
 
