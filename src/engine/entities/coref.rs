@@ -971,7 +971,14 @@ fn resolve_all<'a>(
             let b = &ents[e];
             if b.last() == Some(w) {
                 Some((e, true))
-            } else if b.nwords() >= 2 && (0..b.nwords()).any(|k| b.word(k) == w) {
+            } else if b.nwords() >= 2
+                && (0..b.nwords()).any(|k| b.word(k) == w)
+                && (GAZETTEER.is_first_name(w) || b.role.is_some() || b.sig.is_some())
+            {
+                // Another word of the name stands for the person when it is a given name,
+                // or the name is known for sure (it came with a title). A guess made of
+                // capitalised words ("Fire Cihef Grrace Kowalski", a slip for "Fire Chief")
+                // does not take in a lone "Fire".
                 Some((e, false))
             } else {
                 None

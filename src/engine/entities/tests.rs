@@ -343,6 +343,58 @@ fn a_lone_institution_word_before_a_title_is_no_mention_of_its_own() {
 }
 
 #[test]
+fn a_guessed_name_does_not_take_in_a_lone_word_that_is_no_given_name() {
+    // "Cihef" is no title, so the second name is a guess made of capitalised words; the
+    // qualifier "Fire" of the first person's title is not its first name.
+    let text = "“The service will be cut,” Fire Chief Michael Whitfield said on Tuesday.\n\n\
+                “It was late,” Fire Cihef Grrace Kowalski said.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    let whitfield = find(&a.entities, "Michael Whitfield");
+    assert_eq!(whitfield.quotes.len(), 1);
+    for e in a.entities.iter().filter(|e| e.name.contains("Kowalski")) {
+        assert_eq!(mention_texts(e, text), [e.name.as_str()], "{e:?}");
+    }
+    assert!(
+        a.findings.iter().all(
+            |f| f.code != "surname-before-full-name" && f.code != "speaker-before-introduction"
+        ),
+        "{:?}",
+        a.findings
+    );
+    // A given name, or another word of a name that came with a title, still stands for the
+    // person.
+    let text = "Sen. Anna Berg spoke. Later Anna said no. President Xi Jinping came. Xi spoke.";
+    let ents = entities(text);
+    assert_eq!(mention_texts(find(&ents, "Anna Berg"), text).len(), 2);
+    assert_eq!(mention_texts(find(&ents, "Xi Jinping"), text).len(), 2);
+}
+
+#[test]
+fn local_government_titles_give_roles() {
+    let text = "“We are short of teachers,” Superintendent Luis Sutherland said. Councilwoman \
+                Ana Ruiz agreed. Treasurer Sofia Osei and Sheriff Tom Hale did not.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    for (name, role) in [
+        ("Luis Sutherland", "Superintendent"),
+        ("Ana Ruiz", "Councilwoman"),
+        ("Sofia Osei", "Treasurer"),
+        ("Tom Hale", "Sheriff"),
+    ] {
+        assert_eq!(
+            find(&a.entities, name).role.as_deref(),
+            Some(role),
+            "{name}"
+        );
+    }
+    // A quoted person with a title is identified.
+    assert!(
+        a.findings.iter().all(|f| f.code != "unidentified-source"),
+        "{:?}",
+        a.findings
+    );
+}
+
+#[test]
 fn lower_casing_without_allocation_spells_as_to_lowercase() {
     for w in [
         "The",
