@@ -395,6 +395,26 @@ fn local_government_titles_give_roles() {
 }
 
 #[test]
+fn company_name_endings_make_organisations() {
+    let text = "“Prices will rise,” Lakeside Energy said. Harbor Holdings and Acme Industries \
+                agreed.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    for name in ["Lakeside Energy", "Harbor Holdings", "Acme Industries"] {
+        assert_eq!(
+            find(&a.entities, name).kind,
+            EntityKind::Organization,
+            "{name}"
+        );
+    }
+    // A company is not asked for a person's role.
+    assert!(
+        a.findings.iter().all(|f| f.code != "unidentified-source"),
+        "{:?}",
+        a.findings
+    );
+}
+
+#[test]
 fn lower_casing_without_allocation_spells_as_to_lowercase() {
     for w in [
         "The",
