@@ -137,6 +137,9 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 
                     publication_date_source: analysis.anchor.as_ref().map(|a| a.source),
                     findings: Vec::new(),
                 };
+                // Sized up front (a finding takes about 380 bytes): grown by doubling, a large
+                // report would be copied at each step and two copies held at the last.
+                buf.reserve(1024 + analysis.findings.len() * 512);
                 let findings = analysis.findings.iter();
                 json.file(
                     &mut buf,
