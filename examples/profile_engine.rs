@@ -10,7 +10,8 @@
 //! megabytes between keystrokes, untimed, so each analysis starts with cold caches, as in the
 //! server after it has written a large publish. With `PROFILE_PAUSE_MS=5` they sleep that
 //! long between keystrokes, untimed, as the server's analysis thread waits for the next edit
-//! (an idle processor is slower to start again than one kept busy).
+//! (an idle processor is slower to start again than one kept busy). With `PROFILE_EACH=1` they
+//! print each keystroke's index and time on standard error (to find the slow ones of a trace).
 //!
 //! ```text
 //! cargo build --release --example profile_engine
@@ -109,6 +110,8 @@ fn typing(
         .ok()
         .and_then(|mb| mb.parse::<usize>().ok())
         .map(|mb| vec![0u8; mb << 20]);
+    // One line per keystroke on standard error: its index and time.
+    let each = std::env::var_os("PROFILE_EACH").is_some();
     let pause = std::env::var("PROFILE_PAUSE_MS")
         .ok()
         .and_then(|ms| ms.parse::<u64>().ok())
@@ -133,6 +136,9 @@ fn typing(
         let start = Instant::now();
         let analysis = analyzer.analyze(&text, Format::Markdown, config);
         let ms = start.elapsed().as_secs_f64() * 1000.0;
+        if each {
+            eprintln!("{i} {ms:.3}");
+        }
         times.push(ms);
         if analyzer.entities_regrouped() > regrouped {
             regroup_times.push(ms);
