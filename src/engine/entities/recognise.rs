@@ -1181,6 +1181,32 @@ fn classes(w: &str) -> u32 {
 }
 
 /// [`classes`] of the word `bytes[start..end]`.
+/// [`wl::CALENDAR`] when the word `bytes[start..end]` is a month's abbreviation written as in a
+/// date, its period then a day number ("on Jan. 19, 2025"), else 0. "Jan" is also a given name,
+/// so the abbreviations are calendar words only there.
+fn month_in_date(bytes: &[u8], start: usize, end: usize) -> u32 {
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"Jun", b"Jul", b"Aug", b"Sep", b"Sept", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let Some(word) = bytes.get(start..end) else {
+        return 0;
+    };
+    // The period is the word's own when the tokenizer took it as an abbreviation's.
+    let (word, after) = match word.strip_suffix(b".") {
+        Some(w) => (w, end),
+        None if bytes.get(end) == Some(&b'.') => (word, end + 1),
+        None => return 0,
+    };
+    let day_follows =
+        bytes.get(after) == Some(&b' ') && bytes.get(after + 1).is_some_and(u8::is_ascii_digit);
+    if day_follows && MONTHS.contains(&word) {
+        wl::CALENDAR
+    } else {
+        0
+    }
+}
+
 fn classes_at(bytes: &[u8], start: usize, end: usize) -> u32 {
     key_at(bytes, start, end).map_or(0, |k| CLASSES.get(k) & !wl::LOWER)
 }
@@ -1488,7 +1514,7 @@ fn tokenize_into(text: &str, sentences: &[TextRange], headline: bool, s: &mut Sc
         let b0 = b;
         let name = &bytes[start..name_end];
         let word_classes = if cap {
-            classes_at(bytes, start, name_end)
+            classes_at(bytes, start, name_end) | month_in_date(bytes, start, name_end)
         } else {
             0
         };
@@ -1770,7 +1796,7 @@ fn tokenize_reference(text: &str, sentences: &[TextRange], headline: bool) -> Ve
                     || (gap.trim() == "&" && cap && toks.last().is_some_and(|t: &Tok| t.cap)))
                     && gap.bytes().filter(|&b| b == b'\n').count() <= 1);
         let word_classes = if cap {
-            classes(&text[start..name_end])
+            classes(&text[start..name_end]) | month_in_date(text.as_bytes(), start, name_end)
         } else {
             0
         };

@@ -415,6 +415,26 @@ fn company_name_endings_make_organisations() {
 }
 
 #[test]
+fn a_month_abbreviation_in_a_date_is_no_name() {
+    // "Jan." before a day number is January; "Jan" alone is still a given name.
+    let text = "The council met on Jan. 19, 2025, and Daniel P. Davison Feb. 3. Jan Egeland \
+                said the aid was late on Oct. 2.";
+    let ents = entities(text);
+    let names: Vec<&str> = ents.iter().map(|e| e.name.as_str()).collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !["Jan", "Feb", "Oct"].contains(n) && !n.ends_with(" Feb")),
+        "{names:?}"
+    );
+    assert!(names.contains(&"Daniel P. Davison"), "{names:?}");
+    assert_eq!(
+        mention_texts(find(&ents, "Jan Egeland"), text),
+        ["Jan Egeland"]
+    );
+}
+
+#[test]
 fn lower_casing_without_allocation_spells_as_to_lowercase() {
     for w in [
         "The",
