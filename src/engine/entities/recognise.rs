@@ -348,6 +348,9 @@ const ORG_HEADS: &[&str] = &[
 ];
 
 /// Last words that make a capitalised run a place.
+/// First words of places' names ("Port Hollis", "Mount Kenya", "Lake Placid").
+const PLACE_LEADS: &[&str] = &["Port", "Fort", "Mount", "Mt.", "Lake", "Cape"];
+
 const PLACE_HEADS: &[&str] = &[
     "Palace",
     "Street",
@@ -1017,6 +1020,8 @@ mod wl {
     pub const PARTICLE: u32 = 1 << 13;
     /// The first word of a capitalised title (`TITLES`).
     pub const TITLE_HEAD: u32 = 1 << 14;
+    /// The first word of a place's name ("Port Hollis", "Fort Worth").
+    pub const PLACE_LEAD: u32 = 1 << 15;
 }
 
 /// The longest word a [`word_key`] holds, in bytes. Every word of the lists is shorter, except
@@ -1137,10 +1142,11 @@ static CLASSES: LazyLock<ClassTable> = LazyLock::new(|| {
 
 /// Every word of the fixed lists, keyed by [`word_key`], with its classes ([`wl`]).
 fn class_map() -> FxHashMap<u128, u32> {
-    let lists: [(&[&str], u32); 13] = [
+    let lists: [(&[&str], u32); 14] = [
         (STOPWORDS, wl::STOP),
         (ORG_HEADS, wl::ORG_HEAD),
         (PLACE_HEADS, wl::PLACE_HEAD),
+        (PLACE_LEADS, wl::PLACE_LEAD),
         (OF_LEADS, wl::OF_LEAD),
         (CALENDAR, wl::CALENDAR),
         (EVENT_HEADS, wl::EVENT_HEAD),
@@ -2447,7 +2453,8 @@ impl<'a> Scanner<'a> {
         // institution.
         let facility =
             n >= 2 && matches!(last, "Museum" | "Center" | "Centre") && !name_text.contains(" of ");
-        let place_form = n >= 2 && (last_wl & wl::PLACE_HEAD != 0 || facility);
+        let place_form =
+            n >= 2 && (last_wl & wl::PLACE_HEAD != 0 || first_wl & wl::PLACE_LEAD != 0 || facility);
         let org_form = org_form && !facility;
         if entry.is_none() && n >= 2 && (last_wl & wl::EVENT_HEAD != 0 || first == "Operation") {
             // Events, awards, laws and wars ("World Cup", "Second Amendment") are none of the
@@ -3001,9 +3008,10 @@ mod tests {
     /// their words in other cases, and for words in none of them.
     #[test]
     fn word_classes_match_their_lists() {
-        let exact: [(&[&str], u32); 12] = [
+        let exact: [(&[&str], u32); 13] = [
             (ORG_HEADS, wl::ORG_HEAD),
             (PLACE_HEADS, wl::PLACE_HEAD),
+            (PLACE_LEADS, wl::PLACE_LEAD),
             (OF_LEADS, wl::OF_LEAD),
             (CALENDAR, wl::CALENDAR),
             (EVENT_HEADS, wl::EVENT_HEAD),
@@ -3020,6 +3028,7 @@ mod tests {
             STOPWORDS,
             ORG_HEADS,
             PLACE_HEADS,
+            PLACE_LEADS,
             OF_LEADS,
             CALENDAR,
             EVENT_HEADS,

@@ -435,6 +435,19 @@ fn a_month_abbreviation_in_a_date_is_no_name() {
 }
 
 #[test]
+fn a_place_word_opening_a_name_makes_a_place() {
+    let text = "Officials in Port Hollis said the bridge was safe. Fort Worth police and \
+                residents of Lake Placid agreed.";
+    let ents = entities(text);
+    for name in ["Port Hollis", "Fort Worth", "Lake Placid"] {
+        assert_eq!(find(&ents, name).kind, EntityKind::Place, "{name}");
+    }
+    // An institution's name still ends the argument: "Port Authority" is an organisation.
+    let ents = entities("The Port Authority said the tunnel was open.");
+    assert_eq!(find(&ents, "Port Authority").kind, EntityKind::Organization);
+}
+
+#[test]
 fn lower_casing_without_allocation_spells_as_to_lowercase() {
     for w in [
         "The",
