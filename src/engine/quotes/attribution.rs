@@ -304,6 +304,16 @@ impl<'a> Reader<'a> {
                 s = j;
                 continue;
             }
+            // "officials in Washington": a source noun and where it is ([`classify`] reads the
+            // phrase as that source, not as the place).
+            if matches!(wj, "in" | "at" | "from")
+                && j > lo
+                && self.is(j - 1, ANONYMOUS | VAGUE)
+                && self.w(j - 1).ends_with('s')
+            {
+                s = j;
+                continue;
+            }
             if wj == "and" && j > lo && self.cap(j - 1) && self.cap(s) {
                 s = j;
                 continue;
@@ -1287,6 +1297,19 @@ fn classify<'a>(r: &Reader<'a>, (s, e): (usize, usize)) -> (SpeakerClass, Cow<'a
         || quantified && last.ends_with('s')
     {
         return (SpeakerClass::Vague, text);
+    }
+    // "Officials in Washington", "sources in Kyiv": the source noun before the
+    // preposition heads the phrase; the name after it says where they are, not who spoke.
+    if let Some(p) = (s + 1..e).find(|&i| matches!(r.w(i), "in" | "at" | "from"))
+        && r.is(p - 1, ANONYMOUS | VAGUE)
+        && r.w(p - 1).ends_with('s')
+    {
+        let class = if r.is(p - 1, ANONYMOUS) {
+            SpeakerClass::Anonymous
+        } else {
+            SpeakerClass::Vague
+        };
+        return (class, text);
     }
     let headed_by = |i: usize| r.is(i, ANONYMOUS);
     if headed_by(e) || (s..=e).any(|i| matches!(r.w(i), "familiar" | "anonymity")) {

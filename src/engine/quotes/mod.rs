@@ -729,7 +729,9 @@ impl<'a> Linker<'a> {
             class: cue.class,
         };
         let linked = cue.refers_to.map_or(mention, |r| r.shift(offset));
-        if let Some(e) = self.entity_at(linked) {
+        // Unnamed sources ("officials in Brussels said") are not the place they are in.
+        let unnamed = matches!(cue.class, SpeakerClass::Anonymous | SpeakerClass::Vague);
+        if let Some(e) = self.entity_at(linked).filter(|_| !unnamed) {
             sp.entity = Some(e);
             sp.name = self.entity_name(e);
             if self.entities[e].kind == EntityKind::Organization && sp.class == SpeakerClass::Person

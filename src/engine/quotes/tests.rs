@@ -875,3 +875,38 @@ fn a_person_named_in_the_edited_paragraph_reaches_a_pronoun_paragraphs_later() {
     assert_eq!(last(&fresh).as_deref(), Some("Anna Berg"));
     assert_eq!(cached.quotes, fresh.quotes);
 }
+
+#[test]
+fn unnamed_sources_somewhere_are_not_the_place_they_are_in() {
+    // The place after the source noun says where they are: it is not the speaker, and a
+    // place is never "quoted but never identified".
+    for (text, words) in [
+        (
+            "“It is late,” officials in Brussels said.",
+            "officials in Brussels",
+        ),
+        (
+            "Officials in Washington called the school levy “unacceptable” on Sunday.",
+            "Officials in Washington",
+        ),
+    ] {
+        let a = run(text);
+        let q = a
+            .quotes
+            .iter()
+            .find(|q| q.kind != QuoteKind::NotAQuote)
+            .expect("a quotation");
+        let sp = q.speaker.as_ref().expect("a speaker");
+        assert_eq!(sp.mention.of(text), words, "{text}");
+        assert_eq!(sp.class, SpeakerClass::Anonymous, "{text}");
+        assert_eq!(sp.entity, None, "{text}");
+        assert!(
+            a.findings.iter().all(|f| f.code != "unidentified-source"),
+            "{text}: {:?}",
+            a.findings
+        );
+    }
+    // A named person is still the speaker, with their entity.
+    let text = "“It is late,” Mayor Ann Lee of Springfield said.";
+    assert_eq!(speakers(text), [Some("Ann Lee".to_string())]);
+}
