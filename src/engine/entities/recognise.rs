@@ -2672,10 +2672,15 @@ impl<'a> Scanner<'a> {
         } else {
             0
         };
+        let before = a > 0 && self.toks[a].joined;
+        // "Officials in Brussels said": the subject is before the preposition; the run after
+        // "in" is where they are, whatever verb follows it.
+        if before && self.word(a - 1) == "in" {
+            return Some(EntityKind::Place);
+        }
         if after & wl::PERSON_CUE != 0 && !self.toks[b - 1].possessive {
             return Some(EntityKind::Person);
         }
-        let before = a > 0 && self.toks[a].joined;
         // Countries playing each other are teams: "Sweden beat", "against Belgium".
         if after & wl::TEAM_VERB != 0
             || (before && matches!(self.word(a - 1), "vs" | "beat" | "defeated" | "versus"))

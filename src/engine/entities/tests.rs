@@ -448,6 +448,19 @@ fn a_place_word_opening_a_name_makes_a_place() {
 }
 
 #[test]
+fn a_name_after_in_is_a_place_even_before_said() {
+    // The subject of "said" is the source noun before "in"; the name is where they are.
+    let text = "“It is late,” officials in Brussels said. Residents in Zorbland said the same.";
+    let ents = entities(text);
+    for name in ["Brussels", "Zorbland"] {
+        assert_eq!(find(&ents, name).kind, EntityKind::Place, "{name}");
+    }
+    // Without "in", "X said" still makes a person.
+    let ents = entities("“It is late,” Zorbland said.");
+    assert_eq!(find(&ents, "Zorbland").kind, EntityKind::Person);
+}
+
+#[test]
 fn lower_casing_without_allocation_spells_as_to_lowercase() {
     for w in [
         "The",
