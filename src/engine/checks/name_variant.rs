@@ -465,6 +465,16 @@ mod tests {
         assert!(flagged >= 12, "{flagged}");
     }
 
+    /// The name-variant findings of `text`.
+    fn name_variants(text: &str) -> Vec<crate::engine::checks::Finding> {
+        let a = analyze(text, &Config::default());
+        a.findings
+            .iter()
+            .filter(|f| f.code == "name-variant")
+            .cloned()
+            .collect()
+    }
+
     #[test]
     fn flags_the_rarer_of_two_spellings() {
         check(
@@ -480,12 +490,7 @@ mod tests {
     fn flags_zelenskyy_against_zelensky_and_fixes_to_the_majority() {
         let text =
             "Volodymyr Zelensky spoke. Zelensky said the talks failed. Zelenskyy said no more.";
-        let a = analyze(text, &Config::default());
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.code == "name-variant")
-            .collect();
+        let f = name_variants(text);
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].range.of(text), "Zelenskyy");
         assert_eq!(f[0].fixes[0].edits[0].new_text, "Zelensky");
@@ -512,12 +517,7 @@ mod tests {
         // finding, counting every use of the spelling, not one per Whitfield.
         let text = "Michael Whitfield spoke. Grace Whitfield agreed. Omar Whitfield left. \
                     Michael Whitfield came back. Whitfiield said no.";
-        let a = analyze(text, &Config::default());
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.code == "name-variant")
-            .collect();
+        let f = name_variants(text);
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].range.of(text), "Whitfiield");
         assert_eq!(
