@@ -137,16 +137,23 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 
                     publication_date_source: analysis.anchor.as_ref().map(|a| a.source),
                     findings: Vec::new(),
                 };
-                // Sized up front (a finding takes about 380 bytes): grown by doubling, a large
-                // report would be copied at each step and two copies held at the last.
-                buf.reserve(1024 + analysis.findings.len() * 512);
+                // Sent on in pieces of some 64 KB as it is written (see `render::DRAIN_AT`).
+                buf.reserve(render::DRAIN_AT + 4096);
                 let findings = analysis.findings.iter();
                 json.file(
                     &mut buf,
                     &file,
                     findings.map(|f| JsonFinding::new(&index, f)),
+                    |piece| {
+                        if written.is_ok() {
+                            written = out.write_all(piece);
+                        }
+                        piece.clear();
+                    },
                 );
-                written = out.write_all(&buf);
+                if written.is_ok() {
+                    written = out.write_all(&buf);
+                }
                 buf.clear();
             }
         }
@@ -314,6 +321,36 @@ mod tests {
                 assert!(whole.ends_with("Checked 3 files: 3 warnings.\n"), "{whole}");
             }
         }
+    }
+
+    #[test]
+    fn a_large_report_is_written_in_pieces_of_bounded_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut opts = three_files(&dir, OutputFormat::Json);
+        let path = dir.path().join("long.md");
+        let para = "\u{201c}We will win.\u{201d}\n\n";
+        std::fs::write(&path, para.repeat(2000)).unwrap();
+        opts.paths = vec![path];
+        let mut out = Pieces {
+            pieces: Vec::new(),
+            fail: None,
+        };
+        let (status, err) = run_into(&opts, &mut out);
+        assert_eq!((status, err.as_str()), (EXIT_CLEAN, ""));
+        // The file's report comes in several pieces: each at least `DRAIN_AT` bytes but the
+        // file's last and the report's end, and none much more (one finding's worth).
+        let sizes: Vec<usize> = out.pieces.iter().map(Vec::len).collect();
+        assert!(sizes.len() > 4, "{sizes:?}");
+        assert!(
+            sizes[..sizes.len() - 2]
+                .iter()
+                .all(|&n| (render::DRAIN_AT..render::DRAIN_AT + 4096).contains(&n)),
+            "{sizes:?}"
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.pieces.concat()).unwrap();
+        let findings = report["files"][0]["findings"].as_array().unwrap();
+        assert!(findings.len() >= 2000, "{}", findings.len());
+        assert_eq!(report["summary"]["findings"], findings.len());
     }
 
     #[test]
