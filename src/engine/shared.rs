@@ -1,6 +1,7 @@
-//! [`SharedText`]: the engine's one immutable, shareable string: a fixed phrase or text written
-//! once and shared, so that handing it from the paragraph cache to a new analysis, or from one
-//! analysis to the next, copies no bytes and allocates nothing. Dates use it for their TIMEX3
+//! [`SharedText`]: the engine's one immutable, shareable string: a fixed phrase, a short text
+//! held inline or a long text written once and shared, so that handing it from the paragraph
+//! cache to a new analysis, or from one analysis to the next, allocates nothing (and a short
+//! text, most names and dates' values, is never allocated at all). Dates use it for their TIMEX3
 //! values and explanations, quotations for their words and speakers' names, findings for
 //! their messages ([`super::checks::Message`]).
 //!
@@ -15,31 +16,34 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::Serialize;
+use smol_str::SmolStr;
 
-/// A fixed `&'static str` or a shared `Arc<str>`; it derefs to `str` and compares, hashes,
-/// prints and serialises as its text.
-#[derive(Clone)]
-pub enum SharedText {
-    Fixed(&'static str),
-    Shared(Arc<str>),
-}
+/// A fixed `&'static str`, a short text held inline (up to [`SharedText::INLINE_MAX`] bytes:
+/// most names, dates' values and short messages), or a shared `Arc<str>`; it derefs to `str`
+/// and compares, hashes, prints and serialises as its text. Only a long text that is not
+/// `'static` allocates, once; a clone never does.
+#[derive(Clone, Default)]
+pub struct SharedText(SmolStr);
 
 impl SharedText {
+    /// The longest text held inline, without an allocation.
+    pub const INLINE_MAX: usize = SmolStr::INLINE_CAP;
+
     /// A fixed phrase (no allocation).
     pub const fn fixed(text: &'static str) -> SharedText {
-        SharedText::Fixed(text)
+        SharedText(SmolStr::new_static(text))
     }
 
-    /// A shared copy of `text` (one allocation), for text that is not `'static`.
+    /// A copy of `text`: inline if it is short, else shared (one allocation).
     pub fn copy(text: &str) -> SharedText {
-        SharedText::Shared(Arc::from(text))
+        SharedText(SmolStr::new(text))
     }
 
     /// The text, formatted: a fixed phrase when `args` has no arguments, else written once
-    /// (through a reused buffer, so the only allocation is the shared text itself).
+    /// (through a reused buffer, so the only allocation is that of a long text).
     pub fn format(args: fmt::Arguments<'_>) -> SharedText {
         if let Some(s) = args.as_str() {
-            return SharedText::Fixed(s);
+            return SharedText::fixed(s);
         }
         SharedText::build(|buf| {
             let _ = fmt::Write::write_fmt(buf, args);
@@ -47,7 +51,7 @@ impl SharedText {
     }
 
     /// The text `write` appends to an empty buffer (a reused one, so the only allocation is
-    /// the shared text itself).
+    /// that of a long text).
     pub fn build(write: impl FnOnce(&mut String)) -> SharedText {
         thread_local! {
             static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
@@ -56,7 +60,7 @@ impl SharedText {
             Ok(mut buf) => {
                 buf.clear();
                 write(&mut buf);
-                SharedText::Shared(Arc::from(buf.as_str()))
+                SharedText::copy(&buf)
             }
             Err(_) => {
                 let mut own = String::new();
@@ -66,11 +70,13 @@ impl SharedText {
         })
     }
 
+    /// Whether the text took an allocation of its own (a long text that is not `'static`).
+    pub fn is_allocated(&self) -> bool {
+        self.0.is_heap_allocated()
+    }
+
     pub fn as_str(&self) -> &str {
-        match self {
-            SharedText::Fixed(s) => s,
-            SharedText::Shared(s) => s,
-        }
+        self.0.as_str()
     }
 }
 
@@ -81,12 +87,6 @@ macro_rules! shared_text {
     };
 }
 pub(crate) use shared_text;
-
-impl Default for SharedText {
-    fn default() -> Self {
-        SharedText::Fixed("")
-    }
-}
 
 impl std::ops::Deref for SharedText {
     type Target = str;
@@ -103,19 +103,20 @@ impl AsRef<str> for SharedText {
 
 impl From<&'static str> for SharedText {
     fn from(s: &'static str) -> Self {
-        SharedText::Fixed(s)
+        SharedText::fixed(s)
     }
 }
 
 impl From<String> for SharedText {
     fn from(s: String) -> Self {
-        SharedText::Shared(Arc::from(s))
+        SharedText(SmolStr::from(s))
     }
 }
 
+/// Shares `s` if it is long; a short text is copied inline.
 impl From<Arc<str>> for SharedText {
     fn from(s: Arc<str>) -> Self {
-        SharedText::Shared(s)
+        SharedText(SmolStr::from(s))
     }
 }
 
@@ -319,17 +320,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fixed_without_arguments_shared_with() {
-        assert!(matches!(
-            shared_text!("a date"),
-            SharedText::Fixed("a date")
-        ));
+    fn fixed_without_arguments_inline_when_short_shared_when_long() {
+        let fixed = shared_text!("a date that is longer than the inline room");
+        assert!(!fixed.is_allocated());
+        assert_eq!(
+            fixed.as_str().as_ptr(),
+            "a date that is longer than the inline room".as_ptr(),
+            "a fixed phrase is not copied"
+        );
         let n = 3;
         let t = shared_text!("{n} days before {}", "x");
-        assert!(matches!(t, SharedText::Shared(_)));
+        assert!(!t.is_allocated(), "{} bytes fit inline", t.len());
         assert_eq!(t, "3 days before x");
         assert_eq!(format!("{t:?}"), format!("{:?}", "3 days before x"));
         assert_eq!(serde_json::to_string(&t).unwrap(), "\"3 days before x\"");
+        let long = shared_text!("{n} days before {}", "the opening of the new session");
+        assert!(long.is_allocated());
+        let clone = long.clone();
+        assert_eq!(
+            clone.as_str().as_ptr(),
+            long.as_str().as_ptr(),
+            "a clone shares"
+        );
+        assert_eq!(clone, "3 days before the opening of the new session");
+        // Inline, fixed and shared texts of the same words are equal and hash alike.
+        let exact = "x".repeat(SharedText::INLINE_MAX);
+        let over = "x".repeat(SharedText::INLINE_MAX + 1);
+        for text in [exact, over] {
+            let a = SharedText::copy(&text);
+            let b = SharedText::from(Arc::<str>::from(text.as_str()));
+            let c = SharedText::fixed(Box::leak(text.clone().into_boxed_str()));
+            assert_eq!(a.is_allocated(), text.len() > SharedText::INLINE_MAX);
+            let set: std::collections::HashSet<SharedText> = [a, b, c].into_iter().collect();
+            assert_eq!(set.len(), 1);
+            assert!(set.contains(text.as_str()));
+        }
     }
 
     /// A shared list changes in place while nothing else holds it, and is copied first when

@@ -242,6 +242,10 @@ impl Messages {
     fn make(&mut self, write: impl FnOnce(&mut String)) -> Message {
         self.buf.clear();
         write(&mut self.buf);
+        if self.buf.len() <= Message::INLINE_MAX {
+            // Held inline: nothing to share.
+            return Message::copy(&self.buf);
+        }
         self.asked += 1;
         if let Some(m) = self.known.get(self.buf.as_str()) {
             return Message::from(Arc::clone(m));
@@ -482,35 +486,46 @@ mod tests {
     use super::*;
 
     /// A message made again is the same shared text, not a copy; one made differently is
-    /// another text; messages nobody asks for any more are let go.
+    /// another text; messages nobody asks for any more are let go; a short one is inline.
     #[test]
     fn messages_are_shared_and_pruned() {
         let mut messages = Messages::default();
-        let a = messages.make(|m| m.push_str("Said by Ana Ruiz"));
+        let a = messages.make(|m| m.push_str("Said by Ana Ruiz of the city council"));
         let b = messages.make(|m| {
             m.push_str("Said by ");
-            m.push_str("Ana Ruiz");
+            m.push_str("Ana Ruiz of the city council");
         });
-        let c = messages.make(|m| m.push_str("Said by Tom Reed"));
-        assert_eq!(a, "Said by Ana Ruiz");
+        let c = messages.make(|m| m.push_str("Said by Tom Reed of the city council"));
+        assert_eq!(a, "Said by Ana Ruiz of the city council");
         assert_eq!(a, b);
         assert_eq!(a.as_str().as_ptr(), b.as_str().as_ptr());
-        assert_eq!(c, "Said by Tom Reed");
+        assert_eq!(c, "Said by Tom Reed of the city council");
         assert_ne!(a, c);
+        assert_eq!(messages.known.len(), 2);
+        // A short message is held inline: not kept, nothing to share.
+        let short = messages.make(|m| m.push_str("Said by Ana"));
+        assert_eq!(short, "Said by Ana");
+        assert!(!short.is_allocated());
         assert_eq!(messages.known.len(), 2);
         messages.end_run();
         assert_eq!(messages.known.len(), 2, "kept while few");
         for n in 0..2000 {
-            messages.make(|m| m.push_str(&n.to_string()));
+            messages.make(|m| m.push_str(&format!("message number {n} of the long run")));
         }
         messages.end_run();
         assert_eq!(messages.known.len(), 2002, "all asked for in the last run");
-        messages.make(|m| m.push_str("once"));
+        messages.make(|m| m.push_str("a message asked for once only"));
         messages.end_run();
         assert!(messages.known.is_empty(), "mostly unused: forgotten");
         // A message outlives the cache that made it, and serialises as its text.
-        assert_eq!(serde_json::to_string(&a).unwrap(), "\"Said by Ana Ruiz\"");
-        assert_eq!(format!("{a:?}"), format!("{:?}", "Said by Ana Ruiz"));
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            "\"Said by Ana Ruiz of the city council\""
+        );
+        assert_eq!(
+            format!("{a:?}"),
+            format!("{:?}", "Said by Ana Ruiz of the city council")
+        );
     }
 
     /// Findings sorted through their keys come out exactly as sorting the findings by (start,

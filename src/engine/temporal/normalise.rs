@@ -283,7 +283,7 @@ pub fn normalise(raw: &RawTimex, reference: Option<Reference<'_>>) -> Normal {
     match &raw.sem {
         Sem::Fixed(v) => fixed(SharedText::copy(v), "written out in full".into()),
         Sem::Ref(r) => fixed(
-            SharedText::Fixed(r),
+            SharedText::fixed(r),
             match *r {
                 "PRESENT_REF" => "a general reference to the present".into(),
                 "PAST_REF" => "a general reference to the past".into(),
