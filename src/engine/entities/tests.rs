@@ -457,6 +457,23 @@ fn a_name_after_in_is_a_place_even_before_said() {
 }
 
 #[test]
+fn washington_alone_is_a_place_and_a_surname_still() {
+    // Also a given name in the word lists: alone, in news copy, it is the capital or the state.
+    for text in [
+        "Officials in Washington called the levy “unacceptable” on Monday.",
+        "The minister flew to Washington on Monday.",
+    ] {
+        let ents = entities(text);
+        assert_eq!(find(&ents, "Washington").kind, EntityKind::Place, "{text}");
+    }
+    // A person of that name keeps the surname.
+    let ents = entities("Councilwoman Ada Washington spoke. “It is late,” Washington said.");
+    let ada = find(&ents, "Ada Washington");
+    assert_eq!(ada.kind, EntityKind::Person);
+    assert_eq!(ada.mentions.len(), 2, "{ada:?}");
+}
+
+#[test]
 fn lower_casing_without_allocation_spells_as_to_lowercase() {
     for w in [
         "The",
