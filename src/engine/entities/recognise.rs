@@ -351,6 +351,33 @@ const ORG_HEADS: &[&str] = &[
 /// First words of places' names ("Port Hollis", "Mount Kenya", "Lake Placid").
 const PLACE_LEADS: &[&str] = &["Port", "Fort", "Mount", "Mt.", "Lake", "Cape"];
 
+/// Words that make a part of a place before its name: "Central Asia", "Eastern Ukraine",
+/// "Southern California", "Greater Manchester" (a place only when the rest is a known place).
+const REGION_LEADS: &[&str] = &[
+    "North",
+    "South",
+    "East",
+    "West",
+    "Northern",
+    "Southern",
+    "Eastern",
+    "Western",
+    "Central",
+    "Northeast",
+    "Northwest",
+    "Southeast",
+    "Southwest",
+    "Northeastern",
+    "Northwestern",
+    "Southeastern",
+    "Southwestern",
+    "Upper",
+    "Lower",
+    "Greater",
+    "Inner",
+    "Outer",
+];
+
 const PLACE_HEADS: &[&str] = &[
     "Palace",
     "Street",
@@ -1022,6 +1049,8 @@ mod wl {
     pub const TITLE_HEAD: u32 = 1 << 14;
     /// The first word of a place's name ("Port Hollis", "Fort Worth").
     pub const PLACE_LEAD: u32 = 1 << 15;
+    /// A word that makes a part of the place named after it ("Central Asia").
+    pub const REGION_LEAD: u32 = 1 << 16;
 }
 
 /// The longest word a [`word_key`] holds, in bytes. Every word of the lists is shorter, except
@@ -1142,11 +1171,12 @@ static CLASSES: LazyLock<ClassTable> = LazyLock::new(|| {
 
 /// Every word of the fixed lists, keyed by [`word_key`], with its classes ([`wl`]).
 fn class_map() -> FxHashMap<u128, u32> {
-    let lists: [(&[&str], u32); 14] = [
+    let lists: [(&[&str], u32); 15] = [
         (STOPWORDS, wl::STOP),
         (ORG_HEADS, wl::ORG_HEAD),
         (PLACE_HEADS, wl::PLACE_HEAD),
         (PLACE_LEADS, wl::PLACE_LEAD),
+        (REGION_LEADS, wl::REGION_LEAD),
         (OF_LEADS, wl::OF_LEAD),
         (CALENDAR, wl::CALENDAR),
         (EVENT_HEADS, wl::EVENT_HEAD),
@@ -2453,8 +2483,18 @@ impl<'a> Scanner<'a> {
         // institution.
         let facility =
             n >= 2 && matches!(last, "Museum" | "Center" | "Centre") && !name_text.contains(" of ");
-        let place_form =
-            n >= 2 && (last_wl & wl::PLACE_HEAD != 0 || first_wl & wl::PLACE_LEAD != 0 || facility);
+        // "Central Asia", "Eastern Ukraine": a part of a known place.
+        let region = || {
+            first_wl & wl::REGION_LEAD != 0
+                && GAZETTEER
+                    .lookup(self.span_text(i + 1, b))
+                    .is_some_and(|e| e.kind == EntityKind::Place)
+        };
+        let place_form = n >= 2
+            && (last_wl & wl::PLACE_HEAD != 0
+                || first_wl & wl::PLACE_LEAD != 0
+                || facility
+                || region());
         let org_form = org_form && !facility;
         if entry.is_none() && n >= 2 && (last_wl & wl::EVENT_HEAD != 0 || first == "Operation") {
             // Events, awards, laws and wars ("World Cup", "Second Amendment") are none of the
@@ -3013,10 +3053,11 @@ mod tests {
     /// their words in other cases, and for words in none of them.
     #[test]
     fn word_classes_match_their_lists() {
-        let exact: [(&[&str], u32); 13] = [
+        let exact: [(&[&str], u32); 14] = [
             (ORG_HEADS, wl::ORG_HEAD),
             (PLACE_HEADS, wl::PLACE_HEAD),
             (PLACE_LEADS, wl::PLACE_LEAD),
+            (REGION_LEADS, wl::REGION_LEAD),
             (OF_LEADS, wl::OF_LEAD),
             (CALENDAR, wl::CALENDAR),
             (EVENT_HEADS, wl::EVENT_HEAD),
@@ -3034,6 +3075,7 @@ mod tests {
             ORG_HEADS,
             PLACE_HEADS,
             PLACE_LEADS,
+            REGION_LEADS,
             OF_LEADS,
             CALENDAR,
             EVENT_HEADS,

@@ -474,6 +474,29 @@ fn washington_alone_is_a_place_and_a_surname_still() {
 }
 
 #[test]
+fn a_compass_word_before_a_known_place_makes_a_region() {
+    // "Central Asia" was a guessed person, then the antecedent of a "he" and a speaker.
+    let text = "Ties with Central Asia deepen. Eastern Ukraine was shelled. \
+                Rain fell across Southern California and Greater Manchester.";
+    let ents = entities(text);
+    for name in [
+        "Central Asia",
+        "Eastern Ukraine",
+        "Southern California",
+        "Greater Manchester",
+    ] {
+        assert_eq!(find(&ents, name).kind, EntityKind::Place, "{name}");
+    }
+    // Only before a known place: "Western Zorbland" is no region of anything known.
+    let ents = entities("Ties with Central Zorbland deepen.");
+    assert!(
+        ents.iter()
+            .all(|e| e.name != "Central Zorbland" || e.kind != EntityKind::Place),
+        "{ents:?}"
+    );
+}
+
+#[test]
 fn lower_casing_without_allocation_spells_as_to_lowercase() {
     for w in [
         "The",
