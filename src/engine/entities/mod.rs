@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::config::{EntityKind, SheetEntity};
 use super::paragraph::ParaCtx;
 use super::quotes::{ParaQuotes, Quote};
-use super::shared::SharedVec;
+use super::shared::{SharedText, SharedVec};
 use super::text::TextRange;
 use super::{Config, Placed};
 
@@ -92,7 +92,7 @@ pub struct Entity {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RoleSig {
     /// Country code or institution name the role belongs to.
-    pub affiliation: Option<String>,
+    pub affiliation: Option<SharedText>,
     /// Title class ("leader", "foreign minister", "spokesperson").
     pub class: &'static str,
 }
@@ -101,7 +101,7 @@ pub struct RoleSig {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RoleInfo {
     /// Role text ("Chinese President", "head of the Munich Security Conference").
-    pub role: Option<String>,
+    pub role: Option<SharedText>,
     pub sig: Option<RoleSig>,
 }
 
@@ -172,8 +172,8 @@ impl Candidate {
         self.role_info.as_ref()?.sig.as_ref()
     }
 
-    pub(crate) fn set_role(&mut self, role: String) {
-        self.role_info.get_or_insert_default().role = Some(role);
+    pub(crate) fn set_role(&mut self, role: &str) {
+        self.role_info.get_or_insert_default().role = Some(SharedText::copy(role));
     }
 
     pub(crate) fn set_sig(&mut self, sig: RoleSig) {

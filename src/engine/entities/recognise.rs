@@ -18,6 +18,7 @@ use super::gazetteer::{FastMap, GAZETTEER, GazEntry, WordHasher, ascii_lower8};
 use super::{Candidate, MentionForm, ParaEntities, RoleSig};
 use crate::engine::config::EntityKind;
 use crate::engine::paragraph::{ParaCtx, ParagraphKind};
+use crate::engine::shared::SharedText;
 use crate::engine::text::TextRange;
 
 /// A word of the paragraph.
@@ -2391,10 +2392,10 @@ impl<'a> Scanner<'a> {
                     MentionForm::Descriptor,
                 );
                 c.set_sig(RoleSig {
-                    affiliation: sig_aff.map(str::to_string),
+                    affiliation: sig_aff.map(SharedText::copy),
                     class: cls,
                 });
-                c.set_role(self.span_text(a, b).to_string());
+                c.set_role(self.span_text(a, b));
                 out.push(c);
             }
             return;
@@ -2420,15 +2421,12 @@ impl<'a> Scanner<'a> {
                 MentionForm::Descriptor,
             );
             c.set_sig(RoleSig {
-                affiliation: Some(
-                    GAZETTEER
-                        .lookup(org)
-                        .map_or(org, affiliation_key)
-                        .to_string(),
-                ),
+                affiliation: Some(SharedText::copy(
+                    GAZETTEER.lookup(org).map_or(org, affiliation_key),
+                )),
                 class: cls,
             });
-            c.set_role(self.span_text(a, b).to_string());
+            c.set_role(self.span_text(a, b));
             out.push(c);
             if m < b {
                 self.classify_run(m, b, true, ctx, out);
@@ -2450,9 +2448,9 @@ impl<'a> Scanner<'a> {
                 MentionForm::Surname
             };
             if let Some(cls) = class {
-                c.set_role(self.span_text(a, i).to_string());
+                c.set_role(self.span_text(a, i));
                 c.set_sig(RoleSig {
-                    affiliation: sig_aff.map(str::to_string),
+                    affiliation: sig_aff.map(SharedText::copy),
                     class: cls,
                 });
             }
@@ -2804,13 +2802,9 @@ impl<'a> Scanner<'a> {
             }
             let r = TextRange::new(toks[j].start, toks[e - 1].end);
             let mut c = Candidate::new(r, r, Some(EntityKind::Person), MentionForm::Descriptor);
-            c.set_role(
-                TextRange::new(toks[j + 1].start, r.end)
-                    .of(self.text)
-                    .to_string(),
-            );
+            c.set_role(TextRange::new(toks[j + 1].start, r.end).of(self.text));
             c.set_sig(RoleSig {
-                affiliation: Some(aff.to_string()),
+                affiliation: Some(SharedText::copy(aff)),
                 class,
             });
             // A premodifying institution is part of the descriptor ("The Kremlin chief"); an
@@ -2904,13 +2898,9 @@ impl<'a> Scanner<'a> {
                     e = end;
                 }
             }
-            c.set_role(
-                TextRange::new(self.toks[b].start, self.toks[e - 1].end)
-                    .of(self.text)
-                    .to_string(),
-            );
+            c.set_role(TextRange::new(self.toks[b].start, self.toks[e - 1].end).of(self.text));
             c.set_sig(RoleSig {
-                affiliation: aff.map(str::to_string),
+                affiliation: aff.map(SharedText::copy),
                 class,
             });
         }
