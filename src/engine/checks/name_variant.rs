@@ -8,6 +8,7 @@ use strsim::jaro_winkler;
 use super::{Check, CheckMeta, Edit, Finding, Fix, Message, Severity};
 use crate::engine::Analysis;
 use crate::engine::config::EntityKind;
+use crate::engine::entities::recognise::is_group_name;
 use crate::engine::entities::{Entity, MentionForm};
 
 pub struct NameVariant;
@@ -129,7 +130,8 @@ fn people(analysis: &Analysis) -> Vec<&Entity> {
     analysis
         .entities
         .iter()
-        .filter(|e| e.kind == EntityKind::Person)
+        // A group ("Americans", "Democratic") is spelt as a word, not as a name.
+        .filter(|e| e.kind == EntityKind::Person && !is_group_name(&e.name))
         .collect()
 }
 
@@ -585,5 +587,18 @@ mod tests {
             e.name, "Christoph Heusgen",
             "the sheet's name is the canonical one"
         );
+    }
+
+    /// Groups are words, not names: a group that speaks is a person entity ("Americans
+    /// said"), but it is not among the people whose spellings are compared (in PolNeAR,
+    /// "“Americans” looks like a misspelling of “American”", "“Christians” … of “Christie”").
+    #[test]
+    fn groups_are_not_names_to_spell() {
+        let text = "“We want jobs,” Americans said. “Good,” said Democrats. Anna Berg agreed.";
+        let a = analyze(text, &Config::default());
+        let kind = |name: &str| a.entities.iter().find(|e| e.name == name).map(|e| e.kind);
+        assert_eq!(kind("Americans"), Some(super::EntityKind::Person));
+        let names: Vec<&str> = super::people(&a).iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["Anna Berg"]);
     }
 }

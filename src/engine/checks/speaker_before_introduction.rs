@@ -5,6 +5,7 @@ use rustc_hash::FxHashSet;
 
 use super::{Check, CheckMeta, Finding, Fixes, Severity};
 use crate::engine::entities::MentionForm;
+use crate::engine::entities::recognise::is_group_name;
 use crate::engine::quotes::{QuoteKind, SpeakerClass};
 use crate::engine::{Analysis, EntityKind};
 
@@ -68,7 +69,9 @@ impl Check for SpeakerBeforeIntroduction {
                     let intro = e.mentions.get(e.introduced)?;
                     let full =
                         intro.form == MentionForm::FullName && intro.range.start > s.mention.end;
-                    (e.kind == EntityKind::Person && full).then_some((e.name.as_str(), intro.range))
+                    // A group ("Democrats … Virginia Democrats") is no person to introduce.
+                    (e.kind == EntityKind::Person && full && !is_group_name(&e.name))
+                        .then_some((e.name.as_str(), intro.range))
                 });
             if !(pronoun_unresolved || late_intro.is_some()) {
                 continue;
@@ -137,6 +140,15 @@ Ana Ruiz, the mayor of Springfield, spoke after the vote. “It is done,” Ruiz
 
 “We will not back down,” Ruiz said. “Never,” she added.
 ",
+        );
+    }
+
+    /// "said Democrats … the Virginia Democrats": a group needs no introduction by full name.
+    #[test]
+    fn a_group_is_not_flagged() {
+        check(
+            "speaker-before-introduction",
+            "“We want jobs,” Americans said. “We want peace,” Muslims said. “We will win,” said Democrats in the state. Later the Virginia Democrats met.\n",
         );
     }
 }

@@ -5,6 +5,7 @@ use super::{Check, CheckMeta, Edit, Finding, Fix, Severity};
 use crate::engine::Analysis;
 use crate::engine::config::EntityKind;
 use crate::engine::entities::MentionForm;
+use crate::engine::entities::recognise::is_group_name;
 
 pub struct SurnameBeforeFullName;
 
@@ -42,6 +43,10 @@ impl Check for SurnameBeforeFullName {
             .iter()
             .filter(|e| e.kind == EntityKind::Person)
         {
+            // "Democrats … Virginia Democrats": a group, whose short name is no surname.
+            if is_group_name(&e.written) {
+                continue;
+            }
             let Some(full) = e
                 .mentions
                 .iter()
@@ -105,6 +110,18 @@ mod tests {
         check(
             "surname-before-full-name",
             "According to the head of the Munich Security Conference, it matters, said Christoph Heusgen. Heusgen left.\n",
+        );
+    }
+
+    /// "Democrats … Virginia Democrats": a group's short name is no surname.
+    #[test]
+    fn a_group_is_not_flagged() {
+        check(
+            "surname-before-full-name",
+            "“We want jobs,” Americans said. “We want peace,” Muslims said. “We will win,” said Democrats in the state. Later the Virginia Democrats met.\n\
+             Berg spoke first. Then Anna Berg left.
+^^^^ surname-before-full-name
+",
         );
     }
 }

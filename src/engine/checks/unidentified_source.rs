@@ -5,6 +5,7 @@ use std::fmt::Write;
 use super::{Check, CheckMeta, Finding, Fixes, Severity};
 use crate::engine::Analysis;
 use crate::engine::config::EntityKind;
+use crate::engine::entities::recognise::is_group_name;
 
 pub struct UnidentifiedSource;
 
@@ -17,7 +18,9 @@ static META: CheckMeta = CheckMeta {
 A person who is quoted in the story but never identified: no title before the name
 (`Chinese President Xi Jinping`), no appositive (`Christoph Heusgen, head of the Munich
 Security Conference`), no descriptor that the story links to them, and no role in the
-workspace entity sheet. The finding sits on the mention that introduces the person.
+workspace entity sheet. The finding sits on the mention that introduces the person. A group
+that is quoted (`Americans`, `Muslims`, `Virginia Democrats`) is no person to identify and is
+not flagged.
 
 ## Why
 News style identifies every source on first reference, so readers can judge why this person's
@@ -39,6 +42,10 @@ impl Check for UnidentifiedSource {
     fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
         for e in &analysis.entities {
             if e.kind != EntityKind::Person || e.quotes.is_empty() || e.role.is_some() {
+                continue;
+            }
+            // "Americans", "Muslims": a group, not a person to name a role for.
+            if is_group_name(&e.name) {
                 continue;
             }
             if e.sheet
@@ -110,5 +117,18 @@ mod tests {
             .any(|f| f.code == "unidentified-source" && f.range.of(text) == "Anna Berg");
         // The finding follows the quote engine's speaker links exactly.
         assert_eq!(flagged, !berg.quotes.is_empty());
+    }
+
+    /// A group that "says" something ("Americans said") is quoted but is no person to give a
+    /// role; a person in the same story still is.
+    #[test]
+    fn a_group_is_not_flagged() {
+        check(
+            "unidentified-source",
+            "“We want jobs,” Americans said. “We want peace,” Muslims said. “We will win,” said Democrats in the state. Later the Virginia Democrats met.\n\
+             “Jobs first,” said Anna Berg.
+                   ^^^^^^^^^ unidentified-source
+",
+        );
     }
 }

@@ -1217,7 +1217,23 @@ fn classes(w: &str) -> u32 {
     word_key(w.as_bytes()).map_or(0, |k| CLASSES.get(k) & !wl::LOWER)
 }
 
-/// [`classes`] of the word `bytes[start..end]`.
+/// Whether `name` names a group of people, not a person: a nationality ("American"), a
+/// nationality or group word in the plural ("Americans", "Muslims", "Democrats"), a group
+/// word's adjective ("Democratic"), or a name ending in such a plural ("Virginia Democrats": a
+/// person's name never does). A group that "says" something is quoted, but it is no person to
+/// identify by role, to introduce by full name or to spell like one.
+pub fn is_group_name(name: &str) -> bool {
+    let group = |w: &str| GAZETTEER.demonym(w).is_some() || classes(w) & wl::GROUP != 0;
+    match name.rsplit_once(' ') {
+        Some((_, last)) => last.strip_suffix('s').is_some_and(group),
+        None => {
+            GAZETTEER.demonym(name).is_some()
+                || name.strip_suffix('s').is_some_and(group)
+                || name.strip_suffix("ic").is_some_and(group)
+        }
+    }
+}
+
 /// [`wl::CALENDAR`] when the word `bytes[start..end]` is a month's abbreviation written as in a
 /// date, its period then a day number ("on Jan. 19, 2025"), else 0. "Jan" is also a given name,
 /// so the abbreviations are calendar words only there.
@@ -1244,6 +1260,7 @@ fn month_in_date(bytes: &[u8], start: usize, end: usize) -> u32 {
     }
 }
 
+/// [`classes`] of the word `bytes[start..end]`.
 fn classes_at(bytes: &[u8], start: usize, end: usize) -> u32 {
     key_at(bytes, start, end).map_or(0, |k| CLASSES.get(k) & !wl::LOWER)
 }

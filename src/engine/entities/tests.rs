@@ -497,6 +497,34 @@ fn a_compass_word_before_a_known_place_makes_a_region() {
 }
 
 #[test]
+fn group_names_are_told_from_people() {
+    use super::recognise::is_group_name;
+    for group in [
+        "Americans",
+        "American",
+        "Muslims",
+        "Democrats",
+        "Democratic",
+        "Latinos",
+        "Virginia Democrats",
+        "American Muslims",
+    ] {
+        assert!(is_group_name(group), "{group}");
+    }
+    for person in [
+        "Anna Berg",
+        "Christie",
+        "Christian",
+        "Green",
+        "Benjamin Green",
+        "Chris Christie",
+        "Paris",
+    ] {
+        assert!(!is_group_name(person), "{person}");
+    }
+}
+
+#[test]
 fn lower_casing_without_allocation_spells_as_to_lowercase() {
     for w in [
         "The",
