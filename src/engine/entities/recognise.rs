@@ -159,6 +159,27 @@ const TITLES: &[(&str, &str)] = &[
     ("Assemblymember", "representative"),
     ("Lord", "lord"),
     ("Lady", "lord"),
+    // Legislatures' leaders ("Majority Leader Mitch McConnell", "Opposition Leader …").
+    ("Majority Leader", "leader"),
+    ("Minority Leader", "leader"),
+    ("Majority Whip", "whip"),
+    ("Minority Whip", "whip"),
+    ("Leader", "leader"),
+    ("Chair", "leader"),
+    ("Chairperson", "leader"),
+    ("Secretary-Treasurer", "treasurer"),
+    ("Recorder", "recorder"),
+    ("Attorney", "lawyer"),
+    ("Adviser", "adviser"),
+    ("Advisor", "adviser"),
+    ("Senior Adviser", "adviser"),
+    ("Editor", "editor"),
+    // Occupations written before a name as titles ("Actor Clint Howard").
+    ("Actor", "actor"),
+    ("Actress", "actor"),
+    ("Filmmaker", "filmmaker"),
+    ("Journalist", "journalist"),
+    ("Economist", "economist"),
 ];
 
 /// Lower-case role phrases that make a descriptor ("the Chinese head of state") or an
@@ -2390,7 +2411,16 @@ impl<'a> Scanner<'a> {
                     // not a body of its own, and is no mention: taken for one, it would join
                     // any person whose name has that word ("Police Chef Priya Rahman").
                     if !(k == i + 1 && self.wl(i) & wl::ORG_HEAD != 0) {
+                        let before = out.len();
                         self.classify_run(i, k, true, ctx, out);
+                        // What qualifies a title is a body or a place ("House Democratic
+                        // Leader", "United Auto Workers Secretary-Treasurer"): a guess that it
+                        // names a person is wrong.
+                        for q in out.iter_mut().skip(before).filter(|q| q.guessed) {
+                            q.kind = Some(EntityKind::Organization);
+                            q.form = MentionForm::Name;
+                            q.guessed = false;
+                        }
                     }
                     qualified = Some(k);
                     i = e;

@@ -497,6 +497,35 @@ fn a_compass_word_before_a_known_place_makes_a_region() {
 }
 
 #[test]
+fn legislative_and_occupational_titles_give_roles() {
+    let text = "Majority Leader Mitch McConnell spoke first. House Democratic Leader Nancy \
+                Pelosi spoke next. Actress Danai Gurira and Journalist Carl Leubsdorf listened. \
+                Graduates of Squadron Officer School came too.";
+    let ents = entities(text);
+    for (name, role) in [
+        ("Mitch McConnell", "Majority Leader"),
+        ("Nancy Pelosi", "House Democratic Leader"),
+        ("Danai Gurira", "Actress"),
+        ("Carl Leubsdorf", "Journalist"),
+    ] {
+        let e = find(&ents, name);
+        assert_eq!(e.kind, EntityKind::Person, "{name}");
+        assert_eq!(e.role.as_deref(), Some(role), "{name}");
+    }
+    // The body that qualifies a title is no person.
+    assert!(
+        ents.iter()
+            .all(|e| e.kind != EntityKind::Person || !e.name.starts_with("House")),
+        "{ents:?}"
+    );
+    // "Officer" is not taken for a title: the school stays one organisation.
+    assert_eq!(
+        find(&ents, "Squadron Officer School").kind,
+        EntityKind::Organization
+    );
+}
+
+#[test]
 fn group_names_are_told_from_people() {
     use super::recognise::is_group_name;
     for group in [
