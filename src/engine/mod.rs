@@ -105,6 +105,14 @@ impl Analysis {
     pub fn sentences_of(&self, paragraph: &Paragraph) -> &[TextRange] {
         &self.sentences[paragraph.sentences.clone()]
     }
+
+    /// Whether byte `offset` lies in a heading (a Markdown heading or a plain-text headline).
+    pub fn in_heading(&self, offset: usize) -> bool {
+        let i = self.paragraphs.partition_point(|p| p.range.start <= offset);
+        i.checked_sub(1)
+            .and_then(|i| self.paragraphs.get(i))
+            .is_some_and(|p| p.range.end >= offset && p.kind == ParagraphKind::Heading)
+    }
 }
 
 /// Analyses `text` from scratch. Same result as a fresh [`Analyzer`].

@@ -54,10 +54,12 @@ impl Check for SurnameBeforeFullName {
             else {
                 continue;
             };
-            let Some(first) = e.mentions[..full]
-                .iter()
-                .find(|m| matches!(m.form, MentionForm::Surname | MentionForm::FirstName))
-            else {
+            // A headline names people by surname ("Cruz reboots his attacks on Trump"): the
+            // story's first reference is the first one in its body.
+            let Some(first) = e.mentions[..full].iter().find(|m| {
+                matches!(m.form, MentionForm::Surname | MentionForm::FirstName)
+                    && !analysis.in_heading(m.name.start)
+            }) else {
                 continue;
             };
             let full_name = e.written.clone();
@@ -121,6 +123,22 @@ mod tests {
             "“We want jobs,” Americans said. “We want peace,” Muslims said. “We will win,” said Democrats in the state. Later the Virginia Democrats met.\n\
              Berg spoke first. Then Anna Berg left.
 ^^^^ surname-before-full-name
+",
+        );
+    }
+
+    /// A headline names people by surname; the story's first reference is in its body.
+    #[test]
+    fn a_surname_in_a_heading_is_not_flagged() {
+        check(
+            "surname-before-full-name",
+            "# Cruz reboots his attacks on Trump\n\nSen. Ted Cruz spoke about Donald Trump.\n",
+        );
+        // The body's own first reference still counts.
+        check(
+            "surname-before-full-name",
+            "# Cruz speaks\n\nCruz spoke first. Then Sen. Ted Cruz left.\n\
+             ^^^^ surname-before-full-name
 ",
         );
     }
