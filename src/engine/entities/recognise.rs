@@ -2480,6 +2480,18 @@ impl<'a> Scanner<'a> {
             }
             return;
         }
+        // "Justice Department", "General Assembly": a title word before an institution's head
+        // names the institution, not a person.
+        if class.is_some() && b - i == 1 && self.wl(i) & wl::ORG_HEAD != 0 {
+            let r = self.range(a, b);
+            out.push(Candidate::new(
+                r,
+                r,
+                Some(EntityKind::Organization),
+                MentionForm::Name,
+            ));
+            return;
+        }
         let titled = class.is_some() || honorific;
         let n = b - i;
         let name = self.range(i, b);

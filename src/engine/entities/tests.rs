@@ -526,6 +526,23 @@ fn legislative_and_occupational_titles_give_roles() {
 }
 
 #[test]
+fn a_title_word_before_an_institution_head_names_the_institution() {
+    // "Justice" and "General" are titles ("Justice Ruth Bader Ginsburg", "General Mark
+    // Milley"); before "Department" or "Assembly" they name a body, not a person "Department".
+    let text = "She took the helm at the Justice Department. The General Assembly voted. \
+                Justice Ruth Bader Ginsburg dissented.";
+    let ents = entities(text);
+    for name in ["Justice Department", "General Assembly"] {
+        assert_eq!(find(&ents, name).kind, EntityKind::Organization, "{name}");
+    }
+    assert!(
+        ents.iter()
+            .all(|e| e.name != "Department" && e.name != "Assembly")
+    );
+    assert_eq!(find(&ents, "Ruth Bader Ginsburg").kind, EntityKind::Person);
+}
+
+#[test]
 fn group_names_are_told_from_people() {
     use super::recognise::is_group_name;
     for group in [
