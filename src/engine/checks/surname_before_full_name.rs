@@ -17,7 +17,8 @@ static META: CheckMeta = CheckMeta {
 ## What it flags
 The first mention of a person that uses only their surname (or only their first name) when
 the full name comes later in the story. Descriptors before the name (`the head of the Munich
-Security Conference … said Christoph Heusgen`) are fine and not flagged.
+Security Conference … said Christoph Heusgen`) are fine and not flagged, and so are surnames in
+headings (`# Heusgen warns Europe`) and groups (`Democrats … Virginia Democrats`).
 
 ## Why
 News style gives a person's full name on first reference and the surname after that. A
