@@ -1244,14 +1244,20 @@ fn classes(w: &str) -> u32 {
 /// person's name never does). A group that "says" something is quoted, but it is no person to
 /// identify by role, to introduce by full name or to spell like one.
 pub fn is_group_name(name: &str) -> bool {
+    // Asked of every person on every keystroke: the last byte rules out most names before a
+    // look-up (a plural ends in "s", an adjective in "ic"; a nationality is one word).
     let group = |w: &str| GAZETTEER.demonym(w).is_some() || classes(w) & wl::GROUP != 0;
-    match name.rsplit_once(' ') {
-        Some((_, last)) => last.strip_suffix('s').is_some_and(group),
-        None => {
-            GAZETTEER.demonym(name).is_some()
-                || name.strip_suffix('s').is_some_and(group)
-                || name.strip_suffix("ic").is_some_and(group)
+    let bytes = name.as_bytes();
+    let one_word = || !bytes.contains(&b' ');
+    match bytes {
+        [.., b's'] => match bytes.iter().rposition(|&b| b == b' ') {
+            Some(space) => group(&name[space + 1..name.len() - 1]),
+            None => group(&name[..name.len() - 1]) || GAZETTEER.demonym(name).is_some(),
+        },
+        [.., b'i', b'c'] if one_word() => {
+            group(&name[..name.len() - 2]) || GAZETTEER.demonym(name).is_some()
         }
+        _ => one_word() && GAZETTEER.demonym(name).is_some(),
     }
 }
 

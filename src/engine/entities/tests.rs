@@ -554,6 +554,8 @@ fn group_names_are_told_from_people() {
         "Latinos",
         "Virginia Democrats",
         "American Muslims",
+        "Swiss",
+        "Chinese",
     ] {
         assert!(is_group_name(group), "{group}");
     }
