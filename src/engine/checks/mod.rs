@@ -408,6 +408,11 @@ pub(crate) mod testing {
     use super::*;
     use crate::engine::{Config, analyze};
 
+    /// Groups that are quoted and named like people ("Americans said", "Virginia Democrats"),
+    /// for the checks that must not take them for persons. One line, ending in a line break.
+    pub const GROUPS_SPEAK: &str = "“We want jobs,” Americans said. “We want peace,” Muslims \
+        said. “We will win,” said Democrats in the state. Later the Virginia Democrats met.\n";
+
     /// Parses a fixture of prose lines with marker lines under them:
     ///
     /// ```text

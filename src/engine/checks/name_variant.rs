@@ -8,7 +8,6 @@ use strsim::jaro_winkler;
 use super::{Check, CheckMeta, Edit, Finding, Fix, Message, Severity};
 use crate::engine::Analysis;
 use crate::engine::config::EntityKind;
-use crate::engine::entities::recognise::is_group_name;
 use crate::engine::entities::{Entity, MentionForm};
 
 pub struct NameVariant;
@@ -247,7 +246,7 @@ fn plan(people: &[&Entity]) -> Vec<Planned> {
         // A group ("Americans", "Democratic") is spelt as a word, not as a name: it is
         // compared with nobody (asked here, when the people change, not on every keystroke).
         let id = first
-            .filter(|_| len >= 4 && !is_group_name(&people[i].name))
+            .filter(|_| len >= 4 && !people[i].is_group())
             .map(|c| {
                 let id = *surname_ids.entry(s).or_insert_with(|| {
                     distinct.push((s, len, c));

@@ -5,7 +5,6 @@ use rustc_hash::FxHashSet;
 
 use super::{Check, CheckMeta, Finding, Fixes, Severity};
 use crate::engine::entities::MentionForm;
-use crate::engine::entities::recognise::is_group_name;
 use crate::engine::quotes::{QuoteKind, SpeakerClass};
 use crate::engine::{Analysis, EntityKind};
 
@@ -70,7 +69,7 @@ impl Check for SpeakerBeforeIntroduction {
                     let full =
                         intro.form == MentionForm::FullName && intro.range.start > s.mention.end;
                     // A group ("Democrats … Virginia Democrats") is no person to introduce.
-                    (e.kind == EntityKind::Person && full && !is_group_name(&e.name))
+                    (e.kind == EntityKind::Person && full && !e.is_group())
                         .then_some((e.name.as_str(), intro.range))
                 });
             if !(pronoun_unresolved || late_intro.is_some()) {
@@ -148,7 +147,7 @@ Ana Ruiz, the mayor of Springfield, spoke after the vote. “It is done,” Ruiz
     fn a_group_is_not_flagged() {
         check(
             "speaker-before-introduction",
-            "“We want jobs,” Americans said. “We want peace,” Muslims said. “We will win,” said Democrats in the state. Later the Virginia Democrats met.\n",
+            crate::engine::checks::testing::GROUPS_SPEAK,
         );
     }
 }

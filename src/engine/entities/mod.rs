@@ -87,6 +87,15 @@ pub struct Entity {
     pub sheet: Option<SheetEntity>,
 }
 
+impl Entity {
+    /// Whether the entity is a group of people named as the story spells it ("Americans",
+    /// "Virginia Democrats"): quoted, but no person to identify, introduce or spell (see
+    /// [`recognise::is_group_name`]).
+    pub fn is_group(&self) -> bool {
+        recognise::is_group_name(&self.written)
+    }
+}
+
 /// A role's signature, used to link a descriptor to the person introduced with that role:
 /// "Chinese President" and "the Chinese head of state" both give (CN, leader).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

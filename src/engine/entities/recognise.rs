@@ -369,7 +369,6 @@ const ORG_HEADS: &[&str] = &[
     "Zoo",
 ];
 
-/// Last words that make a capitalised run a place.
 /// First words of places' names ("Port Hollis", "Mount Kenya", "Lake Placid").
 const PLACE_LEADS: &[&str] = &["Port", "Fort", "Mount", "Mt.", "Lake", "Cape"];
 
@@ -400,6 +399,7 @@ const REGION_LEADS: &[&str] = &[
     "Outer",
 ];
 
+/// Last words that make a capitalised run a place.
 const PLACE_HEADS: &[&str] = &[
     "Palace",
     "Street",
