@@ -15,9 +15,10 @@ static META: CheckMeta = CheckMeta {
     explanation: "\
 ## What it flags
 A person who is quoted in the story but never identified: no title before the name
-(`Chinese President Xi Jinping`), no appositive (`Christoph Heusgen, head of the Munich
-Security Conference`), no descriptor that the story links to them, and no role in the
-workspace entity sheet. The finding sits on the mention that introduces the person. A group
+(`Chinese President Xi Jinping`), no role before it in lower case (`Kremlin spokesman Dmitry
+Peskov`) or institution's possessive (`CNN's Tara Setmayer`), no appositive (`Christoph
+Heusgen, head of the Munich Security Conference`), no descriptor that the story links to them,
+and no role in the workspace entity sheet. The finding sits on the mention that introduces the person. A group
 that is quoted (`Americans`, `Muslims`, `Virginia Democrats`) is no person to identify and is
 not flagged.
 

@@ -42,13 +42,117 @@ struct Tok {
 }
 
 /// The longest of [`DOTTED`], in bytes.
-const DOTTED_MAX: usize = 4;
+const DOTTED_MAX: usize = 5;
 
 /// Abbreviations that keep their final period inside the token.
 const DOTTED: &[&str] = &[
     "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt",
     "Adm", "Rev", "Hon", "Jr", "Sr", "St", "Inc", "Corp", "Ltd", "Co", "Bros", "Cmdr", "Maj",
-    "Supt", "Det", "Insp", "Amb", "Pres",
+    "Supt", "Det", "Insp", "Amb", "Pres", "Del", "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn",
+    "Fla", "Ga", "Ill", "Ind", "Kan", "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo",
+    "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Tenn", "Va", "Vt", "Wash", "Wis", "Wyo",
+];
+
+/// The states of the United States and their abbreviations in AP style ("Bridgeport,
+/// Conn."), which wire copy writes after a city (facts, from the AP Stylebook's list; the
+/// states without one are spelt out, and "N.Y."-like ones are dotted acronyms).
+const STATE_ABBREVIATIONS: &[(&str, &str)] = &[
+    ("Ala.", "Alabama"),
+    ("Ariz.", "Arizona"),
+    ("Ark.", "Arkansas"),
+    ("Calif.", "California"),
+    ("Colo.", "Colorado"),
+    ("Conn.", "Connecticut"),
+    ("Del.", "Delaware"),
+    ("Fla.", "Florida"),
+    ("Ga.", "Georgia"),
+    ("Ill.", "Illinois"),
+    ("Ind.", "Indiana"),
+    ("Kan.", "Kansas"),
+    ("Ky.", "Kentucky"),
+    ("La.", "Louisiana"),
+    ("Md.", "Maryland"),
+    ("Mass.", "Massachusetts"),
+    ("Mich.", "Michigan"),
+    ("Minn.", "Minnesota"),
+    ("Miss.", "Mississippi"),
+    ("Mo.", "Missouri"),
+    ("Mont.", "Montana"),
+    ("Neb.", "Nebraska"),
+    ("Nev.", "Nevada"),
+    ("N.H.", "New Hampshire"),
+    ("N.J.", "New Jersey"),
+    ("N.M.", "New Mexico"),
+    ("N.Y.", "New York"),
+    ("N.C.", "North Carolina"),
+    ("N.D.", "North Dakota"),
+    ("Okla.", "Oklahoma"),
+    ("Ore.", "Oregon"),
+    ("Pa.", "Pennsylvania"),
+    ("R.I.", "Rhode Island"),
+    ("S.C.", "South Carolina"),
+    ("S.D.", "South Dakota"),
+    ("Tenn.", "Tennessee"),
+    ("Vt.", "Vermont"),
+    ("Va.", "Virginia"),
+    ("Wash.", "Washington"),
+    ("W.Va.", "West Virginia"),
+    ("Wis.", "Wisconsin"),
+    ("Wyo.", "Wyoming"),
+];
+
+/// The states spelt out, for "Madison, Alabama".
+const STATES: &[&str] = &[
+    "Alabama",
+    "Alaska",
+    "Arizona",
+    "Arkansas",
+    "California",
+    "Colorado",
+    "Connecticut",
+    "Delaware",
+    "Florida",
+    "Georgia",
+    "Hawaii",
+    "Idaho",
+    "Illinois",
+    "Indiana",
+    "Iowa",
+    "Kansas",
+    "Kentucky",
+    "Louisiana",
+    "Maine",
+    "Maryland",
+    "Massachusetts",
+    "Michigan",
+    "Minnesota",
+    "Mississippi",
+    "Missouri",
+    "Montana",
+    "Nebraska",
+    "Nevada",
+    "New Hampshire",
+    "New Jersey",
+    "New Mexico",
+    "New York",
+    "North Carolina",
+    "North Dakota",
+    "Ohio",
+    "Oklahoma",
+    "Oregon",
+    "Pennsylvania",
+    "Rhode Island",
+    "South Carolina",
+    "South Dakota",
+    "Tennessee",
+    "Texas",
+    "Utah",
+    "Vermont",
+    "Virginia",
+    "Washington",
+    "West Virginia",
+    "Wisconsin",
+    "Wyoming",
 ];
 
 /// Honorifics: a person follows, but they give no role.
@@ -96,6 +200,8 @@ const TITLES: &[(&str, &str)] = &[
     ("Sen.", "senator"),
     ("Representative", "representative"),
     ("Rep.", "representative"),
+    // A delegate to the House ("Del. Stacey Plaskett"); after a city, Delaware.
+    ("Del.", "representative"),
     ("Congressman", "representative"),
     ("Congresswoman", "representative"),
     ("Governor", "governor"),
@@ -230,6 +336,46 @@ const ROLE_PHRASES: &[(&str, &str)] = &[
     ("manager", "manager"),
     ("editor", "editor"),
     ("secretary", "secretary"),
+    ("press secretary", "spokesperson"),
+    ("attorney general", "attorney general"),
+    ("lawyer", "lawyer"),
+    ("attorney", "lawyer"),
+    ("counsel", "lawyer"),
+    ("aide", "adviser"),
+    ("adviser", "adviser"),
+    ("advisor", "adviser"),
+    ("strategist", "adviser"),
+    ("pollster", "adviser"),
+    ("consultant", "adviser"),
+    ("economist", "economist"),
+    ("analyst", "analyst"),
+    ("researcher", "researcher"),
+    ("historian", "researcher"),
+    ("scientist", "researcher"),
+    ("host", "journalist"),
+    ("anchor", "journalist"),
+    ("correspondent", "journalist"),
+    ("columnist", "journalist"),
+    ("reporter", "journalist"),
+    ("co-founder", "founder"),
+    ("cofounder", "founder"),
+    ("nominee", "candidate"),
+    ("candidate", "candidate"),
+    ("delegate", "delegate"),
+    ("organizer", "organizer"),
+    ("organiser", "organizer"),
+    ("activist", "activist"),
+    ("ally", "adviser"),
+    ("speechwriter", "adviser"),
+    ("moderator", "journalist"),
+    ("congressman", "representative"),
+    ("congresswoman", "representative"),
+    ("executive", "leader"),
+    ("agent", "officer"),
+    ("officer", "officer"),
+    ("resident", "resident"),
+    ("voter", "voter"),
+    ("supporter", "supporter"),
 ];
 
 /// Last words that make a capitalised run an organisation.
@@ -678,6 +824,15 @@ const STOPWORDS: &[&str] = &[
     "overall",
     "currently",
     "previously",
+    // Words before a role, never a name: "Former Florida governor Jeb Bush said" at the
+    // start of a sentence is no person "Former Florida".
+    "former",
+    "retired",
+    "acting",
+    "interim",
+    "outgoing",
+    "incoming",
+    "longtime",
     "initially",
     "eventually",
     "ultimately",
@@ -1978,6 +2133,7 @@ fn scan_with(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaEntities {
     };
     s.runs(ctx, &mut cands);
     s.descriptors(&mut cands);
+    s.premodifiers(&mut cands);
     s.appositives(&mut cands);
     sheet_matches(ctx, &mut cands);
     let order = |c: &Candidate| (c.range.start, std::cmp::Reverse(c.range.end));
@@ -2243,6 +2399,44 @@ impl<'a> Scanner<'a> {
         self.range(a, b).of(self.text)
     }
 
+    /// Whether only a comma and a space part token `k` from a capitalised token before it
+    /// ("Bridgeport, Conn.").
+    fn after_comma_of_name(&self, k: usize) -> bool {
+        k > 0
+            && k < self.toks.len()
+            && self.toks[k - 1].cap
+            && self.text.get(self.toks[k - 1].end..self.toks[k].start) == Some(", ")
+    }
+
+    /// The state of the United States that token `k` names, spelt out or abbreviated ("Ohio",
+    /// "New York", "Conn."), as (end token, the state's name).
+    fn state_at(&self, k: usize) -> Option<(usize, &'static str)> {
+        let w = self.word(k);
+        if let Some(&(_, state)) = STATE_ABBREVIATIONS.iter().find(|(a, _)| *a == w) {
+            return Some((k + 1, state));
+        }
+        let two = (k + 2 <= self.toks.len() && self.toks.get(k + 1).is_some_and(|t| t.joined))
+            .then(|| self.span_text(k, k + 2));
+        [(k + 2, two), (k + 1, Some(w))]
+            .into_iter()
+            .find_map(|(e, name)| Some((e, *STATES.iter().find(|s| Some(**s) == name)?)))
+    }
+
+    /// Whether ", <state>" follows the run ending before token `b`, the state ending a phrase
+    /// ("Madison, Alabama, who", "Bridgeport, Conn., Joe Ganim"; not "Obama, Florida Sen.").
+    fn state_follows(&self, b: usize) -> bool {
+        if !self.after_comma_of_name(b) {
+            return false;
+        }
+        let Some((e, _)) = self.state_at(b) else {
+            return false;
+        };
+        e >= self.toks.len()
+            || !self.toks[e].joined
+            || !self.toks[e].cap
+            || self.word(e - 1).ends_with('.')
+    }
+
     /// The longest capitalised title at token `i` (`TITLES`), as (end token, class).
     fn title_at(&self, i: usize, end: usize) -> Option<(usize, &'static str)> {
         let mut best = None;
@@ -2340,6 +2534,20 @@ impl<'a> Scanner<'a> {
         out: &mut Vec<Candidate>,
     ) {
         let a0 = a;
+        // A state's abbreviation after a city ("Bridgeport, Conn.", "Dover, Del.") is the state.
+        if b - a == 1
+            && self.word(a).ends_with('.')
+            && self.after_comma_of_name(a)
+            && let Some((_, state)) = self.state_at(a)
+            && let Some(e) = GAZETTEER.lookup(state)
+        {
+            let r = self.range(a, b);
+            let mut c = Candidate::new(r, r, Some(EntityKind::Place), MentionForm::Name);
+            c.canonical = Some(e.canonical);
+            c.country = e.country;
+            out.push(c);
+            return;
+        }
         let whole = self.span_text(a, b);
         let exact = GAZETTEER.lookup(whole);
         // Sentence-initial function words ("The", "In", "According") are not part of a name,
@@ -2598,6 +2806,9 @@ impl<'a> Scanner<'a> {
             }
         } else if place_form {
             c.kind = Some(EntityKind::Place);
+        } else if n == 1 && self.state_follows(b) {
+            // "Madison, Alabama": a town of the state.
+            c.kind = Some(EntityKind::Place);
         } else if n == 1 {
             let w = first;
             if GAZETTEER.demonym(w).is_some()
@@ -2699,10 +2910,21 @@ impl<'a> Scanner<'a> {
         }
         c.cue = self.cue(i, b);
         // "the Onion", "the Sea Org": a name after an article is an institution or a thing,
-        // not a person, when nothing else says person.
+        // not a person, when nothing else says person; one word after it is never a person's
+        // name, even before "said" ("The Hill reported", "the Post said"), unless it is a
+        // family's ("the Sams continued").
+        // A given name alone after "the" is so only before a verb ("The Hill reported", not
+        // "the Marilyn pictures").
+        let verb_after = || {
+            c.cue == Some(EntityKind::Person)
+                || b < self.toks.len()
+                    && self.toks[b].joined
+                    && !self.toks[b].cap
+                    && self.word(b).ends_with("ed")
+        };
         if determiner.is_some()
-            && (c.guessed || c.kind.is_none())
-            && c.cue != Some(EntityKind::Person)
+            && (c.guessed || c.kind.is_none() || c.weak && n == 1 && verb_after())
+            && (c.cue != Some(EntityKind::Person) || n == 1 && !last.ends_with('s'))
         {
             c.kind = Some(EntityKind::Organization);
             c.form = MentionForm::Name;
@@ -2781,7 +3003,9 @@ impl<'a> Scanner<'a> {
         if before && self.word(a - 1) == "in" {
             return Some(EntityKind::Place);
         }
-        if after & wl::PERSON_CUE != 0 && !self.toks[b - 1].possessive {
+        // "Mayor Ann Lee of Springfield said": the verb is the person's, not Springfield's.
+        let of_before = before && self.word(a - 1) == "of";
+        if after & wl::PERSON_CUE != 0 && !self.toks[b - 1].possessive && !of_before {
             return Some(EntityKind::Person);
         }
         // Countries playing each other are teams: "Sweden beat", "against Belgium".
@@ -2879,6 +3103,105 @@ impl<'a> Scanner<'a> {
                 out.retain(|o| !(r.contains_range(o.range) && o.kind != Some(EntityKind::Person)));
             }
             out.push(c);
+        }
+    }
+
+    /// Roles written in lower case before a name, as wire copy gives them: "Kremlin spokesman
+    /// Dmitry Peskov", "White House press secretary Josh Earnest", "Clinton's campaign manager
+    /// Robby Mook", "retired Air Force general Lloyd Newton". The role is the role phrase
+    /// (`ROLE_PHRASES`) that ends where the name starts, with the lower-case words before it
+    /// and the capitalised words that qualify it (an institution, a place, a person's
+    /// possessive: the affiliation). A name of unknown kind after such a role is a person's.
+    #[inline(never)]
+    fn premodifiers(&self, out: &mut [Candidate]) {
+        for c in out.iter_mut() {
+            if c.role_info.is_some()
+                || c.sheet.is_some()
+                || !matches!(c.kind, Some(EntityKind::Person) | None)
+                || c.form == MentionForm::Descriptor
+            {
+                continue;
+            }
+            // The name's first token, by binary search (tokens are in text order).
+            let k = self.toks.partition_point(|t| t.start < c.name.start);
+            if k == 0 || k >= self.toks.len() || !self.toks[k].joined {
+                continue;
+            }
+            let lower = |i: usize| {
+                let t = self.toks[i];
+                !t.cap && !t.possessive && self.word(i).bytes().all(|b| b.is_ascii_lowercase())
+            };
+            // The longest role phrase that ends at the name: "attorney general" before
+            // "general".
+            let role = (k.saturating_sub(3)..k).find_map(|i| {
+                ((i + 1..k).all(|j| self.toks[j].joined) && (i..k).all(lower))
+                    .then(|| self.role_phrase_at(i))
+                    .flatten()
+                    .filter(|&(e, _)| e == k)
+                    .map(|(_, class)| (i, class))
+            });
+            // Or an institution's possessive before a person's full name: "CNN's Tara
+            // Setmayer", "Gallup's Jeffrey M. Jones" (the affiliation is the role).
+            let affiliated = || {
+                let t = self.toks[k - 1];
+                (t.cap
+                    && t.possessive
+                    && c.kind == Some(EntityKind::Person)
+                    && c.form == MentionForm::FullName)
+                    .then_some((k, "affiliation"))
+            };
+            let Some((r, class)) = role.or_else(affiliated) else {
+                continue;
+            };
+            // Lower-case words before it that modify it ("press", "campaign", "former").
+            let mut m = r;
+            while m > 0
+                && r - m < 3
+                && self.toks[m].joined
+                && lower(m - 1)
+                && self.wl(m - 1) & wl::PERSON_CUE == 0
+                && !self.is_stopword(m - 1)
+                && !self.word(m - 1).ends_with("ed")
+                && !self.word(m - 1).ends_with("ly")
+            {
+                m -= 1;
+            }
+            // Capitalised words that qualify it, a possessive only as the last of them.
+            let mut q = m;
+            while q > 0
+                && m - q < 4
+                && self.toks[q].joined
+                && self.toks[q - 1].cap
+                && (q == m || !self.toks[q - 1].possessive)
+                && !(self.toks[q - 1].initial && self.is_stopword(q - 1))
+            {
+                q -= 1;
+            }
+            if q == k {
+                // A possessive that is no name ("Here's Why …").
+                continue;
+            }
+            let affiliation = (q < m).then(|| {
+                let qualifier = self.span_text(q, m);
+                GAZETTEER
+                    .lookup(qualifier)
+                    .map_or(qualifier, affiliation_key)
+            });
+            c.set_role(TextRange::new(self.toks[q].start, self.toks[k - 1].end).of(self.text));
+            c.set_sig(RoleSig {
+                affiliation: affiliation.map(SharedText::copy),
+                class,
+            });
+            if c.kind.is_none() {
+                c.kind = Some(EntityKind::Person);
+                c.form = if c.name.of(self.text).contains(' ') {
+                    MentionForm::FullName
+                } else {
+                    MentionForm::Surname
+                };
+            }
+            // A role vouches for a person; a possessive does not ("Virginia's Tax Code").
+            c.guessed &= r == k;
         }
     }
 

@@ -924,3 +924,124 @@ fn patched_grouping_equals_a_fresh_one_as_words_come_and_go_at_sentence_starts()
         "grouping patched in {patched} of {keystrokes} keystrokes ({regrouped} regrouped)"
     );
 }
+
+/// The names of the speakers of `a`'s quotations, in order.
+fn speakers(a: &crate::engine::Analysis) -> Vec<&str> {
+    a.quotes
+        .iter()
+        .map(|q| q.speaker.as_ref().map_or("", |s| s.name.as_str()))
+        .collect()
+}
+
+#[test]
+fn a_role_in_lower_case_before_a_name_is_the_role_and_the_name_speaks() {
+    // The institution or place that qualifies the role was taken for the speaker, and the
+    // person quoted was "never identified".
+    let text = "“We see no progress,” Kremlin spokesman Dmitry Peskov told reporters.\n\n\
+                “It is a disgrace,” said White House press secretary Karine Jean-Pierre.\n\n\
+                “It is over,” Hillary Clinton’s campaign manager Robby Mook said.\n\n\
+                “We will appeal,” said Texas attorney general Ken Paxton.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(
+        speakers(&a),
+        [
+            "Dmitry Peskov",
+            "Karine Jean-Pierre",
+            "Robby Mook",
+            "Ken Paxton"
+        ]
+    );
+    for (name, role) in [
+        ("Dmitry Peskov", "Kremlin spokesman"),
+        ("Karine Jean-Pierre", "White House press secretary"),
+        ("Robby Mook", "Hillary Clinton’s campaign manager"),
+        ("Ken Paxton", "Texas attorney general"),
+    ] {
+        assert_eq!(
+            find(&a.entities, name).role.as_deref(),
+            Some(role),
+            "{name}"
+        );
+    }
+    assert_eq!(find(&a.entities, "Kremlin").kind, EntityKind::Organization);
+    assert_eq!(find(&a.entities, "Texas").kind, EntityKind::Place);
+    assert_no_finding(&a, &["unidentified-source"]);
+}
+
+#[test]
+fn a_word_before_a_role_at_a_sentence_start_is_no_name() {
+    let text = "Former Florida governor Jeb Bush said the plan was a disgrace.";
+    let ents = entities(text);
+    assert_eq!(find(&ents, "Florida").kind, EntityKind::Place);
+    assert_eq!(
+        find(&ents, "Jeb Bush").role.as_deref(),
+        Some("Florida governor")
+    );
+}
+
+#[test]
+fn one_word_after_the_is_an_institution_even_before_said() {
+    let text = "The Hill reported that the vote was delayed. The Post said it would wait.";
+    let ents = entities(text);
+    assert_eq!(find(&ents, "Hill").kind, EntityKind::Organization);
+    assert_eq!(find(&ents, "Post").kind, EntityKind::Organization);
+}
+
+#[test]
+fn a_state_after_a_city_is_a_place_and_del_before_a_name_a_title() {
+    let text = "BRIDGEPORT, Conn. — The mayor of Bridgeport, Conn., Joe Ganim, said the city \
+                would appeal. Officials in Dover, Del., agreed.\n\n\
+                “We will not stop,” said Del. Stacey Plaskett.\n\n\
+                “This is fantastic!” beamed Donald Hartley of Madison, Alabama, who came early.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    let ct = find(&a.entities, "Connecticut");
+    assert_eq!(ct.kind, EntityKind::Place);
+    assert_eq!(mention_texts(ct, text), ["Conn.", "Conn."]);
+    assert_eq!(find(&a.entities, "Delaware").kind, EntityKind::Place);
+    assert_eq!(find(&a.entities, "Madison").kind, EntityKind::Place);
+    let plaskett = find(&a.entities, "Stacey Plaskett");
+    assert_eq!(plaskett.role.as_deref(), Some("Del."));
+    assert!(
+        a.entities
+            .iter()
+            .all(|e| !matches!(e.name.as_str(), "Conn" | "Conn." | "Del" | "Del.")),
+        "{:?}",
+        a.entities.iter().map(|e| &e.name).collect::<Vec<_>>()
+    );
+    assert_eq!(speakers(&a), ["Stacey Plaskett", "Donald Hartley"]);
+}
+
+#[test]
+fn an_institution_s_possessive_before_a_name_identifies_the_person() {
+    let text = "“We found no change,” Gallup’s Jeffrey M. Jones wrote. \
+                “It shifts every week,” said CNN's Tara Setmayer.\n\n\
+                Here’s Why Winning Iowa Could Break The Election Wide Open For Bernie Sanders.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(speakers(&a), ["Jeffrey M. Jones", "Tara Setmayer"]);
+    assert_eq!(
+        find(&a.entities, "Jeffrey M. Jones").role.as_deref(),
+        Some("Gallup")
+    );
+    assert_eq!(
+        find(&a.entities, "Tara Setmayer").role.as_deref(),
+        Some("CNN")
+    );
+    assert_no_finding(&a, &["unidentified-source"]);
+}
+
+#[test]
+fn the_person_of_a_place_speaks_not_the_place() {
+    let text = "“I know that she cares,” said Patricia Moran of Cheyenne. \
+                “I can't vote for him,” said Concord resident Whit Symms.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(speakers(&a), ["Patricia Moran", "Whit Symms"]);
+    assert!(
+        !a.entities
+            .iter()
+            .any(|e| e.name == "Cheyenne" && e.kind == EntityKind::Person)
+    );
+    assert_eq!(
+        find(&a.entities, "Whit Symms").role.as_deref(),
+        Some("Concord resident")
+    );
+}

@@ -1430,6 +1430,21 @@ impl<'a> Reader<'a> {
     /// The word tokens [`Self::person_name`] joins (as many as the name has words: a token
     /// holds no space, and dropping a possessive leaves its word).
     fn name_words<'w>(&self, words: &'w [usize]) -> &'w [usize] {
+        // "Jason Gilbert of Cheyenne", "Paul Sperry of Counter Jihad": a name, then where or
+        // what the person is of; the name is before "of" (but "Bank of America CEO Brian
+        // Moynihan" and "Secretary of State John Kerry" name the person after a title).
+        let is_of = |i: usize| self.w(i) == "of";
+        let words = match words.iter().position(|&i| is_of(i)) {
+            Some(p)
+                if p > 0
+                    && self.cap(words[p - 1])
+                    && !self.is(words[p - 1], TITLE)
+                    && !words[p + 1..].iter().any(|&i| self.is(i, TITLE)) =>
+            {
+                &words[..p]
+            }
+            _ => words,
+        };
         // (The length of "of" is tested first: most words are not two letters long.)
         let start = words
             .iter()

@@ -686,6 +686,7 @@ const TITLES: &[&str] = &[
     "prof.",
     "sen.",
     "rep.",
+    "del.",
     "gov.",
     "gen.",
     "lt.",

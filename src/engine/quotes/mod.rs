@@ -672,16 +672,33 @@ impl<'a> Linker<'a> {
     }
 
     /// The entity with a mention overlapping `mention` (binary search over mention starts).
-    fn entity_at(&self, mention: TextRange) -> Option<usize> {
+    /// With `person`, a person's mention wins, the last one if there are several: a phrase
+    /// that names a person is headed by the name, which comes after what qualifies it
+    /// ("Kremlin spokesman Dmitry Peskov", "Clinton campaign manager Robby Mook").
+    fn entity_at(&self, mention: TextRange, person: Option<&str>) -> Option<usize> {
         let i = self.all_mentions.partition_point(|m| m.0 < mention.end);
         // Mentions do not nest deeply: a short look back finds any that overlaps.
-        self.all_mentions[..i]
-            .iter()
-            .rev()
-            .take(8)
-            .filter(|m| m.1 > mention.start)
-            .map(|m| m.2)
-            .min()
+        let overlapping = || {
+            self.all_mentions[..i]
+                .iter()
+                .rev()
+                .take(8)
+                .filter(|m| m.1 > mention.start)
+        };
+        let named = |name: &str| {
+            let people = || overlapping().filter(|m| self.entities[m.2].kind == EntityKind::Person);
+            // The person the phrase names ("Jason Gilbert of Cheyenne": Gilbert, not a
+            // Cheyenne taken for a given name), else the last.
+            let last = name.split_whitespace().next_back().unwrap_or(name);
+            people()
+                .filter(|m| self.entities[m.2].name.ends_with(last))
+                .max_by_key(|m| m.0)
+                .or_else(|| people().max_by_key(|m| m.0))
+                .map(|m| m.2)
+        };
+        person
+            .and_then(named)
+            .or_else(|| overlapping().map(|m| m.2).min())
     }
 
     /// A full name ending with `surname`, from the first full name the story gives.
@@ -731,7 +748,8 @@ impl<'a> Linker<'a> {
         let linked = cue.refers_to.map_or(mention, |r| r.shift(offset));
         // Unnamed sources ("officials in Brussels said") are not the place they are in.
         let unnamed = matches!(cue.class, SpeakerClass::Anonymous | SpeakerClass::Vague);
-        if let Some(e) = self.entity_at(linked).filter(|_| !unnamed) {
+        let person = (cue.class == SpeakerClass::Person).then_some(cue.name.as_str());
+        if let Some(e) = self.entity_at(linked, person).filter(|_| !unnamed) {
             sp.entity = Some(e);
             sp.name = self.entity_name(e);
             if self.entities[e].kind == EntityKind::Organization && sp.class == SpeakerClass::Person

@@ -73,6 +73,7 @@ fn keeps_period(word: &str) -> bool {
                 | "Prof"
                 | "Sen"
                 | "Rep"
+                | "Del"
                 | "Gov"
                 | "Gen"
                 | "Lt"
