@@ -28,7 +28,7 @@ use patch::{Patch, Stretch, patch};
 
 use super::gazetteer::FastMap;
 
-use super::gazetteer::GAZETTEER;
+use super::gazetteer::{FastSet, GAZETTEER};
 use super::recognise::{lower_word_hash, word_hash};
 use super::{Candidate, Entity, Mention, MentionForm, RoleSig};
 use crate::engine::config::{EntityKind, SheetEntity};
@@ -819,6 +819,8 @@ fn resolve_all<'a>(
             }
         }
     }
+    // The countries the story names, or names an institution of ("Kremlin": Russia).
+    let countries: FastSet<&str> = items.iter().filter_map(|it| it.c.country).collect();
     // Countries that the story has playing matches are teams (organisations) throughout.
     let mut teams: FastMap<&str, (usize, usize)> = FastMap::default();
     for it in &items {
@@ -847,12 +849,19 @@ fn resolve_all<'a>(
         // A lone word that is part of a person's full name in this story is that person
         // ("Paris" after "Paris Hilton"), whatever the gazetteer says.
         // (Asked only of a single word: a name of several is never one word of a person's.)
+        // A capital whose country the story names speaks for its government ("Moscow said",
+        // in a story that names Russia or the Kremlin), whatever verbs follow it.
+        let government = || {
+            GAZETTEER
+                .capital_of(raw)
+                .is_some_and(|code| countries.contains(code))
+        };
         let person_named = || {
             people
                 .with_word(raw)
                 .iter()
                 .any(|&(e, _)| ents[e].last() == Some(raw))
-                || cues.get(raw).is_some_and(|&(person, place)| person > place)
+                || cues.get(raw).is_some_and(|&(person, place)| person > place) && !government()
         };
         if !raw.contains(' ') && person_named() {
             it.kind = None;

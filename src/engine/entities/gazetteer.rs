@@ -153,6 +153,8 @@ pub struct Gazetteer {
     names: FastMap<&'static str, GazEntry>,
     /// Demonym ("Chinese") → country code.
     demonyms: FastMap<&'static str, &'static str>,
+    /// National capital → the code of its country ("Moscow" → "RU").
+    capitals: FastMap<&'static str, &'static str>,
     /// Country code → canonical country name.
     country_names: FastMap<&'static str, &'static str>,
     /// The names that start with a lower-case letter (a handful: a list is quicker to test
@@ -205,6 +207,7 @@ impl Gazetteer {
         );
         let mut demonyms = FastMap::default();
         let mut country_names = FastMap::default();
+        let mut capitals = FastMap::default();
         let place = |canonical, country| GazEntry {
             kind: EntityKind::Place,
             canonical,
@@ -225,6 +228,7 @@ impl Gazetteer {
             names.insert(name, place(name, Some(code)));
             if !capital.is_empty() {
                 names.entry(capital).or_insert_with(|| place(capital, None));
+                capitals.insert(capital, code);
             }
             if !demonym.is_empty() {
                 demonyms.insert(demonym, code);
@@ -273,6 +277,8 @@ impl Gazetteer {
         ] {
             demonyms.insert(d, code);
         }
+        // Capitals as news copy names them (the country list has "Washington D.C.").
+        capitals.insert("Washington", "US");
         // Sorted by bytes. Most names differ in their first eight bytes, so those, as one
         // big-endian number, decide nearly every comparison without a call to `memcmp`.
         let mut keyed: Vec<(u64, &'static str)> = names
@@ -333,6 +339,7 @@ impl Gazetteer {
             first_names,
             names,
             demonyms,
+            capitals,
             country_names,
             lowercase_names,
             lowercase_first,
@@ -372,6 +379,11 @@ impl Gazetteer {
     /// The country code a demonym stands for ("Chinese" → "CN").
     pub fn demonym(&self, word: &str) -> Option<&'static str> {
         self.demonyms.get(word).copied()
+    }
+
+    /// The code of the country whose capital `name` is ("Moscow" → "RU").
+    pub fn capital_of(&self, name: &str) -> Option<&'static str> {
+        self.capitals.get(name).copied()
     }
 
     /// The canonical name of a country code.

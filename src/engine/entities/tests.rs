@@ -1012,6 +1012,19 @@ fn a_state_after_a_city_is_a_place_and_del_before_a_name_a_title() {
 }
 
 #[test]
+fn a_capital_speaks_for_the_government_of_a_country_the_story_names() {
+    // "Moscow said" in a story about Russia is its government, not a person named Moscow.
+    let text = "Russia rejected the plan. Moscow said the talks had failed. \
+                “We see no progress,” Moscow said in a statement.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(find(&a.entities, "Moscow").kind, EntityKind::Place);
+    assert_no_finding(&a, &["unidentified-source"]);
+    // With no word of France, a Paris who claims things is a person ("Valeska Paris").
+    let text = "Paris claims she was held for years. Paris said she had no passport.";
+    assert_eq!(find(&entities(text), "Paris").kind, EntityKind::Person);
+}
+
+#[test]
 fn an_institution_s_possessive_before_a_name_identifies_the_person() {
     let text = "“We found no change,” Gallup’s Jeffrey M. Jones wrote. \
                 “It shifts every week,” said CNN's Tara Setmayer.\n\n\

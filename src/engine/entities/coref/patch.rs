@@ -86,7 +86,8 @@ fn find_mention(entities: &[Entity], range: TextRange) -> Option<(usize, usize)>
 /// [`inert_key`] passes) is an item whatever the word statistics say, rule 4 puts it in the
 /// organisation of its key (creating it in its turn), and nothing else reads it: rules 2, 3
 /// and 5 look only at people and at items of other kinds, the maps of rule 4 (`cues`, `teams`,
-/// `person_named`) at places and lone words, and rule 3 joins a lone word to the organisation
+/// `person_named`) at places and lone words, its `countries` at the countries of gazetteer
+/// names (an inert candidate has none), and rule 3 joins a lone word to the organisation
 /// of its key whoever created it. Creating an organisation earlier or later changes the order
 /// of the entities being built, which only the acronyms read (the organisation of the lowest
 /// index whose initials an acronym spells takes its mentions), and [`inert_key`] rules that
