@@ -376,6 +376,12 @@ const ROLE_PHRASES: &[(&str, &str)] = &[
     ("resident", "resident"),
     ("voter", "voter"),
     ("supporter", "supporter"),
+    ("hopeful", "candidate"),
+    ("contender", "candidate"),
+    ("front-runner", "candidate"),
+    ("frontrunner", "candidate"),
+    ("challenger", "candidate"),
+    ("rival", "candidate"),
 ];
 
 /// Last words that make a capitalised run an organisation.
@@ -3141,11 +3147,24 @@ impl<'a> Scanner<'a> {
                     .map(|(_, class)| (i, class))
             });
             // Or an institution's possessive before a person's full name: "CNN's Tara
-            // Setmayer", "Gallup's Jeffrey M. Jones" (the affiliation is the role).
+            // Setmayer", "Gallup's Jeffrey M. Jones" (the affiliation is the role); or a
+            // party, as political copy identifies candidates: "Republican Donald Trump".
             let affiliated = || {
                 let t = self.toks[k - 1];
+                let party = || {
+                    matches!(
+                        self.word(k - 1),
+                        "Republican"
+                            | "Democrat"
+                            | "Democratic"
+                            | "Libertarian"
+                            | "Independent"
+                            | "Socialist"
+                            | "GOP"
+                    )
+                };
                 (t.cap
-                    && t.possessive
+                    && (t.possessive || party())
                     && c.kind == Some(EntityKind::Person)
                     && c.form == MentionForm::FullName)
                     .then_some((k, "affiliation"))

@@ -1058,3 +1058,20 @@ fn the_person_of_a_place_speaks_not_the_place() {
         Some("Concord resident")
     );
 }
+
+#[test]
+fn a_party_before_a_name_identifies_a_candidate() {
+    let text = "“We will win,” said Republican Donald Trump. \
+                “No,” said Democratic hopeful Bernie Sanders.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(speakers(&a), ["Donald Trump", "Bernie Sanders"]);
+    assert_eq!(
+        find(&a.entities, "Donald Trump").role.as_deref(),
+        Some("Republican")
+    );
+    assert_eq!(
+        find(&a.entities, "Bernie Sanders").role.as_deref(),
+        Some("Democratic hopeful")
+    );
+    assert_no_finding(&a, &["unidentified-source"]);
+}
