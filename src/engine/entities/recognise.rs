@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
-use super::gazetteer::{FastMap, GAZETTEER, GazEntry, WordHasher, ascii_lower8};
+use super::gazetteer::{FastMap, FastSet, GAZETTEER, GazEntry, WordHasher, ascii_lower8};
 use super::{Candidate, MentionForm, ParaEntities, RoleSig};
 use crate::engine::config::EntityKind;
 use crate::engine::paragraph::{ParaCtx, ParagraphKind};
@@ -1474,6 +1474,11 @@ type TitleEntry = (&'static str, usize, &'static str);
 
 /// `TITLES` indexed by their first word, each with its word count, in list order: a look-up
 /// replaces a scan of the whole list at every capitalised word.
+/// [`DOTTED`] as a set: looked up at every capitalised word before a period (the end of
+/// many sentences), where a scan of the list cost some hundred instructions.
+static DOTTED_SET: LazyLock<FastSet<&'static str>> =
+    LazyLock::new(|| DOTTED.iter().copied().collect());
+
 static TITLE_INDEX: LazyLock<FastMap<&'static str, Vec<TitleEntry>>> = LazyLock::new(|| {
     let mut m: FastMap<&'static str, Vec<TitleEntry>> = FastMap::default();
     for &(title, class) in TITLES {
@@ -1851,7 +1856,7 @@ fn joined_word(text: &str, start: usize, mut pos: usize) -> (usize, (usize, usiz
         let single_cap = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
         if first_upper
             && (single_cap
-                || (word.len() <= DOTTED_MAX && DOTTED.contains(&word))
+                || (word.len() <= DOTTED_MAX && DOTTED_SET.contains(word))
                 || (word.contains('.') && word.chars().all(|c| c == '.' || c.is_uppercase())))
         {
             end += 1;
@@ -2410,6 +2415,7 @@ impl<'a> Scanner<'a> {
     fn after_comma_of_name(&self, k: usize) -> bool {
         k > 0
             && k < self.toks.len()
+            && self.text.as_bytes().get(self.toks[k - 1].end) == Some(&b',')
             && self.toks[k - 1].cap
             && self.text.get(self.toks[k - 1].end..self.toks[k].start) == Some(", ")
     }
@@ -2812,9 +2818,6 @@ impl<'a> Scanner<'a> {
             }
         } else if place_form {
             c.kind = Some(EntityKind::Place);
-        } else if n == 1 && self.state_follows(b) {
-            // "Madison, Alabama": a town of the state.
-            c.kind = Some(EntityKind::Place);
         } else if n == 1 {
             let w = first;
             if GAZETTEER.demonym(w).is_some()
@@ -2852,6 +2855,9 @@ impl<'a> Scanner<'a> {
                 // An upper-case word that the story also uses in lower case is emphasis
                 // ("ALL", "UNLESS"): the document stage checks, as for sentence-initial words.
                 c.unsure = Some(name);
+            } else if self.state_follows(b) {
+                // "Madison, Alabama": a town of the state.
+                c.kind = Some(EntityKind::Place);
             } else if GAZETTEER.is_first_name(w) {
                 c.kind = Some(EntityKind::Person);
                 c.form = MentionForm::FirstName;
@@ -3120,6 +3126,7 @@ impl<'a> Scanner<'a> {
     /// possessive: the affiliation). A name of unknown kind after such a role is a person's.
     #[inline(never)]
     fn premodifiers(&self, out: &mut [Candidate]) {
+        let mut cursor = 0;
         for c in out.iter_mut() {
             if c.role_info.is_some()
                 || c.sheet.is_some()
@@ -3128,8 +3135,27 @@ impl<'a> Scanner<'a> {
             {
                 continue;
             }
-            // The name's first token, by binary search (tokens are in text order).
-            let k = self.toks.partition_point(|t| t.start < c.name.start);
+            // The name's first token: the candidates come in text order, so nearly always at
+            // or after the previous one's (else by binary search).
+            if self.toks.get(cursor).is_none_or(|t| t.start > c.name.start) {
+                cursor = 0;
+            }
+            while self
+                .toks
+                .get(cursor)
+                .is_some_and(|t| t.start < c.name.start)
+            {
+                cursor += 1;
+                if self
+                    .toks
+                    .get(cursor + 8)
+                    .is_some_and(|t| t.start < c.name.start)
+                {
+                    cursor += self.toks[cursor..].partition_point(|t| t.start < c.name.start);
+                    break;
+                }
+            }
+            let k = cursor;
             if k == 0 || k >= self.toks.len() || !self.toks[k].joined {
                 continue;
             }
@@ -3137,12 +3163,15 @@ impl<'a> Scanner<'a> {
                 let t = self.toks[i];
                 !t.cap && !t.possessive && self.word(i).bytes().all(|b| b.is_ascii_lowercase())
             };
+            // The lower-case words joined before the name (at most three).
+            let mut l = k;
+            while l > 0 && k - l < 3 && (l == k || self.toks[l].joined) && lower(l - 1) {
+                l -= 1;
+            }
             // The longest role phrase that ends at the name: "attorney general" before
             // "general".
-            let role = (k.saturating_sub(3)..k).find_map(|i| {
-                ((i + 1..k).all(|j| self.toks[j].joined) && (i..k).all(lower))
-                    .then(|| self.role_phrase_at(i))
-                    .flatten()
+            let role = (l..k).find_map(|i| {
+                self.role_phrase_at(i)
                     .filter(|&(e, _)| e == k)
                     .map(|(_, class)| (i, class))
             });

@@ -686,6 +686,8 @@ impl<'a> Linker<'a> {
                 .filter(|m| m.1 > mention.start)
         };
         let named = |name: &str| {
+            // Nearly every phrase overlaps one mention: nothing to choose.
+            overlapping().nth(1)?;
             let people = || overlapping().filter(|m| self.entities[m.2].kind == EntityKind::Person);
             // The person the phrase names ("Jason Gilbert of Cheyenne": Gilbert, not a
             // Cheyenne taken for a given name), else the last.
