@@ -98,6 +98,8 @@ pub struct Analysis {
     pub events: SharedVec<temporal::Event>,
     pub entities: SharedVec<entities::Entity>,
     pub findings: Vec<Finding>,
+    /// The headline of a plain-text story ([`plain_headline`]); Markdown marks its headings.
+    pub headline: Option<TextRange>,
 }
 
 impl Analysis {
@@ -108,11 +110,41 @@ impl Analysis {
 
     /// Whether byte `offset` lies in a heading (a Markdown heading or a plain-text headline).
     pub fn in_heading(&self, offset: usize) -> bool {
+        if self
+            .headline
+            .is_some_and(|h| h.start <= offset && offset <= h.end)
+        {
+            return true;
+        }
         let i = self.paragraphs.partition_point(|p| p.range.start <= offset);
         i.checked_sub(1)
             .and_then(|i| self.paragraphs.get(i))
             .is_some_and(|p| p.range.end >= offset && p.kind == ParagraphKind::Heading)
     }
+}
+
+/// The headline of a plain-text story: its first paragraph, if another follows and it is as
+/// short as headlines are (16 words at most, or 25 when most of its longer words are
+/// capitalised, as in "Stealth Over Health: Hillary Clinton Was Headed to ER"). A lede is
+/// longer: wire ledes run to 25–35 words. (Read only by the checks; the entity stage reads the
+/// line as prose, which scores better on GUM.)
+pub fn plain_headline(text: &str, paragraphs: &[Paragraph]) -> Option<TextRange> {
+    let [first, _, ..] = paragraphs else {
+        return None;
+    };
+    let line = text.get(first.range.start..first.range.end)?;
+    let (mut words, mut long, mut capitalised) = (0, 0, 0);
+    for w in line.split_whitespace() {
+        words += 1;
+        if words > 25 {
+            return None;
+        }
+        if w.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
+            long += 1;
+            capitalised += usize::from(w.starts_with(char::is_uppercase));
+        }
+    }
+    (words <= 16 || capitalised * 3 >= long * 2).then_some(first.range)
 }
 
 /// Analyses `text` from scratch. Same result as a fresh [`Analyzer`].
@@ -808,12 +840,17 @@ fn document_passes(
         caches.change,
         caches.remember,
     );
+    let headline = match format {
+        Format::PlainText => plain_headline(text, &paragraphs),
+        Format::Markdown => None,
+    };
     let mut analysis = Analysis {
         len: text.len(),
         format,
         front_matter,
         paragraphs,
         sentences,
+        headline,
         ..Analysis::default()
     };
     analysis.entities = entities::coref::resolve_cached(

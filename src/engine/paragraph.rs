@@ -26,7 +26,8 @@ pub enum ParagraphKind {
     Text,
     /// A Markdown heading. (Plain text has none: a one-line paragraph without final
     /// punctuation is not taken for a headline, which made GUM's headline names unsure and
-    /// lost more of them than it gained.)
+    /// lost more of them than it gained. The checks read a short first paragraph of plain
+    /// text as its headline: [`super::plain_headline`].)
     Heading,
     ListItem,
     BlockQuote,

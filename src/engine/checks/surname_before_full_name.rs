@@ -17,7 +17,8 @@ static META: CheckMeta = CheckMeta {
 The first mention of a person that uses only their surname (or only their first name) when
 the full name comes later in the story. Descriptors before the name (`the head of the Munich
 Security Conference … said Christoph Heusgen`) are fine and not flagged, and so are surnames in
-headings (`# Heusgen warns Europe`) and groups (`Democrats … Virginia Democrats`).
+headings (`# Heusgen warns Europe`, or the first line of a plain-text story when it is as
+short as a headline) and groups (`Democrats … Virginia Democrats`).
 
 ## Why
 News style gives a person's full name on first reference and the surname after that. A
@@ -141,6 +142,31 @@ mod tests {
             "# Cruz speaks\n\nCruz spoke first. Then Sen. Ted Cruz left.\n\
              ^^^^ surname-before-full-name
 ",
+        );
+    }
+
+    /// Plain text has no heading marks: its first line, when as short as a headline, is one.
+    #[test]
+    fn a_surname_in_the_headline_of_plain_text_is_not_flagged() {
+        check(
+            "surname-before-full-name",
+            "Sanders says his meeting with Obama went well.\n\n\
+             Sen. Bernie Sanders met President Barack Obama on Thursday.\n",
+        );
+        check(
+            "surname-before-full-name",
+            "Stealth Over Health: Sanders Was Headed to the Hospital but Went Home to Avoid the \
+             Cameras of the Waiting Press.\n\n\
+             Sen. Bernie Sanders went home on Thursday.\n",
+        );
+        // A lede is longer than a headline: its surname still counts.
+        check(
+            "surname-before-full-name",
+            "Sanders told reporters on Thursday that he would stay in the race until the last \
+             primary in June, whatever the delegates say.\n\
+             ^^^^^^^ surname-before-full-name
+\n\
+             Sen. Bernie Sanders left.\n",
         );
     }
 }
