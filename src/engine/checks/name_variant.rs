@@ -25,7 +25,8 @@ more frequent one. It also flags a name that is close to, but not the same as, t
 spelling of a person in the workspace entity sheet (`[[entity]]` in `copydesk.toml`); the fix
 changes it to the sheet's spelling. A mention is flagged once even when it is close to several
 names (several people called Whitfield): the fix offers the sheet's spelling if it is one of
-them, else the spelling the story uses most.
+them, else the spelling the story uses most. Two spellings that differ only in their
+apostrophes (`O’Neill`, `O'Neill`) or by a plural ending (`Order`, `Orders`) are not flagged.
 
 ## Why
 A misspelt name is one of the most common corrections newspapers print. Two spellings also
@@ -61,7 +62,30 @@ fn variants(a: &str, b: &str) -> bool {
         && lb >= 4
         && la.abs_diff(lb) <= 2
         && a.chars().next() == b.chars().next()
+        && !plural_of(a, b)
+        && !plural_of(b, a)
+        && !same_but_apostrophes(a, b)
         && jaro_winkler(a, b) >= SIMILAR
+}
+
+/// Whether `a` is `b` with a plural ending ("Orders", "Ricans"): another word, not another
+/// spelling.
+fn plural_of(a: &str, b: &str) -> bool {
+    a.strip_prefix(b)
+        .is_some_and(|rest| matches!(rest, "s" | "es"))
+}
+
+/// Whether `a` and `b` differ only in their apostrophes (`O’Neill`, `O'Neill`): typography,
+/// which a style guide or the editor's settings decide, not a misspelt name.
+fn same_but_apostrophes(a: &str, b: &str) -> bool {
+    let plain = |c: char| {
+        if matches!(c, '’' | '‘' | 'ʼ') {
+            '\''
+        } else {
+            c
+        }
+    };
+    a.chars().map(plain).eq(b.chars().map(plain))
 }
 
 /// Edits that respell every name mention of `from` to use `to_full` (full names) and its last
@@ -268,7 +292,11 @@ fn plan(people: &[&Entity]) -> Vec<Planned> {
         for (n, &x) in ids.iter().enumerate() {
             for &y in &ids[n + 1..] {
                 let ((sx, lx, _), (sy, ly, _)) = (distinct[x], distinct[y]);
-                if lx.abs_diff(ly) > 2 {
+                if lx.abs_diff(ly) > 2
+                    || plural_of(sx, sy)
+                    || plural_of(sy, sx)
+                    || same_but_apostrophes(sx, sy)
+                {
                     continue;
                 }
                 if jaro_winkler(sx, sy) >= SIMILAR {
@@ -545,6 +573,20 @@ mod tests {
         assert_eq!(
             &*f[0].message,
             "“Moraeu” looks like a misspelling of “Moreau” (used 3 times)"
+        );
+    }
+
+    /// Curly and straight apostrophes, and a plural, are no second spelling of a name.
+    #[test]
+    fn apostrophes_and_plurals_are_not_variants() {
+        assert!(!super::variants("O’Neill", "O'Neill"));
+        assert!(!super::variants("Orders", "Order"));
+        assert!(!super::variants("Ricans", "Rican"));
+        assert!(super::variants("Heusgan", "Heusgen"));
+        check(
+            "name-variant",
+            "NYPD Commissioner James O’Neill spoke. O'Neill said the cause was unclear. \
+             O’Neill left.\n",
         );
     }
 
