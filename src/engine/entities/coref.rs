@@ -819,8 +819,16 @@ fn resolve_all<'a>(
             }
         }
     }
-    // The countries the story names, or names an institution of ("Kremlin": Russia).
-    let countries: FastSet<&str> = items.iter().filter_map(|it| it.c.country).collect();
+    // The countries the story names, or names an institution of ("Kremlin": Russia), if a
+    // capital "speaks" (gathered only then: a pass that reaches into every paragraph's scan).
+    let capital_speaks = cues
+        .iter()
+        .any(|(raw, &(person, place))| person > place && GAZETTEER.capital_of(raw).is_some());
+    let countries: FastSet<&str> = if capital_speaks {
+        items.iter().filter_map(|it| it.c.country).collect()
+    } else {
+        FastSet::default()
+    };
     // Countries that the story has playing matches are teams (organisations) throughout.
     let mut teams: FastMap<&str, (usize, usize)> = FastMap::default();
     for it in &items {
