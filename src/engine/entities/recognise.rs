@@ -2805,11 +2805,16 @@ impl<'a> Scanner<'a> {
                     out.push(p);
                 }
             }
-            // An institution named after a person ("Andy Warhol Foundation") also mentions them.
+            // An institution named after a person ("Andy Warhol Foundation") also mentions them;
+            // not one named after a place whose name is also a given name ("Washington
+            // Restaurant Association").
             if n >= 3
                 && GAZETTEER.is_first_name(first)
                 && self.toks[i + 1].cap
                 && self.wl(i + 1) & wl::ORG_HEAD == 0
+                && GAZETTEER
+                    .lookup(first)
+                    .is_none_or(|e| e.kind != EntityKind::Place)
             {
                 let r = self.range(i, i + 2);
                 let mut p = Candidate::new(r, r, Some(EntityKind::Person), MentionForm::FullName);

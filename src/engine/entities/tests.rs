@@ -1075,3 +1075,19 @@ fn a_party_before_a_name_identifies_a_candidate() {
     );
     assert_no_finding(&a, &["unidentified-source"]);
 }
+
+#[test]
+fn an_institution_named_after_a_place_names_no_person() {
+    // "Washington" is a given name too: the association was taken to mention a person
+    // "Washington Restaurant", who then took the quotation.
+    let text = "Anthony Anton, president and CEO of Washington Restaurant Association stated, \
+                “It is a blow.”\n\nThe Andy Warhol Foundation gave a grant.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(speakers(&a), ["Anthony Anton"]);
+    assert_eq!(
+        find(&a.entities, "Washington Restaurant Association").kind,
+        EntityKind::Organization
+    );
+    assert!(a.entities.iter().all(|e| e.name != "Washington Restaurant"));
+    assert_eq!(find(&a.entities, "Andy Warhol").kind, EntityKind::Person);
+}
