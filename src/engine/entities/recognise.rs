@@ -382,6 +382,22 @@ const ROLE_PHRASES: &[(&str, &str)] = &[
     ("frontrunner", "candidate"),
     ("challenger", "candidate"),
     ("rival", "candidate"),
+    ("lawmaker", "representative"),
+    ("legislator", "representative"),
+    ("developer", "businessperson"),
+    ("businessman", "businessperson"),
+    ("businesswoman", "businessperson"),
+    ("entrepreneur", "businessperson"),
+    ("investor", "businessperson"),
+    ("owner", "businessperson"),
+    ("commentator", "journalist"),
+    ("author", "writer"),
+    ("writer", "writer"),
+    ("teacher", "teacher"),
+    ("physician", "doctor"),
+    ("doctor", "doctor"),
+    ("pastor", "cleric"),
+    ("priest", "cleric"),
 ];
 
 /// Last words that make a capitalised run an organisation.
@@ -2872,6 +2888,13 @@ impl<'a> Scanner<'a> {
             // named elsewhere, or a cue).
         } else {
             // Two or more capitalised words with no organisation or place form.
+            if is_party_word(last) {
+                // "a Florida Republican strategist", "Murphy, a Jupiter Democrat": a member of
+                // a party from a place, no name (Florida is a given name too); the place is a
+                // mention of its own.
+                self.classify_run(i, b - 1, split, ctx, out);
+                return;
+            }
             let gaz = self.gazetteer_spans(i, b);
             let first_is_name = GAZETTEER.is_first_name(first);
             // Split around gazetteer names, unless the name is a last word that is also a
@@ -3185,18 +3208,7 @@ impl<'a> Scanner<'a> {
             // party, as political copy identifies candidates: "Republican Donald Trump".
             let affiliated = || {
                 let t = self.toks[k - 1];
-                let party = || {
-                    matches!(
-                        self.word(k - 1),
-                        "Republican"
-                            | "Democrat"
-                            | "Democratic"
-                            | "Libertarian"
-                            | "Independent"
-                            | "Socialist"
-                            | "GOP"
-                    )
-                };
+                let party = || is_party_word(self.word(k - 1));
                 (t.cap
                     && (t.possessive || party())
                     && c.kind == Some(EntityKind::Person)
@@ -3346,6 +3358,21 @@ impl<'a> Scanner<'a> {
             });
         }
     }
+}
+
+/// A party's name as a word before a candidate's name ("Republican Donald Trump") or after a
+/// place ("a Florida Republican").
+fn is_party_word(w: &str) -> bool {
+    matches!(
+        w,
+        "Republican"
+            | "Democrat"
+            | "Democratic"
+            | "Libertarian"
+            | "Independent"
+            | "Socialist"
+            | "GOP"
+    )
 }
 
 /// The key a gazetteer entry gives as an affiliation: its country if it has one, else its name

@@ -1074,6 +1074,11 @@ fn a_party_before_a_name_identifies_a_candidate() {
         Some("Democratic hopeful")
     );
     assert_no_finding(&a, &["unidentified-source"]);
+    // A party member from a place is no name ("Florida" is a given name too).
+    let text = "“There is no data,” said one unaligned Florida Republican strategist.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(find(&a.entities, "Florida").kind, EntityKind::Place);
+    assert!(a.entities.iter().all(|e| e.kind != EntityKind::Person));
 }
 
 #[test]
