@@ -144,7 +144,7 @@ pub fn plain_headline(text: &str, paragraphs: &[Paragraph]) -> Option<TextRange>
             capitalised += usize::from(w.starts_with(char::is_uppercase));
         }
     }
-    (words <= 16 || capitalised * 3 >= long * 2).then_some(first.range)
+    (words <= 16 || long > 0 && capitalised * 3 >= long * 2).then_some(first.range)
 }
 
 /// Analyses `text` from scratch. Same result as a fresh [`Analyzer`].

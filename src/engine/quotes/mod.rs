@@ -672,9 +672,10 @@ impl<'a> Linker<'a> {
     }
 
     /// The entity with a mention overlapping `mention` (binary search over mention starts).
-    /// With `person`, a person's mention wins, the last one if there are several: a phrase
-    /// that names a person is headed by the name, which comes after what qualifies it
-    /// ("Kremlin spokesman Dmitry Peskov", "Clinton campaign manager Robby Mook").
+    /// With `person` (the name a speaker phrase gives), a person's mention wins: the one whose
+    /// name ends with the same word, else the last one, for a phrase that names a person is
+    /// headed by the name, after what qualifies it ("Kremlin spokesman Dmitry Peskov",
+    /// "Clinton campaign manager Robby Mook"). Otherwise the entity of lowest index.
     fn entity_at(&self, mention: TextRange, person: Option<&str>) -> Option<usize> {
         let i = self.all_mentions.partition_point(|m| m.0 < mention.end);
         // Mentions do not nest deeply: a short look back finds any that overlaps.
