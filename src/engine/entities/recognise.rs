@@ -3218,7 +3218,7 @@ impl<'a> Scanner<'a> {
             let Some((r, class)) = role.or_else(affiliated) else {
                 continue;
             };
-            // Lower-case words before it that modify it ("press", "campaign", "former").
+            // Lower-case words before it that modify it ("press", "campaign", "deputy").
             let mut m = r;
             while m > 0
                 && r - m < 3
