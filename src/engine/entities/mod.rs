@@ -106,12 +106,12 @@ pub struct RoleSig {
     pub class: &'static str,
 }
 
-/// The role a candidate's words give it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The role a candidate's words give it: its text and its signature, always both.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleInfo {
     /// Role text ("Chinese President", "head of the Munich Security Conference").
-    pub role: Option<SharedText>,
-    pub sig: Option<RoleSig>,
+    pub role: SharedText,
+    pub sig: RoleSig,
 }
 
 /// A candidate mention found by the paragraph stage (paragraph-relative offsets).
@@ -173,20 +173,26 @@ impl Candidate {
 
     /// Role text ("Chinese President", "head of the Munich Security Conference").
     pub fn role(&self) -> Option<&str> {
-        self.role_info.as_ref()?.role.as_deref()
+        Some(self.role_info.as_ref()?.role.as_str())
     }
 
     /// The role's signature.
     pub fn sig(&self) -> Option<&RoleSig> {
-        self.role_info.as_ref()?.sig.as_ref()
+        Some(&self.role_info.as_ref()?.sig)
     }
 
-    pub(crate) fn set_role(&mut self, role: &str) {
-        self.role_info.get_or_insert_default().role = Some(SharedText::copy(role));
+    /// Whether the candidate has a role (and so a signature), answered without reading the
+    /// role, which lies out of line: the document stage asks it of every candidate.
+    pub fn has_role(&self) -> bool {
+        self.role_info.is_some()
     }
 
-    pub(crate) fn set_sig(&mut self, sig: RoleSig) {
-        self.role_info.get_or_insert_default().sig = Some(sig);
+    /// Gives the candidate the role `role` with its signature.
+    pub(crate) fn set_role(&mut self, role: &str, sig: RoleSig) {
+        self.role_info = Some(Box::new(RoleInfo {
+            role: SharedText::copy(role),
+            sig,
+        }));
     }
 
     /// The candidate moved `by` bytes (paragraph → document space).

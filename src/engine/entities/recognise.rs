@@ -2680,11 +2680,13 @@ impl<'a> Scanner<'a> {
                     Some(EntityKind::Person),
                     MentionForm::Descriptor,
                 );
-                c.set_sig(RoleSig {
-                    affiliation: sig_aff.map(SharedText::copy),
-                    class: cls,
-                });
-                c.set_role(self.span_text(a, b));
+                c.set_role(
+                    self.span_text(a, b),
+                    RoleSig {
+                        affiliation: sig_aff.map(SharedText::copy),
+                        class: cls,
+                    },
+                );
                 out.push(c);
             }
             return;
@@ -2709,13 +2711,15 @@ impl<'a> Scanner<'a> {
                 Some(EntityKind::Person),
                 MentionForm::Descriptor,
             );
-            c.set_sig(RoleSig {
-                affiliation: Some(SharedText::copy(
-                    GAZETTEER.lookup(org).map_or(org, affiliation_key),
-                )),
-                class: cls,
-            });
-            c.set_role(self.span_text(a, b));
+            c.set_role(
+                self.span_text(a, b),
+                RoleSig {
+                    affiliation: Some(SharedText::copy(
+                        GAZETTEER.lookup(org).map_or(org, affiliation_key),
+                    )),
+                    class: cls,
+                },
+            );
             out.push(c);
             if m < b {
                 self.classify_run(m, b, true, ctx, out);
@@ -2749,11 +2753,13 @@ impl<'a> Scanner<'a> {
                 MentionForm::Surname
             };
             if let Some(cls) = class {
-                c.set_role(self.span_text(a, i));
-                c.set_sig(RoleSig {
-                    affiliation: sig_aff.map(SharedText::copy),
-                    class: cls,
-                });
+                c.set_role(
+                    self.span_text(a, i),
+                    RoleSig {
+                        affiliation: sig_aff.map(SharedText::copy),
+                        class: cls,
+                    },
+                );
             }
             if let Some(k) = qualified {
                 c.range = self.range(k, b);
@@ -3131,11 +3137,13 @@ impl<'a> Scanner<'a> {
             }
             let r = TextRange::new(toks[j].start, toks[e - 1].end);
             let mut c = Candidate::new(r, r, Some(EntityKind::Person), MentionForm::Descriptor);
-            c.set_role(TextRange::new(toks[j + 1].start, r.end).of(self.text));
-            c.set_sig(RoleSig {
-                affiliation: Some(SharedText::copy(aff)),
-                class,
-            });
+            c.set_role(
+                TextRange::new(toks[j + 1].start, r.end).of(self.text),
+                RoleSig {
+                    affiliation: Some(SharedText::copy(aff)),
+                    class,
+                },
+            );
             // A premodifying institution is part of the descriptor ("The Kremlin chief"); an
             // organisation after "of" stays a mention of its own.
             out.retain(|o| !(o.form == MentionForm::Descriptor && o.range.overlaps(r)));
@@ -3252,11 +3260,13 @@ impl<'a> Scanner<'a> {
                     .lookup(qualifier)
                     .map_or(qualifier, affiliation_key)
             });
-            c.set_role(TextRange::new(self.toks[q].start, self.toks[k - 1].end).of(self.text));
-            c.set_sig(RoleSig {
-                affiliation: affiliation.map(SharedText::copy),
-                class,
-            });
+            c.set_role(
+                TextRange::new(self.toks[q].start, self.toks[k - 1].end).of(self.text),
+                RoleSig {
+                    affiliation: affiliation.map(SharedText::copy),
+                    class,
+                },
+            );
             if c.kind.is_none() {
                 c.kind = Some(EntityKind::Person);
                 c.form = if c.name.of(self.text).contains(' ') {
@@ -3351,11 +3361,13 @@ impl<'a> Scanner<'a> {
                     e = end;
                 }
             }
-            c.set_role(TextRange::new(self.toks[b].start, self.toks[e - 1].end).of(self.text));
-            c.set_sig(RoleSig {
-                affiliation: aff.map(SharedText::copy),
-                class,
-            });
+            c.set_role(
+                TextRange::new(self.toks[b].start, self.toks[e - 1].end).of(self.text),
+                RoleSig {
+                    affiliation: aff.map(SharedText::copy),
+                    class,
+                },
+            );
         }
     }
 }
