@@ -910,3 +910,9 @@ fn unnamed_sources_somewhere_are_not_the_place_they_are_in() {
     let text = "“It is late,” Mayor Ann Lee of Springfield said.";
     assert_eq!(speakers(text), [Some("Ann Lee".to_string())]);
 }
+
+#[test]
+fn a_song_s_words_are_sung_by_their_singers() {
+    let text = "As the Rainmakers sang back in the 1980s, “They'll turn us all into beggars.”";
+    assert_eq!(speakers(text), [Some("Rainmakers".to_string())]);
+}
