@@ -2450,7 +2450,7 @@ impl<'a> Scanner<'a> {
             .find_map(|(e, name)| Some((e, *STATES.iter().find(|s| Some(**s) == name)?)))
     }
 
-    /// Whether ", <state>" follows the run ending before token `b`, the state ending a phrase
+    /// Whether ", " and a state follow the run ending before token `b`, the state ending a phrase
     /// ("Madison, Alabama, who", "Bridgeport, Conn., Joe Ganim"; not "Obama, Florida Sen.").
     fn state_follows(&self, b: usize) -> bool {
         if !self.after_comma_of_name(b) {
