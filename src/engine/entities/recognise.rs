@@ -398,6 +398,12 @@ const ROLE_PHRASES: &[(&str, &str)] = &[
     ("doctor", "doctor"),
     ("pastor", "cleric"),
     ("priest", "cleric"),
+    ("constituent", "resident"),
+    ("volunteer", "supporter"),
+    ("staffer", "adviser"),
+    ("worker", "worker"),
+    ("retiree", "resident"),
+    ("veteran", "veteran"),
 ];
 
 /// Last words that make a capitalised run an organisation.

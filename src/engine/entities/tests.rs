@@ -1096,3 +1096,16 @@ fn an_institution_named_after_a_place_names_no_person() {
     assert!(a.entities.iter().all(|e| e.name != "Washington Restaurant"));
     assert_eq!(find(&a.entities, "Andy Warhol").kind, EntityKind::Person);
 }
+
+#[test]
+fn constituents_volunteers_and_staffers_are_identified_by_that() {
+    let text = "“We agree,” said Cruz constituent Dan Golvach. \
+                “We wrote it,” said Clinton staffer Philippe Reines.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(speakers(&a), ["Dan Golvach", "Philippe Reines"]);
+    assert_eq!(
+        find(&a.entities, "Dan Golvach").role.as_deref(),
+        Some("Cruz constituent")
+    );
+    assert_no_finding(&a, &["unidentified-source"]);
+}
