@@ -50,8 +50,8 @@ struct Item<'a> {
     kind: Option<EntityKind>,
     cue: Option<EntityKind>,
     has_country: bool,
+    /// The candidate has a role (and so a signature: they come together).
     has_role: bool,
-    has_sig: bool,
     para: usize,
     entity: Option<usize>,
 }
@@ -642,7 +642,6 @@ fn admit<'a>(
         sheet: c.sheet.map(|s| s as usize),
         has_country: c.country.is_some(),
         has_role: c.has_role(),
-        has_sig: c.has_role(),
         form,
         kind: c.kind,
         cue: c.cue,
@@ -787,7 +786,7 @@ fn resolve_all<'a>(
         };
         if ents[e].role.is_none() {
             // Read the candidate (cold by now) only when it has something to give.
-            if it.has_role || it.has_sig {
+            if it.has_role {
                 ents[e].role = it.c.role();
                 ents[e].sig = it.c.sig();
             } else {

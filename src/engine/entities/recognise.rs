@@ -3170,7 +3170,7 @@ impl<'a> Scanner<'a> {
     fn premodifiers(&self, out: &mut [Candidate]) {
         let mut cursor = 0;
         for c in out.iter_mut() {
-            if c.role_info.is_some()
+            if c.has_role()
                 || c.sheet.is_some()
                 || !matches!(c.kind, Some(EntityKind::Person) | None)
                 || c.form == MentionForm::Descriptor
