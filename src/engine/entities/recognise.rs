@@ -3288,6 +3288,72 @@ impl<'a> Scanner<'a> {
 
     /// Appositive roles: "Christoph Heusgen, head of the Munich Security Conference".
     #[inline(never)]
+    /// Up to three lower-case words from token `k` that can make a role after an article or
+    /// a possessive ("an economist", "Obama's special envoy"): where they end (`k` if none).
+    fn lower_role_words(&self, k: usize) -> usize {
+        let mut e = k;
+        while e < self.toks.len()
+            && e < k + 3
+            && self.toks[e].joined
+            && !self.toks[e].cap
+            && !matches!(
+                self.word(e),
+                "of" | "at" | "for" | "from" | "with" | "who" | "and" | "in"
+            )
+            && self.word(e).chars().all(char::is_alphabetic)
+        {
+            e += 1;
+        }
+        e
+    }
+
+    /// Whether token `k` is an age set off by commas ("Jason Gilbert, 34, a teacher").
+    fn is_age(&self, k: usize) -> bool {
+        self.toks.get(k).is_some_and(|t| {
+            (1..=3).contains(&(t.end - t.start))
+                && self.word(k).bytes().all(|b| b.is_ascii_digit())
+                && self.text[t.end..].starts_with(',')
+        })
+    }
+
+    /// A hometown from token `k` ("of Ashton, Md.", "of Cheyenne"): where it ends, and the
+    /// signature of the role it gives (the town, or an institution named instead, is the
+    /// affiliation).
+    fn hometown(&self, k: usize) -> Option<(usize, RoleSig)> {
+        if k >= self.toks.len() || self.word(k) != "of" {
+            return None;
+        }
+        // The place: capitalised words, and a state after a comma ("Ashton, Md.").
+        let from = k + 1;
+        let mut end = from;
+        while self
+            .toks
+            .get(end)
+            .is_some_and(|t| t.cap && t.joined && !t.possessive)
+        {
+            end += 1;
+        }
+        if end == from {
+            return None;
+        }
+        let place = self.span_text(from, end);
+        if end < self.toks.len()
+            && self.after_comma_of_name(end)
+            && let Some((e, _)) = self.state_at(end)
+        {
+            end = e;
+        }
+        let entry = GAZETTEER.lookup(place);
+        let sig = RoleSig {
+            affiliation: Some(SharedText::copy(entry.map_or(place, affiliation_key))),
+            class: match entry {
+                Some(e) if e.kind != EntityKind::Place => "role",
+                _ => "resident",
+            },
+        };
+        Some((end, sig))
+    }
+
     fn appositives(&self, out: &mut [Candidate]) {
         for c in out.iter_mut() {
             if c.kind != Some(EntityKind::Person)
@@ -3305,10 +3371,29 @@ impl<'a> Scanner<'a> {
                 .trim()
                 .starts_with(',')
             {
+                // "Jason Gilbert of Cheyenne said": a hometown with no comma (not the "of" of
+                // a title read into the name: "Clinton Chief of Staff Cheryl Mills").
+                if self.toks[b].joined
+                    && b.checked_sub(1)
+                        .is_some_and(|l| self.role_phrase_at(l).is_none())
+                    && let Some((e, sig)) = self.hometown(b)
+                {
+                    c.set_role(self.range(b, e).of(self.text), sig);
+                }
                 continue;
             }
             let mut k = b;
             let mut aff = None;
+            // "Jason Gilbert, 34, a teacher": an age first, no identification on its own.
+            if self.is_age(k) {
+                k += 1;
+            }
+            // "Donna Rawlings, 59, of Ashton, Md.": a hometown is how wire copy identifies
+            // someone with no title.
+            if let Some((e, sig)) = self.hometown(k) {
+                c.set_role(self.range(b, e).of(self.text), sig);
+                continue;
+            }
             let article =
                 self.lower_is(k, "the") || self.lower_is(k, "a") || self.lower_is(k, "an");
             if article {
@@ -3318,31 +3403,49 @@ impl<'a> Scanner<'a> {
                 aff = Some(key);
                 k = e;
             }
-            let (mut e, class) = match self.role_phrase_at(k) {
+            let (mut e, mut class) = match self.role_phrase_at(k) {
                 Some(found) => found,
                 // "Anna Berg, an economist at Nordea": after an article, up to three lower-case
                 // words (adjectives and a noun) are a role too.
-                None if article => {
-                    let mut e = k;
-                    while e < self.toks.len()
-                        && e < k + 3
-                        && self.toks[e].joined
-                        && !self.toks[e].cap
-                        && !matches!(
-                            self.word(e),
-                            "of" | "at" | "for" | "from" | "with" | "who" | "and" | "in"
-                        )
-                        && self.word(e).chars().all(char::is_alphabetic)
-                    {
-                        e += 1;
-                    }
-                    if e == k {
-                        continue;
-                    }
-                    (e, "role")
-                }
+                None if article => match self.lower_role_words(k) {
+                    e if e > k => (e, "role"),
+                    _ => continue,
+                },
                 None => continue,
             };
+            // Capitalised words after the role phrase: another person's possessive before
+            // the role proper ("Brett McGurk, President Obama's special envoy": the title is
+            // Obama's, the affiliation his), or a qualifier inside the role ("a former Obama
+            // administration official").
+            let mut p = e;
+            while self
+                .toks
+                .get(p)
+                .is_some_and(|t| t.cap && t.joined && !t.possessive)
+            {
+                p += 1;
+            }
+            let possessive = self
+                .toks
+                .get(p)
+                .is_some_and(|t| t.cap && t.joined && t.possessive);
+            let after = if possessive { p + 1 } else { p };
+            if possessive || p > e {
+                let found = self.role_phrase_at(after).or_else(|| {
+                    let re = self.lower_role_words(after);
+                    (re > after).then_some((re, "role"))
+                });
+                if let Some((re, rclass)) = found {
+                    if possessive || aff.is_none() {
+                        let holder = self.span_text(e, after);
+                        aff = Some(GAZETTEER.lookup(holder).map_or(holder, affiliation_key));
+                    }
+                    if possessive {
+                        class = rclass;
+                    }
+                    e = re;
+                }
+            }
             if e + 1 < self.toks.len()
                 && matches!(self.word(e), "of" | "at" | "for" | "from")
                 && self.toks[e].joined

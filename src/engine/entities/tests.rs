@@ -1109,3 +1109,68 @@ fn constituents_volunteers_and_staffers_are_identified_by_that() {
     );
     assert_no_finding(&a, &["unidentified-source"]);
 }
+
+#[test]
+fn a_title_before_another_persons_possessive_is_that_persons() {
+    // "President" was read as Brett McGurk's role: it is Obama's title, and McGurk is his
+    // special envoy.
+    let text = "“We have momentum,” Brett H. McGurk, President Obama’s special envoy, said.\n\n\
+                “Nobody expected it,” said Kenneth Baer, a former Obama administration official.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    let mcgurk = find(&a.entities, "Brett H. McGurk");
+    assert_eq!(
+        mcgurk.role.as_deref(),
+        Some("President Obama’s special envoy")
+    );
+    assert_eq!(find(&a.entities, "Obama").role, None);
+    // A capitalised word after a role with no possessive still qualifies this person's role.
+    assert_eq!(
+        find(&a.entities, "Kenneth Baer").role.as_deref(),
+        Some("a former Obama administration official")
+    );
+    assert_eq!(speakers(&a), ["Brett H. McGurk", "Kenneth Baer"]);
+    assert_no_finding(&a, &["unidentified-source"]);
+}
+
+#[test]
+fn an_age_and_a_hometown_identify_a_person() {
+    // Wire copy identifies people with no title by age and hometown; they were "never
+    // identified".
+    let text = "“We are not done,” said Donna Sampson Rawlings, 59, of Ashton, Md.\n\n\
+                “It was cold,” said Jason Gilbert of Cheyenne.\n\n\
+                “I'll probably still go with Bernie,” said Courtney Johnson, 23, a social worker.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    for (name, role) in [
+        ("Donna Sampson Rawlings", "59, of Ashton, Md."),
+        ("Jason Gilbert", "of Cheyenne"),
+        ("Courtney Johnson", "23, a social worker"),
+    ] {
+        assert_eq!(
+            find(&a.entities, name).role.as_deref(),
+            Some(role),
+            "{name}"
+        );
+    }
+    assert_eq!(find(&a.entities, "Maryland").kind, EntityKind::Place);
+    assert_no_finding(&a, &["unidentified-source"]);
+}
+
+#[test]
+fn an_age_alone_or_the_of_of_a_title_identifies_nobody() {
+    let text = "“We are not done,” said Jason Gilbert, 34.\n\n\
+                The message went to Clinton Chief of Staff Cheryl Mills.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(find(&a.entities, "Jason Gilbert").role, None);
+    assert!(
+        a.entities
+            .iter()
+            .all(|e| e.role.as_deref().is_none_or(|r| !r.starts_with("of "))),
+        "{:?}",
+        a.entities
+    );
+    assert!(
+        a.findings
+            .iter()
+            .any(|f| f.code == "unidentified-source" && f.range.of(text) == "Jason Gilbert")
+    );
+}
