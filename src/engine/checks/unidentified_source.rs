@@ -17,8 +17,12 @@ static META: CheckMeta = CheckMeta {
 A person who is quoted in the story but never identified: no title before the name
 (`Chinese President Xi Jinping`), no role before it in lower case (`Kremlin spokesman Dmitry
 Peskov`) or institution's possessive (`CNN's Tara Setmayer`), no appositive (`Christoph
-Heusgen, head of the Munich Security Conference`), no descriptor that the story links to them,
-and no role in the workspace entity sheet. The finding sits on the mention that introduces the person. A group
+Heusgen, head of the Munich Security Conference`, `Brett McGurk, President Obama's special
+envoy`, `Robert McAtee, one of several coal industry veterans`), no hometown (`Donna Rawlings,
+59, of Ashton, Md.`, `Jason Gilbert of Cheyenne`), no clause that says what they do (`Whit
+Ayres, who was Rubio's campaign pollster`), no descriptor that the story links to them, and
+no role in the workspace entity sheet. An age alone (`Jane Smith, 34, said`) is not an
+identification. The finding sits on the mention that introduces the person. A group
 that is quoted (`Americans`, `Muslims`, `Virginia Democrats`) is no person to identify and is
 not flagged.
 

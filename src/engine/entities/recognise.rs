@@ -397,6 +397,11 @@ const ROLE_PHRASES: &[(&str, &str)] = &[
     ("physician", "doctor"),
     ("doctor", "doctor"),
     ("pastor", "cleric"),
+    ("rabbi", "cleric"),
+    ("imam", "cleric"),
+    ("publisher", "editor"),
+    ("surgeon", "doctor"),
+    ("neurosurgeon", "doctor"),
     ("priest", "cleric"),
     ("constituent", "resident"),
     ("volunteer", "supporter"),
@@ -3354,6 +3359,91 @@ impl<'a> Scanner<'a> {
         Some((end, sig))
     }
 
+    /// Where the capitalised words qualifying a role from token `k` end, a possessive only as
+    /// the last of them ("Cruz campaign's" stops after "Cruz").
+    fn qualifier_end(&self, k: usize) -> usize {
+        let mut q = k;
+        while let Some(t) = self.toks.get(q)
+            && t.cap
+            && (q == k || t.joined)
+        {
+            q += 1;
+            if t.possessive {
+                break;
+            }
+        }
+        q
+    }
+
+    /// Whether token `k` opens "one of …" or a relative clause that says what someone does
+    /// ("who is", "who was", "who runs", "who heads", …).
+    fn one_of_or_who_is(&self, k: usize) -> bool {
+        let next =
+            |w: &str| self.toks.get(k + 1).is_some_and(|t| t.joined) && self.word(k + 1) == w;
+        if k >= self.toks.len() {
+            return false;
+        }
+        match self.word(k) {
+            "one" => next("of"),
+            // "who is" and "who was" say what someone is only before a noun phrase ("who
+            // was Rubio's campaign pollster", "who is its vice chairwoman"), not before a
+            // participle or a number ("who is reviled by", "who is 70").
+            "who" if matches!(self.word(k + 1), "is" | "was") => {
+                self.toks.get(k + 2).is_some_and(|t| t.joined)
+                    && (self.toks[k + 2].cap
+                        || matches!(
+                            self.word(k + 2),
+                            "a" | "an" | "the" | "its" | "his" | "her" | "their"
+                        )
+                        || self.role_phrase_at(k + 2).is_some())
+            }
+            "who" => {
+                self.toks.get(k + 1).is_some_and(|t| t.joined)
+                    && matches!(
+                        self.word(k + 1),
+                        "runs"
+                            | "ran"
+                            | "heads"
+                            | "headed"
+                            | "leads"
+                            | "led"
+                            | "chairs"
+                            | "directs"
+                            | "founded"
+                            | "co-founded"
+                            | "owns"
+                            | "works"
+                            | "worked"
+                            | "serves"
+                            | "served"
+                            | "teaches"
+                            | "taught"
+                            | "represents"
+                            | "represented"
+                            | "manages"
+                            | "oversees"
+                            | "oversaw"
+                    )
+            }
+            _ => false,
+        }
+    }
+
+    /// The end of the phrase that goes on from token `from`: the first token not joined to the
+    /// one before it (after a comma or other punctuation), at most `max`.
+    /// A relative clause inside it ends it too ("one of several veterans who came").
+    fn phrase_end(&self, from: usize, max: usize) -> usize {
+        let mut e = from.min(self.toks.len());
+        while e < self.toks.len()
+            && e < max
+            && self.toks[e].joined
+            && !(e > from && matches!(self.word(e), "who" | "which" | "that"))
+        {
+            e += 1;
+        }
+        e
+    }
+
     fn appositives(&self, out: &mut [Candidate]) {
         for c in out.iter_mut() {
             if c.kind != Some(EntityKind::Person)
@@ -3394,6 +3484,19 @@ impl<'a> Scanner<'a> {
                 c.set_role(self.range(b, e).of(self.text), sig);
                 continue;
             }
+            // "Robert McAtee, one of several coal industry veterans", "Whit Ayres, who was
+            // Rubio's campaign pollster": the phrase or clause says who the person is.
+            if self.one_of_or_who_is(k) {
+                let e = self.phrase_end(k + 1, k + 12);
+                c.set_role(
+                    self.range(b, e).of(self.text),
+                    RoleSig {
+                        affiliation: None,
+                        class: "role",
+                    },
+                );
+                continue;
+            }
             let article =
                 self.lower_is(k, "the") || self.lower_is(k, "a") || self.lower_is(k, "an");
             if article {
@@ -3406,11 +3509,17 @@ impl<'a> Scanner<'a> {
             let (mut e, mut class) = match self.role_phrase_at(k) {
                 Some(found) => found,
                 // "Anna Berg, an economist at Nordea": after an article, up to three lower-case
-                // words (adjectives and a noun) are a role too.
-                None if article => match self.lower_role_words(k) {
-                    e if e > k => (e, "role"),
-                    _ => continue,
-                },
+                // words (adjectives and a noun) are a role too, after capitalised words that
+                // qualify them ("the Cruz campaign's chairman"); or a party member alone ("a
+                // Democrat", "a New York Republican").
+                None if article => {
+                    let q = self.qualifier_end(k);
+                    match self.lower_role_words(q) {
+                        e if e > q => (e, "role"),
+                        _ if q > k && is_party_word(self.word(q - 1)) => (q, "role"),
+                        _ => continue,
+                    }
+                }
                 None => continue,
             };
             // Capitalised words after the role phrase: another person's possessive before

@@ -1174,3 +1174,38 @@ fn an_age_alone_or_the_of_of_a_title_identifies_nobody() {
             .any(|f| f.code == "unidentified-source" && f.range.of(text) == "Jason Gilbert")
     );
 }
+
+#[test]
+fn a_phrase_or_clause_after_the_name_identifies_a_person() {
+    // Each of these was flagged "never identified".
+    let text = "“It is younger,” said Andrew Rice, a Democrat and former Oklahoma state senator.\n\n\
+                “It is harder,” said Whit Ayres, who was Rubio’s campaign pollster.\n\n\
+                “Tom is a visionary,” said Robert McAtee, one of several coal industry veterans who \
+                came to work with him.\n\n\
+                “They are legal,” said Colin Strother, a Cuellar campaign spokesman.\n\n\
+                “It works,” said Lee Epstein, who teaches constitutional law in St. Louis.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    for (name, role) in [
+        ("Andrew Rice", "a Democrat"),
+        ("Whit Ayres", "who was Rubio’s campaign pollster"),
+        ("Robert McAtee", "one of several coal industry veterans"),
+        ("Colin Strother", "a Cuellar campaign spokesman"),
+        ("Lee Epstein", "who teaches constitutional law in St. Louis"),
+    ] {
+        assert_eq!(
+            find(&a.entities, name).role.as_deref(),
+            Some(role),
+            "{name}"
+        );
+    }
+    assert_no_finding(&a, &["unidentified-source"]);
+}
+
+#[test]
+fn a_clause_that_says_nothing_of_the_person_is_no_role() {
+    let text = "“We ran,” said Jane Smith, who was reviled by progressives.\n\n\
+                “We won,” said John Smith, who said he was tired.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(find(&a.entities, "Jane Smith").role, None);
+    assert_eq!(find(&a.entities, "John Smith").role, None);
+}
