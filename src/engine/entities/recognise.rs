@@ -53,6 +53,13 @@ const DOTTED: &[&str] = &[
     "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Tenn", "Va", "Vt", "Wash", "Wis", "Wyo",
 ];
 
+/// Dotted abbreviations of places, which are no initials before a surname ("Trenton, N.J.
+/// Harmony …"): the US states and the District that AP writes so, and the unions of states.
+const DOTTED_PLACES: &[&str] = &[
+    "N.J.", "N.Y.", "N.H.", "N.M.", "N.C.", "N.D.", "S.C.", "S.D.", "R.I.", "D.C.", "U.S.", "U.K.",
+    "E.U.", "U.N.", "P.R.",
+];
+
 /// The states of the United States and their abbreviations in AP style ("Bridgeport,
 /// Conn."), which wire copy writes after a city (facts, from the AP Stylebook's list; the
 /// states without one are spelt out, and "N.Y."-like ones are dotted acronyms).
@@ -351,6 +358,7 @@ const ROLE_PHRASES: &[(&str, &str)] = &[
     ("analyst", "analyst"),
     ("researcher", "researcher"),
     ("historian", "researcher"),
+    ("scholar", "researcher"),
     ("scientist", "researcher"),
     ("host", "journalist"),
     ("anchor", "journalist"),
@@ -2935,7 +2943,23 @@ impl<'a> Scanner<'a> {
             c.guessed = !first_is_name;
             // An acronym in it ("JPL Stardust", "PlayStation VR") makes it a name of a thing,
             // not of a person.
+            // Initials before a surname are a person's ("J.M. Berger", "T.J. Holmes"), unless
+            // they are a known name ("U.S. Steel").
+            let initials = |k: usize| {
+                let w = self.word(k);
+                k == i
+                    && b - i >= 2
+                    && (4..=6).contains(&w.len())
+                    && w.as_bytes()
+                        .chunks(2)
+                        .all(|p| matches!(p, [l, b'.'] if l.is_ascii_uppercase()))
+                    && GAZETTEER.lookup(w).is_none()
+                    && !DOTTED_PLACES.contains(&w)
+            };
             let acronym = (i..b).any(|k| {
+                if initials(k) {
+                    return false;
+                }
                 let w = self.word(k);
                 w.chars().filter(|c| c.is_alphabetic()).count() >= 2
                     && w.chars()

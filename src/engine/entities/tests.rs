@@ -1209,3 +1209,27 @@ fn a_clause_that_says_nothing_of_the_person_is_no_role() {
     assert_eq!(find(&a.entities, "Jane Smith").role, None);
     assert_eq!(find(&a.entities, "John Smith").role, None);
 }
+
+#[test]
+fn initials_before_a_surname_are_a_persons() {
+    // "J.M. Berger" was an organisation (an acronym in the name), so "He added" after his
+    // quotation went to the last person named before him.
+    let text = "“Twitter has ramped up,” said J.M. Berger, a fellow at the university. He added \
+                that Facebook has also “been very aggressive.”\n\n\
+                J.K. Rowling wrote a book. The U.N. Security Council met in Trenton, N.J. \
+                Harmony was restored.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(find(&a.entities, "J.M. Berger").kind, EntityKind::Person);
+    assert_eq!(find(&a.entities, "J.K. Rowling").kind, EntityKind::Person);
+    assert_eq!(
+        find(&a.entities, "U.N. Security Council").kind,
+        EntityKind::Organization
+    );
+    // A state's dotted abbreviation is no initials.
+    assert!(
+        a.entities
+            .iter()
+            .all(|e| !e.name.starts_with("N.J.") || e.kind != EntityKind::Person)
+    );
+    assert_eq!(speakers(&a), ["J.M. Berger", "J.M. Berger"]);
+}
