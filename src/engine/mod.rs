@@ -123,28 +123,54 @@ impl Analysis {
     }
 }
 
-/// The headline of a plain-text story: its first paragraph, if another follows and it is as
-/// short as headlines are (16 words at most, or 25 when most of its longer words are
-/// capitalised, as in "Stealth Over Health: Hillary Clinton Was Headed to ER"). A lede is
-/// longer: wire ledes run to 25–35 words. (Read only by the checks; the entity stage reads the
-/// line as prose, which scores better on GUM.)
+/// The headline of a plain-text story, with its deck if it has one. The headline is the first
+/// paragraph, if another follows and it is as short as headlines are (16 words at most, or 25
+/// when most of its longer words are capitalised, as in "Stealth Over Health: Hillary Clinton
+/// Was Headed to ER"), or else the first line of that paragraph if the line is. A lede is
+/// longer: wire ledes run to 25–35 words. The deck is what follows a headline before the story:
+/// the rest of the headline's paragraph, or the next paragraph when more follow, when it is one
+/// line of 16 words at most ("Clinton campaign says long lines kept many from casting
+/// ballots."). (Read only by the checks; the entity stage reads these lines as prose, which
+/// scores better on GUM.)
 pub fn plain_headline(text: &str, paragraphs: &[Paragraph]) -> Option<TextRange> {
-    let [first, _, ..] = paragraphs else {
+    let [first, second, rest @ ..] = paragraphs else {
         return None;
     };
-    let line = text.get(first.range.start..first.range.end)?;
+    let para = text.get(first.range.start..first.range.end)?;
+    let deck = |s: &str| !s.trim().contains('\n') && s.split_whitespace().count() <= 16;
+    if headline_like(para) {
+        let end = match text.get(second.range.start..second.range.end) {
+            Some(next) if !rest.is_empty() && deck(next) => second.range.end,
+            _ => first.range.end,
+        };
+        return Some(TextRange::new(first.range.start, end));
+    }
+    // "Sanders advances agenda via side doors; ⏎ In Congress, senator proves adept …": a
+    // headline line and its deck in one paragraph.
+    let nl = para.find('\n')?;
+    let (line, tail) = para.split_at(nl);
+    if !headline_like(line) {
+        return None;
+    }
+    let end = if deck(tail) { para.len() } else { nl };
+    Some(TextRange::new(first.range.start, first.range.start + end))
+}
+
+/// Whether `line` is as short as a headline: 16 words at most, or 25 when most of its longer
+/// words are capitalised.
+fn headline_like(line: &str) -> bool {
     let (mut words, mut long, mut capitalised) = (0, 0, 0);
     for w in line.split_whitespace() {
         words += 1;
         if words > 25 {
-            return None;
+            return false;
         }
         if w.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
             long += 1;
             capitalised += usize::from(w.starts_with(char::is_uppercase));
         }
     }
-    (words <= 16 || long > 0 && capitalised * 3 >= long * 2).then_some(first.range)
+    words <= 16 || long > 0 && capitalised * 3 >= long * 2
 }
 
 /// Analyses `text` from scratch. Same result as a fresh [`Analyzer`].

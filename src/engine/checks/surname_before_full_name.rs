@@ -18,7 +18,8 @@ The first mention of a person that uses only their surname (or only their first 
 the full name comes later in the story. Descriptors before the name (`the head of the Munich
 Security Conference … said Christoph Heusgen`) are fine and not flagged, and so are surnames in
 headings (`# Heusgen warns Europe`, or the first line of a plain-text story when it is as
-short as a headline) and groups (`Democrats … Virginia Democrats`).
+short as a headline, and a one-line deck under it) and groups (`Democrats … Virginia
+Democrats`).
 
 ## Why
 News style gives a person's full name on first reference and the surname after that. A
@@ -167,6 +168,32 @@ mod tests {
              ^^^^^^^ surname-before-full-name
 \n\
              Sen. Bernie Sanders left.\n",
+        );
+    }
+
+    /// A deck under the headline is part of it: the next short paragraph, or the rest of the
+    /// headline's paragraph.
+    #[test]
+    fn a_surname_in_the_deck_of_plain_text_is_not_flagged() {
+        check(
+            "surname-before-full-name",
+            "Democrats to sue Arizona on poll access.\n\n\
+             Clinton campaign says long lines kept many from casting ballots.\n\n\
+             The campaign of Hillary Clinton will sue the state.\n",
+        );
+        check(
+            "surname-before-full-name",
+            "Sanders advances agenda via side doors;\n\
+             In Congress, Sanders proves adept at tying provisions to large bills.\n\n\
+             Sen. Bernie Sanders found ways to press his agenda.\n",
+        );
+        // With nothing after it, a short second paragraph is the story, not a deck.
+        check(
+            "surname-before-full-name",
+            "Democrats to sue Arizona.\n\n\
+             Clinton said long lines kept many from voting, and Hillary Clinton will sue.\n\
+             ^^^^^^^ surname-before-full-name
+",
         );
     }
 }
