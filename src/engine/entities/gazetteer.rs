@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 use crate::engine::config::EntityKind;
 
 const FIRST_NAMES: &str = include_str!("../data/gazetteer/first_names.txt");
+/// Given names news copy needs that the generated list lacks ("Donald", "Walter"), by hand.
+const FIRST_NAMES_EXTRA: &str = include_str!("../data/gazetteer/first_names_extra.txt");
 const COUNTRIES: &str = include_str!("../data/gazetteer/countries.tsv");
 const CITIES: &str = include_str!("../data/gazetteer/cities.txt");
 const CURATED: &str = include_str!("../data/gazetteer/curated.tsv");
@@ -198,9 +200,12 @@ impl Gazetteer {
     fn build() -> Gazetteer {
         // Sized up front: growing a table rehashes every key already in it.
         let lines = |s: &str| memchr::memchr_iter(b'\n', s.as_bytes()).count() + 1;
-        let mut first_names =
-            FastSet::with_capacity_and_hasher(lines(FIRST_NAMES), Default::default());
+        let mut first_names = FastSet::with_capacity_and_hasher(
+            lines(FIRST_NAMES) + lines(FIRST_NAMES_EXTRA),
+            Default::default(),
+        );
         first_names.extend(data_lines(FIRST_NAMES));
+        first_names.extend(data_lines(FIRST_NAMES_EXTRA));
         let mut names: FastMap<&'static str, GazEntry> = FastMap::with_capacity_and_hasher(
             lines(CITIES) + lines(COUNTRIES) + lines(CURATED),
             Default::default(),

@@ -1233,3 +1233,19 @@ fn initials_before_a_surname_are_a_persons() {
     );
     assert_eq!(speakers(&a), ["J.M. Berger", "J.M. Berger"]);
 }
+
+#[test]
+fn a_given_name_missing_from_the_generated_list_still_starts_a_full_name() {
+    // "Donald" is not in the Moby lists: "Donald J. Trump" was read as "Donald J." and a
+    // gazetteer surname "Trump", two people.
+    let text = "The candidate was Donald J. Trump, who spoke. Trump left with Walter Mondale.";
+    let ents = entities(text);
+    let trump = find(&ents, "Donald J. Trump");
+    assert_eq!(mention_texts(trump, text), ["Donald J. Trump", "Trump"]);
+    assert_eq!(find(&ents, "Walter Mondale").kind, EntityKind::Person);
+    assert_eq!(
+        ents.iter().filter(|e| e.kind == EntityKind::Person).count(),
+        2,
+        "{ents:?}"
+    );
+}
