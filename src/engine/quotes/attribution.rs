@@ -230,8 +230,18 @@ impl<'a> Reader<'a> {
             // "her campaign would continue “to break barriers”": going on, not speaking.
             return None;
         }
+        // A plural subject before the base form: "the Saudis state", "officials state".
+        let plural_subject = || {
+            prev.len() > 3
+                && prev.ends_with('s')
+                && ((pc & (ANONYMOUS | VAGUE | INSTITUTION) != 0)
+                    || i > 1 && self.cap(i - 1) && self.w(i - 2) == "the")
+        };
         if (wc & AMBIGUOUS_BASE != 0)
             && !((pc & SUBJECT_PRONOUN != 0)
+                || plural_subject()
+                // "as Leonard Burman put it": a past tense spelt as the base form.
+                || w == "put" && self.w(i + 1) == "it"
                 || matches!(
                     prev,
                     "to" | "will"

@@ -916,3 +916,25 @@ fn a_song_s_words_are_sung_by_their_singers() {
     let text = "As the Rainmakers sang back in the 1980s, “They'll turn us all into beggars.”";
     assert_eq!(speakers(text), [Some("Rainmakers".to_string())]);
 }
+
+#[test]
+fn plural_subjects_and_put_it_cue_the_quote() {
+    // "state" is a noun as often as a verb, and "put" is a past tense spelt as its base
+    // form: both were read as no verb, and the quotations as unattributed.
+    assert_eq!(
+        speakers(
+            "\"Today, the kingdom is one of the leading nations in combating terrorism,\" the \
+             Saudis state in the white paper.\n\n\
+             As Leonard Burman, a senior fellow at the Tax Policy Center, recently put it, \"Did \
+             Trump lower his taxes through legal tax avoidance?\"\n\n\
+             \"We fight terror,\" the officials state in the paper."
+        ),
+        [
+            Some("Saudis".to_string()),
+            Some("Leonard Burman".to_string()),
+            Some("the officials".to_string())
+        ]
+    );
+    // Still no verb: "state" after a plural in a noun phrase.
+    assert!(run("The officials state budget grew.").quotes.is_empty());
+}
