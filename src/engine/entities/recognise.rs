@@ -3227,7 +3227,16 @@ impl<'a> Scanner<'a> {
                 }
             }
             let k = cursor;
-            if k == 0 || k >= self.toks.len() || !self.toks[k].joined {
+            if k == 0 || k >= self.toks.len() {
+                continue;
+            }
+            // "the LinkedIn chief executive, Jeff Weiner, said": a definite role set off by a
+            // comma before a full name (checked once the role is found).
+            let comma = !self.toks[k].joined;
+            if comma
+                && (c.form != MentionForm::FullName
+                    || self.text.get(self.toks[k - 1].end..self.toks[k].start) != Some(", "))
+            {
                 continue;
             }
             let lower = |i: usize| {
@@ -3287,6 +3296,16 @@ impl<'a> Scanner<'a> {
             }
             if q == k {
                 // A possessive that is no name ("Here's Why …").
+                continue;
+            }
+            if comma
+                && !(role.is_some()
+                    && self.text[c.name.end..].starts_with(',')
+                    && (self.toks[q].possessive
+                        || q > 0
+                            && self.toks[q].joined
+                            && (self.lower_is(q - 1, "the") || self.toks[q - 1].possessive)))
+            {
                 continue;
             }
             let affiliation = (q < m).then(|| {

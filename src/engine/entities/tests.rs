@@ -1249,3 +1249,21 @@ fn a_given_name_missing_from_the_generated_list_still_starts_a_full_name() {
         "{ents:?}"
     );
 }
+
+#[test]
+fn a_definite_role_set_off_by_commas_before_a_name_is_the_role() {
+    let text = "As the LinkedIn chief executive, Jeff Weiner, put it in his memo, “We win.”\n\n\
+                Apple’s chief executive, Tim Cook, said “We ship.”\n\n\
+                Like the economist, John Smith said “We wait.”";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(
+        find(&a.entities, "Jeff Weiner").role.as_deref(),
+        Some("LinkedIn chief executive")
+    );
+    assert_eq!(
+        find(&a.entities, "Tim Cook").role.as_deref(),
+        Some("Apple’s chief executive")
+    );
+    // No appositive: the name is not set off by a second comma.
+    assert_eq!(find(&a.entities, "John Smith").role, None);
+}
