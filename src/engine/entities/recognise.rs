@@ -2581,6 +2581,51 @@ impl<'a> Scanner<'a> {
         out: &mut Vec<Candidate>,
     ) {
         let a0 = a;
+        // "New York-based", "Texas-born", "Saudi-led": an adjective made of a name, no name
+        // itself; a known place or institution in it is a mention.
+        let last = self.word(b - 1);
+        if let Some(h) = last.rfind('-')
+            && matches!(
+                &last[h + 1..],
+                "based"
+                    | "born"
+                    | "bred"
+                    | "raised"
+                    | "led"
+                    | "backed"
+                    | "funded"
+                    | "owned"
+                    | "run"
+                    | "controlled"
+                    | "held"
+                    | "made"
+                    | "built"
+                    | "inspired"
+                    | "style"
+                    | "era"
+                    | "allied"
+                    | "aligned"
+                    | "affiliated"
+                    | "linked"
+                    | "sponsored"
+                    | "supported"
+                    | "friendly"
+                    | "speaking"
+            )
+        {
+            // A person's name in it is no reference to them ("a Rubio-style debate", "an
+            // American-born judge" are no first mentions).
+            let stem = TextRange::new(self.toks[a].start, self.toks[b - 1].start + h);
+            if let Some(e) = GAZETTEER.lookup(stem.of(self.text))
+                && e.kind != EntityKind::Person
+            {
+                let mut c = Candidate::new(stem, stem, Some(e.kind), MentionForm::Name);
+                c.canonical = Some(e.canonical);
+                c.country = e.country;
+                out.push(c);
+            }
+            return;
+        }
         // A state's abbreviation after a city ("Bridgeport, Conn.", "Dover, Del.") is the state.
         if b - a == 1
             && self.word(a).ends_with('.')
@@ -3239,9 +3284,15 @@ impl<'a> Scanner<'a> {
             {
                 continue;
             }
+            // Lower-case words, hyphenated ones too ("front-runner").
             let lower = |i: usize| {
                 let t = self.toks[i];
-                !t.cap && !t.possessive && self.word(i).bytes().all(|b| b.is_ascii_lowercase())
+                !t.cap
+                    && !t.possessive
+                    && self
+                        .word(i)
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'-')
             };
             // The lower-case words joined before the name (at most three).
             let mut l = k;

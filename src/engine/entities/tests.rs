@@ -1267,3 +1267,32 @@ fn a_definite_role_set_off_by_commas_before_a_name_is_the_role() {
     // No appositive: the name is not set off by a second comma.
     assert_eq!(find(&a.entities, "John Smith").role, None);
 }
+
+#[test]
+fn hyphenated_role_words_and_name_adjectives() {
+    // "front-runner" was no role word for being hyphenated, and "New York-based" was a
+    // person.
+    let text = "Republican front-runner Donald Trump called the merger “a terrible deal.”\n\n\
+                “We won,” said Roberta A. Kaplan, a New York-based lawyer.\n\n\
+                Lee Cheuk-yan of the Labour Party lost to a Rubio-style candidate.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(
+        find(&a.entities, "Donald Trump").role.as_deref(),
+        Some("Republican front-runner")
+    );
+    assert_eq!(
+        find(&a.entities, "Roberta A. Kaplan").role.as_deref(),
+        Some("a New York-based lawyer")
+    );
+    assert_eq!(find(&a.entities, "New York").kind, EntityKind::Place);
+    assert!(
+        a.entities
+            .iter()
+            .all(|e| !e.name.contains("-based") && !e.name.contains("Rubio")),
+        "{:?}",
+        a.entities
+    );
+    // A hyphenated given name is still a name.
+    assert_eq!(find(&a.entities, "Lee Cheuk-yan").kind, EntityKind::Person);
+    assert_no_finding(&a, &["unidentified-source"]);
+}
