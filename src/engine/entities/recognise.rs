@@ -2584,7 +2584,8 @@ impl<'a> Scanner<'a> {
         // "New York-based", "Texas-born", "Saudi-led": an adjective made of a name, no name
         // itself; a known place or institution in it is a mention.
         let last = self.word(b - 1);
-        if let Some(h) = last.rfind('-')
+        // (A byte loop: `str::rfind` costs more than the whole test for a short word.)
+        if let Some(h) = last.bytes().rposition(|c| c == b'-')
             && matches!(
                 &last[h + 1..],
                 "based"
