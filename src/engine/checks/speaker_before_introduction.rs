@@ -65,9 +65,14 @@ impl Check for SpeakerBeforeIntroduction {
                 .filter(|_| matches!(s.class, SpeakerClass::Person | SpeakerClass::Pronoun))
                 .and_then(|e| analysis.entities.get(e))
                 .and_then(|e| {
-                    let intro = e.mentions.get(e.introduced)?;
-                    let full =
-                        intro.form == MentionForm::FullName && intro.range.start > s.mention.end;
+                    // The first full name introduces the person, with a role or not (the
+                    // entity's `introduced`, its definition, prefers one with a role: "Donald
+                    // Trump is questioning …" then "Donald J. Trump, the Republican nominee").
+                    let intro = e
+                        .mentions
+                        .iter()
+                        .find(|m| m.form == MentionForm::FullName)?;
+                    let full = intro.range.start > s.mention.end;
                     // A group ("Democrats … Virginia Democrats") is no person to introduce.
                     (e.kind == EntityKind::Person && full && !e.is_group())
                         .then_some((e.name.as_str(), intro.range))
@@ -138,6 +143,20 @@ Ana Ruiz, the mayor of Springfield, spoke after the vote. “It is done,” Ruiz
             "Ana Ruiz, the mayor of Springfield, spoke after the vote.
 
 “We will not back down,” Ruiz said. “Never,” she added.
+",
+        );
+    }
+
+    /// A full name introduces its person even when a later mention gives the role (the
+    /// entity's definition): "Donald Trump says" was flagged before "Donald J. Trump, the
+    /// Republican nominee".
+    #[test]
+    fn a_full_name_without_a_role_introduces() {
+        check(
+            "speaker-before-introduction",
+            "Ana Ruiz says the vote was a disgrace. “We will not back down,” Ruiz said.
+
+Later, Ana M. Ruiz, the mayor of Springfield, left. “It is done,” Ruiz said.
 ",
         );
     }
