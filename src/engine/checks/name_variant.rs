@@ -64,6 +64,8 @@ fn variants(a: &str, b: &str) -> bool {
         && a.chars().next() == b.chars().next()
         && !plural_of(a, b)
         && !plural_of(b, a)
+        && !derived_from(a, b)
+        && !derived_from(b, a)
         && !same_but_apostrophes(a, b)
         && jaro_winkler(a, b) >= SIMILAR
 }
@@ -73,6 +75,15 @@ fn variants(a: &str, b: &str) -> bool {
 fn plural_of(a: &str, b: &str) -> bool {
     a.strip_prefix(b)
         .is_some_and(|rest| matches!(rest, "s" | "es"))
+}
+
+/// Whether `a` is `b` with a handle's or a model's ending ("NolteNC", "Future45") or a
+/// derived word's ("Islamic", "Christian"): another word, not another spelling.
+fn derived_from(a: &str, b: &str) -> bool {
+    a.strip_prefix(b).is_some_and(|rest| {
+        rest.chars().all(|c| c.is_ascii_digit() || c.is_uppercase())
+            || matches!(rest, "ic" | "ian" | "ism" | "ist" | "ite")
+    })
 }
 
 /// Whether `a` and `b` differ only in their apostrophes (`O’Neill`, `O'Neill`): typography,
@@ -577,6 +588,18 @@ mod tests {
     }
 
     /// Curly and straight apostrophes, and a plural, are no second spelling of a name.
+    #[test]
+    fn handles_and_derived_words_are_not_variants() {
+        for (a, b) in [
+            ("Nolte", "NolteNC"),
+            ("Future", "Future45"),
+            ("Islam", "Islamic"),
+        ] {
+            assert!(!super::variants(a, b) && !super::variants(b, a), "{a} {b}");
+        }
+        assert!(super::variants("Manafort", "Manafortin"));
+    }
+
     #[test]
     fn apostrophes_and_plurals_are_not_variants() {
         assert!(!super::variants("O’Neill", "O'Neill"));
