@@ -3419,7 +3419,7 @@ impl<'a> Scanner<'a> {
     /// A hometown from token `k` ("of Ashton, Md.", "of Cheyenne"): where it ends, and the
     /// signature of the role it gives (the town, or an institution named instead, is the
     /// affiliation).
-    fn hometown(&self, k: usize) -> Option<(usize, RoleSig)> {
+    fn hometown(&self, k: usize) -> Option<(usize, RoleSig, Option<TextRange>)> {
         if k >= self.toks.len() || self.word(k) != "of" {
             return None;
         }
@@ -3437,6 +3437,7 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let place = self.span_text(from, end);
+        let town = self.range(from, end);
         if end < self.toks.len()
             && self.after_comma_of_name(end)
             && let Some((e, _)) = self.state_at(end)
@@ -3444,14 +3445,12 @@ impl<'a> Scanner<'a> {
             end = e;
         }
         let entry = GAZETTEER.lookup(place);
+        let institution = entry.is_some_and(|e| e.kind != EntityKind::Place);
         let sig = RoleSig {
             affiliation: Some(SharedText::copy(entry.map_or(place, affiliation_key))),
-            class: match entry {
-                Some(e) if e.kind != EntityKind::Place => "role",
-                _ => "resident",
-            },
+            class: if institution { "role" } else { "resident" },
         };
-        Some((end, sig))
+        Some((end, sig, (!institution).then_some(town)))
     }
 
     /// Where the capitalised words qualifying a role from token `k` end, a possessive only as
@@ -3540,6 +3539,8 @@ impl<'a> Scanner<'a> {
     }
 
     fn appositives(&self, out: &mut [Candidate]) {
+        // Hometowns ("of Cheyenne"): a given name there is a place, not a person.
+        let mut towns: Vec<TextRange> = Vec::new();
         for c in out.iter_mut() {
             if c.kind != Some(EntityKind::Person)
                 || c.form != MentionForm::FullName
@@ -3561,9 +3562,10 @@ impl<'a> Scanner<'a> {
                 if self.toks[b].joined
                     && b.checked_sub(1)
                         .is_some_and(|l| self.role_phrase_at(l).is_none())
-                    && let Some((e, sig)) = self.hometown(b)
+                    && let Some((e, sig, town)) = self.hometown(b)
                 {
                     c.set_role(self.range(b, e).of(self.text), sig);
+                    towns.extend(town);
                 }
                 continue;
             }
@@ -3575,8 +3577,9 @@ impl<'a> Scanner<'a> {
             }
             // "Donna Rawlings, 59, of Ashton, Md.": a hometown is how wire copy identifies
             // someone with no title.
-            if let Some((e, sig)) = self.hometown(k) {
+            if let Some((e, sig, town)) = self.hometown(k) {
                 c.set_role(self.range(b, e).of(self.text), sig);
+                towns.extend(town);
                 continue;
             }
             // "Robert McAtee, one of several coal industry veterans", "Whit Ayres, who was
@@ -3681,6 +3684,21 @@ impl<'a> Scanner<'a> {
                     class,
                 },
             );
+        }
+        // Only a word of unknown kind or a given name alone that is the whole hometown is
+        // changed ("Jason Gilbert of Cheyenne"): a name guessed from several words after "of"
+        // is a group as often as a town ("Nick Rhodes of Duran Duran"), and so is a plural
+        // ("the Welfare of Immigrants"; a known town is a place already).
+        for c in out.iter_mut() {
+            if (c.kind.is_none() && !c.range.of(self.text).ends_with('s') || c.weak)
+                && towns.contains(&c.range)
+            {
+                c.kind = Some(EntityKind::Place);
+                c.form = MentionForm::Name;
+                c.guessed = false;
+                c.weak = false;
+                c.cue = Some(EntityKind::Place);
+            }
         }
     }
 }

@@ -1152,6 +1152,8 @@ fn an_age_and_a_hometown_identify_a_person() {
         );
     }
     assert_eq!(find(&a.entities, "Maryland").kind, EntityKind::Place);
+    // The hometown is a place, though "Cheyenne" is a given name too.
+    assert_eq!(find(&a.entities, "Cheyenne").kind, EntityKind::Place);
     assert_no_finding(&a, &["unidentified-source"]);
 }
 
