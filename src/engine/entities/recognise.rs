@@ -3244,6 +3244,13 @@ impl<'a> Scanner<'a> {
     #[inline(never)]
     fn premodifiers(&self, out: &mut [Candidate]) {
         let mut cursor = 0;
+        // Where descriptors end ("The president of the United States, Joe Biden"): such a role
+        // is the descriptor's, which the document stage links to the name after it.
+        let descriptor_ends: Vec<usize> = out
+            .iter()
+            .filter(|d| d.form == MentionForm::Descriptor)
+            .map(|d| d.range.end)
+            .collect();
         for c in out.iter_mut() {
             if c.has_role()
                 || c.sheet.is_some()
@@ -3319,6 +3326,32 @@ impl<'a> Scanner<'a> {
                     && c.form == MentionForm::FullName)
                     .then_some((k, "affiliation"))
             };
+            // "The author of the book, Mitchell Zuckoff, said": a definite role with an
+            // "of" phrase, set off by commas before the name.
+            if comma
+                && role.is_none()
+                && self.text[c.name.end..].starts_with(',')
+                && !descriptor_ends.contains(&self.toks[k - 1].end)
+                && let Some((i, class)) = (k.saturating_sub(8)..k.saturating_sub(2)).find_map(|i| {
+                    let (e, class) = self.role_phrase_at(i)?;
+                    (i > 0
+                        && self.lower_is(i - 1, "the")
+                        && self.toks[i].joined
+                        && e < k
+                        && self.word(e) == "of"
+                        && (e..k).all(|j| self.toks[j].joined && !self.toks[j].possessive))
+                    .then_some((i, class))
+                })
+            {
+                c.set_role(
+                    TextRange::new(self.toks[i - 1].start, self.toks[k - 1].end).of(self.text),
+                    RoleSig {
+                        affiliation: None,
+                        class,
+                    },
+                );
+                continue;
+            }
             let Some((r, class)) = role.or_else(affiliated) else {
                 continue;
             };

@@ -1268,6 +1268,22 @@ fn a_definite_role_set_off_by_commas_before_a_name_is_the_role() {
     );
     // No appositive: the name is not set off by a second comma.
     assert_eq!(find(&a.entities, "John Smith").role, None);
+    // With an "of" phrase; a descriptor the gazetteer or a title makes is linked as before.
+    let text = "The author of the book, Mitchell Zuckoff, said “he stands by it.”\n\n\
+                The head of the Munich Security Conference, Christoph Heusgen, said “no.”";
+    let ents = entities(text);
+    assert_eq!(
+        find(&ents, "Mitchell Zuckoff").role.as_deref(),
+        Some("The author of the book")
+    );
+    assert_eq!(
+        find(&ents, "Christoph Heusgen").role.as_deref(),
+        Some("head of the Munich Security Conference")
+    );
+    assert!(
+        ents.iter().all(|e| !e.name.starts_with("head of")),
+        "{ents:?}"
+    );
 }
 
 #[test]
