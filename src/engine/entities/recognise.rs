@@ -3433,7 +3433,7 @@ impl<'a> Scanner<'a> {
                 self.word(e),
                 "of" | "at" | "for" | "from" | "with" | "who" | "and" | "in"
             )
-            && self.word(e).chars().all(char::is_alphabetic)
+            && (self.word(e).chars().all(char::is_alphabetic) || is_age_adjective(self.word(e)))
         {
             e += 1;
         }
@@ -3488,14 +3488,22 @@ impl<'a> Scanner<'a> {
 
     /// Where the capitalised words qualifying a role from token `k` end, a possessive only as
     /// the last of them ("Cruz campaign's" stops after "Cruz").
+    /// "of" between capitalised words belongs to them ("University of South Carolina").
     fn qualifier_end(&self, k: usize) -> usize {
         let mut q = k;
-        while let Some(t) = self.toks.get(q)
-            && t.cap
-            && (q == k || t.joined)
-        {
-            q += 1;
-            if t.possessive {
+        while let Some(t) = self.toks.get(q) {
+            if t.cap && (q == k || t.joined) {
+                q += 1;
+                if t.possessive {
+                    break;
+                }
+            } else if q > k
+                && t.joined
+                && self.word(q) == "of"
+                && self.toks.get(q + 1).is_some_and(|n| n.cap && n.joined)
+            {
+                q += 1;
+            } else {
                 break;
             }
         }
@@ -3651,8 +3659,70 @@ impl<'a> Scanner<'a> {
                         _ => continue,
                     }
                 }
-                None => continue,
+                // With no article, a role phrase after up to three lower-case words ("Sarah
+                // Warbelow, legal director for …"), after a possessive if any ("Tad Devine,
+                // Sanders's chief strategist", "Benjamin J. Rhodes, Mr. Obama's deputy national
+                // security adviser": the holder is the affiliation).
+                None => {
+                    let q = self.qualifier_end(k);
+                    let possessive = q > k && self.toks[q - 1].possessive;
+                    if q > k && !possessive {
+                        continue;
+                    }
+                    // Modifiers, not a clause: no function word or verb ("Billie Jean King,
+                    // you are the Queen", "Jim Bennett, 57, told a voter").
+                    let lower_at = |m: usize| {
+                        self.toks.get(m).is_some_and(|t| {
+                            !t.cap
+                                && !t.possessive
+                                && (m == q || t.joined)
+                                && self.word(m).bytes().all(|b| b.is_ascii_lowercase())
+                                && !self.is_stopword(m)
+                                && !matches!(
+                                    self.word(m),
+                                    "is" | "are"
+                                        | "was"
+                                        | "were"
+                                        | "be"
+                                        | "been"
+                                        | "has"
+                                        | "have"
+                                        | "had"
+                                        | "will"
+                                        | "would"
+                                        | "can"
+                                        | "could"
+                                        | "told"
+                                        | "said"
+                                        | "says"
+                                        | "tells"
+                                )
+                        })
+                    };
+                    let Some(found) = (q..q + 4)
+                        .take_while(|&j| j == q || lower_at(j - 1))
+                        .find_map(|j| {
+                            self.role_phrase_at(j)
+                                .filter(|_| j == q || self.toks[j].joined && !self.toks[j].cap)
+                        })
+                    else {
+                        continue;
+                    };
+                    if possessive {
+                        let holder = self.span_text(k, q);
+                        aff = Some(GAZETTEER.lookup(holder).map_or(holder, affiliation_key));
+                    }
+                    found
+                }
             };
+            // A role phrase right after it is part of the role ("chief" + "strategist").
+            while let Some(t) = self.toks.get(e)
+                && t.joined
+                && !t.cap
+                && let Some((e2, c2)) = self.role_phrase_at(e)
+            {
+                (e, class) = (e2, c2);
+            }
             // Capitalised words after the role phrase: another person's possessive before
             // the role proper ("Brett McGurk, President Obama's special envoy": the title is
             // Obama's, the affiliation his), or a qualifier inside the role ("a former Obama
@@ -3734,6 +3804,12 @@ impl<'a> Scanner<'a> {
             }
         }
     }
+}
+
+/// "38-year-old": an age as an adjective, a word of a role ("a 38-year-old veteran staffer").
+fn is_age_adjective(w: &str) -> bool {
+    w.strip_suffix("-year-old")
+        .is_some_and(|n| (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A party's name as a word before a candidate's name ("Republican Donald Trump") or after a

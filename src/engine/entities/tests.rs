@@ -1314,3 +1314,42 @@ fn hyphenated_role_words_and_name_adjectives() {
     assert_eq!(find(&a.entities, "Lee Cheuk-yan").kind, EntityKind::Person);
     assert_no_finding(&a, &["unidentified-source"]);
 }
+
+#[test]
+fn an_appositive_role_without_an_article() {
+    let text = "“We won,” said Sarah Warbelow, legal director for the gay rights group.\n\n\
+                “We won,” said Tad Devine, Sanders’s chief strategist.\n\n\
+                “We won,” said Benjamin J. Rhodes, Mr. Obama’s deputy national security adviser.\n\n\
+                “We won,” said Robert Oldendick, a University of South Carolina political \
+                science professor.\n\n\
+                “We won,” said Colleen Deacon, a 38-year-old veteran staffer.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    for (name, role) in [
+        ("Sarah Warbelow", "legal director"),
+        ("Tad Devine", "Sanders’s chief strategist"),
+        (
+            "Benjamin J. Rhodes",
+            "Mr. Obama’s deputy national security adviser",
+        ),
+        (
+            "Robert Oldendick",
+            "a University of South Carolina political science professor",
+        ),
+        ("Colleen Deacon", "a 38-year-old veteran staffer"),
+    ] {
+        assert_eq!(
+            find(&a.entities, name).role.as_deref(),
+            Some(role),
+            "{name}"
+        );
+    }
+    assert_no_finding(&a, &["unidentified-source"]);
+    // A clause or a list after the comma is no role.
+    let text = "“Billie Jean King, you are the Queen,” she said.\n\n\
+                “We won,” said Jim Bennett, 57, told a voter.\n\n\
+                “We won,” said Jane Smith, Joe Jones and other people.";
+    let ents = entities(text);
+    for name in ["Billie Jean King", "Jim Bennett", "Jane Smith"] {
+        assert_eq!(find(&ents, name).role, None, "{name}");
+    }
+}
