@@ -309,6 +309,7 @@ const ROLE_PHRASES: &[(&str, &str)] = &[
     ("interior minister", "interior minister"),
     ("chief executive", "leader"),
     ("secretary of state", "foreign minister"),
+    ("chief of staff", "adviser"),
     ("secretary general", "secretary general"),
     ("secretary-general", "secretary general"),
     ("president", "leader"),
@@ -359,6 +360,16 @@ const ROLE_PHRASES: &[(&str, &str)] = &[
     ("researcher", "researcher"),
     ("historian", "researcher"),
     ("scholar", "researcher"),
+    ("sociologist", "researcher"),
+    ("psychologist", "researcher"),
+    ("journalist", "journalist"),
+    ("treasurer", "treasurer"),
+    ("frontman", "musician"),
+    ("singer", "musician"),
+    ("musician", "musician"),
+    ("actor", "actor"),
+    ("actress", "actor"),
+    ("comedian", "actor"),
     ("scientist", "researcher"),
     ("host", "journalist"),
     ("anchor", "journalist"),
@@ -3433,7 +3444,8 @@ impl<'a> Scanner<'a> {
                 self.word(e),
                 "of" | "at" | "for" | "from" | "with" | "who" | "and" | "in"
             )
-            && (self.word(e).chars().all(char::is_alphabetic) || is_age_adjective(self.word(e)))
+            && (self.word(e).chars().all(|c| c.is_alphabetic() || c == '-')
+                || is_age_adjective(self.word(e)))
         {
             e += 1;
         }
@@ -3558,6 +3570,16 @@ impl<'a> Scanner<'a> {
                             | "manages"
                             | "oversees"
                             | "oversaw"
+                            | "helped"
+                            | "helps"
+                            | "lives"
+                            | "lived"
+                            | "hosts"
+                            | "hosted"
+                            | "coaches"
+                            | "coached"
+                            | "studies"
+                            | "studied"
                     )
             }
             _ => false,
@@ -3638,7 +3660,13 @@ impl<'a> Scanner<'a> {
             }
             let article =
                 self.lower_is(k, "the") || self.lower_is(k, "a") || self.lower_is(k, "an");
-            if article {
+            // A possessive that relates the person, before a role phrase ("Rahm Emanuel, his
+            // chief of staff"; not "Hillary Clinton, her candidacy on the line").
+            let determiner = !article
+                && ["his", "her", "their", "its"]
+                    .iter()
+                    .any(|w| self.lower_is(k, w));
+            if article || determiner {
                 k += 1;
             }
             if let Some((e, key)) = self.affiliation_at(k, self.toks.len()) {
@@ -3651,6 +3679,7 @@ impl<'a> Scanner<'a> {
                 // words (adjectives and a noun) are a role too, after capitalised words that
                 // qualify them ("the Cruz campaign's chairman"); or a party member alone ("a
                 // Democrat", "a New York Republican").
+                None if determiner => continue,
                 None if article => {
                     let q = self.qualifier_end(k);
                     match self.lower_role_words(q) {
@@ -3665,7 +3694,10 @@ impl<'a> Scanner<'a> {
                 // security adviser": the holder is the affiliation).
                 None => {
                     let q = self.qualifier_end(k);
-                    let possessive = q > k && self.toks[q - 1].possessive;
+                    // (A known name's possessive was read as the affiliation already:
+                    // "Ronald Reagan's daughter".)
+                    let possessive = q > k && self.toks[q - 1].possessive
+                        || q == k && aff.is_some() && k > 0 && self.toks[k - 1].possessive;
                     if q > k && !possessive {
                         continue;
                     }
@@ -3677,7 +3709,18 @@ impl<'a> Scanner<'a> {
                                 && !t.possessive
                                 && (m == q || t.joined)
                                 && self.word(m).bytes().all(|b| b.is_ascii_lowercase())
-                                && !self.is_stopword(m)
+                                && (!self.is_stopword(m)
+                                    || matches!(
+                                        self.word(m),
+                                        "former"
+                                            | "longtime"
+                                            | "acting"
+                                            | "retired"
+                                            | "interim"
+                                            | "outgoing"
+                                            | "incoming"
+                                            | "then"
+                                    ))
                                 && !matches!(
                                     self.word(m),
                                     "is" | "are"
@@ -3699,16 +3742,36 @@ impl<'a> Scanner<'a> {
                                 )
                         })
                     };
-                    let Some(found) = (q..q + 4)
+                    let found = (q..q + 4)
                         .take_while(|&j| j == q || lower_at(j - 1))
                         .find_map(|j| {
                             self.role_phrase_at(j)
                                 .filter(|_| j == q || self.toks[j].joined && !self.toks[j].cap)
                         })
-                    else {
+                        // A relative of the holder: "Patti Davis, Ronald Reagan's daughter".
+                        .or_else(|| {
+                            (possessive
+                                && self.toks.get(q).is_some_and(|t| t.joined && !t.cap)
+                                && matches!(
+                                    self.word(q),
+                                    "wife"
+                                        | "husband"
+                                        | "widow"
+                                        | "son"
+                                        | "daughter"
+                                        | "mother"
+                                        | "father"
+                                        | "brother"
+                                        | "sister"
+                                        | "grandson"
+                                        | "granddaughter"
+                                ))
+                            .then_some((q + 1, "relative"))
+                        });
+                    let Some(found) = found else {
                         continue;
                     };
-                    if possessive {
+                    if q > k {
                         let holder = self.span_text(k, q);
                         aff = Some(GAZETTEER.lookup(holder).map_or(holder, affiliation_key));
                     }

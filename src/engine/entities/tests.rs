@@ -1344,12 +1344,37 @@ fn an_appositive_role_without_an_article() {
         );
     }
     assert_no_finding(&a, &["unidentified-source"]);
-    // A clause or a list after the comma is no role.
+    let text = "“We won,” said Patti Davis, Ronald Reagan’s daughter.\n\n\
+                “We won,” said Rahm Emanuel, his chief of staff.\n\n\
+                “We won,” said Jared Bernstein, former economic adviser to the vice president.\n\n\
+                “We won,” said Steve Moody, a small-business owner.\n\n\
+                “We won,” said Woodrow Benford, 58, who lives outside Minneapolis.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    for (name, role) in [
+        ("Patti Davis", "Ronald Reagan’s daughter"),
+        ("Rahm Emanuel", "his chief of staff"),
+        ("Jared Bernstein", "former economic adviser"),
+        ("Steve Moody", "a small-business owner"),
+        ("Woodrow Benford", "58, who lives outside Minneapolis"),
+    ] {
+        assert_eq!(
+            find(&a.entities, name).role.as_deref(),
+            Some(role),
+            "{name}"
+        );
+    }
+    // A clause or a list after the comma is no role, nor is a possessive before no role.
     let text = "“Billie Jean King, you are the Queen,” she said.\n\n\
+                “We won,” said Hillary Clinton, her candidacy on the line.\n\n\
                 “We won,” said Jim Bennett, 57, told a voter.\n\n\
                 “We won,” said Jane Smith, Joe Jones and other people.";
     let ents = entities(text);
-    for name in ["Billie Jean King", "Jim Bennett", "Jane Smith"] {
+    for name in [
+        "Billie Jean King",
+        "Hillary Clinton",
+        "Jim Bennett",
+        "Jane Smith",
+    ] {
         assert_eq!(find(&ents, name).role, None, "{name}");
     }
 }
