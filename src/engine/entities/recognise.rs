@@ -3452,6 +3452,20 @@ impl<'a> Scanner<'a> {
         e
     }
 
+    /// Where the capitalised words joined from token `from` end, before a possessive (which
+    /// ends them and is not counted).
+    fn joined_caps_end(&self, from: usize) -> usize {
+        let mut end = from;
+        while self
+            .toks
+            .get(end)
+            .is_some_and(|t| t.cap && t.joined && !t.possessive)
+        {
+            end += 1;
+        }
+        end
+    }
+
     /// Whether token `k` is an age set off by commas ("Jason Gilbert, 34, a teacher").
     fn is_age(&self, k: usize) -> bool {
         self.toks.get(k).is_some_and(|t| {
@@ -3470,14 +3484,7 @@ impl<'a> Scanner<'a> {
         }
         // The place: capitalised words, and a state after a comma ("Ashton, Md.").
         let from = k + 1;
-        let mut end = from;
-        while self
-            .toks
-            .get(end)
-            .is_some_and(|t| t.cap && t.joined && !t.possessive)
-        {
-            end += 1;
-        }
+        let mut end = self.joined_caps_end(from);
         if end == from {
             return None;
         }
@@ -3790,14 +3797,7 @@ impl<'a> Scanner<'a> {
             // the role proper ("Brett McGurk, President Obama's special envoy": the title is
             // Obama's, the affiliation his), or a qualifier inside the role ("a former Obama
             // administration official").
-            let mut p = e;
-            while self
-                .toks
-                .get(p)
-                .is_some_and(|t| t.cap && t.joined && !t.possessive)
-            {
-                p += 1;
-            }
+            let p = self.joined_caps_end(e);
             let possessive = self
                 .toks
                 .get(p)

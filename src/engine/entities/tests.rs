@@ -30,6 +30,17 @@ fn assert_no_finding(a: &crate::engine::Analysis, codes: &[&str]) {
     assert!(found.is_empty(), "{found:?}");
 }
 
+/// Asserts that each named entity of `a` has the role given.
+fn assert_roles(a: &crate::engine::Analysis, roles: &[(&str, &str)]) {
+    for &(name, role) in roles {
+        assert_eq!(
+            find(&a.entities, name).role.as_deref(),
+            Some(role),
+            "{name}"
+        );
+    }
+}
+
 fn mention_texts<'a>(e: &Entity, text: &'a str) -> Vec<&'a str> {
     e.mentions.iter().map(|m| m.range.of(text)).collect()
 }
@@ -378,18 +389,15 @@ fn local_government_titles_give_roles() {
     let text = "“We are short of teachers,” Superintendent Luis Sutherland said. Councilwoman \
                 Ana Ruiz agreed. Treasurer Sofia Osei and Sheriff Tom Hale did not.";
     let a = analyze_as(text, Format::PlainText, &Config::default());
-    for (name, role) in [
-        ("Luis Sutherland", "Superintendent"),
-        ("Ana Ruiz", "Councilwoman"),
-        ("Sofia Osei", "Treasurer"),
-        ("Tom Hale", "Sheriff"),
-    ] {
-        assert_eq!(
-            find(&a.entities, name).role.as_deref(),
-            Some(role),
-            "{name}"
-        );
-    }
+    assert_roles(
+        &a,
+        &[
+            ("Luis Sutherland", "Superintendent"),
+            ("Ana Ruiz", "Councilwoman"),
+            ("Sofia Osei", "Treasurer"),
+            ("Tom Hale", "Sheriff"),
+        ],
+    );
     // A quoted person with a title is identified.
     assert_no_finding(&a, &["unidentified-source"]);
 }
@@ -951,18 +959,15 @@ fn a_role_in_lower_case_before_a_name_is_the_role_and_the_name_speaks() {
             "Ken Paxton"
         ]
     );
-    for (name, role) in [
-        ("Dmitry Peskov", "Kremlin spokesman"),
-        ("Karine Jean-Pierre", "White House press secretary"),
-        ("Robby Mook", "Hillary Clinton’s campaign manager"),
-        ("Ken Paxton", "Texas attorney general"),
-    ] {
-        assert_eq!(
-            find(&a.entities, name).role.as_deref(),
-            Some(role),
-            "{name}"
-        );
-    }
+    assert_roles(
+        &a,
+        &[
+            ("Dmitry Peskov", "Kremlin spokesman"),
+            ("Karine Jean-Pierre", "White House press secretary"),
+            ("Robby Mook", "Hillary Clinton’s campaign manager"),
+            ("Ken Paxton", "Texas attorney general"),
+        ],
+    );
     assert_eq!(find(&a.entities, "Kremlin").kind, EntityKind::Organization);
     assert_eq!(find(&a.entities, "Texas").kind, EntityKind::Place);
     assert_no_finding(&a, &["unidentified-source"]);
@@ -1140,17 +1145,14 @@ fn an_age_and_a_hometown_identify_a_person() {
                 “It was cold,” said Jason Gilbert of Cheyenne.\n\n\
                 “I'll probably still go with Bernie,” said Courtney Johnson, 23, a social worker.";
     let a = analyze_as(text, Format::PlainText, &Config::default());
-    for (name, role) in [
-        ("Donna Sampson Rawlings", "59, of Ashton, Md."),
-        ("Jason Gilbert", "of Cheyenne"),
-        ("Courtney Johnson", "23, a social worker"),
-    ] {
-        assert_eq!(
-            find(&a.entities, name).role.as_deref(),
-            Some(role),
-            "{name}"
-        );
-    }
+    assert_roles(
+        &a,
+        &[
+            ("Donna Sampson Rawlings", "59, of Ashton, Md."),
+            ("Jason Gilbert", "of Cheyenne"),
+            ("Courtney Johnson", "23, a social worker"),
+        ],
+    );
     assert_eq!(find(&a.entities, "Maryland").kind, EntityKind::Place);
     // The hometown is a place, though "Cheyenne" is a given name too.
     assert_eq!(find(&a.entities, "Cheyenne").kind, EntityKind::Place);
@@ -1187,19 +1189,16 @@ fn a_phrase_or_clause_after_the_name_identifies_a_person() {
                 “They are legal,” said Colin Strother, a Cuellar campaign spokesman.\n\n\
                 “It works,” said Lee Epstein, who teaches constitutional law in St. Louis.";
     let a = analyze_as(text, Format::PlainText, &Config::default());
-    for (name, role) in [
-        ("Andrew Rice", "a Democrat"),
-        ("Whit Ayres", "who was Rubio’s campaign pollster"),
-        ("Robert McAtee", "one of several coal industry veterans"),
-        ("Colin Strother", "a Cuellar campaign spokesman"),
-        ("Lee Epstein", "who teaches constitutional law in St. Louis"),
-    ] {
-        assert_eq!(
-            find(&a.entities, name).role.as_deref(),
-            Some(role),
-            "{name}"
-        );
-    }
+    assert_roles(
+        &a,
+        &[
+            ("Andrew Rice", "a Democrat"),
+            ("Whit Ayres", "who was Rubio’s campaign pollster"),
+            ("Robert McAtee", "one of several coal industry veterans"),
+            ("Colin Strother", "a Cuellar campaign spokesman"),
+            ("Lee Epstein", "who teaches constitutional law in St. Louis"),
+        ],
+    );
     assert_no_finding(&a, &["unidentified-source"]);
 }
 
@@ -1324,25 +1323,22 @@ fn an_appositive_role_without_an_article() {
                 science professor.\n\n\
                 “We won,” said Colleen Deacon, a 38-year-old veteran staffer.";
     let a = analyze_as(text, Format::PlainText, &Config::default());
-    for (name, role) in [
-        ("Sarah Warbelow", "legal director"),
-        ("Tad Devine", "Sanders’s chief strategist"),
-        (
-            "Benjamin J. Rhodes",
-            "Mr. Obama’s deputy national security adviser",
-        ),
-        (
-            "Robert Oldendick",
-            "a University of South Carolina political science professor",
-        ),
-        ("Colleen Deacon", "a 38-year-old veteran staffer"),
-    ] {
-        assert_eq!(
-            find(&a.entities, name).role.as_deref(),
-            Some(role),
-            "{name}"
-        );
-    }
+    assert_roles(
+        &a,
+        &[
+            ("Sarah Warbelow", "legal director"),
+            ("Tad Devine", "Sanders’s chief strategist"),
+            (
+                "Benjamin J. Rhodes",
+                "Mr. Obama’s deputy national security adviser",
+            ),
+            (
+                "Robert Oldendick",
+                "a University of South Carolina political science professor",
+            ),
+            ("Colleen Deacon", "a 38-year-old veteran staffer"),
+        ],
+    );
     assert_no_finding(&a, &["unidentified-source"]);
     let text = "“We won,” said Patti Davis, Ronald Reagan’s daughter.\n\n\
                 “We won,” said Rahm Emanuel, his chief of staff.\n\n\
@@ -1350,19 +1346,16 @@ fn an_appositive_role_without_an_article() {
                 “We won,” said Steve Moody, a small-business owner.\n\n\
                 “We won,” said Woodrow Benford, 58, who lives outside Minneapolis.";
     let a = analyze_as(text, Format::PlainText, &Config::default());
-    for (name, role) in [
-        ("Patti Davis", "Ronald Reagan’s daughter"),
-        ("Rahm Emanuel", "his chief of staff"),
-        ("Jared Bernstein", "former economic adviser"),
-        ("Steve Moody", "a small-business owner"),
-        ("Woodrow Benford", "58, who lives outside Minneapolis"),
-    ] {
-        assert_eq!(
-            find(&a.entities, name).role.as_deref(),
-            Some(role),
-            "{name}"
-        );
-    }
+    assert_roles(
+        &a,
+        &[
+            ("Patti Davis", "Ronald Reagan’s daughter"),
+            ("Rahm Emanuel", "his chief of staff"),
+            ("Jared Bernstein", "former economic adviser"),
+            ("Steve Moody", "a small-business owner"),
+            ("Woodrow Benford", "58, who lives outside Minneapolis"),
+        ],
+    );
     // A clause or a list after the comma is no role, nor is a possessive before no role.
     let text = "“Billie Jean King, you are the Queen,” she said.\n\n\
                 “We won,” said Hillary Clinton, her candidacy on the line.\n\n\
