@@ -67,6 +67,18 @@ However, many Western heads of state and government believe that it will.
         );
     }
 
+    /// A claim not made is no source.
+    #[test]
+    fn a_claim_not_made_is_not_flagged() {
+        check(
+            "vague-source",
+            "Two others have not said who they would vote for. Critics never said so.
+Some governments did not actually agree. Critics say it failed.
+                                         ^^^^^^^^^^^ vague-source
+",
+        );
+    }
+
     #[test]
     fn named_and_single_sources_are_not_vague() {
         check(

@@ -1657,6 +1657,15 @@ impl Reader<'_> {
             if !self.is_word(k) {
                 continue;
             }
+            // A claim not made is no source: "two others have not said who they would back".
+            if (k + 1..i).any(|x| {
+                matches!(
+                    self.w(x),
+                    "not" | "never" | "didn't" | "haven't" | "hasn't" | "won't" | "wouldn't"
+                ) || self.w(x).ends_with("n't")
+            }) {
+                continue;
+            }
             // "many Western heads of state and government believe".
             let mut j = k;
             let mut quantifier = None;
