@@ -3542,7 +3542,7 @@ impl<'a> Scanner<'a> {
             // "who is" and "who was" say what someone is only before a noun phrase ("who
             // was Rubio's campaign pollster", "who is its vice chairwoman"), not before a
             // participle or a number ("who is reviled by", "who is 70").
-            "who" if matches!(self.word(k + 1), "is" | "was") => {
+            "who" if k + 1 < self.toks.len() && matches!(self.word(k + 1), "is" | "was") => {
                 self.toks.get(k + 2).is_some_and(|t| t.joined)
                     && (self.toks[k + 2].cap
                         || matches!(

@@ -1371,3 +1371,19 @@ fn an_appositive_role_without_an_article() {
         assert_eq!(find(&ents, name).role, None, "{name}");
     }
 }
+
+#[test]
+fn every_prefix_of_the_appositive_forms_is_analysed() {
+    // The appositive and premodifier rules read tokens after the name; a paragraph may end
+    // anywhere ("said Jane Smith, who" panicked at the end of the tokens).
+    let text = "“We won,” said Jane Smith, who was Rubio’s campaign pollster. “Yes,” said Tad \
+                Devine, Sanders’s chief strategist, and Robert McAtee, one of several veterans. \
+                “No,” said Donna Rawlings, 59, of Ashton, Md. Jason Gilbert of Cheyenne, the \
+                LinkedIn chief executive, Jeff Weiner, and The author of the book, Mitchell \
+                Zuckoff, said J.M. Berger, a New York-based lawyer, his chief of staff, who";
+    for (i, _) in text.char_indices().chain([(text.len(), ' ')]) {
+        let prefix = &text[..i];
+        let a = analyze_as(prefix, Format::PlainText, &Config::default());
+        assert!(a.entities.iter().all(|e| !e.mentions.is_empty()));
+    }
+}
