@@ -3430,8 +3430,6 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Appositive roles: "Christoph Heusgen, head of the Munich Security Conference".
-    #[inline(never)]
     /// Up to three lower-case words from token `k` that can make a role after an article or
     /// a possessive ("an economist", "Obama's special envoy"): where they end (`k` if none).
     fn lower_role_words(&self, k: usize) -> usize {
@@ -3506,8 +3504,8 @@ impl<'a> Scanner<'a> {
     }
 
     /// Where the capitalised words qualifying a role from token `k` end, a possessive only as
-    /// the last of them ("Cruz campaign's" stops after "Cruz").
-    /// "of" between capitalised words belongs to them ("University of South Carolina").
+    /// the last of them ("Cruz campaign's" stops after "Cruz"), an "of" between them belonging
+    /// to them ("University of South Carolina").
     fn qualifier_end(&self, k: usize) -> usize {
         let mut q = k;
         while let Some(t) = self.toks.get(q) {
@@ -3594,8 +3592,8 @@ impl<'a> Scanner<'a> {
     }
 
     /// The end of the phrase that goes on from token `from`: the first token not joined to the
-    /// one before it (after a comma or other punctuation), at most `max`.
-    /// A relative clause inside it ends it too ("one of several veterans who came").
+    /// one before it (after a comma or other punctuation), or a relative clause inside it ("one
+    /// of several veterans who came"), at most `max`.
     fn phrase_end(&self, from: usize, max: usize) -> usize {
         let mut e = from.min(self.toks.len());
         while e < self.toks.len()
@@ -3608,6 +3606,8 @@ impl<'a> Scanner<'a> {
         e
     }
 
+    /// Appositive roles: "Christoph Heusgen, head of the Munich Security Conference".
+    #[inline(never)]
     fn appositives(&self, out: &mut [Candidate]) {
         // Hometowns ("of Cheyenne"): a given name there is a place, not a person.
         let mut towns: Vec<TextRange> = Vec::new();
@@ -3855,6 +3855,9 @@ impl<'a> Scanner<'a> {
         // changed ("Jason Gilbert of Cheyenne"): a name guessed from several words after "of"
         // is a group as often as a town ("Nick Rhodes of Duran Duran"), and so is a plural
         // ("the Welfare of Immigrants"; a known town is a place already).
+        if towns.is_empty() {
+            return;
+        }
         for c in out.iter_mut() {
             if (c.kind.is_none() && !c.range.of(self.text).ends_with('s') || c.weak)
                 && towns.contains(&c.range)
