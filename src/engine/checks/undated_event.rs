@@ -14,7 +14,8 @@ static META: CheckMeta = CheckMeta {
 A finite past-tense verb of happening (announced, met, called on, criticized, signed, launched,
 arrested, …) in the reporter's own words, in a sentence with no date or time, in a paragraph
 with no earlier date it could inherit. Verbs inside quotations, after auxiliaries (“has
-signed”), passive participles (“imposed by”) and questions are left alone.
+signed”, “had just signed”), passive participles (“imposed by”), adjectives (“an emotionally
+charged debate”), conditions (“if elected”) and questions are left alone.
 
 ## Why
 Readers want to know when things happened, and “the ministry called on Xi” could be today or
@@ -62,6 +63,36 @@ The ministry announced new sanctions on Monday. It also criticized the plan.
 Sanctions imposed by the West hurt. The treaty has signed nothing. “We signed it,” she said.
 
 Did the ministry sign it?
+",
+        );
+    }
+
+    /// Conditions, participles after adverbs, objects and amounts are no events; the same
+    /// verbs as finite past tense still are.
+    #[test]
+    fn conditions_adjectives_and_objects_are_not_events() {
+        check(
+            "undated-event",
+            "Mrs. Clinton, if elected, might nominate him. Even if Trump lost the state, he would win.
+
+He had just signed the bill. Britain's emotionally charged uprising worried her.
+
+The policies that got him elected are popular. With a year left in his term, he waits.
+
+Another moment immediately seized upon by Republicans followed.
+
+Nearly 10 percent of them voted for Carson.
+                          ^^^^^ undated-event
+
+Local racists once fired potshots. The rally denounced Trump. The court leans left or right.
+                   ^^^^^ undated-event
+                                             ^^^^^^^^^ undated-event
+
+Sanders often attacked Clinton.
+              ^^^^^^^^ undated-event
+
+The committee also approved the plan.
+                   ^^^^^^^^ undated-event
 ",
         );
     }

@@ -4,7 +4,10 @@
 //! an event when it is finite past tense in the reporter's own words: not inside a quotation,
 //! not after an auxiliary or a determiner ("has signed", "had met", "the launched product"),
 //! not a passive participle ("sanctions imposed by the West"), not in a question, and with a
-//! subject-like word before it. Tuned for precision: when in doubt, no event.
+//! subject-like word before it, and not in a condition ("if elected", "even if Trump lost"),
+//! after an adverb that follows an auxiliary or a determiner ("had just signed", "Britain's
+//! emotionally charged uprising"), after an object pronoun ("got him elected") or as "left"
+//! after an amount ("with a year left"). Tuned for precision: when in doubt, no event.
 //!
 //! Document stage ([`super::resolve`]) decides whether each event is dated.
 
@@ -145,8 +148,10 @@ pub fn scan(
                     || p.is_punct(')');
                 word && !aux && !text[p.start..p.end].eq_ignore_ascii_case("newly")
             });
-            let passive = toks.get(i + 1).and_then(Tok::kw) == Some(Kw::By) && end == t.end;
-            if prev_ok && !passive {
+            let passive = toks.get(i + 1).and_then(Tok::kw) == Some(Kw::By) && end == t.end
+                || toks.get(i + 1).is_some_and(|n| word_is(text, n, "upon"))
+                    && toks.get(i + 2).and_then(Tok::kw) == Some(Kw::By);
+            if prev_ok && !passive && !not_finite(text, toks, lo, i) {
                 out.push(RawEvent {
                     verb: TextRange::new(t.start, end),
                     sentence: si,
@@ -156,4 +161,128 @@ pub fn scan(
         }
     }
     out
+}
+
+/// Whether `t` is the word `w` (ASCII case-insensitive).
+fn word_is(text: &str, t: &Tok, w: &str) -> bool {
+    t.kind == TokKind::Word
+        && text
+            .as_bytes()
+            .get(t.start..t.end)
+            .is_some_and(|b| b.eq_ignore_ascii_case(w.as_bytes()))
+}
+
+/// Adverbs that sit between an auxiliary and its participle ("had just signed", "has also
+/// agreed", "have since released"); words in "-ly" are adverbs too.
+const ADVERBS: [&str; 11] = [
+    "just", "also", "already", "since", "never", "ever", "still", "even", "only", "now", "first",
+];
+
+/// Words in "-ly" that are no adverbs ("the rally denounced", "the family released").
+const LY_NOUNS: [&str; 12] = [
+    "rally", "ally", "family", "assembly", "supply", "reply", "monopoly", "anomaly", "bully",
+    "homily", "folly", "lily",
+];
+
+/// Whether the past form at token `i` (sentence tokens from `lo`), which passed the tests of
+/// [`scan`], still is no finite past event: in a condition, a participle after an adverb after
+/// an auxiliary or a determiner, after an object pronoun, or "left" after an amount.
+fn not_finite(text: &str, toks: &[Tok], lo: usize, i: usize) -> bool {
+    let word = |j: usize| {
+        toks.get(j)
+            .filter(|t| t.kind == TokKind::Word)
+            .and_then(|t| text.get(t.start..t.end))
+    };
+    let is = |j: usize, w: &str| toks.get(j).is_some_and(|t| word_is(text, t, w));
+    let Some(prev) = word(i - 1) else {
+        return false;
+    };
+    let lower = prev.to_ascii_lowercase();
+    // A condition: "if elected", "even if Trump lost", "if they agreed" (up to three words
+    // back, within the clause).
+    for j in (lo..i).rev().take(4) {
+        if word(j).is_none() {
+            break;
+        }
+        if is(j, "if") || is(j, "unless") {
+            return true;
+        }
+    }
+    // A participle with no subject after a conjunction that opens a clause: "Once elected,",
+    // "more than expected" (not "racists once fired").
+    let clause_start = i < lo + 2 || word(i - 2).is_none();
+    if lower == "than"
+        || clause_start
+            && matches!(
+                lower.as_str(),
+                "once" | "when" | "whether" | "though" | "although"
+            )
+    {
+        return true;
+    }
+    // An object, not a subject: "got him elected", "saw them arrested" (but "many of them
+    // signed up").
+    if matches!(lower.as_str(), "him" | "them" | "me" | "us")
+        && !(i >= lo + 2 && toks[i - 2].kw() == Some(Kw::Of))
+    {
+        return true;
+    }
+    // "leans left or right".
+    if is(i, "left") && (is(i + 1, "or") || is(i + 1, "and")) {
+        return true;
+    }
+    // "with a year left", "days left", "nothing left".
+    if is(i, "left")
+        && matches!(
+            lower.as_str(),
+            "year"
+                | "years"
+                | "month"
+                | "months"
+                | "week"
+                | "weeks"
+                | "day"
+                | "days"
+                | "hour"
+                | "hours"
+                | "minute"
+                | "minutes"
+                | "seconds"
+                | "time"
+                | "nothing"
+                | "little"
+                | "much"
+                | "anything"
+                | "something"
+                | "few"
+                | "none"
+        )
+    {
+        return true;
+    }
+    // An adverb between an auxiliary or a determiner and the participle: "had just signed",
+    // "the newly elected", "Britain's emotionally charged uprising", "an emotionally charged".
+    let adverb = ADVERBS.contains(&lower.as_str())
+        || lower.len() > 4
+            && lower.ends_with("ly")
+            && prev.starts_with(|c: char| c.is_ascii_lowercase())
+            && !LY_NOUNS.contains(&lower.as_str());
+    if adverb && i >= lo + 2 {
+        let before = &toks[i - 2];
+        if before.kw().is_some_and(|k| {
+            k.precedes_participle() || matches!(k, Kw::Will | Kw::Would | Kw::Did | Kw::To)
+        }) {
+            return true;
+        }
+        let head = text[..toks[i - 1].start].trim_end();
+        let possessive = head.ends_with("'s")
+            || head.ends_with("’s")
+            || ["his", "her", "its", "their", "our", "my", "your", "an"]
+                .iter()
+                .any(|w| word_is(text, before, w));
+        if possessive {
+            return true;
+        }
+    }
+    false
 }
