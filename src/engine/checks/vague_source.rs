@@ -67,6 +67,20 @@ However, many Western heads of state and government believe that it will.
         );
     }
 
+    /// A claim word that is a noun is no claim.
+    #[test]
+    fn claim_words_used_as_nouns_are_not_flagged() {
+        check(
+            "vague-source",
+            "Ryan rejected several of Trump's comments. He raised it at various points.
+The nominee had some explaining to do. The plans dominate many state exchanges.
+Many state that it failed. Several critics say it failed.
+^^^^^^^^^^ vague-source
+                           ^^^^^^^^^^^^^^^^^^^ vague-source
+",
+        );
+    }
+
     /// A claim not made is no source.
     #[test]
     fn a_claim_not_made_is_not_flagged() {

@@ -1666,6 +1666,17 @@ impl Reader<'_> {
             }) {
                 continue;
             }
+            // The claim word is a noun: "Trump's comments", "had some explaining to do",
+            // "many state exchanges".
+            let raw_k = self.raw(k);
+            let wi = self.w(i);
+            if raw_k.ends_with("'s")
+                || raw_k.ends_with("’s")
+                || wi.ends_with("ing") && self.w(i + 1) == "to" && self.w(i + 2) == "do"
+                || wi == "state" && self.w(i + 1) != "that"
+            {
+                continue;
+            }
             // "many Western heads of state and government believe".
             let mut j = k;
             let mut quantifier = None;
@@ -1686,10 +1697,15 @@ impl Reader<'_> {
             }
             let head = self.w(k);
             let hc = self.c(k);
+            // A plural group takes "say", not "says": "at various points", "several of the
+            // comments" hold a noun.
+            let plural_noun = wi.ends_with('s') && !wi.ends_with("ss");
             if let Some(q) = quantifier
                 && (k == q || head.ends_with('s') || head == "people" || head == "government")
             {
-                out.push((span(q, i), true));
+                if !(plural_noun && head != "government") {
+                    out.push((span(q, i), true));
+                }
                 continue;
             }
             let Some((s, _)) = self.np_back(k, 0) else {
