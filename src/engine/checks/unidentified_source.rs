@@ -20,7 +20,9 @@ Peskov`) or institution's possessive (`CNN's Tara Setmayer`), no appositive (`Ch
 Heusgen, head of the Munich Security Conference`, `Brett McGurk, President Obama's special
 envoy`, `Robert McAtee, one of several coal industry veterans`), no hometown (`Donna Rawlings,
 59, of Ashton, Md.`, `Jason Gilbert of Cheyenne`), no clause that says what they do (`Whit
-Ayres, who was Rubio's campaign pollster`), no descriptor that the story links to them, and
+Ayres, who was Rubio's campaign pollster`), no sentence right after the name that says what
+they are (`Marine Le Pen is a candidate in France's election`; not inside a quotation), no
+descriptor that the story links to them, and
 no role in the workspace entity sheet. An age alone (`Jane Smith, 34, said`) is not an
 identification. The finding sits on the mention that introduces the person. A group
 that is quoted (`Americans`, `Muslims`, `Virginia Democrats`) is no person to identify and is

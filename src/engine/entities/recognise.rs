@@ -3527,6 +3527,44 @@ impl<'a> Scanner<'a> {
         q
     }
 
+    /// "is a candidate in …", "was an adviser to …" from token `k` right after a name: a
+    /// sentence that says what the person is, with a role word (`ROLE_PHRASES`) after the
+    /// article and at most one capitalised qualifier or lower-case adjective ("is a French
+    /// politician", "was a longtime adviser"). Returns where the role's phrase ends.
+    fn copular_role(&self, k: usize) -> Option<usize> {
+        let joined = |i: usize| self.toks.get(i).is_some_and(|t| t.joined);
+        if !(joined(k)
+            && matches!(self.word(k), "is" | "was")
+            && joined(k + 1)
+            && (self.lower_is(k + 1, "a") || self.lower_is(k + 1, "an"))
+            && joined(k + 2))
+        {
+            return None;
+        }
+        let a = k + 2;
+        let q = self.qualifier_end(a);
+        let (start, e) = if q > a {
+            (q, self.role_phrase_at(q)?.0)
+        } else {
+            match self.role_phrase_at(a) {
+                Some((e, _)) => (a, e),
+                None if !self.toks[a].cap
+                    && (!self.is_stopword(a)
+                        || matches!(
+                            self.word(a),
+                            "former" | "longtime" | "retired" | "interim" | "senior"
+                        ))
+                    && joined(a + 1)
+                    && !self.toks[a + 1].cap =>
+                {
+                    (a + 1, self.role_phrase_at(a + 1)?.0)
+                }
+                None => return None,
+            }
+        };
+        (start < self.toks.len()).then(|| self.phrase_end(e, e + 8))
+    }
+
     /// Whether token `k` opens "one of …" or a relative clause that says what someone does
     /// ("who is", "who was", "who runs", "who heads", …).
     fn one_of_or_who_is(&self, k: usize) -> bool {
@@ -3636,6 +3674,17 @@ impl<'a> Scanner<'a> {
                 {
                     c.set_role(self.range(b, e).of(self.text), sig);
                     towns.extend(town);
+                } else if let Some(e) = self.copular_role(b)
+                    && !inside_quotation(&self.text[..c.range.start])
+                {
+                    // "Marine Le Pen is a candidate in France's election".
+                    c.set_role(
+                        self.range(b + 2, e).of(self.text),
+                        RoleSig {
+                            affiliation: None,
+                            class: "role",
+                        },
+                    );
                 }
                 continue;
             }
@@ -3876,6 +3925,21 @@ impl<'a> Scanner<'a> {
 fn is_age_adjective(w: &str) -> bool {
     w.strip_suffix("-year-old")
         .is_some_and(|n| (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether a paragraph's text up to here leaves a quotation open: what a speaker calls
+/// someone ("“Donald Trump is a fraud,” he said") identifies nobody.
+fn inside_quotation(before: &str) -> bool {
+    let (mut open, mut straight) = (0i32, 0u32);
+    for c in before.chars() {
+        match c {
+            '“' => open += 1,
+            '”' => open -= 1,
+            '"' => straight += 1,
+            _ => {}
+        }
+    }
+    open > 0 || straight % 2 == 1
 }
 
 /// A party's name as a word before a candidate's name ("Republican Donald Trump") or after a

@@ -1286,6 +1286,29 @@ fn a_definite_role_set_off_by_commas_before_a_name_is_the_role() {
 }
 
 #[test]
+fn a_sentence_that_says_what_someone_is_identifies_them() {
+    let text = "Sophie Martin is a candidate in France’s presidential election. “We will win,” \
+                Martin said.\n\nJane Doe was a longtime adviser to the mayor. “No,” Doe said.\n\n\
+                John Smith is a big fan of the team. “Yes,” Smith said.\n\n\
+                Anna Berg is an able speaker. Tom Reed was a Republican. “Maybe,” Reed said.";
+    let ents = entities(text);
+    assert_eq!(
+        find(&ents, "Sophie Martin").role.as_deref(),
+        Some("candidate in France’s presidential election")
+    );
+    assert_eq!(
+        find(&ents, "Jane Doe").role.as_deref(),
+        Some("longtime adviser to the mayor")
+    );
+    // No role word: "a big fan", "an able speaker" say nothing of a position.
+    assert_eq!(find(&ents, "John Smith").role, None);
+    // What a speaker calls someone is no identification.
+    let text = "“Donald Trump is a proven businessman,” Jane Doe said. “Yes,” Trump said.";
+    assert_eq!(find(&entities(text), "Donald Trump").role, None);
+    assert_eq!(find(&ents, "Anna Berg").role, None);
+}
+
+#[test]
 fn hyphenated_role_words_and_name_adjectives() {
     // "front-runner" was no role word for being hyphenated, and "New York-based" was a
     // person.
