@@ -108,6 +108,15 @@ impl Analysis {
         &self.sentences[paragraph.sentences.clone()]
     }
 
+    /// Whether byte `offset` lies inside quotation marks (a quotation, or a title or term in
+    /// quotation marks): words the reporter did not choose.
+    pub fn in_quotation(&self, offset: usize) -> bool {
+        let i = self.quotes.partition_point(|q| q.range.start <= offset);
+        i.checked_sub(1)
+            .and_then(|i| self.quotes.get(i))
+            .is_some_and(|q| offset < q.range.end)
+    }
+
     /// Whether byte `offset` lies in a heading (a Markdown heading or a plain-text headline).
     pub fn in_heading(&self, offset: usize) -> bool {
         if self

@@ -18,8 +18,9 @@ The first mention of a person that uses only their surname (or only their first 
 the full name comes later in the story. Descriptors before the name (`the head of the Munich
 Security Conference … said Christoph Heusgen`) are fine and not flagged, and so are surnames in
 headings (`# Heusgen warns Europe`, or the first line of a plain-text story when it is as
-short as a headline, and a one-line deck under it) and groups (`Democrats … Virginia
-Democrats`).
+short as a headline, and a one-line deck under it), names inside quotation marks (a
+speaker's own words, `“It's between Hillary and Trump,” Brown said`, or a title such as
+`MSNBC's “Morning Joe”`) and groups (`Democrats … Virginia Democrats`).
 
 ## Why
 News style gives a person's full name on first reference and the surname after that. A
@@ -61,6 +62,9 @@ impl Check for SurnameBeforeFullName {
             let Some(first) = e.mentions[..full].iter().find(|m| {
                 matches!(m.form, MentionForm::Surname | MentionForm::FirstName)
                     && !analysis.in_heading(m.name.start)
+                    // A speaker's words are theirs: "“If it's between Hillary and Trump,
+                    // Trump wins,” Brown said" is no first reference.
+                    && !analysis.in_quotation(m.name.start)
             }) else {
                 continue;
             };
@@ -89,6 +93,18 @@ impl Check for SurnameBeforeFullName {
 #[cfg(test)]
 mod tests {
     use crate::engine::checks::testing::check;
+
+    #[test]
+    fn a_name_inside_a_quotation_is_not_the_first_reference() {
+        check(
+            "surname-before-full-name",
+            concat!(
+                "“Between Hillary and Trump, Trump wins,” Brown said. Heusgen agreed. ",
+                "Hillary Clinton and Donald Trump spoke. Christoph Heusgen left.\n",
+                "                                                     ^^^^^^^ surname-before-full-name\n",
+            ),
+        );
+    }
 
     #[test]
     fn flags_a_surname_before_the_full_name() {
