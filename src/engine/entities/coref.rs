@@ -1094,6 +1094,12 @@ fn resolve_all<'a>(
         }
         let it = &mut items[idx];
         it.entity = Some(e);
+        // A surname with a role of its own ("Prasad, a professor", "Eswar" being no known
+        // given name): the role is the person's.
+        if kind == EntityKind::Person && it.has_role && ents[e].role.is_none() {
+            ents[e].role = it.c.role();
+            ents[e].sig = it.c.sig();
+        }
         if kind == EntityKind::Person && it.form == MentionForm::Name {
             it.form = MentionForm::Surname;
         } else if kind != EntityKind::Person {

@@ -3480,8 +3480,12 @@ impl<'a> Scanner<'a> {
         if k >= self.toks.len() || self.word(k) != "of" {
             return None;
         }
-        // The place: capitalised words, and a state after a comma ("Ashton, Md.").
-        let from = k + 1;
+        // The place: capitalised words, and a state after a comma ("Ashton, Md."); or an
+        // institution after "the" ("James Pethokoukis of the American Enterprise Institute").
+        let the = self.lower_is(k + 1, "the")
+            && self.toks.get(k + 1).is_some_and(|t| t.joined)
+            && self.toks.get(k + 2).is_some_and(|t| t.joined);
+        let from = k + 1 + usize::from(the);
         let mut end = self.joined_caps_end(from);
         if end == from {
             return None;
@@ -3495,7 +3499,7 @@ impl<'a> Scanner<'a> {
             end = e;
         }
         let entry = GAZETTEER.lookup(place);
-        let institution = entry.is_some_and(|e| e.kind != EntityKind::Place);
+        let institution = entry.map_or(the, |e| e.kind != EntityKind::Place);
         let sig = RoleSig {
             affiliation: Some(SharedText::copy(entry.map_or(place, affiliation_key))),
             class: if institution { "role" } else { "resident" },
@@ -3565,7 +3569,8 @@ impl<'a> Scanner<'a> {
         (start < self.toks.len()).then(|| self.phrase_end(e, e + 8))
     }
 
-    /// Whether token `k` opens "one of …" or a relative clause that says what someone does
+    /// Whether token `k` opens "one of …", a relation ("son of …", "whose husband …") or a
+    /// relative clause that says what someone does
     /// ("who is", "who was", "who runs", "who heads", …).
     fn one_of_or_who_is(&self, k: usize) -> bool {
         let next =
@@ -3575,6 +3580,13 @@ impl<'a> Scanner<'a> {
         }
         match self.word(k) {
             "one" => next("of"),
+            // Related to someone the story names: "Walter Hewlett, son of HP's co-founder",
+            // "Dorothy Woods, whose husband, Navy SEAL Ty Woods, was killed".
+            w if RELATIVES.contains(&w) => next("of"),
+            "whose" => {
+                self.toks.get(k + 1).is_some_and(|t| t.joined)
+                    && RELATIVES.contains(&self.word(k + 1))
+            }
             // "who is" and "who was" say what someone is only before a noun phrase ("who
             // was Rubio's campaign pollster", "who is its vice chairwoman"), not before a
             // participle or a number ("who is reviled by", "who is 70").
@@ -3650,8 +3662,14 @@ impl<'a> Scanner<'a> {
         // Hometowns ("of Cheyenne"): a given name there is a place, not a person.
         let mut towns: Vec<TextRange> = Vec::new();
         for c in out.iter_mut() {
-            if c.kind != Some(EntityKind::Person)
-                || c.form != MentionForm::FullName
+            // A surname alone takes an appositive set off by commas or dashes ("Eswar Prasad,
+            // a professor", where "Eswar" is no known given name).
+            // A word of unknown kind only with a role word: "Prasad, a professor" is a person,
+            // "Cornell, one of the oldest" says nothing.
+            let surname = c.form == MentionForm::Surname;
+            let unknown = c.kind.is_none() && surname;
+            if c.kind != Some(EntityKind::Person) && !unknown
+                || c.form != MentionForm::FullName && !surname
                 || c.role().is_some()
             {
                 continue;
@@ -3661,10 +3679,16 @@ impl<'a> Scanner<'a> {
             if b >= self.toks.len() {
                 continue;
             }
-            if !self.text[c.range.end..self.toks[b].start]
-                .trim()
-                .starts_with(',')
+            // Set off by a comma or a dash ("Jason Sims — a teacher from Mount Pleasant —").
+            let gap = self.text[c.range.end..self.toks[b].start].trim();
+            if !(gap.starts_with(',')
+                || gap.starts_with('—')
+                || gap.starts_with('–')
+                || gap == "-" && self.text[c.range.end..].starts_with(" - "))
             {
+                if surname {
+                    continue;
+                }
                 // "Jason Gilbert of Cheyenne said": a hometown with no comma (not the "of" of
                 // a title read into the name: "Clinton Chief of Staff Cheryl Mills").
                 if self.toks[b].joined
@@ -3696,14 +3720,14 @@ impl<'a> Scanner<'a> {
             }
             // "Donna Rawlings, 59, of Ashton, Md.": a hometown is how wire copy identifies
             // someone with no title.
-            if let Some((e, sig, town)) = self.hometown(k) {
+            if !unknown && let Some((e, sig, town)) = self.hometown(k) {
                 c.set_role(self.range(b, e).of(self.text), sig);
                 towns.extend(town);
                 continue;
             }
             // "Robert McAtee, one of several coal industry veterans", "Whit Ayres, who was
             // Rubio's campaign pollster": the phrase or clause says who the person is.
-            if self.one_of_or_who_is(k) {
+            if !unknown && self.one_of_or_who_is(k) {
                 let e = self.phrase_end(k + 1, k + 12);
                 c.set_role(
                     self.range(b, e).of(self.text),
@@ -3714,8 +3738,10 @@ impl<'a> Scanner<'a> {
                 );
                 continue;
             }
-            let article =
-                self.lower_is(k, "the") || self.lower_is(k, "a") || self.lower_is(k, "an");
+            let article = self.lower_is(k, "the")
+                || self.lower_is(k, "a")
+                || self.lower_is(k, "an")
+                || self.lower_is(k, "another");
             // A possessive that relates the person, before a role phrase ("Rahm Emanuel, his
             // chief of staff"; not "Hillary Clinton, her candidacy on the line").
             let determiner = !article
@@ -3729,6 +3755,9 @@ impl<'a> Scanner<'a> {
                 aff = Some(key);
                 k = e;
             }
+            if unknown && (!article || aff.is_some() || self.role_phrase_at(k).is_none()) {
+                continue;
+            }
             let (mut e, mut class) = match self.role_phrase_at(k) {
                 Some(found) => found,
                 // "Anna Berg, an economist at Nordea": after an article, up to three lower-case
@@ -3738,6 +3767,11 @@ impl<'a> Scanner<'a> {
                 None if determiner => continue,
                 None if article => {
                     let q = self.qualifier_end(k);
+                    // A surname alone needs a role word or a qualifier: "Obama, the idealist,
+                    // the pragmatist" is no role.
+                    if surname && q == k && aff.is_none() {
+                        continue;
+                    }
                     match self.lower_role_words(q) {
                         e if e > q => (e, "role"),
                         _ if q > k && is_party_word(self.word(q - 1)) => (q, "role"),
@@ -3899,6 +3933,9 @@ impl<'a> Scanner<'a> {
                     class,
                 },
             );
+            if unknown {
+                c.kind = Some(EntityKind::Person);
+            }
         }
         // Only a word of unknown kind or a given name alone that is the whole hometown is
         // changed ("Jason Gilbert of Cheyenne"): a name guessed from several words after "of"
@@ -3926,6 +3963,26 @@ fn is_age_adjective(w: &str) -> bool {
     w.strip_suffix("-year-old")
         .is_some_and(|n| (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
 }
+
+/// Relations that identify someone by a person the story names ("son of …", "whose wife …").
+const RELATIVES: [&str; 16] = [
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "father",
+    "mother",
+    "brother",
+    "sister",
+    "widow",
+    "widower",
+    "grandson",
+    "granddaughter",
+    "nephew",
+    "niece",
+    "parents",
+    "children",
+];
 
 /// Whether a paragraph's text up to here leaves a quotation open: what a speaker calls
 /// someone ("“Donald Trump is a fraud,” he said") identifies nobody.

@@ -1127,7 +1127,11 @@ fn a_title_before_another_persons_possessive_is_that_persons() {
         mcgurk.role.as_deref(),
         Some("President Obama’s special envoy")
     );
-    assert_eq!(find(&a.entities, "Obama").role, None);
+    // The title is Obama's ("President Obama", a surname with a title of its own).
+    assert_eq!(
+        find(&a.entities, "Obama").role.as_deref(),
+        Some("President")
+    );
     // A capitalised word after a role with no possessive still qualifies this person's role.
     assert_eq!(
         find(&a.entities, "Kenneth Baer").role.as_deref(),
@@ -1306,6 +1310,40 @@ fn a_sentence_that_says_what_someone_is_identifies_them() {
     let text = "“Donald Trump is a proven businessman,” Jane Doe said. “Yes,” Trump said.";
     assert_eq!(find(&entities(text), "Donald Trump").role, None);
     assert_eq!(find(&ents, "Anna Berg").role, None);
+}
+
+#[test]
+fn relations_dashes_institutions_and_unknown_given_names_identify() {
+    let text = "Walter Hewlett, son of HP's co-founder, said “no.” Dorothy Woods, whose husband \
+                died, said “yes.” Jason Sims — a teacher from Mount Pleasant — says “maybe.” \
+                James Pethokoukis of the American Enterprise Institute wrote “later.” Grant \
+                Young, another Iowa Republican strategist, said “soon.” Eswar Prasad, a \
+                professor of economics, said “never.” Tom Reed, whose plan failed, said “so.”";
+    let ents = entities(text);
+    let role = |name: &str| find(&ents, name).role.clone();
+    assert_eq!(
+        role("Walter Hewlett").as_deref(),
+        Some("son of HP's co-founder")
+    );
+    assert_eq!(role("Dorothy Woods").as_deref(), Some("whose husband died"));
+    assert_eq!(
+        role("Jason Sims").as_deref(),
+        Some("a teacher from Mount Pleasant")
+    );
+    assert_eq!(
+        role("James Pethokoukis").as_deref(),
+        Some("of the American Enterprise Institute")
+    );
+    assert_eq!(
+        role("Grant Young").as_deref(),
+        Some("another Iowa Republican strategist")
+    );
+    assert_eq!(role("Prasad").as_deref(), Some("a professor"));
+    // A clause about something else is no identification.
+    assert_eq!(role("Tom Reed"), None);
+    // A surname alone needs a role word: "Obama, the idealist" is no role.
+    let text = "It is a win for Obama, the idealist, the pragmatist. “Yes,” Obama said.";
+    assert_eq!(find(&entities(text), "Barack Obama").role, None);
 }
 
 #[test]
