@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use super::lexicon::{
     AMBIGUOUS_BASE, ANONYMOUS, CLAIM_VERB, CUE_WORD, Class, DETERMINER, INSTITUTION, NP_STOP,
     PARTIAL, PHRASE_START, QUANTIFIER, REPORTING, SUBJECT_PRONOUN, TIME_WORD, TITLE, VAGUE,
-    VERB_FILLER, lexicon,
+    VERB_FILLER, lexicon, ly_adverb,
 };
 use super::words::{Kind, Tok, Tokens};
 use super::{Cue, SpeakerClass};
@@ -237,6 +237,16 @@ impl<'a> Reader<'a> {
                 && ((pc & (ANONYMOUS | VAGUE | INSTITUTION) != 0)
                     || i > 1 && self.cap(i - 1) && self.w(i - 2) == "the")
         };
+        // A modal before an adverb counts as before the verb: "could only quip", "would
+        // simply say".
+        let prev = if i > 1
+            && self.is_word(i - 2)
+            && (matches!(prev, "only" | "just" | "also" | "even") || ly_adverb(prev))
+        {
+            self.w(i - 2)
+        } else {
+            prev
+        };
         if (wc & AMBIGUOUS_BASE != 0)
             && !((pc & SUBJECT_PRONOUN != 0)
                 || plural_subject()
@@ -310,6 +320,14 @@ impl<'a> Reader<'a> {
                     self.w(j - 1),
                     "familiar" | "close" | "briefed" | "knowledgeable" | "involved"
                 )
+            {
+                s = j;
+                continue;
+            }
+            // "a spokesman for Bernie Sanders said": the spokesman speaks, not Sanders.
+            if wj == "for"
+                && j > lo
+                && matches!(self.w(j - 1), "spokesman" | "spokeswoman" | "spokesperson")
             {
                 s = j;
                 continue;
@@ -1320,6 +1338,15 @@ fn classify<'a>(r: &Reader<'a>, (s, e): (usize, usize)) -> (SpeakerClass, Cow<'a
             SpeakerClass::Vague
         };
         return (class, text);
+    }
+    // "A spokesman for Hillary Clinton said": an unnamed spokesman speaks, not the person
+    // the spokesman speaks for.
+    if matches!(first, "a" | "an")
+        && (s + 1..e).any(|i| {
+            matches!(r.w(i), "spokesman" | "spokeswoman" | "spokesperson") && r.w(i + 1) == "for"
+        })
+    {
+        return (SpeakerClass::Anonymous, text);
     }
     let headed_by = |i: usize| r.is(i, ANONYMOUS);
     if headed_by(e) || (s..=e).any(|i| matches!(r.w(i), "familiar" | "anonymity")) {

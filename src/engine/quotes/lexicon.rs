@@ -295,6 +295,18 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     add(&mut reporting.iter().copied(), CUE_WORD);
     add(&mut partial.iter().copied(), CUE_WORD);
     add(&mut ["according", "read", "reads"].into_iter(), CUE_WORD);
+    // Verbs of manner report a quotation ("“No,” she laughed") but make no claim of a group
+    // ("many laughed at it", "supporters roared").
+    for line in entries(REPORTING_SRC) {
+        let mut forms = line.split_whitespace();
+        if forms.next().is_some_and(|base| NOT_CLAIMS.contains(&base)) {
+            for w in line.split_whitespace() {
+                if let Some(c) = classes.get_mut(w) {
+                    *c &= !CLAIM_VERB;
+                }
+            }
+        }
+    }
     let longest = classes.keys().map(|w| w.len()).max().unwrap_or(0);
     let table = WordTable::new(
         classes
@@ -340,11 +352,17 @@ const SUBJECT_PRONOUNS: &[&str] = &["he", "she", "they", "i", "we", "it", "you"]
 
 /// An adverb in -ly: a verb filler ("reportedly"). Asked of every word of every paragraph.
 #[inline]
-fn ly_adverb(w: &str) -> bool {
+pub(super) fn ly_adverb(w: &str) -> bool {
     w.len() > 4
         && w.ends_with("ly")
         && !matches!(w, "italy" | "family" | "ally" | "rally" | "assembly")
 }
+
+/// Reporting verbs (by base form) that tell how something was said, not that it was claimed.
+const NOT_CLAIMS: &[&str] = &[
+    "laugh", "roar", "fume", "rage", "rant", "riff", "tease", "bark", "huff", "chuckle", "sigh",
+    "sing",
+];
 
 /// Verbs that put a group behind a claim when their subject is vague ("critics say"), besides
 /// the reporting verbs.
@@ -376,6 +394,7 @@ const CLAIM_VERBS: &[&str] = &[
 /// adverbs in -ly.
 const VERB_FILLERS: &[&str] = &[
     "also",
+    "only",
     "later",
     "then",
     "has",

@@ -938,3 +938,31 @@ fn plural_subjects_and_put_it_cue_the_quote() {
     // Still no verb: "state" after a plural in a noun phrase.
     assert!(run("The officials state budget grew.").quotes.is_empty());
 }
+
+/// A spokesman speaks for someone, not as them; a verb of manner reports a quotation but is no
+/// group's claim; an adverb between a modal and a base form ("could only quip").
+#[test]
+fn spokesmen_manner_verbs_and_modals_with_adverbs() {
+    let text = "“Yes,” Tom Reed said.\n\n\
+                “If they were serious, they would have acted,” Pat Toomey fumed on Tuesday.\n\n\
+                The scheduling was so odd that a spokesman for Bernie Sanders could only quip: \
+                “I guess Christmas Eve was booked.”\n\n\
+                “It is over,” an aide said. Supporters roared when Texas was called.";
+    let got = quotes(text);
+    assert_eq!(got[1].1.as_deref(), Some("Pat Toomey"), "{got:?}");
+    assert_eq!(
+        got[2].1.as_deref(),
+        Some("a spokesman for Bernie Sanders"),
+        "{got:?}"
+    );
+    let a = run(text);
+    let class = a.quotes[2].speaker.as_ref().map(|s| s.class);
+    assert_eq!(class, Some(SpeakerClass::Anonymous));
+    assert!(
+        a.sources
+            .iter()
+            .all(|s| !s.range.of(text).contains("roared")),
+        "{:?}",
+        a.sources
+    );
+}
