@@ -88,6 +88,19 @@ Local racists once fired potshots. The rally denounced Trump. The court leans le
                    ^^^^^ undated-event
                                              ^^^^^^^^^ undated-event
 
+It redacted past emails released in the inquiry. Immigrants convicted of crimes must go.
+Having announced that, the judge left. She's signed it. Clinton, who’s called for it, won. It worries Republican elected officials.
+                                 ^^^^ undated-event
+
+Officials met in Geneva.
+          ^^^ undated-event
+
+A group of rabbis called for a boycott.
+                  ^^^^^^^^^^ undated-event
+
+The biggest donors signed on.
+                   ^^^^^^ undated-event
+
 Sanders often attacked Clinton.
               ^^^^^^^^ undated-event
 

@@ -151,7 +151,7 @@ pub fn scan(
             let passive = toks.get(i + 1).and_then(Tok::kw) == Some(Kw::By) && end == t.end
                 || toks.get(i + 1).is_some_and(|n| word_is(text, n, "upon"))
                     && toks.get(i + 2).and_then(Tok::kw) == Some(Kw::By);
-            if prev_ok && !passive && !not_finite(text, toks, lo, i) {
+            if prev_ok && !passive && !not_finite(text, toks, lo, i, end != t.end) {
                 out.push(RawEvent {
                     verb: TextRange::new(t.start, end),
                     sentence: si,
@@ -178,6 +178,29 @@ const ADVERBS: [&str; 11] = [
     "just", "also", "already", "since", "never", "ever", "still", "even", "only", "now", "first",
 ];
 
+/// Event verbs that take no object ("officials met in Geneva", "voters arrived at dawn"):
+/// after a plural noun and before a preposition they are still finite.
+const INTRANSITIVE: [&str; 18] = [
+    "met",
+    "arrived",
+    "left",
+    "died",
+    "voted",
+    "began",
+    "closed",
+    "resigned",
+    "collapsed",
+    "crashed",
+    "erupted",
+    "escaped",
+    "exploded",
+    "fled",
+    "protested",
+    "won",
+    "agreed",
+    "opened",
+];
+
 /// Words in "-ly" that are no adverbs ("the rally denounced", "the family released").
 const LY_NOUNS: [&str; 12] = [
     "rally", "ally", "family", "assembly", "supply", "reply", "monopoly", "anomaly", "bully",
@@ -186,8 +209,10 @@ const LY_NOUNS: [&str; 12] = [
 
 /// Whether the past form at token `i` (sentence tokens from `lo`), which passed the tests of
 /// [`scan`], still is no finite past event: in a condition, a participle after an adverb after
-/// an auxiliary or a determiner, after an object pronoun, or "left" after an amount.
-fn not_finite(text: &str, toks: &[Tok], lo: usize, i: usize) -> bool {
+/// an auxiliary or a determiner, after an object pronoun, "left" after an amount, or a
+/// participle after a plural noun and before a preposition; `two_word`: the verb is one of
+/// two words ("called for").
+fn not_finite(text: &str, toks: &[Tok], lo: usize, i: usize, two_word: bool) -> bool {
     let word = |j: usize| {
         toks.get(j)
             .filter(|t| t.kind == TokKind::Word)
@@ -224,6 +249,59 @@ fn not_finite(text: &str, toks: &[Tok], lo: usize, i: usize) -> bool {
     // signed up").
     if matches!(lower.as_str(), "him" | "them" | "me" | "us")
         && !(i >= lo + 2 && toks[i - 2].kw() == Some(Kw::Of))
+    {
+        return true;
+    }
+    // A participle after "having" or after "'s" for "has": "Having announced that …",
+    // "who's called for".
+    let has = ["who", "he", "she", "it", "that", "there"].iter().any(|w| {
+        lower
+            .strip_prefix(w)
+            .is_some_and(|rest| rest == "'s" || rest == "’s")
+    });
+    if lower == "having" || has {
+        return true;
+    }
+    // "elected officials".
+    if is(i, "elected")
+        && toks.get(i + 1).is_some_and(|t| {
+            [
+                "official",
+                "officials",
+                "leaders",
+                "representatives",
+                "lawmakers",
+                "members",
+            ]
+            .iter()
+            .any(|w| word_is(text, t, w))
+        })
+    {
+        return true;
+    }
+    // A participle after a plural noun and before a preposition, a clause of its own: "past
+    // emails released in the investigation", "immigrants convicted of crimes" (not a verb
+    // that takes no object: "officials met in Geneva").
+    let plural_noun = prev.len() > 3
+        && prev.ends_with('s')
+        && !prev.ends_with("ss")
+        && (prev.starts_with(|c: char| c.is_ascii_lowercase()) || i == lo + 1);
+    if plural_noun
+        && !two_word
+        && toks.get(i + 1).is_some_and(|t| {
+            [
+                "in", "of", "by", "at", "for", "from", "during", "into", "under", "over", "with",
+                "against", "since", "after",
+            ]
+            .iter()
+            .any(|w| word_is(text, t, w))
+        })
+        && toks
+            .get(i + 2)
+            .is_some_and(|t| t.kind != TokKind::Punct('.'))
+        && !INTRANSITIVE
+            .iter()
+            .any(|w| toks.get(i).is_some_and(|t| word_is(text, t, w)))
     {
         return true;
     }
