@@ -8,6 +8,7 @@ use strsim::jaro_winkler;
 use super::{Check, CheckMeta, Edit, Finding, Fix, Message, Severity};
 use crate::engine::Analysis;
 use crate::engine::config::EntityKind;
+use crate::engine::entities::gazetteer::GAZETTEER;
 use crate::engine::entities::{Entity, MentionForm};
 
 pub struct NameVariant;
@@ -307,6 +308,8 @@ fn plan(people: &[&Entity]) -> Vec<Planned> {
                     || plural_of(sx, sy)
                     || plural_of(sy, sx)
                     || same_but_apostrophes(sx, sy)
+                    || derived_from(sx, sy)
+                    || derived_from(sy, sx)
                 {
                     continue;
                 }
@@ -345,6 +348,17 @@ fn plan(people: &[&Entity]) -> Vec<Planned> {
             if let (Some(fa), Some(fb)) = (first_name(&a.written), first_name(&b.written))
                 && fa != fb
             {
+                continue;
+            }
+            // A one-word name that is a given name ("Pope Francis", "Luay Sami" known as
+            // "Sami") is no misspelling of another person's surname ("Massimo Franco", "Hamid
+            // Salami"), who has a given name of their own.
+            let given_alone = |x: &Entity, y: &Entity| {
+                first_name(&x.written).is_none()
+                    && first_name(&y.written).is_some()
+                    && GAZETTEER.is_first_name(&x.written)
+            };
+            if given_alone(a, b) || given_alone(b, a) {
                 continue;
             }
             // The rarer spelling is the suspect; on a tie, the later one.
@@ -618,6 +632,21 @@ mod tests {
         check(
             "name-variant",
             "Anna Heusgen met Peter Heusgan. Anna Heusgen left.\n",
+        );
+        // A given name alone is another person than a surname with a given name of its own.
+        check(
+            "name-variant",
+            "Pope Francis said “no.” Francis left. Francis spoke. Massimo Franco, a columnist, \
+             said “yes.”\n",
+        );
+    }
+
+    /// A handle in the text is no misspelling of the name it is made of.
+    #[test]
+    fn a_handle_is_not_a_variant_in_a_story() {
+        check(
+            "name-variant",
+            "John Nolte wrote it. Nolte said “yes.” Nolte left. Follow him on Twitter @NolteNC.\n",
         );
     }
 
