@@ -614,6 +614,10 @@ fn admit<'a>(
             never_lower
                 && (cap(word_hash(w)) || c.cue == Some(EntityKind::Person) && !w.ends_with('s'))
         });
+        // A name with a role of its own ("Eswar Prasad, a professor") keeps its first word,
+        // known given name or not.
+        let confirmed =
+            confirmed || c.kind == Some(EntityKind::Person) && c.has_role() && u.end < name.end;
         if !confirmed {
             if u.end >= name.end {
                 return None;

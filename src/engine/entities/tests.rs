@@ -1338,7 +1338,15 @@ fn relations_dashes_institutions_and_unknown_given_names_identify() {
         role("Grant Young").as_deref(),
         Some("another Iowa Republican strategist")
     );
-    assert_eq!(role("Prasad").as_deref(), Some("a professor"));
+    // "Eswar" is no known given name: the appositive keeps it in the name.
+    assert_eq!(role("Eswar Prasad").as_deref(), Some("a professor"));
+    // A place before a descriptor set off by commas takes no role from it.
+    let text = "In Tamarac, the owner of the Woodmont Country Club, Mark Schmidt, faced \
+                opposition. “We will build,” Schmidt said.";
+    assert_eq!(
+        find(&entities(text), "Mark Schmidt").role.as_deref(),
+        Some("owner of the Woodmont Country Club")
+    );
     // A clause about something else is no identification.
     assert_eq!(role("Tom Reed"), None);
     // A surname alone needs a role word: "Obama, the idealist" is no role.
