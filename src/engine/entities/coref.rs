@@ -985,10 +985,35 @@ fn resolve_all<'a>(
         if kind.is_some_and(|k| k != EntityKind::Person) {
             continue;
         }
-        // People whose surname or first name this is.
+        // People whose surname or first name this is. A titled surname the gazetteer knows
+        // as someone else ("President Obama" in a story that names only Michelle Obama in
+        // full) is not that person.
+        // (Not a woman's honorific: "Mrs. Obama" is Michelle Obama.)
+        let titled_as = (items[idx].has_role
+            && !items[idx].c.role().is_some_and(|r| {
+                let r = r.trim_start();
+                [
+                    "Mrs",
+                    "Ms",
+                    "Miss",
+                    "Madam",
+                    "First Lady",
+                    "first lady",
+                    "First lady",
+                ]
+                .iter()
+                .any(|h| r.starts_with(h))
+            }))
+        .then(|| GAZETTEER.lookup(w))
+        .flatten()
+        .filter(|g| g.kind == EntityKind::Person && g.canonical.contains(' '))
+        .map(|g| g.canonical);
         candidates.clear();
         candidates.extend(people.with_word(w).iter().filter_map(|&(e, _)| {
             let b = &ents[e];
+            if titled_as.is_some_and(|c| b.nwords() >= 2 && b.key != c) {
+                return None;
+            }
             if b.last() == Some(w) {
                 Some((e, true))
             } else if b.nwords() >= 2

@@ -1456,3 +1456,24 @@ fn every_prefix_of_the_appositive_forms_is_analysed() {
         assert!(a.entities.iter().all(|e| !e.mentions.is_empty()));
     }
 }
+
+#[test]
+fn a_titled_surname_the_gazetteer_knows_is_not_another_named_relative() {
+    // "President Obama" in a story that names only Michelle Obama in full was her.
+    let text = "Michelle Obama, the first lady, spoke at the dinner.\n\n\
+                As President Obama faced criticism, he said “We will not back down.”";
+    let ents = entities(text);
+    assert_eq!(
+        mention_texts(find(&ents, "Michelle Obama"), text),
+        ["Michelle Obama"]
+    );
+    assert_eq!(find(&ents, "Obama").role.as_deref(), Some("President"));
+    // With no title or a woman's honorific, a surname still goes to the person named in full.
+    let text = "Michelle Obama, the first lady, spoke at the dinner. Obama left early. \
+                Mrs. Obama stayed.";
+    let ents = entities(text);
+    assert_eq!(
+        mention_texts(find(&ents, "Michelle Obama"), text),
+        ["Michelle Obama", "Obama", "Mrs. Obama"]
+    );
+}
