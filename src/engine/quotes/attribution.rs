@@ -638,6 +638,18 @@ impl<'a> Reader<'a> {
                     return None;
                 }
                 if self.is_punct(c, ",") {
+                    // "Courtney Johnson, 23, a social worker, said": an age before the
+                    // appositive is one more aside.
+                    if c > lo + 1
+                        && self.raw(c - 1).bytes().all(|b| b.is_ascii_digit())
+                        && self.is_punct(c - 2, ",")
+                    {
+                        c -= 2;
+                        if c > lo {
+                            return self.np_back(c - 1, lo).filter(|np| self.speaker_ok(*np));
+                        }
+                        return None;
+                    }
                     return if c > lo {
                         self.np_back(c - 1, lo).filter(|np| self.speaker_ok(*np))
                     } else {

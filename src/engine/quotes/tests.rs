@@ -966,3 +966,10 @@ fn spokesmen_manner_verbs_and_modals_with_adverbs() {
         a.sources
     );
 }
+
+/// An age and an appositive between the subject and "said": two asides, one speaker.
+#[test]
+fn an_age_and_an_appositive_before_said() {
+    let text = "Courtney Johnson, 23, a social worker, said “We will see.”";
+    assert_eq!(speakers(text), [Some("Courtney Johnson".to_string())]);
+}
