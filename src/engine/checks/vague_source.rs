@@ -74,6 +74,8 @@ However, many Western heads of state and government believe that it will.
             "vague-source",
             "Ryan rejected several of Trump's comments. He raised it at various points.
 The nominee had some explaining to do. The plans dominate many state exchanges.
+The most telling promise came late. Many regulars continued to stay away.
+It hid havens, in many cases reporting two numbers. Numerous emails asking about it went out.
 Many state that it failed. Several critics say it failed.
 ^^^^^^^^^^ vague-source
                            ^^^^^^^^^^^^^^^^^^^ vague-source

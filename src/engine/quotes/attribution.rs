@@ -1709,10 +1709,19 @@ impl Reader<'_> {
             // "many state exchanges".
             let raw_k = self.raw(k);
             let wi = self.w(i);
+            // "many regulars continued to stay away" goes on, says nothing; "the most telling
+            // promise", "the most pledged delegates" are superlatives.
+            let next = self.w(i + 1);
             if raw_k.ends_with("'s")
                 || raw_k.ends_with("’s")
-                || wi.ends_with("ing") && self.w(i + 1) == "to" && self.w(i + 2) == "do"
-                || wi == "state" && self.w(i + 1) != "that"
+                || wi.ends_with("ing") && next == "to" && self.w(i + 2) == "do"
+                || wi == "state" && next != "that"
+                || wi.starts_with("continu") && next == "to"
+                || self.w(k) == "most"
+                    && self.is_word(i + 1)
+                    && !self.cap(i + 1)
+                    && self.c(i + 1) & (DETERMINER | SUBJECT_PRONOUN | NP_STOP) == 0
+                    && next != "that"
             {
                 continue;
             }
@@ -1736,6 +1745,13 @@ impl Reader<'_> {
             }
             let head = self.w(k);
             let hc = self.c(k);
+            // Things, not people: "in many cases reporting", "numerous emails asking".
+            if matches!(
+                head,
+                "cases" | "emails" | "works" | "times" | "ways" | "instances" | "respects"
+            ) {
+                continue;
+            }
             // A plural group takes "say", not "says": "at various points", "several of the
             // comments" hold a noun.
             let plural_noun = wi.ends_with('s') && !wi.ends_with("ss");
