@@ -3842,20 +3842,7 @@ impl<'a> Scanner<'a> {
                         .or_else(|| {
                             (possessive
                                 && self.toks.get(q).is_some_and(|t| t.joined && !t.cap)
-                                && matches!(
-                                    self.word(q),
-                                    "wife"
-                                        | "husband"
-                                        | "widow"
-                                        | "son"
-                                        | "daughter"
-                                        | "mother"
-                                        | "father"
-                                        | "brother"
-                                        | "sister"
-                                        | "grandson"
-                                        | "granddaughter"
-                                ))
+                                && RELATIVES.contains(&self.word(q)))
                             .then_some((q + 1, "relative"))
                         });
                     let Some(found) = found else {
@@ -3964,24 +3951,20 @@ fn is_age_adjective(w: &str) -> bool {
         .is_some_and(|n| (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Relations that identify someone by a person the story names ("son of …", "whose wife …").
-const RELATIVES: [&str; 16] = [
-    "son",
-    "daughter",
+/// Relations that identify someone by a person the story names: "Patti Davis, Ronald
+/// Reagan's daughter", "Walter Hewlett, son of HP's co-founder", "whose wife …".
+const RELATIVES: [&str; 11] = [
     "wife",
     "husband",
-    "father",
+    "widow",
+    "son",
+    "daughter",
     "mother",
+    "father",
     "brother",
     "sister",
-    "widow",
-    "widower",
     "grandson",
     "granddaughter",
-    "nephew",
-    "niece",
-    "parents",
-    "children",
 ];
 
 /// Whether a paragraph's text up to here leaves a quotation open: what a speaker calls

@@ -325,10 +325,7 @@ impl<'a> Reader<'a> {
                 continue;
             }
             // "a spokesman for Bernie Sanders said": the spokesman speaks, not Sanders.
-            if wj == "for"
-                && j > lo
-                && matches!(self.w(j - 1), "spokesman" | "spokeswoman" | "spokesperson")
-            {
+            if wj == "for" && j > lo && is_spokesman(self.w(j - 1)) {
                 s = j;
                 continue;
             }
@@ -645,10 +642,6 @@ impl<'a> Reader<'a> {
                         && self.is_punct(c - 2, ",")
                     {
                         c -= 2;
-                        if c > lo {
-                            return self.np_back(c - 1, lo).filter(|np| self.speaker_ok(*np));
-                        }
-                        return None;
                     }
                     return if c > lo {
                         self.np_back(c - 1, lo).filter(|np| self.speaker_ok(*np))
@@ -1312,6 +1305,11 @@ impl<'a> Reader<'a> {
 }
 
 /// Sorts a speaker phrase into a class and gives the name to show when no entity is linked.
+/// "spokesman", "spokeswoman", "spokesperson": who speaks for someone else.
+fn is_spokesman(w: &str) -> bool {
+    matches!(w, "spokesman" | "spokeswoman" | "spokesperson")
+}
+
 fn classify<'a>(r: &Reader<'a>, (s, e): (usize, usize)) -> (SpeakerClass, Cow<'a, str>) {
     let words = Indices::new((s..=e).filter(|&i| r.is_word(i)));
     let words = words.as_slice();
@@ -1354,9 +1352,7 @@ fn classify<'a>(r: &Reader<'a>, (s, e): (usize, usize)) -> (SpeakerClass, Cow<'a
     // "A spokesman for Hillary Clinton said": an unnamed spokesman speaks, not the person
     // the spokesman speaks for.
     if matches!(first, "a" | "an")
-        && (s + 1..e).any(|i| {
-            matches!(r.w(i), "spokesman" | "spokeswoman" | "spokesperson") && r.w(i + 1) == "for"
-        })
+        && (s + 1..e).any(|i| is_spokesman(r.w(i)) && r.w(i + 1) == "for")
     {
         return (SpeakerClass::Anonymous, text);
     }

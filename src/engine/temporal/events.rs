@@ -264,18 +264,16 @@ fn not_finite(text: &str, toks: &[Tok], lo: usize, i: usize, two_word: bool) -> 
     }
     // "elected officials".
     if is(i, "elected")
-        && toks.get(i + 1).is_some_and(|t| {
-            [
-                "official",
-                "officials",
-                "leaders",
-                "representatives",
-                "lawmakers",
-                "members",
-            ]
-            .iter()
-            .any(|w| word_is(text, t, w))
-        })
+        && [
+            "official",
+            "officials",
+            "leaders",
+            "representatives",
+            "lawmakers",
+            "members",
+        ]
+        .iter()
+        .any(|w| is(i + 1, w))
     {
         return true;
     }
@@ -288,20 +286,16 @@ fn not_finite(text: &str, toks: &[Tok], lo: usize, i: usize, two_word: bool) -> 
         && (prev.starts_with(|c: char| c.is_ascii_lowercase()) || i == lo + 1);
     if plural_noun
         && !two_word
-        && toks.get(i + 1).is_some_and(|t| {
-            [
-                "in", "of", "by", "at", "for", "from", "during", "into", "under", "over", "with",
-                "against", "since", "after",
-            ]
-            .iter()
-            .any(|w| word_is(text, t, w))
-        })
+        && [
+            "in", "of", "by", "at", "for", "from", "during", "into", "under", "over", "with",
+            "against", "since", "after",
+        ]
+        .iter()
+        .any(|w| is(i + 1, w))
         && toks
             .get(i + 2)
             .is_some_and(|t| t.kind != TokKind::Punct('.'))
-        && !INTRANSITIVE
-            .iter()
-            .any(|w| toks.get(i).is_some_and(|t| word_is(text, t, w)))
+        && !INTRANSITIVE.iter().any(|w| is(i, w))
     {
         return true;
     }
