@@ -5,6 +5,9 @@
 //! one character at a time at [`generate::typing_point`] through one `Analyzer`) and prints the
 //! per-keystroke percentiles and how many keystrokes regrouped the entities from scratch.
 //!
+//! `stages SIZE|FILE [RUNS]` times whole analyses from scratch, as `copydesk check` makes them,
+//! and prints the median time of each stage: the paragraph scans and each document pass.
+//!
 //! `replay FILE OFFSET TEXT [KEYSTROKES]` replays another typing trace (e.g. lspbench.py's) the same
 //! way. With `PROFILE_THRASH_MB=16` in the environment, `typing` and `replay` write that many
 //! megabytes between keystrokes, untimed, so each analysis starts with cold caches, as in the
@@ -20,9 +23,9 @@
 //! target/release/examples/profile_engine typing 1MB 200
 //! ```
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use copydesk::engine::{self, Analyzer, Config, Format};
+use copydesk::engine::{self, Analyzer, Config, Format, StageTimes};
 use copydesk::generate;
 
 fn main() {
@@ -30,6 +33,10 @@ fn main() {
     let mode = args.get(1).map_or("full", String::as_str);
     if mode == "replay" {
         replay(&args[2..]);
+        return;
+    }
+    if mode == "stages" {
+        stages(&args[2..]);
         return;
     }
     let size = args
@@ -66,6 +73,52 @@ fn main() {
         before.len() as f64 / per / 1000.0,
         findings / iterations.max(1)
     );
+}
+
+/// `stages SIZE|FILE [RUNS]`: whole analyses of a generated manuscript of SIZE (or of the
+/// Markdown FILE) from scratch, as `copydesk check` makes them, and the median time of each
+/// stage ([`copydesk::engine::StageTimes`]) over RUNS.
+fn stages(args: &[String]) {
+    let Some(what) = args.first() else {
+        eprintln!("usage: profile_engine stages SIZE|FILE [RUNS]");
+        std::process::exit(2);
+    };
+    let text = match generate::parse_size(what) {
+        Some(size) => generate::markdown(1, size),
+        None => std::fs::read_to_string(what).expect("cannot read FILE"),
+    };
+    let runs: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(5).max(1);
+    let config = Config::default();
+    let mut all = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let mut analyzer = Analyzer::one_shot();
+        let start = Instant::now();
+        let analysis = analyzer.analyze(&text, Format::Markdown, &config);
+        let total = start.elapsed();
+        all.push((analyzer.last_times, total));
+        // Freed untimed (`copydesk check` does not free them at all). The later runs reuse
+        // the memory freed here: they take fewer page faults than `check` does, and the first
+        // run's total is printed as well.
+        drop(analysis);
+        drop(analyzer);
+    }
+    let median = |f: &dyn Fn(&(StageTimes, Duration)) -> f64| {
+        let mut v: Vec<f64> = all.iter().map(f).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let total = median(&|(_, t)| ms(*t));
+    println!(
+        "stages {} bytes, median of {runs}: {total:.1} ms ({:.1} MB/s); first run {:.1} ms",
+        text.len(),
+        text.len() as f64 / total / 1000.0,
+        ms(all[0].1)
+    );
+    for (i, (name, _)) in all[0].0.named().into_iter().enumerate() {
+        let m = median(&|(t, _)| ms(t.named()[i].1));
+        println!("  {name:<16} {m:8.1} ms  {:5.1} %", 100.0 * m / total);
+    }
 }
 
 /// `replay FILE OFFSET TEXT [KEYSTROKES]`: another typing trace, e.g. the one lspbench.py reports

@@ -24,6 +24,7 @@ pub mod text;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -223,6 +224,8 @@ pub struct Analyzer {
     prev: Option<Previous>,
     /// Statistics of the last run: (blocks reused, blocks scanned).
     pub last_stats: (usize, usize),
+    /// How long each stage of the last run took (a statistic for profiling).
+    pub last_times: StageTimes,
     /// What the checks keep from the previous analysis.
     checks: checks::Cache,
     /// What the entity stage keeps from the previous analysis.
@@ -380,7 +383,12 @@ impl Analyzer {
     /// Analyses `text` read as `format`, reusing what it can from the previous call. The result
     /// is exactly that of [`analyze_as`] on the same text.
     pub fn analyze(&mut self, text: &str, format: Format, config: &Config) -> Analysis {
+        let start = Instant::now();
         self.refresh(text, format, config);
+        self.last_times = StageTimes {
+            paragraphs: start.elapsed(),
+            ..StageTimes::default()
+        };
         let prev = self
             .prev
             .as_ref()
@@ -400,6 +408,7 @@ impl Analyzer {
                 change: self.change,
                 remember: !self.one_shot,
             },
+            &mut self.last_times,
         )
     }
 
@@ -695,6 +704,39 @@ fn scan_blocks(
     })
 }
 
+/// How long each stage of an analysis took ([`Analyzer::last_times`]): the paragraph stage
+/// (layout and the scans of the blocks that changed), then each document pass. For profiling:
+/// `profile_engine stages` prints them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StageTimes {
+    /// Layout and paragraph scans.
+    pub paragraphs: Duration,
+    /// Placing the scans in the document, and the paragraph and sentence lists.
+    pub lists: Duration,
+    /// Entity grouping.
+    pub entities: Duration,
+    /// Attribution across paragraphs, and the quotation-mark check's pairing.
+    pub quotes: Duration,
+    /// The publication date and date resolution.
+    pub temporal: Duration,
+    /// The checks (and attaching the quotations to their entities).
+    pub checks: Duration,
+}
+
+impl StageTimes {
+    /// Each stage with its name, in the order they run.
+    pub fn named(&self) -> [(&'static str, Duration); 6] {
+        [
+            ("paragraph scans", self.paragraphs),
+            ("lists", self.lists),
+            ("entities", self.entities),
+            ("quotes", self.quotes),
+            ("dates", self.temporal),
+            ("checks", self.checks),
+        ]
+    }
+}
+
 /// One paragraph scan placed in the document: the scan, and the document offset of the paragraph
 /// start, which its relative offsets are to be shifted by.
 pub struct Placed<'a> {
@@ -859,7 +901,14 @@ fn document_passes(
     front_matter: Option<markup::FrontMatter>,
     blocks: &[CachedBlock],
     caches: Caches<'_>,
+    times: &mut StageTimes,
 ) -> Analysis {
+    let mut clock = Instant::now();
+    let mut lap = |stage: &mut Duration| {
+        let now = Instant::now();
+        *stage = now - clock;
+        clock = now;
+    };
     let placed: Vec<Placed<'_>> = blocks
         .iter()
         .flat_map(|b| {
@@ -875,6 +924,7 @@ fn document_passes(
         caches.change,
         caches.remember,
     );
+    lap(&mut times.lists);
     let headline = match format {
         Format::PlainText => plain_headline(text, &paragraphs),
         Format::Markdown => None,
@@ -897,6 +947,7 @@ fn document_passes(
         caches.change,
         caches.remember,
     );
+    lap(&mut times.entities);
     let (quotes, sources) = quotes::resolve_cached(
         &placed,
         blocks,
@@ -908,6 +959,7 @@ fn document_passes(
     analysis.quotes = quotes;
     analysis.sources = sources;
     analysis.quote_marks = quotes::unbalanced(&placed);
+    lap(&mut times.quotes);
     analysis.anchor = temporal::anchor(text, config, analysis.front_matter.as_ref(), &placed);
     let (timexes, events) = temporal::resolve_cached(
         &placed,
@@ -919,6 +971,7 @@ fn document_passes(
     );
     analysis.timexes = timexes;
     analysis.events = events;
+    lap(&mut times.temporal);
     // The quotes are attached to the entities the cache keeps, which the analysis then
     // shares: in place once the previous analysis is dropped, and kept for the next keystroke.
     let found = std::mem::take(&mut analysis.entities);
@@ -935,6 +988,7 @@ fn document_passes(
         }
     };
     analysis.findings = checks::run_cached(&analysis, config, caches.checks);
+    lap(&mut times.checks);
     analysis
 }
 
@@ -1030,6 +1084,23 @@ mod tests {
             let serial = paragraph::scan_block(r.of(&text), Format::Markdown, &config);
             assert_eq!(format!("{scans:?}"), format!("{serial:?}"));
         }
+    }
+
+    /// Every stage of an analysis is timed, and the stages of one analysis take no longer
+    /// than the whole of it.
+    #[test]
+    fn stage_times_cover_every_stage() {
+        let config = Config::default();
+        let text = crate::generate::markdown(5, 20_000);
+        let mut analyzer = Analyzer::one_shot();
+        let start = std::time::Instant::now();
+        analyzer.analyze(&text, Format::Markdown, &config);
+        let total = start.elapsed();
+        let stages = analyzer.last_times.named();
+        for (name, took) in stages {
+            assert!(took > Duration::ZERO, "{name} not timed: {stages:?}");
+        }
+        assert!(stages.iter().map(|s| s.1).sum::<Duration>() <= total);
     }
 
     #[test]
