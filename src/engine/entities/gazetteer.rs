@@ -19,6 +19,7 @@ const FIRST_NAMES_EXTRA: &str = include_str!("../data/gazetteer/first_names_extr
 const COUNTRIES: &str = include_str!("../data/gazetteer/countries.tsv");
 const CITIES: &str = include_str!("../data/gazetteer/cities.txt");
 const CURATED: &str = include_str!("../data/gazetteer/curated.tsv");
+const US_STATES: &str = include_str!("../data/gazetteer/us_states.tsv");
 
 /// A fast hash for the short words and names the entity engine looks up millions of times
 /// (SipHash's resistance to flooding buys nothing for compiled-in keys and words of a story):
@@ -159,6 +160,8 @@ pub struct Gazetteer {
     capitals: FastMap<&'static str, &'static str>,
     /// Country code → canonical country name.
     country_names: FastMap<&'static str, &'static str>,
+    /// The states of the United States, each with its AP abbreviation if it has one.
+    us_states: Vec<(&'static str, Option<&'static str>)>,
     /// The names that start with a lower-case letter (a handful: a list is quicker to test
     /// than a hash set, and nearly every word fails on its length or first byte).
     lowercase_names: Vec<&'static str>,
@@ -207,7 +210,7 @@ impl Gazetteer {
         first_names.extend(data_lines(FIRST_NAMES));
         first_names.extend(data_lines(FIRST_NAMES_EXTRA));
         let mut names: FastMap<&'static str, GazEntry> = FastMap::with_capacity_and_hasher(
-            lines(CITIES) + lines(COUNTRIES) + lines(CURATED),
+            lines(CITIES) + lines(COUNTRIES) + lines(CURATED) + lines(US_STATES),
             Default::default(),
         );
         let mut demonyms = FastMap::default();
@@ -270,6 +273,18 @@ impl Gazetteer {
             for alias in aliases.split('|').filter(|a| !a.is_empty()) {
                 names.insert(alias, entry.clone());
             }
+        }
+        // The states, as places (after the countries: "Georgia" is both, and the state's
+        // entry keeps the country's code, as the curated list's did).
+        let us_states: Vec<(&'static str, Option<&'static str>)> = data_lines(US_STATES)
+            .filter_map(|line| {
+                let mut cols = line.split('\t');
+                let name = cols.next().filter(|n| !n.is_empty())?;
+                Some((name, cols.next().filter(|a| !a.is_empty())))
+            })
+            .collect();
+        for &(name, _) in &us_states {
+            names.insert(name, place(name, code_of.get(name).copied()));
         }
         // Demonyms the nationality list spells differently from news usage.
         for (d, code) in [
@@ -346,6 +361,7 @@ impl Gazetteer {
             demonyms,
             capitals,
             country_names,
+            us_states,
             lowercase_names,
             lowercase_first,
             lowercase_lens,
@@ -353,6 +369,23 @@ impl Gazetteer {
             by_first,
             by_second,
         }
+    }
+
+    /// The state of the United States named `name` ("Ohio", "New York"), as its name.
+    pub fn us_state(&self, name: &str) -> Option<&'static str> {
+        self.us_states
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(n, _)| *n)
+    }
+
+    /// The state of the United States that AP abbreviates as `abbreviation` ("Conn."), as its
+    /// name.
+    pub fn us_state_abbreviated(&self, abbreviation: &str) -> Option<&'static str> {
+        self.us_states
+            .iter()
+            .find(|(_, a)| *a == Some(abbreviation))
+            .map(|(n, _)| *n)
     }
 
     /// Whether a word in lower case may be a gazetteer name ("ntv"): a cheap test before a
@@ -571,6 +604,7 @@ mod tests {
             COUNTRIES,
             CITIES,
             CURATED,
+            US_STATES,
             "",
             "\n",
             "a",
@@ -580,6 +614,28 @@ mod tests {
             assert_eq!(data_lines(s).collect::<Vec<_>>(), reference(s), "{s:?}");
         }
         assert!(data_lines(CITIES).count() > 1000);
+    }
+
+    /// The states are read from their data file: fifty of them, each a place, found by name
+    /// and by AP's abbreviation.
+    #[test]
+    fn us_states_by_name_and_abbreviation() {
+        let g = &*GAZETTEER;
+        assert_eq!(g.us_states.len(), 50);
+        for &(name, _) in &g.us_states {
+            assert_eq!(
+                g.lookup(name).map(|e| e.kind),
+                Some(EntityKind::Place),
+                "{name}"
+            );
+        }
+        assert_eq!(g.us_state("New York"), Some("New York"));
+        assert_eq!(g.us_state("Conn."), None);
+        assert_eq!(g.us_state_abbreviated("Conn."), Some("Connecticut"));
+        assert_eq!(g.us_state_abbreviated("W.Va."), Some("West Virginia"));
+        // Some states are never abbreviated.
+        assert_eq!(g.us_state_abbreviated("Ohio"), None);
+        assert_eq!(g.us_state("Ohio"), Some("Ohio"));
     }
 
     /// The hash of a word's last bytes, built a byte at a time, is what it was with a buffer.

@@ -60,108 +60,6 @@ const DOTTED_PLACES: &[&str] = &[
     "E.U.", "U.N.", "P.R.",
 ];
 
-/// The states of the United States and their abbreviations in AP style ("Bridgeport,
-/// Conn."), which wire copy writes after a city (facts, from the AP Stylebook's list; the
-/// states without one are spelt out, and "N.Y."-like ones are dotted acronyms).
-const STATE_ABBREVIATIONS: &[(&str, &str)] = &[
-    ("Ala.", "Alabama"),
-    ("Ariz.", "Arizona"),
-    ("Ark.", "Arkansas"),
-    ("Calif.", "California"),
-    ("Colo.", "Colorado"),
-    ("Conn.", "Connecticut"),
-    ("Del.", "Delaware"),
-    ("Fla.", "Florida"),
-    ("Ga.", "Georgia"),
-    ("Ill.", "Illinois"),
-    ("Ind.", "Indiana"),
-    ("Kan.", "Kansas"),
-    ("Ky.", "Kentucky"),
-    ("La.", "Louisiana"),
-    ("Md.", "Maryland"),
-    ("Mass.", "Massachusetts"),
-    ("Mich.", "Michigan"),
-    ("Minn.", "Minnesota"),
-    ("Miss.", "Mississippi"),
-    ("Mo.", "Missouri"),
-    ("Mont.", "Montana"),
-    ("Neb.", "Nebraska"),
-    ("Nev.", "Nevada"),
-    ("N.H.", "New Hampshire"),
-    ("N.J.", "New Jersey"),
-    ("N.M.", "New Mexico"),
-    ("N.Y.", "New York"),
-    ("N.C.", "North Carolina"),
-    ("N.D.", "North Dakota"),
-    ("Okla.", "Oklahoma"),
-    ("Ore.", "Oregon"),
-    ("Pa.", "Pennsylvania"),
-    ("R.I.", "Rhode Island"),
-    ("S.C.", "South Carolina"),
-    ("S.D.", "South Dakota"),
-    ("Tenn.", "Tennessee"),
-    ("Vt.", "Vermont"),
-    ("Va.", "Virginia"),
-    ("Wash.", "Washington"),
-    ("W.Va.", "West Virginia"),
-    ("Wis.", "Wisconsin"),
-    ("Wyo.", "Wyoming"),
-];
-
-/// The states spelt out, for "Madison, Alabama".
-const STATES: &[&str] = &[
-    "Alabama",
-    "Alaska",
-    "Arizona",
-    "Arkansas",
-    "California",
-    "Colorado",
-    "Connecticut",
-    "Delaware",
-    "Florida",
-    "Georgia",
-    "Hawaii",
-    "Idaho",
-    "Illinois",
-    "Indiana",
-    "Iowa",
-    "Kansas",
-    "Kentucky",
-    "Louisiana",
-    "Maine",
-    "Maryland",
-    "Massachusetts",
-    "Michigan",
-    "Minnesota",
-    "Mississippi",
-    "Missouri",
-    "Montana",
-    "Nebraska",
-    "Nevada",
-    "New Hampshire",
-    "New Jersey",
-    "New Mexico",
-    "New York",
-    "North Carolina",
-    "North Dakota",
-    "Ohio",
-    "Oklahoma",
-    "Oregon",
-    "Pennsylvania",
-    "Rhode Island",
-    "South Carolina",
-    "South Dakota",
-    "Tennessee",
-    "Texas",
-    "Utah",
-    "Vermont",
-    "Virginia",
-    "Washington",
-    "West Virginia",
-    "Wisconsin",
-    "Wyoming",
-];
-
 /// Honorifics: a person follows, but they give no role.
 const HONORIFICS: &[&str] = &[
     "Mr.", "Mrs.", "Ms.", "Mx.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Madam", "Mme",
@@ -2470,14 +2368,14 @@ impl<'a> Scanner<'a> {
     /// "New York", "Conn."), as (end token, the state's name).
     fn state_at(&self, k: usize) -> Option<(usize, &'static str)> {
         let w = self.word(k);
-        if let Some(&(_, state)) = STATE_ABBREVIATIONS.iter().find(|(a, _)| *a == w) {
+        if let Some(state) = GAZETTEER.us_state_abbreviated(w) {
             return Some((k + 1, state));
         }
         let two = (k + 2 <= self.toks.len() && self.toks.get(k + 1).is_some_and(|t| t.joined))
             .then(|| self.span_text(k, k + 2));
         [(k + 2, two), (k + 1, Some(w))]
             .into_iter()
-            .find_map(|(e, name)| Some((e, *STATES.iter().find(|s| Some(**s) == name)?)))
+            .find_map(|(e, name)| Some((e, GAZETTEER.us_state(name?)?)))
     }
 
     /// Whether ", " and a state follow the run ending before token `b`, the state ending a phrase
