@@ -247,8 +247,8 @@ impl ParaEntities {
 }
 
 /// Paragraph stage: candidate mentions of one paragraph.
-pub fn scan(ctx: &ParaCtx<'_>, _quotes: &ParaQuotes) -> ParaEntities {
-    recognise::scan(ctx)
+pub fn scan(ctx: &ParaCtx<'_>, quotes: &ParaQuotes) -> ParaEntities {
+    recognise::scan(ctx, quotes)
 }
 
 /// Document stage: mentions grouped into entities, in order of first mention.

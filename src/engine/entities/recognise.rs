@@ -18,6 +18,7 @@ use super::gazetteer::{FastMap, FastSet, GAZETTEER, GazEntry, WordHasher, ascii_
 use super::{Candidate, MentionForm, ParaEntities, RoleSig};
 use crate::engine::config::EntityKind;
 use crate::engine::paragraph::{ParaCtx, ParagraphKind};
+use crate::engine::quotes::ParaQuotes;
 use crate::engine::shared::SharedText;
 use crate::engine::text::TextRange;
 
@@ -2061,16 +2062,16 @@ fn word_hashes(text: &str, toks: &[Tok]) -> (Vec<u64>, Vec<u64>) {
 }
 
 /// The paragraph stage: candidate mentions and word statistics.
-pub fn scan(ctx: &ParaCtx<'_>) -> ParaEntities {
+pub fn scan(ctx: &ParaCtx<'_>, quotes: &ParaQuotes) -> ParaEntities {
     SCRATCH.with_borrow_mut(|scratch| {
-        let out = scan_with(ctx, scratch);
+        let out = scan_with(ctx, quotes, scratch);
         scratch.trim();
         out
     })
 }
 
 /// [`scan`] with the thread's reused buffers.
-fn scan_with(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaEntities {
+fn scan_with(ctx: &ParaCtx<'_>, quotes: &ParaQuotes, scratch: &mut Scratch) -> ParaEntities {
     let text = ctx.text;
     let headline = is_headline(ctx);
     tokenize_into(text, ctx.sentences, headline, scratch);
@@ -2085,6 +2086,7 @@ fn scan_with(ctx: &ParaCtx<'_>, scratch: &mut Scratch) -> ParaEntities {
     let s = Scanner {
         text,
         toks: &scratch.toks,
+        quotes,
     };
     s.runs(ctx, &mut cands);
     s.descriptors(&mut cands);
@@ -2222,6 +2224,8 @@ fn sheet_matches(ctx: &ParaCtx<'_>, cands: &mut Vec<Candidate>) {
 struct Scanner<'a> {
     text: &'a str,
     toks: &'a [Tok],
+    /// The paragraph's quotation marks, paired ([`crate::engine::quotes::scan`]).
+    quotes: &'a ParaQuotes,
 }
 
 impl<'a> Scanner<'a> {
@@ -2240,6 +2244,16 @@ impl<'a> Scanner<'a> {
                 Some(&[a, b, c]) if a | 0x20 == b't' && b | 0x20 == b'h' && c | 0x20 == b'e'
             )
         })
+    }
+
+    /// Whether byte `at` is inside a quotation: between a pair of marks, or after an opening
+    /// mark the paragraph never closes. What a speaker calls someone ("“Donald Trump is a
+    /// fraud,” he said") identifies nobody.
+    fn inside_quotation(&self, at: usize) -> bool {
+        let q = self.quotes;
+        let i = q.spans.partition_point(|r| r.start < at);
+        i.checked_sub(1).is_some_and(|i| at < q.spans[i].end)
+            || q.open.first().is_some_and(|o| o.start < at)
     }
 
     fn lower_is(&self, i: usize, w: &str) -> bool {
@@ -3597,7 +3611,7 @@ impl<'a> Scanner<'a> {
                     c.set_role(self.range(b, e).of(self.text), sig);
                     towns.extend(town);
                 } else if let Some(e) = self.copular_role(b)
-                    && !inside_quotation(&self.text[..c.range.start])
+                    && !self.inside_quotation(c.range.start)
                 {
                     // "Marine Le Pen is a candidate in France's election".
                     c.set_role(
@@ -3864,21 +3878,6 @@ const RELATIVES: [&str; 11] = [
     "grandson",
     "granddaughter",
 ];
-
-/// Whether a paragraph's text up to here leaves a quotation open: what a speaker calls
-/// someone ("“Donald Trump is a fraud,” he said") identifies nobody.
-fn inside_quotation(before: &str) -> bool {
-    let (mut open, mut straight) = (0i32, 0u32);
-    for c in before.chars() {
-        match c {
-            '“' => open += 1,
-            '”' => open -= 1,
-            '"' => straight += 1,
-            _ => {}
-        }
-    }
-    open > 0 || straight % 2 == 1
-}
 
 /// A party's name as a word before a candidate's name ("Republican Donald Trump") or after a
 /// place ("a Florida Republican").

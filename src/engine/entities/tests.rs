@@ -1309,6 +1309,17 @@ fn a_sentence_that_says_what_someone_is_identifies_them() {
     // What a speaker calls someone is no identification.
     let text = "“Donald Trump is a proven businessman,” Jane Doe said. “Yes,” Trump said.";
     assert_eq!(find(&entities(text), "Donald Trump").role, None);
+    // Nor in straight marks, nor after an opening mark the paragraph never closes.
+    let text = "\"Donald Trump is a proven businessman,\" Jane Doe said. \"Yes,\" Trump said.";
+    assert_eq!(find(&entities(text), "Donald Trump").role, None);
+    let text = "Jane Doe said: “Donald Trump is a proven businessman and a friend.\n\n“Yes.”";
+    assert_eq!(find(&entities(text), "Donald Trump").role, None);
+    // After a quotation has closed, the narrator speaks again.
+    let text = "“Yes,” Jane Doe said. Donald Trump is a candidate in the election.";
+    assert_eq!(
+        find(&entities(text), "Donald Trump").role.as_deref(),
+        Some("candidate in the election")
+    );
     assert_eq!(find(&ents, "Anna Berg").role, None);
 }
 
