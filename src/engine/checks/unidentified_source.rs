@@ -18,9 +18,11 @@ A person who is quoted in the story but never identified: no title before the na
 (`Chinese President Xi Jinping`), no role before it in lower case (`Kremlin spokesman Dmitry
 Peskov`) or institution's possessive (`CNN's Tara Setmayer`), no appositive (`Christoph
 Heusgen, head of the Munich Security Conference`, `Brett McGurk, President Obama's special
-envoy`, `Robert McAtee, one of several coal industry veterans`, set off by commas or dashes),
-no relation to someone named (`Walter Hewlett, son of HP's co-founder`, `Dorothy Woods, whose
-husband …`), no hometown or institution (`Donna Rawlings, 59, of Ashton, Md.`, `Jason Gilbert
+envoy`, `Robert McAtee, one of several coal industry veterans`, `Susan Crawford, then Maples's
+literary agent`, set off by commas or dashes),
+no role set before the name (`An attorney for Pagliano, Mark MacDougall, said`), no party
+and state (`Sen. Jon Tester (D-Mont.)`), no relation to someone named (`Walter Hewlett, son of
+HP's co-founder`, `Dorothy Woods, whose husband …`), no hometown or institution (`Donna Rawlings, 59, of Ashton, Md.`, `Jason Gilbert
 of Cheyenne`, `James Pethokoukis of the American Enterprise Institute`), no clause that says what they do (`Whit
 Ayres, who was Rubio's campaign pollster`), no sentence right after the name that says what
 they are (`Marine Le Pen is a candidate in France's election`; not inside a quotation), no

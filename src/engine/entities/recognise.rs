@@ -104,8 +104,11 @@ const TITLES: &[(&str, &str)] = &[
     ("Director", "director"),
     ("Senator", "senator"),
     ("Sen.", "senator"),
+    // Before two names joined by "and" ("Sens. Jon Tester and David Vitter").
+    ("Sens.", "senator"),
     ("Representative", "representative"),
     ("Rep.", "representative"),
+    ("Reps.", "representative"),
     // A delegate to the House ("Del. Stacey Plaskett"); after a city, Delaware.
     ("Del.", "representative"),
     ("Congressman", "representative"),
@@ -3443,6 +3446,46 @@ impl<'a> Scanner<'a> {
         q
     }
 
+    /// A role set before a name that opens a sentence after it ("A spokesman for the
+    /// company, Jane Doe said", "An environmental activist, John Smith says"): the sentence
+    /// opens with "A" or "An", at most three adjectives and a role phrase (`ROLE_PHRASES`),
+    /// and what follows the role runs on to a comma right before the name, which starts at
+    /// `start`. Returns the article's token and the name's (not "A day after the president
+    /// resigned, Jane Doe said": the role word is no head of the phrase).
+    fn preposed_role(&self, start: usize) -> Option<(usize, usize)> {
+        let a = self.toks.partition_point(|t| t.start < start);
+        if a < 2 || a >= self.toks.len() || self.toks[a].start != start {
+            return None;
+        }
+        if self.text[self.toks[a - 1].end..start].trim() != "," {
+            return None;
+        }
+        // The phrase before the comma, back to the start of its sentence, with nothing but
+        // white space between its words.
+        let mut s = a - 1;
+        while self.toks[s].joined {
+            if s == 0 || a - s > 12 {
+                return None;
+            }
+            s -= 1;
+        }
+        if !self.toks[s].initial || !matches!(self.word(s), "A" | "An") {
+            return None;
+        }
+        let mut j = s + 1;
+        while j < a && j <= s + 3 {
+            if self.role_phrase_at(j).is_some_and(|(e, _)| e <= a) {
+                return Some((s, a));
+            }
+            let t = self.toks[j];
+            if t.cap || self.is_stopword(j) && !matches!(self.word(j), "former" | "longtime") {
+                return None;
+            }
+            j += 1;
+        }
+        None
+    }
+
     /// "is a candidate in …", "was an adviser to …" from token `k` right after a name: a
     /// sentence that says what the person is, with a role word (`ROLE_PHRASES`) after the
     /// article and at most one capitalised qualifier or lower-case adjective ("is a French
@@ -3591,6 +3634,31 @@ impl<'a> Scanner<'a> {
             if b >= self.toks.len() {
                 continue;
             }
+            // "A spokesman for the company, Jane Doe said": the role before the name.
+            if c.form == MentionForm::FullName
+                && c.kind == Some(EntityKind::Person)
+                && let Some((s, a)) = self.preposed_role(c.range.start)
+            {
+                c.set_role(
+                    self.range(s + 1, a).of(self.text),
+                    RoleSig {
+                        affiliation: None,
+                        class: "role",
+                    },
+                );
+                continue;
+            }
+            // "Sen. Jon Tester (D-Mont.)": a legislator's party and state.
+            if let Some(inner) = party_and_state(&self.text[c.range.end..]) {
+                c.set_role(
+                    inner,
+                    RoleSig {
+                        affiliation: None,
+                        class: "role",
+                    },
+                );
+                continue;
+            }
             // Set off by a comma or a dash ("Jason Sims — a teacher from Mount Pleasant —").
             let gap = self.text[c.range.end..self.toks[b].start].trim();
             if !(gap.starts_with(',')
@@ -3628,6 +3696,17 @@ impl<'a> Scanner<'a> {
             let mut aff = None;
             // "Jason Gilbert, 34, a teacher": an age first, no identification on its own.
             if self.is_age(k) {
+                k += 1;
+            }
+            // "Susan Crawford, then Maples's literary agent", "Jane Doe, now a senior adviser":
+            // when the role was or is held says nothing of who holds it.
+            if k + 1 < self.toks.len()
+                && self.toks[k + 1].joined
+                && matches!(
+                    self.word(k),
+                    "then" | "now" | "formerly" | "previously" | "once"
+                )
+            {
                 k += 1;
             }
             // "Donna Rawlings, 59, of Ashton, Md.": a hometown is how wire copy identifies
@@ -3861,6 +3940,29 @@ impl<'a> Scanner<'a> {
 fn is_age_adjective(w: &str) -> bool {
     w.strip_suffix("-year-old")
         .is_some_and(|n| (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The inside of a party-and-state parenthesis right after a name ("Jon Tester (D-Mont.)",
+/// "Ted Cruz (R-Texas)", "Bernie Sanders (I-Vt.)", "(D)"): a legislator's party, and the
+/// state he or she represents.
+fn party_and_state(after: &str) -> Option<&str> {
+    let rest = after.strip_prefix(" (")?;
+    let inner = &rest[..rest.find(')')?];
+    let mut chars = inner.chars();
+    if !matches!(chars.next(), Some('D' | 'R' | 'I')) {
+        return None;
+    }
+    let place = chars.as_str();
+    if place.is_empty() {
+        return Some(inner);
+    }
+    let place = place.strip_prefix(['-', '–'])?.trim();
+    let ok = (2..=20).contains(&place.len())
+        && place.starts_with(|c: char| c.is_ascii_uppercase())
+        && place
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || matches!(c, '.' | ' '));
+    ok.then_some(inner)
 }
 
 /// Relations that identify someone by a person the story names: "Patti Davis, Ronald

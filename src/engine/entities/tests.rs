@@ -1324,6 +1324,33 @@ fn a_sentence_that_says_what_someone_is_identifies_them() {
 }
 
 #[test]
+fn party_and_state_then_and_a_role_before_the_name_identify() {
+    let text = "Sens. Jon Tester (D-Mont.) and David Vitter (R-La.) spoke. “Break it up,” Tester \
+                said. “No,” Vitter said. Bernie Sanders (I) agreed.\n\n\
+                “It was a tale,” said Susan Crawford, then Maples's literary agent.\n\n\
+                An attorney for Pagliano, Mark MacDougall, said “no.”\n\n\
+                A day after the president resigned, Anna Berg said “it was time.”\n\n\
+                Carl Holm (Democrat) and Eva Lind (R-2024) said “yes.”";
+    let ents = entities(text);
+    let role = |name: &str| find(&ents, name).role.clone();
+    assert_eq!(role("Jon Tester").as_deref(), Some("D-Mont."));
+    assert_eq!(role("David Vitter").as_deref(), Some("R-La."));
+    assert_eq!(role("Bernie Sanders").as_deref(), Some("I"));
+    assert_eq!(
+        role("Susan Crawford").as_deref(),
+        Some("then Maples's literary agent")
+    );
+    assert_eq!(
+        role("Mark MacDougall").as_deref(),
+        Some("attorney for Pagliano")
+    );
+    // The role word is no head of the phrase; a parenthesis that is no party and state.
+    assert_eq!(role("Anna Berg"), None);
+    assert_eq!(role("Carl Holm"), None);
+    assert_eq!(role("Eva Lind"), None);
+}
+
+#[test]
 fn relations_dashes_institutions_and_unknown_given_names_identify() {
     let text = "Walter Hewlett, son of HP's co-founder, said “no.” Dorothy Woods, whose husband \
                 died, said “yes.” Jason Sims — a teacher from Mount Pleasant — says “maybe.” \
