@@ -12,15 +12,15 @@ use super::text::TextRange;
 /// Abbreviations that end with a period but rarely end a sentence (compared without the
 /// period, case-sensitively).
 const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sr", "Jr", "St", "Sen", "Rep", "Gov", "Lt", "Gen",
-    "Col", "Maj", "Capt", "Cmdr", "Sgt", "Adm", "Rev", "Hon", "Pres", "Supt", "Insp", "Det", "Amb",
-    "Atty", "Messrs", "Mme", "Mlle", "Fr", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
-    "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat",
-    "Sun", "No", "Nos", "Vol", "vs", "v", "etc", "approx", "Inc", "Corp", "Co", "Ltd", "Bros",
-    "Ave", "Blvd", "Rd", "Mt", "Ft", "Calif", "Mass", "Conn", "Penn", "Fla", "Ga", "Ill", "Ind",
-    "Mich", "Minn", "Wash", "Wis", "Ariz", "Colo", "Okla", "Ore", "Tenn", "Tex", "Va", "Ky", "La",
-    "Md", "Mo", "Neb", "Nev", "Del", "Ala", "Ark", "Kan", "Miss", "Mont", "Vt", "Wyo", "e.g",
-    "i.e", "U.S", "U.K", "U.N", "E.U", "D.C", "a.m", "p.m", "Ph.D", "cf", "al",
+    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sr", "Jr", "St", "Sen", "Sens", "Rep", "Reps", "Gov",
+    "Lt", "Gen", "Col", "Maj", "Capt", "Cmdr", "Sgt", "Adm", "Rev", "Hon", "Pres", "Supt", "Insp",
+    "Det", "Amb", "Atty", "Messrs", "Mme", "Mlle", "Fr", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul",
+    "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs",
+    "Fri", "Sat", "Sun", "No", "Nos", "Vol", "vs", "v", "etc", "approx", "Inc", "Corp", "Co",
+    "Ltd", "Bros", "Ave", "Blvd", "Rd", "Mt", "Ft", "Calif", "Mass", "Conn", "Penn", "Fla", "Ga",
+    "Ill", "Ind", "Mich", "Minn", "Wash", "Wis", "Ariz", "Colo", "Okla", "Ore", "Tenn", "Tex",
+    "Va", "Ky", "La", "Md", "Mo", "Neb", "Nev", "Del", "Ala", "Ark", "Kan", "Miss", "Mont", "Vt",
+    "Wyo", "e.g", "i.e", "U.S", "U.K", "U.N", "E.U", "D.C", "a.m", "p.m", "Ph.D", "cf", "al",
 ];
 
 fn is_abbreviation(word: &str) -> bool {
@@ -658,6 +658,10 @@ mod tests {
                 "John F. Kennedy was there.",
                 "It rained."
             ]
+        );
+        assert_eq!(
+            split("Sens. Jon Tester and Reps. Ann Kuster spoke. They left."),
+            vec!["Sens. Jon Tester and Reps. Ann Kuster spoke.", "They left."]
         );
     }
 

@@ -379,6 +379,11 @@ impl Gazetteer {
             .map(|(n, _)| *n)
     }
 
+    /// The AP abbreviations of the states of the United States ("Conn.", "N.J.", "W.Va.").
+    pub fn us_state_abbreviations(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.us_states.iter().filter_map(|(_, a)| *a)
+    }
+
     /// The state of the United States that AP abbreviates as `abbreviation` ("Conn."), as its
     /// name.
     pub fn us_state_abbreviated(&self, abbreviation: &str) -> Option<&'static str> {

@@ -42,16 +42,15 @@ struct Tok {
     wl: u32,
 }
 
-/// The longest of [`DOTTED`], in bytes.
+/// The longest of [`DOTTED_SET`], in bytes.
 const DOTTED_MAX: usize = 5;
 
-/// Abbreviations that keep their final period inside the token.
+/// Abbreviations that keep their final period inside the token, besides the states' (see
+/// [`DOTTED_SET`]).
 const DOTTED: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt",
-    "Adm", "Rev", "Hon", "Jr", "Sr", "St", "Inc", "Corp", "Ltd", "Co", "Bros", "Cmdr", "Maj",
-    "Supt", "Det", "Insp", "Amb", "Pres", "Del", "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn",
-    "Fla", "Ga", "Ill", "Ind", "Kan", "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo",
-    "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Tenn", "Va", "Vt", "Wash", "Wis", "Wyo",
+    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sen", "Sens", "Rep", "Reps", "Gov", "Gen", "Lt", "Col",
+    "Capt", "Sgt", "Adm", "Rev", "Hon", "Jr", "Sr", "St", "Inc", "Corp", "Ltd", "Co", "Bros",
+    "Cmdr", "Maj", "Supt", "Det", "Insp", "Amb", "Pres", "Del",
 ];
 
 /// Dotted abbreviations of places, which are no initials before a surname ("Trenton, N.J.
@@ -1420,13 +1419,20 @@ fn is_stopword_lower(w: &str) -> bool {
 /// A title with its number of words and its class.
 type TitleEntry = (&'static str, usize, &'static str);
 
+/// [`DOTTED`] and the states' AP abbreviations that end in their only period ("Calif.", not
+/// "W.Va.", which is a dotted acronym), as a set: looked up at every capitalised word before a
+/// period (the end of many sentences), where a scan of the list cost some hundred
+/// instructions.
+static DOTTED_SET: LazyLock<FastSet<&'static str>> = LazyLock::new(|| {
+    let states = GAZETTEER
+        .us_state_abbreviations()
+        .filter_map(|a| a.strip_suffix('.'))
+        .filter(|a| !a.contains('.'));
+    DOTTED.iter().copied().chain(states).collect()
+});
+
 /// `TITLES` indexed by their first word, each with its word count, in list order: a look-up
 /// replaces a scan of the whole list at every capitalised word.
-/// [`DOTTED`] as a set: looked up at every capitalised word before a period (the end of
-/// many sentences), where a scan of the list cost some hundred instructions.
-static DOTTED_SET: LazyLock<FastSet<&'static str>> =
-    LazyLock::new(|| DOTTED.iter().copied().collect());
-
 static TITLE_INDEX: LazyLock<FastMap<&'static str, Vec<TitleEntry>>> = LazyLock::new(|| {
     let mut m: FastMap<&'static str, Vec<TitleEntry>> = FastMap::default();
     for &(title, class) in TITLES {
@@ -1933,7 +1939,7 @@ fn tokenize_reference(text: &str, sentences: &[TextRange], headline: bool) -> Ve
         if text[end..].starts_with('.') {
             let single_cap = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
             if single_cap
-                || (word.len() <= DOTTED_MAX && DOTTED.contains(&word))
+                || (word.len() <= DOTTED_MAX && DOTTED_SET.contains(word))
                 || (word.contains('.') && word.chars().all(|c| c == '.' || c.is_uppercase()))
             {
                 end += 1;
@@ -4018,9 +4024,12 @@ mod tests {
     /// The shortcuts in `tokenize` that stand for these lists stay true to them.
     #[test]
     fn list_shortcuts_match_their_lists() {
-        assert_eq!(DOTTED.iter().map(|w| w.len()).max(), Some(DOTTED_MAX));
+        assert_eq!(DOTTED_SET.iter().map(|w| w.len()).max(), Some(DOTTED_MAX));
+        // The states' abbreviations are there ("Calif."), but no dotted acronym ("W.Va.").
+        assert!(DOTTED_SET.contains("Calif") && DOTTED_SET.contains("Del"));
+        assert!(!DOTTED_SET.iter().any(|w| w.contains('.')));
         // The tokenizer tries the abbreviations only after a capital.
-        for w in DOTTED {
+        for w in DOTTED_SET.iter() {
             assert!(w.starts_with(|c: char| c.is_ascii_uppercase()), "{w}");
         }
         assert_eq!(PARTICLES.iter().map(|w| w.len()).max(), Some(PARTICLE_MAX));

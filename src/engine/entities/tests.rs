@@ -1326,14 +1326,17 @@ fn a_sentence_that_says_what_someone_is_identifies_them() {
 #[test]
 fn party_and_state_then_and_a_role_before_the_name_identify() {
     let text = "Sens. Jon Tester (D-Mont.) and David Vitter (R-La.) spoke. “Break it up,” Tester \
-                said. “No,” Vitter said. Bernie Sanders (I) agreed.\n\n\
+                said. “No,” Vitter said. Bernie Sanders (I) agreed. Harry M. Reid (D-Nev.) \
+                blasted him.\n\n\
                 “It was a tale,” said Susan Crawford, then Maples's literary agent.\n\n\
                 An attorney for Pagliano, Mark MacDougall, said “no.”\n\n\
                 A day after the president resigned, Anna Berg said “it was time.”\n\n\
                 Carl Holm (Democrat) and Eva Lind (R-2024) said “yes.”";
     let ents = entities(text);
     let role = |name: &str| find(&ents, name).role.clone();
-    assert_eq!(role("Jon Tester").as_deref(), Some("D-Mont."));
+    // A plural title is a title ("Sens.", "Reps.").
+    assert_eq!(role("Jon Tester").as_deref(), Some("Sens."));
+    assert_eq!(role("Harry M. Reid").as_deref(), Some("D-Nev."));
     assert_eq!(role("David Vitter").as_deref(), Some("R-La."));
     assert_eq!(role("Bernie Sanders").as_deref(), Some("I"));
     assert_eq!(
