@@ -3453,8 +3453,9 @@ impl<'a> Scanner<'a> {
     }
 
     /// A role set before a name that opens a sentence after it ("A spokesman for the
-    /// company, Jane Doe said", "An environmental activist, John Smith says"): the sentence
-    /// opens with "A" or "An", at most three adjectives and a role phrase (`ROLE_PHRASES`),
+    /// company, Jane Doe said", "An environmental activist, John Smith says") or between
+    /// commas ("…, a spokeswoman, Anna White, said"): "a" or "an", at most three adjectives and
+    /// a role phrase (`ROLE_PHRASES`),
     /// and what follows the role runs on to a comma right before the name, which starts at
     /// `start`. Returns the article's token and the name's (not "A day after the president
     /// resigned, Jane Doe said": the role word is no head of the phrase).
@@ -3475,7 +3476,17 @@ impl<'a> Scanner<'a> {
             }
             s -= 1;
         }
-        if !self.toks[s].initial || !matches!(self.word(s), "A" | "An") {
+        // At the start of a sentence, or itself set off by a comma ("…, a spokeswoman, Anna
+        // White, said"; not "He met a lawyer, Jane Doe said", where the phrase runs back to
+        // "He").
+        let after_comma =
+            s > 0 && self.text[self.toks[s - 1].end..self.toks[s].start].trim() == ",";
+        let article = if self.toks[s].initial {
+            matches!(self.word(s), "A" | "An")
+        } else {
+            after_comma && matches!(self.word(s), "a" | "an")
+        };
+        if !article {
             return None;
         }
         let mut j = s + 1;
@@ -3790,12 +3801,20 @@ impl<'a> Scanner<'a> {
                     }
                     // Modifiers, not a clause: no function word or verb ("Billie Jean King,
                     // you are the Queen", "Jim Bennett, 57, told a voter").
+                    // A year is a modifier too: "Patti Solis Doyle, Clinton's 2008 campaign
+                    // manager".
+                    let year = |w: &str| {
+                        w.len() == 4
+                            && (w.starts_with("19") || w.starts_with("20"))
+                            && w.bytes().all(|b| b.is_ascii_digit())
+                    };
                     let lower_at = |m: usize| {
                         self.toks.get(m).is_some_and(|t| {
                             !t.cap
                                 && !t.possessive
                                 && (m == q || t.joined)
-                                && self.word(m).bytes().all(|b| b.is_ascii_lowercase())
+                                && (self.word(m).bytes().all(|b| b.is_ascii_lowercase())
+                                    || possessive && m == q && year(self.word(m)))
                                 && (!self.is_stopword(m)
                                     || matches!(
                                         self.word(m),

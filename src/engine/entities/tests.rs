@@ -1331,6 +1331,9 @@ fn party_and_state_then_and_a_role_before_the_name_identify() {
                 “It was a tale,” said Susan Crawford, then Maples's literary agent.\n\n\
                 An attorney for Pagliano, Mark MacDougall, said “no.”\n\n\
                 A day after the president resigned, Anna Berg said “it was time.”\n\n\
+                Facebook made the tool, a spokeswoman, Eva Holm, said “yes.”\n\n\
+                He met a lawyer, Jane Doe said “no.”\n\n\
+                “It is harder,” said Patti Solis Doyle, Clinton's 2008 campaign manager.\n\n\
                 Carl Holm (Democrat) and Eva Lind (R-2024) said “yes.”";
     let ents = entities(text);
     let role = |name: &str| find(&ents, name).role.clone();
@@ -1347,8 +1350,15 @@ fn party_and_state_then_and_a_role_before_the_name_identify() {
         role("Mark MacDougall").as_deref(),
         Some("attorney for Pagliano")
     );
-    // The role word is no head of the phrase; a parenthesis that is no party and state.
+    assert_eq!(role("Eva Holm").as_deref(), Some("spokeswoman"));
+    assert_eq!(
+        role("Patti Solis Doyle").as_deref(),
+        Some("Clinton's 2008 campaign manager")
+    );
+    // The role word is no head of the phrase, or the phrase runs back to the subject; a
+    // parenthesis that is no party and state.
     assert_eq!(role("Anna Berg"), None);
+    assert_eq!(role("Jane Doe"), None);
     assert_eq!(role("Carl Holm"), None);
     assert_eq!(role("Eva Lind"), None);
 }
