@@ -15,7 +15,8 @@ A finite past-tense verb of happening (announced, met, called on, criticized, si
 arrested, …) in the reporter's own words, in a sentence with no date or time, in a paragraph
 with no earlier date it could inherit. Verbs inside quotations, after auxiliaries (“has
 signed”, “had just signed”), passive participles (“imposed by”), adjectives (“an emotionally
-charged debate”), conditions (“if elected”) and questions are left alone.
+charged debate”, “her adopted home state”), what is done to an object (“got him elected”,
+“get a budget passed”), conditions (“if elected”) and questions are left alone.
 
 ## Why
 Readers want to know when things happened, and “the ministry called on Xi” could be today or
@@ -106,6 +107,15 @@ Sanders often attacked Clinton.
 
 The committee also approved the plan.
                    ^^^^^^^^ undated-event
+
+Beating her in her adopted home state was the goal. He cannot get a budget passed.
+
+If Clinton is the first woman elected as president, her husband would be a first.
+
+The institutional left media complex cowers. The far left balked. The left is angry.
+
+The party left the coalition.
+          ^^^^ undated-event
 ",
         );
     }

@@ -6,8 +6,10 @@
 //! not a passive participle ("sanctions imposed by the West"), not in a question, and with a
 //! subject-like word before it, and not in a condition ("if elected", "even if Trump lost"),
 //! after an adverb that follows an auxiliary or a determiner ("had just signed", "Britain's
-//! emotionally charged uprising"), after an object pronoun ("got him elected") or as "left"
-//! after an amount ("with a year left"). Tuned for precision: when in doubt, no event.
+//! emotionally charged uprising"), after a possessive determiner ("her adopted home state"),
+//! after an object pronoun ("got him elected") or the object of "get" or "have" ("get a
+//! budget passed"), or as "left" after an amount ("with a year left") or for the political
+//! side ("the far left"). Tuned for precision: when in doubt, no event.
 //!
 //! Document stage ([`super::resolve`]) decides whether each event is dated.
 
@@ -223,9 +225,10 @@ fn not_finite(text: &str, toks: &[Tok], lo: usize, i: usize, two_word: bool) -> 
         return false;
     };
     let lower = prev.to_ascii_lowercase();
-    // A condition: "if elected", "even if Trump lost", "if they agreed" (up to three words
-    // back, within the clause).
-    for j in (lo..i).rev().take(4) {
+    // A condition: "if elected", "even if Trump lost", "if they agreed", "If Hillary Clinton
+    // is the first woman elected as president, …" (back to the punctuation that ends the
+    // clause's run of words).
+    for j in (lo..i).rev().take(12) {
         if word(j).is_none() {
             break;
         }
@@ -260,6 +263,39 @@ fn not_finite(text: &str, toks: &[Tok], lo: usize, i: usize, two_word: bool) -> 
             .is_some_and(|rest| rest == "'s" || rest == "’s")
     });
     if lower == "having" || has {
+        return true;
+    }
+    // After a possessive determiner, an adjective: "her adopted home state".
+    if matches!(
+        lower.as_str(),
+        "his" | "her" | "its" | "their" | "our" | "my" | "your"
+    ) {
+        return true;
+    }
+    // The object of "get" or "have" with what was done to it: "He cannot get a budget
+    // passed", "had the plan approved".
+    if i >= lo + 3
+        && matches!(
+            word(i - 2).map(str::to_ascii_lowercase).as_deref(),
+            Some("a" | "the")
+        )
+        && word(i - 3).is_some_and(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "get" | "gets" | "got" | "getting" | "have" | "has" | "had" | "having"
+            )
+        })
+    {
+        return true;
+    }
+    // "the left", "the institutional left", "the far left": the political side.
+    if is(i, "left")
+        && (lower == "the"
+            || i >= lo + 2
+                && word(i - 2).is_some_and(|w| w.eq_ignore_ascii_case("the"))
+                && (matches!(lower.as_str(), "far" | "hard" | "new" | "old" | "whole")
+                    || ["al", "ic", "ive"].iter().any(|s| lower.ends_with(s))))
+    {
         return true;
     }
     // "elected officials".
