@@ -83,6 +83,22 @@ Many state that it failed. Several critics say it failed.
         );
     }
 
+    /// The object of a preposition or a condition, a superlative, "consider" + gerund: no
+    /// group's claim. A group after "with" or "about" still is.
+    #[test]
+    fn objects_conditions_and_superlatives_are_not_flagged() {
+        check(
+            "vague-source",
+            "An email to his supporters notes the date. Research by four economists suggests it.
+If his core supporters were worried, they hid it. That is most telling to them.
+Others consider moving there. About 20 people said it failed.
+                                    ^^^^^^^^^^^^^^ vague-source
+It fell apart, with many worried that it would.
+                    ^^^^^^^^^^^^ vague-source
+",
+        );
+    }
+
     /// A claim not made is no source.
     #[test]
     fn a_claim_not_made_is_not_flagged() {

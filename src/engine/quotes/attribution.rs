@@ -1713,6 +1713,10 @@ impl Reader<'_> {
                 || wi.ends_with("ing") && next == "to" && self.w(i + 2) == "do"
                 || wi == "state" && next != "that"
                 || wi.starts_with("continu") && next == "to"
+                // "others consider moving there": weighing, not claiming.
+                || wi.starts_with("consider") && next.ends_with("ing")
+                // "the one that's most telling".
+                || self.w(k) == "most" && wi.ends_with("ing")
                 || self.w(k) == "most"
                     && self.is_word(i + 1)
                     && !self.cap(i + 1)
@@ -1751,10 +1755,30 @@ impl Reader<'_> {
             // A plural group takes "say", not "says": "at various points", "several of the
             // comments" hold a noun.
             let plural_noun = wi.ends_with('s') && !wi.ends_with("ss");
+            // The object of a preposition or a condition is no one's claim: "an email to his
+            // supporters notes", "research by four economists suggests", "If his core
+            // supporters were worried" (not "with": "with many worried that …" is theirs; nor
+            // "about": "about 20 people said").
+            let governed = |start: usize| {
+                start > 0
+                    && self.is_word(start - 1)
+                    && matches!(
+                        self.w(start - 1),
+                        "to" | "for"
+                            | "from"
+                            | "among"
+                            | "by"
+                            | "against"
+                            | "toward"
+                            | "towards"
+                            | "if"
+                            | "unless"
+                    )
+            };
             if let Some(q) = quantifier
                 && (k == q || head.ends_with('s') || head == "people" || head == "government")
             {
-                if !(plural_noun && head != "government") {
+                if !(governed(q) || plural_noun && head != "government") {
                     out.push((span(q, i), true));
                 }
                 continue;
@@ -1762,6 +1786,9 @@ impl Reader<'_> {
             let Some((s, _)) = self.np_back(k, 0) else {
                 continue;
             };
+            if governed(s) {
+                continue;
+            }
             if (hc & VAGUE != 0) && (hc & SUBJECT_PRONOUN == 0) {
                 out.push((span(s, i), true));
             } else if (hc & ANONYMOUS != 0) && (wc & REPORTING != 0) {
