@@ -639,6 +639,7 @@ mod tests {
                 range: r,
                 form: MentionForm::Name,
                 name: r,
+                modifier: false,
             }],
             introduced: 0,
             quotes: vec![],
@@ -673,6 +674,7 @@ mod tests {
                     range: TextRange::new(s, e),
                     form: MentionForm::Name,
                     name: TextRange::new(s, e),
+                    modifier: false,
                 })
                 .collect(),
             introduced: 0,

@@ -20,7 +20,8 @@ Security Conference … said Christoph Heusgen`) are fine and not flagged, and s
 headings (`# Heusgen warns Europe`, or the first line of a plain-text story when it is as
 short as a headline, and a one-line deck under it), names inside quotation marks (a
 speaker's own words, `“It's between Hillary and Trump,” Brown said`, or a title such as
-`MSNBC's “Morning Joe”`) and groups (`Democrats … Virginia Democrats`).
+`MSNBC's “Morning Joe”`), surnames that modify a noun (`the Obama administration`, `a Trump
+presidency`) and groups (`Democrats … Virginia Democrats`).
 
 ## Why
 News style gives a person's full name on first reference and the surname after that. A
@@ -61,6 +62,8 @@ impl Check for SurnameBeforeFullName {
             // story's first reference is the first one in its body.
             let Some(first) = e.mentions[..full].iter().find(|m| {
                 matches!(m.form, MentionForm::Surname | MentionForm::FirstName)
+                    // "the Obama administration" names his office, not him.
+                    && !m.modifier
                     && !analysis.in_heading(m.name.start)
                     // A speaker's words are theirs: "“If it's between Hillary and Trump,
                     // Trump wins,” Brown said" is no first reference.
@@ -102,6 +105,20 @@ mod tests {
                 "“Between Hillary and Trump, Trump wins,” Brown said. Heusgen agreed. ",
                 "Hillary Clinton and Donald Trump spoke. Christoph Heusgen left.\n",
                 "                                                     ^^^^^^^ surname-before-full-name\n",
+            ),
+        );
+    }
+
+    /// "the Obama administration", "a Trump presidency" name an office or a time, not the
+    /// person; the surname that follows is still a first reference.
+    #[test]
+    fn a_surname_that_modifies_a_noun_is_not_the_first_reference() {
+        check(
+            "surname-before-full-name",
+            concat!(
+                "The Heusgen administration acted. A Heusgen presidency looms. ",
+                "Heusgen agreed. Christoph Heusgen left.\n",
+                "                                                              ^^^^^^^ surname-before-full-name\n",
             ),
         );
     }

@@ -1280,6 +1280,7 @@ fn resolve_all<'a>(
             range: it.range,
             form: it.form,
             name: it.name,
+            modifier: it.c.modifier,
         });
     }
     // At most one entity per building: sized once instead of doubling through ~70 KB.
@@ -1835,6 +1836,7 @@ fn same_candidate(a: &Candidate, a_at: usize, b: &Candidate, b_at: usize) -> boo
         weak,
         guessed,
         nested,
+        modifier,
         sheet,
     } = a;
     let rel = |r: TextRange, at: usize| (r.start - at, r.end - at);
@@ -1850,6 +1852,7 @@ fn same_candidate(a: &Candidate, a_at: usize, b: &Candidate, b_at: usize) -> boo
         && *weak == b.weak
         && *guessed == b.guessed
         && *nested == b.nested
+        && *modifier == b.modifier
         && *sheet == b.sheet
 }
 

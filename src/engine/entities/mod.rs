@@ -49,6 +49,9 @@ pub struct Mention {
     pub form: MentionForm,
     /// The name itself inside `range` ("Xi Jinping"); equal to `range` for descriptors.
     pub name: TextRange,
+    /// The name modifies a noun ("the Obama administration": [`Candidate::modifier`]).
+    #[serde(skip)]
+    pub modifier: bool,
 }
 
 impl Mention {
@@ -142,6 +145,10 @@ pub struct Candidate {
     pub guessed: bool,
     /// Inside another candidate (a person named in an institution's name).
     pub nested: bool,
+    /// A one-word name that modifies the noun after it, after an article ("the Obama
+    /// administration", "a Trump presidency", "the Clinton campaign"): it names the person's
+    /// office, family or time rather than introducing the person.
+    pub modifier: bool,
     /// Index into the entity sheet when the sheet named it (a `u32` keeps the candidate
     /// small; a sheet has far fewer entries).
     pub sheet: Option<u32>,
@@ -167,6 +174,7 @@ impl Candidate {
             weak: false,
             guessed: false,
             nested: false,
+            modifier: false,
             sheet: None,
         }
     }

@@ -2139,6 +2139,7 @@ fn scan_with(ctx: &ParaCtx<'_>, quotes: &ParaQuotes, scratch: &mut Scratch) -> P
         kept += 1;
     }
     cands.truncate(kept);
+    s.modifiers(&mut cands);
     // Moved into a list of exactly their number; the buffer keeps its capacity.
     out.cands = Vec::with_capacity(cands.len());
     out.cands.append(&mut cands);
@@ -3450,6 +3451,36 @@ impl<'a> Scanner<'a> {
             }
         }
         q
+    }
+
+    /// Marks the one-word names that modify the noun after them, after an article ("the Obama
+    /// administration", "a Trump presidency"; not "the Obama who …", "a Trump said").
+    fn modifiers(&self, cands: &mut [Candidate]) {
+        let is_article = |w: &str| matches!(w, "the" | "The" | "a" | "A" | "an" | "An");
+        for c in cands.iter_mut() {
+            if c.kind == Some(EntityKind::Place) || c.role_info.is_some() {
+                continue;
+            }
+            // The name's words: one, or a sentence-initial article and one ("The Obama
+            // administration", the article an unsure first word the document stage drops).
+            let first = self.toks.partition_point(|t| t.start < c.name.start);
+            let end = self.toks.partition_point(|t| t.start < c.name.end);
+            let a = match end.checked_sub(first) {
+                Some(1) => first,
+                Some(2) if c.unsure.is_some() && is_article(self.word(first)) => first + 1,
+                _ => continue,
+            };
+            let Some(t) = self.toks.get(a) else { continue };
+            if a == 0 || t.possessive || !t.joined || !is_article(self.word(a - 1)) {
+                continue;
+            }
+            c.modifier = self.toks.get(a + 1).is_some_and(|n| {
+                n.joined
+                    && !n.cap
+                    && self.text[n.start..n.end].starts_with(|ch: char| ch.is_ascii_lowercase())
+                    && !matches!(self.word(a + 1), "who" | "said" | "says" | "and" | "or")
+            });
+        }
     }
 
     /// A role set before a name that opens a sentence after it ("A spokesman for the

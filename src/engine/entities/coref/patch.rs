@@ -289,7 +289,16 @@ pub(super) fn patch(
                 return false;
             }
             let form = MentionForm::Name;
-            additions.push((key, Mention { range, form, name }));
+            let modifier = c.modifier;
+            additions.push((
+                key,
+                Mention {
+                    range,
+                    form,
+                    name,
+                    modifier,
+                },
+            ));
         }
         match silent_paras.last_mut() {
             Some((q, d)) if *q == pi => *d = dropped,
