@@ -3457,8 +3457,22 @@ impl<'a> Scanner<'a> {
     /// administration", "a Trump presidency"; not "the Obama who …", "a Trump said").
     fn modifiers(&self, cands: &mut [Candidate]) {
         let is_article = |w: &str| matches!(w, "the" | "The" | "a" | "A" | "an" | "An");
+        let bytes = self.text.as_bytes();
         for c in cands.iter_mut() {
             if c.kind == Some(EntityKind::Place) || c.role_info.is_some() {
+                continue;
+            }
+            // Nearly every name has no article right before it or as its first word: that is
+            // told from the bytes, before any token is looked up.
+            let before = &bytes[..c.name.start];
+            let name = &bytes[c.name.start..c.name.end];
+            let article_before = [&b"the "[..], b"The ", b"a ", b"A ", b"an ", b"An "]
+                .iter()
+                .any(|a| before.ends_with(a));
+            let article_first = [&b"The "[..], b"A ", b"An "]
+                .iter()
+                .any(|a| name.starts_with(a));
+            if !article_before && !article_first {
                 continue;
             }
             // The name's words: one, or a sentence-initial article and one ("The Obama
@@ -3491,6 +3505,9 @@ impl<'a> Scanner<'a> {
     /// `start`. Returns the article's token and the name's (not "A day after the president
     /// resigned, Jane Doe said": the role word is no head of the phrase).
     fn preposed_role(&self, start: usize) -> Option<(usize, usize)> {
+        if !self.text[..start].ends_with(", ") {
+            return None;
+        }
         let a = self.toks.partition_point(|t| t.start < start);
         if a < 2 || a >= self.toks.len() || self.toks[a].start != start {
             return None;

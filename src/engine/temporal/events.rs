@@ -275,16 +275,12 @@ fn not_finite(text: &str, toks: &[Tok], lo: usize, i: usize, two_word: bool) -> 
     // The object of "get" or "have" with what was done to it: "He cannot get a budget
     // passed", "had the plan approved".
     if i >= lo + 3
-        && matches!(
-            word(i - 2).map(str::to_ascii_lowercase).as_deref(),
-            Some("a" | "the")
-        )
-        && word(i - 3).is_some_and(|w| {
-            matches!(
-                w.to_ascii_lowercase().as_str(),
-                "get" | "gets" | "got" | "getting" | "have" | "has" | "had" | "having"
-            )
-        })
+        && (is(i - 2, "a") || is(i - 2, "the"))
+        && [
+            "get", "gets", "got", "getting", "have", "has", "had", "having",
+        ]
+        .iter()
+        .any(|w| is(i - 3, w))
     {
         return true;
     }
