@@ -109,6 +109,17 @@ pub struct RoleSig {
     pub class: &'static str,
 }
 
+impl RoleSig {
+    /// A role with no affiliation and no title class of its own ("a teacher from Mount
+    /// Pleasant", "D-Mont.").
+    pub(crate) fn plain() -> RoleSig {
+        RoleSig {
+            affiliation: None,
+            class: "role",
+        }
+    }
+}
+
 /// The role a candidate's words give it: its text and its signature, always both.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleInfo {

@@ -3704,24 +3704,12 @@ impl<'a> Scanner<'a> {
                 && c.kind == Some(EntityKind::Person)
                 && let Some((s, a)) = self.preposed_role(c.range.start)
             {
-                c.set_role(
-                    self.range(s + 1, a).of(self.text),
-                    RoleSig {
-                        affiliation: None,
-                        class: "role",
-                    },
-                );
+                c.set_role(self.range(s + 1, a).of(self.text), RoleSig::plain());
                 continue;
             }
             // "Sen. Jon Tester (D-Mont.)": a legislator's party and state.
             if let Some(inner) = party_and_state(&self.text[c.range.end..]) {
-                c.set_role(
-                    inner,
-                    RoleSig {
-                        affiliation: None,
-                        class: "role",
-                    },
-                );
+                c.set_role(inner, RoleSig::plain());
                 continue;
             }
             // Set off by a comma or a dash ("Jason Sims — a teacher from Mount Pleasant —").
@@ -3747,13 +3735,7 @@ impl<'a> Scanner<'a> {
                     && !self.inside_quotation(c.range.start)
                 {
                     // "Marine Le Pen is a candidate in France's election".
-                    c.set_role(
-                        self.range(b + 2, e).of(self.text),
-                        RoleSig {
-                            affiliation: None,
-                            class: "role",
-                        },
-                    );
+                    c.set_role(self.range(b + 2, e).of(self.text), RoleSig::plain());
                 }
                 continue;
             }
@@ -3785,13 +3767,7 @@ impl<'a> Scanner<'a> {
             // Rubio's campaign pollster": the phrase or clause says who the person is.
             if !unknown && self.one_of_or_who_is(k) {
                 let e = self.phrase_end(k + 1, k + 12);
-                c.set_role(
-                    self.range(b, e).of(self.text),
-                    RoleSig {
-                        affiliation: None,
-                        class: "role",
-                    },
-                );
+                c.set_role(self.range(b, e).of(self.text), RoleSig::plain());
                 continue;
             }
             let article = self.lower_is(k, "the")
