@@ -13,7 +13,8 @@ static META: CheckMeta = CheckMeta {
 ## What it flags
 An opening quotation mark with no closing mark, or a closing mark with no opening one. Straight
 marks (`\"`, `'`, `''`) open or close by their position; apostrophes (don’t, the ’90s,
-students’ union) are never taken for quotation marks.
+students’ union) and the feet and inches of a height (`5’2”`, `6'3\"`) are never taken for
+quotation marks.
 
 ## Why
 A reader cannot tell where the quoted words end, and neither can an editor checking the quote

@@ -154,6 +154,26 @@ fn typographic_mark(b: &[u8]) -> bool {
 ///
 /// Reads by byte position and looks only at bytes that can start a mark; the characters around
 /// a mark are decoded where it stands.
+/// Whether `before` (the text before a double mark) ends with a height in feet and inches
+/// that the mark completes: a digit, a foot sign (’ or '), one or two digits ("5’2", "6'11").
+fn inch_sign(before: &str) -> bool {
+    let b = before.as_bytes();
+    let digits = b.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&digits) {
+        return false;
+    }
+    let rest = &b[..b.len() - digits];
+    let feet = rest
+        .strip_suffix("’".as_bytes())
+        .or_else(|| rest.strip_suffix(b"'"));
+    feet.is_some_and(|f| {
+        f.last().is_some_and(u8::is_ascii_digit)
+            && !f
+                .get(f.len().wrapping_sub(2))
+                .is_some_and(u8::is_ascii_digit)
+    })
+}
+
 fn marks(text: &str, out: &mut Vec<Mark>) {
     let bytes = text.as_bytes();
     let char_at = |p: usize| text.get(p..).and_then(|t| t.chars().next());
@@ -213,6 +233,11 @@ fn marks(text: &str, out: &mut Vec<Mark>) {
                 pos = q + 1;
                 continue;
             }
+        }
+        // Feet and inches ("5’2”", "6'11\""): an inch sign, no quotation mark.
+        if matches!(c, '”' | '"') && inch_sign(&text[..pos]) {
+            pos = n1_at;
+            continue;
         }
         match c {
             '“' | '”' | '"' => {
@@ -522,6 +547,25 @@ mod tests {
         );
         let text = "“The students’ union won’t,” he said.";
         assert_eq!(spans(text), vec![("“The students’ union won’t,”", 0)]);
+    }
+
+    /// A height in feet and inches ends with an inch sign, not a quotation mark; a
+    /// quotation that ends with a number still closes.
+    #[test]
+    fn inch_signs_are_not_quotation_marks() {
+        let text = "“He is like 6’2”, not 5’11”,” Rubio said. Trump is 6'3\" tall.";
+        assert_eq!(spans(text), vec![("“He is like 6’2”, not 5’11”,”", 0)]);
+        let p = pair(text);
+        assert!(p.open.is_empty() && p.stray_close.is_empty(), "{p:?}");
+        let text = "“It was 2016,” she said. “Back in ’16,” he said. \"Route 66\" it was.";
+        assert_eq!(
+            spans(text),
+            vec![
+                ("“It was 2016,”", 0),
+                ("“Back in ’16,”", 0),
+                ("\"Route 66\"", 0)
+            ]
+        );
     }
 
     #[test]
