@@ -103,7 +103,8 @@ const TITLES: &[(&str, &str)] = &[
     ("Director", "director"),
     ("Senator", "senator"),
     ("Sen.", "senator"),
-    // Before two names joined by "and" ("Sens. Jon Tester and David Vitter").
+    // The plural before names joined by "and" ("Sens. Jon Tester and David Vitter"): a title
+    // of the first name here.
     ("Sens.", "senator"),
     ("Representative", "representative"),
     ("Rep.", "representative"),
@@ -3497,13 +3498,12 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A role set before a name that opens a sentence after it ("A spokesman for the
-    /// company, Jane Doe said", "An environmental activist, John Smith says") or between
-    /// commas ("…, a spokeswoman, Anna White, said"): "a" or "an", at most three adjectives and
-    /// a role phrase (`ROLE_PHRASES`),
-    /// and what follows the role runs on to a comma right before the name, which starts at
-    /// `start`. Returns the article's token and the name's (not "A day after the president
-    /// resigned, Jane Doe said": the role word is no head of the phrase).
+    /// A role set before a name, at the start of a sentence ("A spokesman for the company,
+    /// Jane Doe said", "An environmental activist, John Smith says") or between commas ("…, a
+    /// spokeswoman, Anna White, said"): "a" or "an", at most three adjectives and a role
+    /// phrase (`ROLE_PHRASES`), and what follows the role runs on to a comma right before the
+    /// name, which starts at `start`. Returns the article's token and the name's (not "A day
+    /// after the president resigned, Jane Doe said": the role word is no head of the phrase).
     fn preposed_role(&self, start: usize) -> Option<(usize, usize)> {
         if !self.text[..start].ends_with(", ") {
             return None;
