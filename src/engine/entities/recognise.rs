@@ -2102,6 +2102,7 @@ fn scan_with(ctx: &ParaCtx<'_>, quotes: &ParaQuotes, scratch: &mut Scratch) -> P
     s.descriptors(&mut cands);
     s.premodifiers(&mut cands);
     s.appositives(&mut cands);
+    shared_plural_titles(text, &mut cands);
     sheet_matches(ctx, &mut cands);
     let order = |c: &Candidate| (c.range.start, std::cmp::Reverse(c.range.end));
     // The runs come in text order, so the candidates usually do: sort only if not.
@@ -3989,6 +3990,34 @@ impl<'a> Scanner<'a> {
 fn is_age_adjective(w: &str) -> bool {
     w.strip_suffix("-year-old")
         .is_some_and(|n| (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A plural title before names joined by "and" or commas is the title of each ("Sens. Jon
+/// Tester and David Vitter", "Reps. Chris Collins, Duncan Hunter and Tom Reed"): the names
+/// after the first take its role when they have none of their own.
+fn shared_plural_titles(text: &str, cands: &mut [Candidate]) {
+    for k in 1..cands.len() {
+        let (done, rest) = cands.split_at_mut(k);
+        let (prev, c) = (&done[k - 1], &mut rest[0]);
+        let plural = prev.role().is_some_and(|r| matches!(r, "Sens." | "Reps."));
+        if !plural
+            || c.has_role()
+            || c.kind != Some(EntityKind::Person)
+            || c.form != MentionForm::FullName
+        {
+            continue;
+        }
+        // Only a comma or "and" between them (after the previous name's own parenthesis,
+        // "(D-Mont.)", if any).
+        let gap = text.get(prev.range.end..c.range.start).unwrap_or_default();
+        let gap = match gap.trim_start().strip_prefix('(') {
+            Some(after) => after.split_once(')').map_or("", |(_, g)| g),
+            None => gap,
+        };
+        if matches!(gap.trim(), "," | "and" | ", and") {
+            c.role_info = prev.role_info.clone();
+        }
+    }
 }
 
 /// The inside of a party-and-state parenthesis right after a name ("Jon Tester (D-Mont.)",

@@ -1337,8 +1337,15 @@ fn party_and_state_then_and_a_role_before_the_name_identify() {
                 Carl Holm (Democrat) and Eva Lind (R-2024) said “yes.”";
     let ents = entities(text);
     let role = |name: &str| find(&ents, name).role.clone();
-    // A plural title is a title ("Sens.", "Reps.").
+    // A plural title is a title ("Sens.", "Reps."), of each name it stands before.
     assert_eq!(role("Jon Tester").as_deref(), Some("Sens."));
+    let shared = entities(
+        "Reps. Chris Collins, Duncan Hunter and Tom Reed spoke. Anna Berg and Eva Holm left.",
+    );
+    let role_in = |name: &str| find(&shared, name).role.clone();
+    assert_eq!(role_in("Duncan Hunter").as_deref(), Some("Reps."));
+    assert_eq!(role_in("Tom Reed").as_deref(), Some("Reps."));
+    assert_eq!(role_in("Eva Holm"), None);
     assert_eq!(role("Harry M. Reid").as_deref(), Some("D-Nev."));
     assert_eq!(role("David Vitter").as_deref(), Some("R-La."));
     assert_eq!(role("Bernie Sanders").as_deref(), Some("I"));
