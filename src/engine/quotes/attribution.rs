@@ -1604,6 +1604,34 @@ pub(super) fn trailing_colon(r: &Reader<'_>) -> Option<Cue> {
         return None;
     }
     let lo = r.clause_start(last, true);
+    // "Trump issued the following statement:", "Sanders made the following comment:", "the
+    // campaign released a statement:".
+    let noun = last >= lo + 3
+        && r.is_word(last - 1)
+        && matches!(
+            r.w(last - 1),
+            "statement" | "statements" | "comment" | "comments" | "remarks" | "message" | "tweet"
+        );
+    let verb = if !noun {
+        None
+    } else if last >= lo + 4 && r.w(last - 2) == "following" && r.w(last - 3) == "the" {
+        Some(last - 4)
+    } else if matches!(r.w(last - 2), "a" | "this") {
+        Some(last - 3)
+    } else {
+        None
+    };
+    if let Some(v) = verb
+        && r.is_word(v)
+        && matches!(
+            r.w(v),
+            "issued" | "released" | "made" | "gave" | "posted" | "sent" | "tweeted" | "delivered"
+        )
+        && let Some(np) = r.subject_of(v, lo)
+        && r.speaker_ok(np)
+    {
+        return Some(r.cue(np, Some(v), "‘X issued the following statement:’"));
+    }
     let mut j = last;
     while j > lo {
         j -= 1;

@@ -157,6 +157,21 @@ fn multi_paragraph_quotes_keep_their_speaker() {
 fn a_paragraph_ending_with_a_colon_introduces_the_next() {
     let t = "The minister said:\n\n“We will act.”";
     assert_eq!(speakers(t), vec![Some("The minister".into())]);
+    // "issued the following statement:" introduces it too; a statement only talked about
+    // introduces nothing.
+    let t = "On Monday, Donald Trump issued the following statement:\n\n“We will win.”\n\n\
+             Sanders made the following comment:\n\n“Never again.”\n\n\
+             Clinton released a statement:\n\n“We may win or lose.”\n\n\
+             Reed read the statement:\n\n“Nobody knows.”";
+    assert_eq!(
+        speakers(t),
+        vec![
+            Some("Donald Trump".into()),
+            Some("Sanders".into()),
+            Some("Clinton".into()),
+            None
+        ]
+    );
 }
 
 #[test]
