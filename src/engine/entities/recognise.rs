@@ -2594,6 +2594,20 @@ impl<'a> Scanner<'a> {
                 break;
             }
         }
+        // "Will" opening a question's clause is the verb: "As Its Rivals Pair Up, Will
+        // Twitter Be Next?" (not "Will Smith said").
+        if a + 1 < b
+            && exact.is_none()
+            && self.word(a) == "Will"
+            && (self.toks[a].initial || self.text[..self.toks[a].start].ends_with(", "))
+            && ctx
+                .sentences
+                .iter()
+                .find(|s| s.end > self.toks[a].start)
+                .is_some_and(|s| s.of(ctx.text).trim_end().ends_with('?'))
+        {
+            a += 1;
+        }
         if a >= b {
             return;
         }
@@ -3841,6 +3855,8 @@ impl<'a> Scanner<'a> {
                                 && (self.word(m).bytes().all(|b| b.is_ascii_lowercase())
                                     || possessive && m == q && year(self.word(m)))
                                 && (!self.is_stopword(m)
+                                    // Two modifiers joined ("education and law professor").
+                                    || m > q && self.word(m) == "and"
                                     || matches!(
                                         self.word(m),
                                         "former"
@@ -3999,7 +4015,11 @@ fn shared_plural_titles(text: &str, cands: &mut [Candidate]) {
     for k in 1..cands.len() {
         let (done, rest) = cands.split_at_mut(k);
         let (prev, c) = (&done[k - 1], &mut rest[0]);
-        let plural = prev.role().is_some_and(|r| matches!(r, "Sens." | "Reps."));
+        // (After the state and party if any: "Idaho Republican Sens. Mike Crapo and Jim Risch".)
+        let plural = prev.role().is_some_and(|r| {
+            let last = r.rsplit(' ').next().unwrap_or(r);
+            matches!(last, "Sens." | "Reps.")
+        });
         if !plural
             || c.has_role()
             || c.kind != Some(EntityKind::Person)

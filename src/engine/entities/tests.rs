@@ -1346,6 +1346,14 @@ fn party_and_state_then_and_a_role_before_the_name_identify() {
     assert_eq!(role_in("Duncan Hunter").as_deref(), Some("Reps."));
     assert_eq!(role_in("Tom Reed").as_deref(), Some("Reps."));
     assert_eq!(role_in("Eva Holm"), None);
+    // After the state and party too.
+    let qualified = entities("Idaho Republican Sens. Mike Crapo and Jim Risch spoke.");
+    assert!(
+        find(&qualified, "Jim Risch")
+            .role
+            .as_deref()
+            .is_some_and(|r| r.ends_with("Sens."))
+    );
     assert_eq!(role("Harry M. Reid").as_deref(), Some("D-Nev."));
     assert_eq!(role("David Vitter").as_deref(), Some("R-La."));
     assert_eq!(role("Bernie Sanders").as_deref(), Some("I"));
@@ -1448,7 +1456,8 @@ fn an_appositive_role_without_an_article() {
                 “We won,” said Benjamin J. Rhodes, Mr. Obama’s deputy national security adviser.\n\n\
                 “We won,” said Robert Oldendick, a University of South Carolina political \
                 science professor.\n\n\
-                “We won,” said Colleen Deacon, a 38-year-old veteran staffer.";
+                “We won,” said Colleen Deacon, a 38-year-old veteran staffer.\n\n\
+                “We won,” said Gary Orfield, education and law professor at the university.";
     let a = analyze_as(text, Format::PlainText, &Config::default());
     assert_roles(
         &a,
@@ -1464,6 +1473,7 @@ fn an_appositive_role_without_an_article() {
                 "a University of South Carolina political science professor",
             ),
             ("Colleen Deacon", "a 38-year-old veteran staffer"),
+            ("Gary Orfield", "education and law professor"),
         ],
     );
     assert_no_finding(&a, &["unidentified-source"]);
@@ -1487,13 +1497,17 @@ fn an_appositive_role_without_an_article() {
     let text = "“Billie Jean King, you are the Queen,” she said.\n\n\
                 “We won,” said Hillary Clinton, her candidacy on the line.\n\n\
                 “We won,” said Jim Bennett, 57, told a voter.\n\n\
-                “We won,” said Jane Smith, Joe Jones and other people.";
+                “We won,” said Jane Smith, Joe Jones and other people.\n\n\
+                “We won,” said Anna Berg, and she left.\n\n\
+                “We won,” said Eva Holm, bread and butter.";
     let ents = entities(text);
     for name in [
         "Billie Jean King",
         "Hillary Clinton",
         "Jim Bennett",
         "Jane Smith",
+        "Anna Berg",
+        "Eva Holm",
     ] {
         assert_eq!(find(&ents, name).role, None, "{name}");
     }
@@ -1534,4 +1548,16 @@ fn a_titled_surname_the_gazetteer_knows_is_not_another_named_relative() {
         mention_texts(find(&ents, "Michelle Obama"), text),
         ["Michelle Obama", "Obama", "Mrs. Obama"]
     );
+}
+
+#[test]
+fn will_opening_a_question_is_the_verb() {
+    let ents = entities(
+        "As Its Rivals Pair Up, Will Twitter Be Next?\n\n\
+         In the push toward consolidation, Twitter stands alone.\n\n\
+         He met Will Smith at noon. Did Will Ferrell come?",
+    );
+    assert!(ents.iter().all(|e| e.name != "Will Twitter"), "{ents:?}");
+    assert!(ents.iter().any(|e| e.name == "Will Smith"), "{ents:?}");
+    assert!(ents.iter().any(|e| e.name == "Will Ferrell"), "{ents:?}");
 }
