@@ -1,7 +1,9 @@
 //! `undated-event`: a past event in the reporter's words that the reader has no date for.
 
 use super::{Check, CheckMeta, Finding, Fixes, Severity};
-use crate::engine::Analysis;
+use crate::engine::paragraph::ParagraphKind;
+use crate::engine::temporal::{Timex, TimexType};
+use crate::engine::{Analysis, Paragraph};
 
 pub struct UndatedEvent;
 
@@ -16,7 +18,9 @@ arrested, …) in the reporter's own words, in a sentence with no date or time, 
 with no earlier date it could inherit. Verbs inside quotations, after auxiliaries (“has
 signed”, “had just signed”), passive participles (“imposed by”), adjectives (“an emotionally
 charged debate”, “her adopted home state”), what is done to an object (“got him elected”,
-“get a budget passed”), conditions (“if elected”) and questions are left alone.
+“get a budget passed”), conditions (“if elected”) and questions are left alone, and so are
+the entries of a live blog under their time stamps (a paragraph that is only a time, `11:20
+p.m.`, dates the paragraphs after it up to the next stamp or heading).
 
 ## Why
 Readers want to know when things happened, and “the ministry called on Xi” could be today or
@@ -36,7 +40,14 @@ impl Check for UndatedEvent {
     }
 
     fn run(&self, analysis: &Analysis, out: &mut Vec<Finding>) {
+        if analysis.events.iter().all(|e| e.dated) {
+            return;
+        }
+        let mut stamps = TimeStamps::new(analysis);
         for e in analysis.events.iter().filter(|e| !e.dated) {
+            if stamps.under_stamp(e.range.start) {
+                continue;
+            }
             out.push(Finding {
                 code: META.code,
                 severity: META.default_severity,
@@ -45,6 +56,50 @@ impl Check for UndatedEvent {
                 fixes: Fixes::NONE,
             });
         }
+    }
+}
+
+/// The time stamps of a live blog ("The Latest": a paragraph that is only a time of day,
+/// "11:20 p.m.", over each entry): the events of the paragraphs under one are dated by it,
+/// the story's date and that time. A stamp covers the paragraphs after it up to the next
+/// stamp or heading.
+struct TimeStamps<'a> {
+    paragraphs: std::iter::Peekable<std::slice::Iter<'a, Paragraph>>,
+    timexes: std::iter::Peekable<std::slice::Iter<'a, Timex>>,
+    /// Whether the last paragraph passed is under a stamp.
+    stamped: bool,
+}
+
+impl<'a> TimeStamps<'a> {
+    fn new(analysis: &'a Analysis) -> Self {
+        TimeStamps {
+            paragraphs: analysis.paragraphs.iter().peekable(),
+            timexes: analysis.timexes.iter().peekable(),
+            stamped: false,
+        }
+    }
+
+    /// Whether the paragraph holding `offset` is under a time stamp; offsets must come in
+    /// increasing order.
+    fn under_stamp(&mut self, offset: usize) -> bool {
+        while let Some(p) = self.paragraphs.next_if(|p| p.range.start <= offset) {
+            while self
+                .timexes
+                .next_if(|t| t.range.start < p.range.start)
+                .is_some()
+            {}
+            let stamp = self.timexes.peek().is_some_and(|t| {
+                t.kind == TimexType::Time
+                    && t.range.start == p.range.start
+                    && p.range.end.saturating_sub(t.range.end) <= 1
+            });
+            if stamp {
+                self.stamped = true;
+            } else if p.kind == ParagraphKind::Heading {
+                self.stamped = false;
+            }
+        }
+        self.stamped
     }
 }
 
@@ -64,6 +119,41 @@ The ministry announced new sanctions on Monday. It also criticized the plan.
 Sanctions imposed by the West hurt. The treaty has signed nothing. “We signed it,” she said.
 
 Did the ministry sign it?
+",
+        );
+    }
+
+    /// A live blog's entries are dated by their time stamps, up to the next heading.
+    #[test]
+    fn a_time_stamp_dates_the_entry_under_it() {
+        check(
+            "undated-event",
+            "# The Latest: Sanders wins Minnesota
+
+The ministry announced new sanctions.
+             ^^^^^^^^^ undated-event
+
+11:20 p.m.
+
+Democrat Bernie Sanders has earned his latest win.
+
+The Vermont senator won the state caucuses.
+
+___
+
+11:15 p.m.
+
+Rubio won second place in Nevada.
+
+## Earlier
+
+The ministry announced new sanctions.
+             ^^^^^^^^^ undated-event
+
+The talks ended at 11:20 p.m.
+
+The ministry announced new sanctions.
+             ^^^^^^^^^ undated-event
 ",
         );
     }
@@ -116,6 +206,16 @@ The institutional left media complex cowers. The far left balked. The left is an
 
 The party left the coalition.
           ^^^^ undated-event
+
+Proof, including a birth certificate issued in Hawaii, exists. Parts of his administration charged with it
+failed. Trump campaigned in states hit hard by job losses. His long shot plan needs cash.
+
+The senator won in Ohio. In the end the team signed with Nike.
+            ^^^ undated-event
+                                             ^^^^^^ undated-event
+
+Such moments of unity passed quickly in an evening of divisions.
+                      ^^^^^^ undated-event
 ",
         );
     }

@@ -211,8 +211,9 @@ const LY_NOUNS: [&str; 12] = [
 
 /// Whether the past form at token `i` (sentence tokens from `lo`), which passed the tests of
 /// [`scan`], still is no finite past event: in a condition, a participle after an adverb after
-/// an auxiliary or a determiner, after an object pronoun, "left" after an amount, or a
-/// participle after a plural noun and before a preposition; `two_word`: the verb is one of
+/// an auxiliary or a determiner, after an object pronoun, "left" after an amount, a
+/// participle after a plural noun or the object of a preposition and before a preposition,
+/// or "long shot"; `two_word`: the verb is one of
 /// two words ("called for").
 fn not_finite(text: &str, toks: &[Tok], lo: usize, i: usize, two_word: bool) -> bool {
     let word = |j: usize| {
@@ -329,6 +330,77 @@ fn not_finite(text: &str, toks: &[Tok], lo: usize, i: usize, two_word: bool) -> 
             .is_some_and(|t| t.kind != TokKind::Punct('.'))
         && !INTRANSITIVE.iter().any(|w| is(i, w))
     {
+        return true;
+    }
+    // A participle after the object of a preposition and before a preposition, a clause of
+    // its own: "including a birth certificate issued in Hawaii", "parts of his administration
+    // charged with", "in states hit hard by" (not "The senator won in Ohio", whose noun
+    // opens the sentence).
+    if !two_word && !INTRANSITIVE.iter().any(|w| is(i, w)) {
+        let noun = |j: usize| {
+            toks.get(j).is_some_and(|t| t.kw().is_none())
+                && word(j).is_some_and(|w| {
+                    w.len() > 2
+                        && !w.ends_with("ly")
+                        && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                })
+        };
+        let mut j = i - 1;
+        while j > lo && j + 2 >= i && noun(j) {
+            j -= 1;
+        }
+        if j + 1 < i {
+            let determiner = word(j).is_some_and(|w| {
+                matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "a" | "an"
+                        | "the"
+                        | "his"
+                        | "her"
+                        | "its"
+                        | "their"
+                        | "our"
+                        | "this"
+                        | "these"
+                        | "those"
+                )
+            });
+            if determiner && j > lo {
+                j -= 1;
+            }
+            let after_preposition = word(j).is_some_and(|w| {
+                matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "of" | "in"
+                        | "at"
+                        | "for"
+                        | "from"
+                        | "with"
+                        | "including"
+                        | "to"
+                        | "on"
+                        | "into"
+                        | "about"
+                        | "among"
+                        | "across"
+                        | "under"
+                        | "over"
+                        | "against"
+                )
+            });
+            // (Not after other adverbs: "such moments of unity passed quickly in an
+            // evening" is the sentence's verb.)
+            let k = if is(i + 1, "hard") { i + 2 } else { i + 1 };
+            let before_preposition = ["in", "of", "by", "at", "for", "from", "with", "to", "on"]
+                .iter()
+                .any(|w| is(k, w));
+            if after_preposition && before_preposition {
+                return true;
+            }
+        }
+    }
+    // "his long shot", "a long shot": the noun.
+    if is(i, "shot") && lower == "long" {
         return true;
     }
     // "leans left or right".
