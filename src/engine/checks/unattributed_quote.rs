@@ -113,6 +113,11 @@ mod tests {
 Lopez: “We won.” According to the mayor, the plan is “dead on arrival.”
 “It is over,” the campaign spokesman told reporters. She called the bill “a disaster”.
 Officials described it as “symbolic”. “Nobody asked us,” she wrote in a statement.
+
+“Hey, hey! Ho, ho! Rahm Emanuel's got to go!” some protesters chanted on Friday.
+
+Rep. Elijah Cummings (D-Md.), chair of the committee, said that it was “committed to an open
+process” and “open to every viewpoint being expressed.”
 ",
         );
     }
@@ -138,6 +143,7 @@ The count went on.
         check(
             "unattributed-quote",
             "She read “War and Peace” on the train. The so-called “deal” collapsed. His “friends” left.
+He had roles in “Apollo 13” and “Austin Powers: The Spy Who Shagged Me,” and liked them.
 ",
         );
     }

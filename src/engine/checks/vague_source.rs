@@ -119,4 +119,16 @@ Some governments did not actually agree. Critics say it failed.
 ",
         );
     }
+
+    /// A crowd that chants, laughs or sings makes no claim to source.
+    #[test]
+    fn a_crowd_chanting_is_no_source() {
+        check(
+            "vague-source",
+            "“USA! USA!” some supporters chanted. Many marchers were chanting “Disarm hate.”
+Some laughed at the joke. Critics say it failed.
+                          ^^^^^^^^^^^ vague-source
+",
+        );
+    }
 }

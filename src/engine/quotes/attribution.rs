@@ -643,25 +643,21 @@ impl<'a> Reader<'a> {
                     {
                         c -= 2;
                     }
-                    return if c > lo {
-                        self.np_back(c - 1, lo).filter(|np| self.speaker_ok(*np))
-                    } else {
-                        None
-                    };
+                    if c <= lo {
+                        return None;
+                    }
+                    // "Rep. Elijah Cummings (D-Md.), chair of the committee, said": the
+                    // name is before the party and state.
+                    let e = self.before_parenthesis(c - 1, lo).unwrap_or(c - 1);
+                    return self.np_back(e, lo).filter(|np| self.speaker_ok(*np));
                 }
             }
             // No opening comma: the appositive opens the clause ("Officials, …, said").
             return None;
         }
-        if self.is_punct(j, ")") {
-            // "Lisa M. Madigan (D) asserted".
-            let mut c = j;
-            while c > lo && j - c < 12 && !self.is_punct(c, "(") {
-                c -= 1;
-            }
-            if self.is_punct(c, "(") && c > lo {
-                j = c - 1;
-            }
+        // "Lisa M. Madigan (D) asserted".
+        if let Some(e) = self.before_parenthesis(j, lo) {
+            j = e;
         }
         if self.is_word(j) && matches!(self.w(j), "who" | "which" | "that") && j > lo {
             let k = if self.is_punct(j - 1, ",") {
@@ -689,6 +685,19 @@ impl<'a> Reader<'a> {
             return self.subject_of(s - 1, lo);
         }
         np.filter(|np| self.speaker_ok(*np))
+    }
+
+    /// The token before the parenthesis that closes at token `j` ("Madigan" in "Lisa M.
+    /// Madigan (D)"), if `j` closes one that opens within 12 tokens, after `lo`.
+    fn before_parenthesis(&self, j: usize, lo: usize) -> Option<usize> {
+        if !self.is_punct(j, ")") {
+            return None;
+        }
+        let mut c = j;
+        while c > lo && j - c < 12 && !self.is_punct(c, "(") {
+            c -= 1;
+        }
+        (self.is_punct(c, "(") && c > lo).then(|| c - 1)
     }
 
     /// The subject of the nearest clause before the participle at `v` (no further back than

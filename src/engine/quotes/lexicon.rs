@@ -381,7 +381,7 @@ pub(super) fn ly_adverb(w: &str) -> bool {
 /// Reporting verbs (by base form) that tell how something was said, not that it was claimed.
 const NOT_CLAIMS: &[&str] = &[
     "laugh", "roar", "fume", "rage", "rant", "riff", "tease", "bark", "huff", "chuckle", "sigh",
-    "sing",
+    "sing", "chant",
 ];
 
 /// Verbs that put a group behind a claim when their subject is vague ("critics say"), besides

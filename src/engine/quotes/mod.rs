@@ -411,14 +411,16 @@ fn looks_like_title(content: &str) -> bool {
                 | "&"
         )
     };
-    // Seven words or more are no title: the words are read only up to the seventh (most
-    // quotations fail on their second word).
-    core.split_whitespace().take(7).all(|w| {
+    // Seven words or more are no title, unless it has a subtitle ("Austin Powers: The Spy Who
+    // Shagged Me"): ten then. The words are read only up to the limit (most quotations fail
+    // on their second word).
+    let limit = if core.contains(": ") { 10 } else { 7 };
+    core.split_whitespace().take(limit).all(|w| {
         small(w)
             || w.chars()
                 .next()
                 .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
-    }) && core.split_whitespace().nth(6).is_none()
+    }) && core.split_whitespace().nth(limit - 1).is_none()
         && !(one_word
             && matches!(
                 first.trim_end_matches(['.', ',', '!']),
