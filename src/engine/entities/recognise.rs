@@ -93,9 +93,28 @@ const TITLES: &[(&str, &str)] = &[
     ("Minister", "minister"),
     ("Secretary-General", "secretary general"),
     ("Secretary General", "secretary general"),
+    // The US cabinet's titles with "of" ("Secretary of State John Kerry"; without them the
+    // name ran on from "Secretary").
+    ("Secretary of State", "foreign minister"),
+    ("Secretary of Defense", "defence minister"),
+    ("Secretary of the Treasury", "finance minister"),
+    ("Secretary of Homeland Security", "interior minister"),
+    ("Secretary of the Interior", "secretary"),
+    ("Secretary of Labor", "secretary"),
+    ("Secretary of Education", "secretary"),
+    ("Secretary of Energy", "secretary"),
+    ("Secretary of Commerce", "secretary"),
+    ("Secretary of Agriculture", "secretary"),
+    ("Secretary of Transportation", "secretary"),
+    ("Secretary of Veterans Affairs", "secretary"),
+    ("Secretary of the Army", "secretary"),
+    ("Secretary of the Navy", "secretary"),
+    ("Secretary of the Air Force", "secretary"),
     ("Secretary", "secretary"),
     ("Attorney General", "attorney general"),
     ("Chief Justice", "judge"),
+    ("Chief of Staff", "chief of staff"),
+    ("Director of National Intelligence", "director"),
     ("Chief Executive", "leader"),
     ("CEO", "leader"),
     ("Chairman", "leader"),
@@ -1036,6 +1055,7 @@ const OF_LEADS: &[&str] = &[
     "Minister",
     "Governor",
     "Director",
+    "Chief",
     "President",
     "Mayor",
     "Chairman",
@@ -2704,6 +2724,23 @@ impl<'a> Scanner<'a> {
                 out.push(c);
             }
             return;
+        }
+        // "Director of Communications Jane Doe", "Chief of Police Ann Berg": a title of an
+        // office, then a given name and one or two more words, the person who holds it.
+        if class.is_some() && self.word(i) == "of" && i + 2 < b {
+            let m = if self.lower_is(i + 1, "the") {
+                i + 2
+            } else {
+                i + 1
+            };
+            if let Some(k) = (m + 1..b)
+                .find(|&k| b - k >= 2 && b - k <= 3 && GAZETTEER.is_first_name(self.word(k)))
+                && (m..k).all(|j| self.toks[j].cap && !self.toks[j].possessive)
+            {
+                let office = self.span_text(m, k);
+                sig_aff = Some(GAZETTEER.lookup(office).map_or(office, affiliation_key));
+                i = k;
+            }
         }
         // "Governor of Virginia": a capitalised title of a place or institution, a descriptor
         // whose affiliation is the rest of the run (itself a mention).

@@ -1561,3 +1561,30 @@ fn will_opening_a_question_is_the_verb() {
     assert!(ents.iter().any(|e| e.name == "Will Smith"), "{ents:?}");
     assert!(ents.iter().any(|e| e.name == "Will Ferrell"), "{ents:?}");
 }
+
+#[test]
+fn titles_with_of_end_before_the_name() {
+    let text = "Secretary of State John Kerry spoke. Former Secretary of Defense Ash Carter \
+                agreed. He met Chief of Staff John Kelly and Director of Communications Jane \
+                Roe. Governor of Virginia Terry McAuliffe and Chief of Police Ann Berg left. \
+                The Governor of Virginia stayed.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_roles(
+        &a,
+        &[
+            ("John Kerry", "Secretary of State"),
+            ("Ash Carter", "Secretary of Defense"),
+            ("John Kelly", "Chief of Staff"),
+            ("Jane Roe", "Director of Communications"),
+            ("Terry McAuliffe", "Governor of Virginia"),
+            ("Ann Berg", "Chief of Police"),
+        ],
+    );
+    assert!(
+        a.entities
+            .iter()
+            .all(|e| !e.name.contains(" of ") || e.name == "Governor of Virginia"),
+        "{:?}",
+        a.entities
+    );
+}
