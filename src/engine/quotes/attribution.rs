@@ -755,9 +755,15 @@ impl<'a> Reader<'a> {
         if np.0 != np.1 || np.0 <= sentence_lo || !matches!(self.w(np.0), "he" | "she") {
             return;
         }
+        self.refer_to_subject_before(cue, np.0, sentence_lo);
+    }
+
+    /// Gives `cue` the capitalised person's name that is the subject of the sentence (from
+    /// `sentence_lo`) before token `at`, if there is one.
+    fn refer_to_subject_before(&self, cue: &mut Cue, at: usize, sentence_lo: usize) {
         let Some(main) = self
-            .subject_fwd(sentence_lo, np.0)
-            .filter(|m| m.1 < np.0 && self.cap(m.1))
+            .subject_fwd(sentence_lo, at)
+            .filter(|m| m.1 < at && self.cap(m.1))
         else {
             return;
         };
@@ -1129,6 +1135,38 @@ impl<'a> Reader<'a> {
         None
     }
 
+    /// Rule 3b: "her remark that “…”", "after his March comment that, “…”": the person the
+    /// possessive stands for said it (the sentence's subject, if a person, else the pronoun's
+    /// referent).
+    fn possessive_remark(&self, k: usize) -> Option<Cue> {
+        let mut j = k.checked_sub(1)?;
+        if self.is_punct(j, ",") {
+            j = j.checked_sub(1)?;
+        }
+        if !(self.is_word(j) && self.w(j) == "that") {
+            return None;
+        }
+        let n = j.checked_sub(1)?;
+        if !(self.is_word(n) && REMARK_NOUNS.contains(&self.w(n))) {
+            return None;
+        }
+        // One modifier may stand between: "her March comment", "his famous remark".
+        let mut p = n.checked_sub(1)?;
+        if !matches!(self.w(p), "his" | "her") && self.is_word(p) {
+            p = p.checked_sub(1)?;
+        }
+        let pronoun = match self.w(p) {
+            "his" => "he",
+            "her" => "she",
+            _ => return None,
+        };
+        let mut cue = self.cue((p, p), None, "‘her remark that “…”’ before the quote");
+        cue.class = SpeakerClass::Pronoun;
+        cue.name = super::SharedText::fixed(pronoun);
+        self.refer_to_subject_before(&mut cue, p, self.clause_start(p, false));
+        Some(cue)
+    }
+
     /// Rule 3: a cue earlier in the quotation's sentence.
     fn before(&self, k: usize) -> Option<Cue> {
         let lo = self.clause_start(k, true);
@@ -1313,12 +1351,32 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Sorts a speaker phrase into a class and gives the name to show when no entity is linked.
+/// Nouns for what someone said, before "that" and a quotation ("her remark that “…”").
+const REMARK_NOUNS: [&str; 16] = [
+    "remark",
+    "comment",
+    "statement",
+    "claim",
+    "assertion",
+    "quip",
+    "declaration",
+    "promise",
+    "pledge",
+    "vow",
+    "warning",
+    "insistence",
+    "admission",
+    "boast",
+    "complaint",
+    "prediction",
+];
+
 /// "spokesman", "spokeswoman", "spokesperson": who speaks for someone else.
 fn is_spokesman(w: &str) -> bool {
     matches!(w, "spokesman" | "spokeswoman" | "spokesperson")
 }
 
+/// Sorts a speaker phrase into a class and gives the name to show when no entity is linked.
 fn classify<'a>(r: &Reader<'a>, (s, e): (usize, usize)) -> (SpeakerClass, Cow<'a, str>) {
     let words = Indices::new((s..=e).filter(|&i| r.is_word(i)));
     let words = words.as_slice();
@@ -1529,6 +1587,7 @@ pub(super) fn attribute(r: &Reader<'_>, quote_toks: &[usize]) -> Vec<Option<Cue>
             .after(k, next_quote)
             .or_else(|| r.colon(k))
             .or_else(|| r.before(k))
+            .or_else(|| r.possessive_remark(k))
             .or_else(|| r.later(k, next_quote));
         cues.push(cue);
     }

@@ -124,6 +124,24 @@ fn surnames_are_completed_from_the_full_name() {
 }
 
 #[test]
+fn a_possessive_remark_that_introduces_its_speaker() {
+    let t = "Former Secretary of State Madeleine Albright, a Clinton supporter, fanned \
+             controversy over her remark that “there’s a special place in hell for women who \
+             don’t help each other.”\n\n\
+             Hillary Clinton spoke in Ohio.\n\n\
+             The union is unlikely to back anyone after her March comment that, “We’re going \
+             to put a lot of coal companies out of business.”\n\n\
+             It was her remark that “it failed” and her hope that “it works” that mattered.";
+    let got = quotes(t);
+    assert_eq!(got[0].1.as_deref(), Some("Madeleine Albright"), "{got:?}");
+    assert_eq!(got[0].2.as_deref(), Some("her"));
+    assert_eq!(got[1].1.as_deref(), Some("Hillary Clinton"), "{got:?}");
+    // "hope" is no remark; the first quotation's "her" is the last person named.
+    assert_eq!(got[2].1.as_deref(), Some("Hillary Clinton"), "{got:?}");
+    assert_eq!(got.len(), 4, "{got:?}");
+}
+
+#[test]
 fn pronouns_resolve_to_the_last_person_named() {
     let t = "Ann Cole spoke first.\n\n“We are ready,” she said.";
     let a = run(t);
