@@ -66,6 +66,8 @@ mod tests {
 “It is over,” a senior official said. It was, according to people familiar with the matter.
               ^^^^^^^^^^^^^^^^^^^^^^ anonymous-source
                                               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ anonymous-source
+The plan was dropped, two people briefed on the talks said.
+                          ^^^^^^^^^^^^^^^^^^^^^ anonymous-source
 ",
         );
     }
@@ -75,6 +77,7 @@ mod tests {
         check(
             "anonymous-source",
             "“It is over,” said Ana Ruiz, a senior official. The ministry said it agreed.
+The stand-in is already being briefed on the topics.
 ",
         );
     }
