@@ -1029,6 +1029,8 @@ fn resolve_all<'a>(
                 None
             }
         }));
+        // Only one person of the story has the word: a title with it is that person's.
+        let unique = candidates.len() == 1;
         let pick = if candidates.len() <= 1 {
             candidates.first().copied()
         } else {
@@ -1055,6 +1057,13 @@ fn resolve_all<'a>(
         if let Some((e, is_surname)) = pick {
             let it = &mut items[idx];
             it.entity = Some(e);
+            // A later mention may carry the role the first lacked: "Scott (D-Va.) was …"
+            // (not when the surname is shared: "President Clinton" may be Bill or Hillary).
+            if unique && it.has_role && ents[e].role.is_none() && ents[e].kind == EntityKind::Person
+            {
+                ents[e].role = it.c.role();
+                ents[e].sig = it.c.sig();
+            }
             if it.form != MentionForm::Alias {
                 it.form = if is_surname {
                     MentionForm::Surname

@@ -3338,6 +3338,28 @@ impl<'a> Scanner<'a> {
                 );
                 continue;
             }
+            // "his nephew Michery el Soheil", "Trump's son Eric Trump": a relation to someone
+            // the story names identifies the person.
+            if !comma
+                && role.is_none()
+                && c.form == MentionForm::FullName
+                && k >= 2
+                && self.toks[k - 1].joined
+                && RELATIVES.contains(&self.word(k - 1))
+                && (["his", "her", "their"]
+                    .iter()
+                    .any(|w| self.lower_is(k - 2, w))
+                    || self.toks[k - 2].cap && self.toks[k - 2].possessive)
+            {
+                c.set_role(
+                    TextRange::new(self.toks[k - 2].start, self.toks[k - 1].end).of(self.text),
+                    RoleSig {
+                        affiliation: None,
+                        class: "relative",
+                    },
+                );
+                continue;
+            }
             let Some((r, class)) = role.or_else(affiliated) else {
                 continue;
             };
@@ -3416,6 +3438,10 @@ impl<'a> Scanner<'a> {
             && !matches!(
                 self.word(e),
                 "of" | "at" | "for" | "from" | "with" | "who" | "and" | "in"
+                    // A verb ends it: "Like Trump, the Republican National Committee has
+                    // written off …" is a clause, no role.
+                    | "is" | "was" | "are" | "were" | "has" | "have" | "had" | "will"
+                    | "would" | "can" | "could" | "said" | "says" | "told"
             )
             && (self.word(e).chars().all(|c| c.is_alphabetic() || c == '-')
                 || is_age_adjective(self.word(e)))
@@ -3672,9 +3698,17 @@ impl<'a> Scanner<'a> {
                         || self.role_phrase_at(k + 2).is_some())
             }
             "who" => {
-                self.toks.get(k + 1).is_some_and(|t| t.joined)
+                // "who had headed", "who has served": past an auxiliary.
+                let v = if self.toks.get(k + 2).is_some_and(|t| t.joined)
+                    && matches!(self.word(k + 1), "had" | "has" | "have")
+                {
+                    k + 2
+                } else {
+                    k + 1
+                };
+                self.toks.get(v).is_some_and(|t| t.joined)
                     && matches!(
-                        self.word(k + 1),
+                        self.word(v),
                         "runs"
                             | "ran"
                             | "heads"
@@ -3738,6 +3772,20 @@ impl<'a> Scanner<'a> {
             // a professor", where "Eswar" is no known given name).
             // A word of unknown kind only with a role word: "Prasad, a professor" is a person,
             // "Cornell, one of the oldest" says nothing.
+            // "Scott (D-Va.)": party and state after a lone name make it a legislator's.
+            if c.role().is_none()
+                && (c.kind.is_none() || c.kind == Some(EntityKind::Person))
+                && matches!(
+                    c.form,
+                    MentionForm::Name | MentionForm::Surname | MentionForm::FirstName
+                )
+                && let Some(inner) = party_and_state(&self.text[c.range.end..])
+            {
+                c.set_role(inner, RoleSig::plain());
+                c.kind = Some(EntityKind::Person);
+                c.form = MentionForm::Surname;
+                continue;
+            }
             let surname = c.form == MentionForm::Surname;
             let unknown = c.kind.is_none() && surname;
             if c.kind != Some(EntityKind::Person) && !unknown
@@ -4102,7 +4150,7 @@ fn party_and_state(after: &str) -> Option<&str> {
 
 /// Relations that identify someone by a person the story names: "Patti Davis, Ronald
 /// Reagan's daughter", "Walter Hewlett, son of HP's co-founder", "whose wife …".
-const RELATIVES: [&str; 11] = [
+const RELATIVES: [&str; 17] = [
     "wife",
     "husband",
     "widow",
@@ -4114,6 +4162,12 @@ const RELATIVES: [&str; 11] = [
     "sister",
     "grandson",
     "granddaughter",
+    "nephew",
+    "niece",
+    "cousin",
+    "uncle",
+    "aunt",
+    "stepson",
 ];
 
 /// A party's name as a word before a candidate's name ("Republican Donald Trump") or after a

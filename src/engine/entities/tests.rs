@@ -1588,3 +1588,41 @@ fn titles_with_of_end_before_the_name() {
         a.entities
     );
 }
+
+#[test]
+fn a_later_party_and_state_a_relative_before_the_name_and_who_had_identify() {
+    let text = "“This is a big year,” Bobby Scott said. Later, Scott (D-Va.) was launching his \
+                bid.\n\n\
+                “We won,” his nephew Michery el Soheil added. “We won,” Trump’s son Eric Trump \
+                said.\n\n\
+                “It is true,” wrote Markus Wolf, who had headed East Germany’s foreign \
+                intelligence division.\n\n\
+                “No,” said Anna Berg. Then her idea Jane Roe left.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_roles(
+        &a,
+        &[
+            ("Bobby Scott", "D-Va."),
+            ("Michery el Soheil", "his nephew"),
+            ("Eric Trump", "Trump’s son"),
+        ],
+    );
+    assert!(
+        find(&a.entities, "Markus Wolf")
+            .role
+            .as_deref()
+            .is_some_and(|r| r.starts_with("who had headed"))
+    );
+    assert_eq!(find(&a.entities, "Anna Berg").role, None);
+    assert_eq!(find(&a.entities, "Jane Roe").role, None);
+    // A clause after the comma is no role.
+    let text = "“No,” said Eva Lind. Like Lind, the Republican National Committee has written \
+                off the plan.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(find(&a.entities, "Eva Lind").role, None);
+    // A shared surname passes no later title on: "President Clinton" may be either.
+    let text = "Bill Clinton agreed. “Hope,” said Hillary Clinton. Later President Clinton \
+                spoke.";
+    let a = analyze_as(text, Format::PlainText, &Config::default());
+    assert_eq!(find(&a.entities, "Hillary Clinton").role, None);
+}
