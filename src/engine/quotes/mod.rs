@@ -411,31 +411,41 @@ fn looks_like_title(content: &str) -> bool {
                 | "&"
         )
     };
-    // Seven words or more are no title, unless it has a subtitle ("Austin Powers: The Spy Who
-    // Shagged Me"): ten then. The words are read only up to the limit (most quotations fail
-    // on their second word).
-    let limit = if core.contains(": ") { 10 } else { 7 };
-    core.split_whitespace().take(limit).all(|w| {
+    let title_word = |w: &str| {
         small(w)
             || w.chars()
                 .next()
                 .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
-    }) && core.split_whitespace().nth(limit - 1).is_none()
-        && !(one_word
-            && matches!(
-                first.trim_end_matches(['.', ',', '!']),
-                "I" | "No"
-                    | "Yes"
-                    | "OK"
-                    | "Okay"
-                    | "Thanks"
-                    | "Never"
-                    | "Absolutely"
-                    | "Nothing"
-                    | "Wow"
-                    | "Why"
-                    | "Exactly"
-            ))
+    };
+    // Seven words or more are no title, unless it has a subtitle ("Austin Powers: The Spy Who
+    // Shagged Me"): ten then. The words are read only up to the limit (most quotations fail
+    // on their second word), and the subtitle looked for only past the seventh.
+    let mut words = core.split_whitespace();
+    let fits = words.by_ref().take(6).all(title_word)
+        && match words.next() {
+            None => true,
+            Some(seventh) => {
+                title_word(seventh)
+                    && words.by_ref().take(2).all(title_word)
+                    && words.next().is_none()
+                    && core.contains(": ")
+            }
+        };
+    fits && !(one_word
+        && matches!(
+            first.trim_end_matches(['.', ',', '!']),
+            "I" | "No"
+                | "Yes"
+                | "OK"
+                | "Okay"
+                | "Thanks"
+                | "Never"
+                | "Absolutely"
+                | "Nothing"
+                | "Wow"
+                | "Why"
+                | "Exactly"
+        ))
 }
 
 /// `s` with every run of whitespace made one space, and none at either end (the words of

@@ -1006,3 +1006,16 @@ fn an_age_and_an_appositive_before_said() {
     let text = "Courtney Johnson, 23, a social worker, said “We will see.”";
     assert_eq!(speakers(text), [Some("Courtney Johnson".to_string())]);
 }
+
+#[test]
+fn titles_have_six_words_or_nine_with_a_subtitle() {
+    use super::looks_like_title as title;
+    assert!(title("War and Peace"));
+    assert!(title("The Spy Who Came In From"));
+    assert!(!title("The Spy Who Came In From Cold"));
+    assert!(title("Austin Powers: The Spy Who Shagged Me,"));
+    assert!(title("Austin Powers: The Spy Who Came In From Cold"));
+    assert!(!title("Austin Powers: The Spy Who Came In From The Cold"));
+    assert!(!title("Austin Powers: The Spy who shagged me"));
+    assert!(!title("Yes."));
+}
