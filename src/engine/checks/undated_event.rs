@@ -45,7 +45,10 @@ impl Check for UndatedEvent {
         }
         let mut stamps = TimeStamps::new(analysis);
         for e in analysis.events.iter().filter(|e| !e.dated) {
-            if stamps.under_stamp(e.range.start) {
+            if stamps
+                .as_mut()
+                .is_some_and(|s| s.under_stamp(e.range.start))
+            {
                 continue;
             }
             out.push(Finding {
@@ -71,12 +74,32 @@ struct TimeStamps<'a> {
 }
 
 impl<'a> TimeStamps<'a> {
-    fn new(analysis: &'a Analysis) -> Self {
-        TimeStamps {
-            paragraphs: analysis.paragraphs.iter().peekable(),
-            timexes: analysis.timexes.iter().peekable(),
+    /// The stamps of `analysis`, read from the first; `None` if it has none (found from its
+    /// times of day, which are few: nothing is walked on every keystroke of a long story).
+    fn new(analysis: &'a Analysis) -> Option<Self> {
+        let paragraphs = &analysis.paragraphs[..];
+        let timexes = &analysis.timexes[..];
+        let (t, p) = timexes.iter().enumerate().find_map(|(t, tx)| {
+            if tx.kind != TimexType::Time {
+                return None;
+            }
+            let p = paragraphs
+                .partition_point(|p| p.range.start <= tx.range.start)
+                .checked_sub(1)?;
+            Self::is_stamp(tx, &paragraphs[p]).then_some((t, p))
+        })?;
+        Some(TimeStamps {
+            paragraphs: paragraphs[p..].iter().peekable(),
+            timexes: timexes[t..].iter().peekable(),
             stamped: false,
-        }
+        })
+    }
+
+    /// Whether `tx` is the whole of `p` (but for a colon or period after it).
+    fn is_stamp(tx: &Timex, p: &Paragraph) -> bool {
+        tx.kind == TimexType::Time
+            && tx.range.start == p.range.start
+            && p.range.end.saturating_sub(tx.range.end) <= 1
     }
 
     /// Whether the paragraph holding `offset` is under a time stamp; offsets must come in
@@ -88,11 +111,7 @@ impl<'a> TimeStamps<'a> {
                 .next_if(|t| t.range.start < p.range.start)
                 .is_some()
             {}
-            let stamp = self.timexes.peek().is_some_and(|t| {
-                t.kind == TimexType::Time
-                    && t.range.start == p.range.start
-                    && p.range.end.saturating_sub(t.range.end) <= 1
-            });
+            let stamp = self.timexes.peek().is_some_and(|t| Self::is_stamp(t, p));
             if stamp {
                 self.stamped = true;
             } else if p.kind == ParagraphKind::Heading {
