@@ -2733,8 +2733,17 @@ impl<'a> Scanner<'a> {
             } else {
                 i + 1
             };
-            if let Some(k) = (m + 1..b)
-                .find(|&k| b - k >= 2 && b - k <= 3 && GAZETTEER.is_first_name(self.word(k)))
+            // The name is two or three words: three when its second is a given name too
+            // ("Mary Ann Smith"), unless the office before two is known ("Governor of West
+            // Virginia Jim Justice").
+            let given = |k: usize| k > m && GAZETTEER.is_first_name(self.word(k));
+            let known = |k: usize| GAZETTEER.lookup(self.span_text(m, k)).is_some();
+            let start = if given(b - 2) && known(b - 2) {
+                Some(b - 2)
+            } else {
+                [b - 3, b - 2].into_iter().find(|&k| given(k))
+            };
+            if let Some(k) = start
                 && (m..k).all(|j| self.toks[j].cap && !self.toks[j].possessive)
             {
                 let office = self.span_text(m, k);

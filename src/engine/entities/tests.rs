@@ -1567,7 +1567,8 @@ fn titles_with_of_end_before_the_name() {
     let text = "Secretary of State John Kerry spoke. Former Secretary of Defense Ash Carter \
                 agreed. He met Chief of Staff John Kelly and Director of Communications Jane \
                 Roe. Governor of Virginia Terry McAuliffe and Chief of Police Ann Berg left. \
-                The Governor of Virginia stayed.";
+                The Governor of Virginia stayed. Governor of West Virginia Jim Justice and \
+                Chief of Police Mary Ann Smith came.";
     let a = analyze_as(text, Format::PlainText, &Config::default());
     assert_roles(
         &a,
@@ -1578,6 +1579,8 @@ fn titles_with_of_end_before_the_name() {
             ("Jane Roe", "Director of Communications"),
             ("Terry McAuliffe", "Governor of Virginia"),
             ("Ann Berg", "Chief of Police"),
+            ("Jim Justice", "Governor of West Virginia"),
+            ("Mary Ann Smith", "Chief of Police"),
         ],
     );
     assert!(
