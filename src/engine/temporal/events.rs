@@ -350,44 +350,34 @@ fn not_finite(text: &str, toks: &[Tok], lo: usize, i: usize, two_word: bool) -> 
             j -= 1;
         }
         if j + 1 < i {
-            let determiner = word(j).is_some_and(|w| {
-                matches!(
-                    w.to_ascii_lowercase().as_str(),
-                    "a" | "an"
-                        | "the"
-                        | "his"
-                        | "her"
-                        | "its"
-                        | "their"
-                        | "our"
-                        | "this"
-                        | "these"
-                        | "those"
-                )
-            });
+            let determiner = [
+                "a", "an", "the", "his", "her", "its", "their", "our", "this", "these", "those",
+            ]
+            .iter()
+            .any(|w| is(j, w));
             if determiner && j > lo {
                 j -= 1;
             }
-            let after_preposition = word(j).is_some_and(|w| {
-                matches!(
-                    w.to_ascii_lowercase().as_str(),
-                    "of" | "in"
-                        | "at"
-                        | "for"
-                        | "from"
-                        | "with"
-                        | "including"
-                        | "to"
-                        | "on"
-                        | "into"
-                        | "about"
-                        | "among"
-                        | "across"
-                        | "under"
-                        | "over"
-                        | "against"
-                )
-            });
+            let after_preposition = [
+                "of",
+                "in",
+                "at",
+                "for",
+                "from",
+                "with",
+                "including",
+                "to",
+                "on",
+                "into",
+                "about",
+                "among",
+                "across",
+                "under",
+                "over",
+                "against",
+            ]
+            .iter()
+            .any(|w| is(j, w));
             // (Not after other adverbs: "such moments of unity passed quickly in an
             // evening" is the sentence's verb.)
             let k = if is(i + 1, "hard") { i + 2 } else { i + 1 };
